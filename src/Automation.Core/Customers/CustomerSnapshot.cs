@@ -1,0 +1,4 @@
+namespace Automation.Core.Customers;
+
+/// <summary>Everything known about one customer, read in one go.</summary>
+public sealed record CustomerSnapshot(CustomerProfile Profile, CustomerStats Stats, Cart? Cart);

@@ -1,0 +1,32 @@
+namespace Automation.Core.Customers;
+
+/// <summary>
+/// Purchase statistics kept up to date on every ingested order, refund and delivery.
+/// Fully refunded orders do not count; partial refunds lower the spend.
+/// </summary>
+public sealed record CustomerStats(
+    int OrderCount,
+    decimal TotalSpent,
+    DateTimeOffset? FirstOrderAt,
+    DateTimeOffset? LastOrderAt,
+    double? MeanOrderIntervalDays)
+{
+    /// <summary>Stats of a customer who has not ordered.</summary>
+    public static CustomerStats None { get; } = new(0, 0m, null, null, null);
+
+    /// <summary>
+    /// Builds stats from aggregates. The mean interval between consecutive orders telescopes to
+    /// (last − first) / (count − 1), so it needs no per-order rows.
+    /// </summary>
+    public static CustomerStats FromAggregates(int orderCount, decimal totalSpent, DateTimeOffset? first, DateTimeOffset? last)
+    {
+        double? meanInterval = orderCount >= 2 && first is { } f && last is { } l
+            ? (l - f).TotalDays / (orderCount - 1)
+            : null;
+        return new CustomerStats(orderCount, totalSpent, first, last, meanInterval);
+    }
+
+    /// <summary>Whole days since the last order, or null when there is none.</summary>
+    public int? DaysSinceLastOrder(DateTimeOffset now) =>
+        LastOrderAt is { } last ? (int)Math.Floor((now - last).TotalDays) : null;
+}

@@ -1,0 +1,74 @@
+using System.Text.Json.Nodes;
+using Automation.Core.Customers;
+using Automation.Core.Ingestion;
+
+namespace Automation.Core.Storage;
+
+/// <summary>Starts the database transaction in which one request or batch is ingested.</summary>
+public interface IIngestionStore
+{
+    Task<IIngestTransaction> BeginAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// The writes of one ingest, all in one database transaction: set-based, so a batch of a thousand messages
+/// costs a handful of statements. Disposing without <see cref="CommitAsync"/> rolls everything back.
+/// </summary>
+public interface IIngestTransaction : IAsyncDisposable
+{
+    /// <summary>Customers whose external id or anonymous id is among those given.</summary>
+    Task<IReadOnlyList<CustomerKey>> FindCustomersAsync(IReadOnlyCollection<string> externalIds, IReadOnlyCollection<string> anonymousIds, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Inserts new customers and returns the rows inserted. A customer created meanwhile by another
+    /// transaction is skipped (not returned): find it with <see cref="FindCustomersAsync"/>.
+    /// </summary>
+    Task<IReadOnlyList<CustomerKey>> CreateCustomersAsync(IReadOnlyList<NewCustomer> customers, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Gives an anonymous customer the external id they signed in with.</summary>
+    Task LinkExternalIdAsync(long customerId, string externalId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Inserts events, skipping message ids already stored; returns the message ids inserted.</summary>
+    Task<IReadOnlySet<string>> InsertEventsAsync(IReadOnlyList<EventRecord> events, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<CustomerProfile>> LoadProfilesAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken);
+
+    Task SaveProfilesAsync(IReadOnlyList<CustomerProfile> profiles, CancellationToken cancellationToken);
+
+    Task RecordOrderAsync(long customerId, OrderCompleted order, DateTimeOffset completedAt, CancellationToken cancellationToken);
+
+    Task RecordRefundAsync(long customerId, OrderRefunded refund, CancellationToken cancellationToken);
+
+    Task RecordDeliveryAsync(long customerId, OrderDelivered delivery, DateTimeOffset deliveredAt, CancellationToken cancellationToken);
+
+    /// <summary>Recomputes <see cref="CustomerStats"/> of these customers from their orders.</summary>
+    Task RefreshStatsAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken);
+
+    /// <summary>Cart events of these customers newer than their last completed order, oldest first.</summary>
+    Task<IReadOnlyList<StoredEvent>> LoadOpenCartEventsAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the carts of these customers; a null cart is deleted.</summary>
+    Task SaveCartsAsync(IReadOnlyDictionary<long, Cart?> carts, CancellationToken cancellationToken);
+
+    Task CommitAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>A customer's keys.</summary>
+public sealed record CustomerKey(long Id, string? ExternalId, string? AnonymousId);
+
+/// <summary>A customer to create; at least one id is set.</summary>
+public sealed record NewCustomer(string? ExternalId, string? AnonymousId);
+
+/// <summary>An event row to insert.</summary>
+public sealed record EventRecord(
+    string MessageId,
+    long CustomerId,
+    MessageType Type,
+    string? Name,
+    JsonObject Properties,
+    JsonObject? Context,
+    DateTimeOffset OccurredAt,
+    DateTimeOffset ReceivedAt);
+
+/// <summary>An event read back from storage.</summary>
+public sealed record StoredEvent(long CustomerId, string Name, JsonObject Properties, DateTimeOffset OccurredAt);

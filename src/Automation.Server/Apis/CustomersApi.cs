@@ -1,0 +1,57 @@
+using System.Text.Json.Nodes;
+using Automation.Core.Customers;
+using Automation.Core.Storage;
+
+namespace Automation.Server.Apis;
+
+/// <summary>Reading customers: <c>GET /v1/customers/{id}</c>.</summary>
+internal static class CustomersApi
+{
+    public static RouteGroupBuilder MapCustomersApi(this RouteGroupBuilder v1)
+    {
+        v1.MapGet("/customers/{id}", async (string id, ICustomerStore customers, TimeProvider clock, CancellationToken ct) =>
+            await customers.FindAsync(id, ct) is { } snapshot
+                ? Results.Ok(CustomerResponse.From(snapshot, clock.GetUtcNow()))
+                : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Customer not found",
+                    detail: $"No customer has the user id or anonymous id '{id}'."));
+        return v1;
+    }
+
+    /// <summary>A customer as the API shows it. Tags, tier, points, journeys and messages fill as those features land.</summary>
+    public sealed record CustomerResponse(
+        string? Id,
+        string? AnonymousId,
+        string? Email,
+        string? Phone,
+        string? Name,
+        DateOnly? Birthday,
+        string? Timezone,
+        string? Locale,
+        JsonObject Traits,
+        DateTimeOffset CreatedAt,
+        DateTimeOffset UpdatedAt,
+        StatsResponse Stats,
+        CartResponse? Cart,
+        IReadOnlyList<string> Tags,
+        string? Tier,
+        PointsResponse Points,
+        IReadOnlyList<object> Journeys,
+        IReadOnlyList<object> Messages)
+    {
+        public static CustomerResponse From(CustomerSnapshot s, DateTimeOffset now) => new(
+            s.Profile.ExternalId, s.Profile.AnonymousId, s.Profile.Email, s.Profile.Phone, s.Profile.Name, s.Profile.Birthday,
+            s.Profile.Timezone, s.Profile.Locale, s.Profile.Traits, s.Profile.CreatedAt, s.Profile.UpdatedAt,
+            new StatsResponse(s.Stats.OrderCount, s.Stats.TotalSpent, s.Stats.FirstOrderAt, s.Stats.LastOrderAt,
+                s.Stats.MeanOrderIntervalDays is { } d ? Math.Round(d, 2) : null, s.Stats.DaysSinceLastOrder(now)),
+            s.Cart is { } c ? new CartResponse(c.Items, c.ItemCount, c.Value, c.Currency, c.UpdatedAt, Math.Round(c.HoursSinceLastChange(now), 2)) : null,
+            [], null, new PointsResponse(0), [], []);
+    }
+
+    public sealed record StatsResponse(int OrderCount, decimal TotalSpent, DateTimeOffset? FirstOrderAt, DateTimeOffset? LastOrderAt,
+        double? MeanOrderIntervalDays, int? DaysSinceLastOrder);
+
+    public sealed record CartResponse(IReadOnlyList<ProductLine> Items, int ItemCount, decimal Value, string? Currency,
+        DateTimeOffset UpdatedAt, double HoursSinceLastChange);
+
+    public sealed record PointsResponse(long Balance);
+}

@@ -1,0 +1,68 @@
+using Automation.Core.Ingestion;
+using Automation.Server.Apis;
+using Automation.Server.Configuration;
+using Automation.Server.Http;
+using Automation.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Automation.Server;
+
+/// <summary>Builds the HTTP server: services, middleware and routes.</summary>
+public static class AutomationServer
+{
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.WebHost.UseUrls(builder.Configuration["Urls"] ?? ServerUrls.Default);
+        ServerUrls.Parse(builder.Configuration["Urls"], out var urlsProblem);
+        if (urlsProblem is not null) throw new OptionsValidationException("Urls", typeof(string), [urlsProblem]);
+
+        AddServices(builder.Services);
+        var app = builder.Build();
+        MapRoutes(app);
+        return app;
+    }
+
+    /// <summary>
+    /// Reads every options class now, so a bad setting fails with its own message before the host starts
+    /// (the host would report it again, wrapped in its start-up log).
+    /// </summary>
+    public static void ValidateSettings(IServiceProvider services)
+    {
+        _ = services.GetRequiredService<IOptions<StorageOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<ApiOptions>>().Value;
+    }
+
+    private static void AddServices(IServiceCollection services)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddAutomationStorage();
+        services.AddHostedService<SchemaMigrationService>();
+        services.AddSingleton<SegmentMessageReader>();
+        services.AddSingleton<IngestionService>();
+
+        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>();
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorization();
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<DatabaseUnavailableHandler>();
+        services.AddRequestDecompression();
+    }
+
+    private static void MapRoutes(WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRequestDecompression();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapHealthApi();
+        var v1 = app.MapGroup("/v1").RequireAuthorization();
+        v1.MapIngestApi();
+        v1.MapCustomersApi();
+    }
+}

@@ -1,0 +1,25 @@
+using Automation.Storage;
+using Automation.Storage.Migrations;
+
+namespace Automation.Server.Cli;
+
+/// <summary><c>automation migrate</c>: applies pending database migrations and exits.</summary>
+internal static class MigrateCommand
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var builder = Host.CreateApplicationBuilder(args);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddAutomationStorage();
+        using var host = builder.Build();
+
+        var migrator = host.Services.GetRequiredService<SchemaMigrator>();
+        var storage = host.Services.GetRequiredService<AutomationStorage>();
+        var applied = await migrator.MigrateAsync(CancellationToken.None);
+        var latest = SchemaMigrator.Available(storage.Dialect)[^1];
+        Console.WriteLine(applied.Count == 0
+            ? $"The {storage.Dialect} database is up to date at schema version {latest.Version}."
+            : $"Applied {applied.Count} migration(s) to the {storage.Dialect} database: {string.Join(", ", applied.Select(m => $"{m.Version:D4} {m.Name}"))}. Schema version is now {latest.Version}.");
+        return 0;
+    }
+}

@@ -1,0 +1,76 @@
+using System.Data.Common;
+using Automation.Core.Customers;
+using Automation.Core.Storage;
+
+namespace Automation.Storage;
+
+/// <summary>
+/// Storage on a relational database through Dapper. The SQL is shared; each provider supplies connections,
+/// its way of serialising writers, and the few statements that must differ.
+/// </summary>
+public abstract class AutomationStorage : IIngestionStore, ICustomerStore
+{
+    protected AutomationStorage() => DapperSetup.EnsureRegistered();
+
+    /// <summary><c>sqlite</c> or <c>postgres</c>: names the folder of migration scripts.</summary>
+    public abstract string Dialect { get; }
+
+    /// <summary>Opens a connection ready for use.</summary>
+    public abstract ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Waits until this process may write. SQLite has a single writer per file, so waiting here is cheaper
+    /// than retrying on a busy database; PostgreSQL lets writers run side by side.
+    /// </summary>
+    protected internal virtual ValueTask<IDisposable?> EnterWriterAsync(CancellationToken cancellationToken) => ValueTask.FromResult<IDisposable?>(null);
+
+    /// <summary>Creates the schema-version table when missing.</summary>
+    protected internal abstract string CreateSchemaVersionTableSql { get; }
+
+    /// <summary>Holds other nodes off while migrations run; a no-op where the migration transaction already does.</summary>
+    protected internal virtual Task LockForMigrationAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Releases <see cref="LockForMigrationAsync"/>.</summary>
+    protected internal virtual Task UnlockAfterMigrationAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task<IIngestTransaction> BeginAsync(CancellationToken cancellationToken)
+    {
+        var writer = await EnterWriterAsync(cancellationToken);
+        DbConnection? connection = null;
+        try
+        {
+            connection = await OpenConnectionAsync(cancellationToken);
+            var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            return new IngestTransaction(connection, transaction, writer);
+        }
+        catch
+        {
+            if (connection is not null) await connection.DisposeAsync();
+            writer?.Dispose();
+            throw;
+        }
+    }
+
+    public async Task<CustomerSnapshot?> FindAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        return await CustomerQueries.FindAsync(connection, id, cancellationToken);
+    }
+
+    /// <summary>True when the database answers a trivial query.</summary>
+    public async Task<bool> IsReachableAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await OpenConnectionAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT 1";
+            await command.ExecuteScalarAsync(cancellationToken);
+            return true;
+        }
+        catch (DbException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,213 @@
+using System.Data.Common;
+using System.Text.Json.Nodes;
+using Automation.Core.Customers;
+using Automation.Core.Ingestion;
+using Automation.Core.Storage;
+using Dapper;
+
+namespace Automation.Storage;
+
+/// <summary>The SQL of one ingest, shared by SQLite and PostgreSQL.</summary>
+internal sealed class IngestTransaction(DbConnection connection, DbTransaction transaction, IDisposable? writer) : IIngestTransaction
+{
+    private CommandDefinition Command(string sql, object? parameters, CancellationToken ct) =>
+        new(sql, parameters, transaction, cancellationToken: ct);
+
+    public async Task<IReadOnlyList<CustomerKey>> FindCustomersAsync(IReadOnlyCollection<string> externalIds, IReadOnlyCollection<string> anonymousIds, CancellationToken ct)
+    {
+        var found = new List<CustomerKey>();
+        foreach (var (ids, column) in new[] { (externalIds, "external_id"), (anonymousIds, "anonymous_id") })
+        {
+            foreach (var chunk in ids.Chunk(SqlLists.RowsPerStatement))
+            {
+                var p = new DynamicParameters();
+                var sql = $"SELECT id AS Id, external_id AS ExternalId, anonymous_id AS AnonymousId FROM customers WHERE {column} IN {SqlLists.In("k", chunk, p)}";
+                found.AddRange(await connection.QueryAsync<CustomerKey>(Command(sql, p, ct)));
+            }
+        }
+        return found.DistinctBy(k => k.Id).ToList();
+    }
+
+    public async Task<IReadOnlyList<CustomerKey>> CreateCustomersAsync(IReadOnlyList<NewCustomer> customers, DateTimeOffset now, CancellationToken ct)
+    {
+        var created = new List<CustomerKey>(customers.Count);
+        foreach (var chunk in customers.Chunk(SqlLists.RowsPerStatement))
+        {
+            var p = new DynamicParameters();
+            var values = SqlLists.Values(chunk, c => [c.ExternalId, c.AnonymousId, now, now], p);
+            var sql = $"""
+                INSERT INTO customers (external_id, anonymous_id, created_at, updated_at) VALUES {values}
+                ON CONFLICT DO NOTHING
+                RETURNING id AS Id, external_id AS ExternalId, anonymous_id AS AnonymousId
+                """;
+            created.AddRange(await connection.QueryAsync<CustomerKey>(Command(sql, p, ct)));
+        }
+        return created;
+    }
+
+    public Task LinkExternalIdAsync(long customerId, string externalId, DateTimeOffset now, CancellationToken ct) =>
+        connection.ExecuteAsync(Command(
+            "UPDATE customers SET external_id = @externalId, updated_at = @now WHERE id = @customerId AND external_id IS NULL",
+            new { customerId, externalId, now }, ct));
+
+    public async Task<IReadOnlySet<string>> InsertEventsAsync(IReadOnlyList<EventRecord> events, CancellationToken ct)
+    {
+        var inserted = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var chunk in events.Chunk(SqlLists.RowsPerStatement))
+        {
+            var p = new DynamicParameters();
+            var values = SqlLists.Values(chunk, e => [e.MessageId, e.CustomerId, TypeName(e.Type), e.Name, e.Properties, e.Context, e.OccurredAt, e.ReceivedAt], p);
+            var sql = $"""
+                INSERT INTO events (message_id, customer_id, type, name, properties, context, occurred_at, received_at) VALUES {values}
+                ON CONFLICT (message_id) DO NOTHING
+                RETURNING message_id
+                """;
+            inserted.UnionWith(await connection.QueryAsync<string>(Command(sql, p, ct)));
+        }
+        return inserted;
+    }
+
+    public async Task<IReadOnlyList<CustomerProfile>> LoadProfilesAsync(IReadOnlyCollection<long> customerIds, CancellationToken ct)
+    {
+        var profiles = new List<CustomerProfile>(customerIds.Count);
+        foreach (var chunk in customerIds.Chunk(SqlLists.RowsPerStatement))
+        {
+            var p = new DynamicParameters();
+            var sql = $"SELECT {CustomerRow.Columns} FROM customers WHERE id IN {SqlLists.In("id", chunk, p)}";
+            profiles.AddRange((await connection.QueryAsync<CustomerRow>(Command(sql, p, ct))).Select(r => r.ToProfile()));
+        }
+        return profiles;
+    }
+
+    public Task SaveProfilesAsync(IReadOnlyList<CustomerProfile> profiles, CancellationToken ct) =>
+        connection.ExecuteAsync(Command("""
+            UPDATE customers SET email = @Email, phone = @Phone, name = @Name, birthday = @Birthday, timezone = @Timezone,
+                locale = @Locale, traits = @Traits, traits_updated_at = @TraitsUpdatedAt, updated_at = @UpdatedAt
+            WHERE id = @Id
+            """,
+            profiles.Select(x => new
+            {
+                x.Id, x.Email, x.Phone, x.Name,
+                Birthday = x.Birthday?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                x.Timezone, x.Locale, x.Traits, x.TraitsUpdatedAt, x.UpdatedAt,
+            }), ct));
+
+    public Task RecordOrderAsync(long customerId, OrderCompleted order, DateTimeOffset completedAt, CancellationToken ct) =>
+        connection.ExecuteAsync(Command("""
+            INSERT INTO orders (order_id, customer_id, total, currency, coupon, discount, products, completed_at)
+            VALUES (@OrderId, @customerId, @Total, @Currency, @Coupon, @Discount, @products, @completedAt)
+            ON CONFLICT (order_id) DO UPDATE SET
+                customer_id = excluded.customer_id, total = excluded.total, currency = excluded.currency, coupon = excluded.coupon,
+                discount = excluded.discount, products = excluded.products, completed_at = excluded.completed_at
+            """,
+            new { order.OrderId, customerId, order.Total, order.Currency, order.Coupon, order.Discount, products = ProductJson.Write(order.Products), completedAt },
+            ct));
+
+    public Task RecordRefundAsync(long customerId, OrderRefunded refund, CancellationToken ct) =>
+        connection.ExecuteAsync(Command("""
+            INSERT INTO orders (order_id, customer_id, refunded_amount, fully_refunded) VALUES (@OrderId, @customerId, @amount, @full)
+            ON CONFLICT (order_id) DO UPDATE SET
+                refunded_amount = orders.refunded_amount + excluded.refunded_amount,
+                fully_refunded = (orders.fully_refunded OR excluded.fully_refunded)
+            """,
+            new { refund.OrderId, customerId, amount = refund.Amount ?? 0m, full = refund.Amount is null }, ct));
+
+    public Task RecordDeliveryAsync(long customerId, OrderDelivered delivery, DateTimeOffset deliveredAt, CancellationToken ct) =>
+        connection.ExecuteAsync(Command("""
+            INSERT INTO orders (order_id, customer_id, delivered_at) VALUES (@OrderId, @customerId, @deliveredAt)
+            ON CONFLICT (order_id) DO UPDATE SET delivered_at = excluded.delivered_at
+            """,
+            new { delivery.OrderId, customerId, deliveredAt }, ct));
+
+    public async Task RefreshStatsAsync(IReadOnlyCollection<long> customerIds, CancellationToken ct)
+    {
+        foreach (var chunk in customerIds.Chunk(SqlLists.RowsPerStatement))
+        {
+            var p = new DynamicParameters();
+            // An order refunded in full, or by at least its total, no longer counts.
+            var sql = $"""
+                SELECT customer_id, COUNT(*) AS order_count,
+                       SUM(total - refunded_amount) AS total_spent,
+                       MIN(completed_at) AS first_order_at, MAX(completed_at) AS last_order_at
+                FROM orders
+                WHERE customer_id IN {SqlLists.In("id", chunk, p)}
+                  AND completed_at IS NOT NULL AND NOT fully_refunded AND (refunded_amount = 0 OR refunded_amount < total)
+                GROUP BY customer_id
+                """;
+            var aggregates = (await connection.QueryAsync<StatsRow>(Command(sql, p, ct))).ToDictionary(r => r.CustomerId);
+            var stats = chunk.Select(id => (Id: id, Stats: aggregates.TryGetValue(id, out var a)
+                ? CustomerStats.FromAggregates(a.OrderCount, a.TotalSpent, a.FirstOrderAt, a.LastOrderAt)
+                : CustomerStats.None)).ToList();
+
+            var upsert = new DynamicParameters();
+            var values = SqlLists.Values(stats, s => [s.Id, s.Stats.OrderCount, s.Stats.TotalSpent, s.Stats.FirstOrderAt, s.Stats.LastOrderAt, s.Stats.MeanOrderIntervalDays], upsert);
+            await connection.ExecuteAsync(Command($"""
+                INSERT INTO customer_stats (customer_id, order_count, total_spent, first_order_at, last_order_at, mean_order_interval_days)
+                VALUES {values}
+                ON CONFLICT (customer_id) DO UPDATE SET
+                    order_count = excluded.order_count, total_spent = excluded.total_spent, first_order_at = excluded.first_order_at,
+                    last_order_at = excluded.last_order_at, mean_order_interval_days = excluded.mean_order_interval_days
+                """, upsert, ct));
+        }
+    }
+
+    public async Task<IReadOnlyList<StoredEvent>> LoadOpenCartEventsAsync(IReadOnlyCollection<long> customerIds, CancellationToken ct)
+    {
+        var events = new List<StoredEvent>();
+        foreach (var chunk in customerIds.Chunk(SqlLists.RowsPerStatement))
+        {
+            var p = new DynamicParameters();
+            var sql = $"""
+                SELECT e.customer_id, e.name, e.properties, e.occurred_at
+                FROM events e
+                WHERE e.customer_id IN {SqlLists.In("id", chunk, p)}
+                  AND e.type = 'track' AND e.name IN {SqlLists.In("n", CommerceEvents.CartEventNames, p)}
+                  AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = e.customer_id AND o.completed_at >= e.occurred_at)
+                ORDER BY e.customer_id, e.occurred_at, e.id
+                """;
+            events.AddRange((await connection.QueryAsync<EventRow>(Command(sql, p, ct))).Select(e => e.ToStoredEvent()));
+        }
+        return events;
+    }
+
+    public async Task SaveCartsAsync(IReadOnlyDictionary<long, Cart?> carts, CancellationToken ct)
+    {
+        var emptied = carts.Where(c => c.Value is null).Select(c => c.Key).ToList();
+        foreach (var chunk in emptied.Chunk(SqlLists.RowsPerStatement))
+        {
+            var p = new DynamicParameters();
+            await connection.ExecuteAsync(Command($"DELETE FROM carts WHERE customer_id IN {SqlLists.In("id", chunk, p)}", p, ct));
+        }
+
+        var open = carts.Where(c => c.Value is not null).Select(c => (Id: c.Key, Cart: c.Value!)).ToList();
+        foreach (var chunk in open.Chunk(SqlLists.RowsPerStatement))
+        {
+            var p = new DynamicParameters();
+            var values = SqlLists.Values(chunk, c => [c.Id, ProductJson.Write(c.Cart.Items), c.Cart.ItemCount, c.Cart.Value, c.Cart.Currency, c.Cart.UpdatedAt], p);
+            await connection.ExecuteAsync(Command($"""
+                INSERT INTO carts (customer_id, items, item_count, value, currency, updated_at) VALUES {values}
+                ON CONFLICT (customer_id) DO UPDATE SET
+                    items = excluded.items, item_count = excluded.item_count, value = excluded.value,
+                    currency = excluded.currency, updated_at = excluded.updated_at
+                """, p, ct));
+        }
+    }
+
+    public Task CommitAsync(CancellationToken ct) => transaction.CommitAsync(ct);
+
+    public async ValueTask DisposeAsync()
+    {
+        await transaction.DisposeAsync();
+        await connection.DisposeAsync();
+        writer?.Dispose();
+    }
+
+    private static string TypeName(MessageType type) => type switch
+    {
+        MessageType.Identify => "identify",
+        MessageType.Track => "track",
+        MessageType.Page => "page",
+        MessageType.Screen => "screen",
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
+    };
+}

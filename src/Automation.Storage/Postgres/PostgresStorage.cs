@@ -1,0 +1,30 @@
+using System.Data.Common;
+using Dapper;
+using Npgsql;
+
+namespace Automation.Storage.Postgres;
+
+/// <summary>PostgreSQL storage, for production and for several server nodes on one database.</summary>
+public sealed class PostgresStorage(string connectionString) : AutomationStorage, IAsyncDisposable
+{
+    // Arbitrary but fixed: every node takes the same advisory lock while migrating.
+    private const long MigrationLockKey = 0x4175746f6d61;
+
+    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(connectionString);
+
+    public override string Dialect => "postgres";
+
+    protected internal override string CreateSchemaVersionTableSql =>
+        "CREATE TABLE IF NOT EXISTS schema_version (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)";
+
+    public override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
+        await _dataSource.OpenConnectionAsync(cancellationToken);
+
+    protected internal override Task LockForMigrationAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@MigrationLockKey)", new { MigrationLockKey }, cancellationToken: cancellationToken));
+
+    protected internal override Task UnlockAfterMigrationAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_unlock(@MigrationLockKey)", new { MigrationLockKey }, cancellationToken: cancellationToken));
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+}

@@ -1,0 +1,41 @@
+using Automation.Core.Storage;
+using Automation.Storage.Migrations;
+using Automation.Storage.Postgres;
+using Automation.Storage.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Automation.Storage;
+
+/// <summary>Registers the storage chosen by the <c>Storage</c> section.</summary>
+public static class ServiceCollectionExtensions
+{
+    public static IServiceCollection AddAutomationStorage(this IServiceCollection services)
+    {
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
+        services.AddSingleton<AutomationStorage>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return options.Provider == StorageOptions.Postgres
+                ? new PostgresStorage(options.ConnectionString!)
+                : new SqliteStorage(SqliteStorage.ResolveConnectionString(options.ConnectionString, sp.GetRequiredService<IHostEnvironment>().ContentRootPath));
+        });
+        services.AddSingleton<IIngestionStore>(sp => sp.GetRequiredService<AutomationStorage>());
+        services.AddSingleton<ICustomerStore>(sp => sp.GetRequiredService<AutomationStorage>());
+        services.AddSingleton<SchemaMigrator>();
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        return services;
+    }
+}
+
+/// <summary>Ready only while the database answers.</summary>
+internal sealed class DatabaseHealthCheck(AutomationStorage storage) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        await storage.IsReachableAsync(cancellationToken)
+            ? HealthCheckResult.Healthy()
+            : HealthCheckResult.Unhealthy("The database does not answer.");
+}

@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Automation.Tests.Support;
+
+/// <summary>The real server, in memory, on a test database and a fake clock.</summary>
+public sealed class AutomationFactory(TestDatabase database, FakeTimeProvider clock) : WebApplicationFactory<Program>
+{
+    public const string ApiKey = "test-key-0123456789abcdef";
+
+    private readonly string _contentRoot = Directory.CreateTempSubdirectory("automation-root-").FullName;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseContentRoot(_contentRoot);
+        builder.UseSetting("Storage:Provider", database.Provider);
+        builder.UseSetting("Storage:ConnectionString", database.ConnectionString);
+        builder.UseSetting("Api:Keys:0", ApiKey);
+        builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)));
+    }
+
+    /// <summary>A client that sends the API key.</summary>
+    public HttpClient CreateAuthorizedClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", ApiKey);
+        return client;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing && Directory.Exists(_contentRoot)) Directory.Delete(_contentRoot, recursive: true);
+    }
+}
