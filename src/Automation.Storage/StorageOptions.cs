@@ -39,7 +39,7 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
                 }
                 catch (ArgumentException e)
                 {
-                    return ValidateOptionsResult.Fail($"Storage:ConnectionString is not a valid PostgreSQL connection string: {e.Message}");
+                    return ValidateOptionsResult.Fail($"Storage:ConnectionString is not a PostgreSQL connection string such as 'Host=…;Database=…;Username=…' ({e.Message}).");
                 }
             default:
                 return ValidateOptionsResult.Fail($"Storage:Provider must be 'sqlite' or 'postgres', not '{options.Provider}'.");

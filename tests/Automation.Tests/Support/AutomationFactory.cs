@@ -7,7 +7,8 @@ using Microsoft.Extensions.Time.Testing;
 namespace Automation.Tests.Support;
 
 /// <summary>The real server, in memory, on a test database and a fake clock.</summary>
-public sealed class AutomationFactory(TestDatabase database, FakeTimeProvider clock) : WebApplicationFactory<Program>
+/// <param name="connectionString">Overrides the database's own, for example to reach it through a <see cref="TcpProxy"/>.</param>
+public sealed class AutomationFactory(TestDatabase database, FakeTimeProvider clock, string? connectionString = null) : WebApplicationFactory<Program>
 {
     public const string ApiKey = "test-key-0123456789abcdef";
 
@@ -17,7 +18,7 @@ public sealed class AutomationFactory(TestDatabase database, FakeTimeProvider cl
     {
         builder.UseContentRoot(_contentRoot);
         builder.UseSetting("Storage:Provider", database.Provider);
-        builder.UseSetting("Storage:ConnectionString", database.ConnectionString);
+        builder.UseSetting("Storage:ConnectionString", connectionString ?? database.ConnectionString);
         builder.UseSetting("Api:Keys:0", ApiKey);
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)));
     }

@@ -1,0 +1,91 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Automation.Server.Configuration;
+using Automation.Tests.Support;
+using Microsoft.Data.Sqlite;
+
+namespace Automation.Tests.Server;
+
+/// <summary>The executable as a new user meets it: one command, shipped settings, clear refusals.</summary>
+[NonParallelizable]
+public sealed class ServerProcessTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    private DirectoryInfo _root = null!;
+
+    [SetUp]
+    public void NewRoot() => _root = ServerProcess.NewContentRoot();
+
+    [TearDown]
+    public void RemoveRoot()
+    {
+        SqliteConnection.ClearAllPools();
+        _root.Delete(recursive: true);
+    }
+
+    [Test]
+    public async Task Starts_with_the_shipped_settings_on_an_embedded_database_and_serves_the_api()
+    {
+        var url = $"http://127.0.0.1:{ServerProcess.FreePort()}";
+        await using var server = ServerProcess.Start(_root.FullName, $"--Urls={url}");
+        await server.WaitUntilReadyAsync($"{url}/health/ready", Timeout);
+
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiOptions.DevelopmentKey);
+        (await http.PostAsJsonAsync("/v1/track", new { userId = "first", @event = "Order Completed", properties = new { order_id = "1", total = 9.5 } }))
+            .StatusCode.Should().Be(HttpStatusCode.OK);
+        var customer = JsonNode.Parse(await http.GetStringAsync("/v1/customers/first"))!;
+        customer["stats"]!["totalSpent"]!.GetValue<decimal>().Should().Be(9.5m);
+        File.Exists(Path.Combine(_root.FullName, "data", "automation.db")).Should().BeTrue();
+    }
+
+    [TestCase("--Storage:Provider=mysql", "error: Storage:Provider must be 'sqlite' or 'postgres', not 'mysql'.")]
+    [TestCase("--Storage:Provider=postgres", "error: Storage:ConnectionString is required when Storage:Provider is 'postgres'")]
+    [TestCase("--Urls=ftp://127.0.0.1:21", "error: Urls must be ';'-separated http:// or https:// addresses")]
+    [TestCase("--Api:Keys:0=short", "error: Api:Keys:0 must be at least 16 characters long.")]
+    public async Task A_bad_setting_stops_start_up_with_one_line_naming_it(string setting, string expected)
+    {
+        await using var server = ServerProcess.Start(_root.FullName, $"--Urls=http://127.0.0.1:{ServerProcess.FreePort()}", setting);
+        var (exitCode, _, stderr) = await server.WaitForExitAsync(Timeout);
+
+        exitCode.Should().Be(2);
+        stderr.Trim().Should().StartWith(expected).And.NotContain("\n").And.NotContain("   at ");
+    }
+
+    [Test]
+    public async Task The_shipped_development_key_is_refused_beyond_loopback()
+    {
+        await using var server = ServerProcess.Start(_root.FullName, $"--Urls=http://0.0.0.0:{ServerProcess.FreePort()}");
+        var (exitCode, _, stderr) = await server.WaitForExitAsync(Timeout);
+
+        exitCode.Should().Be(2);
+        stderr.Should().Contain("Api:Keys holds the shipped development key").And.Contain("http://0.0.0.0");
+    }
+
+    [Test]
+    public async Task Migrate_applies_the_schema_and_a_newer_database_is_refused_at_start()
+    {
+        await using (var migrate = ServerProcess.Start(_root.FullName, "migrate"))
+        {
+            var (exitCode, stdout, stderr) = await migrate.WaitForExitAsync(Timeout);
+            exitCode.Should().Be(0, stderr);
+            stdout.Should().Contain("Schema version is now 1");
+        }
+        await using (var again = ServerProcess.Start(_root.FullName, "migrate"))
+            (await again.WaitForExitAsync(Timeout)).Stdout.Should().Contain("up to date at schema version 1");
+
+        await using (var connection = new SqliteConnection($"Data Source={Path.Combine(_root.FullName, "data", "automation.db")};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "INSERT INTO schema_version (version, name, applied_at) VALUES (42, 'future', '2030-01-01')";
+            await command.ExecuteNonQueryAsync();
+        }
+        await using var server = ServerProcess.Start(_root.FullName, $"--Urls=http://127.0.0.1:{ServerProcess.FreePort()}");
+        var (code, _, error) = await server.WaitForExitAsync(Timeout);
+        code.Should().Be(2);
+        error.Should().Contain("error: The database schema is at version 42, but this build of Automation knows only up to version 1.");
+    }
+}
