@@ -66,7 +66,7 @@ start_pg() {
     -o "-c listen_addresses=127.0.0.1 -p $port -k $work/pg/socket -c fsync=off -c synchronous_commit=off -c max_connections=300" start >/dev/null \
     || { cat "$work/pg/server.log" >&2; return 1; }
   export AUTOMATION_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres;Pooling=true"
-  log "PostgreSQL $("$bin/postgres" --version | awk '{print $NF}') on 127.0.0.1:$port"
+  log "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
 }
 
 if ! start_pg; then
