@@ -1,0 +1,93 @@
+namespace Automation.Core.Journeys;
+
+// What a journey expression sees. Fixed types, not dynamic objects: RulesEngine caches compiled rules per input
+// type, and only these types' members are reachable from an expression. Members are read-only and side-effect free.
+
+/// <summary><c>customer</c>: who the customer is.</summary>
+public sealed class CustomerFacts
+{
+    public string Id { get; init; } = "";
+    public string Email { get; init; } = "";
+    public string Phone { get; init; } = "";
+    public string Name { get; init; } = "";
+    public string Timezone { get; init; } = "UTC";
+    public string Locale { get; init; } = "";
+    public string Tier { get; init; } = "";
+    public long Points { get; init; }
+    public bool EmailConsent { get; init; }
+    public bool SmsConsent { get; init; }
+    public IReadOnlyList<string> Tags { get; init; } = [];
+    public IReadOnlyDictionary<string, string> Traits { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>True when the customer carries the tag.</summary>
+    public bool HasTag(string tag) => Tags.Contains(tag, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>A trait as text, or "" when absent.</summary>
+    public string Trait(string name) => Traits.TryGetValue(name, out var value) ? value : "";
+}
+
+/// <summary><c>stats</c>: purchase statistics.</summary>
+public sealed class StatsFacts
+{
+    public int OrderCount { get; init; }
+    public decimal TotalSpent { get; init; }
+
+    /// <summary>Whole days since the last order; -1 when the customer never ordered.</summary>
+    public int DaysSinceLastOrder { get; init; } = -1;
+
+    /// <summary>Mean days between orders; 0 below two orders.</summary>
+    public double MeanOrderIntervalDays { get; init; }
+}
+
+/// <summary><c>cart</c>: the open cart.</summary>
+public sealed class CartFacts
+{
+    public int ItemCount { get; init; }
+    public decimal Value { get; init; }
+
+    /// <summary>Hours since the cart last changed; 0 when it is empty.</summary>
+    public double HoursSinceLastChange { get; init; }
+}
+
+/// <summary><c>event</c>: the event that triggered the evaluation (empty for time-based runs).</summary>
+public sealed class EventFacts
+{
+    public string Name { get; init; } = "";
+    public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>A property as text, or "" when absent.</summary>
+    public string Property(string name) => Properties.TryGetValue(name, out var value) ? value : "";
+
+    /// <summary>A numeric property, or 0 when absent or not a number.</summary>
+    public decimal Number(string name) =>
+        decimal.TryParse(Property(name), System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0m;
+}
+
+/// <summary><c>journey</c>: this customer's instance of the journey.</summary>
+public sealed class JourneyFacts
+{
+    public double HoursSinceEntry { get; init; }
+    public double DaysSinceEntry { get; init; }
+
+    /// <summary>Hours since the last step fired; equal to <see cref="HoursSinceEntry"/> before the first.</summary>
+    public double HoursSinceLastStep { get; init; }
+
+    public IReadOnlyList<string> StepsDone { get; init; } = [];
+
+    /// <summary>True when the named step already fired in this instance.</summary>
+    public bool HasDone(string step) => StepsDone.Contains(step, StringComparer.Ordinal);
+}
+
+/// <summary><c>now</c>: the current moment in the customer's time zone.</summary>
+public sealed class NowFacts
+{
+    public int Hour { get; init; }
+
+    /// <summary>0 = Sunday … 6 = Saturday.</summary>
+    public int Weekday { get; init; }
+
+    public int Day { get; init; }
+    public int Month { get; init; }
+    public int Year { get; init; }
+    public bool IsBirthday { get; init; }
+}
