@@ -6,7 +6,8 @@ using Microsoft.Extensions.Options;
 
 try
 {
-    if (args is ["migrate", .. var rest]) return await MigrateCommand.RunAsync(rest);
+    if (args is ["migrate", .. var migrateArgs]) return await MigrateCommand.RunAsync(migrateArgs);
+    if (args is ["validate", .. var validateArgs]) return ValidateCommand.Run(validateArgs, Console.Out, Console.Error);
     var app = AutomationServer.Build(args);
     AutomationServer.ValidateSettings(app.Services);
     await app.RunAsync();

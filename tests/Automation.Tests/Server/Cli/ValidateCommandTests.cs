@@ -1,0 +1,71 @@
+using Automation.Server.Cli;
+
+namespace Automation.Tests.Server.Cli;
+
+public sealed class ValidateCommandTests
+{
+    private DirectoryInfo _root = null!;
+
+    private const string Welcome = """
+        {
+          "WorkflowName": "welcome",
+          "Trigger": { "Event": "Signed Up" },
+          "Rules": [
+            { "RuleName": "hello", "Expression": "journey.HoursSinceEntry >= 0",
+              "Actions": { "OnSuccess": { "Name": "Send", "Context": { "Channel": "email", "Template": "welcome/hello" } } } }
+          ]
+        }
+        """;
+
+    [SetUp]
+    public void CreateRoot()
+    {
+        _root = Directory.CreateTempSubdirectory("automation-validate-");
+        Directory.CreateDirectory(Path.Combine(_root.FullName, "rules"));
+        Directory.CreateDirectory(Path.Combine(_root.FullName, "templates", "welcome"));
+        File.WriteAllText(Path.Combine(_root.FullName, "rules", "welcome.json"), Welcome);
+        File.WriteAllText(Path.Combine(_root.FullName, "rules", "schema.json"), "{}");
+        File.WriteAllText(Path.Combine(_root.FullName, "templates", "welcome", "hello.email.zh-CN.liquid"), "你好");
+    }
+
+    [TearDown]
+    public void RemoveRoot() => _root.Delete(recursive: true);
+
+    private (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var errors = new StringWriter();
+        var code = ValidateCommand.Run(["--contentRoot", _root.FullName, .. args], output, errors);
+        return (code, output.ToString(), errors.ToString());
+    }
+
+    [Test]
+    public void Valid_journeys_exit_0()
+    {
+        var (code, output, errors) = Run();
+        errors.Should().BeEmpty();
+        code.Should().Be(0);
+        output.Should().Contain("1 journey(s) valid in rules");
+    }
+
+    [Test]
+    public void Each_problem_is_one_line_with_file_line_rule_and_reason()
+    {
+        File.WriteAllText(Path.Combine(_root.FullName, "rules", "welcome.json"), Welcome.Replace("\"welcome/hello\"", "\"welcome/missing\""));
+        File.WriteAllText(Path.Combine(_root.FullName, "rules", "broken.json"), "{ \"WorkflowName\": \"broken\",\n  \"Trigger\": ");
+
+        var (code, _, errors) = Run();
+        code.Should().Be(1);
+        errors.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().Equal(
+            "rules/broken.json:2: malformed JSON: Expected depth to be zero at the end of the JSON payload. There is an open JSON object or array that should be closed",
+            "rules/welcome.json:6 hello: Rules[0].Actions.OnSuccess.Context.Template: no template 'templates/welcome/missing.email.liquid' (or a localised variant)");
+    }
+
+    [Test]
+    public void Other_folders_can_be_named()
+    {
+        Directory.Move(Path.Combine(_root.FullName, "rules"), Path.Combine(_root.FullName, "journeys"));
+        Run("--rules", "journeys").Code.Should().Be(0);
+        Run("--rules", "journeys", "--templates", "nowhere").Code.Should().Be(1);
+    }
+}
