@@ -1,4 +1,9 @@
 using Automation.Core.Ingestion;
+using Automation.Core.Journeys;
+using Automation.Server.Hosting;
+using Automation.Server.Jobs;
+using Automation.Storage.Sqlite;
+using Quartz;
 using Automation.Server.Apis;
 using Automation.Server.Configuration;
 using Automation.Server.Http;
@@ -18,6 +23,7 @@ public static class AutomationServer
         if (urlsProblem is not null) throw new OptionsValidationException("Urls", typeof(string), [urlsProblem]);
 
         AddServices(builder.Services);
+        AddJourneys(builder);
         var app = builder.Build();
         MapRoutes(app);
         return app;
@@ -31,6 +37,8 @@ public static class AutomationServer
     {
         _ = services.GetRequiredService<IOptions<StorageOptions>>().Value;
         _ = services.GetRequiredService<IOptions<ApiOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<RulesOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<SchedulerOptions>>().Value;
     }
 
     private static void AddServices(IServiceCollection services)
@@ -52,6 +60,58 @@ public static class AutomationServer
         services.AddRequestDecompression();
     }
 
+    private static void AddJourneys(WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<RulesOptions>().BindConfiguration(RulesOptions.Section).ValidateOnStart();
+        services.AddOptions<TemplatesOptions>().BindConfiguration(TemplatesOptions.Section);
+        services.AddOptions<SchedulerOptions>().BindConfiguration(SchedulerOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RulesOptions>, JourneySettingsValidator>();
+        services.AddSingleton<IValidateOptions<SchedulerOptions>, JourneySettingsValidator>();
+
+        services.AddSingleton<ICronSchedule, QuartzCronSchedule>();
+        services.AddSingleton(sp => JourneyFiles.From(builder.Configuration, builder.Environment.ContentRootPath, sp.GetRequiredService<ICronSchedule>()));
+        services.AddSingleton<JourneyCatalog>();
+        services.AddSingleton<JourneyEngine>();
+        services.AddSingleton<JourneyScheduler>();
+        services.AddHostedService<JourneyReloader>();
+
+        var scheduler = builder.Configuration.GetSection(SchedulerOptions.Section).Get<SchedulerOptions>() ?? new SchedulerOptions();
+        var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        // With bad settings start-up stops at validation; Quartz is not worth configuring then.
+        if (!scheduler.Enabled || scheduler.TickSeconds < 1 || (storage.Provider == StorageOptions.Postgres && string.IsNullOrWhiteSpace(storage.ConnectionString)))
+            return;
+
+        services.AddQuartz(quartz =>
+        {
+            quartz.ConfigureScheduler(options =>
+            {
+                options.InstanceName = "automation";
+                options.GenerateInstanceId = true;
+            });
+            quartz.UsePersistentStore(store =>
+            {
+                store.UseSystemTextJsonSerializer(_ => { });
+                if (storage.Provider == StorageOptions.Postgres)
+                {
+                    store.UsePostgres(storage.ConnectionString!);
+                    store.UseClustering();
+                }
+                else
+                {
+                    store.UseSqlite(SqliteStorage.ResolveConnectionString(storage.ConnectionString, builder.Environment.ContentRootPath));
+                }
+                store.ProvisionSchema();
+            });
+            quartz.AddJob<JourneyTickJob>(job => job.WithIdentity(JourneyTickJob.Key).StoreDurably());
+            // Missed ticks are not replayed: each tick catches up on its own (schedules run their latest occurrence once).
+            quartz.AddTrigger<JourneyTickJob>(trigger => trigger.ForJob(JourneyTickJob.Key).WithIdentity("journey-tick", "automation").StartNow()
+                .WithSchedule(SimpleScheduleBuilder.Create().WithInterval(TimeSpan.FromSeconds(scheduler.TickSeconds)).RepeatForever()
+                    .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
+        });
+        services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
+    }
+
     private static void MapRoutes(WebApplication app)
     {
         app.UseExceptionHandler();
@@ -64,5 +124,6 @@ public static class AutomationServer
         var v1 = app.MapGroup("/v1").RequireAuthorization();
         v1.MapIngestApi();
         v1.MapCustomersApi();
+        v1.MapJourneysApi();
     }
 }

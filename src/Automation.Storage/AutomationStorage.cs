@@ -8,7 +8,7 @@ namespace Automation.Storage;
 /// Storage on a relational database through Dapper. The SQL is shared; each provider supplies connections,
 /// its way of serialising writers, and the few statements that must differ.
 /// </summary>
-public abstract class AutomationStorage : IIngestionStore, ICustomerStore
+public abstract partial class AutomationStorage : IIngestionStore, ICustomerStore, IJourneyStore
 {
     protected AutomationStorage() => DapperSetup.EnsureRegistered();
 
@@ -41,7 +41,7 @@ public abstract class AutomationStorage : IIngestionStore, ICustomerStore
         {
             connection = await OpenConnectionAsync(cancellationToken);
             var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            return new IngestTransaction(connection, transaction, writer);
+            return new WriteTransaction(connection, transaction, writer);
         }
         catch
         {
@@ -56,6 +56,8 @@ public abstract class AutomationStorage : IIngestionStore, ICustomerStore
         await using var connection = await OpenConnectionAsync(cancellationToken);
         return await CustomerQueries.FindAsync(connection, id, cancellationToken);
     }
+
+    public async Task<IJourneyTransaction> BeginJourneyWorkAsync(CancellationToken cancellationToken) => await BeginAsync(cancellationToken);
 
     /// <summary>True when the database answers a trivial query.</summary>
     public async Task<bool> IsReachableAsync(CancellationToken cancellationToken)

@@ -4,26 +4,54 @@ using Dapper;
 
 namespace Automation.Storage;
 
+/// <summary>Reads customers with everything the API and the journey facts need.</summary>
 internal static class CustomerQueries
 {
     public static async Task<CustomerSnapshot?> FindAsync(DbConnection connection, string id, CancellationToken ct)
     {
         // The signed-in id wins over a device id that happens to be equal.
-        var row = await connection.QueryFirstOrDefaultAsync<CustomerRow>(new CommandDefinition(
-            $"""
-            SELECT {CustomerRow.Columns}, 0 AS match_rank FROM customers WHERE external_id = @id
-            UNION ALL
-            SELECT {CustomerRow.Columns}, 1 AS match_rank FROM customers WHERE anonymous_id = @id
-            ORDER BY match_rank
+        var customerId = await connection.QueryFirstOrDefaultAsync<long?>(new CommandDefinition("""
+            SELECT id FROM (
+                SELECT id, 0 AS match_rank FROM customers WHERE external_id = @id
+                UNION ALL
+                SELECT id, 1 AS match_rank FROM customers WHERE anonymous_id = @id
+            ) matches ORDER BY match_rank
             """, new { id }, cancellationToken: ct));
-        if (row is null) return null;
+        if (customerId is null) return null;
+        return (await LoadAsync(connection, null, [customerId.Value], ct)).SingleOrDefault();
+    }
 
-        var stats = await connection.QueryFirstOrDefaultAsync<StatsRow>(new CommandDefinition(
-            "SELECT customer_id, order_count, total_spent, first_order_at, last_order_at, mean_order_interval_days FROM customer_stats WHERE customer_id = @Id",
-            new { row.Id }, cancellationToken: ct));
-        var cart = await connection.QueryFirstOrDefaultAsync<CartRow>(new CommandDefinition(
-            "SELECT items, currency, updated_at FROM carts WHERE customer_id = @Id",
-            new { row.Id }, cancellationToken: ct));
-        return new CustomerSnapshot(row.ToProfile(), stats?.ToStats() ?? CustomerStats.None, cart?.ToCart());
+    /// <summary>Snapshots of these customers, in five set-based queries per chunk.</summary>
+    public static async Task<IReadOnlyList<CustomerSnapshot>> LoadAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyCollection<long> ids, CancellationToken ct)
+    {
+        var snapshots = new List<CustomerSnapshot>(ids.Count);
+        foreach (var chunk in ids.Chunk(SqlLists.RowsPerStatement))
+        {
+            async Task<IEnumerable<T>> Query<T>(string sqlBeforeIn, string sqlAfterIn = "")
+            {
+                var p = new DynamicParameters();
+                var sql = $"{sqlBeforeIn} {SqlLists.In("id", chunk, p)} {sqlAfterIn}";
+                return await connection.QueryAsync<T>(new CommandDefinition(sql, p, transaction, cancellationToken: ct));
+            }
+
+            var customers = await Query<CustomerRow>($"SELECT {CustomerRow.Columns} FROM customers WHERE id IN");
+            var stats = (await Query<StatsRow>("SELECT customer_id, order_count, total_spent, first_order_at, last_order_at, mean_order_interval_days FROM customer_stats WHERE customer_id IN"))
+                .ToDictionary(s => s.CustomerId);
+            var carts = (await Query<CartRow>("SELECT customer_id, items, currency, updated_at FROM carts WHERE customer_id IN")).ToDictionary(c => c.CustomerId);
+            var tags = (await Query<(long CustomerId, string Tag)>("SELECT customer_id, tag FROM customer_tags WHERE customer_id IN", "ORDER BY tag"))
+                .ToLookup(t => t.CustomerId, t => t.Tag);
+            var points = (await Query<(long CustomerId, long Points)>("SELECT customer_id, SUM(points) FROM points_ledger WHERE customer_id IN", "GROUP BY customer_id"))
+                .ToDictionary(p => p.CustomerId, p => p.Points);
+
+            snapshots.AddRange(customers.Select(c => new CustomerSnapshot(
+                c.ToProfile(),
+                stats.TryGetValue(c.Id, out var s) ? s.ToStats() : CustomerStats.None,
+                carts.TryGetValue(c.Id, out var cart) ? cart.ToCart() : null)
+            {
+                Tags = [.. tags[c.Id]],
+                Points = points.GetValueOrDefault(c.Id),
+            }));
+        }
+        return snapshots;
     }
 }

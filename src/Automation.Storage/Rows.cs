@@ -68,6 +68,7 @@ internal sealed class StatsRow
 
 internal sealed class CartRow
 {
+    public long CustomerId { get; set; }
     public JsonArray Items { get; set; } = [];
     public string? Currency { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }

@@ -1,4 +1,10 @@
 namespace Automation.Core.Customers;
 
 /// <summary>Everything known about one customer, read in one go.</summary>
-public sealed record CustomerSnapshot(CustomerProfile Profile, CustomerStats Stats, Cart? Cart);
+public sealed record CustomerSnapshot(CustomerProfile Profile, CustomerStats Stats, Cart? Cart)
+{
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    /// <summary>Sum of the points ledger.</summary>
+    public long Points { get; init; }
+}

@@ -1,4 +1,5 @@
 using Automation.Core.Customers;
+using Automation.Core.Journeys;
 using Automation.Core.Storage;
 
 namespace Automation.Core.Ingestion;
@@ -9,10 +10,10 @@ namespace Automation.Core.Ingestion;
 public sealed record IngestOutcome(int Accepted, IReadOnlyList<string> DuplicateMessageIds);
 
 /// <summary>
-/// Stores validated messages and everything derived from them — customers, profile traits, orders, stats and
-/// carts — in one transaction, so a request is either wholly stored or not at all.
+/// Stores validated messages and everything derived from them — customers, profile traits, orders, stats, carts and
+/// the journeys the events enter or exit — in one transaction, so a request is either wholly stored or not at all.
 /// </summary>
-public sealed class IngestionService(IIngestionStore store, TimeProvider clock)
+public sealed class IngestionService(IIngestionStore store, JourneyEngine journeys, TimeProvider clock)
 {
     public async Task<IngestOutcome> IngestAsync(IReadOnlyList<InboundMessage> messages, CancellationToken cancellationToken)
     {
@@ -42,6 +43,7 @@ public sealed class IngestionService(IIngestionStore store, TimeProvider clock)
 
         await ApplyIdentifiesAsync(tx, fresh, now, cancellationToken);
         await ApplyCommerceAsync(tx, fresh, cancellationToken);
+        await journeys.OnEventsAsync(tx, fresh, now, cancellationToken);
         await tx.CommitAsync(cancellationToken);
         return new IngestOutcome(fresh.Count, duplicates);
     }

@@ -61,6 +61,11 @@ public sealed class EventFacts
     /// <summary>A numeric property, or 0 when absent or not a number.</summary>
     public decimal Number(string name) =>
         decimal.TryParse(Property(name), System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0m;
+
+    public IReadOnlyDictionary<string, decimal> ProductNumbers { get; init; } = new Dictionary<string, decimal>();
+
+    /// <summary>The largest value of a numeric property across the event's <c>products</c>, or 0 (for example <c>usage_days</c>).</summary>
+    public decimal ProductNumber(string name) => ProductNumbers.TryGetValue(name, out var n) ? n : 0m;
 }
 
 /// <summary><c>journey</c>: this customer's instance of the journey.</summary>

@@ -1,7 +1,7 @@
 namespace Automation.Core.Journeys;
 
-/// <summary>Every journey file of a rules folder, read and checked.</summary>
-public sealed record JourneyDirectoryResult(IReadOnlyList<JourneyDefinition> Journeys, IReadOnlyList<JourneyProblem> Problems);
+/// <summary>One journey file of a rules folder, read and checked.</summary>
+public sealed record JourneyFileResult(string File, JourneyDefinition? Journey, IReadOnlyList<JourneyProblem> Problems);
 
 /// <summary>
 /// Reads the journey files of a rules folder: every <c>*.json</c> except the schema and the tag and tier rule files,
@@ -11,22 +11,29 @@ public static class JourneyDirectory
 {
     private static readonly string[] NotJourneys = ["schema.json", "tags.json", "tiers.json"];
 
-    public static JourneyDirectoryResult Load(string rulesFolder, JourneyReadOptions options)
+    /// <summary>The files of the folder; none when the folder does not exist.</summary>
+    public static IReadOnlyList<JourneyFileResult> Load(string rulesFolder, JourneyReadOptions options)
     {
-        if (!Directory.Exists(rulesFolder))
-            return new([], [new JourneyProblem(rulesFolder, 1, null, "the rules folder does not exist")]);
+        if (!Directory.Exists(rulesFolder)) return [];
 
         var reader = new JourneyFileReader(options);
-        var journeys = new List<JourneyDefinition>();
-        var problems = new List<JourneyProblem>();
+        var results = new List<JourneyFileResult>();
         foreach (var file in Directory.EnumerateFiles(rulesFolder, "*.json").Order(StringComparer.Ordinal))
         {
             if (NotJourneys.Contains(Path.GetFileName(file))) continue;
-            var result = reader.ReadFile(file);
-            problems.AddRange(result.Problems);
-            if (result.Journey is not null) journeys.Add(result.Journey);
+            JourneyReadResult result;
+            try
+            {
+                result = reader.ReadFile(file);
+            }
+            catch (IOException e)
+            {
+                // Being saved by an editor right now: the next reload reads it whole.
+                result = new JourneyReadResult(null, [new JourneyProblem(file, 1, null, $"cannot be read: {e.Message}")]);
+            }
+            results.Add(new JourneyFileResult(file, result.Journey, result.Problems));
         }
-        return new(journeys, problems);
+        return results;
     }
 
     /// <summary>

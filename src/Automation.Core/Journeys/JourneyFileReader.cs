@@ -107,8 +107,8 @@ public sealed partial class JourneyFileReader(JourneyReadOptions options)
             case "Schedule":
                 if (condition is not null) check.Add("Trigger.Condition", null, "belongs to Event triggers; a Schedule trigger has an Audience");
                 var cron = check.RequiredText(trigger, "Schedule", "Trigger");
-                if (cron is not null && cron.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length is not (6 or 7))
-                    check.Add("Trigger.Schedule", null, $"'{cron}' is not a Quartz cron expression (seconds minutes hours day-of-month month day-of-week [year]), such as '0 0 10 18 * ?'");
+                if (cron is not null && (cron.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length is not (6 or 7) || check.Options.CronProblem?.Invoke(cron) is not null))
+                    check.Add("Trigger.Schedule", null, $"'{cron}' is not a Quartz cron expression (seconds minutes hours day-of-month month day-of-week [year]), such as '0 0 10 18 * ?'{Detail(check.Options.CronProblem?.Invoke(cron))}");
                 return cron is null ? null : new ScheduleTrigger(cron, audience);
             default:
                 if (condition is not null) check.Add("Trigger.Condition", null, "belongs to Event triggers; a Scan trigger has an Audience");
@@ -242,6 +242,8 @@ public sealed partial class JourneyFileReader(JourneyReadOptions options)
             check.Add($"{onSuccessPath}.Context.{field}", ruleLabel, reason);
         return (name, context);
     }
+
+    private static string Detail(string? problem) => problem is null ? "" : $": {problem}";
 
     private static string FirstSentence(string message) => message.Split(" Path:", 2)[0].Split(" LineNumber:", 2)[0].TrimEnd('.');
 

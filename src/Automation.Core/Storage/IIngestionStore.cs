@@ -11,10 +11,10 @@ public interface IIngestionStore
 }
 
 /// <summary>
-/// The writes of one ingest, all in one database transaction: set-based, so a batch of a thousand messages
-/// costs a handful of statements. Disposing without <see cref="CommitAsync"/> rolls everything back.
+/// The writes of one ingest, all in one database transaction, journeys entered by its events included: set-based,
+/// so a batch of a thousand messages costs a handful of statements. Disposing without committing rolls everything back.
 /// </summary>
-public interface IIngestTransaction : IAsyncDisposable
+public interface IIngestTransaction : IJourneyTransaction
 {
     /// <summary>Customers whose external id or anonymous id is among those given.</summary>
     Task<IReadOnlyList<CustomerKey>> FindCustomersAsync(IReadOnlyCollection<string> externalIds, IReadOnlyCollection<string> anonymousIds, CancellationToken cancellationToken);
@@ -49,8 +49,6 @@ public interface IIngestTransaction : IAsyncDisposable
 
     /// <summary>Replaces the carts of these customers; a null cart is deleted.</summary>
     Task SaveCartsAsync(IReadOnlyDictionary<long, Cart?> carts, CancellationToken cancellationToken);
-
-    Task CommitAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>A customer's keys.</summary>

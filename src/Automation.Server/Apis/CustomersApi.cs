@@ -9,15 +9,19 @@ internal static class CustomersApi
 {
     public static RouteGroupBuilder MapCustomersApi(this RouteGroupBuilder v1)
     {
-        v1.MapGet("/customers/{id}", async (string id, ICustomerStore customers, TimeProvider clock, CancellationToken ct) =>
-            await customers.FindAsync(id, ct) is { } snapshot
-                ? Results.Ok(CustomerResponse.From(snapshot, clock.GetUtcNow()))
-                : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Customer not found",
-                    detail: $"No customer has the user id or anonymous id '{id}'."));
+        v1.MapGet("/customers/{id}", async (string id, ICustomerStore customers, IJourneyStore journeys, TimeProvider clock, CancellationToken ct) =>
+        {
+            if (await customers.FindAsync(id, ct) is not { } snapshot)
+                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Customer not found",
+                    detail: $"No customer has the user id or anonymous id '{id}'.");
+            var instances = await journeys.InstancesOfAsync(snapshot.Profile.Id, ct);
+            var messages = await journeys.MessagesOfAsync(snapshot.Profile.Id, ct);
+            return Results.Ok(CustomerResponse.From(snapshot, instances, messages, clock.GetUtcNow()));
+        });
         return v1;
     }
 
-    /// <summary>A customer as the API shows it. Tags, tier, points, journeys and messages fill as those features land.</summary>
+    /// <summary>A customer as the API shows it; the tier arrives with membership tiers.</summary>
     public sealed record CustomerResponse(
         string? Id,
         string? AnonymousId,
@@ -35,16 +39,16 @@ internal static class CustomersApi
         IReadOnlyList<string> Tags,
         string? Tier,
         PointsResponse Points,
-        IReadOnlyList<object> Journeys,
-        IReadOnlyList<object> Messages)
+        IReadOnlyList<JourneyInstanceView> Journeys,
+        IReadOnlyList<OutboxView> Messages)
     {
-        public static CustomerResponse From(CustomerSnapshot s, DateTimeOffset now) => new(
+        public static CustomerResponse From(CustomerSnapshot s, IReadOnlyList<JourneyInstanceView> journeys, IReadOnlyList<OutboxView> messages, DateTimeOffset now) => new(
             s.Profile.ExternalId, s.Profile.AnonymousId, s.Profile.Email, s.Profile.Phone, s.Profile.Name, s.Profile.Birthday,
             s.Profile.Timezone, s.Profile.Locale, s.Profile.Traits, s.Profile.CreatedAt, s.Profile.UpdatedAt,
             new StatsResponse(s.Stats.OrderCount, s.Stats.TotalSpent, s.Stats.FirstOrderAt, s.Stats.LastOrderAt,
                 s.Stats.MeanOrderIntervalDays is { } d ? Math.Round(d, 2) : null, s.Stats.DaysSinceLastOrder(now)),
             s.Cart is { } c ? new CartResponse(c.Items, c.ItemCount, c.Value, c.Currency, c.UpdatedAt, Math.Round(c.HoursSinceLastChange(now), 2)) : null,
-            [], null, new PointsResponse(0), [], []);
+            s.Tags, null, new PointsResponse(s.Points), journeys, messages);
     }
 
     public sealed record StatsResponse(int OrderCount, decimal TotalSpent, DateTimeOffset? FirstOrderAt, DateTimeOffset? LastOrderAt,

@@ -1,4 +1,6 @@
 using Automation.Core.Journeys;
+using Automation.Server.Hosting;
+using Automation.Server.Jobs;
 
 namespace Automation.Server.Cli;
 
@@ -12,16 +14,19 @@ internal static class ValidateCommand
     {
         var builder = Host.CreateApplicationBuilder(args);
         var root = builder.Environment.ContentRootPath;
-        var rules = Path.GetFullPath(Path.Combine(root, builder.Configuration["rules"] ?? builder.Configuration["Rules:Path"] ?? "rules"));
-        var templates = Path.GetFullPath(Path.Combine(root, builder.Configuration["templates"] ?? builder.Configuration["Templates:Path"] ?? "templates"));
-
-        var options = new JourneyReadOptions(JourneyReadOptions.DefaultChannels, JourneyDirectory.TemplatesIn(templates));
-        var result = JourneyDirectory.Load(rules, options);
-        foreach (var problem in result.Problems)
+        var folders = JourneyFiles.From(builder.Configuration, root, new QuartzCronSchedule());
+        if (!Directory.Exists(folders.RulesFolder))
+        {
+            errors.WriteLine($"{Path.GetRelativePath(root, folders.RulesFolder)}: the rules folder does not exist");
+            return 1;
+        }
+        var files = JourneyDirectory.Load(folders.RulesFolder, folders.ReadOptions);
+        var problems = files.SelectMany(f => f.Problems).ToList();
+        foreach (var problem in problems)
             errors.WriteLine(problem with { File = Path.GetRelativePath(root, problem.File) });
-        if (result.Problems.Count > 0) return 1;
+        if (problems.Count > 0) return 1;
 
-        output.WriteLine($"{result.Journeys.Count} journey(s) valid in {Path.GetRelativePath(root, rules)}.");
+        output.WriteLine($"{files.Count} journey(s) valid in {Path.GetRelativePath(root, folders.RulesFolder)}.");
         return 0;
     }
 }

@@ -1,5 +1,7 @@
 using Automation.Core.Customers;
 using Automation.Core.Ingestion;
+using Automation.Core.Journeys;
+using Microsoft.Extensions.Logging.Abstractions;
 using Automation.Storage;
 using Automation.Tests.Support;
 using Dapper;
@@ -23,7 +25,7 @@ public abstract class IngestionContractTests(string provider)
     {
         _db = await TestDatabase.CreateAsync(provider);
         _clock = new FakeTimeProvider(Start);
-        _ingestion = new IngestionService(_db.Storage, _clock);
+        _ingestion = new IngestionService(_db.Storage, new JourneyEngine(new JourneyCatalog(), NullLogger<JourneyEngine>.Instance), _clock);
     }
 
     [TearDown]
@@ -248,7 +250,7 @@ public abstract class IngestionContractTests(string provider)
 
         var migrate = () => _db.MigrateAsync();
         (await migrate.Should().ThrowAsync<Automation.Storage.Migrations.SchemaTooNewException>())
-            .Which.Message.Should().Contain("version 999").And.Contain("knows only up to version 1");
+            .Which.Message.Should().Contain("version 999").And.Contain($"knows only up to version {Automation.Storage.Migrations.SchemaMigrator.Available(_db.Storage.Dialect)[^1].Version}");
     }
 }
 

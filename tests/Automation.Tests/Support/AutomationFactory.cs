@@ -20,6 +20,7 @@ public sealed class AutomationFactory(TestDatabase database, FakeTimeProvider cl
         builder.UseSetting("Storage:Provider", database.Provider);
         builder.UseSetting("Storage:ConnectionString", connectionString ?? database.ConnectionString);
         builder.UseSetting("Api:Keys:0", ApiKey);
+        builder.UseSetting("Scheduler:Enabled", "false");
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)));
     }
 

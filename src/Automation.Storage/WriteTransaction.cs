@@ -7,8 +7,8 @@ using Dapper;
 
 namespace Automation.Storage;
 
-/// <summary>The SQL of one ingest, shared by SQLite and PostgreSQL.</summary>
-internal sealed class IngestTransaction(DbConnection connection, DbTransaction transaction, IDisposable? writer) : IIngestTransaction
+/// <summary>The SQL of one write transaction (an ingest or a pass of journey work), shared by SQLite and PostgreSQL.</summary>
+internal sealed partial class WriteTransaction(DbConnection connection, DbTransaction transaction, IDisposable? writer) : IIngestTransaction
 {
     private CommandDefinition Command(string sql, object? parameters, CancellationToken ct) =>
         new(sql, parameters, transaction, cancellationToken: ct);

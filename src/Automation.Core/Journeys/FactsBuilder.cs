@@ -1,0 +1,118 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Automation.Core.Customers;
+using RulesEngine.Models;
+
+namespace Automation.Core.Journeys;
+
+/// <summary>Builds the facts an expression sees from what storage holds.</summary>
+public static class FactsBuilder
+{
+    private static readonly ConcurrentDictionary<string, TimeZoneInfo> Zones = new(StringComparer.Ordinal);
+
+    /// <summary>The customer's time zone, UTC when unknown.</summary>
+    public static TimeZoneInfo ZoneOf(string? timezone) =>
+        timezone is null ? TimeZoneInfo.Utc : Zones.GetOrAdd(timezone, id => TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc);
+
+    public static RuleParameter[] Inputs(CustomerSnapshot customer, JourneyInstance? instance, EventFacts @event, DateTimeOffset now) =>
+        RuleCompilation.Inputs(Customer(customer), Stats(customer.Stats, now), Cart(customer.Cart, now), @event, Journey(instance, now), Now(customer.Profile, now));
+
+    public static CustomerFacts Customer(CustomerSnapshot s) => new()
+    {
+        Id = s.Profile.ExternalId ?? s.Profile.AnonymousId ?? "",
+        Email = s.Profile.Email ?? "",
+        Phone = s.Profile.Phone ?? "",
+        Name = s.Profile.Name ?? "",
+        Timezone = s.Profile.Timezone ?? "UTC",
+        Locale = s.Profile.Locale ?? "",
+        Points = s.Points,
+        EmailConsent = s.Profile.Email is not null,
+        SmsConsent = s.Profile.Phone is not null,
+        Tags = s.Tags,
+        Traits = Flatten(s.Profile.Traits),
+    };
+
+    public static StatsFacts Stats(CustomerStats stats, DateTimeOffset now) => new()
+    {
+        OrderCount = stats.OrderCount,
+        TotalSpent = stats.TotalSpent,
+        DaysSinceLastOrder = stats.DaysSinceLastOrder(now) ?? -1,
+        MeanOrderIntervalDays = stats.MeanOrderIntervalDays ?? 0,
+    };
+
+    public static CartFacts Cart(Cart? cart, DateTimeOffset now) => cart is null
+        ? new CartFacts()
+        : new CartFacts { ItemCount = cart.ItemCount, Value = cart.Value, HoursSinceLastChange = cart.HoursSinceLastChange(now) };
+
+    public static EventFacts Event(string? name, JsonObject? properties)
+    {
+        if (name is null || properties is null) return new EventFacts();
+        var products = properties["products"] as JsonArray;
+        return new EventFacts
+        {
+            Name = name,
+            Properties = Flatten(properties),
+            ProductNumbers = products is null ? new Dictionary<string, decimal>() : MaxPerKey(products),
+        };
+    }
+
+    public static JourneyFacts Journey(JourneyInstance? instance, DateTimeOffset now)
+    {
+        if (instance is null) return new JourneyFacts();
+        var sinceEntry = now - instance.EnteredAt;
+        return new JourneyFacts
+        {
+            HoursSinceEntry = sinceEntry.TotalHours,
+            DaysSinceEntry = sinceEntry.TotalDays,
+            HoursSinceLastStep = (now - (instance.LastStepAt ?? instance.EnteredAt)).TotalHours,
+            StepsDone = instance.StepsDone,
+        };
+    }
+
+    public static NowFacts Now(CustomerProfile profile, DateTimeOffset now)
+    {
+        var local = TimeZoneInfo.ConvertTime(now, ZoneOf(profile.Timezone));
+        return new NowFacts
+        {
+            Hour = local.Hour,
+            Weekday = (int)local.DayOfWeek,
+            Day = local.Day,
+            Month = local.Month,
+            Year = local.Year,
+            IsBirthday = profile.Birthday is { } b && IsBirthday(b, DateOnly.FromDateTime(local.DateTime)),
+        };
+    }
+
+    // Someone born on 29 February celebrates on the 28th in other years.
+    private static bool IsBirthday(DateOnly birthday, DateOnly today) =>
+        birthday.Month == today.Month && (birthday.Day == today.Day ||
+            (birthday is { Month: 2, Day: 29 } && today.Day == 28 && !DateTime.IsLeapYear(today.Year)));
+
+    private static Dictionary<string, string> Flatten(JsonObject obj)
+    {
+        var flat = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in obj)
+        {
+            if (value is JsonValue v)
+                flat[key] = v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : v.ToJsonString();
+        }
+        return flat;
+    }
+
+    private static Dictionary<string, decimal> MaxPerKey(JsonArray products)
+    {
+        var max = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        foreach (var product in products.OfType<JsonObject>())
+        {
+            foreach (var (key, value) in product)
+            {
+                if (value is JsonValue v && decimal.TryParse(v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : v.ToJsonString(),
+                        NumberStyles.Number, CultureInfo.InvariantCulture, out var n))
+                    max[key] = max.TryGetValue(key, out var seen) ? Math.Max(seen, n) : n;
+            }
+        }
+        return max;
+    }
+}

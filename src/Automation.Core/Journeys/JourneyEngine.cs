@@ -1,0 +1,213 @@
+using System.Text.Json.Nodes;
+using Automation.Core.Customers;
+using Automation.Core.Ingestion;
+using Automation.Core.Storage;
+using Microsoft.Extensions.Logging;
+using RulesEngine.Models;
+
+namespace Automation.Core.Journeys;
+
+/// <summary>
+/// Runs journeys: enters customers, fires due steps and ends instances, all inside the caller's transaction.
+/// Each entry and each step is guarded by a unique key, so a retry, a second node or a replayed event never fires
+/// anything twice.
+/// </summary>
+public sealed class JourneyEngine(JourneyCatalog catalog, ILogger<JourneyEngine> logger)
+{
+    /// <summary>An event older than this when it arrives still counts for stats, carts and exits, but starts no journey.</summary>
+    public static readonly TimeSpan EntryWindow = TimeSpan.FromHours(24);
+
+    /// <summary>Applies ingested events: exits first, then entries, then the steps due at once.</summary>
+    public async Task OnEventsAsync(IJourneyTransaction tx, IReadOnlyList<(InboundMessage Message, long CustomerId)> fresh, DateTimeOffset now, CancellationToken ct)
+    {
+        var set = catalog.Current;
+        var journeys = set.Running.ToList();
+        var names = journeys.SelectMany(j => j.Exit.Events.Concat(j.Trigger is EventTrigger t ? t.Events : [])).ToHashSet(StringComparer.Ordinal);
+        var relevant = fresh
+            .Where(f => f.Message.Type == MessageType.Track && f.Message.EventName is { } n && names.Contains(n))
+            .OrderBy(f => f.Message.Timestamp)
+            .ToList();
+        if (relevant.Count == 0) return;
+
+        var customerIds = relevant.Select(f => f.CustomerId).ToHashSet();
+        var state = await CustomerState.LoadAsync(tx, customerIds, ct);
+        foreach (var (message, customerId) in relevant)
+        {
+            var snapshot = state.Snapshots[customerId];
+            foreach (var instance in state.ActiveOf(customerId).ToList())
+            {
+                if (set.Find(instance.Journey) is { } journey && journey.Exit.Events.Contains(message.EventName!) && message.Timestamp >= instance.EnteredAt)
+                {
+                    await tx.EndAsync(instance.Id, JourneyEnd.Exited, $"event: {message.EventName}", now, ct);
+                    state.Ended(instance);
+                }
+            }
+
+            if (now - message.Timestamp > EntryWindow) continue;
+            var eventFacts = FactsBuilder.Event(message.EventName, message.Properties);
+            foreach (var journey in journeys.Where(j => j.Trigger is EventTrigger t && t.Events.Contains(message.EventName!)))
+            {
+                var triggerEvent = new JsonObject { ["name"] = message.EventName, ["messageId"] = message.MessageId, ["properties"] = message.Properties.DeepClone() };
+                await TryEnterAsync(tx, set, journey, snapshot, state, eventFacts, message.MessageId, message.Timestamp, triggerEvent, now, ct);
+            }
+        }
+    }
+
+    /// <summary>Enters the given customers into a scheduled or scanned journey, those its audience condition selects.</summary>
+    public async Task<int> EnterAudienceAsync(IJourneyTransaction tx, JourneyDefinition journey, IReadOnlyCollection<long> customerIds, string entryKey, DateTimeOffset now, CancellationToken ct)
+    {
+        var set = catalog.Current;
+        var state = await CustomerState.LoadAsync(tx, customerIds, ct);
+        var entered = 0;
+        foreach (var id in customerIds)
+        {
+            if (await TryEnterAsync(tx, set, journey, state.Snapshots[id], state, new EventFacts(), entryKey, now, null, now, ct)) entered++;
+        }
+        return entered;
+    }
+
+    /// <summary>Evaluates every active instance of these customers at <paramref name="now"/>.</summary>
+    public async Task EvaluateAsync(IJourneyTransaction tx, IReadOnlyCollection<long> customerIds, DateTimeOffset now, CancellationToken ct)
+    {
+        var set = catalog.Current;
+        var state = await CustomerState.LoadAsync(tx, customerIds, ct);
+        foreach (var id in customerIds)
+        {
+            foreach (var instance in state.ActiveOf(id).ToList())
+            {
+                if (set.Find(instance.Journey) is not { } journey) continue; // disabled or removed: waits, untouched
+                await EvaluateInstanceAsync(tx, set, journey, instance, state.Snapshots[id], now, ct);
+            }
+        }
+    }
+
+    private async Task<bool> TryEnterAsync(IJourneyTransaction tx, JourneySet set, JourneyDefinition journey, CustomerSnapshot snapshot,
+        CustomerState state, EventFacts eventFacts, string entryKey, DateTimeOffset enteredAt, JsonObject? triggerEvent, DateTimeOffset now, CancellationToken ct)
+    {
+        var customerId = snapshot.Profile.Id;
+        if (state.ActiveOf(customerId).Any(i => i.Journey == journey.Name)) return false;
+        if (state.LastEntries.TryGetValue((customerId, journey.Name), out var lastEntry) &&
+            (journey.ReEntryAfter is not { } wait || enteredAt - lastEntry < wait))
+            return false;
+        if (journey.Trigger.Condition is not null &&
+            !await ConditionHoldsAsync(set, journey, JourneySet.TriggerRule, FactsBuilder.Inputs(snapshot, null, eventFacts, now)))
+            return false;
+
+        var instance = await tx.EnterAsync(customerId, journey.Name, entryKey, enteredAt, triggerEvent, ct);
+        if (instance is null) return false;
+        state.Entered(instance);
+        await EvaluateInstanceAsync(tx, set, journey, instance, snapshot, now, ct);
+        return true;
+    }
+
+    private async Task EvaluateInstanceAsync(IJourneyTransaction tx, JourneySet set, JourneyDefinition journey, JourneyInstance instance,
+        CustomerSnapshot snapshot, DateTimeOffset now, CancellationToken ct)
+    {
+        if (now - instance.EnteredAt > journey.MaxAge)
+        {
+            await tx.EndAsync(instance.Id, JourneyEnd.Completed, "max age", now, ct);
+            return;
+        }
+
+        var eventFacts = FactsBuilder.Event(instance.TriggerEvent?["name"]?.GetValue<string>(), instance.TriggerEvent?["properties"] as JsonObject);
+        var inputs = FactsBuilder.Inputs(snapshot, instance, eventFacts, now);
+        if (journey.Exit.Condition is not null && await ConditionHoldsAsync(set, journey, JourneySet.ExitRule, inputs))
+        {
+            await tx.EndAsync(instance.Id, JourneyEnd.Exited, "exit condition", now, ct);
+            return;
+        }
+
+        var done = instance.StepsDone.ToHashSet(StringComparer.Ordinal);
+        var results = await set.Engine.ExecuteAllRulesAsync(journey.Name, inputs, ct);
+        foreach (var result in results)
+        {
+            var stepName = result.Rule.RuleName;
+            if (!string.IsNullOrEmpty(result.ExceptionMessage))
+            {
+                logger.LogWarning("Journey {Journey} step {Step} failed for customer {CustomerId}: {Error}", journey.Name, stepName, snapshot.Profile.Id, result.ExceptionMessage);
+                continue;
+            }
+            if (!result.IsSuccess || done.Contains(stepName)) continue;
+
+            var step = journey.Steps.First(s => s.Name == stepName);
+            if (!await tx.RecordStepAsync(instance.Id, step.Name, step.Action, now, ct)) continue;
+            done.Add(step.Name);
+            if (await RunActionAsync(tx, journey, instance, step, snapshot, now, ct))
+                return; // an Exit action ended the instance
+        }
+
+        if (journey.Steps.Where(s => journey.Workflow.Rules.First(r => r.RuleName == s.Name).Enabled).All(s => done.Contains(s.Name)))
+            await tx.EndAsync(instance.Id, JourneyEnd.Completed, "all steps done", now, ct);
+    }
+
+    /// <summary>Runs a step's action; true when it ended the instance.</summary>
+    private static async Task<bool> RunActionAsync(IJourneyTransaction tx, JourneyDefinition journey, JourneyInstance instance, JourneyStep step,
+        CustomerSnapshot snapshot, DateTimeOffset now, CancellationToken ct)
+    {
+        var customerId = snapshot.Profile.Id;
+        var source = $"{journey.Name}:{instance.Id}:{step.Name}";
+        var context = step.ActionContext;
+        switch (step.Action)
+        {
+            case JourneyActions.Send:
+                await tx.EnqueueAsync(new OutboxMessage(source, customerId, journey.Name, instance.Id, step.Name,
+                    context["Channel"]!.GetValue<string>(), context["Template"]!.GetValue<string>(), (JsonObject)context.DeepClone(), now), now, ct);
+                return false;
+            case JourneyActions.AddTag:
+                await tx.AddTagAsync(customerId, context["Tag"]!.GetValue<string>(), source, now, ct);
+                return false;
+            case JourneyActions.RemoveTag:
+                await tx.RemoveTagAsync(customerId, context["Tag"]!.GetValue<string>(), ct);
+                return false;
+            case JourneyActions.AwardPoints:
+                await tx.AwardPointsAsync(customerId, context["Points"]!.GetValue<int>(), $"journey {journey.Name} step {step.Name}", source, now, ct);
+                return false;
+            case JourneyActions.IssueCoupon:
+                await tx.IssueCouponAsync(customerId, context["Coupon"]!.GetValue<string>(), source, now, ct);
+                return false;
+            case JourneyActions.Exit:
+                await tx.EndAsync(instance.Id, JourneyEnd.Exited, $"step: {step.Name}", now, ct);
+                return true;
+            default:
+                throw new InvalidOperationException($"Unknown action '{step.Action}' passed validation.");
+        }
+    }
+
+    private static async Task<bool> ConditionHoldsAsync(JourneySet set, JourneyDefinition journey, string rule, RuleParameter[] inputs)
+    {
+        var results = await set.Engine.ExecuteAllRulesAsync(JourneySet.ConditionsWorkflow(journey.Name), inputs);
+        return results.First(r => r.Rule.RuleName == rule) is { IsSuccess: true };
+    }
+
+    /// <summary>The customers' snapshots and journey instances, kept current as this evaluation changes them.</summary>
+    private sealed class CustomerState
+    {
+        public required IReadOnlyDictionary<long, CustomerSnapshot> Snapshots { get; init; }
+        public required Dictionary<long, List<JourneyInstance>> Active { get; init; }
+        public required Dictionary<(long CustomerId, string Journey), DateTimeOffset> LastEntries { get; init; }
+
+        public static async Task<CustomerState> LoadAsync(IJourneyTransaction tx, IReadOnlyCollection<long> customerIds, CancellationToken ct)
+        {
+            var snapshots = await tx.LoadSnapshotsAsync(customerIds, ct);
+            var active = await tx.LoadActiveInstancesAsync(customerIds, ct);
+            var lastEntries = await tx.LoadLastEntriesAsync(customerIds, ct);
+            return new CustomerState
+            {
+                Snapshots = snapshots.ToDictionary(s => s.Profile.Id),
+                Active = active.GroupBy(i => i.CustomerId).ToDictionary(g => g.Key, g => g.ToList()),
+                LastEntries = lastEntries.ToDictionary(),
+            };
+        }
+
+        public IEnumerable<JourneyInstance> ActiveOf(long customerId) => Active.TryGetValue(customerId, out var list) ? list : [];
+
+        public void Entered(JourneyInstance instance)
+        {
+            if (!Active.TryGetValue(instance.CustomerId, out var list)) Active[instance.CustomerId] = list = [];
+            list.Add(instance);
+            LastEntries[(instance.CustomerId, instance.Journey)] = instance.EnteredAt;
+        }
+
+        public void Ended(JourneyInstance instance) => Active[instance.CustomerId].Remove(instance);
+    }
+}

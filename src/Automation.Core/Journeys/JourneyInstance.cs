@@ -1,0 +1,35 @@
+using System.Text.Json.Nodes;
+
+namespace Automation.Core.Journeys;
+
+/// <summary>One customer's pass through a journey.</summary>
+public sealed record JourneyInstance(
+    long Id,
+    long CustomerId,
+    string Journey,
+    DateTimeOffset EnteredAt,
+    DateTimeOffset? LastStepAt,
+    IReadOnlyList<string> StepsDone,
+    JsonObject? TriggerEvent);
+
+/// <summary>How an instance ended.</summary>
+public enum JourneyEnd
+{
+    /// <summary>All steps done, or it reached its maximum age.</summary>
+    Completed,
+
+    /// <summary>An exit event or condition, or an <c>Exit</c> action.</summary>
+    Exited,
+}
+
+/// <summary>A message a <c>Send</c> step asks for, written to the outbox in the step's transaction.</summary>
+public sealed record OutboxMessage(
+    string IdempotencyKey,
+    long CustomerId,
+    string Journey,
+    long InstanceId,
+    string Step,
+    string Channel,
+    string Template,
+    JsonObject Context,
+    DateTimeOffset DueAt);

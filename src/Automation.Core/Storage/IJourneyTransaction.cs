@@ -1,0 +1,79 @@
+using System.Text.Json.Nodes;
+using Automation.Core.Customers;
+using Automation.Core.Journeys;
+
+namespace Automation.Core.Storage;
+
+/// <summary>
+/// The writes of journey work, inside one database transaction: entering, stepping and ending instances, and what
+/// steps produce. Unique keys make each entry and each step happen at most once, whatever runs concurrently.
+/// </summary>
+public interface IJourneyTransaction : IAsyncDisposable
+{
+    /// <summary>Customers' profiles, stats, carts, tags and points, for building facts.</summary>
+    Task<IReadOnlyList<CustomerSnapshot>> LoadSnapshotsAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<JourneyInstance>> LoadActiveInstancesAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken);
+
+    /// <summary>When each of these customers last entered each journey, whatever became of that instance.</summary>
+    Task<IReadOnlyDictionary<(long CustomerId, string Journey), DateTimeOffset>> LoadLastEntriesAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken);
+
+    /// <summary>Starts an instance; null when this entry was already made or an instance is active.</summary>
+    Task<JourneyInstance?> EnterAsync(long customerId, string journey, string entryKey, DateTimeOffset enteredAt, JsonObject? triggerEvent, CancellationToken cancellationToken);
+
+    /// <summary>Records that a step fired; false when it already had, in which case its action must not run.</summary>
+    Task<bool> RecordStepAsync(long instanceId, string step, string action, DateTimeOffset at, CancellationToken cancellationToken);
+
+    Task EndAsync(long instanceId, JourneyEnd end, string reason, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Queues a message; a repeated idempotency key adds nothing.</summary>
+    Task EnqueueAsync(OutboxMessage message, DateTimeOffset now, CancellationToken cancellationToken);
+
+    Task AddTagAsync(long customerId, string tag, string source, DateTimeOffset at, CancellationToken cancellationToken);
+
+    Task RemoveTagAsync(long customerId, string tag, CancellationToken cancellationToken);
+
+    /// <summary>Appends to the points ledger; a repeated source key adds nothing.</summary>
+    Task AwardPointsAsync(long customerId, int points, string reason, string sourceKey, DateTimeOffset at, CancellationToken cancellationToken);
+
+    Task IssueCouponAsync(long customerId, string coupon, string source, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>When a schedule or scan was last checked for a time zone, or null.</summary>
+    Task<DateTimeOffset?> LastCheckedAsync(string journey, string timezone, CancellationToken cancellationToken);
+
+    Task SetLastCheckedAsync(string journey, string timezone, DateTimeOffset at, CancellationToken cancellationToken);
+
+    Task CommitAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>Journey work outside ingestion: the scheduler's pages and the API's views.</summary>
+public interface IJourneyStore
+{
+    Task<IJourneyTransaction> BeginJourneyWorkAsync(CancellationToken cancellationToken);
+
+    /// <summary>Customers with an active instance, after <paramref name="afterCustomerId"/>, in id order.</summary>
+    Task<IReadOnlyList<long>> CustomersWithActiveInstancesAsync(long afterCustomerId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Customers in a time zone (null or "UTC": those without one), after an id, in id order.</summary>
+    Task<IReadOnlyList<long>> CustomersInTimezoneAsync(string timezone, long afterCustomerId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The time zones customers have; "UTC" stands for those without one.</summary>
+    Task<IReadOnlyList<string>> TimezonesAsync(CancellationToken cancellationToken);
+
+    /// <summary>Instances per journey and status.</summary>
+    Task<IReadOnlyDictionary<string, JourneyCounts>> CountsAsync(CancellationToken cancellationToken);
+
+    /// <summary>A customer's instances with their steps, newest first.</summary>
+    Task<IReadOnlyList<JourneyInstanceView>> InstancesOfAsync(long customerId, CancellationToken cancellationToken);
+
+    /// <summary>A customer's outbox messages, newest first.</summary>
+    Task<IReadOnlyList<OutboxView>> MessagesOfAsync(long customerId, CancellationToken cancellationToken);
+}
+
+public sealed record JourneyCounts(int Active, int Completed, int Exited);
+
+public sealed record JourneyStepView(string Step, string Action, DateTimeOffset FiredAt);
+
+public sealed record JourneyInstanceView(long Id, string Journey, string Status, string? EndReason, DateTimeOffset EnteredAt, DateTimeOffset? EndedAt, IReadOnlyList<JourneyStepView> Steps);
+
+public sealed record OutboxView(long Id, string Journey, string Step, string Channel, string Template, string Status, DateTimeOffset CreatedAt, DateTimeOffset DueAt);

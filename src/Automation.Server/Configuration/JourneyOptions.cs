@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Options;
+
+namespace Automation.Server.Configuration;
+
+/// <summary>The <c>Rules</c> section: where journey files live and how often they are reloaded.</summary>
+public sealed class RulesOptions
+{
+    public const string Section = "Rules";
+
+    /// <summary>The rules folder, relative to the content root.</summary>
+    public string Path { get; set; } = "rules";
+
+    /// <summary>How often the folder is checked for changes.</summary>
+    public int ReloadSeconds { get; set; } = 2;
+}
+
+/// <summary>The <c>Templates</c> section.</summary>
+public sealed class TemplatesOptions
+{
+    public const string Section = "Templates";
+
+    /// <summary>The templates folder, relative to the content root.</summary>
+    public string Path { get; set; } = "templates";
+}
+
+/// <summary>The <c>Scheduler</c> section: the Quartz job that runs time-based journey work.</summary>
+public sealed class SchedulerOptions
+{
+    public const string Section = "Scheduler";
+
+    /// <summary>False stops time-based journey work on this node (event-triggered entries still happen on ingest).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Seconds between ticks: active instances evaluated, schedules and scans checked.</summary>
+    public int TickSeconds { get; set; } = 60;
+}
+
+internal sealed class JourneySettingsValidator : IValidateOptions<RulesOptions>, IValidateOptions<SchedulerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, RulesOptions options) =>
+        options.ReloadSeconds is >= 1 and <= 3600
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail($"Rules:ReloadSeconds must be from 1 to 3600, not {options.ReloadSeconds}.");
+
+    public ValidateOptionsResult Validate(string? name, SchedulerOptions options) =>
+        options.TickSeconds is >= 1 and <= 3600
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail($"Scheduler:TickSeconds must be from 1 to 3600, not {options.TickSeconds}.");
+}

@@ -1,0 +1,35 @@
+using Automation.Core.Journeys;
+using Automation.Server.Configuration;
+
+namespace Automation.Server.Hosting;
+
+/// <summary>Where the journey and template folders are, and what journey files are checked against.</summary>
+internal sealed record JourneyFiles(string RulesFolder, string TemplatesFolder, JourneyReadOptions ReadOptions)
+{
+    public static JourneyFiles From(IConfiguration configuration, string contentRoot, ICronSchedule cron)
+    {
+        // `--rules DIR` and `--templates DIR` on the command line are shorthands for Rules:Path and Templates:Path.
+        var rules = configuration["rules"] ?? configuration.GetSection(RulesOptions.Section).Get<RulesOptions>()?.Path ?? "rules";
+        var templates = configuration["templates"] ?? configuration.GetSection(TemplatesOptions.Section).Get<TemplatesOptions>()?.Path ?? "templates";
+        var rulesFolder = Path.GetFullPath(Path.Combine(contentRoot, rules));
+        var templatesFolder = Path.GetFullPath(Path.Combine(contentRoot, templates));
+        return new JourneyFiles(rulesFolder, templatesFolder,
+            new JourneyReadOptions(JourneyReadOptions.DefaultChannels, JourneyDirectory.TemplatesIn(templatesFolder), cron.Problem));
+    }
+
+    /// <summary>Changes whenever a file in either folder is added, removed, resized or saved.</summary>
+    public string Signature()
+    {
+        var parts = new List<string>();
+        foreach (var folder in new[] { RulesFolder, TemplatesFolder })
+        {
+            if (!Directory.Exists(folder)) continue;
+            foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            {
+                var info = new FileInfo(file);
+                parts.Add($"{file}|{info.Length}|{info.LastWriteTimeUtc.Ticks}");
+            }
+        }
+        return string.Join('\n', parts);
+    }
+}

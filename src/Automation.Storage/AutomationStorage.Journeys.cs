@@ -1,0 +1,102 @@
+using Automation.Core.Storage;
+using Dapper;
+
+namespace Automation.Storage;
+
+// The scheduler's pages and the API's views of journeys.
+public abstract partial class AutomationStorage
+{
+    public async Task<IReadOnlyList<long>> CustomersWithActiveInstancesAsync(long afterCustomerId, int limit, CancellationToken ct)
+    {
+        await using var connection = await OpenConnectionAsync(ct);
+        return [.. await connection.QueryAsync<long>(new CommandDefinition(
+            "SELECT DISTINCT customer_id FROM journey_instances WHERE status = 'active' AND customer_id > @afterCustomerId ORDER BY customer_id LIMIT @limit",
+            new { afterCustomerId, limit }, cancellationToken: ct))];
+    }
+
+    public async Task<IReadOnlyList<long>> CustomersInTimezoneAsync(string timezone, long afterCustomerId, int limit, CancellationToken ct)
+    {
+        var filter = timezone switch
+        {
+            "*" => "",
+            "UTC" => "AND (timezone IS NULL OR timezone = 'UTC')",
+            _ => "AND timezone = @timezone",
+        };
+        await using var connection = await OpenConnectionAsync(ct);
+        return [.. await connection.QueryAsync<long>(new CommandDefinition(
+            $"SELECT id FROM customers WHERE id > @afterCustomerId {filter} ORDER BY id LIMIT @limit",
+            new { afterCustomerId, limit, timezone }, cancellationToken: ct))];
+    }
+
+    public async Task<IReadOnlyList<string>> TimezonesAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenConnectionAsync(ct);
+        return [.. await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT DISTINCT COALESCE(timezone, 'UTC') FROM customers", cancellationToken: ct))];
+    }
+
+    public async Task<IReadOnlyDictionary<string, JourneyCounts>> CountsAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<(string Journey, string Status, long Count)>(new CommandDefinition(
+            "SELECT journey, status, COUNT(*) FROM journey_instances GROUP BY journey, status", cancellationToken: ct));
+        return rows.GroupBy(r => r.Journey).ToDictionary(g => g.Key, g => new JourneyCounts(
+            (int)g.Where(r => r.Status == "active").Sum(r => r.Count),
+            (int)g.Where(r => r.Status == "completed").Sum(r => r.Count),
+            (int)g.Where(r => r.Status == "exited").Sum(r => r.Count)));
+    }
+
+    public async Task<IReadOnlyList<JourneyInstanceView>> InstancesOfAsync(long customerId, CancellationToken ct)
+    {
+        await using var connection = await OpenConnectionAsync(ct);
+        var instances = (await connection.QueryAsync<InstanceViewRow>(new CommandDefinition(
+            "SELECT id, journey, status, end_reason, entered_at, ended_at FROM journey_instances WHERE customer_id = @customerId ORDER BY entered_at DESC, id DESC",
+            new { customerId }, cancellationToken: ct))).ToList();
+        var steps = (await connection.QueryAsync<StepViewRow>(new CommandDefinition("""
+            SELECT s.instance_id, s.step, s.action, s.fired_at FROM journey_steps s
+            JOIN journey_instances i ON i.id = s.instance_id
+            WHERE i.customer_id = @customerId ORDER BY s.fired_at
+            """, new { customerId }, cancellationToken: ct))).ToLookup(s => s.InstanceId);
+        return instances.Select(i => new JourneyInstanceView(i.Id, i.Journey, i.Status, i.EndReason, i.EnteredAt, i.EndedAt,
+            [.. steps[i.Id].Select(s => new JourneyStepView(s.Step, s.Action, s.FiredAt))])).ToList();
+    }
+
+    public async Task<IReadOnlyList<OutboxView>> MessagesOfAsync(long customerId, CancellationToken ct)
+    {
+        await using var connection = await OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<OutboxRow>(new CommandDefinition(
+            "SELECT id, journey, step, channel, template, status, created_at, due_at FROM outbox WHERE customer_id = @customerId ORDER BY created_at DESC, id DESC",
+            new { customerId }, cancellationToken: ct)))
+            .Select(o => new OutboxView(o.Id, o.Journey, o.Step, o.Channel, o.Template, o.Status, o.CreatedAt, o.DueAt)).ToList();
+    }
+
+    private sealed class InstanceViewRow
+    {
+        public long Id { get; set; }
+        public string Journey { get; set; } = "";
+        public string Status { get; set; } = "";
+        public string? EndReason { get; set; }
+        public DateTimeOffset EnteredAt { get; set; }
+        public DateTimeOffset? EndedAt { get; set; }
+    }
+
+    private sealed class StepViewRow
+    {
+        public long InstanceId { get; set; }
+        public string Step { get; set; } = "";
+        public string Action { get; set; } = "";
+        public DateTimeOffset FiredAt { get; set; }
+    }
+
+    private sealed class OutboxRow
+    {
+        public long Id { get; set; }
+        public string Journey { get; set; } = "";
+        public string Step { get; set; } = "";
+        public string Channel { get; set; } = "";
+        public string Template { get; set; } = "";
+        public string Status { get; set; } = "";
+        public DateTimeOffset CreatedAt { get; set; }
+        public DateTimeOffset DueAt { get; set; }
+    }
+}

@@ -1,0 +1,130 @@
+using System.Text.Json.Nodes;
+using Automation.Core.Customers;
+using Automation.Core.Journeys;
+using Dapper;
+
+namespace Automation.Storage;
+
+// Journey work inside the same transaction as an ingest or a scheduler pass.
+internal sealed partial class WriteTransaction
+{
+    private const string Active = "active";
+
+    public Task<IReadOnlyList<CustomerSnapshot>> LoadSnapshotsAsync(IReadOnlyCollection<long> customerIds, CancellationToken ct) =>
+        CustomerQueries.LoadAsync(connection, transaction, customerIds, ct);
+
+    public async Task<IReadOnlyList<JourneyInstance>> LoadActiveInstancesAsync(IReadOnlyCollection<long> customerIds, CancellationToken ct)
+    {
+        var instances = new List<JourneyInstance>();
+        foreach (var chunk in customerIds.Chunk(SqlLists.RowsPerStatement))
+        {
+            var p = new DynamicParameters();
+            p.Add("active", Active);
+            var rows = (await connection.QueryAsync<InstanceRow>(Command(
+                $"SELECT id, customer_id, journey, entered_at, last_step_at, trigger_event FROM journey_instances WHERE status = @active AND customer_id IN {SqlLists.In("id", chunk, p)}",
+                p, ct))).ToList();
+            if (rows.Count == 0) continue;
+
+            var stepsParameters = new DynamicParameters();
+            var steps = (await connection.QueryAsync<(long InstanceId, string Step)>(Command(
+                $"SELECT instance_id, step FROM journey_steps WHERE instance_id IN {SqlLists.In("i", rows.Select(r => r.Id), stepsParameters)}",
+                stepsParameters, ct))).ToLookup(s => s.InstanceId, s => s.Step);
+            instances.AddRange(rows.Select(r => new JourneyInstance(r.Id, r.CustomerId, r.Journey, r.EnteredAt, r.LastStepAt, [.. steps[r.Id]], r.TriggerEvent)));
+        }
+        return instances;
+    }
+
+    public async Task<IReadOnlyDictionary<(long CustomerId, string Journey), DateTimeOffset>> LoadLastEntriesAsync(IReadOnlyCollection<long> customerIds, CancellationToken ct)
+    {
+        var entries = new Dictionary<(long, string), DateTimeOffset>();
+        foreach (var chunk in customerIds.Chunk(SqlLists.RowsPerStatement))
+        {
+            var p = new DynamicParameters();
+            var rows = await connection.QueryAsync<LastEntryRow>(Command(
+                $"SELECT customer_id, journey, MAX(entered_at) AS entered_at FROM journey_instances WHERE customer_id IN {SqlLists.In("id", chunk, p)} GROUP BY customer_id, journey",
+                p, ct));
+            foreach (var row in rows) entries[(row.CustomerId, row.Journey)] = row.EnteredAt;
+        }
+        return entries;
+    }
+
+    public async Task<JourneyInstance?> EnterAsync(long customerId, string journey, string entryKey, DateTimeOffset enteredAt, JsonObject? triggerEvent, CancellationToken ct)
+    {
+        var id = await connection.QuerySingleOrDefaultAsync<long?>(Command("""
+            INSERT INTO journey_instances (customer_id, journey, entry_key, status, trigger_event, entered_at)
+            VALUES (@customerId, @journey, @entryKey, @status, @triggerEvent, @enteredAt)
+            ON CONFLICT DO NOTHING
+            RETURNING id
+            """, new { customerId, journey, entryKey, status = Active, triggerEvent, enteredAt }, ct));
+        return id is null ? null : new JourneyInstance(id.Value, customerId, journey, enteredAt, null, [], triggerEvent);
+    }
+
+    public async Task<bool> RecordStepAsync(long instanceId, string step, string action, DateTimeOffset at, CancellationToken ct)
+    {
+        var recorded = await connection.QuerySingleOrDefaultAsync<long?>(Command("""
+            INSERT INTO journey_steps (instance_id, step, action, fired_at) VALUES (@instanceId, @step, @action, @at)
+            ON CONFLICT DO NOTHING
+            RETURNING instance_id
+            """, new { instanceId, step, action, at }, ct));
+        if (recorded is null) return false;
+        await connection.ExecuteAsync(Command("UPDATE journey_instances SET last_step_at = @at WHERE id = @instanceId", new { instanceId, at }, ct));
+        return true;
+    }
+
+    public Task EndAsync(long instanceId, JourneyEnd end, string reason, DateTimeOffset at, CancellationToken ct) =>
+        connection.ExecuteAsync(Command(
+            "UPDATE journey_instances SET status = @status, end_reason = @reason, ended_at = @at WHERE id = @instanceId AND status = @active",
+            new { instanceId, status = end == JourneyEnd.Completed ? "completed" : "exited", reason, at, active = Active }, ct));
+
+    public Task EnqueueAsync(OutboxMessage m, DateTimeOffset now, CancellationToken ct) =>
+        connection.ExecuteAsync(Command("""
+            INSERT INTO outbox (idempotency_key, customer_id, journey, instance_id, step, channel, template, context, status, created_at, due_at)
+            VALUES (@IdempotencyKey, @CustomerId, @Journey, @InstanceId, @Step, @Channel, @Template, @Context, 'queued', @now, @DueAt)
+            ON CONFLICT (idempotency_key) DO NOTHING
+            """, new { m.IdempotencyKey, m.CustomerId, m.Journey, m.InstanceId, m.Step, m.Channel, m.Template, m.Context, now, m.DueAt }, ct));
+
+    public Task AddTagAsync(long customerId, string tag, string source, DateTimeOffset at, CancellationToken ct) =>
+        connection.ExecuteAsync(Command(
+            "INSERT INTO customer_tags (customer_id, tag, source, added_at) VALUES (@customerId, @tag, @source, @at) ON CONFLICT DO NOTHING",
+            new { customerId, tag, source, at }, ct));
+
+    public Task RemoveTagAsync(long customerId, string tag, CancellationToken ct) =>
+        connection.ExecuteAsync(Command("DELETE FROM customer_tags WHERE customer_id = @customerId AND tag = @tag", new { customerId, tag }, ct));
+
+    public Task AwardPointsAsync(long customerId, int points, string reason, string sourceKey, DateTimeOffset at, CancellationToken ct) =>
+        connection.ExecuteAsync(Command(
+            "INSERT INTO points_ledger (customer_id, points, reason, source_key, created_at) VALUES (@customerId, @points, @reason, @sourceKey, @at) ON CONFLICT (source_key) DO NOTHING",
+            new { customerId, points, reason, sourceKey, at }, ct));
+
+    public Task IssueCouponAsync(long customerId, string coupon, string source, DateTimeOffset at, CancellationToken ct) =>
+        connection.ExecuteAsync(Command(
+            "INSERT INTO customer_coupons (customer_id, coupon, source, issued_at) VALUES (@customerId, @coupon, @source, @at) ON CONFLICT DO NOTHING",
+            new { customerId, coupon, source, at }, ct));
+
+    public Task<DateTimeOffset?> LastCheckedAsync(string journey, string timezone, CancellationToken ct) =>
+        connection.QuerySingleOrDefaultAsync<DateTimeOffset?>(Command(
+            "SELECT last_checked_at FROM journey_schedule_state WHERE journey = @journey AND timezone = @timezone", new { journey, timezone }, ct));
+
+    public Task SetLastCheckedAsync(string journey, string timezone, DateTimeOffset at, CancellationToken ct) =>
+        connection.ExecuteAsync(Command("""
+            INSERT INTO journey_schedule_state (journey, timezone, last_checked_at) VALUES (@journey, @timezone, @at)
+            ON CONFLICT (journey, timezone) DO UPDATE SET last_checked_at = excluded.last_checked_at
+            """, new { journey, timezone, at }, ct));
+
+    private sealed class InstanceRow
+    {
+        public long Id { get; set; }
+        public long CustomerId { get; set; }
+        public string Journey { get; set; } = "";
+        public DateTimeOffset EnteredAt { get; set; }
+        public DateTimeOffset? LastStepAt { get; set; }
+        public JsonObject? TriggerEvent { get; set; }
+    }
+
+    private sealed class LastEntryRow
+    {
+        public long CustomerId { get; set; }
+        public string Journey { get; set; } = "";
+        public DateTimeOffset EnteredAt { get; set; }
+    }
+}
