@@ -62,10 +62,10 @@ public sealed class EventFacts
     public decimal Number(string name) =>
         decimal.TryParse(Property(name), System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0m;
 
-    public IReadOnlyDictionary<string, decimal> ProductNumbers { get; init; } = new Dictionary<string, decimal>();
+    public IReadOnlyDictionary<string, double> ProductNumbers { get; init; } = new Dictionary<string, double>();
 
     /// <summary>The largest value of a numeric property across the event's <c>products</c>, or 0 (for example <c>usage_days</c>).</summary>
-    public decimal ProductNumber(string name) => ProductNumbers.TryGetValue(name, out var n) ? n : 0m;
+    public double ProductNumber(string name) => ProductNumbers.TryGetValue(name, out var n) ? n : 0;
 }
 
 /// <summary><c>journey</c>: this customer's instance of the journey.</summary>

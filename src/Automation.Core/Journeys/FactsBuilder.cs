@@ -54,7 +54,7 @@ public static class FactsBuilder
         {
             Name = name,
             Properties = Flatten(properties),
-            ProductNumbers = products is null ? new Dictionary<string, decimal>() : MaxPerKey(products),
+            ProductNumbers = products is null ? new Dictionary<string, double>() : MaxPerKey(products),
         };
     }
 
@@ -101,15 +101,15 @@ public static class FactsBuilder
         return flat;
     }
 
-    private static Dictionary<string, decimal> MaxPerKey(JsonArray products)
+    private static Dictionary<string, double> MaxPerKey(JsonArray products)
     {
-        var max = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        var max = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var product in products.OfType<JsonObject>())
         {
             foreach (var (key, value) in product)
             {
-                if (value is JsonValue v && decimal.TryParse(v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : v.ToJsonString(),
-                        NumberStyles.Number, CultureInfo.InvariantCulture, out var n))
+                if (value is JsonValue v && double.TryParse(v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : v.ToJsonString(),
+                        NumberStyles.Float, CultureInfo.InvariantCulture, out var n))
                     max[key] = max.TryGetValue(key, out var seen) ? Math.Max(seen, n) : n;
             }
         }

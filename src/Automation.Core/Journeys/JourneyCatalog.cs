@@ -77,11 +77,14 @@ public sealed class JourneyCatalog
     public JourneySet Current => Volatile.Read(ref _current);
 
     /// <summary>Reads the folder again and swaps in the new set; returns it.</summary>
-    public JourneySet Reload(string rulesFolder, JourneyReadOptions options)
+    public JourneySet Reload(string rulesFolder, JourneyReadOptions options) => Replace(JourneyDirectory.Load(rulesFolder, options));
+
+    /// <summary>Swaps in a set built from these files; an invalid file keeps its last good version running.</summary>
+    public JourneySet Replace(IReadOnlyList<JourneyFileResult> files)
     {
         var previous = Current.Entries.ToDictionary(e => e.File, StringComparer.Ordinal);
         var entries = new List<CatalogEntry>();
-        foreach (var file in JourneyDirectory.Load(rulesFolder, options))
+        foreach (var file in files)
         {
             var name = Path.GetFileNameWithoutExtension(file.File);
             if (file.Journey is { } journey)

@@ -1,0 +1,160 @@
+using System.Text.Json.Nodes;
+using Automation.Core.Journeys;
+using Automation.Server.Cli;
+using Automation.Server.Hosting;
+using Automation.Server.Jobs;
+using Automation.Storage;
+using Automation.Tests.Support;
+using Microsoft.Extensions.Configuration;
+
+namespace Automation.Tests.Server.Cli;
+
+/// <summary>
+/// Each starter journey in rules/, simulated whole with the real engine on a virtual clock, on both databases.
+/// </summary>
+[TestFixture(StorageOptions.Sqlite)]
+[TestFixture(StorageOptions.Postgres)]
+public sealed class StarterJourneyTests(string provider)
+{
+    private static readonly DateTimeOffset Start = new(2026, 4, 20, 0, 0, 0, TimeSpan.Zero);
+    private TestDatabase _db = null!;
+
+    [SetUp]
+    public async Task CreateDatabase() => _db = await TestDatabase.CreateAsync(provider);
+
+    [TearDown]
+    public async Task DropDatabase() => await _db.DisposeAsync();
+
+    private Task<IReadOnlyList<string>> Simulate(string journey, object traits, double days, params (string At, object Message)[] events) =>
+        SimulateFrom(Start, journey, traits, days, events);
+
+    private async Task<IReadOnlyList<string>> SimulateFrom(DateTimeOffset start, string journey, object traits, double days, params (string At, object Message)[] events) =>
+        await SimulateAs("ann", start, journey, traits, days, events);
+
+    private async Task<IReadOnlyList<string>> SimulateAs(string userId, DateTimeOffset start, string journey, object traits, double days, params (string At, object Message)[] events)
+    {
+        var files = JourneyFiles.From(new ConfigurationBuilder().Build(), ServerProcess.RepositoryRoot(), new QuartzCronSchedule());
+        var file = JourneyDirectory.Load(files.RulesFolder, files.ReadOptions).Single(f => Path.GetFileNameWithoutExtension(f.File) == journey);
+        file.Problems.Should().BeEmpty();
+        var customer = new JsonObject { ["userId"] = userId, ["traits"] = System.Text.Json.JsonSerializer.SerializeToNode(traits) };
+        var simulated = events.Select(e => new SimulatedEvent(JourneySimulation.ParseOffset(e.At), System.Text.Json.JsonSerializer.SerializeToNode(e.Message)!.AsObject())).ToList();
+        var step = days <= 3 ? TimeSpan.FromMinutes(15) : TimeSpan.FromHours(1);
+        var timeline = await new JourneySimulation(_db.Storage, file).RunAsync(customer, simulated, start, TimeSpan.FromDays(days), step, CancellationToken.None);
+        return timeline.Select(t => t.ToString()).ToList();
+    }
+
+    private static object Order(string id, decimal total, object[]? products = null) =>
+        new { @event = "Order Completed", properties = new { order_id = id, total, products = products ?? [] } };
+
+    private static readonly object Ann = new { email = "ann@example.com", name = "Ann" };
+
+    [Test]
+    public async Task Welcome_series_thanks_guides_and_invites_a_second_order()
+    {
+        (await Simulate("welcome-series", Ann, 9, ("+0h", Order("w1", 30)))).Should().Equal(
+            "+0h enter",
+            "+0h send email welcome-series/thank-you",
+            "+72h send email welcome-series/guide",
+            "+168h send email welcome-series/second-order-coupon (coupon WELCOME10)",
+            "+168h complete: all steps done");
+    }
+
+    [Test]
+    public async Task Welcome_series_skips_the_coupon_when_a_second_order_came()
+    {
+        (await Simulate("welcome-series", Ann, 9, ("+0h", Order("w1", 30)), ("+48h", Order("w2", 20)))).Should().Equal(
+            "+0h enter",
+            "+0h send email welcome-series/thank-you",
+            "+72h send email welcome-series/guide",
+            "+73h exit: exit condition");
+    }
+
+    [Test]
+    public async Task Cart_recovery_reminds_after_an_hour_and_sends_a_coupon_after_a_day()
+    {
+        (await Simulate("cart-recovery", Ann, 3, ("+0h", new { @event = "Product Added", properties = new { product_id = "tea", price = 12 } }))).Should().Equal(
+            "+0h enter",
+            "+1h send email cart-recovery/reminder",
+            "+24h send sms cart-recovery/coupon (coupon CART10)",
+            "+24h complete: all steps done");
+    }
+
+    [Test]
+    public async Task Cart_recovery_exits_on_an_order()
+    {
+        (await Simulate("cart-recovery", Ann, 3,
+            ("+0h", new { @event = "Product Added", properties = new { product_id = "tea", price = 12 } }),
+            ("+5h", Order("c1", 12)))).Should().Equal(
+            "+0h enter",
+            "+1h send email cart-recovery/reminder",
+            "+5h exit: Order Completed");
+    }
+
+    [Test]
+    public async Task Replenishment_reminds_three_days_before_the_product_runs_out()
+    {
+        var coffee = new[] { new { product_id = "coffee-1kg", price = 20, usage_days = 30 } };
+        (await Simulate("replenishment", Ann, 30, ("+0h", Order("r1", 20, coffee)))).Should().Equal(
+            "+0h enter",
+            "+648h send email replenishment/reminder",
+            "+648h complete: all steps done");
+    }
+
+    [Test]
+    public async Task Win_back_messages_dormant_customers_and_raises_the_offer_at_90_days()
+    {
+        (await Simulate("win-back", Ann, 25, ("-70d", Order("old", 50)))).Should().Equal(
+            "+0h enter",
+            "+0h send email win-back/miss-you (coupon COMEBACK10)",
+            "+480h send email win-back/bigger-coupon (coupon COMEBACK25)",
+            "+480h complete: all steps done");
+    }
+
+    [Test]
+    public async Task Member_day_reaches_members_at_ten_their_time_on_the_18th()
+    {
+        // 10:00 in Shanghai on 18 April is 02:00 UTC, 50 hours after midnight UTC on the 16th.
+        var from = new DateTimeOffset(2026, 4, 16, 0, 0, 0, TimeSpan.Zero);
+        var member = new { email = "ann@example.com", name = "Ann", timezone = "Asia/Shanghai", membership = "gold" };
+        (await SimulateFrom(from, "member-day", member, 3)).Should().Equal(
+            "+50h enter",
+            "+50h send email member-day/offer",
+            "+50h complete: all steps done");
+        (await SimulateAs("bo", from, "member-day", new { email = "bo@example.com" }, 3)).Should().BeEmpty("customers who are not members are not in the audience");
+    }
+
+    [Test]
+    public async Task Birthday_greets_with_points_and_a_coupon_at_nine_their_time()
+    {
+        // 09:00 in New York on 21 April (EDT, UTC-4) is 13:00 UTC, 37 hours after the start.
+        var birthdayGirl = new { email = "ann@example.com", name = "Ann", timezone = "America/New_York", birthday = "1990-04-21" };
+        (await Simulate("birthday", birthdayGirl, 3)).Should().Equal(
+            "+37h enter",
+            "+37h coupon BIRTHDAY15",
+            "+37h points + 200",
+            "+37h send email birthday/greeting (coupon BIRTHDAY15)",
+            "+37h complete: all steps done");
+        var customer = await _db.Storage.FindAsync("ann", CancellationToken.None);
+        customer!.Points.Should().Be(200);
+    }
+
+    [Test]
+    public async Task Post_delivery_care_asks_three_days_after_delivery_unless_refunded()
+    {
+        (await Simulate("post-delivery-care", Ann, 7, ("+0h", Order("p1", 40)), ("+48h", new { @event = "Order Delivered", properties = new { order_id = "p1" } }))).Should().Equal(
+            "+48h enter",
+            "+120h send email post-delivery-care/how-is-it",
+            "+120h complete: all steps done");
+    }
+
+    [Test]
+    public async Task Post_delivery_care_is_skipped_when_the_order_is_refunded()
+    {
+        (await Simulate("post-delivery-care", new { email = "bo@example.com" }, 7,
+            ("+0h", Order("p2", 40)),
+            ("+48h", new { @event = "Order Delivered", properties = new { order_id = "p2" } }),
+            ("+60h", new { @event = "Order Refunded", properties = new { order_id = "p2" } }))).Should().Equal(
+            "+48h enter",
+            "+60h exit: Order Refunded");
+    }
+}
