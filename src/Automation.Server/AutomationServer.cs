@@ -70,7 +70,7 @@ public static class AutomationServer
         services.AddSingleton<IValidateOptions<SchedulerOptions>, JourneySettingsValidator>();
 
         services.AddSingleton<ICronSchedule, QuartzCronSchedule>();
-        services.AddSingleton(sp => JourneyFiles.From(builder.Configuration, builder.Environment.ContentRootPath, sp.GetRequiredService<ICronSchedule>()));
+        services.AddSingleton(sp => JourneyFiles.From(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IHostEnvironment>().ContentRootPath, sp.GetRequiredService<ICronSchedule>()));
         services.AddSingleton<JourneyCatalog>();
         services.AddSingleton<JourneyEngine>();
         services.AddSingleton<JourneyScheduler>();

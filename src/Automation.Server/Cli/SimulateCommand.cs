@@ -19,7 +19,7 @@ internal static class SimulateCommand
 {
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors)
     {
-        var builder = Host.CreateApplicationBuilder(args);
+        var builder = Host.CreateApplicationBuilder(Shorthands.Expand(args));
         var config = builder.Configuration;
         var root = builder.Environment.ContentRootPath;
         string? Required(string key)

@@ -12,7 +12,7 @@ internal static class ValidateCommand
 {
     public static int Run(string[] args, TextWriter output, TextWriter errors)
     {
-        var builder = Host.CreateApplicationBuilder(args);
+        var builder = Host.CreateApplicationBuilder(Shorthands.Expand(args));
         var root = builder.Environment.ContentRootPath;
         var folders = JourneyFiles.From(builder.Configuration, root, new QuartzCronSchedule());
         if (!Directory.Exists(folders.RulesFolder))

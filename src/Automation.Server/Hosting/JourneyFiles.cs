@@ -8,9 +8,8 @@ internal sealed record JourneyFiles(string RulesFolder, string TemplatesFolder, 
 {
     public static JourneyFiles From(IConfiguration configuration, string contentRoot, ICronSchedule cron)
     {
-        // `--rules DIR` and `--templates DIR` on the command line are shorthands for Rules:Path and Templates:Path.
-        var rules = configuration["rules"] ?? configuration.GetSection(RulesOptions.Section).Get<RulesOptions>()?.Path ?? "rules";
-        var templates = configuration["templates"] ?? configuration.GetSection(TemplatesOptions.Section).Get<TemplatesOptions>()?.Path ?? "templates";
+        var rules = configuration.GetSection(RulesOptions.Section).Get<RulesOptions>()?.Path ?? "rules";
+        var templates = configuration.GetSection(TemplatesOptions.Section).Get<TemplatesOptions>()?.Path ?? "templates";
         var rulesFolder = Path.GetFullPath(Path.Combine(contentRoot, rules));
         var templatesFolder = Path.GetFullPath(Path.Combine(contentRoot, templates));
         return new JourneyFiles(rulesFolder, templatesFolder,

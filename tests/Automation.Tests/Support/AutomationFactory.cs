@@ -8,11 +8,31 @@ namespace Automation.Tests.Support;
 
 /// <summary>The real server, in memory, on a test database and a fake clock.</summary>
 /// <param name="connectionString">Overrides the database's own, for example to reach it through a <see cref="TcpProxy"/>.</param>
-public sealed class AutomationFactory(TestDatabase database, FakeTimeProvider clock, string? connectionString = null) : WebApplicationFactory<Program>
+public sealed class AutomationFactory(TestDatabase database, FakeTimeProvider clock, string? connectionString = null,
+    IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
 {
     public const string ApiKey = "test-key-0123456789abcdef";
 
     private readonly string _contentRoot = Directory.CreateTempSubdirectory("automation-root-").FullName;
+
+    /// <summary>The server's content root, where its rules/ and templates/ folders are.</summary>
+    public string ContentRoot => _contentRoot;
+
+    /// <summary>Copies the repository's rules/ and templates/ into the content root.</summary>
+    public AutomationFactory WithShippedJourneys()
+    {
+        foreach (var folder in new[] { "rules", "templates" })
+        {
+            var source = Path.Combine(ServerProcess.RepositoryRoot(), folder);
+            foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+            {
+                var target = Path.Combine(_contentRoot, folder, Path.GetRelativePath(source, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target);
+            }
+        }
+        return this;
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -21,6 +41,8 @@ public sealed class AutomationFactory(TestDatabase database, FakeTimeProvider cl
         builder.UseSetting("Storage:ConnectionString", connectionString ?? database.ConnectionString);
         builder.UseSetting("Api:Keys:0", ApiKey);
         builder.UseSetting("Scheduler:Enabled", "false");
+        builder.UseSetting("Rules:ReloadSeconds", "1");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)));
     }
 

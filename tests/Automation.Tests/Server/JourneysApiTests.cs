@@ -1,0 +1,127 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Automation.Storage;
+using Automation.Tests.Support;
+using Dapper;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Automation.Tests.Server;
+
+/// <summary>Journeys in the running server: hot reload, bad files, the API, and the Quartz tick.</summary>
+[TestFixture(StorageOptions.Sqlite)]
+[TestFixture(StorageOptions.Postgres)]
+[NonParallelizable]
+public sealed class JourneysApiTests(string provider)
+{
+    private static readonly DateTimeOffset Now = new(2026, 9, 1, 8, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan ReloadWait = TimeSpan.FromSeconds(5);
+
+    private TestDatabase _db = null!;
+    private FakeTimeProvider _clock = null!;
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        _db = await TestDatabase.CreateAsync(provider, migrate: false);
+        _clock = new FakeTimeProvider(Now);
+    }
+
+    [TearDown]
+    public async Task TearDown() => await _db.DisposeAsync();
+
+    private static async Task<JsonArray> Journeys(HttpClient client) =>
+        JsonNode.Parse(await client.GetStringAsync("/v1/journeys"))!.AsArray();
+
+    private static JsonNode Journey(JsonArray journeys, string name) => journeys.Single(j => j!["name"]!.GetValue<string>() == name)!;
+
+    private static async Task<JsonArray> Eventually(HttpClient client, Func<JsonArray, bool> condition)
+    {
+        var deadline = DateTime.UtcNow + ReloadWait;
+        while (true)
+        {
+            var journeys = await Journeys(client);
+            if (condition(journeys)) return journeys;
+            if (DateTime.UtcNow > deadline) throw new AssertionException($"not within {ReloadWait}: {journeys.ToJsonString()}");
+            await Task.Delay(200);
+        }
+    }
+
+    [Test]
+    public async Task Shipped_journeys_are_listed_as_active_with_counts()
+    {
+        await using var factory = new AutomationFactory(_db, _clock).WithShippedJourneys();
+        using var client = factory.CreateAuthorizedClient();
+        (await client.PostAsJsonAsync("/v1/track", new { userId = "ann", @event = "Product Added", properties = new { product_id = "tea", price = 3 } }))
+            .StatusCode.Should().Be(HttpStatusCode.OK);
+
+        var journeys = await Journeys(client);
+        journeys.Select(j => j!["name"]!.GetValue<string>()).Should().BeEquivalentTo(
+            "birthday", "cart-recovery", "member-day", "post-delivery-care", "replenishment", "welcome-series", "win-back");
+        journeys.Should().OnlyContain(j => j!["status"]!.GetValue<string>() == "active");
+        var cart = Journey(journeys, "cart-recovery");
+        cart["trigger"]!.GetValue<string>().Should().Be("event: Product Added");
+        cart["counts"]!["active"]!.GetValue<int>().Should().Be(1);
+
+        var customer = JsonNode.Parse(await client.GetStringAsync("/v1/customers/ann"))!;
+        customer["journeys"]![0]!["journey"]!.GetValue<string>().Should().Be("cart-recovery");
+        customer["journeys"]![0]!["status"]!.GetValue<string>().Should().Be("active");
+    }
+
+    [Test]
+    public async Task A_saved_file_takes_effect_and_a_broken_one_is_reported_while_the_last_good_version_runs()
+    {
+        await using var factory = new AutomationFactory(_db, _clock).WithShippedJourneys();
+        using var client = factory.CreateAuthorizedClient();
+        var file = Path.Combine(factory.ContentRoot, "rules", "cart-recovery.json");
+        await Journeys(client);
+
+        await File.WriteAllTextAsync(file, (await File.ReadAllTextAsync(file)).Replace("\"Description\": \"", "\"Description\": \"Edited: "));
+        await Eventually(client, js => Journey(js, "cart-recovery")["description"]!.GetValue<string>().StartsWith("Edited: "));
+
+        await File.WriteAllTextAsync(file, (await File.ReadAllTextAsync(file)).Replace("cart.ItemCount > 0", "cart.Nope > 0"));
+        var journeys = await Eventually(client, js => Journey(js, "cart-recovery")["status"]!.GetValue<string>() == "invalid");
+        var broken = Journey(journeys, "cart-recovery");
+        broken["runningLastGoodVersion"]!.GetValue<bool>().Should().BeTrue();
+        broken["errors"]![0]!["text"]!.GetValue<string>().Should().StartWith("rules/cart-recovery.json:12 reminder: Rules[0].Expression: does not compile");
+
+        // The last good version still enters shoppers.
+        (await client.PostAsJsonAsync("/v1/track", new { userId = "bo", @event = "Product Added", properties = new { product_id = "tea", price = 3 } }))
+            .StatusCode.Should().Be(HttpStatusCode.OK);
+        await using var connection = await _db.Storage.OpenConnectionAsync(CancellationToken.None);
+        (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM journey_instances WHERE journey = 'cart-recovery'")).Should().Be(1);
+
+        await File.WriteAllTextAsync(file, "{ not json");
+        journeys = await Eventually(client, js => Journey(js, "cart-recovery")["errors"]![0]!["reason"]!.GetValue<string>().StartsWith("malformed JSON"));
+        Journey(journeys, "cart-recovery")["runningLastGoodVersion"]!.GetValue<bool>().Should().BeTrue();
+
+        File.Delete(file);
+        await Eventually(client, js => js.All(j => j!["name"]!.GetValue<string>() != "cart-recovery"));
+    }
+
+    [Test]
+    public async Task The_quartz_job_runs_time_based_steps()
+    {
+        var settings = new Dictionary<string, string> { ["Scheduler:Enabled"] = "true", ["Scheduler:TickSeconds"] = "1" };
+        await using var factory = new AutomationFactory(_db, _clock, settings: settings).WithShippedJourneys();
+        using var client = factory.CreateAuthorizedClient();
+        (await client.PostAsJsonAsync("/v1/track", new { userId = "ann", @event = "Product Added", properties = new { product_id = "tea", price = 3 } }))
+            .StatusCode.Should().Be(HttpStatusCode.OK);
+
+        // Quartz waits on the application's clock too: time moves as the test moves it, two hours and then by seconds.
+        _clock.Advance(TimeSpan.FromHours(2));
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        JsonNode customer;
+        do
+        {
+            await Task.Delay(100);
+            _clock.Advance(TimeSpan.FromSeconds(1));
+            customer = JsonNode.Parse(await client.GetStringAsync("/v1/customers/ann"))!;
+        }
+        while (customer["messages"]!.AsArray().Count == 0 && DateTime.UtcNow < deadline);
+
+        var message = customer["messages"]!.AsArray().Should().ContainSingle().Subject!;
+        message["template"]!.GetValue<string>().Should().Be("cart-recovery/reminder");
+        message["status"]!.GetValue<string>().Should().Be("queued");
+    }
+}
