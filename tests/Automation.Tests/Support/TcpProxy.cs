@@ -40,7 +40,15 @@ public sealed class TcpProxy : IAsyncDisposable
         {
             foreach (var client in _open)
             {
-                client.Client.LingerState = new LingerOption(true, 0);
+                // A pump may have closed it already; a reset (linger 0) is what a crashed host looks like.
+                try
+                {
+                    if (client.Client is { } socket) socket.LingerState = new LingerOption(true, 0);
+                }
+                catch (ObjectDisposedException)
+                {
+                    // closed meanwhile
+                }
                 client.Dispose();
             }
             _open.Clear();
