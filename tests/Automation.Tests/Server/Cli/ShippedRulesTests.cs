@@ -1,0 +1,54 @@
+using System.Text.Json.Nodes;
+using Automation.Core.Journeys;
+using Automation.Server.Cli;
+using Automation.Tests.Support;
+using NJsonSchema;
+
+namespace Automation.Tests.Server.Cli;
+
+/// <summary>rules/ is content: every shipped file validates, names the schema, and the schema agrees with the code.</summary>
+public sealed class ShippedRulesTests
+{
+    private static readonly string Rules = Path.Combine(ServerProcess.RepositoryRoot(), "rules");
+
+    private static IEnumerable<string> JourneyFiles() =>
+        Directory.EnumerateFiles(Rules, "*.json").Where(f => Path.GetFileName(f) is not ("schema.json" or "tags.json" or "tiers.json")).Order();
+
+    [Test]
+    public void Automation_validate_accepts_the_repository()
+    {
+        var output = new StringWriter();
+        var errors = new StringWriter();
+        var code = ValidateCommand.Run(["--contentRoot", ServerProcess.RepositoryRoot()], output, errors);
+        errors.ToString().Should().BeEmpty();
+        code.Should().Be(0);
+        output.ToString().Should().Contain($"{JourneyFiles().Count()} journey(s) valid");
+    }
+
+    [TestCaseSource(nameof(JourneyFiles))]
+    public async Task Each_journey_names_and_satisfies_the_schema(string file)
+    {
+        var json = await File.ReadAllTextAsync(file);
+        JsonNode.Parse(json)!["$schema"]!.GetValue<string>().Should().Be("./schema.json");
+        var schema = await JsonSchema.FromFileAsync(Path.Combine(Rules, "schema.json"));
+        schema.Validate(json).Should().BeEmpty();
+    }
+
+    [Test]
+    public async Task The_schema_rejects_what_the_reader_rejects()
+    {
+        var schema = await JsonSchema.FromFileAsync(Path.Combine(Rules, "schema.json"));
+        var broken = (await File.ReadAllTextAsync(Path.Combine(Rules, "cart-recovery.json"))).Replace("\"Name\": \"Send\"", "\"Name\": \"Email\"");
+        schema.Validate(broken).Should().NotBeEmpty();
+    }
+
+    [Test]
+    public void The_schema_lists_the_actions_and_channels_the_engine_knows()
+    {
+        var schema = JsonNode.Parse(File.ReadAllText(Path.Combine(Rules, "schema.json")))!;
+        var action = schema["$defs"]!["action"]!;
+        action["properties"]!["Name"]!["enum"]!.AsArray().Select(n => n!.GetValue<string>()).Should().BeEquivalentTo(JourneyActions.Names);
+        action["allOf"]![0]!["then"]!["properties"]!["Context"]!["properties"]!["Channel"]!["enum"]!.AsArray()
+            .Select(n => n!.GetValue<string>()).Should().BeEquivalentTo(JourneyReadOptions.DefaultChannels);
+    }
+}
