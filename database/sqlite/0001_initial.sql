@@ -1,5 +1,7 @@
 -- Customers, their behaviour and what is derived from it on ingest.
 -- Times are stored as UTC text ('yyyy-MM-dd HH:mm:ss.fffffff+00:00'), which sorts in time order.
+-- Amounts are REAL: NUMERIC would store 25 as an integer and 25.5 as a real, and readers that type a column by
+-- its first value (Dapper does) would then fail on the other.
 
 CREATE TABLE customers (
     id                 INTEGER PRIMARY KEY,
@@ -38,13 +40,13 @@ CREATE INDEX ix_events_customer_time ON events (customer_id, occurred_at);
 CREATE TABLE orders (
     order_id         TEXT PRIMARY KEY,
     customer_id      INTEGER NOT NULL REFERENCES customers (id),
-    total            NUMERIC NOT NULL DEFAULT 0,
+    total            REAL NOT NULL DEFAULT 0,
     currency         TEXT,
     coupon           TEXT,
-    discount         NUMERIC NOT NULL DEFAULT 0,
+    discount         REAL NOT NULL DEFAULT 0,
     products         TEXT NOT NULL DEFAULT '[]',
     completed_at     TEXT,
-    refunded_amount  NUMERIC NOT NULL DEFAULT 0,
+    refunded_amount  REAL NOT NULL DEFAULT 0,
     fully_refunded   INTEGER NOT NULL DEFAULT 0,
     delivered_at     TEXT
 );
@@ -54,7 +56,7 @@ CREATE TABLE carts (
     customer_id  INTEGER PRIMARY KEY REFERENCES customers (id),
     items        TEXT NOT NULL,
     item_count   INTEGER NOT NULL,
-    value        NUMERIC NOT NULL,
+    value        REAL NOT NULL,
     currency     TEXT,
     updated_at   TEXT NOT NULL
 );
@@ -62,7 +64,7 @@ CREATE TABLE carts (
 CREATE TABLE customer_stats (
     customer_id                INTEGER PRIMARY KEY REFERENCES customers (id),
     order_count                INTEGER NOT NULL,
-    total_spent                NUMERIC NOT NULL,
+    total_spent                REAL NOT NULL,
     first_order_at             TEXT,
     last_order_at              TEXT,
     mean_order_interval_days   REAL

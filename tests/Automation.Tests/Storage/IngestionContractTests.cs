@@ -134,6 +134,17 @@ public abstract class IngestionContractTests(string provider)
     }
 
     [Test]
+    public async Task Whole_and_fractional_amounts_read_back_alike()
+    {
+        await Ingest(Segment.Order("u1", "o1", 20m, Start));
+        (await Customer("u1")).Stats.TotalSpent.Should().Be(20m);
+        await Ingest(Segment.Order("u1", "o2", 30.5m, Start.AddDays(1)));
+        (await Customer("u1")).Stats.TotalSpent.Should().Be(50.5m);
+        await Ingest(Segment.Order("u2", "o3", 7m, Start));
+        (await Customer("u2")).Stats.TotalSpent.Should().Be(7m);
+    }
+
+    [Test]
     public async Task The_same_order_sent_twice_with_new_message_ids_is_one_order()
     {
         await Ingest(Segment.Order("u1", "o1", 20m, Start));
