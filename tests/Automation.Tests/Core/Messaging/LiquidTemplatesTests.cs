@@ -1,0 +1,152 @@
+using System.Text.Json.Nodes;
+using Automation.Core.Customers;
+using Automation.Core.Messaging;
+
+namespace Automation.Tests.Core.Messaging;
+
+public sealed class LiquidTemplatesTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 3, 10, 12, 0, 0, TimeSpan.Zero);
+    private DirectoryInfo _root = null!;
+    private LiquidTemplates _templates = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _root = Directory.CreateTempSubdirectory("automation-templates-");
+        _templates = new LiquidTemplates(new TemplateFiles(_root.FullName, "en"));
+    }
+
+    [TearDown]
+    public void TearDown() => _root.Delete(recursive: true);
+
+    private void Write(string relative, string text)
+    {
+        var path = Path.Combine(_root.FullName, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+    }
+
+    private static TemplateModel Model(string name = "Ann Lee", string? locale = null, string? timezone = null)
+    {
+        var profile = new CustomerProfile { Id = 1, ExternalId = "ann", Name = name, Email = "ann@example.com", Locale = locale, Timezone = timezone };
+        var cart = new Cart([new ProductLine("tea", null, "Green tea", 12.5m, 2, null, "https://shop.example/tea", null)], "USD", Now);
+        var snapshot = new CustomerSnapshot(profile, CustomerStats.None, cart);
+        return TemplateModel.For(snapshot, "cart-recovery", "reminder", Now.AddHours(-1), null,
+            new JsonObject { ["Coupon"] = "CART10" }, "https://automation.example/u/abc", "USD", Now);
+    }
+
+    [Test]
+    public void An_email_has_its_subject_html_and_a_text_part_derived_from_the_html()
+    {
+        Write("cart-recovery/reminder.email.liquid", """
+            ---
+            subject: {{ customer.first_name }}, your {{ cart.item_count }} items are waiting
+            ---
+            <p>Hi {{ customer.name }},</p>
+            <p>{% for item in cart.items %}{{ item.name }} × {{ item.quantity }} {% endfor %}for {{ cart.value | money }}.</p>
+            <p><a href="{{ unsubscribe_url }}">Unsubscribe</a></p>
+            """);
+
+        var message = _templates.Render("cart-recovery/reminder", "email", Model());
+
+        message.Subject.Should().Be("Ann, your 2 items are waiting");
+        message.Html.Should().Contain("<p>Hi Ann Lee,</p>").And.Contain("Green tea × 2 for $25.00.");
+        message.Text.Should().Be("Hi Ann Lee,\n\nGreen tea × 2 for $25.00.\n\nUnsubscribe (https://automation.example/u/abc)");
+    }
+
+    [Test]
+    public void Values_are_escaped_in_html_unless_raw_but_not_in_subject_or_text()
+    {
+        Write("j/s.email.liquid", """
+            ---
+            subject: Hi {{ customer.name }}
+            ---
+            <p>{{ customer.name }}</p><div>{{ customer.name | raw }}</div>
+            <!-- text -->
+            Hi {{ customer.name }}
+            """);
+
+        var message = _templates.Render("j/s", "email", Model(name: "<a href=\"https://evil.example\">x</a>"));
+
+        message.Html.Should().Contain("<p>&lt;a href=&quot;https://evil.example&quot;&gt;x&lt;/a&gt;</p>");
+        message.Html.Should().Contain("<div><a href=\"https://evil.example\">x</a></div>");
+        message.Subject.Should().Be("Hi <a href=\"https://evil.example\">x</a>");
+        message.Text.Should().Be("Hi <a href=\"https://evil.example\">x</a>");
+    }
+
+    [Test]
+    public void An_undefined_variable_fails_with_file_and_line_instead_of_rendering_blank()
+    {
+        Write("j/s.sms.liquid", "Hello\nHi {{ customer.nickname }}!");
+        var render = () => _templates.Render("j/s", "sms", Model());
+        render.Should().Throw<TemplateException>().Which.Message.Should().EndWith("s.sms.liquid:2: Variable 'customer.nickname' could not be found");
+    }
+
+    [Test]
+    public void An_unknown_filter_fails_with_file_and_line()
+    {
+        Write("j/s.sms.liquid", "Hi\n{{ customer.name | shout }}");
+        var render = () => _templates.Render("j/s", "sms", Model());
+        render.Should().Throw<TemplateException>().Which.Message.Should().EndWith(":2: unknown filter 'shout'");
+    }
+
+    [Test]
+    public void A_syntax_error_names_its_file()
+    {
+        Write("j/s.sms.liquid", "Hi {% if customer.name %}");
+        var render = () => _templates.Render("j/s", "sms", Model());
+        render.Should().Throw<TemplateException>().Which.Reason.Should().StartWith("syntax:");
+    }
+
+    [Test]
+    public void The_customer_locale_picks_the_file_then_its_language_then_the_default()
+    {
+        Write("j/s.sms.liquid", "default");
+        Write("j/s.sms.en.liquid", "english");
+        Write("j/s.sms.zh-CN.liquid", "中文");
+        Write("j/s.sms.fr.liquid", "français");
+
+        _templates.Render("j/s", "sms", Model(locale: "zh-CN")).Text.Should().Be("中文");
+        _templates.Render("j/s", "sms", Model(locale: "fr-CA")).Text.Should().Be("français");
+        _templates.Render("j/s", "sms", Model(locale: "de-DE")).Text.Should().Be("english");
+        File.Delete(Path.Combine(_root.FullName, "j/s.sms.en.liquid"));
+        _templates.Render("j/s", "sms", Model(locale: "de-DE")).Text.Should().Be("default");
+    }
+
+    [Test]
+    public void Layouts_and_partials_wrap_the_body()
+    {
+        Write("_layouts/default.liquid", "<html><body>{{ content }}{% include 'footer' %}</body></html>");
+        Write("_partials/_footer.liquid", "<footer><a href=\"{{ unsubscribe_url }}\">Unsubscribe</a></footer>");
+        Write("j/s.email.liquid", "---\nsubject: Hello\nlayout: default\n---\n<p>Body for {{ customer.name }}</p>");
+
+        var message = _templates.Render("j/s", "email", Model());
+        message.Html.Should().Be("<html><body><p>Body for Ann Lee</p><footer><a href=\"https://automation.example/u/abc\">Unsubscribe</a></footer></body></html>");
+    }
+
+    [Test]
+    public void Dates_render_in_the_customer_time_zone()
+    {
+        Write("j/s.sms.liquid", "{{ journey.entered_at | local_date: \"yyyy-MM-dd HH:mm\" }}");
+        _templates.Render("j/s", "sms", Model(timezone: "Asia/Shanghai")).Text.Should().Be("2026-03-10 19:00");
+    }
+
+    [Test]
+    public void A_saved_template_is_read_again()
+    {
+        Write("j/s.sms.liquid", "first");
+        _templates.Render("j/s", "sms", Model()).Text.Should().Be("first");
+        Write("j/s.sms.liquid", "second");
+        File.SetLastWriteTimeUtc(Path.Combine(_root.FullName, "j/s.sms.liquid"), DateTime.UtcNow.AddSeconds(5));
+        _templates.Render("j/s", "sms", Model()).Text.Should().Be("second");
+    }
+
+    [Test]
+    public void An_email_without_a_subject_is_refused()
+    {
+        Write("j/s.email.liquid", "<p>no subject</p>");
+        var render = () => _templates.Render("j/s", "email", Model());
+        render.Should().Throw<TemplateException>().Which.Reason.Should().Contain("needs 'subject:'");
+    }
+}
