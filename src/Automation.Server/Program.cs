@@ -8,6 +8,7 @@ try
 {
     if (args is ["migrate", .. var migrateArgs]) return await MigrateCommand.RunAsync(migrateArgs);
     if (args is ["validate", .. var validateArgs]) return ValidateCommand.Run(validateArgs, Console.Out, Console.Error);
+    if (args is ["render", .. var renderArgs]) return RenderCommand.Run(renderArgs, Console.Out, Console.Error);
     if (args is ["simulate", .. var simulateArgs]) return await SimulateCommand.RunAsync(simulateArgs, Console.Out, Console.Error);
     var app = AutomationServer.Build(args);
     AutomationServer.ValidateSettings(app.Services);

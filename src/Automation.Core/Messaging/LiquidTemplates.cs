@@ -36,6 +36,13 @@ public sealed partial class LiquidTemplates
     {
         var found = Files.Find(template, channel, model.Locale)
             ?? throw new TemplateException(Path.Combine(Files.Root, $"{template}.{channel}.liquid"), 1, "no such template (or localised variant)");
+        return RenderFile(found.File, found.Locale, channel, model);
+    }
+
+    /// <summary>Renders one template file as a message for a channel.</summary>
+    public RenderedMessage RenderFile(string file, string? locale, string channel, TemplateModel model)
+    {
+        var found = (File: file, Locale: locale);
         var parsed = Load(found.File);
         if (channel == "email")
         {
@@ -112,6 +119,7 @@ public sealed partial class LiquidTemplates
     {
         var text = Link().Replace(html, m => $"{m.Groups[2].Value} ({m.Groups[1].Value})");
         text = Break().Replace(text, "\n");
+        text = Cell().Replace(text, " ");
         text = Tag().Replace(text, "");
         text = WebUtility.HtmlDecode(text);
         var lines = text.Split('\n').Select(l => Spaces().Replace(l, " ").Trim());
@@ -123,6 +131,9 @@ public sealed partial class LiquidTemplates
 
     [GeneratedRegex("<\\s*(br|/p|/div|/h[1-6]|/li|/tr)\\s*/?>", RegexOptions.IgnoreCase)]
     private static partial Regex Break();
+
+    [GeneratedRegex("<\\s*/t[dh]\\s*>", RegexOptions.IgnoreCase)]
+    private static partial Regex Cell();
 
     [GeneratedRegex("<[^>]+>")]
     private static partial Regex Tag();

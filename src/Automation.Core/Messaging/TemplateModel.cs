@@ -115,7 +115,7 @@ public sealed class TemplateModel
             JsonValueKind.True => true,
             JsonValueKind.False => false,
             JsonValueKind.Number when v.TryGetValue<long>(out var l) => l,
-            JsonValueKind.Number => v.GetValue<decimal>(),
+            JsonValueKind.Number => decimal.Parse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture),
             _ => null,
         },
         _ => null,

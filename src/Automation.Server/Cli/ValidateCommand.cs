@@ -1,12 +1,14 @@
 using Automation.Core.Journeys;
+using Automation.Core.Messaging;
 using Automation.Server.Hosting;
 using Automation.Server.Jobs;
 
 namespace Automation.Server.Cli;
 
 /// <summary>
-/// <c>automation validate [--rules DIR] [--templates DIR]</c>: checks every journey file and prints one line per
-/// problem (<c>file:line rule: reason</c>); exits 1 when there is any.
+/// <c>automation validate [--rules DIR] [--templates DIR]</c>: checks every journey file and renders every template
+/// its steps send against a sample customer; prints one line per problem (<c>file:line rule: reason</c>) and exits 1
+/// when there is any.
 /// </summary>
 internal static class ValidateCommand
 {
@@ -24,9 +26,13 @@ internal static class ValidateCommand
         var problems = files.SelectMany(f => f.Problems).ToList();
         foreach (var problem in problems)
             errors.WriteLine(problem with { File = Path.GetRelativePath(root, problem.File) });
-        if (problems.Count > 0) return 1;
 
-        output.WriteLine($"{files.Count} journey(s) valid in {Path.GetRelativePath(root, folders.RulesFolder)}.");
+        var templateProblems = TemplateCheck.Check(folders.CreateTemplates(), files.Where(f => f.Journey is not null).Select(f => f.Journey!), TimeProvider.System.GetUtcNow());
+        foreach (var problem in templateProblems)
+            errors.WriteLine($"{Path.GetRelativePath(root, problem.File)}:{problem.Line}: {problem.Reason}");
+        if (problems.Count > 0 || templateProblems.Count > 0) return 1;
+
+        output.WriteLine($"{files.Count} journey(s) valid in {Path.GetRelativePath(root, folders.RulesFolder)}; their templates render.");
         return 0;
     }
 }

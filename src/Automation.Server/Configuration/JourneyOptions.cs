@@ -21,6 +21,12 @@ public sealed class TemplatesOptions
 
     /// <summary>The templates folder, relative to the content root.</summary>
     public string Path { get; set; } = "templates";
+
+    /// <summary>The locale used when a template has no variant in the customer's own.</summary>
+    public string DefaultLocale { get; set; } = "en";
+
+    /// <summary>The currency of the <c>money</c> filter when neither cart nor order names one.</summary>
+    public string DefaultCurrency { get; set; } = "USD";
 }
 
 /// <summary>The <c>Scheduler</c> section: the Quartz job that runs time-based journey work.</summary>

@@ -1,20 +1,23 @@
 using Automation.Core.Journeys;
+using Automation.Core.Messaging;
 using Automation.Server.Configuration;
 
 namespace Automation.Server.Hosting;
 
 /// <summary>Where the journey and template folders are, and what journey files are checked against.</summary>
-internal sealed record JourneyFiles(string RulesFolder, string TemplatesFolder, JourneyReadOptions ReadOptions)
+internal sealed record JourneyFiles(string RulesFolder, string TemplatesFolder, JourneyReadOptions ReadOptions, TemplatesOptions Templates)
 {
     public static JourneyFiles From(IConfiguration configuration, string contentRoot, ICronSchedule cron)
     {
         var rules = configuration.GetSection(RulesOptions.Section).Get<RulesOptions>()?.Path ?? "rules";
-        var templates = configuration.GetSection(TemplatesOptions.Section).Get<TemplatesOptions>()?.Path ?? "templates";
+        var templates = configuration.GetSection(TemplatesOptions.Section).Get<TemplatesOptions>() ?? new TemplatesOptions();
         var rulesFolder = Path.GetFullPath(Path.Combine(contentRoot, rules));
-        var templatesFolder = Path.GetFullPath(Path.Combine(contentRoot, templates));
+        var templatesFolder = Path.GetFullPath(Path.Combine(contentRoot, templates.Path));
         return new JourneyFiles(rulesFolder, templatesFolder,
-            new JourneyReadOptions(JourneyReadOptions.DefaultChannels, JourneyDirectory.TemplatesIn(templatesFolder), cron.Problem));
+            new JourneyReadOptions(JourneyReadOptions.DefaultChannels, JourneyDirectory.TemplatesIn(templatesFolder), cron.Problem), templates);
     }
+
+    public LiquidTemplates CreateTemplates() => new(new TemplateFiles(TemplatesFolder, Templates.DefaultLocale));
 
     /// <summary>Changes whenever a file in either folder is added, removed, resized or saved.</summary>
     public string Signature()

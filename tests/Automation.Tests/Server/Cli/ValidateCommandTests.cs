@@ -25,7 +25,7 @@ public sealed class ValidateCommandTests
         Directory.CreateDirectory(Path.Combine(_root.FullName, "templates", "welcome"));
         File.WriteAllText(Path.Combine(_root.FullName, "rules", "welcome.json"), Welcome);
         File.WriteAllText(Path.Combine(_root.FullName, "rules", "schema.json"), "{}");
-        File.WriteAllText(Path.Combine(_root.FullName, "templates", "welcome", "hello.email.zh-CN.liquid"), "你好");
+        File.WriteAllText(Path.Combine(_root.FullName, "templates", "welcome", "hello.email.zh-CN.liquid"), "---\nsubject: 你好\n---\n<p>你好，{{ customer.first_name }}</p>");
     }
 
     [TearDown]
@@ -45,7 +45,16 @@ public sealed class ValidateCommandTests
         var (code, output, errors) = Run();
         errors.Should().BeEmpty();
         code.Should().Be(0);
-        output.Should().Contain("1 journey(s) valid in rules");
+        output.Should().Contain("1 journey(s) valid in rules; their templates render.");
+    }
+
+    [Test]
+    public void A_template_that_would_fail_at_send_time_fails_validation()
+    {
+        File.WriteAllText(Path.Combine(_root.FullName, "templates", "welcome", "hello.email.zh-CN.liquid"), "---\nsubject: 你好\n---\n<p>你好</p>\n<p>{{ customer.nickname }}</p>");
+        var (code, _, errors) = Run();
+        code.Should().Be(1);
+        errors.Trim().Should().Be("templates/welcome/hello.email.zh-CN.liquid:5: Variable 'customer.nickname' could not be found");
     }
 
     [Test]

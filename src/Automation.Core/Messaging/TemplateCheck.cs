@@ -1,0 +1,69 @@
+using System.Text.Json.Nodes;
+using Automation.Core.Customers;
+using Automation.Core.Journeys;
+
+namespace Automation.Core.Messaging;
+
+/// <summary>
+/// Renders every template a journey sends — each localised variant — against a sample customer with that step's
+/// action context, so a missing variable or a bad filter is found before a customer would have been sent it.
+/// </summary>
+public static class TemplateCheck
+{
+    public static IReadOnlyList<TemplateException> Check(LiquidTemplates templates, IEnumerable<JourneyDefinition> journeys, DateTimeOffset now)
+    {
+        var problems = new List<TemplateException>();
+        var checkedFiles = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var journey in journeys)
+        {
+            foreach (var step in journey.Steps.Where(s => s.Action == JourneyActions.Send))
+            {
+                var template = step.ActionContext["Template"]!.GetValue<string>();
+                var channel = step.ActionContext["Channel"]!.GetValue<string>();
+                foreach (var (file, locale) in Variants(templates.Files, template, channel))
+                {
+                    if (!checkedFiles.Add($"{file}|{step.Name}|{journey.Name}")) continue;
+                    try
+                    {
+                        templates.RenderFile(file, locale, channel, Sample(journey, step, locale, now));
+                    }
+                    catch (TemplateException e)
+                    {
+                        if (problems.All(p => p.Message != e.Message)) problems.Add(e);
+                    }
+                }
+            }
+        }
+        return problems;
+    }
+
+    /// <summary>A customer with every fact filled, so only the template itself can fail.</summary>
+    public static TemplateModel Sample(JourneyDefinition journey, JourneyStep step, string? locale, DateTimeOffset now)
+    {
+        var profile = new CustomerProfile
+        {
+            Id = 1, ExternalId = "sample-customer", Email = "sample@example.com", Phone = "+14155550123", Name = "Sam Sample",
+            Birthday = new DateOnly(1990, 4, 21), Timezone = "UTC", Locale = locale,
+            Traits = new JsonObject { ["firstName"] = "Sam", ["lastName"] = "Sample" },
+        };
+        var cart = new Cart([new ProductLine("sample-product", "SKU-1", "Sample product", 19.9m, 2, "Samples", "https://shop.example/p/sample", "https://shop.example/p/sample.jpg")], "USD", now.AddHours(-2));
+        var stats = CustomerStats.FromAggregates(2, 59.7m, now.AddDays(-40), now.AddDays(-10));
+        var snapshot = new CustomerSnapshot(profile, stats, cart) { Tags = ["sample"], Points = 120 };
+        var trigger = journey.Trigger is EventTrigger e
+            ? new JsonObject { ["name"] = e.Events[0], ["properties"] = new JsonObject { ["order_id"] = "sample-order", ["total"] = 39.8, ["currency"] = "USD" } }
+            : null;
+        return TemplateModel.For(snapshot, journey.Name, step.Name, now.AddHours(-1), trigger, step.ActionContext, "https://automation.example/u/sample", "USD", now);
+    }
+
+    private static IEnumerable<(string File, string? Locale)> Variants(TemplateFiles files, string template, string channel)
+    {
+        var folder = Path.GetDirectoryName(Path.Combine(files.Root, template))!;
+        if (!Directory.Exists(folder)) yield break;
+        var prefix = $"{Path.GetFileName(template)}.{channel}.";
+        foreach (var file in Directory.EnumerateFiles(folder, $"{prefix}*liquid").Order(StringComparer.Ordinal))
+        {
+            var middle = Path.GetFileName(file)[prefix.Length..^"liquid".Length].TrimEnd('.');
+            yield return (file, middle.Length == 0 ? null : middle);
+        }
+    }
+}

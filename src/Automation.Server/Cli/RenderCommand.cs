@@ -1,0 +1,76 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Automation.Core.Customers;
+using Automation.Core.Ingestion;
+using Automation.Core.Messaging;
+using Automation.Server.Hosting;
+using Automation.Server.Jobs;
+
+namespace Automation.Server.Cli;
+
+/// <summary>
+/// <c>automation render --template cart-recovery/reminder --channel email --customer FILE</c> (or
+/// <c>--template templates/cart-recovery/reminder.email.zh-CN.liquid</c>): prints the rendered message.
+/// The customer file is an identify body, optionally with <c>cart</c> (products) and <c>context</c> (the step's action context).
+/// </summary>
+internal static class RenderCommand
+{
+    public static int Run(string[] args, TextWriter output, TextWriter errors)
+    {
+        var builder = Host.CreateApplicationBuilder(Shorthands.Expand(args));
+        var config = builder.Configuration;
+        var root = builder.Environment.ContentRootPath;
+        if (config["template"] is not { Length: > 0 } template || config["customer"] is not { Length: > 0 } customerFile)
+        {
+            errors.WriteLine("error: usage: automation render --template NAME --channel email|sms|webhook|file --customer FILE, or --template FILE.liquid --customer FILE");
+            return 2;
+        }
+
+        var folders = JourneyFiles.From(config, root, new QuartzCronSchedule());
+        var templates = folders.CreateTemplates();
+        try
+        {
+            var customer = JsonNode.Parse(File.ReadAllText(Path.Combine(root, customerFile))) as JsonObject
+                ?? throw new FormatException($"{customerFile}: must hold one JSON object");
+            var model = Model(customer, folders.Templates.DefaultCurrency);
+            RenderedMessage message;
+            if (template.EndsWith(".liquid", StringComparison.Ordinal))
+            {
+                var file = Path.GetFullPath(Path.Combine(root, template));
+                var parts = Path.GetFileName(file).Split('.');
+                var locale = parts.Length > 3 ? parts[^2] : null;
+                message = templates.RenderFile(file, locale, parts[1], model);
+            }
+            else
+            {
+                message = templates.Render(template, config["channel"] ?? "email", model);
+            }
+            output.WriteLine($"# {Path.GetRelativePath(root, message.TemplateFile)}");
+            if (message.Subject is not null) output.WriteLine($"Subject: {message.Subject}\n\n--- html ---\n{message.Html}\n--- text ---");
+            output.WriteLine(message.Text);
+            return 0;
+        }
+        catch (TemplateException e)
+        {
+            errors.WriteLine($"{Path.GetRelativePath(root, e.File)}:{e.Line}: {e.Reason}");
+            return 1;
+        }
+        catch (Exception e) when (e is FormatException or IOException or JsonException)
+        {
+            errors.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+    }
+
+    private static TemplateModel Model(JsonObject customer, string defaultCurrency)
+    {
+        var now = TimeProvider.System.GetUtcNow();
+        var traits = (customer["traits"] as JsonObject)?.DeepClone() as JsonObject ?? [];
+        var profile = ProfileMerge.Apply(new CustomerProfile { Id = 1, ExternalId = customer["userId"]?.ToString() ?? "customer", CreatedAt = now }, traits, now, now);
+        var items = (customer["cart"] as JsonArray ?? []).OfType<JsonObject>().Select(CommerceEvents.ReadStoredProduct).OfType<ProductLine>().ToList();
+        var cart = items.Count == 0 ? null : new Cart(items, (customer["currency"] as JsonValue)?.ToString(), now);
+        var context = customer["context"] as JsonObject ?? [];
+        return TemplateModel.For(new CustomerSnapshot(profile, CustomerStats.None, cart), "render", "render", now, null,
+            (JsonObject)context.DeepClone(), "https://automation.example/u/preview", defaultCurrency, now);
+    }
+}
