@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test, on SQLite and on a throwaway PostgreSQL cluster, and ends with one line:
 #   N passed, N failed[, N skipped]
-# Installs PostgreSQL with apt-get when it is missing. Under CI=true a missing PostgreSQL fails the run.
+# Installs PostgreSQL and python3-aiosmtpd with apt-get when they are missing. Under CI=true a missing PostgreSQL
+# fails the run.
 set -uo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -68,6 +69,15 @@ start_pg() {
   export AUTOMATION_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres;Pooling=true"
   log "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
 }
+
+# Email is tested against a real SMTP server on loopback: Debian's aiosmtpd.
+if ! /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    log "installing python3-aiosmtpd with apt-get"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-aiosmtpd >/dev/null) >&2 || true
+  fi
+  /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || log "python3-aiosmtpd is missing: email tests will fail under CI and be skipped elsewhere."
+fi
 
 if ! start_pg; then
   if [ "${CI:-}" = "true" ]; then

@@ -1,5 +1,8 @@
 using Automation.Core.Ingestion;
 using Automation.Core.Journeys;
+using Automation.Core.Messaging;
+using Automation.Core.Storage;
+using Automation.Channels;
 using Automation.Server.Hosting;
 using Automation.Server.Jobs;
 using Automation.Storage.Sqlite;
@@ -24,6 +27,7 @@ public static class AutomationServer
 
         AddServices(builder.Services);
         AddJourneys(builder);
+        AddMessaging(builder);
         var app = builder.Build();
         MapRoutes(app);
         return app;
@@ -39,6 +43,7 @@ public static class AutomationServer
         _ = services.GetRequiredService<IOptions<ApiOptions>>().Value;
         _ = services.GetRequiredService<IOptions<RulesOptions>>().Value;
         _ = services.GetRequiredService<IOptions<SchedulerOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<MessagingOptions>>().Value;
     }
 
     private static void AddServices(IServiceCollection services)
@@ -112,6 +117,43 @@ public static class AutomationServer
         services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
     }
 
+    private static void AddMessaging(WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<MessagingOptions>().BindConfiguration(MessagingOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MessagingOptions>, MessagingOptionsValidator>();
+        services.AddSingleton(sp => sp.GetRequiredService<JourneyFiles>().CreateTemplates());
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<MessagingOptions>>().Value;
+            var environment = sp.GetRequiredService<IHostEnvironment>();
+            var publicUrl = options.PublicUrl ?? ServerUrls.Parse(sp.GetRequiredService<IConfiguration>()["Urls"], out _).FirstOrDefault()?.ToString() ?? ServerUrls.Default;
+            return new UnsubscribeLinks(SigningKey.Load(options, environment.ContentRootPath), publicUrl);
+        });
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<MessagingOptions>>().Value;
+            var templates = sp.GetRequiredService<JourneyFiles>().Templates;
+            return new OutboxDispatcher(sp.GetRequiredService<IOutboxStore>(), sp.GetRequiredService<LiquidTemplates>(),
+                ChannelServiceCollectionExtensions.Resolve(sp), sp.GetRequiredService<UnsubscribeLinks>(),
+                new DispatchSettings(options.BatchSize, options.Concurrency, options.MaxAttempts, null, templates.DefaultCurrency),
+                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<OutboxDispatcher>>());
+        });
+
+        // Without a provider configured, a channel writes files under data/outbox, so a new user sees messages at once.
+        var file = builder.Configuration.GetSection(FileOutboxOptions.Section).Get<FileOutboxOptions>() ?? new FileOutboxOptions();
+        var email = builder.Configuration.GetSection(EmailOptions.Section).Get<EmailOptions>() ?? new EmailOptions();
+        services.AddSingleton(sp => new FileOutboxChannel(Path.Combine(sp.GetRequiredService<IHostEnvironment>().ContentRootPath, file.Path), file.From));
+        services.AddChannel("file", sp => sp.GetRequiredService<FileOutboxChannel>());
+        services.AddChannel("sms", sp => sp.GetRequiredService<FileOutboxChannel>());
+        services.AddChannel("webhook", sp => sp.GetRequiredService<FileOutboxChannel>());
+        if (string.IsNullOrWhiteSpace(email.Host)) services.AddChannel("email", sp => sp.GetRequiredService<FileOutboxChannel>());
+        else services.AddSingleton(email).AddChannel<EmailChannel>("email");
+
+        if ((builder.Configuration.GetSection(MessagingOptions.Section).Get<MessagingOptions>() ?? new MessagingOptions()).Dispatch)
+            services.AddHostedService<DispatchLoop>();
+    }
+
     private static void MapRoutes(WebApplication app)
     {
         app.UseExceptionHandler();
@@ -125,5 +167,7 @@ public static class AutomationServer
         v1.MapIngestApi();
         v1.MapCustomersApi();
         v1.MapJourneysApi();
+        v1.MapMessagesApi();
+        app.MapUnsubscribeApi();
     }
 }

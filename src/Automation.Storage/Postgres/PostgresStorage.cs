@@ -17,6 +17,8 @@ public sealed class PostgresStorage(string connectionString) : AutomationStorage
     protected internal override string CreateSchemaVersionTableSql =>
         "CREATE TABLE IF NOT EXISTS schema_version (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)";
 
+    protected internal override string ClaimLockClause => "FOR UPDATE SKIP LOCKED";
+
     public override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);
 

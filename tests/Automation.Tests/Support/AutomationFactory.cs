@@ -42,6 +42,8 @@ public sealed class AutomationFactory(TestDatabase database, FakeTimeProvider cl
         builder.UseSetting("Api:Keys:0", ApiKey);
         builder.UseSetting("Scheduler:Enabled", "false");
         builder.UseSetting("Rules:ReloadSeconds", "1");
+        builder.UseSetting("Messaging:Dispatch", "false");
+        builder.UseSetting("Messaging:SigningKey", Convert.ToBase64String(new byte[32]));
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)));
     }

@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using Automation.Core.Messaging;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+
+namespace Automation.Channels;
+
+/// <summary>The <c>Channels:Email</c> section. Without a Host, email goes to the file outbox.</summary>
+public sealed class EmailOptions
+{
+    public const string Section = "Channels:Email";
+
+    public string? Host { get; set; }
+    public int Port { get; set; } = 587;
+
+    /// <summary><c>Auto</c>, <c>None</c>, <c>StartTls</c>, <c>StartTlsWhenAvailable</c> or <c>SslOnConnect</c>.</summary>
+    public string Security { get; set; } = "Auto";
+
+    public string? Username { get; set; }
+    public string? Password { get; set; }
+    public string From { get; set; } = "automation@localhost";
+    public string? FromName { get; set; }
+
+    /// <summary>Connections kept open and reused; also the most messages in flight at once.</summary>
+    public int PoolSize { get; set; } = 4;
+
+    public int TimeoutSeconds { get; set; } = 30;
+}
+
+/// <summary>
+/// Email over SMTP with MailKit. Connections are pooled and reused (MailKit pipelines on each); a 4xx answer or a
+/// dropped connection is retried later, a 5xx refusal of the recipient fails the message and suppresses the address.
+/// </summary>
+public sealed class EmailChannel(EmailOptions options) : IChannel, IDisposable
+{
+    private readonly EmailOptions _options = options;
+    private readonly ConcurrentBag<SmtpClient> _idle = [];
+    private readonly SemaphoreSlim _slots = new(Math.Max(1, options.PoolSize));
+
+    public async Task<SendOutcome> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
+    {
+        var mime = EmailMessages.Build(message, _options.From, _options.FromName);
+        await _slots.WaitAsync(cancellationToken);
+        SmtpClient? client = null;
+        try
+        {
+            var reused = _idle.TryTake(out client);
+            client ??= new SmtpClient { Timeout = _options.TimeoutSeconds * 1000 };
+            try
+            {
+                await EnsureConnectedAsync(client, cancellationToken);
+                await client.SendAsync(mime, cancellationToken);
+            }
+            catch (Exception e) when (reused && IsConnectionLost(e))
+            {
+                // A pooled connection the server closed while idle: one fresh connection, then the dispatcher's retries.
+                client.Dispose();
+                client = new SmtpClient { Timeout = _options.TimeoutSeconds * 1000 };
+                await EnsureConnectedAsync(client, cancellationToken);
+                await client.SendAsync(mime, cancellationToken);
+            }
+            return new SendOutcome.Sent(mime.MessageId ?? message.IdempotencyKey);
+        }
+        catch (SmtpCommandException e) when ((int)e.StatusCode is >= 400 and < 500)
+        {
+            return new SendOutcome.Retry($"SMTP {(int)e.StatusCode}: {e.Message}");
+        }
+        catch (SmtpCommandException e) when (e.ErrorCode == SmtpErrorCode.RecipientNotAccepted)
+        {
+            return new SendOutcome.Failed($"SMTP {(int)e.StatusCode}: recipient refused: {e.Message}", SuppressRecipient: true);
+        }
+        catch (SmtpCommandException e)
+        {
+            return new SendOutcome.Failed($"SMTP {(int)e.StatusCode}: {e.Message}");
+        }
+        catch (AuthenticationException e)
+        {
+            return new SendOutcome.Retry($"SMTP authentication failed (check Channels:Email:Username/Password): {e.Message}", TimeSpan.FromMinutes(5));
+        }
+        catch (Exception e) when (IsConnectionLost(e))
+        {
+            client?.Dispose();
+            client = null;
+            return new SendOutcome.Retry($"SMTP server unreachable: {e.Message}");
+        }
+        finally
+        {
+            if (client is { IsConnected: true }) _idle.Add(client);
+            else client?.Dispose();
+            _slots.Release();
+        }
+    }
+
+    private async Task EnsureConnectedAsync(SmtpClient client, CancellationToken ct)
+    {
+        if (client.IsConnected) return;
+        var security = Enum.Parse<SecureSocketOptions>(_options.Security, ignoreCase: true);
+        await client.ConnectAsync(_options.Host ?? throw new InvalidOperationException("Channels:Email:Host is not set."), _options.Port, security, ct);
+        if (!string.IsNullOrEmpty(_options.Username)) await client.AuthenticateAsync(_options.Username, _options.Password ?? "", ct);
+    }
+
+    private static bool IsConnectionLost(Exception e) =>
+        e is SmtpProtocolException or IOException or SocketException or ServiceNotConnectedException or TimeoutException;
+
+    public void Dispose()
+    {
+        while (_idle.TryTake(out var client))
+        {
+            try
+            {
+                if (client.IsConnected) client.Disconnect(quit: true);
+            }
+            catch (Exception e) when (IsConnectionLost(e) || e is SmtpCommandException)
+            {
+                // closing anyway
+            }
+            client.Dispose();
+        }
+        _slots.Dispose();
+    }
+}

@@ -1,0 +1,40 @@
+using System.Text.Json.Nodes;
+
+namespace Automation.Core.Messaging;
+
+/// <summary>
+/// A way to reach customers: email, SMS, a webhook, a folder. Sends one message and says what became of it.
+/// Register one with <c>services.AddChannel&lt;T&gt;("name")</c>; see docs/channels.md.
+/// </summary>
+public interface IChannel
+{
+    /// <summary>Sends one message. Throwing counts as a retryable failure; prefer returning an outcome.</summary>
+    Task<SendOutcome> SendAsync(OutgoingMessage message, CancellationToken cancellationToken);
+}
+
+/// <summary>What became of a send.</summary>
+public abstract record SendOutcome
+{
+    /// <summary>The provider accepted it, under this id.</summary>
+    public sealed record Sent(string ProviderId) : SendOutcome;
+
+    /// <summary>Try again later: after <see cref="After"/> when the provider said so, else after the dispatcher's backoff.</summary>
+    public sealed record Retry(string Reason, TimeSpan? After = null) : SendOutcome;
+
+    /// <summary>It will never go through; with <see cref="SuppressRecipient"/> the address is also suppressed (bounce, STOP).</summary>
+    public sealed record Failed(string Reason, bool SuppressRecipient = false) : SendOutcome;
+}
+
+/// <summary>One rendered message for one recipient.</summary>
+/// <param name="Recipient">The email address or E.164 phone number the channel sends to.</param>
+/// <param name="UnsubscribeUrl">A signed link that unsubscribes this recipient in one click (RFC 8058).</param>
+public sealed record OutgoingMessage(
+    long Id,
+    string IdempotencyKey,
+    string Channel,
+    string CustomerId,
+    string Recipient,
+    string? RecipientName,
+    RenderedMessage Content,
+    string UnsubscribeUrl,
+    JsonObject Metadata);

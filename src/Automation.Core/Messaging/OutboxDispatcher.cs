@@ -1,0 +1,117 @@
+using Automation.Core.Customers;
+using Automation.Core.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Automation.Core.Messaging;
+
+/// <summary>How the dispatcher works through the outbox.</summary>
+public sealed record DispatchSettings(int BatchSize = 100, int Concurrency = 8, int MaxAttempts = 8, TimeSpan? Lease = null, string DefaultCurrency = "USD")
+{
+    public TimeSpan ClaimLease => Lease ?? TimeSpan.FromMinutes(5);
+}
+
+/// <summary>
+/// Sends what journeys queued: claims due messages, checks suppression, renders, sends through the channel, and
+/// records the outcome. Transient failures retry with exponential backoff and jitter up to
+/// <see cref="DispatchSettings.MaxAttempts"/>, then the message is failed (dead-lettered) with its reason. A message a
+/// crashed dispatcher left in 'sending' is claimed again when its lease runs out, so it can be sent twice only if the
+/// crash fell between the provider accepting it and the status commit.
+/// </summary>
+public sealed class OutboxDispatcher(
+    IOutboxStore store,
+    LiquidTemplates templates,
+    IReadOnlyDictionary<string, IChannel> channels,
+    UnsubscribeLinks unsubscribe,
+    DispatchSettings settings,
+    TimeProvider clock,
+    ILogger<OutboxDispatcher> logger)
+{
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan LongestRetry = TimeSpan.FromHours(6);
+
+    /// <summary>Works through one batch; returns how many messages it handled (0 when none were due).</summary>
+    public async Task<int> DispatchDueAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var batch = await store.ClaimDueAsync(now, settings.BatchSize, settings.ClaimLease, ct);
+        if (batch.Count == 0) return 0;
+
+        var customers = (await store.LoadCustomersAsync(batch.Select(m => m.CustomerId).ToHashSet(), ct)).ToDictionary(c => c.Profile.Id);
+        await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = ct }, async (message, token) =>
+        {
+            var result = await DeliverAsync(message, customers.GetValueOrDefault(message.CustomerId), token);
+            await store.CompleteAsync(message.Id, result, token);
+        });
+        return batch.Count;
+    }
+
+    private async Task<DeliveryResult> DeliverAsync(ClaimedMessage message, CustomerSnapshot? customer, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        if (customer is null) return Failed("the customer no longer exists", null);
+        if (!channels.TryGetValue(message.Channel, out var channel))
+            return Failed($"no channel '{message.Channel}' is configured", null);
+
+        var recipient = message.Channel switch
+        {
+            "email" => customer.Profile.Email,
+            "sms" => customer.Profile.Phone,
+            _ => customer.Profile.Email ?? customer.Profile.ExternalId ?? customer.Profile.AnonymousId,
+        };
+        if (recipient is null)
+            return Failed($"the customer has no {(message.Channel == "sms" ? "phone number" : "email address")}", null);
+        if (await store.IsSuppressedAsync(message.Channel, recipient, ct))
+            return new DeliveryResult("suppressed", recipient, null, $"{recipient} is suppressed on {message.Channel}", null, null);
+
+        var unsubscribeUrl = unsubscribe.UrlFor(message.Channel, recipient);
+        RenderedMessage content;
+        try
+        {
+            var model = TemplateModel.For(customer, message.Journey, message.Step, message.EnteredAt, message.TriggerEvent, message.Context,
+                unsubscribeUrl, settings.DefaultCurrency, now);
+            content = templates.Render(message.Template, message.Channel, model);
+        }
+        catch (TemplateException e)
+        {
+            return Failed(e.Message, recipient);
+        }
+
+        SendOutcome outcome;
+        try
+        {
+            outcome = await channel.SendAsync(new OutgoingMessage(message.Id, message.IdempotencyKey, message.Channel,
+                customer.Profile.ExternalId ?? customer.Profile.AnonymousId ?? "", recipient, customer.Profile.Name, content, unsubscribeUrl,
+                message.Context), ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            outcome = new SendOutcome.Retry($"{e.GetType().Name}: {e.Message}");
+        }
+
+        switch (outcome)
+        {
+            case SendOutcome.Sent sent:
+                return new DeliveryResult("sent", recipient, sent.ProviderId, null, null, now);
+            case SendOutcome.Failed failed:
+                if (failed.SuppressRecipient) await store.SuppressAsync(message.Channel, recipient, failed.Reason, now, ct);
+                return Failed(failed.Reason, recipient);
+            case SendOutcome.Retry retry when message.Attempts >= settings.MaxAttempts:
+                logger.LogWarning("Message {Id} dead-lettered after {Attempts} attempts: {Reason}", message.Id, message.Attempts, retry.Reason);
+                return Failed($"gave up after {message.Attempts} attempts: {retry.Reason}", recipient);
+            case SendOutcome.Retry retry:
+                return new DeliveryResult("queued", recipient, null, retry.Reason, now + (retry.After ?? Backoff(message.Attempts)), null);
+            default:
+                throw new InvalidOperationException($"Unknown outcome {outcome}.");
+        }
+    }
+
+    /// <summary>30 s, 1 min, 2 min, … up to 6 h, each ±20 % so retries of an outage do not arrive all at once.</summary>
+    public static TimeSpan Backoff(int attempts)
+    {
+        var exponential = FirstRetry * Math.Pow(2, Math.Max(0, attempts - 1));
+        var capped = exponential > LongestRetry ? LongestRetry : exponential;
+        return capped * (0.8 + Random.Shared.NextDouble() * 0.4);
+    }
+
+    private static DeliveryResult Failed(string reason, string? recipient) => new("failed", recipient, null, reason, null, null);
+}

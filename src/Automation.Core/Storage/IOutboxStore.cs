@@ -1,0 +1,54 @@
+using System.Text.Json.Nodes;
+using Automation.Core.Customers;
+
+namespace Automation.Core.Storage;
+
+/// <summary>The outbox as the dispatcher and the messages API see it.</summary>
+public interface IOutboxStore
+{
+    /// <summary>
+    /// Claims up to <paramref name="limit"/> due messages — queued or deferred and due, or left in 'sending' by a
+    /// dispatcher whose claim ran out — marking them 'sending' until <paramref name="now"/> + <paramref name="lease"/>.
+    /// Concurrent dispatchers never claim the same message (SKIP LOCKED on PostgreSQL, one writer on SQLite).
+    /// </summary>
+    Task<IReadOnlyList<ClaimedMessage>> ClaimDueAsync(DateTimeOffset now, int limit, TimeSpan lease, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<CustomerSnapshot>> LoadCustomersAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken);
+
+    /// <summary>Records the result of a claimed message, unless its claim was lost to another dispatcher.</summary>
+    Task CompleteAsync(long messageId, DeliveryResult result, CancellationToken cancellationToken);
+
+    Task<bool> IsSuppressedAsync(string channel, string address, CancellationToken cancellationToken);
+
+    Task SuppressAsync(string channel, string address, string reason, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Lifts a suppression; false when there was none.</summary>
+    Task<bool> UnsuppressAsync(string channel, string address, CancellationToken cancellationToken);
+
+    /// <summary>Messages with a status (or all), newest first.</summary>
+    Task<IReadOnlyList<MessageView>> ListAsync(string? status, int limit, CancellationToken cancellationToken);
+}
+
+/// <summary>A message a dispatcher holds, with what rendering it needs.</summary>
+public sealed record ClaimedMessage(
+    long Id,
+    string IdempotencyKey,
+    long CustomerId,
+    string Journey,
+    string Step,
+    string Channel,
+    string Template,
+    JsonObject Context,
+    int Attempts,
+    DateTimeOffset EnteredAt,
+    JsonObject? TriggerEvent);
+
+/// <summary>The outcome of one delivery attempt, as stored.</summary>
+/// <param name="Status">sent, failed, suppressed, queued (to retry) or deferred.</param>
+/// <param name="DueAt">When a queued or deferred message is tried again.</param>
+public sealed record DeliveryResult(string Status, string? Recipient, string? ProviderId, string? Error, DateTimeOffset? DueAt, DateTimeOffset? SentAt);
+
+/// <summary>A message as the API lists it.</summary>
+public sealed record MessageView(
+    long Id, string CustomerId, string Journey, string Step, string Channel, string Template, string Status,
+    int Attempts, string? Recipient, string? ProviderId, string? LastError, DateTimeOffset CreatedAt, DateTimeOffset DueAt, DateTimeOffset? SentAt);

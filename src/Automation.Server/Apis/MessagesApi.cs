@@ -1,0 +1,40 @@
+using Automation.Core.Storage;
+
+namespace Automation.Server.Apis;
+
+/// <summary>Messages and suppressions: <c>GET /v1/messages</c>, <c>POST /v1/suppressions</c>, <c>DELETE /v1/suppressions/{channel}/{address}</c>.</summary>
+internal static class MessagesApi
+{
+    private static readonly string[] Statuses = ["queued", "sending", "sent", "delivered", "failed", "suppressed", "deferred"];
+
+    public sealed record SuppressionRequest(string? Channel, string? Address, string? Reason);
+
+    public static RouteGroupBuilder MapMessagesApi(this RouteGroupBuilder v1)
+    {
+        v1.MapGet("/messages", async (string? status, int? limit, IOutboxStore outbox, CancellationToken ct) =>
+        {
+            if (status is not null && !Statuses.Contains(status))
+                return Problem("status", $"must be one of {string.Join(", ", Statuses)}");
+            if (limit is < 1 or > 1000) return Problem("limit", "must be from 1 to 1000");
+            return Results.Ok(await outbox.ListAsync(status, limit ?? 100, ct));
+        });
+
+        v1.MapPost("/suppressions", async (SuppressionRequest? body, IOutboxStore outbox, TimeProvider clock, CancellationToken ct) =>
+        {
+            if (string.IsNullOrWhiteSpace(body?.Channel)) return Problem("channel", "is required: email, sms, webhook or file");
+            if (string.IsNullOrWhiteSpace(body.Address)) return Problem("address", "is required: the email address or E.164 number");
+            await outbox.SuppressAsync(body.Channel, body.Address.Trim(), body.Reason ?? "support", clock.GetUtcNow(), ct);
+            return Results.Ok(new { body.Channel, address = body.Address.Trim(), suppressed = true });
+        });
+
+        v1.MapDelete("/suppressions/{channel}/{address}", async (string channel, string address, IOutboxStore outbox, CancellationToken ct) =>
+            await outbox.UnsuppressAsync(channel, address, ct)
+                ? Results.NoContent()
+                : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not suppressed", detail: $"{address} is not suppressed on {channel}."));
+        return v1;
+    }
+
+    private static IResult Problem(string field, string message) => Results.Problem(
+        statusCode: StatusCodes.Status400BadRequest, title: "Invalid request", detail: $"{field}: {message}",
+        extensions: new Dictionary<string, object?> { ["errors"] = new[] { new { field, message } } });
+}

@@ -1,0 +1,43 @@
+using Automation.Core.Messaging;
+using Automation.Server.Configuration;
+using Automation.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Automation.Server.Hosting;
+
+/// <summary>
+/// Runs the dispatcher on every node: batch after batch while messages are due, then a short sleep. Nodes share the
+/// work through the claims in the outbox. A database outage pauses it; nothing is lost, the messages wait.
+/// </summary>
+internal sealed class DispatchLoop(OutboxDispatcher dispatcher, IOptions<MessagingOptions> options, ILogger<DispatchLoop> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var idle = TimeSpan.FromMilliseconds(options.Value.PollMilliseconds);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (await dispatcher.DispatchDueAsync(stoppingToken) > 0) continue;
+            }
+            catch (Exception e) when (TransientFailures.IsTransient(e))
+            {
+                logger.LogWarning("Dispatch paused, the database is unavailable: {Error}", e.Message);
+                idle = TimeSpan.FromSeconds(5);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError(e, "Dispatch failed; retrying shortly");
+            }
+            try
+            {
+                await Task.Delay(idle, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            idle = TimeSpan.FromMilliseconds(options.Value.PollMilliseconds);
+        }
+    }
+}

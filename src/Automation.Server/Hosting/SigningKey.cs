@@ -1,0 +1,19 @@
+using System.Security.Cryptography;
+using Automation.Server.Configuration;
+
+namespace Automation.Server.Hosting;
+
+/// <summary>The key that signs unsubscribe links: configured, or generated once into data/signing.key for a single node.</summary>
+internal static class SigningKey
+{
+    public static byte[] Load(MessagingOptions options, string contentRoot)
+    {
+        if (options.SigningKey is { } configured) return Convert.FromBase64String(configured);
+        var file = Path.Combine(contentRoot, "data", "signing.key");
+        if (File.Exists(file)) return Convert.FromBase64String(File.ReadAllText(file).Trim());
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        var key = RandomNumberGenerator.GetBytes(32);
+        File.WriteAllText(file, Convert.ToBase64String(key));
+        return key;
+    }
+}

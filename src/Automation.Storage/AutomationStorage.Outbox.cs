@@ -1,0 +1,141 @@
+using System.Text.Json.Nodes;
+using Automation.Core.Customers;
+using Automation.Core.Storage;
+using Dapper;
+
+namespace Automation.Storage;
+
+// The outbox for the dispatcher and the messages API.
+public abstract partial class AutomationStorage : IOutboxStore
+{
+    /// <summary>What keeps two dispatchers from claiming one row: row locks skipped by others on PostgreSQL; none on SQLite, whose writers take turns.</summary>
+    protected internal virtual string ClaimLockClause => "";
+
+    public async Task<IReadOnlyList<ClaimedMessage>> ClaimDueAsync(DateTimeOffset now, int limit, TimeSpan lease, CancellationToken ct)
+    {
+        using var writer = await EnterWriterAsync(ct);
+        await using var connection = await OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var rows = (await connection.QueryAsync<ClaimRow>(new CommandDefinition($"""
+            UPDATE outbox SET status = 'sending', claimed_until = @until, attempts = attempts + 1
+            WHERE id IN (
+                SELECT id FROM outbox
+                WHERE (status IN ('queued', 'deferred') AND due_at <= @now) OR (status = 'sending' AND claimed_until < @now)
+                ORDER BY due_at, id
+                LIMIT @limit {ClaimLockClause}
+            )
+            RETURNING id, idempotency_key, customer_id, journey, step, channel, template, context, attempts, instance_id
+            """, new { now, until = now + lease, limit }, transaction, cancellationToken: ct))).ToList();
+
+        var instances = new Dictionary<long, (DateTimeOffset EnteredAt, JsonObject? TriggerEvent)>();
+        foreach (var chunk in rows.Select(r => r.InstanceId).Distinct().Chunk(SqlLists.RowsPerStatement))
+        {
+            var p = new DynamicParameters();
+            var found = await connection.QueryAsync<InstanceTriggerRow>(new CommandDefinition(
+                $"SELECT id, entered_at, trigger_event FROM journey_instances WHERE id IN {SqlLists.In("i", chunk, p)}", p, transaction, cancellationToken: ct));
+            foreach (var f in found) instances[f.Id] = (f.EnteredAt, f.TriggerEvent);
+        }
+        await transaction.CommitAsync(ct);
+
+        return rows.OrderBy(r => r.Id).Select(r =>
+        {
+            var (enteredAt, trigger) = instances.GetValueOrDefault(r.InstanceId);
+            return new ClaimedMessage(r.Id, r.IdempotencyKey, r.CustomerId, r.Journey, r.Step, r.Channel, r.Template, r.Context, r.Attempts, enteredAt, trigger);
+        }).ToList();
+    }
+
+    public async Task<IReadOnlyList<CustomerSnapshot>> LoadCustomersAsync(IReadOnlyCollection<long> customerIds, CancellationToken ct)
+    {
+        await using var connection = await OpenConnectionAsync(ct);
+        return await CustomerQueries.LoadAsync(connection, null, customerIds, ct);
+    }
+
+    public async Task CompleteAsync(long messageId, DeliveryResult result, CancellationToken ct)
+    {
+        using var writer = await EnterWriterAsync(ct);
+        await using var connection = await OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE outbox SET status = @Status, recipient = @Recipient, provider_id = @ProviderId, last_error = @Error,
+                due_at = COALESCE(@DueAt, due_at), sent_at = @SentAt, claimed_until = NULL
+            WHERE id = @messageId AND status = 'sending'
+            """, new { messageId, result.Status, result.Recipient, result.ProviderId, result.Error, result.DueAt, result.SentAt }, cancellationToken: ct));
+    }
+
+    public async Task<bool> IsSuppressedAsync(string channel, string address, CancellationToken ct)
+    {
+        await using var connection = await OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM suppressions WHERE channel = @channel AND address = @address", new { channel, address }, cancellationToken: ct)) > 0;
+    }
+
+    public async Task SuppressAsync(string channel, string address, string reason, DateTimeOffset at, CancellationToken ct)
+    {
+        using var writer = await EnterWriterAsync(ct);
+        await using var connection = await OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO suppressions (channel, address, reason, created_at) VALUES (@channel, @address, @reason, @at) ON CONFLICT DO NOTHING",
+            new { channel, address, reason, at }, cancellationToken: ct));
+    }
+
+    public async Task<bool> UnsuppressAsync(string channel, string address, CancellationToken ct)
+    {
+        using var writer = await EnterWriterAsync(ct);
+        await using var connection = await OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM suppressions WHERE channel = @channel AND address = @address", new { channel, address }, cancellationToken: ct)) > 0;
+    }
+
+    public async Task<IReadOnlyList<MessageView>> ListAsync(string? status, int limit, CancellationToken ct)
+    {
+        await using var connection = await OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<MessageRow>(new CommandDefinition($"""
+            SELECT o.id, COALESCE(c.external_id, c.anonymous_id) AS customer_id, o.journey, o.step, o.channel, o.template, o.status,
+                   o.attempts, o.recipient, o.provider_id, o.last_error, o.created_at, o.due_at, o.sent_at
+            FROM outbox o JOIN customers c ON c.id = o.customer_id
+            {(status is null ? "" : "WHERE o.status = @status")}
+            ORDER BY o.created_at DESC, o.id DESC
+            LIMIT @limit
+            """, new { status, limit }, cancellationToken: ct));
+        return rows.Select(r => new MessageView(r.Id, r.CustomerId, r.Journey, r.Step, r.Channel, r.Template, r.Status, r.Attempts,
+            r.Recipient, r.ProviderId, r.LastError, r.CreatedAt, r.DueAt, r.SentAt)).ToList();
+    }
+
+    private sealed class ClaimRow
+    {
+        public long Id { get; set; }
+        public string IdempotencyKey { get; set; } = "";
+        public long CustomerId { get; set; }
+        public string Journey { get; set; } = "";
+        public string Step { get; set; } = "";
+        public string Channel { get; set; } = "";
+        public string Template { get; set; } = "";
+        public JsonObject Context { get; set; } = [];
+        public int Attempts { get; set; }
+        public long InstanceId { get; set; }
+    }
+
+    private sealed class InstanceTriggerRow
+    {
+        public long Id { get; set; }
+        public DateTimeOffset EnteredAt { get; set; }
+        public JsonObject? TriggerEvent { get; set; }
+    }
+
+    private sealed class MessageRow
+    {
+        public long Id { get; set; }
+        public string CustomerId { get; set; } = "";
+        public string Journey { get; set; } = "";
+        public string Step { get; set; } = "";
+        public string Channel { get; set; } = "";
+        public string Template { get; set; } = "";
+        public string Status { get; set; } = "";
+        public int Attempts { get; set; }
+        public string? Recipient { get; set; }
+        public string? ProviderId { get; set; }
+        public string? LastError { get; set; }
+        public DateTimeOffset CreatedAt { get; set; }
+        public DateTimeOffset DueAt { get; set; }
+        public DateTimeOffset? SentAt { get; set; }
+    }
+}

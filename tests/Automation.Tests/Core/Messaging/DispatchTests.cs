@@ -1,0 +1,211 @@
+using System.Text;
+using Automation.Channels;
+using Automation.Core.Ingestion;
+using Automation.Core.Journeys;
+using Automation.Core.Messaging;
+using Automation.Core.Storage;
+using Automation.Server.Jobs;
+using Automation.Storage;
+using Automation.Tests.Support;
+using Dapper;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Automation.Tests.Core.Messaging;
+
+/// <summary>The dispatcher end to end: journeys queue, the real channels send, on both databases.</summary>
+[TestFixture(StorageOptions.Sqlite)]
+[TestFixture(StorageOptions.Postgres)]
+[NonParallelizable]
+public sealed class DispatchTests(string provider)
+{
+    private static readonly DateTimeOffset Start = new(2026, 5, 4, 8, 0, 0, TimeSpan.Zero);
+    private static readonly string Repository = ServerProcess.RepositoryRoot();
+
+    private TestDatabase _db = null!;
+    private FakeTimeProvider _clock = null!;
+    private IngestionService _ingestion = null!;
+    private JourneyScheduler _scheduler = null!;
+    private DirectoryInfo _outbox = null!;
+    private LiquidTemplates _templates = null!;
+    private UnsubscribeLinks _links = null!;
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        _db = await TestDatabase.CreateAsync(provider);
+        _clock = new FakeTimeProvider(Start);
+        var catalog = new JourneyCatalog();
+        catalog.Reload(Path.Combine(Repository, "rules"), new JourneyReadOptions(JourneyReadOptions.DefaultChannels, null, new QuartzCronSchedule().Problem));
+        var engine = new JourneyEngine(catalog, NullLogger<JourneyEngine>.Instance);
+        _ingestion = new IngestionService(_db.Storage, engine, _clock);
+        _scheduler = new JourneyScheduler(catalog, engine, _db.Storage, new QuartzCronSchedule(), _clock, NullLogger<JourneyScheduler>.Instance);
+        _outbox = Directory.CreateTempSubdirectory("automation-outbox-");
+        _templates = new LiquidTemplates(new TemplateFiles(Path.Combine(Repository, "templates"), "en"));
+        _links = new UnsubscribeLinks(Encoding.UTF8.GetBytes("0123456789abcdef0123456789abcdef"), "http://127.0.0.1:5080");
+    }
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        await _db.DisposeAsync();
+        _outbox.Delete(recursive: true);
+    }
+
+    private OutboxDispatcher Dispatcher(IChannel email, int maxAttempts = 8) => new(_db.Storage, _templates,
+        new Dictionary<string, IChannel> { ["email"] = email, ["sms"] = new FileOutboxChannel(_outbox.FullName, "shop@example.com") },
+        _links, new DispatchSettings(MaxAttempts: maxAttempts), _clock, NullLogger<OutboxDispatcher>.Instance);
+
+    private FileOutboxChannel Files => new(_outbox.FullName, "shop@example.com");
+
+    /// <summary>Ann leaves tea in her cart; an hour later the reminder is queued.</summary>
+    private async Task QueueCartReminder(string user = "ann", string email = "ann@example.com", string name = "Ann Lee")
+    {
+        await _ingestion.IngestAsync(Segment.Read(_clock,
+            Segment.Identify(user, new { email, name, firstName = name.Split(' ')[0] }, _clock.GetUtcNow()),
+            Segment.Track(user, "Product Added", new { product_id = "tea", name = "Green tea", price = 12.5, quantity = 2, url = "https://shop.example/tea" }, _clock.GetUtcNow())),
+            CancellationToken.None);
+        _clock.Advance(TimeSpan.FromHours(1));
+        await _scheduler.TickAsync(CancellationToken.None);
+    }
+
+    private Task<IReadOnlyList<MessageView>> Messages(string? status = null) => _db.Storage.ListAsync(status, 100, CancellationToken.None);
+
+    [Test]
+    public async Task A_queued_email_reaches_a_real_smtp_server_with_both_parts_and_one_click_unsubscribe()
+    {
+        await using var smtp = await SmtpServer.StartAsync();
+        using var email = new EmailChannel(new EmailOptions { Host = "127.0.0.1", Port = smtp.Port, Security = "None", From = "shop@example.com", FromName = "The Shop" });
+        await QueueCartReminder();
+
+        (await Dispatcher(email).DispatchDueAsync(CancellationToken.None)).Should().Be(1);
+
+        var message = smtp.Received().Should().ContainSingle().Subject;
+        message.Subject.Should().Be("You left 2 item(s) in your cart");
+        message.To.Mailboxes.Single().Address.Should().Be("ann@example.com");
+        message.From.Mailboxes.Single().Name.Should().Be("The Shop");
+        message.HtmlBody.Should().Contain("<p>Hi Ann,</p>").And.Contain("Green tea").And.Contain("$25.00");
+        message.TextBody.Should().Contain("Hi Ann,").And.Contain("Green tea (https://shop.example/tea) × 2");
+        message.Headers["List-Unsubscribe-Post"].Should().Be("List-Unsubscribe=One-Click");
+        var unsubscribe = message.Headers["List-Unsubscribe"]!.Trim('<', '>');
+        _links.Read(unsubscribe[(unsubscribe.LastIndexOf('/') + 1)..]).Should().Be(("email", "ann@example.com"));
+
+        var sent = (await Messages("sent")).Should().ContainSingle().Subject;
+        sent.ProviderId.Should().Be(message.MessageId);
+        sent.Recipient.Should().Be("ann@example.com");
+    }
+
+    [Test]
+    public async Task While_smtp_is_down_the_email_waits_and_is_sent_once_it_is_back()
+    {
+        var port = ServerProcess.FreePort();
+        using var email = new EmailChannel(new EmailOptions { Host = "127.0.0.1", Port = port, Security = "None", From = "shop@example.com" });
+        await QueueCartReminder();
+        var dispatcher = Dispatcher(email);
+
+        await dispatcher.DispatchDueAsync(CancellationToken.None);
+        var waiting = (await Messages("queued")).Should().ContainSingle().Subject;
+        waiting.LastError.Should().StartWith("SMTP server unreachable");
+        waiting.Attempts.Should().Be(1);
+        waiting.DueAt.Should().BeAfter(_clock.GetUtcNow());
+        (await dispatcher.DispatchDueAsync(CancellationToken.None)).Should().Be(0, "it waits for its backoff");
+
+        await using var smtp = await SmtpServer.StartAsync(port);
+        _clock.Advance(TimeSpan.FromMinutes(2));
+        await dispatcher.DispatchDueAsync(CancellationToken.None);
+
+        smtp.Received().Should().ContainSingle();
+        (await Messages("sent")).Should().ContainSingle().Which.Attempts.Should().Be(2);
+    }
+
+    [Test]
+    public async Task After_the_last_attempt_the_message_is_dead_lettered_with_its_reason()
+    {
+        using var email = new EmailChannel(new EmailOptions { Host = "127.0.0.1", Port = ServerProcess.FreePort(), Security = "None", From = "shop@example.com" });
+        await QueueCartReminder();
+        var dispatcher = Dispatcher(email, maxAttempts: 3);
+        for (var i = 0; i < 3; i++)
+        {
+            await dispatcher.DispatchDueAsync(CancellationToken.None);
+            _clock.Advance(TimeSpan.FromHours(1));
+        }
+
+        var failed = (await Messages("failed")).Should().ContainSingle().Subject;
+        failed.LastError.Should().StartWith("gave up after 3 attempts: SMTP server unreachable");
+        (await Messages("queued")).Should().BeEmpty();
+    }
+
+    [Test]
+    public async Task A_message_left_sending_by_a_crashed_dispatcher_is_sent_after_its_lease()
+    {
+        await QueueCartReminder();
+        var claimed = await _db.Storage.ClaimDueAsync(_clock.GetUtcNow(), 10, TimeSpan.FromMinutes(5), CancellationToken.None);
+        claimed.Should().ContainSingle();
+        // The dispatcher that claimed it dies here.
+
+        (await Dispatcher(Files).DispatchDueAsync(CancellationToken.None)).Should().Be(0, "the claim still holds");
+        _clock.Advance(TimeSpan.FromMinutes(6));
+        (await Dispatcher(Files).DispatchDueAsync(CancellationToken.None)).Should().Be(1);
+        (await Messages("sent")).Should().ContainSingle().Which.Attempts.Should().Be(2);
+    }
+
+    [Test]
+    public async Task Two_dispatchers_at_once_send_each_message_once()
+    {
+        for (var i = 0; i < 30; i++) await QueueCartReminder($"c{i}", $"c{i}@example.com", $"Customer {i}");
+
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(async () =>
+        {
+            var dispatcher = Dispatcher(Files);
+            while (await dispatcher.DispatchDueAsync(CancellationToken.None) > 0) { }
+        })));
+
+        Directory.EnumerateFiles(Path.Combine(_outbox.FullName, "email")).Should().HaveCount(30);
+        (await Messages("sent")).Should().HaveCount(30);
+    }
+
+    [Test]
+    public async Task A_suppressed_address_is_not_sent_marketing()
+    {
+        await QueueCartReminder();
+        await _db.Storage.SuppressAsync("email", "ann@example.com", "unsubscribed", Start, CancellationToken.None);
+
+        await Dispatcher(Files).DispatchDueAsync(CancellationToken.None);
+
+        (await Messages("suppressed")).Should().ContainSingle().Which.LastError.Should().Be("ann@example.com is suppressed on email");
+        Directory.Exists(Path.Combine(_outbox.FullName, "email")).Should().BeFalse();
+    }
+
+    [Test]
+    public async Task A_template_error_fails_the_message_visibly_instead_of_sending_blanks()
+    {
+        var templates = Directory.CreateTempSubdirectory("automation-broken-templates-");
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(templates.FullName, "cart-recovery"));
+            await File.WriteAllTextAsync(Path.Combine(templates.FullName, "cart-recovery", "reminder.email.liquid"), "---\nsubject: Hi\n---\n<p>Hi {{ customer.nickname }}</p>");
+            _templates = new LiquidTemplates(new TemplateFiles(templates.FullName, "en"));
+            await QueueCartReminder();
+
+            await Dispatcher(Files).DispatchDueAsync(CancellationToken.None);
+
+            (await Messages("failed")).Should().ContainSingle().Which.LastError.Should().EndWith("reminder.email.liquid:4: Variable 'customer.nickname' could not be found");
+        }
+        finally
+        {
+            templates.Delete(recursive: true);
+        }
+    }
+
+    [Test]
+    public async Task The_file_outbox_keeps_an_eml_a_person_can_open()
+    {
+        await QueueCartReminder();
+        await Dispatcher(Files).DispatchDueAsync(CancellationToken.None);
+
+        var file = Directory.EnumerateFiles(Path.Combine(_outbox.FullName, "email")).Should().ContainSingle().Subject;
+        var message = MimeKit.MimeMessage.Load(file);
+        message.Subject.Should().Be("You left 2 item(s) in your cart");
+        (await Messages("sent")).Single().ProviderId.Should().Be(file);
+    }
+}
