@@ -7,7 +7,10 @@ ALTER TABLE outbox ADD COLUMN provider_id TEXT;
 ALTER TABLE outbox ADD COLUMN last_error TEXT;
 ALTER TABLE outbox ADD COLUMN sent_at TEXT;
 ALTER TABLE outbox ADD COLUMN recipient TEXT;
+-- Transactional messages (receipts, password resets) skip caps and quiet hours.
+ALTER TABLE outbox ADD COLUMN transactional INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX ix_outbox_provider ON outbox (provider_id);
+CREATE INDEX ix_outbox_customer_sent ON outbox (customer_id, channel, sent_at);
 
 -- Addresses that must not receive marketing on a channel: unsubscribed, bounced, replied STOP.
 CREATE TABLE suppressions (

@@ -44,6 +44,7 @@ public static class AutomationServer
         _ = services.GetRequiredService<IOptions<RulesOptions>>().Value;
         _ = services.GetRequiredService<IOptions<SchedulerOptions>>().Value;
         _ = services.GetRequiredService<IOptions<MessagingOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<GuardrailsOptions>>().Value;
     }
 
     private static void AddServices(IServiceCollection services)
@@ -121,6 +122,9 @@ public static class AutomationServer
     {
         var services = builder.Services;
         services.AddOptions<MessagingOptions>().BindConfiguration(MessagingOptions.Section).ValidateOnStart();
+        services.AddOptions<GuardrailsOptions>().BindConfiguration(GuardrailsOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<GuardrailsOptions>, GuardrailsOptionsValidator>();
+        services.AddSingleton(sp => new Guardrails(sp.GetRequiredService<IOutboxStore>(), sp.GetRequiredService<IOptions<GuardrailsOptions>>().Value.ToSettings()));
         services.AddSingleton<IValidateOptions<MessagingOptions>, MessagingOptionsValidator>();
         services.AddSingleton(sp => sp.GetRequiredService<JourneyFiles>().CreateTemplates());
         services.AddSingleton(sp =>
@@ -135,7 +139,7 @@ public static class AutomationServer
             var options = sp.GetRequiredService<IOptions<MessagingOptions>>().Value;
             var templates = sp.GetRequiredService<JourneyFiles>().Templates;
             return new OutboxDispatcher(sp.GetRequiredService<IOutboxStore>(), sp.GetRequiredService<LiquidTemplates>(),
-                ChannelServiceCollectionExtensions.Resolve(sp), sp.GetRequiredService<UnsubscribeLinks>(),
+                ChannelServiceCollectionExtensions.Resolve(sp), sp.GetRequiredService<UnsubscribeLinks>(), sp.GetRequiredService<Guardrails>(),
                 new DispatchSettings(options.BatchSize, options.Concurrency, options.MaxAttempts, null, templates.DefaultCurrency),
                 sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<OutboxDispatcher>>());
         });

@@ -24,7 +24,7 @@ public abstract partial class AutomationStorage : IOutboxStore
                 ORDER BY due_at, id
                 LIMIT @limit {ClaimLockClause}
             )
-            RETURNING id, idempotency_key, customer_id, journey, step, channel, template, context, attempts, instance_id
+            RETURNING id, idempotency_key, customer_id, journey, step, channel, template, context, attempts, instance_id, transactional
             """, new { now, until = now + lease, limit }, transaction, cancellationToken: ct))).ToList();
 
         var instances = new Dictionary<long, (DateTimeOffset EnteredAt, JsonObject? TriggerEvent)>();
@@ -40,7 +40,7 @@ public abstract partial class AutomationStorage : IOutboxStore
         return rows.OrderBy(r => r.Id).Select(r =>
         {
             var (enteredAt, trigger) = instances.GetValueOrDefault(r.InstanceId);
-            return new ClaimedMessage(r.Id, r.IdempotencyKey, r.CustomerId, r.Journey, r.Step, r.Channel, r.Template, r.Context, r.Attempts, enteredAt, trigger);
+            return new ClaimedMessage(r.Id, r.IdempotencyKey, r.CustomerId, r.Journey, r.Step, r.Channel, r.Template, r.Context, r.Attempts, enteredAt, trigger, r.Transactional);
         }).ToList();
     }
 
@@ -66,6 +66,14 @@ public abstract partial class AutomationStorage : IOutboxStore
         await using var connection = await OpenConnectionAsync(ct);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT COUNT(*) FROM suppressions WHERE channel = @channel AND address = @address", new { channel, address }, cancellationToken: ct)) > 0;
+    }
+
+    public async Task<IReadOnlyList<DateTimeOffset>> MarketingSentSinceAsync(long customerId, string channel, DateTimeOffset since, CancellationToken ct)
+    {
+        await using var connection = await OpenConnectionAsync(ct);
+        return [.. await connection.QueryAsync<DateTimeOffset>(new CommandDefinition(
+            "SELECT sent_at FROM outbox WHERE customer_id = @customerId AND channel = @channel AND sent_at >= @since AND NOT transactional ORDER BY sent_at",
+            new { customerId, channel, since }, cancellationToken: ct))];
     }
 
     public async Task SuppressAsync(string channel, string address, string reason, DateTimeOffset at, CancellationToken ct)
@@ -112,6 +120,7 @@ public abstract partial class AutomationStorage : IOutboxStore
         public JsonObject Context { get; set; } = [];
         public int Attempts { get; set; }
         public long InstanceId { get; set; }
+        public bool Transactional { get; set; }
     }
 
     private sealed class InstanceTriggerRow

@@ -11,8 +11,8 @@ public sealed record DispatchSettings(int BatchSize = 100, int Concurrency = 8, 
 }
 
 /// <summary>
-/// Sends what journeys queued: claims due messages, checks suppression, renders, sends through the channel, and
-/// records the outcome. Transient failures retry with exponential backoff and jitter up to
+/// Sends what journeys queued: claims due messages, checks suppression and the guardrails (quiet hours defer,
+/// frequency caps skip), renders, sends through the channel, and records the outcome. Transient failures retry with exponential backoff and jitter up to
 /// <see cref="DispatchSettings.MaxAttempts"/>, then the message is failed (dead-lettered) with its reason. A message a
 /// crashed dispatcher left in 'sending' is claimed again when its lease runs out, so it can be sent twice only if the
 /// crash fell between the provider accepting it and the status commit.
@@ -22,6 +22,7 @@ public sealed class OutboxDispatcher(
     LiquidTemplates templates,
     IReadOnlyDictionary<string, IChannel> channels,
     UnsubscribeLinks unsubscribe,
+    Guardrails guardrails,
     DispatchSettings settings,
     TimeProvider clock,
     ILogger<OutboxDispatcher> logger)
@@ -60,8 +61,15 @@ public sealed class OutboxDispatcher(
         };
         if (recipient is null)
             return Failed($"the customer has no {(message.Channel == "sms" ? "phone number" : "email address")}", null);
-        if (await store.IsSuppressedAsync(message.Channel, recipient, ct))
+        if (!message.Transactional && await store.IsSuppressedAsync(message.Channel, recipient, ct))
             return new DeliveryResult("suppressed", recipient, null, $"{recipient} is suppressed on {message.Channel}", null, null);
+        switch (await guardrails.CheckAsync(message, customer.Profile.Timezone, now, ct))
+        {
+            case GuardrailDecision.Defer defer:
+                return new DeliveryResult("deferred", recipient, null, defer.Reason, defer.Until, null);
+            case GuardrailDecision.Skip skip:
+                return new DeliveryResult("suppressed", recipient, null, skip.Reason, null, null);
+        }
 
         var unsubscribeUrl = unsubscribe.UrlFor(message.Channel, recipient);
         RenderedMessage content;

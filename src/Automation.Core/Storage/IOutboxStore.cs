@@ -20,6 +20,9 @@ public interface IOutboxStore
 
     Task<bool> IsSuppressedAsync(string channel, string address, CancellationToken cancellationToken);
 
+    /// <summary>When the marketing messages sent to a customer on a channel since <paramref name="since"/> went out, oldest first.</summary>
+    Task<IReadOnlyList<DateTimeOffset>> MarketingSentSinceAsync(long customerId, string channel, DateTimeOffset since, CancellationToken cancellationToken);
+
     Task SuppressAsync(string channel, string address, string reason, DateTimeOffset at, CancellationToken cancellationToken);
 
     /// <summary>Lifts a suppression; false when there was none.</summary>
@@ -41,7 +44,8 @@ public sealed record ClaimedMessage(
     JsonObject Context,
     int Attempts,
     DateTimeOffset EnteredAt,
-    JsonObject? TriggerEvent);
+    JsonObject? TriggerEvent,
+    bool Transactional);
 
 /// <summary>The outcome of one delivery attempt, as stored.</summary>
 /// <param name="Status">sent, failed, suppressed, queued (to retry) or deferred.</param>

@@ -52,9 +52,11 @@ public sealed class DispatchTests(string provider)
         _outbox.Delete(recursive: true);
     }
 
-    private OutboxDispatcher Dispatcher(IChannel email, int maxAttempts = 8) => new(_db.Storage, _templates,
+    // Tests of delivery run with no caps or quiet hours; the guardrail tests set their own.
+    private OutboxDispatcher Dispatcher(IChannel email, int maxAttempts = 8, GuardrailSettings? guardrails = null) => new(_db.Storage, _templates,
         new Dictionary<string, IChannel> { ["email"] = email, ["sms"] = new FileOutboxChannel(_outbox.FullName, "shop@example.com") },
-        _links, new DispatchSettings(MaxAttempts: maxAttempts), _clock, NullLogger<OutboxDispatcher>.Instance);
+        _links, new Guardrails(_db.Storage, guardrails ?? new GuardrailSettings(0, 0, TimeOnly.MinValue, TimeOnly.MinValue)),
+        new DispatchSettings(MaxAttempts: maxAttempts), _clock, NullLogger<OutboxDispatcher>.Instance);
 
     private FileOutboxChannel Files => new(_outbox.FullName, "shop@example.com");
 
@@ -195,6 +197,45 @@ public sealed class DispatchTests(string provider)
         {
             templates.Delete(recursive: true);
         }
+    }
+
+    [Test]
+    public async Task Quiet_hours_in_the_customer_time_zone_defer_marketing_to_their_end()
+    {
+        // 08:00 UTC + 1 h is 17:00 in Tokyo: fine. Ann in Los Angeles is at 02:00: quiet until 09:00 there (16:00 UTC).
+        await _ingestion.IngestAsync(Segment.Read(_clock, Segment.Identify("ann", new { email = "ann@example.com", name = "Ann", timezone = "America/Los_Angeles" }, Start)), CancellationToken.None);
+        await QueueCartReminder();
+        var dispatcher = Dispatcher(Files, guardrails: new GuardrailSettings(0, 0));
+
+        await dispatcher.DispatchDueAsync(CancellationToken.None);
+        var deferred = (await Messages("deferred")).Should().ContainSingle().Subject;
+        deferred.DueAt.Should().Be(new DateTimeOffset(2026, 5, 4, 16, 0, 0, TimeSpan.Zero));
+        deferred.LastError.Should().Be("quiet hours 21:00-09:00 in America/Los_Angeles");
+
+        _clock.SetUtcNow(new DateTimeOffset(2026, 5, 4, 16, 0, 0, TimeSpan.Zero));
+        await dispatcher.DispatchDueAsync(CancellationToken.None);
+        (await Messages("sent")).Should().ContainSingle();
+    }
+
+    [Test]
+    public async Task A_second_marketing_message_in_a_day_is_skipped_by_the_cap()
+    {
+        await QueueCartReminder();
+        var dispatcher = Dispatcher(Files, guardrails: new GuardrailSettings(1, 3, TimeOnly.MinValue, TimeOnly.MinValue));
+        await dispatcher.DispatchDueAsync(CancellationToken.None);
+
+        // The next day's coupon goes by SMS, another channel: not capped. A second email the same day would be.
+        await _ingestion.IngestAsync(Segment.Read(_clock, Segment.Identify("ann", new { phone = "+14155550123" }, _clock.GetUtcNow())), CancellationToken.None);
+        _clock.Advance(TimeSpan.FromHours(23));
+        await _scheduler.TickAsync(CancellationToken.None);
+        await dispatcher.DispatchDueAsync(CancellationToken.None);
+        (await Messages("sent")).Select(m => m.Channel).Should().BeEquivalentTo("email", "sms");
+
+        await _ingestion.IngestAsync(Segment.Read(_clock, Segment.Order("ann", "first", 25m, _clock.GetUtcNow())), CancellationToken.None);
+        await dispatcher.DispatchDueAsync(CancellationToken.None);
+        var thankYou = (await Messages()).Single(m => m.Journey == "welcome-series");
+        thankYou.Status.Should().Be("suppressed");
+        thankYou.LastError.Should().Be("frequency cap: 1 email per day");
     }
 
     [Test]

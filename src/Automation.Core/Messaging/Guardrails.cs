@@ -1,0 +1,68 @@
+using Automation.Core.Journeys;
+using Automation.Core.Storage;
+
+namespace Automation.Core.Messaging;
+
+/// <summary>The <c>Guardrails</c> settings: frequency caps and quiet hours, for marketing messages only.</summary>
+/// <param name="PerDay">Most marketing messages per customer per channel in 24 hours (0: no cap).</param>
+/// <param name="PerWeek">Most per 7 days (0: no cap).</param>
+/// <param name="QuietStart">Customer-local time quiet hours begin; equal to <paramref name="QuietEnd"/> for none.</param>
+public sealed record GuardrailSettings(int PerDay = 1, int PerWeek = 3, TimeOnly? QuietStart = null, TimeOnly? QuietEnd = null)
+{
+    public TimeOnly Start => QuietStart ?? new TimeOnly(21, 0);
+    public TimeOnly End => QuietEnd ?? new TimeOnly(9, 0);
+}
+
+/// <summary>What the guardrails decide for a message about to be sent.</summary>
+public abstract record GuardrailDecision
+{
+    public sealed record Send : GuardrailDecision;
+
+    /// <summary>Quiet hours: send at <see cref="Until"/>, not now.</summary>
+    public sealed record Defer(DateTimeOffset Until, string Reason) : GuardrailDecision;
+
+    /// <summary>Over a frequency cap: not sent.</summary>
+    public sealed record Skip(string Reason) : GuardrailDecision;
+}
+
+/// <summary>
+/// Checked at send time, after suppression: a marketing message in the customer's quiet hours waits for them to end;
+/// one over a frequency cap is not sent. Transactional messages pass.
+/// </summary>
+public sealed class Guardrails(IOutboxStore store, GuardrailSettings settings)
+{
+    public async Task<GuardrailDecision> CheckAsync(ClaimedMessage message, string? timezone, DateTimeOffset now, CancellationToken ct)
+    {
+        if (message.Transactional) return new GuardrailDecision.Send();
+
+        if (QuietUntil(timezone, now) is { } until)
+            return new GuardrailDecision.Defer(until, $"quiet hours {settings.Start:HH\\:mm}-{settings.End:HH\\:mm} in {timezone ?? "UTC"}");
+
+        if (settings.PerDay > 0 || settings.PerWeek > 0)
+        {
+            var sent = await store.MarketingSentSinceAsync(message.CustomerId, message.Channel, now.AddDays(-7), ct);
+            if (settings.PerDay > 0 && sent.Count(t => t > now.AddDays(-1)) >= settings.PerDay)
+                return new GuardrailDecision.Skip($"frequency cap: {settings.PerDay} {message.Channel} per day");
+            if (settings.PerWeek > 0 && sent.Count >= settings.PerWeek)
+                return new GuardrailDecision.Skip($"frequency cap: {settings.PerWeek} {message.Channel} per week");
+        }
+        return new GuardrailDecision.Send();
+    }
+
+    /// <summary>When the quiet hours the customer is in now end, or null when they are not in them.</summary>
+    public DateTimeOffset? QuietUntil(string? timezone, DateTimeOffset now)
+    {
+        if (settings.Start == settings.End) return null;
+        var zone = FactsBuilder.ZoneOf(timezone);
+        var local = TimeZoneInfo.ConvertTime(now, zone);
+        var time = TimeOnly.FromDateTime(local.DateTime);
+        var quiet = settings.Start < settings.End
+            ? time >= settings.Start && time < settings.End
+            : time >= settings.Start || time < settings.End;
+        if (!quiet) return null;
+        var endDate = DateOnly.FromDateTime(local.DateTime);
+        if (time >= settings.End && settings.Start > settings.End) endDate = endDate.AddDays(1);
+        var endLocal = endDate.ToDateTime(settings.End);
+        return new DateTimeOffset(endLocal, zone.GetUtcOffset(endLocal)).ToUniversalTime();
+    }
+}
