@@ -6,6 +6,8 @@ using Automation.Channels;
 using Automation.Server.Hosting;
 using Automation.Server.Jobs;
 using Automation.Storage.Sqlite;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
 using Quartz;
 using Automation.Server.Apis;
 using Automation.Server.Configuration;
@@ -149,7 +151,23 @@ public static class AutomationServer
         var email = builder.Configuration.GetSection(EmailOptions.Section).Get<EmailOptions>() ?? new EmailOptions();
         services.AddSingleton(sp => new FileOutboxChannel(Path.Combine(sp.GetRequiredService<IHostEnvironment>().ContentRootPath, file.Path), file.From));
         services.AddChannel("file", sp => sp.GetRequiredService<FileOutboxChannel>());
-        services.AddChannel("sms", sp => sp.GetRequiredService<FileOutboxChannel>());
+        var sms = builder.Configuration.GetSection(TwilioOptions.Section).Get<TwilioOptions>() ?? new TwilioOptions();
+        services.AddSingleton(sms);
+        if (string.IsNullOrWhiteSpace(sms.AccountSid)) services.AddChannel("sms", sp => sp.GetRequiredService<FileOutboxChannel>());
+        else
+        {
+            // Retries here only what Twilio never processed (429, no connection); anything else is the outbox's to retry.
+            services.AddHttpClient<TwilioSmsChannel>().AddResilienceHandler("twilio", pipeline => pipeline
+                .AddRetry(new HttpRetryStrategyOptions
+                {
+                    MaxRetryAttempts = 2,
+                    UseJitter = true,
+                    ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is HttpRequestException
+                        || args.Outcome.Result?.StatusCode == System.Net.HttpStatusCode.TooManyRequests),
+                })
+                .AddTimeout(TimeSpan.FromSeconds(15)));
+            services.AddChannel("sms", sp => sp.GetRequiredService<TwilioSmsChannel>());
+        }
         services.AddChannel("webhook", sp => sp.GetRequiredService<FileOutboxChannel>());
         if (string.IsNullOrWhiteSpace(email.Host)) services.AddChannel("email", sp => sp.GetRequiredService<FileOutboxChannel>());
         else services.AddSingleton(email).AddChannel<EmailChannel>("email");
@@ -173,5 +191,6 @@ public static class AutomationServer
         v1.MapJourneysApi();
         v1.MapMessagesApi();
         app.MapUnsubscribeApi();
+        app.MapTwilioApi();
     }
 }

@@ -68,6 +68,17 @@ public abstract partial class AutomationStorage : IOutboxStore
             "SELECT COUNT(*) FROM suppressions WHERE channel = @channel AND address = @address", new { channel, address }, cancellationToken: ct)) > 0;
     }
 
+    public async Task<string?> ReportDeliveryAsync(string channel, string providerId, string status, string? error, CancellationToken ct)
+    {
+        using var writer = await EnterWriterAsync(ct);
+        await using var connection = await OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition("""
+            UPDATE outbox SET status = @status, last_error = COALESCE(@error, last_error)
+            WHERE channel = @channel AND provider_id = @providerId AND status IN ('sent', 'delivered')
+            RETURNING recipient
+            """, new { channel, providerId, status, error }, cancellationToken: ct));
+    }
+
     public async Task<IReadOnlyList<DateTimeOffset>> MarketingSentSinceAsync(long customerId, string channel, DateTimeOffset since, CancellationToken ct)
     {
         await using var connection = await OpenConnectionAsync(ct);

@@ -20,6 +20,9 @@ public interface IOutboxStore
 
     Task<bool> IsSuppressedAsync(string channel, string address, CancellationToken cancellationToken);
 
+    /// <summary>Applies a provider's delivery report to the message it sent; returns its recipient, or null when no message has that id.</summary>
+    Task<string?> ReportDeliveryAsync(string channel, string providerId, string status, string? error, CancellationToken cancellationToken);
+
     /// <summary>When the marketing messages sent to a customer on a channel since <paramref name="since"/> went out, oldest first.</summary>
     Task<IReadOnlyList<DateTimeOffset>> MarketingSentSinceAsync(long customerId, string channel, DateTimeOffset since, CancellationToken cancellationToken);
 

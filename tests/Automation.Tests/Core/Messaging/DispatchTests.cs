@@ -250,3 +250,114 @@ public sealed class DispatchTests(string provider)
         (await Messages("sent")).Single().ProviderId.Should().Be(file);
     }
 }
+
+/// <summary>SMS through the Twilio adapter against a real HTTP server speaking Twilio's API, on both databases.</summary>
+[TestFixture(StorageOptions.Sqlite)]
+[TestFixture(StorageOptions.Postgres)]
+[NonParallelizable]
+public sealed class TwilioDispatchTests(string provider)
+{
+    private static readonly DateTimeOffset Start = new(2026, 5, 4, 8, 0, 0, TimeSpan.Zero);
+    private TestDatabase _db = null!;
+    private FakeTimeProvider _clock = null!;
+    private FakeTwilio _twilio = null!;
+    private HttpClient _http = null!;
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        _db = await TestDatabase.CreateAsync(provider);
+        _clock = new FakeTimeProvider(Start);
+        _twilio = await FakeTwilio.StartAsync();
+        _http = new HttpClient();
+    }
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        _http.Dispose();
+        await _twilio.DisposeAsync();
+        await _db.DisposeAsync();
+    }
+
+    /// <summary>A cart-recovery coupon SMS queued for a shopper with this number, and a dispatcher for it.</summary>
+    private async Task<OutboxDispatcher> QueueCoupon(string phone)
+    {
+        var repository = ServerProcess.RepositoryRoot();
+        var catalog = new JourneyCatalog();
+        catalog.Reload(Path.Combine(repository, "rules"), new JourneyReadOptions(JourneyReadOptions.DefaultChannels, null));
+        var engine = new JourneyEngine(catalog, NullLogger<JourneyEngine>.Instance);
+        await new IngestionService(_db.Storage, engine, _clock).IngestAsync(Segment.Read(_clock,
+            Segment.Identify("bo", new { phone, name = "Bo" }, Start),
+            Segment.Track("bo", "Product Added", new { product_id = "tea", price = 5 }, Start)), CancellationToken.None);
+        _clock.Advance(TimeSpan.FromHours(24));
+        await new JourneyScheduler(catalog, engine, _db.Storage, new QuartzCronSchedule(), _clock, NullLogger<JourneyScheduler>.Instance).TickAsync(CancellationToken.None);
+
+        var sms = new TwilioSmsChannel(_http, new TwilioOptions { AccountSid = "AC123", AuthToken = "secret", From = "+15005550006", BaseUrl = _twilio.Url, StatusCallbackUrl = "https://shop.example/twilio/status" });
+        var outbox = Directory.CreateTempSubdirectory("automation-sms-outbox-");
+        return new OutboxDispatcher(_db.Storage, new LiquidTemplates(new TemplateFiles(Path.Combine(repository, "templates"), "en")),
+            new Dictionary<string, IChannel> { ["sms"] = sms, ["email"] = new FileOutboxChannel(outbox.FullName, "shop@example.com") },
+            new UnsubscribeLinks(new byte[32], "http://127.0.0.1:5080"), new Guardrails(_db.Storage, new GuardrailSettings(0, 0, TimeOnly.MinValue, TimeOnly.MinValue)),
+            new DispatchSettings(), _clock, NullLogger<OutboxDispatcher>.Instance);
+    }
+
+    private async Task<MessageView> Sms() => (await _db.Storage.ListAsync(null, 10, CancellationToken.None)).Single(m => m.Channel == "sms");
+
+    [Test]
+    public async Task A_coupon_sms_is_posted_as_twilio_documents_it()
+    {
+        var dispatcher = await QueueCoupon("+14155550123");
+        await dispatcher.DispatchDueAsync(CancellationToken.None);
+
+        var request = _twilio.Requests.Should().ContainSingle(r => r["To"] == "+14155550123").Subject;
+        request["AccountSid"].Should().Be("AC123");
+        request["From"].Should().Be("+15005550006");
+        request["Body"].Should().Be("Your cart is waiting: code CART10 takes 10% off today. Reply STOP to opt out.");
+        request["StatusCallback"].Should().Be("https://shop.example/twilio/status");
+        request["Authorization"].Should().Be("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("AC123:secret")));
+        var sms = await Sms();
+        sms.Status.Should().Be("sent");
+        sms.ProviderId.Should().StartWith("SM");
+    }
+
+    [Test]
+    public async Task A_429_waits_for_retry_after_and_then_sends()
+    {
+        var dispatcher = await QueueCoupon("+14155550124");
+        _twilio.Busy["+14155550124"] = true;
+
+        await dispatcher.DispatchDueAsync(CancellationToken.None);
+        var waiting = await Sms();
+        waiting.Status.Should().Be("queued");
+        waiting.LastError.Should().StartWith("Twilio 429 20429");
+        waiting.DueAt.Should().Be(_clock.GetUtcNow().AddSeconds(1));
+
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        await dispatcher.DispatchDueAsync(CancellationToken.None);
+        (await Sms()).Status.Should().Be("sent");
+    }
+
+    [Test]
+    public async Task A_recipient_who_replied_stop_is_suppressed()
+    {
+        var dispatcher = await QueueCoupon(FakeTwilio.Unsubscribed);
+        await dispatcher.DispatchDueAsync(CancellationToken.None);
+
+        var sms = await Sms();
+        sms.Status.Should().Be("failed");
+        sms.LastError.Should().Contain("21610");
+        (await _db.Storage.IsSuppressedAsync("sms", FakeTwilio.Unsubscribed, CancellationToken.None)).Should().BeTrue();
+    }
+
+    [Test]
+    public async Task An_invalid_number_fails_for_good()
+    {
+        var dispatcher = await QueueCoupon(FakeTwilio.InvalidNumber);
+        await dispatcher.DispatchDueAsync(CancellationToken.None);
+
+        var sms = await Sms();
+        sms.Status.Should().Be("failed");
+        sms.LastError.Should().StartWith("Twilio 400 21211");
+        (await _db.Storage.IsSuppressedAsync("sms", FakeTwilio.InvalidNumber, CancellationToken.None)).Should().BeFalse();
+    }
+}

@@ -1,0 +1,117 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Automation.Core.Messaging;
+
+namespace Automation.Channels;
+
+/// <summary>The <c>Channels:Sms</c> section (Twilio). Without an AccountSid, SMS goes to the file outbox.</summary>
+public sealed class TwilioOptions
+{
+    public const string Section = "Channels:Sms";
+
+    public string? AccountSid { get; set; }
+    public string? AuthToken { get; set; }
+
+    /// <summary>The sending number (E.164); or use <see cref="MessagingServiceSid"/>.</summary>
+    public string? From { get; set; }
+
+    public string? MessagingServiceSid { get; set; }
+
+    /// <summary>Twilio's API; a test server's address in tests.</summary>
+    public string BaseUrl { get; set; } = "https://api.twilio.com";
+
+    /// <summary>Where Twilio posts status updates; by default the server's public URL + /twilio/status.</summary>
+    public string? StatusCallbackUrl { get; set; }
+}
+
+/// <summary>
+/// SMS through Twilio's Programmable Messaging REST API (no SDK): form-encoded POST with Basic auth. 429 waits and
+/// retries; 21610 (the recipient replied STOP) fails and suppresses the number; 21211 and 21614 (not a valid mobile
+/// number) fail for good.
+/// </summary>
+public sealed class TwilioSmsChannel(HttpClient http, TwilioOptions options) : IChannel
+{
+    private const int MaxBodyLength = 1600;
+    public const int RecipientUnsubscribed = 21610;
+    private static readonly int[] InvalidNumber = [21211, 21614];
+
+    public async Task<SendOutcome> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
+    {
+        if (message.Content.Text.Length > MaxBodyLength)
+            return new SendOutcome.Failed($"the SMS is {message.Content.Text.Length} characters; Twilio takes at most {MaxBodyLength}");
+
+        var form = new List<KeyValuePair<string, string>> { new("To", message.Recipient), new("Body", message.Content.Text) };
+        if (options.MessagingServiceSid is { Length: > 0 } service) form.Add(new("MessagingServiceSid", service));
+        else form.Add(new("From", options.From ?? ""));
+        if (options.StatusCallbackUrl is { Length: > 0 } callback) form.Add(new("StatusCallback", callback));
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{options.BaseUrl.TrimEnd('/')}/2010-04-01/Accounts/{options.AccountSid}/Messages.json")
+        {
+            Content = new FormUrlEncodedContent(form),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.AccountSid}:{options.AuthToken}")));
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, cancellationToken);
+        }
+        catch (HttpRequestException e)
+        {
+            return new SendOutcome.Retry($"Twilio unreachable: {e.Message}");
+        }
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            if (response.IsSuccessStatusCode)
+                return new SendOutcome.Sent(Read(body, "sid") ?? throw new InvalidOperationException("Twilio answered without a sid."));
+
+            var code = int.TryParse(Read(body, "code"), out var c) ? c : 0;
+            var reason = $"Twilio {(int)response.StatusCode} {code}: {Read(body, "message") ?? response.ReasonPhrase}";
+            if (response.StatusCode == HttpStatusCode.TooManyRequests || code == 20429)
+                return new SendOutcome.Retry(reason, response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(30));
+            if (code == RecipientUnsubscribed) return new SendOutcome.Failed(reason, SuppressRecipient: true);
+            if (InvalidNumber.Contains(code)) return new SendOutcome.Failed(reason);
+            if ((int)response.StatusCode >= 500) return new SendOutcome.Retry(reason);
+            if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+                return new SendOutcome.Retry($"{reason} (check Channels:Sms:AccountSid/AuthToken)", TimeSpan.FromMinutes(5));
+            return new SendOutcome.Failed(reason);
+        }
+    }
+
+    /// <summary>
+    /// Whether a status callback really comes from Twilio: base64 HMAC-SHA1, keyed by the auth token, of the URL
+    /// followed by every POST parameter, sorted by name, each name followed by its value.
+    /// </summary>
+    public static bool IsGenuineCallback(string authToken, string url, IEnumerable<KeyValuePair<string, string>> parameters, string? signature)
+    {
+        if (string.IsNullOrEmpty(signature)) return false;
+        var data = new StringBuilder(url);
+        foreach (var (name, value) in parameters.OrderBy(p => p.Key, StringComparer.Ordinal)) data.Append(name).Append(value);
+        var expected = HMACSHA1.HashData(Encoding.UTF8.GetBytes(authToken), Encoding.UTF8.GetBytes(data.ToString()));
+        try
+        {
+            return CryptographicOperations.FixedTimeEquals(expected, Convert.FromBase64String(signature));
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    private static string? Read(string json, string property)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.TryGetProperty(property, out var value) ? value.ToString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
