@@ -1,0 +1,135 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Automation.Core.Journeys;
+using Automation.Core.Messaging;
+using Automation.Storage;
+using Automation.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Automation.Tests.Server;
+
+/// <summary>Messages, suppressions, unsubscribe links and Twilio's delivery reports through the real HTTP pipeline.</summary>
+[NonParallelizable]
+public sealed class MessagingApiTests
+{
+    private const string CallbackUrl = "https://shop.example/twilio/status";
+    private TestDatabase _db = null!;
+    private FakeTimeProvider _clock = null!;
+    private FakeTwilio _twilio = null!;
+    private AutomationFactory _factory = null!;
+    private HttpClient _client = null!;
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        _db = await TestDatabase.CreateAsync(StorageOptions.Sqlite, migrate: false);
+        _clock = new FakeTimeProvider(new DateTimeOffset(2026, 5, 4, 8, 0, 0, TimeSpan.Zero));
+        _twilio = await FakeTwilio.StartAsync();
+        _factory = new AutomationFactory(_db, _clock, settings: new Dictionary<string, string>
+        {
+            ["Channels:Sms:AccountSid"] = "AC123", ["Channels:Sms:AuthToken"] = "secret", ["Channels:Sms:From"] = "+15005550006",
+            ["Channels:Sms:BaseUrl"] = _twilio.Url, ["Channels:Sms:StatusCallbackUrl"] = CallbackUrl,
+            ["Guardrails:QuietHours"] = "", ["Messaging:PublicUrl"] = "https://shop.example",
+        }).WithShippedJourneys();
+        _client = _factory.CreateAuthorizedClient();
+    }
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        _client.Dispose();
+        await _factory.DisposeAsync();
+        await _twilio.DisposeAsync();
+        await _db.DisposeAsync();
+    }
+
+    /// <summary>Bo's cart-recovery coupon SMS, sent to the fake Twilio; returns its Twilio sid.</summary>
+    private async Task<string> SendCouponSms()
+    {
+        (await _client.PostAsJsonAsync("/v1/identify", new { userId = "bo", traits = new { phone = "+14155550123", email = "bo@example.com" } })).EnsureSuccessStatusCode();
+        (await _client.PostAsJsonAsync("/v1/track", new { userId = "bo", @event = "Product Added", properties = new { product_id = "tea", price = 5 } })).EnsureSuccessStatusCode();
+        _clock.Advance(TimeSpan.FromHours(24));
+        await _factory.Services.GetRequiredService<JourneyScheduler>().TickAsync(CancellationToken.None);
+        while (await _factory.Services.GetRequiredService<OutboxDispatcher>().DispatchDueAsync(CancellationToken.None) > 0) { }
+        var messages = JsonNode.Parse(await _client.GetStringAsync("/v1/messages?status=sent"))!.AsArray();
+        return messages.Single(m => m!["channel"]!.GetValue<string>() == "sms")!["providerId"]!.GetValue<string>();
+    }
+
+    private static string Sign(string url, IDictionary<string, string> form)
+    {
+        var data = new StringBuilder(url);
+        foreach (var (k, v) in form.OrderBy(p => p.Key, StringComparer.Ordinal)) data.Append(k).Append(v);
+        return Convert.ToBase64String(HMACSHA1.HashData(Encoding.UTF8.GetBytes("secret"), Encoding.UTF8.GetBytes(data.ToString())));
+    }
+
+    private async Task<HttpResponseMessage> Report(IDictionary<string, string> form, string signature)
+    {
+        using var anonymous = _factory.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/twilio/status") { Content = new FormUrlEncodedContent(form) };
+        request.Headers.Add("X-Twilio-Signature", signature);
+        return await anonymous.SendAsync(request);
+    }
+
+    [Test]
+    public async Task A_signed_delivery_report_marks_the_sms_delivered_and_a_forged_one_is_refused()
+    {
+        var sid = await SendCouponSms();
+        var form = new Dictionary<string, string> { ["MessageSid"] = sid, ["MessageStatus"] = "delivered", ["AccountSid"] = "AC123" };
+
+        (await Report(form, "forged")).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await Report(form, Sign(CallbackUrl, form))).StatusCode.Should().Be(HttpStatusCode.NoContent);
+
+        var delivered = JsonNode.Parse(await _client.GetStringAsync("/v1/messages?status=delivered"))!.AsArray();
+        delivered.Should().ContainSingle().Which!["providerId"]!.GetValue<string>().Should().Be(sid);
+    }
+
+    [Test]
+    public async Task An_undelivered_report_of_a_stop_reply_suppresses_the_number()
+    {
+        var sid = await SendCouponSms();
+        var form = new Dictionary<string, string> { ["MessageSid"] = sid, ["MessageStatus"] = "undelivered", ["ErrorCode"] = "21610" };
+        (await Report(form, Sign(CallbackUrl, form))).StatusCode.Should().Be(HttpStatusCode.NoContent);
+
+        var failed = JsonNode.Parse(await _client.GetStringAsync("/v1/messages?status=failed"))!.AsArray();
+        failed.Should().ContainSingle().Which!["lastError"]!.GetValue<string>().Should().Be("Twilio undelivered 21610");
+        (await _client.DeleteAsync("/v1/suppressions/sms/%2B14155550123")).StatusCode.Should().Be(HttpStatusCode.NoContent, "the number was suppressed");
+    }
+
+    [Test]
+    public async Task The_unsubscribe_link_of_an_email_works_without_login()
+    {
+        var links = _factory.Services.GetRequiredService<UnsubscribeLinks>();
+        var url = links.UrlFor("email", "bo@example.com");
+        url.Should().StartWith("https://shop.example/u/");
+        var path = new Uri(url).AbsolutePath;
+        using var anonymous = _factory.CreateClient();
+
+        var page = await anonymous.GetAsync(path);
+        page.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await page.Content.ReadAsStringAsync()).Should().Contain("bo@example.com").And.Contain("<form method=\"post\">");
+
+        // RFC 8058 one-click: the mail client posts List-Unsubscribe=One-Click.
+        var oneClick = await anonymous.PostAsync(path, new FormUrlEncodedContent([new("List-Unsubscribe", "One-Click")]));
+        oneClick.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await _client.DeleteAsync("/v1/suppressions/email/bo@example.com")).StatusCode.Should().Be(HttpStatusCode.NoContent);
+
+        (await anonymous.GetAsync(path[..^3] + "xyz")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Test]
+    public async Task Support_staff_suppress_and_lift_and_bad_requests_name_the_field()
+    {
+        (await _client.PostAsJsonAsync("/v1/suppressions", new { channel = "email", address = "c@example.com", reason = "asked by phone" })).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await _client.DeleteAsync("/v1/suppressions/email/c@example.com")).StatusCode.Should().Be(HttpStatusCode.NoContent);
+        (await _client.DeleteAsync("/v1/suppressions/email/c@example.com")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+
+        var bad = await _client.PostAsJsonAsync("/v1/suppressions", new { channel = "email" });
+        bad.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await bad.Content.ReadAsStringAsync()).Should().Contain("\"field\":\"address\"");
+        (await _client.GetAsync("/v1/messages?status=lost")).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+    }
+}
