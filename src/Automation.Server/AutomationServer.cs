@@ -168,7 +168,13 @@ public static class AutomationServer
                 .AddTimeout(TimeSpan.FromSeconds(15)));
             services.AddChannel("sms", sp => sp.GetRequiredService<TwilioSmsChannel>());
         }
-        services.AddChannel("webhook", sp => sp.GetRequiredService<FileOutboxChannel>());
+        var webhook = builder.Configuration.GetSection(WebhookOptions.Section).Get<WebhookOptions>() ?? new WebhookOptions();
+        if (string.IsNullOrWhiteSpace(webhook.Url)) services.AddChannel("webhook", sp => sp.GetRequiredService<FileOutboxChannel>());
+        else
+        {
+            services.AddSingleton(webhook).AddHttpClient<WebhookChannel>();
+            services.AddChannel("webhook", sp => sp.GetRequiredService<WebhookChannel>());
+        }
         if (string.IsNullOrWhiteSpace(email.Host)) services.AddChannel("email", sp => sp.GetRequiredService<FileOutboxChannel>());
         else services.AddSingleton(email).AddChannel<EmailChannel>("email");
 
