@@ -9,6 +9,8 @@ ALTER TABLE outbox ADD COLUMN sent_at TEXT;
 ALTER TABLE outbox ADD COLUMN recipient TEXT;
 -- Transactional messages (receipts, password resets) skip caps and quiet hours.
 ALTER TABLE outbox ADD COLUMN transactional INTEGER NOT NULL DEFAULT 0;
+-- The A/B variant the customer was assigned ('holdout' rows are recorded, never sent).
+ALTER TABLE outbox ADD COLUMN variant TEXT;
 CREATE INDEX ix_outbox_provider ON outbox (provider_id);
 CREATE INDEX ix_outbox_customer_sent ON outbox (customer_id, channel, sent_at);
 

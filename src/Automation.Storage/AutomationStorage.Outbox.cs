@@ -109,14 +109,14 @@ public abstract partial class AutomationStorage : IOutboxStore
         await using var connection = await OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<MessageRow>(new CommandDefinition($"""
             SELECT o.id, COALESCE(c.external_id, c.anonymous_id) AS customer_id, o.journey, o.step, o.channel, o.template, o.status,
-                   o.attempts, o.recipient, o.provider_id, o.last_error, o.created_at, o.due_at, o.sent_at
+                   o.attempts, o.recipient, o.provider_id, o.last_error, o.created_at, o.due_at, o.sent_at, o.variant
             FROM outbox o JOIN customers c ON c.id = o.customer_id
             {(status is null ? "" : "WHERE o.status = @status")}
             ORDER BY o.created_at DESC, o.id DESC
             LIMIT @limit
             """, new { status, limit }, cancellationToken: ct));
         return rows.Select(r => new MessageView(r.Id, r.CustomerId, r.Journey, r.Step, r.Channel, r.Template, r.Status, r.Attempts,
-            r.Recipient, r.ProviderId, r.LastError, r.CreatedAt, r.DueAt, r.SentAt)).ToList();
+            r.Recipient, r.ProviderId, r.LastError, r.CreatedAt, r.DueAt, r.SentAt, r.Variant)).ToList();
     }
 
     private sealed class ClaimRow
@@ -157,5 +157,6 @@ public abstract partial class AutomationStorage : IOutboxStore
         public DateTimeOffset CreatedAt { get; set; }
         public DateTimeOffset DueAt { get; set; }
         public DateTimeOffset? SentAt { get; set; }
+        public string? Variant { get; set; }
     }
 }

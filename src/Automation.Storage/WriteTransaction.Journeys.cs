@@ -78,10 +78,11 @@ internal sealed partial class WriteTransaction
 
     public Task EnqueueAsync(OutboxMessage m, DateTimeOffset now, CancellationToken ct) =>
         connection.ExecuteAsync(Command("""
-            INSERT INTO outbox (idempotency_key, customer_id, journey, instance_id, step, channel, template, context, status, created_at, due_at, transactional)
-            VALUES (@IdempotencyKey, @CustomerId, @Journey, @InstanceId, @Step, @Channel, @Template, @Context, 'queued', @now, @DueAt, @transactional)
+            INSERT INTO outbox (idempotency_key, customer_id, journey, instance_id, step, channel, template, context, status, created_at, due_at, transactional, variant)
+            VALUES (@IdempotencyKey, @CustomerId, @Journey, @InstanceId, @Step, @Channel, @Template, @Context, @status, @now, @DueAt, @transactional, @Variant)
             ON CONFLICT (idempotency_key) DO NOTHING
-            """, new { m.IdempotencyKey, m.CustomerId, m.Journey, m.InstanceId, m.Step, m.Channel, m.Template, m.Context, now, m.DueAt,
+            """, new { m.IdempotencyKey, m.CustomerId, m.Journey, m.InstanceId, m.Step, m.Channel, m.Template, m.Context, now, m.DueAt, m.Variant,
+                status = m.Variant == Automation.Core.Messaging.Variants.Holdout ? "holdout" : "queued",
                 transactional = m.Context["Transactional"] is System.Text.Json.Nodes.JsonValue t && t.TryGetValue<bool>(out var isTransactional) && isTransactional }, ct));
 
     public Task AddTagAsync(long customerId, string tag, string source, DateTimeOffset at, CancellationToken ct) =>

@@ -28,6 +28,15 @@ public static class JourneyActions
                 if (template is null) yield return ("Template", "is required, as <journey>/<step> under templates/");
                 else if (channel is not null && options.TemplateExists is { } exists && !exists(template, channel))
                     yield return ("Template", $"no template 'templates/{template}.{channel}.liquid' (or a localised variant)");
+                foreach (var problem in Messaging.Variants.Check(context)) yield return problem;
+                if (channel is not null && options.TemplateExists is { } variantExists && context["Variants"] is JsonArray variants)
+                {
+                    for (var i = 0; i < variants.Count; i++)
+                    {
+                        if (variants[i]?["Template"] is JsonValue t && t.TryGetValue<string>(out var variantTemplate) && !variantExists(variantTemplate, channel))
+                            yield return ($"Variants[{i}].Template", $"no template 'templates/{variantTemplate}.{channel}.liquid' (or a localised variant)");
+                    }
+                }
                 break;
             case AddTag or RemoveTag:
                 if (Text(context, "Tag") is null) yield return ("Tag", "is required");

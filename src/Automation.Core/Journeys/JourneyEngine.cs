@@ -150,8 +150,9 @@ public sealed class JourneyEngine(JourneyCatalog catalog, ILogger<JourneyEngine>
         switch (step.Action)
         {
             case JourneyActions.Send:
-                await tx.EnqueueAsync(new OutboxMessage(source, customerId, journey.Name, instance.Id, step.Name,
-                    context["Channel"]!.GetValue<string>(), context["Template"]!.GetValue<string>(), (JsonObject)context.DeepClone(), now), now, ct);
+                var (variant, sent) = Messaging.Variants.Assign(journey.Name, snapshot.Profile.ExternalId ?? snapshot.Profile.AnonymousId ?? customerId.ToString(System.Globalization.CultureInfo.InvariantCulture), context);
+                await tx.EnqueueAsync(new OutboxMessage(variant is null ? source : $"{source}:{variant}", customerId, journey.Name, instance.Id, step.Name,
+                    sent["Channel"]!.GetValue<string>(), sent["Template"]!.GetValue<string>(), (JsonObject)sent.DeepClone(), now, variant), now, ct);
                 return false;
             case JourneyActions.AddTag:
                 await tx.AddTagAsync(customerId, context["Tag"]!.GetValue<string>(), source, now, ct);

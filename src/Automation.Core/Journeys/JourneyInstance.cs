@@ -32,4 +32,5 @@ public sealed record OutboxMessage(
     string Channel,
     string Template,
     JsonObject Context,
-    DateTimeOffset DueAt);
+    DateTimeOffset DueAt,
+    string? Variant = null);

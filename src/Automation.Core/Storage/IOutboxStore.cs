@@ -58,4 +58,5 @@ public sealed record DeliveryResult(string Status, string? Recipient, string? Pr
 /// <summary>A message as the API lists it.</summary>
 public sealed record MessageView(
     long Id, string CustomerId, string Journey, string Step, string Channel, string Template, string Status,
-    int Attempts, string? Recipient, string? ProviderId, string? LastError, DateTimeOffset CreatedAt, DateTimeOffset DueAt, DateTimeOffset? SentAt);
+    int Attempts, string? Recipient, string? ProviderId, string? LastError, DateTimeOffset CreatedAt, DateTimeOffset DueAt, DateTimeOffset? SentAt,
+    string? Variant);

@@ -44,6 +44,18 @@ public sealed class JourneyEngineTests(string provider)
         }
         """;
 
+    private const string Promo = """
+        {
+          "WorkflowName": "promo",
+          "Trigger": { "Event": "Signed Up" },
+          "Rules": [
+            { "RuleName": "offer", "Expression": "journey.HoursSinceEntry >= 0",
+              "Actions": { "OnSuccess": { "Name": "Send", "Context": { "Channel": "email", "Template": "promo/a",
+                "Variants": [ { "Name": "A" }, { "Name": "B", "Template": "promo/b" } ], "Holdout": 0.2 } } } }
+          ]
+        }
+        """;
+
     private TestDatabase _db = null!;
     private FakeTimeProvider _clock = null!;
     private JourneyCatalog _catalog = null!;
@@ -60,6 +72,7 @@ public sealed class JourneyEngineTests(string provider)
         _catalog.Replace([
             Read(reader, "cart-recovery.json", CartRecovery),
             Read(reader, "member-day.json", MemberDay),
+            Read(reader, "promo.json", Promo),
         ]);
         var engine = new JourneyEngine(_catalog, NullLogger<JourneyEngine>.Instance);
         _ingestion = new IngestionService(_db.Storage, engine, _clock);
@@ -163,6 +176,21 @@ public sealed class JourneyEngineTests(string provider)
         var entries = (await connection.QueryAsync<string>("SELECT entry_key FROM journey_instances WHERE journey = 'member-day'")).ToList();
         entries.Should().Equal("schedule:2026-08-18T10:00:00Z");
         (await Count("SELECT COUNT(*) FROM outbox WHERE journey = 'member-day'")).Should().Be(1);
+    }
+
+    [Test]
+    public async Task Variants_are_recorded_with_each_message_and_the_holdout_gets_none()
+    {
+        for (var i = 0; i < 100; i++) await Ingest(Segment.Track($"p{i}", "Signed Up"));
+
+        await using var connection = await _db.Storage.OpenConnectionAsync(CancellationToken.None);
+        var rows = (await connection.QueryAsync<(string Variant, string Template, string Status)>("SELECT variant, template, status FROM outbox WHERE journey = 'promo'")).ToList();
+        rows.Should().HaveCount(100);
+        rows.Where(r => r.Variant == "holdout").Should().OnlyContain(r => r.Status == "holdout").And.HaveCountGreaterThan(5);
+        rows.Where(r => r.Variant == "B").Should().OnlyContain(r => r.Template == "promo/b" && r.Status == "queued");
+        rows.Where(r => r.Variant == "A").Should().OnlyContain(r => r.Template == "promo/a");
+        (await _db.Storage.ClaimDueAsync(_clock.GetUtcNow(), 1000, TimeSpan.FromMinutes(5), CancellationToken.None))
+            .Should().HaveCount(rows.Count(r => r.Variant != "holdout"), "holdout rows are never sent");
     }
 
     [Test]
