@@ -65,9 +65,9 @@ public abstract partial class AutomationStorage
     {
         await using var connection = await OpenConnectionAsync(ct);
         return (await connection.QueryAsync<OutboxRow>(new CommandDefinition(
-            "SELECT id, journey, step, channel, template, status, created_at, due_at FROM outbox WHERE customer_id = @customerId ORDER BY created_at DESC, id DESC",
+            "SELECT id, journey, step, channel, template, status, created_at, due_at, variant, last_error, sent_at FROM outbox WHERE customer_id = @customerId ORDER BY created_at DESC, id DESC",
             new { customerId }, cancellationToken: ct)))
-            .Select(o => new OutboxView(o.Id, o.Journey, o.Step, o.Channel, o.Template, o.Status, o.CreatedAt, o.DueAt)).ToList();
+            .Select(o => new OutboxView(o.Id, o.Journey, o.Step, o.Channel, o.Template, o.Status, o.CreatedAt, o.DueAt, o.Variant, o.LastError, o.SentAt)).ToList();
     }
 
     private sealed class InstanceViewRow
@@ -90,6 +90,9 @@ public abstract partial class AutomationStorage
 
     private sealed class OutboxRow
     {
+        public string? Variant { get; set; }
+        public string? LastError { get; set; }
+        public DateTimeOffset? SentAt { get; set; }
         public long Id { get; set; }
         public string Journey { get; set; } = "";
         public string Step { get; set; } = "";

@@ -37,14 +37,20 @@ public static class Variants
                 break;
             }
         }
+        return (chosen["Name"]!.GetValue<string>(), Apply(context, chosen));
+    }
+
+    /// <summary>The step's context with one variant's values (all but Name and Weight) laid over it.</summary>
+    public static JsonObject Apply(JsonObject context, JsonObject variant)
+    {
         var merged = (JsonObject)context.DeepClone();
         merged.Remove("Variants");
         merged.Remove("Holdout");
-        foreach (var (key, value) in chosen)
+        foreach (var (key, value) in variant)
         {
             if (key is not ("Name" or "Weight")) merged[key] = value?.DeepClone();
         }
-        return (chosen["Name"]!.GetValue<string>(), merged);
+        return merged;
     }
 
     /// <summary>Problems with a step's variants as (field, reason); used when the journey file is read.</summary>

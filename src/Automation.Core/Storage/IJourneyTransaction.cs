@@ -76,4 +76,5 @@ public sealed record JourneyStepView(string Step, string Action, DateTimeOffset 
 
 public sealed record JourneyInstanceView(long Id, string Journey, string Status, string? EndReason, DateTimeOffset EnteredAt, DateTimeOffset? EndedAt, IReadOnlyList<JourneyStepView> Steps);
 
-public sealed record OutboxView(long Id, string Journey, string Step, string Channel, string Template, string Status, DateTimeOffset CreatedAt, DateTimeOffset DueAt);
+public sealed record OutboxView(long Id, string Journey, string Step, string Channel, string Template, string Status, DateTimeOffset CreatedAt, DateTimeOffset DueAt,
+    string? Variant, string? LastError, DateTimeOffset? SentAt);

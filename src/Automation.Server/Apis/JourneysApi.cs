@@ -1,4 +1,8 @@
+using System.Text.Json.Nodes;
 using Automation.Core.Journeys;
+using Automation.Core.Messaging;
+using Automation.Server.Configuration;
+using Microsoft.Extensions.Options;
 using Automation.Core.Storage;
 
 namespace Automation.Server.Apis;
@@ -18,8 +22,54 @@ internal static class JourneysApi
 
     public sealed record ProblemResponse(string File, int Line, string? Rule, string Reason, string Text);
 
+    public sealed record PreviewRequest(string? CustomerId);
+
+    public sealed record PreviewResponse(string Step, string Channel, string Template, string? Variant, string? Subject, string? Html, string? Text,
+        string? TemplateFile, string? Error);
+
     public static RouteGroupBuilder MapJourneysApi(this RouteGroupBuilder v1)
     {
+        v1.MapPost("/journeys/{name}/preview", async (string name, PreviewRequest? body, JourneyCatalog catalog, ICustomerStore customers,
+            LiquidTemplates templates, UnsubscribeLinks links, IOptions<TemplatesOptions> templateOptions, TimeProvider clock, IHostEnvironment environment, CancellationToken ct) =>
+        {
+            if (catalog.Current.Entries.FirstOrDefault(e => e.Name == name)?.Running is not { } journey)
+                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Journey not found", detail: $"No runnable journey '{name}'.");
+            if (string.IsNullOrWhiteSpace(body?.CustomerId))
+                return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid request", detail: "customerId: is required",
+                    extensions: new Dictionary<string, object?> { ["errors"] = new[] { new { field = "customerId", message = "is required" } } });
+            if (await customers.FindAsync(body.CustomerId, ct) is not { } customer)
+                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Customer not found", detail: $"No customer '{body.CustomerId}'.");
+
+            var now = clock.GetUtcNow();
+            var previews = new List<PreviewResponse>();
+            foreach (var step in journey.Steps.Where(s => s.Action == JourneyActions.Send))
+            {
+                var arms = step.ActionContext["Variants"] is JsonArray variants
+                    ? variants.OfType<JsonObject>().Select(v => (Name: (string?)v["Name"]!.GetValue<string>(), Context: Variants.Apply(step.ActionContext, v))).ToList()
+                    : [(Name: (string?)null, Context: step.ActionContext)];
+                foreach (var (variant, context) in arms)
+                {
+                    var channel = context["Channel"]!.GetValue<string>();
+                    var template = context["Template"]!.GetValue<string>();
+                    var recipient = channel == "sms" ? customer.Profile.Phone : customer.Profile.Email;
+                    try
+                    {
+                        var model = TemplateModel.For(customer, journey.Name, step.Name, now, null, context,
+                            links.UrlFor(channel, recipient ?? "preview"), templateOptions.Value.DefaultCurrency, now);
+                        var message = templates.Render(template, channel, model);
+                        previews.Add(new PreviewResponse(step.Name, channel, template, variant, message.Subject, message.Html, message.Text,
+                            Path.GetRelativePath(environment.ContentRootPath, message.TemplateFile), null));
+                    }
+                    catch (TemplateException e)
+                    {
+                        previews.Add(new PreviewResponse(step.Name, channel, template, variant, null, null, null,
+                            Path.GetRelativePath(environment.ContentRootPath, e.File), $"{Path.GetRelativePath(environment.ContentRootPath, e.File)}:{e.Line}: {e.Reason}"));
+                    }
+                }
+            }
+            return Results.Ok(previews);
+        });
+
         v1.MapGet("/journeys", async (JourneyCatalog catalog, IJourneyStore store, IHostEnvironment environment, CancellationToken ct) =>
         {
             var counts = await store.CountsAsync(ct);

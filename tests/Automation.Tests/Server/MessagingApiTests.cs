@@ -133,3 +133,30 @@ public sealed class MessagingApiTests
         (await _client.GetAsync("/v1/messages?status=lost")).StatusCode.Should().Be(HttpStatusCode.BadRequest);
     }
 }
+
+/// <summary><c>POST /v1/journeys/{name}/preview</c>: what each step would send a real customer.</summary>
+public sealed class JourneyPreviewTests
+{
+    [Test]
+    public async Task Each_send_step_is_rendered_for_the_customer_in_their_locale()
+    {
+        await using var db = await TestDatabase.CreateAsync(StorageOptions.Sqlite, migrate: false);
+        await using var factory = new AutomationFactory(db, new FakeTimeProvider(DateTimeOffset.Parse("2026-06-01T00:00:00Z"))).WithShippedJourneys();
+        using var client = factory.CreateAuthorizedClient();
+        (await client.PostAsJsonAsync("/v1/identify", new { userId = "li", traits = new { email = "li@example.com", firstName = "丽", locale = "zh-CN", phone = "+8613800138000" } })).EnsureSuccessStatusCode();
+        (await client.PostAsJsonAsync("/v1/track", new { userId = "li", @event = "Product Added", properties = new { product_id = "tea", name = "龙井", price = 88 } })).EnsureSuccessStatusCode();
+
+        var response = await client.PostAsJsonAsync("/v1/journeys/cart-recovery/preview", new { customerId = "li" });
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        var previews = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsArray();
+        previews.Select(p => p!["step"]!.GetValue<string>()).Should().Equal("reminder", "coupon");
+        previews[0]!["subject"]!.GetValue<string>().Should().Be("您的购物车里还有 1 件商品");
+        previews[0]!["html"]!.GetValue<string>().Should().Contain("龙井");
+        previews[0]!["templateFile"]!.GetValue<string>().Should().Be("templates/cart-recovery/reminder.email.zh-CN.liquid");
+        previews[1]!["text"]!.GetValue<string>().Should().Contain("CART10");
+
+        (await client.PostAsJsonAsync("/v1/journeys/nope/preview", new { customerId = "li" })).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await client.PostAsJsonAsync("/v1/journeys/cart-recovery/preview", new { customerId = "nobody" })).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await client.PostAsJsonAsync("/v1/journeys/cart-recovery/preview", new { })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+    }
+}
