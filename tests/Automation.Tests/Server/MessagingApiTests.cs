@@ -160,3 +160,42 @@ public sealed class JourneyPreviewTests
         (await client.PostAsJsonAsync("/v1/journeys/cart-recovery/preview", new { })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
     }
 }
+
+/// <summary>The whole path a shopper sees: an email through real SMTP, and the unsubscribe link in it, clicked.</summary>
+[NonParallelizable]
+public sealed class UnsubscribeEndToEndTests
+{
+    [Test]
+    public async Task The_link_in_a_received_email_unsubscribes_and_the_next_marketing_email_is_suppressed()
+    {
+        await using var smtp = await SmtpServer.StartAsync();
+        await using var db = await TestDatabase.CreateAsync(StorageOptions.Sqlite, migrate: false);
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-06-01T12:00:00Z"));
+        await using var factory = new AutomationFactory(db, clock, settings: new Dictionary<string, string>
+        {
+            ["Channels:Email:Host"] = "127.0.0.1", ["Channels:Email:Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Channels:Email:Security"] = "None", ["Channels:Email:From"] = "shop@example.com",
+            ["Guardrails:QuietHours"] = "", ["Guardrails:PerDay"] = "0", ["Guardrails:PerWeek"] = "0",
+        }).WithShippedJourneys();
+        using var client = factory.CreateAuthorizedClient();
+        var dispatcher = factory.Services.GetRequiredService<OutboxDispatcher>();
+
+        (await client.PostAsJsonAsync("/v1/identify", new { userId = "ann", traits = new { email = "ann@example.com", firstName = "Ann" } })).EnsureSuccessStatusCode();
+        (await client.PostAsJsonAsync("/v1/track", new { userId = "ann", @event = "Order Completed", properties = new { order_id = "1", total = 20 } })).EnsureSuccessStatusCode();
+        await dispatcher.DispatchDueAsync(CancellationToken.None);
+
+        var thankYou = smtp.Received().Should().ContainSingle().Subject;
+        thankYou.Subject.Should().Be("Thank you for your first order, Ann!");
+        var link = new Uri(thankYou.Headers["List-Unsubscribe"]!.Trim('<', '>'));
+        using (var anonymous = factory.CreateClient())
+            (await anonymous.PostAsync(link.PathAndQuery, new FormUrlEncodedContent([new("List-Unsubscribe", "One-Click")]))).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        clock.Advance(TimeSpan.FromDays(3));
+        await factory.Services.GetRequiredService<JourneyScheduler>().TickAsync(CancellationToken.None);
+        await dispatcher.DispatchDueAsync(CancellationToken.None);
+
+        smtp.Received().Should().ContainSingle("the guide went nowhere");
+        var guide = JsonNode.Parse(await client.GetStringAsync("/v1/messages?status=suppressed"))!.AsArray().Should().ContainSingle().Subject!;
+        guide["step"]!.GetValue<string>().Should().Be("guide");
+    }
+}
