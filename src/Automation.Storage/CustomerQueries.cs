@@ -42,6 +42,11 @@ internal static class CustomerQueries
                 .ToLookup(t => t.CustomerId, t => t.Tag);
             var points = (await Query<(long CustomerId, long Points)>("SELECT customer_id, SUM(points) FROM points_ledger WHERE customer_id IN", "GROUP BY customer_id"))
                 .ToDictionary(p => p.CustomerId, p => p.Points);
+            var suppressed = (await Query<(long CustomerId, string Channel)>("""
+                SELECT c.id, s.channel FROM customers c
+                JOIN suppressions s ON (s.channel = 'email' AND s.address = c.email) OR (s.channel = 'sms' AND s.address = c.phone)
+                WHERE c.id IN
+                """)).ToLookup(s => s.CustomerId, s => s.Channel);
 
             snapshots.AddRange(customers.Select(c => new CustomerSnapshot(
                 c.ToProfile(),
@@ -50,6 +55,7 @@ internal static class CustomerQueries
             {
                 Tags = [.. tags[c.Id]],
                 Points = points.GetValueOrDefault(c.Id),
+                SuppressedChannels = [.. suppressed[c.Id]],
             }));
         }
         return snapshots;

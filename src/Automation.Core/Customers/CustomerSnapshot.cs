@@ -7,4 +7,7 @@ public sealed record CustomerSnapshot(CustomerProfile Profile, CustomerStats Sta
 
     /// <summary>Sum of the points ledger.</summary>
     public long Points { get; init; }
+
+    /// <summary>Channels on which the customer's address is suppressed (unsubscribed, bounced, replied STOP).</summary>
+    public IReadOnlyList<string> SuppressedChannels { get; init; } = [];
 }

@@ -14,7 +14,10 @@ public sealed class CustomerFacts
     public string Locale { get; init; } = "";
     public string Tier { get; init; } = "";
     public long Points { get; init; }
+    /// <summary>The customer has an email address that is not suppressed (unsubscribed or bounced).</summary>
     public bool EmailConsent { get; init; }
+
+    /// <summary>The customer has a phone number that is not suppressed (replied STOP).</summary>
     public bool SmsConsent { get; init; }
     public IReadOnlyList<string> Tags { get; init; } = [];
     public IReadOnlyDictionary<string, string> Traits { get; init; } = new Dictionary<string, string>();

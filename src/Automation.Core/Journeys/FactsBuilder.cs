@@ -28,8 +28,8 @@ public static class FactsBuilder
         Timezone = s.Profile.Timezone ?? "UTC",
         Locale = s.Profile.Locale ?? "",
         Points = s.Points,
-        EmailConsent = s.Profile.Email is not null,
-        SmsConsent = s.Profile.Phone is not null,
+        EmailConsent = s.Profile.Email is not null && !s.SuppressedChannels.Contains("email"),
+        SmsConsent = s.Profile.Phone is not null && !s.SuppressedChannels.Contains("sms"),
         Tags = s.Tags,
         Traits = Flatten(s.Profile.Traits),
     };

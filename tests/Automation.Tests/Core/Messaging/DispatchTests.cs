@@ -176,6 +176,9 @@ public sealed class DispatchTests(string provider)
 
         (await Messages("suppressed")).Should().ContainSingle().Which.LastError.Should().Be("ann@example.com is suppressed on email");
         Directory.Exists(Path.Combine(_outbox.FullName, "email")).Should().BeFalse();
+        var ann = await _db.Storage.FindAsync("ann", CancellationToken.None);
+        ann!.SuppressedChannels.Should().Equal("email");
+        FactsBuilder.Customer(ann).EmailConsent.Should().BeFalse("journeys can see the opt-out");
     }
 
     [Test]
