@@ -1,0 +1,65 @@
+using Automation.Core.Journeys;
+using Automation.Server.Configuration;
+using Automation.Server.Jobs;
+using Automation.Storage;
+using Automation.Storage.Sqlite;
+using Microsoft.Extensions.Options;
+using Quartz;
+
+namespace Automation.Server.Hosting;
+
+/// <summary>Journeys: the catalog and its reloader, the engine, and the Quartz job that ticks the scheduler.</summary>
+internal static class JourneyServices
+{
+    public static void AddJourneys(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<RulesOptions>().BindConfiguration(RulesOptions.Section).ValidateOnStart();
+        services.AddOptions<TemplatesOptions>().BindConfiguration(TemplatesOptions.Section);
+        services.AddOptions<SchedulerOptions>().BindConfiguration(SchedulerOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RulesOptions>, JourneySettingsValidator>();
+        services.AddSingleton<IValidateOptions<SchedulerOptions>, JourneySettingsValidator>();
+
+        services.AddSingleton<ICronSchedule, QuartzCronSchedule>();
+        services.AddSingleton(sp => JourneyFiles.From(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IHostEnvironment>().ContentRootPath, sp.GetRequiredService<ICronSchedule>()));
+        services.AddSingleton<JourneyCatalog>();
+        services.AddSingleton<JourneyEngine>();
+        services.AddSingleton<JourneyScheduler>();
+        services.AddHostedService<JourneyReloader>();
+
+        var scheduler = builder.Configuration.GetSection(SchedulerOptions.Section).Get<SchedulerOptions>() ?? new SchedulerOptions();
+        var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        // With bad settings start-up stops at validation; Quartz is not worth configuring then.
+        if (!scheduler.Enabled || scheduler.TickSeconds < 1 || (storage.Provider == StorageOptions.Postgres && string.IsNullOrWhiteSpace(storage.ConnectionString)))
+            return;
+
+        services.AddQuartz(quartz =>
+        {
+            quartz.ConfigureScheduler(options =>
+            {
+                options.InstanceName = "automation";
+                options.GenerateInstanceId = true;
+            });
+            quartz.UsePersistentStore(store =>
+            {
+                store.UseSystemTextJsonSerializer(_ => { });
+                if (storage.Provider == StorageOptions.Postgres)
+                {
+                    store.UsePostgres(storage.ConnectionString!);
+                    store.UseClustering();
+                }
+                else
+                {
+                    store.UseSqlite(SqliteStorage.ResolveConnectionString(storage.ConnectionString, builder.Environment.ContentRootPath));
+                }
+                store.ProvisionSchema();
+            });
+            quartz.AddJob<JourneyTickJob>(job => job.WithIdentity(JourneyTickJob.Key).StoreDurably());
+            // Missed ticks are not replayed: each tick catches up on its own (schedules run their latest occurrence once).
+            quartz.AddTrigger<JourneyTickJob>(trigger => trigger.ForJob(JourneyTickJob.Key).WithIdentity("journey-tick", "automation").StartNow()
+                .WithSchedule(SimpleScheduleBuilder.Create().WithInterval(TimeSpan.FromSeconds(scheduler.TickSeconds)).RepeatForever()
+                    .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
+        });
+        services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
+    }
+}
