@@ -73,6 +73,7 @@ public static class AutomationServer
         v1.MapCustomersApi();
         v1.MapJourneysApi();
         v1.MapMessagesApi();
+        v1.MapTagsApi();
         app.MapUnsubscribeApi();
         app.MapTwilioApi();
     }

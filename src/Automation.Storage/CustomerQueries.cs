@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Automation.Core.Customers;
+using Automation.Core.Tags;
 using Dapper;
 
 namespace Automation.Storage;
@@ -35,11 +36,12 @@ internal static class CustomerQueries
             }
 
             var customers = await Query<CustomerRow>($"SELECT {CustomerRow.Columns} FROM customers WHERE id IN");
-            var stats = (await Query<StatsRow>("SELECT customer_id, order_count, total_spent, first_order_at, last_order_at, mean_order_interval_days FROM customer_stats WHERE customer_id IN"))
+            var stats = (await Query<StatsRow>("SELECT customer_id, order_count, total_spent, first_order_at, last_order_at, mean_order_interval_days, coupon_order_count FROM customer_stats WHERE customer_id IN"))
                 .ToDictionary(s => s.CustomerId);
             var carts = (await Query<CartRow>("SELECT customer_id, items, currency, updated_at FROM carts WHERE customer_id IN")).ToDictionary(c => c.CustomerId);
-            var tags = (await Query<(long CustomerId, string Tag)>("SELECT customer_id, tag FROM customer_tags WHERE customer_id IN", "ORDER BY tag"))
-                .ToLookup(t => t.CustomerId, t => t.Tag);
+            var tagRows = (await Query<(long CustomerId, string Tag, string Source)>("SELECT customer_id, tag, source FROM customer_tags WHERE customer_id IN", "ORDER BY tag")).ToList();
+            var tags = tagRows.ToLookup(t => t.CustomerId, t => t.Tag);
+            var ruleTags = tagRows.Where(t => t.Source == TagSources.Rule).ToLookup(t => t.CustomerId, t => t.Tag);
             var points = (await Query<(long CustomerId, long Points)>("SELECT customer_id, SUM(points) FROM points_ledger WHERE customer_id IN", "GROUP BY customer_id"))
                 .ToDictionary(p => p.CustomerId, p => p.Points);
             var suppressed = (await Query<(long CustomerId, string Channel)>("""
@@ -54,6 +56,7 @@ internal static class CustomerQueries
                 carts.TryGetValue(c.Id, out var cart) ? cart.ToCart() : null)
             {
                 Tags = [.. tags[c.Id]],
+                RuleTags = [.. ruleTags[c.Id]],
                 Points = points.GetValueOrDefault(c.Id),
                 SuppressedChannels = [.. suppressed[c.Id]],
             }));

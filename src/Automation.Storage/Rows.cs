@@ -62,8 +62,9 @@ internal sealed class StatsRow
     public DateTimeOffset? FirstOrderAt { get; set; }
     public DateTimeOffset? LastOrderAt { get; set; }
     public double? MeanOrderIntervalDays { get; set; }
+    public int CouponOrderCount { get; set; }
 
-    public CustomerStats ToStats() => new(OrderCount, TotalSpent, FirstOrderAt, LastOrderAt, MeanOrderIntervalDays);
+    public CustomerStats ToStats() => new(OrderCount, TotalSpent, FirstOrderAt, LastOrderAt, MeanOrderIntervalDays, CouponOrderCount);
 }
 
 internal sealed class CartRow

@@ -128,6 +128,7 @@ internal sealed partial class WriteTransaction(DbConnection connection, DbTransa
             var sql = $"""
                 SELECT customer_id, COUNT(*) AS order_count,
                        SUM(total - refunded_amount) AS total_spent,
+                       SUM(CASE WHEN coupon IS NULL THEN 0 ELSE 1 END) AS coupon_order_count,
                        MIN(completed_at) AS first_order_at, MAX(completed_at) AS last_order_at
                 FROM orders
                 WHERE customer_id IN {SqlLists.In("id", chunk, p)}
@@ -136,17 +137,18 @@ internal sealed partial class WriteTransaction(DbConnection connection, DbTransa
                 """;
             var aggregates = (await connection.QueryAsync<StatsRow>(Command(sql, p, ct))).ToDictionary(r => r.CustomerId);
             var stats = chunk.Select(id => (Id: id, Stats: aggregates.TryGetValue(id, out var a)
-                ? CustomerStats.FromAggregates(a.OrderCount, a.TotalSpent, a.FirstOrderAt, a.LastOrderAt)
+                ? CustomerStats.FromAggregates(a.OrderCount, a.TotalSpent, a.FirstOrderAt, a.LastOrderAt, a.CouponOrderCount)
                 : CustomerStats.None)).ToList();
 
             var upsert = new DynamicParameters();
-            var values = SqlLists.Values(stats, s => [s.Id, s.Stats.OrderCount, s.Stats.TotalSpent, s.Stats.FirstOrderAt, s.Stats.LastOrderAt, s.Stats.MeanOrderIntervalDays], upsert);
+            var values = SqlLists.Values(stats, s => [s.Id, s.Stats.OrderCount, s.Stats.TotalSpent, s.Stats.FirstOrderAt, s.Stats.LastOrderAt, s.Stats.MeanOrderIntervalDays, s.Stats.CouponOrderCount], upsert);
             await connection.ExecuteAsync(Command($"""
-                INSERT INTO customer_stats (customer_id, order_count, total_spent, first_order_at, last_order_at, mean_order_interval_days)
+                INSERT INTO customer_stats (customer_id, order_count, total_spent, first_order_at, last_order_at, mean_order_interval_days, coupon_order_count)
                 VALUES {values}
                 ON CONFLICT (customer_id) DO UPDATE SET
                     order_count = excluded.order_count, total_spent = excluded.total_spent, first_order_at = excluded.first_order_at,
-                    last_order_at = excluded.last_order_at, mean_order_interval_days = excluded.mean_order_interval_days
+                    last_order_at = excluded.last_order_at, mean_order_interval_days = excluded.mean_order_interval_days,
+                    coupon_order_count = excluded.coupon_order_count
                 """, upsert, ct));
         }
     }

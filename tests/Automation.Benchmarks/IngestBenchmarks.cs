@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Automation.Core.Ingestion;
 using Automation.Core.Journeys;
+using Automation.Core.Tags;
 using Automation.Storage;
 using Automation.Storage.Migrations;
 using Automation.Storage.Postgres;
@@ -45,7 +46,7 @@ public class IngestBenchmarks
             _storage = new SqliteStorage($"Data Source={Path.Combine(_folder, "bench.db")}");
         }
         new SchemaMigrator(_storage, TimeProvider.System, NullLogger<SchemaMigrator>.Instance).MigrateAsync(CancellationToken.None).GetAwaiter().GetResult();
-        _ingestion = new IngestionService(_storage, new JourneyEngine(new JourneyCatalog(), NullLogger<JourneyEngine>.Instance), TimeProvider.System);
+        _ingestion = new IngestionService(_storage, new JourneyEngine(new JourneyCatalog(), NullLogger<JourneyEngine>.Instance), new TagEngine(new TagCatalog()), TimeProvider.System);
         _reader = new SegmentMessageReader(TimeProvider.System);
     }
 

@@ -5,6 +5,9 @@ public sealed record CustomerSnapshot(CustomerProfile Profile, CustomerStats Sta
 {
     public IReadOnlyList<string> Tags { get; init; } = [];
 
+    /// <summary>The tags rules/tags.json gave, which the rules also take away; others are manual or from journeys.</summary>
+    public IReadOnlyList<string> RuleTags { get; init; } = [];
+
     /// <summary>Sum of the points ledger.</summary>
     public long Points { get; init; }
 

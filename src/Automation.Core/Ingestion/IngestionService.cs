@@ -1,6 +1,7 @@
 using Automation.Core.Customers;
 using Automation.Core.Journeys;
 using Automation.Core.Storage;
+using Automation.Core.Tags;
 
 namespace Automation.Core.Ingestion;
 
@@ -10,10 +11,10 @@ namespace Automation.Core.Ingestion;
 public sealed record IngestOutcome(int Accepted, IReadOnlyList<string> DuplicateMessageIds);
 
 /// <summary>
-/// Stores validated messages and everything derived from them — customers, profile traits, orders, stats, carts and
-/// the journeys the events enter or exit — in one transaction, so a request is either wholly stored or not at all.
+/// Stores validated messages and everything derived from them — customers, profile traits, orders, stats, carts, rule
+/// tags and the journeys the events enter or exit — in one transaction, so a request is either wholly stored or not at all.
 /// </summary>
-public sealed class IngestionService(IIngestionStore store, JourneyEngine journeys, TimeProvider clock)
+public sealed class IngestionService(IIngestionStore store, JourneyEngine journeys, TagEngine tags, TimeProvider clock)
 {
     public async Task<IngestOutcome> IngestAsync(IReadOnlyList<InboundMessage> messages, CancellationToken cancellationToken)
     {
@@ -43,9 +44,11 @@ public sealed class IngestionService(IIngestionStore store, JourneyEngine journe
 
         await ApplyIdentifiesAsync(tx, fresh, now, cancellationToken);
         await ApplyCommerceAsync(tx, fresh, cancellationToken);
+        var accepted = fresh.Count;
+        fresh.AddRange(await tags.ApplyAsync(tx, fresh.Select(f => f.CustomerId).ToHashSet(), now, cancellationToken));
         await journeys.OnEventsAsync(tx, fresh, now, cancellationToken);
         await tx.CommitAsync(cancellationToken);
-        return new IngestOutcome(fresh.Count, duplicates);
+        return new IngestOutcome(accepted, duplicates);
     }
 
     private static async Task ApplyIdentifiesAsync(IIngestTransaction tx, List<(InboundMessage Message, long CustomerId)> fresh, DateTimeOffset now, CancellationToken ct)

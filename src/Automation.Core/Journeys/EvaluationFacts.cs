@@ -40,6 +40,12 @@ public sealed class StatsFacts
 
     /// <summary>Mean days between orders; 0 below two orders.</summary>
     public double MeanOrderIntervalDays { get; init; }
+
+    /// <summary>Whole days since the first order; -1 when the customer never ordered.</summary>
+    public int DaysSinceFirstOrder { get; init; } = -1;
+
+    /// <summary>Orders that used a coupon.</summary>
+    public int CouponOrderCount { get; init; }
 }
 
 /// <summary><c>cart</c>: the open cart.</summary>

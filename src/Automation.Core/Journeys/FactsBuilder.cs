@@ -40,6 +40,8 @@ public static class FactsBuilder
         TotalSpent = stats.TotalSpent,
         DaysSinceLastOrder = stats.DaysSinceLastOrder(now) ?? -1,
         MeanOrderIntervalDays = stats.MeanOrderIntervalDays ?? 0,
+        DaysSinceFirstOrder = stats.DaysSinceFirstOrder(now) ?? -1,
+        CouponOrderCount = stats.CouponOrderCount,
     };
 
     public static CartFacts Cart(Cart? cart, DateTimeOffset now) => cart is null

@@ -145,7 +145,7 @@ public sealed partial class JourneyFileReader(JourneyReadOptions options)
         return expression;
     }
 
-    private static List<ScopedParam> ReadParams(JsonNode? node, string path, string? rule, Checker check)
+    internal static List<ScopedParam> ReadParams(JsonNode? node, string path, string? rule, Checker check)
     {
         var result = new List<ScopedParam>();
         if (node is null) return result;
@@ -245,7 +245,7 @@ public sealed partial class JourneyFileReader(JourneyReadOptions options)
 
     private static string Detail(string? problem) => problem is null ? "" : $": {problem}";
 
-    private static string FirstSentence(string message) => message.Split(" Path:", 2)[0].Split(" LineNumber:", 2)[0].TrimEnd('.');
+    internal static string FirstSentence(string message) => message.Split(" Path:", 2)[0].Split(" LineNumber:", 2)[0].TrimEnd('.');
 
     private static JourneyReadResult Failed(JourneyProblem problem) => new(null, [problem]);
 

@@ -39,7 +39,13 @@ public static class RuleCompilation
         var triggerField = trigger is EventTrigger ? "Condition" : "Audience";
         if (trigger.Condition is { } condition) probes.Add((Probe($"Trigger.{triggerField}", condition), $"Trigger.{triggerField}", null));
         if (exit.Condition is { } exitCondition) probes.Add((Probe("Exit.Condition", exitCondition), "Exit.Condition", null));
+        CheckProbes(name, globalParams, probes, check);
+    }
 
+    /// <summary>Runs each probe rule once against empty facts; a failure becomes a problem at the probe's path.</summary>
+    internal static void CheckProbes(string name, List<ScopedParam> globalParams, List<(Rule Rule, string Path, string? Label)> probes, JourneyFileReader.Checker check)
+    {
+        if (probes.Count == 0) return;
         var workflow = new Workflow { WorkflowName = name, GlobalParams = globalParams, Rules = probes.Select(p => p.Rule).ToList() };
         var engine = new RulesEngine.RulesEngine([workflow], Settings());
         var results = engine.ExecuteAllRulesAsync(name, Inputs(new(), new(), new(), new(), new(), new())).GetAwaiter().GetResult();
@@ -51,7 +57,7 @@ public static class RuleCompilation
         }
     }
 
-    private static Rule Probe(string name, string expression) =>
+    internal static Rule Probe(string name, string expression) =>
         new() { RuleName = name, Expression = expression, RuleExpressionType = RuleExpressionType.LambdaExpression };
 
     // "Exception while parsing expression `cart.Count > 1` - No property or field 'Count' exists in type 'CartFacts'"

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Xml;
 using Automation.Core.Ingestion;
 using Automation.Core.Journeys;
+using Automation.Core.Tags;
 using Automation.Server.Jobs;
 using Automation.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -33,7 +34,7 @@ public sealed class JourneySimulation(AutomationStorage storage, JourneyFileResu
         catalog.Replace([journeyFile]);
         var clock = new VirtualClock(start);
         var engine = new JourneyEngine(catalog, NullLogger<JourneyEngine>.Instance);
-        var ingestion = new IngestionService(storage, engine, clock);
+        var ingestion = new IngestionService(storage, engine, new TagEngine(new TagCatalog()), clock);
         var reader = new SegmentMessageReader(clock);
         var scheduler = new JourneyScheduler(catalog, engine, storage, new QuartzCronSchedule(), clock, NullLogger<JourneyScheduler>.Instance);
 

@@ -1,5 +1,6 @@
 using Automation.Core.Journeys;
 using Automation.Core.Messaging;
+using Automation.Core.Tags;
 using Automation.Server.Hosting;
 using Automation.Server.Jobs;
 
@@ -24,6 +25,7 @@ internal static class ValidateCommand
         }
         var files = JourneyDirectory.Load(folders.RulesFolder, folders.ReadOptions);
         var problems = files.SelectMany(f => f.Problems).ToList();
+        if (File.Exists(folders.TagsFile)) problems.AddRange(TagRulesReader.Read(folders.TagsFile, File.ReadAllBytes(folders.TagsFile)).Problems);
         foreach (var problem in problems)
             errors.WriteLine(problem with { File = Path.GetRelativePath(root, problem.File) });
 

@@ -39,6 +39,9 @@ public sealed class SchedulerOptions
 
     /// <summary>Seconds between ticks: active instances evaluated, schedules and scans checked.</summary>
     public int TickSeconds { get; set; } = 60;
+
+    /// <summary>When everyone's rule tags are recomputed (Quartz cron, server time zone).</summary>
+    public string TagRefreshCron { get; set; } = "0 0 3 * * ?";
 }
 
 internal sealed class JourneySettingsValidator : IValidateOptions<RulesOptions>, IValidateOptions<SchedulerOptions>
@@ -48,8 +51,12 @@ internal sealed class JourneySettingsValidator : IValidateOptions<RulesOptions>,
             ? ValidateOptionsResult.Success
             : ValidateOptionsResult.Fail($"Rules:ReloadSeconds must be from 1 to 3600, not {options.ReloadSeconds}.");
 
-    public ValidateOptionsResult Validate(string? name, SchedulerOptions options) =>
-        options.TickSeconds is >= 1 and <= 3600
+    public ValidateOptionsResult Validate(string? name, SchedulerOptions options)
+    {
+        if (options.TickSeconds is < 1 or > 3600)
+            return ValidateOptionsResult.Fail($"Scheduler:TickSeconds must be from 1 to 3600, not {options.TickSeconds}.");
+        return Quartz.CronExpression.TryParse(options.TagRefreshCron, out _)
             ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail($"Scheduler:TickSeconds must be from 1 to 3600, not {options.TickSeconds}.");
+            : ValidateOptionsResult.Fail($"Scheduler:TagRefreshCron must be a Quartz cron expression such as '0 0 3 * * ?', not '{options.TagRefreshCron}'.");
+    }
 }

@@ -17,6 +17,9 @@ internal sealed record JourneyFiles(string RulesFolder, string TemplatesFolder, 
             new JourneyReadOptions(JourneyReadOptions.DefaultChannels, JourneyDirectory.TemplatesIn(templatesFolder), cron.Problem), templates);
     }
 
+    /// <summary>rules/tags.json: the tag rules.</summary>
+    public string TagsFile => Path.Combine(RulesFolder, "tags.json");
+
     public LiquidTemplates CreateTemplates() => new(new TemplateFiles(TemplatesFolder, Templates.DefaultLocale));
 
     /// <summary>Changes whenever a file in either folder is added, removed, resized or saved.</summary>

@@ -1,4 +1,5 @@
 using Automation.Core.Journeys;
+using Automation.Core.Tags;
 using Automation.Server.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -9,7 +10,7 @@ namespace Automation.Server.Hosting;
 /// Polling rather than file-system events: it works the same on every file system and in containers.
 /// A bad file is logged and reported by the API; it never stops the server.
 /// </summary>
-internal sealed class JourneyReloader(JourneyCatalog catalog, JourneyFiles files, IOptions<RulesOptions> options, ILogger<JourneyReloader> logger) : BackgroundService
+internal sealed class JourneyReloader(JourneyCatalog catalog, TagCatalog tags, JourneyFiles files, IOptions<RulesOptions> options, ILogger<JourneyReloader> logger) : BackgroundService
 {
     private string _signature = "";
 
@@ -39,6 +40,7 @@ internal sealed class JourneyReloader(JourneyCatalog catalog, JourneyFiles files
                 foreach (var problem in entry.Problems) logger.LogError("Journey file rejected: {Problem}", problem);
                 if (entry.Running is not null) logger.LogWarning("Journey {Journey} keeps running its last good version", entry.Name);
             }
+            foreach (var problem in tags.Reload(files.TagsFile)) logger.LogError("Tag rules rejected: {Problem}", problem);
             logger.LogInformation("Journeys loaded: {Running} running, {Invalid} invalid, {Disabled} disabled",
                 set.Entries.Count(e => e.Status == JourneyStatus.Active), set.Entries.Count(e => e.Status == JourneyStatus.Invalid),
                 set.Entries.Count(e => e.Status == JourneyStatus.Disabled));

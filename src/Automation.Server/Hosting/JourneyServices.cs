@@ -1,4 +1,5 @@
 using Automation.Core.Journeys;
+using Automation.Core.Tags;
 using Automation.Server.Configuration;
 using Automation.Server.Jobs;
 using Automation.Storage;
@@ -23,6 +24,9 @@ internal static class JourneyServices
         services.AddSingleton<ICronSchedule, QuartzCronSchedule>();
         services.AddSingleton(sp => JourneyFiles.From(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IHostEnvironment>().ContentRootPath, sp.GetRequiredService<ICronSchedule>()));
         services.AddSingleton<JourneyCatalog>();
+        services.AddSingleton<TagCatalog>();
+        services.AddSingleton<TagEngine>();
+        services.AddSingleton<TagRefresher>();
         services.AddSingleton<JourneyEngine>();
         services.AddSingleton<JourneyScheduler>();
         services.AddHostedService<JourneyReloader>();
@@ -55,6 +59,10 @@ internal static class JourneyServices
                 store.ProvisionSchema();
             });
             quartz.AddJob<JourneyTickJob>(job => job.WithIdentity(JourneyTickJob.Key).StoreDurably());
+            quartz.AddJob<TagRefreshJob>(job => job.WithIdentity(TagRefreshJob.Key).StoreDurably());
+            // A missed daily refresh runs once when the server is back.
+            quartz.AddTrigger<TagRefreshJob>(trigger => trigger.ForJob(TagRefreshJob.Key).WithIdentity("tag-refresh", "automation")
+                .WithSchedule(CronScheduleBuilder.Create(scheduler.TagRefreshCron).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
             // Missed ticks are not replayed: each tick catches up on its own (schedules run their latest occurrence once).
             quartz.AddTrigger<JourneyTickJob>(trigger => trigger.ForJob(JourneyTickJob.Key).WithIdentity("journey-tick", "automation").StartNow()
                 .WithSchedule(SimpleScheduleBuilder.Create().WithInterval(TimeSpan.FromSeconds(scheduler.TickSeconds)).RepeatForever()

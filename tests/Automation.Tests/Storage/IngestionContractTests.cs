@@ -1,6 +1,7 @@
 using Automation.Core.Customers;
 using Automation.Core.Ingestion;
 using Automation.Core.Journeys;
+using Automation.Core.Tags;
 using Microsoft.Extensions.Logging.Abstractions;
 using Automation.Storage;
 using Automation.Tests.Support;
@@ -25,7 +26,7 @@ public abstract class IngestionContractTests(string provider)
     {
         _db = await TestDatabase.CreateAsync(provider);
         _clock = new FakeTimeProvider(Start);
-        _ingestion = new IngestionService(_db.Storage, new JourneyEngine(new JourneyCatalog(), NullLogger<JourneyEngine>.Instance), _clock);
+        _ingestion = new IngestionService(_db.Storage, new JourneyEngine(new JourneyCatalog(), NullLogger<JourneyEngine>.Instance), new TagEngine(new TagCatalog()), _clock);
     }
 
     [TearDown]

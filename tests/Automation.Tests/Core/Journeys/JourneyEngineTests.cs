@@ -1,6 +1,7 @@
 using System.Text;
 using Automation.Core.Ingestion;
 using Automation.Core.Journeys;
+using Automation.Core.Tags;
 using Automation.Server.Jobs;
 using Automation.Storage;
 using Automation.Tests.Support;
@@ -75,7 +76,7 @@ public sealed class JourneyEngineTests(string provider)
             Read(reader, "promo.json", Promo),
         ]);
         var engine = new JourneyEngine(_catalog, NullLogger<JourneyEngine>.Instance);
-        _ingestion = new IngestionService(_db.Storage, engine, _clock);
+        _ingestion = new IngestionService(_db.Storage, engine, new TagEngine(new TagCatalog()), _clock);
         _scheduler = new JourneyScheduler(_catalog, engine, _db.Storage, new QuartzCronSchedule(), _clock, NullLogger<JourneyScheduler>.Instance);
     }
 

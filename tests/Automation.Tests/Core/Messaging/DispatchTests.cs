@@ -2,6 +2,7 @@ using System.Text;
 using Automation.Channels;
 using Automation.Core.Ingestion;
 using Automation.Core.Journeys;
+using Automation.Core.Tags;
 using Automation.Core.Messaging;
 using Automation.Core.Storage;
 using Automation.Server.Jobs;
@@ -38,7 +39,7 @@ public sealed class DispatchTests(string provider)
         var catalog = new JourneyCatalog();
         catalog.Reload(Path.Combine(Repository, "rules"), new JourneyReadOptions(JourneyReadOptions.DefaultChannels, null, new QuartzCronSchedule().Problem));
         var engine = new JourneyEngine(catalog, NullLogger<JourneyEngine>.Instance);
-        _ingestion = new IngestionService(_db.Storage, engine, _clock);
+        _ingestion = new IngestionService(_db.Storage, engine, new TagEngine(new TagCatalog()), _clock);
         _scheduler = new JourneyScheduler(catalog, engine, _db.Storage, new QuartzCronSchedule(), _clock, NullLogger<JourneyScheduler>.Instance);
         _outbox = Directory.CreateTempSubdirectory("automation-outbox-");
         _templates = new LiquidTemplates(new TemplateFiles(Path.Combine(Repository, "templates"), "en"));
@@ -290,7 +291,7 @@ public sealed class TwilioDispatchTests(string provider)
         var catalog = new JourneyCatalog();
         catalog.Reload(Path.Combine(repository, "rules"), new JourneyReadOptions(JourneyReadOptions.DefaultChannels, null));
         var engine = new JourneyEngine(catalog, NullLogger<JourneyEngine>.Instance);
-        await new IngestionService(_db.Storage, engine, _clock).IngestAsync(Segment.Read(_clock,
+        await new IngestionService(_db.Storage, engine, new TagEngine(new TagCatalog()), _clock).IngestAsync(Segment.Read(_clock,
             Segment.Identify("bo", new { phone, name = "Bo" }, Start),
             Segment.Track("bo", "Product Added", new { product_id = "tea", price = 5 }, Start)), CancellationToken.None);
         _clock.Advance(TimeSpan.FromHours(24));

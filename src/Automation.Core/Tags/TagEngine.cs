@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Automation.Core.Ingestion;
+using Automation.Core.Journeys;
+using Automation.Core.Storage;
+
+namespace Automation.Core.Tags;
+
+/// <summary>
+/// Keeps rule tags in step with the customers' facts, inside the caller's transaction, and records each change as a
+/// <c>Tag Added</c> or <c>Tag Removed</c> event (properties <c>tag</c>, <c>source</c>) that journeys can trigger on.
+/// Manual and journey tags are never taken away by the rules.
+/// </summary>
+public sealed class TagEngine(TagCatalog catalog)
+{
+    /// <summary>Applies the tag rules to these customers; returns the tag events, already stored, for the journey engine.</summary>
+    public async Task<IReadOnlyList<(InboundMessage Message, long CustomerId)>> ApplyAsync(IIngestTransaction tx, IReadOnlyCollection<long> customerIds, DateTimeOffset now, CancellationToken ct)
+    {
+        if (catalog.Rules is not { } rules || customerIds.Count == 0) return [];
+        var events = new List<(InboundMessage Message, long CustomerId)>();
+        foreach (var snapshot in await tx.LoadSnapshotsAsync(customerIds, ct))
+        {
+            var results = await rules.Engine.ExecuteAllRulesAsync(TagRuleSet.WorkflowName, FactsBuilder.Inputs(snapshot, null, new EventFacts(), now), ct);
+            var wanted = results.Where(r => r.IsSuccess).Select(r => r.Rule.RuleName).ToHashSet(StringComparer.Ordinal);
+            var id = snapshot.Profile.Id;
+            foreach (var tag in wanted.Where(t => !snapshot.Tags.Contains(t)))
+            {
+                await tx.AddTagAsync(id, tag, TagSources.Rule, now, ct);
+                events.Add((Event(id, tag, TagSources.TagAdded, TagSources.Rule, now), id));
+            }
+            foreach (var tag in snapshot.RuleTags.Where(t => !wanted.Contains(t)))
+            {
+                await tx.RemoveTagAsync(id, tag, ct);
+                events.Add((Event(id, tag, TagSources.TagRemoved, TagSources.Rule, now), id));
+            }
+        }
+        await StoreAsync(tx, events, ct);
+        return events;
+    }
+
+    /// <summary>Adds or removes a tag by hand (the API) and records the event; returns it, or nothing when the tag was already so.</summary>
+    public static async Task<IReadOnlyList<(InboundMessage Message, long CustomerId)>> SetManualAsync(IIngestTransaction tx, long customerId, string tag, bool add, DateTimeOffset now, CancellationToken ct)
+    {
+        var snapshot = (await tx.LoadSnapshotsAsync([customerId], ct)).Single();
+        if (snapshot.Tags.Contains(tag) == add) return [];
+        if (add) await tx.AddTagAsync(customerId, tag, TagSources.Manual, now, ct);
+        else await tx.RemoveTagAsync(customerId, tag, ct);
+        List<(InboundMessage, long)> events = [(Event(customerId, tag, add ? TagSources.TagAdded : TagSources.TagRemoved, TagSources.Manual, now), customerId)];
+        await StoreAsync(tx, events, ct);
+        return events;
+    }
+
+    private static Task StoreAsync(IIngestTransaction tx, List<(InboundMessage Message, long CustomerId)> events, CancellationToken ct) =>
+        events.Count == 0 ? Task.CompletedTask : tx.InsertEventsAsync(
+            [.. events.Select(e => new EventRecord(e.Message.MessageId, e.CustomerId, MessageType.Track, e.Message.EventName, e.Message.Properties, null, e.Message.Timestamp, e.Message.ReceivedAt))], ct);
+
+    private static InboundMessage Event(long customerId, string tag, string name, string source, DateTimeOffset now) => new()
+    {
+        Type = MessageType.Track,
+        MessageId = $"{(name == TagSources.TagAdded ? "tag-added" : "tag-removed")}:{customerId.ToString(CultureInfo.InvariantCulture)}:{tag}:{now.UtcTicks.ToString(CultureInfo.InvariantCulture)}",
+        EventName = name,
+        Timestamp = now,
+        ReceivedAt = now,
+        Properties = new JsonObject { ["tag"] = tag, ["source"] = source },
+    };
+}

@@ -1,0 +1,113 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Automation.Core.Journeys;
+using RulesEngine.Models;
+
+namespace Automation.Core.Tags;
+
+/// <summary>The tag rules of rules/tags.json, compiled, and the problems of the file.</summary>
+public sealed class TagRuleSet
+{
+    public const string WorkflowName = "tags";
+
+    public TagRuleSet(Workflow workflow)
+    {
+        Tags = workflow.Rules.Select(r => r.RuleName).ToList();
+        Engine = new RulesEngine.RulesEngine([workflow], RuleCompilation.Settings());
+    }
+
+    /// <summary>The tags the rules manage.</summary>
+    public IReadOnlyList<string> Tags { get; }
+
+    public RulesEngine.RulesEngine Engine { get; }
+}
+
+/// <summary>
+/// Reads rules/tags.json: the RulesEngine format, one rule per tag (<c>RuleName</c> is the tag), no actions: the tag
+/// is on while the expression holds and off when it stops. Problems come as <c>file:line rule: reason</c>.
+/// </summary>
+public static partial class TagRulesReader
+{
+    private static readonly string[] TopLevelFields = ["$schema", "WorkflowName", "Description", "GlobalParams", "Rules"];
+    private static readonly string[] RuleFields = ["RuleName", "Expression", "Description", "Enabled"];
+
+    public static (TagRuleSet? Rules, IReadOnlyList<JourneyProblem> Problems) Read(string file, byte[] utf8)
+    {
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(utf8, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
+        }
+        catch (JsonException e)
+        {
+            return (null, [new JourneyProblem(file, (int)(e.LineNumber ?? 0) + 1, null, $"malformed JSON: {JourneyFileReader.FirstSentence(e.Message)}")]);
+        }
+        var check = new JourneyFileReader.Checker(file, JsonLineIndex.Build(utf8));
+        if (root is not JsonObject top) return (null, [new JourneyProblem(file, 1, null, "the tags file holds one JSON object")]);
+
+        check.UnknownFields(top, "", TopLevelFields);
+        if (check.RequiredText(top, "WorkflowName", "") is { } name && name != TagRuleSet.WorkflowName)
+            check.Add("WorkflowName", null, $"must be '{TagRuleSet.WorkflowName}'");
+        var globals = JourneyFileReader.ReadParams(top["GlobalParams"], "GlobalParams", null, check);
+
+        var rules = new List<Rule>();
+        var probes = new List<(Rule Rule, string Path, string? Label)>();
+        if (top["Rules"] is not JsonArray array)
+        {
+            check.Add("Rules", null, "must be an array of { \"RuleName\": tag, \"Expression\": … }");
+            array = [];
+        }
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < array.Count; i++)
+        {
+            var path = $"Rules[{i}]";
+            if (array[i] is not JsonObject rule)
+            {
+                check.Add(path, null, "must be an object");
+                continue;
+            }
+            var tag = check.RequiredText(rule, "RuleName", path);
+            check.UnknownFields(rule, path, RuleFields, tag);
+            if (tag is not null && !TagName().IsMatch(tag)) check.Add($"{path}.RuleName", tag, "a tag is lower-case words joined by '-', such as high-value");
+            else if (tag is not null && !seen.Add(tag)) check.Add($"{path}.RuleName", tag, "is used by another rule");
+            var expression = check.RequiredText(rule, "Expression", path, tag);
+            if (expression is not null && ExpressionGuard.Problem(expression) is { } refused) check.Add($"{path}.Expression", tag, refused);
+            if (tag is null || expression is null || check.OptionalBool(rule, "Enabled", path, tag) == false) continue;
+            var compiled = RuleCompilation.Probe(tag, expression);
+            rules.Add(compiled);
+            probes.Add((compiled, $"{path}.Expression", tag));
+        }
+        if (check.Problems.Count == 0) RuleCompilation.CheckProbes(TagRuleSet.WorkflowName, globals, probes, check);
+        if (check.Problems.Count > 0) return (null, check.Problems);
+        return (new TagRuleSet(new Workflow { WorkflowName = TagRuleSet.WorkflowName, GlobalParams = globals, Rules = rules }), []);
+    }
+
+    [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
+    private static partial Regex TagName();
+}
+
+/// <summary>The tag rules in force; a bad file is reported and the last good rules keep running.</summary>
+public sealed class TagCatalog
+{
+    private sealed record State(TagRuleSet? Rules, IReadOnlyList<JourneyProblem> Problems);
+
+    private State _current = new(null, []);
+
+    public TagRuleSet? Rules => Volatile.Read(ref _current).Rules;
+    public IReadOnlyList<JourneyProblem> Problems => Volatile.Read(ref _current).Problems;
+
+    /// <summary>Reads the file again; without one, no tags are managed by rules.</summary>
+    public IReadOnlyList<JourneyProblem> Reload(string file)
+    {
+        if (!File.Exists(file))
+        {
+            Volatile.Write(ref _current, new State(null, []));
+            return [];
+        }
+        var (rules, problems) = TagRulesReader.Read(file, File.ReadAllBytes(file));
+        Volatile.Write(ref _current, new State(rules ?? Rules, problems));
+        return problems;
+    }
+}

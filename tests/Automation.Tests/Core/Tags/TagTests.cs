@@ -1,0 +1,150 @@
+using System.Text;
+using Automation.Core.Ingestion;
+using Automation.Core.Journeys;
+using Automation.Core.Tags;
+using Automation.Server.Jobs;
+using Automation.Storage;
+using Automation.Tests.Support;
+using Dapper;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Automation.Tests.Core.Tags;
+
+/// <summary>Rule tags from the shipped rules/tags.json, on both databases.</summary>
+[TestFixture(StorageOptions.Sqlite)]
+[TestFixture(StorageOptions.Postgres)]
+public sealed class TagTests(string provider)
+{
+    private static readonly DateTimeOffset Start = new(2026, 2, 1, 10, 0, 0, TimeSpan.Zero);
+
+    private const string RepeatWelcome = """
+        {
+          "WorkflowName": "repeat-welcome",
+          "Trigger": { "Event": "Tag Added", "Condition": "event.Property(\"tag\") == \"repeat\"" },
+          "Rules": [
+            { "RuleName": "thanks", "Expression": "journey.HoursSinceEntry >= 0",
+              "Actions": { "OnSuccess": { "Name": "AddTag", "Context": { "Tag": "thanked-for-repeat" } } } }
+          ]
+        }
+        """;
+
+    private TestDatabase _db = null!;
+    private FakeTimeProvider _clock = null!;
+    private IngestionService _ingestion = null!;
+    private TagRefresher _refresher = null!;
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        _db = await TestDatabase.CreateAsync(provider);
+        _clock = new FakeTimeProvider(Start);
+        var tagCatalog = new TagCatalog();
+        tagCatalog.Reload(Path.Combine(ServerProcess.RepositoryRoot(), "rules", "tags.json")).Should().BeEmpty();
+        var journeys = new JourneyCatalog();
+        var read = new JourneyFileReader(new JourneyReadOptions(JourneyReadOptions.DefaultChannels, null, new QuartzCronSchedule().Problem))
+            .Read("repeat-welcome.json", Encoding.UTF8.GetBytes(RepeatWelcome));
+        journeys.Replace([new JourneyFileResult("repeat-welcome.json", read.Journey, read.Problems)]);
+        var engine = new JourneyEngine(journeys, NullLogger<JourneyEngine>.Instance);
+        var tags = new TagEngine(tagCatalog);
+        _ingestion = new IngestionService(_db.Storage, engine, tags, _clock);
+        _refresher = new TagRefresher(_db.Storage, _db.Storage, tags, engine, _clock);
+    }
+
+    [TearDown]
+    public async Task TearDown() => await _db.DisposeAsync();
+
+    private Task Ingest(params System.Text.Json.Nodes.JsonObject[] messages) => _ingestion.IngestAsync(Segment.Read(_clock, messages), CancellationToken.None);
+
+    private async Task<IReadOnlyList<string>> Tags(string id) => (await _db.Storage.FindAsync(id, CancellationToken.None))!.Tags;
+
+    [Test]
+    public async Task Tags_follow_the_orders_as_they_are_ingested()
+    {
+        await Ingest(Segment.Order("ann", "o1", 20m, Start, coupon: "WELCOME"));
+        (await Tags("ann")).Should().BeEquivalentTo("new", "active", "price-sensitive");
+
+        await Ingest(Segment.Order("ann", "o2", 30m, Start.AddDays(5)));
+        (await Tags("ann")).Should().BeEquivalentTo("new", "active", "repeat", "price-sensitive", "thanked-for-repeat");
+
+        await Ingest(Segment.Track("ann", "Order Refunded", new { order_id = "o2" }, Start.AddDays(6)));
+        (await Tags("ann")).Should().BeEquivalentTo("new", "active", "price-sensitive", "thanked-for-repeat");
+
+        await using var connection = await _db.Storage.OpenConnectionAsync(CancellationToken.None);
+        var tagEvents = (await connection.QueryAsync<string>("SELECT name FROM events WHERE name IN ('Tag Added', 'Tag Removed') ORDER BY id")).ToList();
+        tagEvents.Count(e => e == "Tag Removed").Should().Be(1);
+        tagEvents.Count(e => e == "Tag Added").Should().Be(4);
+    }
+
+    [Test]
+    public async Task The_daily_refresh_moves_quiet_customers_to_dormant_then_lapsed()
+    {
+        await Ingest(Segment.Order("bo", "b1", 20m, Start));
+        await Ingest(Segment.Track("bo", "Product Added", new { product_id = "tea", price = 4 }, Start.AddHours(1)));
+
+        _clock.Advance(TimeSpan.FromDays(2));
+        (await _refresher.RefreshAllAsync(CancellationToken.None)).Should().Be(1);
+        (await Tags("bo")).Should().BeEquivalentTo("new", "active", "cart-abandoner");
+
+        _clock.Advance(TimeSpan.FromDays(63));
+        await _refresher.RefreshAllAsync(CancellationToken.None);
+        (await Tags("bo")).Should().BeEquivalentTo("dormant", "cart-abandoner");
+
+        _clock.Advance(TimeSpan.FromDays(30));
+        await _refresher.RefreshAllAsync(CancellationToken.None);
+        (await Tags("bo")).Should().BeEquivalentTo("lapsed", "cart-abandoner");
+        (await _refresher.RefreshAllAsync(CancellationToken.None)).Should().Be(0, "nothing changed");
+    }
+
+    [Test]
+    public async Task Manual_tags_stay_when_the_rules_run()
+    {
+        await Ingest(Segment.Identify("cy", new { email = "cy@example.com" }, Start));
+        await using (var tx = await _db.Storage.BeginAsync(CancellationToken.None))
+        {
+            var id = (await _db.Storage.FindAsync("cy", CancellationToken.None))!.Profile.Id;
+            (await TagEngine.SetManualAsync(tx, id, "vip", add: true, Start, CancellationToken.None)).Should().ContainSingle();
+            (await TagEngine.SetManualAsync(tx, id, "vip", add: true, Start, CancellationToken.None)).Should().BeEmpty("it is already there");
+            await tx.CommitAsync(CancellationToken.None);
+        }
+        await _refresher.RefreshAllAsync(CancellationToken.None);
+        (await Tags("cy")).Should().Equal("vip");
+    }
+}
+
+public sealed class TagRulesReaderTests
+{
+    [Test]
+    public void A_bad_tag_rule_is_named_with_its_line()
+    {
+        var json = "{\n  \"WorkflowName\": \"tags\",\n  \"Rules\": [\n    { \"RuleName\": \"vip\", \"Expression\": \"stats.Spent > 100\" },\n    { \"RuleName\": \"Big Spender\", \"Expression\": \"true\" }\n  ]\n}";
+        var (rules, problems) = TagRulesReader.Read("rules/tags.json", Encoding.UTF8.GetBytes(json));
+        rules.Should().BeNull();
+        problems.Select(p => p.ToString()).Should().Equal(
+            "rules/tags.json:5 Big Spender: Rules[1].RuleName: a tag is lower-case words joined by '-', such as high-value");
+
+        var (_, compileProblems) = TagRulesReader.Read("rules/tags.json", Encoding.UTF8.GetBytes(json.Replace("Big Spender", "big-spender")));
+        compileProblems.Select(p => p.ToString()).Should().Equal(
+            "rules/tags.json:4 vip: Rules[0].Expression: does not compile: No property or field 'Spent' exists in type 'StatsFacts'");
+    }
+
+    [Test]
+    public void A_broken_file_keeps_the_last_good_rules()
+    {
+        var folder = Directory.CreateTempSubdirectory("automation-tags-");
+        try
+        {
+            var file = Path.Combine(folder.FullName, "tags.json");
+            File.WriteAllText(file, "{ \"WorkflowName\": \"tags\", \"Rules\": [ { \"RuleName\": \"repeat\", \"Expression\": \"stats.OrderCount >= 2\" } ] }");
+            var catalog = new TagCatalog();
+            catalog.Reload(file).Should().BeEmpty();
+            File.WriteAllText(file, "{ nope");
+            catalog.Reload(file).Should().ContainSingle().Which.Reason.Should().StartWith("malformed JSON");
+            catalog.Rules!.Tags.Should().Equal("repeat");
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+}
