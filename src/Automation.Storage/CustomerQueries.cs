@@ -8,6 +8,15 @@ namespace Automation.Storage;
 /// <summary>Reads customers with everything the API and the journey facts need.</summary>
 internal static class CustomerQueries
 {
+    private sealed class RfmRow
+    {
+        public long CustomerId { get; set; }
+        public int R { get; set; }
+        public int F { get; set; }
+        public int M { get; set; }
+        public decimal Spend365 { get; set; }
+    }
+
     public static async Task<CustomerSnapshot?> FindAsync(DbConnection connection, string id, CancellationToken ct)
     {
         // The signed-in id wins over a device id that happens to be equal.
@@ -44,6 +53,7 @@ internal static class CustomerQueries
             var ruleTags = tagRows.Where(t => t.Source == TagSources.Rule).ToLookup(t => t.CustomerId, t => t.Tag);
             var points = (await Query<(long CustomerId, long Points)>("SELECT customer_id, SUM(points) FROM points_ledger WHERE customer_id IN", "GROUP BY customer_id"))
                 .ToDictionary(p => p.CustomerId, p => p.Points);
+            var rfm = (await Query<RfmRow>("SELECT customer_id, r, f, m, spend_365 FROM customer_rfm WHERE customer_id IN")).ToDictionary(r => r.CustomerId);
             var suppressed = (await Query<(long CustomerId, string Channel)>("""
                 SELECT c.id, s.channel FROM customers c
                 JOIN suppressions s ON (s.channel = 'email' AND s.address = c.email) OR (s.channel = 'sms' AND s.address = c.phone)
@@ -59,6 +69,7 @@ internal static class CustomerQueries
                 RuleTags = [.. ruleTags[c.Id]],
                 Points = points.GetValueOrDefault(c.Id),
                 SuppressedChannels = [.. suppressed[c.Id]],
+                Rfm = rfm.TryGetValue(c.Id, out var score) ? new RfmScore(score.R, score.F, score.M, score.Spend365) : null,
             }));
         }
         return snapshots;

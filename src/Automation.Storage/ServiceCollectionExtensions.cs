@@ -27,6 +27,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ICustomerStore>(sp => sp.GetRequiredService<AutomationStorage>());
         services.AddSingleton<IJourneyStore>(sp => sp.GetRequiredService<AutomationStorage>());
         services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<AutomationStorage>());
+        services.AddSingleton<IRfmStore>(sp => sp.GetRequiredService<AutomationStorage>());
         services.AddSingleton<SchemaMigrator>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         return services;

@@ -11,6 +11,12 @@ public sealed record CustomerSnapshot(CustomerProfile Profile, CustomerStats Sta
     /// <summary>Sum of the points ledger.</summary>
     public long Points { get; init; }
 
+    /// <summary>Recency, frequency and monetary quintiles from the last daily computation; null before the first order.</summary>
+    public RfmScore? Rfm { get; init; }
+
     /// <summary>Channels on which the customer's address is suppressed (unsubscribed, bounced, replied STOP).</summary>
     public IReadOnlyList<string> SuppressedChannels { get; init; } = [];
 }
+
+/// <summary>Quintile scores among all customers who ordered: 5 is the most recent, most frequent, highest 365-day spend.</summary>
+public sealed record RfmScore(int R, int F, int M, decimal Spend365);

@@ -46,6 +46,18 @@ public sealed class StatsFacts
 
     /// <summary>Orders that used a coupon.</summary>
     public int CouponOrderCount { get; init; }
+
+    /// <summary>RFM quintiles, 1–5 each; all 0 for a customer who never ordered.</summary>
+    public RfmFacts Rfm { get; init; } = new();
+}
+
+/// <summary><c>stats.Rfm</c>: <c>R</c>, <c>F</c>, <c>M</c> quintiles (5 best) and <c>Spend365</c>.</summary>
+public sealed class RfmFacts
+{
+    public int R { get; init; }
+    public int F { get; init; }
+    public int M { get; init; }
+    public decimal Spend365 { get; init; }
 }
 
 /// <summary><c>cart</c>: the open cart.</summary>

@@ -17,7 +17,7 @@ public static class FactsBuilder
         timezone is null ? TimeZoneInfo.Utc : Zones.GetOrAdd(timezone, id => TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc);
 
     public static RuleParameter[] Inputs(CustomerSnapshot customer, JourneyInstance? instance, EventFacts @event, DateTimeOffset now) =>
-        RuleCompilation.Inputs(Customer(customer), Stats(customer.Stats, now), Cart(customer.Cart, now), @event, Journey(instance, now), Now(customer.Profile, now));
+        RuleCompilation.Inputs(Customer(customer), Stats(customer.Stats, now, customer.Rfm), Cart(customer.Cart, now), @event, Journey(instance, now), Now(customer.Profile, now));
 
     public static CustomerFacts Customer(CustomerSnapshot s) => new()
     {
@@ -34,8 +34,9 @@ public static class FactsBuilder
         Traits = Flatten(s.Profile.Traits),
     };
 
-    public static StatsFacts Stats(CustomerStats stats, DateTimeOffset now) => new()
+    public static StatsFacts Stats(CustomerStats stats, DateTimeOffset now, RfmScore? rfm = null) => new()
     {
+        Rfm = rfm is null ? new RfmFacts() : new RfmFacts { R = rfm.R, F = rfm.F, M = rfm.M, Spend365 = rfm.Spend365 },
         OrderCount = stats.OrderCount,
         TotalSpent = stats.TotalSpent,
         DaysSinceLastOrder = stats.DaysSinceLastOrder(now) ?? -1,

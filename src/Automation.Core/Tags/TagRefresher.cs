@@ -4,16 +4,18 @@ using Automation.Core.Storage;
 namespace Automation.Core.Tags;
 
 /// <summary>
-/// The daily pass over everyone, paged: tags that depend on time alone (dormant, lapsed, cart-abandoner) change
-/// without any event, so they are recomputed here; the tag events it records go to the journey engine.
+/// The daily pass over everyone: RFM quintiles first (they need the whole population), then the rule tags, paged —
+/// tags that depend on time alone (dormant, lapsed, cart-abandoner) or on RFM (high-value) change without any event.
+/// The tag events it records go to the journey engine.
 /// </summary>
-public sealed class TagRefresher(IIngestionStore ingestion, IJourneyStore customers, TagEngine tags, JourneyEngine journeys, TimeProvider clock)
+public sealed class TagRefresher(IIngestionStore ingestion, IJourneyStore customers, IRfmStore rfm, TagEngine tags, JourneyEngine journeys, TimeProvider clock)
 {
     public const int PageSize = 500;
 
-    /// <summary>Returns how many tag changes it made.</summary>
+    /// <summary>Scores RFM over everyone, then recomputes every customer's rule tags; returns how many tag changes it made.</summary>
     public async Task<int> RefreshAllAsync(CancellationToken ct)
     {
+        await rfm.ComputeRfmAsync(clock.GetUtcNow(), ct);
         var changes = 0;
         long after = 0;
         while (true)

@@ -35,6 +35,7 @@ internal static class CustomersApi
         DateTimeOffset CreatedAt,
         DateTimeOffset UpdatedAt,
         StatsResponse Stats,
+        RfmScore? Rfm,
         CartResponse? Cart,
         IReadOnlyList<string> Tags,
         string? Tier,
@@ -47,6 +48,7 @@ internal static class CustomersApi
             s.Profile.Timezone, s.Profile.Locale, s.Profile.Traits, s.Profile.CreatedAt, s.Profile.UpdatedAt,
             new StatsResponse(s.Stats.OrderCount, s.Stats.TotalSpent, s.Stats.FirstOrderAt, s.Stats.LastOrderAt,
                 s.Stats.MeanOrderIntervalDays is { } d ? Math.Round(d, 2) : null, s.Stats.DaysSinceLastOrder(now)),
+            s.Rfm,
             s.Cart is { } c ? new CartResponse(c.Items, c.ItemCount, c.Value, c.Currency, c.UpdatedAt, Math.Round(c.HoursSinceLastChange(now), 2)) : null,
             s.Tags, null, new PointsResponse(s.Points), journeys, messages);
     }

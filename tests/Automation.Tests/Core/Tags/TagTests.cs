@@ -48,7 +48,7 @@ public sealed class TagTests(string provider)
         var engine = new JourneyEngine(journeys, NullLogger<JourneyEngine>.Instance);
         var tags = new TagEngine(tagCatalog);
         _ingestion = new IngestionService(_db.Storage, engine, tags, _clock);
-        _refresher = new TagRefresher(_db.Storage, _db.Storage, tags, engine, _clock);
+        _refresher = new TagRefresher(_db.Storage, _db.Storage, _db.Storage, tags, engine, _clock);
     }
 
     [TearDown]
@@ -94,6 +94,26 @@ public sealed class TagTests(string provider)
         await _refresher.RefreshAllAsync(CancellationToken.None);
         (await Tags("bo")).Should().BeEquivalentTo("lapsed", "cart-abandoner");
         (await _refresher.RefreshAllAsync(CancellationToken.None)).Should().Be(0, "nothing changed");
+    }
+
+    [Test]
+    public async Task The_top_fifth_by_365_day_spend_is_high_value()
+    {
+        // Ten customers spending 10, 20, … 100 within the year; one spent 1,000 two years ago, which does not count.
+        for (var i = 1; i <= 10; i++) await Ingest(Segment.Order($"s{i}", $"so{i}", 10m * i, Start.AddDays(-i)));
+        await Ingest(Segment.Order("old", "old-1", 1000m, Start.AddDays(-730)));
+
+        await _refresher.RefreshAllAsync(CancellationToken.None);
+
+        var highValue = new List<string>();
+        foreach (var id in Enumerable.Range(1, 10).Select(i => $"s{i}").Append("old"))
+            if ((await Tags(id)).Contains("high-value")) highValue.Add(id);
+        highValue.Should().BeEquivalentTo("s9", "s10");
+        var top = (await _db.Storage.FindAsync("s10", CancellationToken.None))!.Rfm!;
+        top.M.Should().Be(5);
+        top.Spend365.Should().Be(100m);
+        top.R.Should().Be(1, "its order is the oldest of the year");
+        (await _db.Storage.FindAsync("old", CancellationToken.None))!.Rfm!.M.Should().Be(1);
     }
 
     [Test]
