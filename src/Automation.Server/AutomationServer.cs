@@ -74,6 +74,7 @@ public static class AutomationServer
         v1.MapJourneysApi();
         v1.MapMessagesApi();
         v1.MapTagsApi();
+        v1.MapPointsApi();
         app.MapUnsubscribeApi();
         app.MapTwilioApi();
     }

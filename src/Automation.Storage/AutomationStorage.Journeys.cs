@@ -28,6 +28,14 @@ public abstract partial class AutomationStorage
             new { afterCustomerId, limit, timezone }, cancellationToken: ct))];
     }
 
+    public async Task<IReadOnlyList<long>> CustomersWithExpiredPointsAsync(DateTimeOffset now, long afterCustomerId, int limit, CancellationToken ct)
+    {
+        await using var connection = await OpenConnectionAsync(ct);
+        return [.. await connection.QueryAsync<long>(new CommandDefinition(
+            "SELECT DISTINCT customer_id FROM points_ledger WHERE expires_at <= @now AND customer_id > @afterCustomerId ORDER BY customer_id LIMIT @limit",
+            new { now, afterCustomerId, limit }, cancellationToken: ct))];
+    }
+
     public async Task<IReadOnlyList<string>> TimezonesAsync(CancellationToken ct)
     {
         await using var connection = await OpenConnectionAsync(ct);

@@ -24,6 +24,9 @@ public abstract partial class AutomationStorage : IIngestionStore, ICustomerStor
     /// </summary>
     protected internal virtual ValueTask<IDisposable?> EnterWriterAsync(CancellationToken cancellationToken) => ValueTask.FromResult<IDisposable?>(null);
 
+    /// <summary>Locks rows a transaction reads for update: <c>FOR UPDATE</c> on PostgreSQL; nothing on SQLite, whose writers take turns.</summary>
+    protected internal virtual string RowLockClause => "";
+
     /// <summary>Creates the schema-version table when missing.</summary>
     protected internal abstract string CreateSchemaVersionTableSql { get; }
 
@@ -41,7 +44,7 @@ public abstract partial class AutomationStorage : IIngestionStore, ICustomerStor
         {
             connection = await OpenConnectionAsync(cancellationToken);
             var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            return new WriteTransaction(connection, transaction, writer);
+            return new WriteTransaction(connection, transaction, writer, RowLockClause);
         }
         catch
         {

@@ -93,10 +93,23 @@ internal sealed partial class WriteTransaction
     public Task RemoveTagAsync(long customerId, string tag, CancellationToken ct) =>
         connection.ExecuteAsync(Command("DELETE FROM customer_tags WHERE customer_id = @customerId AND tag = @tag", new { customerId, tag }, ct));
 
-    public Task AwardPointsAsync(long customerId, int points, string reason, string sourceKey, DateTimeOffset at, CancellationToken ct) =>
-        connection.ExecuteAsync(Command(
-            "INSERT INTO points_ledger (customer_id, points, reason, source_key, created_at) VALUES (@customerId, @points, @reason, @sourceKey, @at) ON CONFLICT (source_key) DO NOTHING",
-            new { customerId, points, reason, sourceKey, at }, ct));
+    public async Task<bool> AddPointsAsync(long customerId, int points, string kind, string reason, string sourceKey, DateTimeOffset at, DateTimeOffset? expiresAt, CancellationToken ct) =>
+        await connection.ExecuteAsync(Command("""
+            INSERT INTO points_ledger (customer_id, points, kind, reason, source_key, created_at, expires_at)
+            VALUES (@customerId, @points, @kind, @reason, @sourceKey, @at, @expiresAt)
+            ON CONFLICT (source_key) DO NOTHING
+            """, new { customerId, points, kind, reason, sourceKey, at, expiresAt }, ct)) > 0;
+
+    public async Task<Core.Points.PointsEntry?> FindPointsAsync(string sourceKey, CancellationToken ct) =>
+        (await connection.QuerySingleOrDefaultAsync<PointsRow>(Command(
+            $"SELECT {PointsRow.Columns} FROM points_ledger WHERE source_key = @sourceKey", new { sourceKey }, ct)))?.ToEntry();
+
+    public async Task<IReadOnlyList<Core.Points.PointsEntry>> LoadPointsAsync(long customerId, CancellationToken ct) =>
+        [.. (await connection.QueryAsync<PointsRow>(Command(
+            $"SELECT {PointsRow.Columns} FROM points_ledger WHERE customer_id = @customerId ORDER BY created_at, id", new { customerId }, ct))).Select(r => r.ToEntry())];
+
+    public Task LockCustomerAsync(long customerId, CancellationToken ct) =>
+        connection.ExecuteAsync(Command($"SELECT id FROM customers WHERE id = @customerId {lockClause}", new { customerId }, ct));
 
     public Task IssueCouponAsync(long customerId, string coupon, string source, DateTimeOffset at, CancellationToken ct) =>
         connection.ExecuteAsync(Command(
@@ -112,6 +125,20 @@ internal sealed partial class WriteTransaction
             INSERT INTO journey_schedule_state (journey, timezone, last_checked_at) VALUES (@journey, @timezone, @at)
             ON CONFLICT (journey, timezone) DO UPDATE SET last_checked_at = excluded.last_checked_at
             """, new { journey, timezone, at }, ct));
+
+    private sealed class PointsRow
+    {
+        public const string Columns = "id, points, kind, reason, source_key, created_at, expires_at";
+        public long Id { get; set; }
+        public int Points { get; set; }
+        public string Kind { get; set; } = "";
+        public string Reason { get; set; } = "";
+        public string SourceKey { get; set; } = "";
+        public DateTimeOffset CreatedAt { get; set; }
+        public DateTimeOffset? ExpiresAt { get; set; }
+
+        public Core.Points.PointsEntry ToEntry() => new(Id, Points, Kind, Reason, SourceKey, CreatedAt, ExpiresAt);
+    }
 
     private sealed class InstanceRow
     {

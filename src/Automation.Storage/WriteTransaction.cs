@@ -8,7 +8,7 @@ using Dapper;
 namespace Automation.Storage;
 
 /// <summary>The SQL of one write transaction (an ingest or a pass of journey work), shared by SQLite and PostgreSQL.</summary>
-internal sealed partial class WriteTransaction(DbConnection connection, DbTransaction transaction, IDisposable? writer) : IIngestTransaction
+internal sealed partial class WriteTransaction(DbConnection connection, DbTransaction transaction, IDisposable? writer, string lockClause) : IIngestTransaction
 {
     private CommandDefinition Command(string sql, object? parameters, CancellationToken ct) =>
         new(sql, parameters, transaction, cancellationToken: ct);

@@ -1,5 +1,6 @@
 using Automation.Core.Customers;
 using Automation.Core.Journeys;
+using Automation.Core.Points;
 using Automation.Core.Storage;
 using Automation.Core.Tags;
 
@@ -14,7 +15,7 @@ public sealed record IngestOutcome(int Accepted, IReadOnlyList<string> Duplicate
 /// Stores validated messages and everything derived from them — customers, profile traits, orders, stats, carts, rule
 /// tags and the journeys the events enter or exit — in one transaction, so a request is either wholly stored or not at all.
 /// </summary>
-public sealed class IngestionService(IIngestionStore store, JourneyEngine journeys, TagEngine tags, TimeProvider clock)
+public sealed class IngestionService(IIngestionStore store, JourneyEngine journeys, TagEngine tags, TimeProvider clock, PointsSettings? points = null)
 {
     public async Task<IngestOutcome> IngestAsync(IReadOnlyList<InboundMessage> messages, CancellationToken cancellationToken)
     {
@@ -43,7 +44,7 @@ public sealed class IngestionService(IIngestionStore store, JourneyEngine journe
         }
 
         await ApplyIdentifiesAsync(tx, fresh, now, cancellationToken);
-        await ApplyCommerceAsync(tx, fresh, cancellationToken);
+        await ApplyCommerceAsync(tx, fresh, points ?? new PointsSettings(), cancellationToken);
         var accepted = fresh.Count;
         fresh.AddRange(await tags.ApplyAsync(tx, fresh.Select(f => f.CustomerId).ToHashSet(), now, cancellationToken));
         await journeys.OnEventsAsync(tx, fresh, now, cancellationToken);
@@ -62,7 +63,7 @@ public sealed class IngestionService(IIngestionStore store, JourneyEngine journe
         await tx.SaveProfilesAsync([.. profiles.Values], ct);
     }
 
-    private static async Task ApplyCommerceAsync(IIngestTransaction tx, List<(InboundMessage Message, long CustomerId)> fresh, CancellationToken ct)
+    private static async Task ApplyCommerceAsync(IIngestTransaction tx, List<(InboundMessage Message, long CustomerId)> fresh, PointsSettings points, CancellationToken ct)
     {
         var statsChanged = new HashSet<long>();
         var cartChanged = new HashSet<long>();
@@ -72,11 +73,13 @@ public sealed class IngestionService(IIngestionStore store, JourneyEngine journe
             {
                 case OrderCompleted order:
                     await tx.RecordOrderAsync(customerId, order, message.Timestamp, ct);
+                    await PointsEarning.OnOrderAsync(tx, customerId, order, message.Timestamp, points, ct);
                     statsChanged.Add(customerId);
                     cartChanged.Add(customerId);
                     break;
                 case OrderRefunded refund:
                     await tx.RecordRefundAsync(customerId, refund, ct);
+                    await PointsEarning.OnRefundAsync(tx, customerId, refund, message.MessageId, message.Timestamp, points, ct);
                     statsChanged.Add(customerId);
                     break;
                 case OrderDelivered delivery:

@@ -161,7 +161,7 @@ public sealed class JourneyEngine(JourneyCatalog catalog, ILogger<JourneyEngine>
                 await tx.RemoveTagAsync(customerId, context["Tag"]!.GetValue<string>(), ct);
                 return false;
             case JourneyActions.AwardPoints:
-                await tx.AwardPointsAsync(customerId, context["Points"]!.GetValue<int>(), $"journey {journey.Name} step {step.Name}", source, now, ct);
+                await tx.AddPointsAsync(customerId, context["Points"]!.GetValue<int>(), Points.PointsKinds.Award, $"journey {journey.Name} step {step.Name}", source, now, null, ct);
                 return false;
             case JourneyActions.IssueCoupon:
                 await tx.IssueCouponAsync(customerId, context["Coupon"]!.GetValue<string>(), source, now, ct);

@@ -33,8 +33,17 @@ public interface IJourneyTransaction : IAsyncDisposable
 
     Task RemoveTagAsync(long customerId, string tag, CancellationToken cancellationToken);
 
-    /// <summary>Appends to the points ledger; a repeated source key adds nothing.</summary>
-    Task AwardPointsAsync(long customerId, int points, string reason, string sourceKey, DateTimeOffset at, CancellationToken cancellationToken);
+    /// <summary>Appends to the points ledger; a repeated source key adds nothing (returns false).</summary>
+    Task<bool> AddPointsAsync(long customerId, int points, string kind, string reason, string sourceKey, DateTimeOffset at, DateTimeOffset? expiresAt, CancellationToken cancellationToken);
+
+    /// <summary>The ledger entry with this source key, if any.</summary>
+    Task<Points.PointsEntry?> FindPointsAsync(string sourceKey, CancellationToken cancellationToken);
+
+    /// <summary>A customer's whole ledger, oldest first.</summary>
+    Task<IReadOnlyList<Points.PointsEntry>> LoadPointsAsync(long customerId, CancellationToken cancellationToken);
+
+    /// <summary>Holds other writers to this customer's balance off until the transaction ends.</summary>
+    Task LockCustomerAsync(long customerId, CancellationToken cancellationToken);
 
     Task IssueCouponAsync(long customerId, string coupon, string source, DateTimeOffset at, CancellationToken cancellationToken);
 
@@ -56,6 +65,9 @@ public interface IJourneyStore
 
     /// <summary>Customers in a time zone (null or "UTC": those without one), after an id, in id order.</summary>
     Task<IReadOnlyList<long>> CustomersInTimezoneAsync(string timezone, long afterCustomerId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Customers holding points whose expiry date has passed, after an id, in id order.</summary>
+    Task<IReadOnlyList<long>> CustomersWithExpiredPointsAsync(DateTimeOffset now, long afterCustomerId, int limit, CancellationToken cancellationToken);
 
     /// <summary>The time zones customers have; "UTC" stands for those without one.</summary>
     Task<IReadOnlyList<string>> TimezonesAsync(CancellationToken cancellationToken);

@@ -1,4 +1,5 @@
 using Automation.Core.Journeys;
+using Automation.Core.Points;
 using Automation.Core.Tags;
 using Automation.Server.Configuration;
 using Automation.Server.Jobs;
@@ -27,6 +28,8 @@ internal static class JourneyServices
         services.AddSingleton<TagCatalog>();
         services.AddSingleton<TagEngine>();
         services.AddSingleton<TagRefresher>();
+        services.AddSingleton(builder.Configuration.GetSection("Points").Get<PointsSettings>() ?? new PointsSettings());
+        services.AddSingleton<PointsExpirer>();
         services.AddSingleton<JourneyEngine>();
         services.AddSingleton<JourneyScheduler>();
         services.AddHostedService<JourneyReloader>();
@@ -60,6 +63,9 @@ internal static class JourneyServices
             });
             quartz.AddJob<JourneyTickJob>(job => job.WithIdentity(JourneyTickJob.Key).StoreDurably());
             quartz.AddJob<TagRefreshJob>(job => job.WithIdentity(TagRefreshJob.Key).StoreDurably());
+            quartz.AddJob<PointsExpiryJob>(job => job.WithIdentity(PointsExpiryJob.Key).StoreDurably());
+            quartz.AddTrigger<PointsExpiryJob>(trigger => trigger.ForJob(PointsExpiryJob.Key).WithIdentity("points-expiry", "automation")
+                .WithSchedule(CronScheduleBuilder.Create(scheduler.TagRefreshCron).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
             // A missed daily refresh runs once when the server is back.
             quartz.AddTrigger<TagRefreshJob>(trigger => trigger.ForJob(TagRefreshJob.Key).WithIdentity("tag-refresh", "automation")
                 .WithSchedule(CronScheduleBuilder.Create(scheduler.TagRefreshCron).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));

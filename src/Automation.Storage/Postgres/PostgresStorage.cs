@@ -19,6 +19,8 @@ public sealed class PostgresStorage(string connectionString) : AutomationStorage
 
     protected internal override string ClaimLockClause => "FOR UPDATE SKIP LOCKED";
 
+    protected internal override string RowLockClause => "FOR UPDATE";
+
     public override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);
 

@@ -11,3 +11,8 @@ CREATE TABLE customer_rfm (
     spend_365    REAL NOT NULL,
     computed_at  TEXT NOT NULL
 );
+
+-- Points: what each ledger entry is, and when earned points lapse (oldest first).
+ALTER TABLE points_ledger ADD COLUMN kind TEXT NOT NULL DEFAULT 'award';
+ALTER TABLE points_ledger ADD COLUMN expires_at TEXT;
+CREATE INDEX ix_points_ledger_expiry ON points_ledger (expires_at);

@@ -11,3 +11,8 @@ CREATE TABLE customer_rfm (
     spend_365    numeric(18, 4) NOT NULL,
     computed_at  timestamptz NOT NULL
 );
+
+-- Points: what each ledger entry is, and when earned points lapse (oldest first).
+ALTER TABLE points_ledger ADD COLUMN kind text NOT NULL DEFAULT 'award';
+ALTER TABLE points_ledger ADD COLUMN expires_at timestamptz;
+CREATE INDEX ix_points_ledger_expiry ON points_ledger (expires_at);

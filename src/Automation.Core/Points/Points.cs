@@ -1,0 +1,41 @@
+namespace Automation.Core.Points;
+
+/// <summary>How points are earned and how long they last (<c>Points</c> settings).</summary>
+/// <param name="PerCurrencyUnit">Points per unit of net order value, rounded down.</param>
+/// <param name="ExpiryMonths">Earned points lapse this many months after the order, oldest first.</param>
+public sealed record PointsSettings(decimal PerCurrencyUnit = 1m, int ExpiryMonths = 12);
+
+/// <summary>What a ledger entry is.</summary>
+public static class PointsKinds
+{
+    public const string Earn = "earn";
+    public const string Award = "award";
+    public const string Redeem = "redeem";
+    public const string Reverse = "reverse";
+    public const string Expire = "expire";
+}
+
+/// <summary>One line of the append-only points ledger.</summary>
+public sealed record PointsEntry(long Id, int Points, string Kind, string Reason, string SourceKey, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt);
+
+/// <summary>
+/// First in, first out: every deduction (redeem, reverse, expire) uses up the oldest points first, so what lapses is
+/// what is left of the oldest lots once their date passes.
+/// </summary>
+public static class PointsExpiry
+{
+    /// <summary>Points of lots expired at <paramref name="now"/> that no deduction has used up yet.</summary>
+    public static int Lapsed(IEnumerable<PointsEntry> entries, DateTimeOffset now)
+    {
+        var ordered = entries.OrderBy(e => e.CreatedAt).ThenBy(e => e.Id).ToList();
+        var lots = ordered.Where(e => e.Points > 0).Select(e => (Entry: e, Left: e.Points)).ToList();
+        var toUse = -ordered.Where(e => e.Points < 0).Sum(e => e.Points);
+        for (var i = 0; i < lots.Count && toUse > 0; i++)
+        {
+            var used = Math.Min(lots[i].Left, toUse);
+            lots[i] = (lots[i].Entry, lots[i].Left - used);
+            toUse -= used;
+        }
+        return lots.Where(l => l.Entry.ExpiresAt is { } at && at <= now).Sum(l => l.Left);
+    }
+}

@@ -1,0 +1,53 @@
+using Automation.Core.Points;
+using Automation.Core.Storage;
+
+namespace Automation.Server.Apis;
+
+/// <summary>The points ledger: <c>GET /v1/customers/{id}/points</c> and <c>POST /v1/customers/{id}/points/redeem</c>.</summary>
+internal static class PointsApi
+{
+    public sealed record RedeemRequest(int? Points, string? IdempotencyKey, string? Reason);
+
+    public sealed record LedgerLine(int Points, string Kind, string Reason, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt);
+
+    public static RouteGroupBuilder MapPointsApi(this RouteGroupBuilder v1)
+    {
+        v1.MapGet("/customers/{id}/points", async (string id, ICustomerStore customers, IIngestionStore store, TimeProvider clock, CancellationToken ct) =>
+        {
+            if (await customers.FindAsync(id, ct) is not { } customer) return NotFound(id);
+            await using var tx = await store.BeginAsync(ct);
+            var ledger = await tx.LoadPointsAsync(customer.Profile.Id, ct);
+            var now = clock.GetUtcNow();
+            return Results.Ok(new
+            {
+                balance = ledger.Sum(e => (long)e.Points) - PointsExpiry.Lapsed(ledger, now),
+                history = ledger.OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.Id)
+                    .Select(e => new LedgerLine(e.Points, e.Kind, e.Reason, e.CreatedAt, e.ExpiresAt)),
+            });
+        });
+
+        v1.MapPost("/customers/{id}/points/redeem", async (string id, RedeemRequest? body, HttpRequest request, ICustomerStore customers, IIngestionStore store, TimeProvider clock, CancellationToken ct) =>
+        {
+            var key = body?.IdempotencyKey ?? request.Headers["Idempotency-Key"].FirstOrDefault();
+            if (body?.Points is not ({ } points and > 0)) return Invalid("points", "must be a whole number above 0");
+            if (string.IsNullOrWhiteSpace(key) || key.Length > 200) return Invalid("idempotencyKey", "is required (or the Idempotency-Key header), at most 200 characters");
+            if (await customers.FindAsync(id, ct) is not { } customer) return NotFound(id);
+
+            await using var tx = await store.BeginAsync(ct);
+            var result = await PointsRedemption.RedeemAsync(tx, customer.Profile.Id, points, key, body.Reason ?? "redeemed", clock.GetUtcNow(), ct);
+            if (result.Refusal is not null)
+                return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Not enough points", detail: result.Refusal,
+                    extensions: new Dictionary<string, object?> { ["balance"] = result.Balance });
+            await tx.CommitAsync(ct);
+            return Results.Ok(new { redeemed = result.Points, balance = result.Balance, replayed = result.Replayed });
+        });
+        return v1;
+    }
+
+    private static IResult NotFound(string id) =>
+        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Customer not found", detail: $"No customer has the user id or anonymous id '{id}'.");
+
+    private static IResult Invalid(string field, string message) => Results.Problem(
+        statusCode: StatusCodes.Status400BadRequest, title: "Invalid request", detail: $"{field}: {message}",
+        extensions: new Dictionary<string, object?> { ["errors"] = new[] { new { field, message } } });
+}
