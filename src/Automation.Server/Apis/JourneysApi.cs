@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Automation.Core.Journeys;
 using Automation.Core.Messaging;
 using Automation.Server.Configuration;
+using Automation.Server.Http;
 using Microsoft.Extensions.Options;
 using Automation.Core.Storage;
 
@@ -35,8 +36,7 @@ internal static class JourneysApi
             if (catalog.Current.Entries.FirstOrDefault(e => e.Name == name)?.Running is not { } journey)
                 return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Journey not found", detail: $"No runnable journey '{name}'.");
             if (string.IsNullOrWhiteSpace(body?.CustomerId))
-                return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid request", detail: "customerId: is required",
-                    extensions: new Dictionary<string, object?> { ["errors"] = new[] { new { field = "customerId", message = "is required" } } });
+                return ValidationProblem.For("customerId", "is required");
             if (await customers.FindAsync(body.CustomerId, ct) is not { } customer)
                 return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Customer not found", detail: $"No customer '{body.CustomerId}'.");
 

@@ -1,4 +1,5 @@
 using Automation.Core.Storage;
+using Automation.Server.Http;
 
 namespace Automation.Server.Apis;
 
@@ -14,15 +15,15 @@ internal static class MessagesApi
         v1.MapGet("/messages", async (string? status, int? limit, IOutboxStore outbox, CancellationToken ct) =>
         {
             if (status is not null && !Statuses.Contains(status))
-                return Problem("status", $"must be one of {string.Join(", ", Statuses)}");
-            if (limit is < 1 or > 1000) return Problem("limit", "must be from 1 to 1000");
+                return ValidationProblem.For("status", $"must be one of {string.Join(", ", Statuses)}");
+            if (limit is < 1 or > 1000) return ValidationProblem.For("limit", "must be from 1 to 1000");
             return Results.Ok(await outbox.ListAsync(status, limit ?? 100, ct));
         });
 
         v1.MapPost("/suppressions", async (SuppressionRequest? body, IOutboxStore outbox, TimeProvider clock, CancellationToken ct) =>
         {
-            if (string.IsNullOrWhiteSpace(body?.Channel)) return Problem("channel", "is required: email, sms, webhook or file");
-            if (string.IsNullOrWhiteSpace(body.Address)) return Problem("address", "is required: the email address or E.164 number");
+            if (string.IsNullOrWhiteSpace(body?.Channel)) return ValidationProblem.For("channel", "is required: email, sms, webhook or file");
+            if (string.IsNullOrWhiteSpace(body.Address)) return ValidationProblem.For("address", "is required: the email address or E.164 number");
             await outbox.SuppressAsync(body.Channel, body.Address.Trim(), body.Reason ?? "support", clock.GetUtcNow(), ct);
             return Results.Ok(new { body.Channel, address = body.Address.Trim(), suppressed = true });
         });
@@ -33,8 +34,4 @@ internal static class MessagesApi
                 : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not suppressed", detail: $"{address} is not suppressed on {channel}."));
         return v1;
     }
-
-    private static IResult Problem(string field, string message) => Results.Problem(
-        statusCode: StatusCodes.Status400BadRequest, title: "Invalid request", detail: $"{field}: {message}",
-        extensions: new Dictionary<string, object?> { ["errors"] = new[] { new { field, message } } });
 }

@@ -1,5 +1,6 @@
 using Automation.Core.Points;
 using Automation.Core.Storage;
+using Automation.Server.Http;
 
 namespace Automation.Server.Apis;
 
@@ -29,8 +30,8 @@ internal static class PointsApi
         v1.MapPost("/customers/{id}/points/redeem", async (string id, RedeemRequest? body, HttpRequest request, ICustomerStore customers, IIngestionStore store, TimeProvider clock, CancellationToken ct) =>
         {
             var key = body?.IdempotencyKey ?? request.Headers["Idempotency-Key"].FirstOrDefault();
-            if (body?.Points is not ({ } points and > 0)) return Invalid("points", "must be a whole number above 0");
-            if (string.IsNullOrWhiteSpace(key) || key.Length > 200) return Invalid("idempotencyKey", "is required (or the Idempotency-Key header), at most 200 characters");
+            if (body?.Points is not ({ } points and > 0)) return ValidationProblem.For("points", "must be a whole number above 0");
+            if (string.IsNullOrWhiteSpace(key) || key.Length > 200) return ValidationProblem.For("idempotencyKey", "is required (or the Idempotency-Key header), at most 200 characters");
             if (await customers.FindAsync(id, ct) is not { } customer) return NotFound(id);
 
             await using var tx = await store.BeginAsync(ct);
@@ -46,8 +47,4 @@ internal static class PointsApi
 
     private static IResult NotFound(string id) =>
         Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Customer not found", detail: $"No customer has the user id or anonymous id '{id}'.");
-
-    private static IResult Invalid(string field, string message) => Results.Problem(
-        statusCode: StatusCodes.Status400BadRequest, title: "Invalid request", detail: $"{field}: {message}",
-        extensions: new Dictionary<string, object?> { ["errors"] = new[] { new { field, message } } });
 }

@@ -1,6 +1,7 @@
 using Automation.Core.Journeys;
 using Automation.Core.Storage;
 using Automation.Core.Tags;
+using Automation.Server.Http;
 
 namespace Automation.Server.Apis;
 
@@ -13,8 +14,7 @@ internal static class TagsApi
     {
         v1.MapPost("/customers/{id}/tags", async (string id, TagRequest? body, ICustomerStore customers, IIngestionStore store, JourneyEngine journeys, TimeProvider clock, CancellationToken ct) =>
             string.IsNullOrWhiteSpace(body?.Tag) || body.Tag.Length > 100
-                ? Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid request", detail: "tag: is required, at most 100 characters",
-                    extensions: new Dictionary<string, object?> { ["errors"] = new[] { new { field = "tag", message = "is required, at most 100 characters" } } })
+                ? ValidationProblem.For("tag", "is required, at most 100 characters")
                 : await SetAsync(id, body.Tag.Trim(), add: true, customers, store, journeys, clock, ct));
         v1.MapDelete("/customers/{id}/tags/{tag}", (string id, string tag, ICustomerStore customers, IIngestionStore store, JourneyEngine journeys, TimeProvider clock, CancellationToken ct) =>
             SetAsync(id, tag, add: false, customers, store, journeys, clock, ct));

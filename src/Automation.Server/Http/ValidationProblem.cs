@@ -5,6 +5,9 @@ namespace Automation.Server.Http;
 /// <summary>RFC 7807 answers for bad input, naming every field at fault.</summary>
 internal static class ValidationProblem
 {
+    /// <summary>A 400 naming one field.</summary>
+    public static IResult For(string field, string message) => For([new FieldError(field, message)]);
+
     public static IResult For(IReadOnlyList<FieldError> errors)
     {
         var first = errors[0];
