@@ -2,6 +2,8 @@ using System.Text.Json.Nodes;
 using Automation.Core.Customers;
 using Automation.Core.Storage;
 
+using Automation.Server.Http;
+
 namespace Automation.Server.Apis;
 
 /// <summary>Reading customers: <c>GET /v1/customers/{id}</c>.</summary>
@@ -12,8 +14,7 @@ internal static class CustomersApi
         v1.MapGet("/customers/{id}", async (string id, ICustomerStore customers, IJourneyStore journeys, TimeProvider clock, CancellationToken ct) =>
         {
             if (await customers.FindAsync(id, ct) is not { } snapshot)
-                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Customer not found",
-                    detail: $"No customer has the user id or anonymous id '{id}'.");
+                return NotFoundProblem.Customer(id);
             var instances = await journeys.InstancesOfAsync(snapshot.Profile.Id, ct);
             var messages = await journeys.MessagesOfAsync(snapshot.Profile.Id, ct);
             return Results.Ok(CustomerResponse.From(snapshot, instances, messages, clock.GetUtcNow()));

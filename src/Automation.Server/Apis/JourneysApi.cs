@@ -38,7 +38,7 @@ internal static class JourneysApi
             if (string.IsNullOrWhiteSpace(body?.CustomerId))
                 return ValidationProblem.For("customerId", "is required");
             if (await customers.FindAsync(body.CustomerId, ct) is not { } customer)
-                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Customer not found", detail: $"No customer '{body.CustomerId}'.");
+                return NotFoundProblem.Customer(body.CustomerId);
 
             var now = clock.GetUtcNow();
             var previews = new List<PreviewResponse>();

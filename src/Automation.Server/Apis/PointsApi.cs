@@ -15,7 +15,7 @@ internal static class PointsApi
     {
         v1.MapGet("/customers/{id}/points", async (string id, ICustomerStore customers, IIngestionStore store, TimeProvider clock, CancellationToken ct) =>
         {
-            if (await customers.FindAsync(id, ct) is not { } customer) return NotFound(id);
+            if (await customers.FindAsync(id, ct) is not { } customer) return NotFoundProblem.Customer(id);
             await using var tx = await store.BeginAsync(ct);
             var ledger = await tx.LoadPointsAsync(customer.Profile.Id, ct);
             var now = clock.GetUtcNow();
@@ -32,7 +32,7 @@ internal static class PointsApi
             var key = body?.IdempotencyKey ?? request.Headers["Idempotency-Key"].FirstOrDefault();
             if (body?.Points is not ({ } points and > 0)) return ValidationProblem.For("points", "must be a whole number above 0");
             if (string.IsNullOrWhiteSpace(key) || key.Length > 200) return ValidationProblem.For("idempotencyKey", "is required (or the Idempotency-Key header), at most 200 characters");
-            if (await customers.FindAsync(id, ct) is not { } customer) return NotFound(id);
+            if (await customers.FindAsync(id, ct) is not { } customer) return NotFoundProblem.Customer(id);
 
             await using var tx = await store.BeginAsync(ct);
             var result = await PointsRedemption.RedeemAsync(tx, customer.Profile.Id, points, key, body.Reason ?? "redeemed", clock.GetUtcNow(), ct);
@@ -44,7 +44,4 @@ internal static class PointsApi
         });
         return v1;
     }
-
-    private static IResult NotFound(string id) =>
-        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Customer not found", detail: $"No customer has the user id or anonymous id '{id}'.");
 }

@@ -25,7 +25,7 @@ internal static class TagsApi
     private static async Task<IResult> SetAsync(string id, string tag, bool add, ICustomerStore customers, IIngestionStore store, JourneyEngine journeys, TimeProvider clock, CancellationToken ct)
     {
         if (await customers.FindAsync(id, ct) is not { } customer)
-            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Customer not found", detail: $"No customer has the user id or anonymous id '{id}'.");
+            return NotFoundProblem.Customer(id);
         var now = clock.GetUtcNow();
         await using var tx = await store.BeginAsync(ct);
         var events = await TagEngine.SetManualAsync(tx, customer.Profile.Id, tag, add, now, ct);
