@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Automation.Core.Customers;
+using Automation.Core.Points;
 using Automation.Core.Tags;
 using Dapper;
 
@@ -8,6 +9,18 @@ namespace Automation.Storage;
 /// <summary>Reads customers with everything the API and the journey facts need.</summary>
 internal static class CustomerQueries
 {
+    private sealed class LedgerRow
+    {
+        public long Id { get; set; }
+        public long CustomerId { get; set; }
+        public int Points { get; set; }
+        public string Kind { get; set; } = "";
+        public string Reason { get; set; } = "";
+        public string SourceKey { get; set; } = "";
+        public DateTimeOffset CreatedAt { get; set; }
+        public DateTimeOffset? ExpiresAt { get; set; }
+    }
+
     private sealed class RfmRow
     {
         public long CustomerId { get; set; }
@@ -51,8 +64,8 @@ internal static class CustomerQueries
             var tagRows = (await Query<(long CustomerId, string Tag, string Source)>("SELECT customer_id, tag, source FROM customer_tags WHERE customer_id IN", "ORDER BY tag")).ToList();
             var tags = tagRows.ToLookup(t => t.CustomerId, t => t.Tag);
             var ruleTags = tagRows.Where(t => t.Source == TagSources.Rule).ToLookup(t => t.CustomerId, t => t.Tag);
-            var points = (await Query<(long CustomerId, long Points)>("SELECT customer_id, SUM(points) FROM points_ledger WHERE customer_id IN", "GROUP BY customer_id"))
-                .ToDictionary(p => p.CustomerId, p => p.Points);
+            var ledger = (await Query<LedgerRow>("SELECT id, customer_id, points, kind, reason, source_key, created_at, expires_at FROM points_ledger WHERE customer_id IN", "ORDER BY created_at, id"))
+                .ToLookup(l => l.CustomerId, l => new PointsEntry(l.Id, l.Points, l.Kind, l.Reason, l.SourceKey, l.CreatedAt, l.ExpiresAt));
             var rfm = (await Query<RfmRow>("SELECT customer_id, r, f, m, spend_365 FROM customer_rfm WHERE customer_id IN")).ToDictionary(r => r.CustomerId);
             var suppressed = (await Query<(long CustomerId, string Channel)>("""
                 SELECT c.id, s.channel FROM customers c
@@ -67,7 +80,8 @@ internal static class CustomerQueries
             {
                 Tags = [.. tags[c.Id]],
                 RuleTags = [.. ruleTags[c.Id]],
-                Points = points.GetValueOrDefault(c.Id),
+                Points = ledger[c.Id].Sum(e => (long)e.Points),
+                PointsLedger = [.. ledger[c.Id]],
                 SuppressedChannels = [.. suppressed[c.Id]],
                 Rfm = rfm.TryGetValue(c.Id, out var score) ? new RfmScore(score.R, score.F, score.M, score.Spend365) : null,
             }));

@@ -11,6 +11,9 @@ public sealed record CustomerSnapshot(CustomerProfile Profile, CustomerStats Sta
     /// <summary>Sum of the points ledger.</summary>
     public long Points { get; init; }
 
+    /// <summary>The ledger, oldest first: for what expires when.</summary>
+    public IReadOnlyList<Points.PointsEntry> PointsLedger { get; init; } = [];
+
     /// <summary>Recency, frequency and monetary quintiles from the last daily computation; null before the first order.</summary>
     public RfmScore? Rfm { get; init; }
 

@@ -14,6 +14,12 @@ public sealed class CustomerFacts
     public string Locale { get; init; } = "";
     public string Tier { get; init; } = "";
     public long Points { get; init; }
+
+    /// <summary>Whole days until the next points lapse; -1 when none are due to.</summary>
+    public int PointsExpiringInDays { get; init; } = -1;
+
+    /// <summary>How many points lapse then; 0 when none.</summary>
+    public int PointsExpiring { get; init; }
     /// <summary>The customer has an email address that is not suppressed (unsubscribed or bounced).</summary>
     public bool EmailConsent { get; init; }
 

@@ -17,22 +17,28 @@ public static class FactsBuilder
         timezone is null ? TimeZoneInfo.Utc : Zones.GetOrAdd(timezone, id => TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc);
 
     public static RuleParameter[] Inputs(CustomerSnapshot customer, JourneyInstance? instance, EventFacts @event, DateTimeOffset now) =>
-        RuleCompilation.Inputs(Customer(customer), Stats(customer.Stats, now, customer.Rfm), Cart(customer.Cart, now), @event, Journey(instance, now), Now(customer.Profile, now));
+        RuleCompilation.Inputs(Customer(customer, now), Stats(customer.Stats, now, customer.Rfm), Cart(customer.Cart, now), @event, Journey(instance, now), Now(customer.Profile, now));
 
-    public static CustomerFacts Customer(CustomerSnapshot s) => new()
+    public static CustomerFacts Customer(CustomerSnapshot s, DateTimeOffset now)
     {
-        Id = s.Profile.ExternalId ?? s.Profile.AnonymousId ?? "",
-        Email = s.Profile.Email ?? "",
-        Phone = s.Profile.Phone ?? "",
-        Name = s.Profile.Name ?? "",
-        Timezone = s.Profile.Timezone ?? "UTC",
-        Locale = s.Profile.Locale ?? "",
-        Points = s.Points,
-        EmailConsent = s.Profile.Email is not null && !s.SuppressedChannels.Contains("email"),
-        SmsConsent = s.Profile.Phone is not null && !s.SuppressedChannels.Contains("sms"),
-        Tags = s.Tags,
-        Traits = Flatten(s.Profile.Traits),
-    };
+        var next = Points.PointsExpiry.Next(s.PointsLedger, now);
+        return new CustomerFacts
+        {
+            PointsExpiringInDays = next is { } n ? (int)Math.Floor((n.At - now).TotalDays) : -1,
+            PointsExpiring = next?.Points ?? 0,
+            Id = s.Profile.ExternalId ?? s.Profile.AnonymousId ?? "",
+            Email = s.Profile.Email ?? "",
+            Phone = s.Profile.Phone ?? "",
+            Name = s.Profile.Name ?? "",
+            Timezone = s.Profile.Timezone ?? "UTC",
+            Locale = s.Profile.Locale ?? "",
+            Points = s.Points,
+            EmailConsent = s.Profile.Email is not null && !s.SuppressedChannels.Contains("email"),
+            SmsConsent = s.Profile.Phone is not null && !s.SuppressedChannels.Contains("sms"),
+            Tags = s.Tags,
+            Traits = Flatten(s.Profile.Traits),
+        };
+    }
 
     public static StatsFacts Stats(CustomerStats stats, DateTimeOffset now, RfmScore? rfm = null) => new()
     {

@@ -48,7 +48,12 @@ public static class TemplateCheck
         };
         var cart = new Cart([new ProductLine("sample-product", "SKU-1", "Sample product", 19.9m, 2, "Samples", "https://shop.example/p/sample", "https://shop.example/p/sample.jpg")], "USD", now.AddHours(-2));
         var stats = CustomerStats.FromAggregates(2, 59.7m, now.AddDays(-40), now.AddDays(-10));
-        var snapshot = new CustomerSnapshot(profile, stats, cart) { Tags = ["sample"], Points = 120 };
+        var snapshot = new CustomerSnapshot(profile, stats, cart)
+        {
+            Tags = ["sample"],
+            Points = 120,
+            PointsLedger = [new Points.PointsEntry(1, 120, Points.PointsKinds.Earn, "order sample-order", "order:sample-order", now.AddMonths(-11), now.AddDays(10))],
+        };
         var trigger = journey.Trigger is EventTrigger e
             ? new JsonObject { ["name"] = e.Events[0], ["properties"] = new JsonObject { ["order_id"] = "sample-order", ["total"] = 39.8, ["currency"] = "USD" } }
             : null;

@@ -40,6 +40,7 @@ public sealed class TemplateModel
         var eventProperties = triggerEvent?["properties"] as JsonObject ?? [];
         var currency = customer.Cart?.Currency ?? (eventProperties["currency"] as JsonValue)?.ToString()?.ToUpperInvariant() ?? defaultCurrency;
         var firstName = (profile.Traits["firstName"] as JsonValue)?.ToString() ?? profile.Name?.Split(' ')[0];
+        var nextExpiry = Points.PointsExpiry.Next(customer.PointsLedger, now);
         var values = new Dictionary<string, object?>
         {
             ["customer"] = new Dictionary<string, object?>
@@ -53,6 +54,8 @@ public sealed class TemplateModel
                 ["timezone"] = profile.Timezone ?? "UTC",
                 ["tier"] = "",
                 ["points"] = customer.Points,
+                ["points_expiring"] = nextExpiry?.Points ?? 0,
+                ["points_expire_on"] = nextExpiry?.At.UtcDateTime,
                 ["tags"] = customer.Tags.ToList(),
                 ["traits"] = Values(profile.Traits),
             },

@@ -25,7 +25,15 @@ public sealed record PointsEntry(long Id, int Points, string Kind, string Reason
 public static class PointsExpiry
 {
     /// <summary>Points of lots expired at <paramref name="now"/> that no deduction has used up yet.</summary>
-    public static int Lapsed(IEnumerable<PointsEntry> entries, DateTimeOffset now)
+    public static int Lapsed(IEnumerable<PointsEntry> entries, DateTimeOffset now) =>
+        Remaining(entries).Where(l => l.Entry.ExpiresAt is { } at && at <= now).Sum(l => l.Left);
+
+    /// <summary>The next lot to lapse after <paramref name="now"/> with points left in it, or null.</summary>
+    public static (DateTimeOffset At, int Points)? Next(IEnumerable<PointsEntry> entries, DateTimeOffset now) =>
+        Remaining(entries).Where(l => l.Left > 0 && l.Entry.ExpiresAt is { } at && at > now)
+            .OrderBy(l => l.Entry.ExpiresAt).Select(l => ((DateTimeOffset, int)?)(l.Entry.ExpiresAt!.Value, l.Left)).FirstOrDefault();
+
+    private static List<(PointsEntry Entry, int Left)> Remaining(IEnumerable<PointsEntry> entries)
     {
         var ordered = entries.OrderBy(e => e.CreatedAt).ThenBy(e => e.Id).ToList();
         var lots = ordered.Where(e => e.Points > 0).Select(e => (Entry: e, Left: e.Points)).ToList();
@@ -36,6 +44,6 @@ public static class PointsExpiry
             lots[i] = (lots[i].Entry, lots[i].Left - used);
             toUse -= used;
         }
-        return lots.Where(l => l.Entry.ExpiresAt is { } at && at <= now).Sum(l => l.Left);
+        return lots;
     }
 }

@@ -179,7 +179,7 @@ public sealed class DispatchTests(string provider)
         Directory.Exists(Path.Combine(_outbox.FullName, "email")).Should().BeFalse();
         var ann = await _db.Storage.FindAsync("ann", CancellationToken.None);
         ann!.SuppressedChannels.Should().Equal("email");
-        FactsBuilder.Customer(ann).EmailConsent.Should().BeFalse("journeys can see the opt-out");
+        FactsBuilder.Customer(ann, _clock.GetUtcNow()).EmailConsent.Should().BeFalse("journeys can see the opt-out");
     }
 
     [Test]

@@ -139,6 +139,16 @@ public sealed class StarterJourneyTests(string provider)
     }
 
     [Test]
+    public async Task Expiring_points_remind_fourteen_days_before_they_lapse()
+    {
+        // 100 points earned 350 days before the start lapse 12 months after the order: 15 days after the start.
+        (await Simulate("expiring-points", Ann, 3, ("-350d", Order("x1", 100)))).Should().Equal(
+            "+24h enter",
+            "+24h send email expiring-points/reminder",
+            "+24h complete: all steps done");
+    }
+
+    [Test]
     public async Task Post_delivery_care_asks_three_days_after_delivery_unless_refunded()
     {
         (await Simulate("post-delivery-care", Ann, 7, ("+0h", Order("p1", 40)), ("+48h", new { @event = "Order Delivered", properties = new { order_id = "p1" } }))).Should().Equal(
