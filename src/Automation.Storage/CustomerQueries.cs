@@ -80,7 +80,6 @@ internal static class CustomerQueries
             {
                 Tags = [.. tags[c.Id]],
                 RuleTags = [.. ruleTags[c.Id]],
-                Points = ledger[c.Id].Sum(e => (long)e.Points),
                 PointsLedger = [.. ledger[c.Id]],
                 SuppressedChannels = [.. suppressed[c.Id]],
                 Rfm = rfm.TryGetValue(c.Id, out var score) ? new RfmScore(score.R, score.F, score.M, score.Spend365) : null,

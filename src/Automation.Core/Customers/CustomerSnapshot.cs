@@ -8,11 +8,11 @@ public sealed record CustomerSnapshot(CustomerProfile Profile, CustomerStats Sta
     /// <summary>The tags rules/tags.json gave, which the rules also take away; others are manual or from journeys.</summary>
     public IReadOnlyList<string> RuleTags { get; init; } = [];
 
-    /// <summary>Sum of the points ledger.</summary>
-    public long Points { get; init; }
-
-    /// <summary>The ledger, oldest first: for what expires when.</summary>
+    /// <summary>The points ledger, oldest first: for the balance and what expires when.</summary>
     public IReadOnlyList<Points.PointsEntry> PointsLedger { get; init; } = [];
+
+    /// <summary>Sum of the points ledger.</summary>
+    public long Points => PointsLedger.Sum(e => (long)e.Points);
 
     /// <summary>Recency, frequency and monetary quintiles from the last daily computation; null before the first order.</summary>
     public RfmScore? Rfm { get; init; }

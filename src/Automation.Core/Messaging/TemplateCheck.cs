@@ -51,7 +51,6 @@ public static class TemplateCheck
         var snapshot = new CustomerSnapshot(profile, stats, cart)
         {
             Tags = ["sample"],
-            Points = 120,
             PointsLedger = [new Points.PointsEntry(1, 120, Points.PointsKinds.Earn, "order sample-order", "order:sample-order", now.AddMonths(-11), now.AddDays(10))],
         };
         var trigger = journey.Trigger is EventTrigger e

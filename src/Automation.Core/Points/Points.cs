@@ -24,6 +24,10 @@ public sealed record PointsEntry(long Id, int Points, string Kind, string Reason
 /// </summary>
 public static class PointsExpiry
 {
+    /// <summary>What can be spent at <paramref name="now"/>: the ledger's sum less what has lapsed but not yet been written off.</summary>
+    public static long Balance(IReadOnlyCollection<PointsEntry> entries, DateTimeOffset now) =>
+        entries.Sum(e => (long)e.Points) - Lapsed(entries, now);
+
     /// <summary>Points of lots expired at <paramref name="now"/> that no deduction has used up yet.</summary>
     public static int Lapsed(IEnumerable<PointsEntry> entries, DateTimeOffset now) =>
         Remaining(entries).Where(l => l.Entry.ExpiresAt is { } at && at <= now).Sum(l => l.Left);

@@ -16,7 +16,7 @@ public static class PointsRedemption
         await tx.LockCustomerAsync(customerId, ct);
         var key = $"redeem:{customerId}:{idempotencyKey}";
         var ledger = await tx.LoadPointsAsync(customerId, ct);
-        var balance = ledger.Sum(e => (long)e.Points) - PointsExpiry.Lapsed(ledger, now);
+        var balance = PointsExpiry.Balance(ledger, now);
         if (ledger.FirstOrDefault(e => e.SourceKey == key) is { } earlier)
             return new RedemptionResult(true, -earlier.Points, balance, Replayed: true, null);
         if (balance < points)
