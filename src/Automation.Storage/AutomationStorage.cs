@@ -60,6 +60,18 @@ public abstract partial class AutomationStorage : IIngestionStore, ICustomerStor
         return await CustomerQueries.FindAsync(connection, id, cancellationToken);
     }
 
+    public async Task<IReadOnlyList<Core.Tiers.TierChange>> TierHistoryAsync(long customerId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        return await TierQueries.HistoryAsync(connection, customerId, cancellationToken);
+    }
+
+    public async Task<Core.Tiers.OrderTotals> OrderTotalsAsync(long customerId, DateTimeOffset from, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        return (await TierQueries.OrderTotalsAsync(connection, null, [customerId], from, until, cancellationToken)).GetValueOrDefault(customerId);
+    }
+
     public async Task<IJourneyTransaction> BeginJourneyWorkAsync(CancellationToken cancellationToken) => await BeginAsync(cancellationToken);
 
     /// <summary>True when the database answers a trivial query.</summary>

@@ -44,7 +44,7 @@ internal static class CustomerQueries
         return (await LoadAsync(connection, null, [customerId.Value], ct)).SingleOrDefault();
     }
 
-    /// <summary>Snapshots of these customers, in five set-based queries per chunk.</summary>
+    /// <summary>Snapshots of these customers, in set-based queries per chunk.</summary>
     public static async Task<IReadOnlyList<CustomerSnapshot>> LoadAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyCollection<long> ids, CancellationToken ct)
     {
         var snapshots = new List<CustomerSnapshot>(ids.Count);
@@ -67,6 +67,7 @@ internal static class CustomerQueries
             var ledger = (await Query<LedgerRow>("SELECT id, customer_id, points, kind, reason, source_key, created_at, expires_at FROM points_ledger WHERE customer_id IN", "ORDER BY created_at, id"))
                 .ToLookup(l => l.CustomerId, l => new PointsEntry(l.Id, l.Points, l.Kind, l.Reason, l.SourceKey, l.CreatedAt, l.ExpiresAt));
             var rfm = (await Query<RfmRow>("SELECT customer_id, r, f, m, spend_365 FROM customer_rfm WHERE customer_id IN")).ToDictionary(r => r.CustomerId);
+            var tiers = await TierQueries.LoadAsync(connection, transaction, chunk, ct);
             var suppressed = (await Query<(long CustomerId, string Channel)>("""
                 SELECT c.id, s.channel FROM customers c
                 JOIN suppressions s ON (s.channel = 'email' AND s.address = c.email) OR (s.channel = 'sms' AND s.address = c.phone)
@@ -82,6 +83,7 @@ internal static class CustomerQueries
                 RuleTags = [.. ruleTags[c.Id]],
                 PointsLedger = [.. ledger[c.Id]],
                 SuppressedChannels = [.. suppressed[c.Id]],
+                Tier = tiers.GetValueOrDefault(c.Id),
                 Rfm = rfm.TryGetValue(c.Id, out var score) ? new RfmScore(score.R, score.F, score.M, score.Spend365) : null,
             }));
         }

@@ -11,11 +11,14 @@ public sealed record CustomerSnapshot(CustomerProfile Profile, CustomerStats Sta
     /// <summary>The points ledger, oldest first: for the balance and what expires when.</summary>
     public IReadOnlyList<Points.PointsEntry> PointsLedger { get; init; } = [];
 
-    /// <summary>Sum of the points ledger.</summary>
-    public long Points => PointsLedger.Sum(e => (long)e.Points);
+    /// <summary>What can be spent at <paramref name="now"/>: lapsed points are gone even before the daily job writes them off.</summary>
+    public long PointsBalance(DateTimeOffset now) => Points.PointsExpiry.Balance(PointsLedger, now);
 
     /// <summary>Recency, frequency and monetary quintiles from the last daily computation; null before the first order.</summary>
     public RfmScore? Rfm { get; init; }
+
+    /// <summary>The membership tier held, or null for a customer who holds none (no tiers file, or no order in the window yet).</summary>
+    public Tiers.TierStanding? Tier { get; init; }
 
     /// <summary>Channels on which the customer's address is suppressed (unsubscribed, bounced, replied STOP).</summary>
     public IReadOnlyList<string> SuppressedChannels { get; init; } = [];

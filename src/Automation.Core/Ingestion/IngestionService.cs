@@ -3,6 +3,7 @@ using Automation.Core.Journeys;
 using Automation.Core.Points;
 using Automation.Core.Storage;
 using Automation.Core.Tags;
+using Automation.Core.Tiers;
 
 namespace Automation.Core.Ingestion;
 
@@ -12,11 +13,15 @@ namespace Automation.Core.Ingestion;
 public sealed record IngestOutcome(int Accepted, IReadOnlyList<string> DuplicateMessageIds);
 
 /// <summary>
-/// Stores validated messages and everything derived from them — customers, profile traits, orders, stats, carts, rule
-/// tags and the journeys the events enter or exit — in one transaction, so a request is either wholly stored or not at all.
+/// Stores validated messages and everything derived from them — customers, profile traits, orders, stats, carts,
+/// tiers, points, rule tags and the journeys the events enter or exit — in one transaction, so a request is either
+/// wholly stored or not at all.
 /// </summary>
-public sealed class IngestionService(IIngestionStore store, JourneyEngine journeys, TagEngine tags, TimeProvider clock, PointsSettings? points = null)
+public sealed class IngestionService(IIngestionStore store, JourneyEngine journeys, TagEngine tags, TimeProvider clock, TierEngine? tiers = null, PointsSettings? points = null)
 {
+    private readonly TierEngine _tiers = tiers ?? new TierEngine(new TierCatalog());
+    private readonly PointsSettings _points = points ?? new PointsSettings();
+
     public async Task<IngestOutcome> IngestAsync(IReadOnlyList<InboundMessage> messages, CancellationToken cancellationToken)
     {
         var duplicates = new List<string>();
@@ -44,8 +49,8 @@ public sealed class IngestionService(IIngestionStore store, JourneyEngine journe
         }
 
         await ApplyIdentifiesAsync(tx, fresh, now, cancellationToken);
-        await ApplyCommerceAsync(tx, fresh, points ?? new PointsSettings(), cancellationToken);
         var accepted = fresh.Count;
+        fresh.AddRange(await ApplyCommerceAsync(tx, fresh, now, cancellationToken));
         fresh.AddRange(await tags.ApplyAsync(tx, fresh.Select(f => f.CustomerId).ToHashSet(), now, cancellationToken));
         await journeys.OnEventsAsync(tx, fresh, now, cancellationToken);
         await tx.CommitAsync(cancellationToken);
@@ -63,8 +68,10 @@ public sealed class IngestionService(IIngestionStore store, JourneyEngine journe
         await tx.SaveProfilesAsync([.. profiles.Values], ct);
     }
 
-    private static async Task ApplyCommerceAsync(IIngestTransaction tx, List<(InboundMessage Message, long CustomerId)> fresh, PointsSettings points, CancellationToken ct)
+    /// <summary>Orders, refunds, deliveries and carts; returns the tier changes orders made, already stored.</summary>
+    private async Task<List<(InboundMessage Message, long CustomerId)>> ApplyCommerceAsync(IIngestTransaction tx, List<(InboundMessage Message, long CustomerId)> fresh, DateTimeOffset now, CancellationToken ct)
     {
+        var tierChanges = new List<(InboundMessage Message, long CustomerId)>();
         var statsChanged = new HashSet<long>();
         var cartChanged = new HashSet<long>();
         foreach (var (message, customerId) in fresh)
@@ -73,13 +80,15 @@ public sealed class IngestionService(IIngestionStore store, JourneyEngine journe
             {
                 case OrderCompleted order:
                     await tx.RecordOrderAsync(customerId, order, message.Timestamp, ct);
-                    await PointsEarning.OnOrderAsync(tx, customerId, order, message.Timestamp, points, ct);
+                    var (tier, change) = await _tiers.OnOrderAsync(tx, customerId, message.Timestamp, now, ct);
+                    if (change is { } c) tierChanges.Add(c);
+                    await PointsEarning.OnOrderAsync(tx, customerId, order, message.Timestamp, _points, _tiers.Program, tier, ct);
                     statsChanged.Add(customerId);
                     cartChanged.Add(customerId);
                     break;
                 case OrderRefunded refund:
                     await tx.RecordRefundAsync(customerId, refund, ct);
-                    await PointsEarning.OnRefundAsync(tx, customerId, refund, message.MessageId, message.Timestamp, points, ct);
+                    await PointsEarning.OnRefundAsync(tx, customerId, refund, message.MessageId, message.Timestamp, ct);
                     statsChanged.Add(customerId);
                     break;
                 case OrderDelivered delivery:
@@ -99,5 +108,6 @@ public sealed class IngestionService(IIngestionStore store, JourneyEngine journe
             var carts = cartChanged.ToDictionary(id => id, id => CartReplay.Replay(byCustomer[id]));
             await tx.SaveCartsAsync(carts, ct);
         }
+        return tierChanges;
     }
 }

@@ -12,6 +12,7 @@ public sealed class CustomerFacts
     public string Name { get; init; } = "";
     public string Timezone { get; init; } = "UTC";
     public string Locale { get; init; } = "";
+    /// <summary>The membership tier's name (rules/tiers.json); "" when the customer holds none.</summary>
     public string Tier { get; init; } = "";
     public long Points { get; init; }
 

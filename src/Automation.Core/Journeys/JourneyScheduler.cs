@@ -11,6 +11,9 @@ public interface ICronSchedule
 
     /// <summary>The latest time the expression fires in (<paramref name="after"/>, <paramref name="until"/>], read in <paramref name="zone"/>; null when none.</summary>
     DateTimeOffset? LatestOccurrence(string cron, TimeZoneInfo zone, DateTimeOffset after, DateTimeOffset until);
+
+    /// <summary>The first time the expression fires after <paramref name="after"/>, read in <paramref name="zone"/>; null when never.</summary>
+    DateTimeOffset? NextOccurrence(string cron, TimeZoneInfo zone, DateTimeOffset after);
 }
 
 /// <summary>What one scheduler tick did.</summary>

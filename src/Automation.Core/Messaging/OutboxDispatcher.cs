@@ -25,7 +25,8 @@ public sealed class OutboxDispatcher(
     Guardrails guardrails,
     DispatchSettings settings,
     TimeProvider clock,
-    ILogger<OutboxDispatcher> logger)
+    ILogger<OutboxDispatcher> logger,
+    Tiers.TierCatalog? tiers = null)
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan LongestRetry = TimeSpan.FromHours(6);
@@ -76,7 +77,7 @@ public sealed class OutboxDispatcher(
         try
         {
             var model = TemplateModel.For(customer, message.Journey, message.Step, message.EnteredAt, message.TriggerEvent, message.Context,
-                unsubscribeUrl, settings.DefaultCurrency, now);
+                unsubscribeUrl, settings.DefaultCurrency, now, tiers?.Program?.Find(customer.Tier?.Tier));
             content = templates.Render(message.Template, message.Channel, model);
         }
         catch (TemplateException e)

@@ -10,7 +10,8 @@ namespace Automation.Core.Messaging;
 /// </summary>
 public static class TemplateCheck
 {
-    public static IReadOnlyList<TemplateException> Check(LiquidTemplates templates, IEnumerable<JourneyDefinition> journeys, DateTimeOffset now)
+    /// <param name="tiers">The tier program; the sample customer holds its top tier. Perks have the same keys in every tier, so any tier would do.</param>
+    public static IReadOnlyList<TemplateException> Check(LiquidTemplates templates, IEnumerable<JourneyDefinition> journeys, DateTimeOffset now, Tiers.TierProgram? tiers = null)
     {
         var problems = new List<TemplateException>();
         var checkedFiles = new HashSet<string>(StringComparer.Ordinal);
@@ -25,7 +26,7 @@ public static class TemplateCheck
                     if (!checkedFiles.Add($"{file}|{step.Name}|{journey.Name}")) continue;
                     try
                     {
-                        templates.RenderFile(file, locale, channel, Sample(journey, step, locale, now));
+                        templates.RenderFile(file, locale, channel, Sample(journey, step, locale, now, tiers));
                     }
                     catch (TemplateException e)
                     {
@@ -38,7 +39,7 @@ public static class TemplateCheck
     }
 
     /// <summary>A customer with every fact filled, so only the template itself can fail.</summary>
-    public static TemplateModel Sample(JourneyDefinition journey, JourneyStep step, string? locale, DateTimeOffset now)
+    public static TemplateModel Sample(JourneyDefinition journey, JourneyStep step, string? locale, DateTimeOffset now, Tiers.TierProgram? tiers = null)
     {
         var profile = new CustomerProfile
         {
@@ -48,15 +49,17 @@ public static class TemplateCheck
         };
         var cart = new Cart([new ProductLine("sample-product", "SKU-1", "Sample product", 19.9m, 2, "Samples", "https://shop.example/p/sample", "https://shop.example/p/sample.jpg")], "USD", now.AddHours(-2));
         var stats = CustomerStats.FromAggregates(2, 59.7m, now.AddDays(-40), now.AddDays(-10));
+        var tier = tiers?.Tiers[^1];
         var snapshot = new CustomerSnapshot(profile, stats, cart)
         {
+            Tier = tier is null ? null : new Tiers.TierStanding(tier.Name, now.AddDays(-1), null, null),
             Tags = ["sample"],
             PointsLedger = [new Points.PointsEntry(1, 120, Points.PointsKinds.Earn, "order sample-order", "order:sample-order", now.AddMonths(-11), now.AddDays(10))],
         };
         var trigger = journey.Trigger is EventTrigger e
             ? new JsonObject { ["name"] = e.Events[0], ["properties"] = new JsonObject { ["order_id"] = "sample-order", ["total"] = 39.8, ["currency"] = "USD" } }
             : null;
-        return TemplateModel.For(snapshot, journey.Name, step.Name, now.AddHours(-1), trigger, step.ActionContext, "https://automation.example/u/sample", "USD", now);
+        return TemplateModel.For(snapshot, journey.Name, step.Name, now.AddHours(-1), trigger, step.ActionContext, "https://automation.example/u/sample", "USD", now, tier);
     }
 
     private static IEnumerable<(string File, string? Locale)> Variants(TemplateFiles files, string template, string channel)

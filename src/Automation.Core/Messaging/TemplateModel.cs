@@ -34,7 +34,7 @@ public sealed class TemplateModel
     public string Currency { get; }
 
     public static TemplateModel For(CustomerSnapshot customer, string journey, string step, DateTimeOffset enteredAt, JsonObject? triggerEvent,
-        JsonObject actionContext, string unsubscribeUrl, string defaultCurrency, DateTimeOffset now)
+        JsonObject actionContext, string unsubscribeUrl, string defaultCurrency, DateTimeOffset now, Tiers.TierDefinition? tier = null)
     {
         var profile = customer.Profile;
         var eventProperties = triggerEvent?["properties"] as JsonObject ?? [];
@@ -52,8 +52,11 @@ public sealed class TemplateModel
                 ["first_name"] = firstName ?? "",
                 ["locale"] = profile.Locale,
                 ["timezone"] = profile.Timezone ?? "UTC",
-                ["tier"] = "",
-                ["points"] = customer.Points,
+                ["tier"] = customer.Tier?.Tier ?? "",
+                ["tier_since"] = customer.Tier?.Since.UtcDateTime,
+                ["tier_multiplier"] = tier?.Multiplier ?? 1m,
+                ["tier_perks"] = tier is null ? new Dictionary<string, object?>() : Values(tier.Perks),
+                ["points"] = customer.PointsBalance(now),
                 ["points_expiring"] = nextExpiry?.Points ?? 0,
                 ["points_expire_on"] = nextExpiry?.At.UtcDateTime,
                 ["tags"] = customer.Tags.ToList(),

@@ -45,6 +45,21 @@ public interface IJourneyTransaction : IAsyncDisposable
     /// <summary>Holds other writers to this customer's balance off until the transaction ends.</summary>
     Task LockCustomerAsync(long customerId, CancellationToken cancellationToken);
 
+    /// <summary>Net spend and count of the orders of these customers completed in [<paramref name="from"/>, <paramref name="until"/>]; customers without any are left out.</summary>
+    Task<IReadOnlyDictionary<long, Tiers.OrderTotals>> OrderTotalsAsync(IReadOnlyCollection<long> customerIds, DateTimeOffset from, DateTimeOffset until, CancellationToken cancellationToken);
+
+    /// <summary>The order's total, or null when it is not known (yet).</summary>
+    Task<decimal?> OrderTotalAsync(string orderId, CancellationToken cancellationToken);
+
+    /// <summary>The tiers these customers hold; customers without a row are left out.</summary>
+    Task<IReadOnlyDictionary<long, Tiers.TierStanding>> LoadTiersAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken);
+
+    /// <summary>Writes the customer's tier and review grant.</summary>
+    Task SaveTierAsync(long customerId, Tiers.TierStanding standing, CancellationToken cancellationToken);
+
+    /// <summary>Appends to the customer's tier history.</summary>
+    Task RecordTierChangeAsync(long customerId, Tiers.TierChange change, CancellationToken cancellationToken);
+
     Task IssueCouponAsync(long customerId, string coupon, string source, DateTimeOffset at, CancellationToken cancellationToken);
 
     /// <summary>When a schedule or scan was last checked for a time zone, or null.</summary>

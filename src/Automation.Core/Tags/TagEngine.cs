@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Automation.Core.Ingestion;
 using Automation.Core.Journeys;
@@ -34,7 +33,7 @@ public sealed class TagEngine(TagCatalog catalog)
                 events.Add((Event(id, tag, TagSources.TagRemoved, TagSources.Rule, now), id));
             }
         }
-        await StoreAsync(tx, events, ct);
+        await DerivedEvents.StoreAsync(tx, events, ct);
         return events;
     }
 
@@ -46,21 +45,10 @@ public sealed class TagEngine(TagCatalog catalog)
         if (add) await tx.AddTagAsync(customerId, tag, TagSources.Manual, now, ct);
         else await tx.RemoveTagAsync(customerId, tag, ct);
         List<(InboundMessage, long)> events = [(Event(customerId, tag, add ? TagSources.TagAdded : TagSources.TagRemoved, TagSources.Manual, now), customerId)];
-        await StoreAsync(tx, events, ct);
+        await DerivedEvents.StoreAsync(tx, events, ct);
         return events;
     }
 
-    private static Task StoreAsync(IIngestTransaction tx, List<(InboundMessage Message, long CustomerId)> events, CancellationToken ct) =>
-        events.Count == 0 ? Task.CompletedTask : tx.InsertEventsAsync(
-            [.. events.Select(e => new EventRecord(e.Message.MessageId, e.CustomerId, MessageType.Track, e.Message.EventName, e.Message.Properties, null, e.Message.Timestamp, e.Message.ReceivedAt))], ct);
-
-    private static InboundMessage Event(long customerId, string tag, string name, string source, DateTimeOffset now) => new()
-    {
-        Type = MessageType.Track,
-        MessageId = $"{(name == TagSources.TagAdded ? "tag-added" : "tag-removed")}:{customerId.ToString(CultureInfo.InvariantCulture)}:{tag}:{now.UtcTicks.ToString(CultureInfo.InvariantCulture)}",
-        EventName = name,
-        Timestamp = now,
-        ReceivedAt = now,
-        Properties = new JsonObject { ["tag"] = tag, ["source"] = source },
-    };
+    private static InboundMessage Event(long customerId, string tag, string name, string source, DateTimeOffset now) =>
+        DerivedEvents.Create(customerId, name, name == TagSources.TagAdded ? "tag-added" : "tag-removed", tag, new JsonObject { ["tag"] = tag, ["source"] = source }, now);
 }

@@ -89,25 +89,9 @@ public static partial class TagRulesReader
 }
 
 /// <summary>The tag rules in force; a bad file is reported and the last good rules keep running.</summary>
-public sealed class TagCatalog
+public sealed class TagCatalog : LastGoodFile<TagRuleSet>
 {
-    private sealed record State(TagRuleSet? Rules, IReadOnlyList<JourneyProblem> Problems);
+    public TagRuleSet? Rules => Current;
 
-    private State _current = new(null, []);
-
-    public TagRuleSet? Rules => Volatile.Read(ref _current).Rules;
-    public IReadOnlyList<JourneyProblem> Problems => Volatile.Read(ref _current).Problems;
-
-    /// <summary>Reads the file again; without one, no tags are managed by rules.</summary>
-    public IReadOnlyList<JourneyProblem> Reload(string file)
-    {
-        if (!File.Exists(file))
-        {
-            Volatile.Write(ref _current, new State(null, []));
-            return [];
-        }
-        var (rules, problems) = TagRulesReader.Read(file, File.ReadAllBytes(file));
-        Volatile.Write(ref _current, new State(rules ?? Rules, problems));
-        return problems;
-    }
+    protected override (TagRuleSet? Value, IReadOnlyList<JourneyProblem> Problems) Read(string file, byte[] utf8) => TagRulesReader.Read(file, utf8);
 }

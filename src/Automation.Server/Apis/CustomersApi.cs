@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Automation.Core.Customers;
 using Automation.Core.Storage;
-
 using Automation.Server.Http;
 
 namespace Automation.Server.Apis;
@@ -22,7 +21,7 @@ internal static class CustomersApi
         return v1;
     }
 
-    /// <summary>A customer as the API shows it; the tier arrives with membership tiers.</summary>
+    /// <summary>A customer as the API shows it; <c>GET …/tier</c> and <c>GET …/points</c> tell more of the tier and points.</summary>
     public sealed record CustomerResponse(
         string? Id,
         string? AnonymousId,
@@ -51,7 +50,7 @@ internal static class CustomersApi
                 s.Stats.MeanOrderIntervalDays is { } d ? Math.Round(d, 2) : null, s.Stats.DaysSinceLastOrder(now)),
             s.Rfm,
             s.Cart is { } c ? new CartResponse(c.Items, c.ItemCount, c.Value, c.Currency, c.UpdatedAt, Math.Round(c.HoursSinceLastChange(now), 2)) : null,
-            s.Tags, null, new PointsResponse(s.Points), journeys, messages);
+            s.Tags, s.Tier?.Tier, new PointsResponse(s.PointsBalance(now)), journeys, messages);
     }
 
     public sealed record StatsResponse(int OrderCount, decimal TotalSpent, DateTimeOffset? FirstOrderAt, DateTimeOffset? LastOrderAt,

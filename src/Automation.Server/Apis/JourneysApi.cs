@@ -1,10 +1,11 @@
 using System.Text.Json.Nodes;
 using Automation.Core.Journeys;
 using Automation.Core.Messaging;
+using Automation.Core.Storage;
+using Automation.Core.Tiers;
 using Automation.Server.Configuration;
 using Automation.Server.Http;
 using Microsoft.Extensions.Options;
-using Automation.Core.Storage;
 
 namespace Automation.Server.Apis;
 
@@ -31,7 +32,7 @@ internal static class JourneysApi
     public static RouteGroupBuilder MapJourneysApi(this RouteGroupBuilder v1)
     {
         v1.MapPost("/journeys/{name}/preview", async (string name, PreviewRequest? body, JourneyCatalog catalog, ICustomerStore customers,
-            LiquidTemplates templates, UnsubscribeLinks links, IOptions<TemplatesOptions> templateOptions, TimeProvider clock, IHostEnvironment environment, CancellationToken ct) =>
+            LiquidTemplates templates, UnsubscribeLinks links, IOptions<TemplatesOptions> templateOptions, TierCatalog tiers, TimeProvider clock, IHostEnvironment environment, CancellationToken ct) =>
         {
             if (catalog.Current.Entries.FirstOrDefault(e => e.Name == name)?.Running is not { } journey)
                 return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Journey not found", detail: $"No runnable journey '{name}'.");
@@ -55,7 +56,7 @@ internal static class JourneysApi
                     try
                     {
                         var model = TemplateModel.For(customer, journey.Name, step.Name, now, null, context,
-                            links.UrlFor(channel, recipient ?? "preview"), templateOptions.Value.DefaultCurrency, now);
+                            links.UrlFor(channel, recipient ?? "preview"), templateOptions.Value.DefaultCurrency, now, tiers.Program?.Find(customer.Tier?.Tier));
                         var message = templates.Render(template, channel, model);
                         previews.Add(new PreviewResponse(step.Name, channel, template, variant, message.Subject, message.Html, message.Text,
                             Path.GetRelativePath(environment.ContentRootPath, message.TemplateFile), null));

@@ -20,7 +20,7 @@ internal static class PointsApi
             var ledger = customer.PointsLedger;
             return Results.Ok(new
             {
-                balance = PointsExpiry.Balance(ledger, clock.GetUtcNow()),
+                balance = customer.PointsBalance(clock.GetUtcNow()),
                 history = ledger.OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.Id)
                     .Select(e => new LedgerLine(e.Points, e.Kind, e.Reason, e.CreatedAt, e.ExpiresAt)),
             });

@@ -5,6 +5,7 @@ using System.Xml;
 using Automation.Core.Ingestion;
 using Automation.Core.Journeys;
 using Automation.Core.Tags;
+using Automation.Core.Tiers;
 using Automation.Server.Jobs;
 using Automation.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -24,7 +25,8 @@ public sealed record SimulatedEvent(TimeSpan Offset, JsonObject Message);
 /// Runs one journey on a virtual clock with the real ingestion, engine and scheduler against the given storage,
 /// and reads the timeline back from it. Nothing is re-implemented: the server runs the same code.
 /// </summary>
-public sealed class JourneySimulation(AutomationStorage storage, JourneyFileResult journeyFile)
+/// <remarks>Tag rules and tiers come from the same rules folder when given, so journeys on <c>Tag Added</c> or <c>Tier Changed</c> simulate too.</remarks>
+public sealed class JourneySimulation(AutomationStorage storage, JourneyFileResult journeyFile, TagCatalog? tags = null, TierCatalog? tiers = null)
 {
     public async Task<IReadOnlyList<TimelineEntry>> RunAsync(JsonObject customer, IReadOnlyList<SimulatedEvent> events,
         DateTimeOffset start, TimeSpan duration, TimeSpan step, CancellationToken ct)
@@ -34,7 +36,7 @@ public sealed class JourneySimulation(AutomationStorage storage, JourneyFileResu
         catalog.Replace([journeyFile]);
         var clock = new VirtualClock(start);
         var engine = new JourneyEngine(catalog, NullLogger<JourneyEngine>.Instance);
-        var ingestion = new IngestionService(storage, engine, new TagEngine(new TagCatalog()), clock);
+        var ingestion = new IngestionService(storage, engine, new TagEngine(tags ?? new TagCatalog()), clock, new TierEngine(tiers ?? new TierCatalog()));
         var reader = new SegmentMessageReader(clock);
         var scheduler = new JourneyScheduler(catalog, engine, storage, new QuartzCronSchedule(), clock, NullLogger<JourneyScheduler>.Instance);
 

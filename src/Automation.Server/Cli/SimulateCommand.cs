@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Automation.Core.Journeys;
+using Automation.Core.Tags;
+using Automation.Core.Tiers;
 using Automation.Server.Hosting;
 using Automation.Server.Jobs;
 using Automation.Storage.Migrations;
@@ -71,7 +73,11 @@ internal static class SimulateCommand
             var duration = TimeSpan.FromDays(days);
             // Fine steps for short runs, where hours matter; hourly for long ones.
             var tick = step ?? (duration <= TimeSpan.FromDays(3) ? TimeSpan.FromMinutes(15) : TimeSpan.FromHours(1));
-            var timeline = await new JourneySimulation(storage, journeyFile).RunAsync(customer, events, start, duration, tick, CancellationToken.None);
+            var tags = new TagCatalog();
+            var tiers = new TierCatalog();
+            foreach (var problem in tags.Reload(folders.TagsFile).Concat(tiers.Reload(folders.TiersFile)))
+                errors.WriteLine($"warning: {problem with { File = Path.GetRelativePath(root, problem.File) }}");
+            var timeline = await new JourneySimulation(storage, journeyFile, tags, tiers).RunAsync(customer, events, start, duration, tick, CancellationToken.None);
             output.WriteLine($"{name}: simulated {days.ToString(CultureInfo.InvariantCulture)} day(s) from {start:yyyy-MM-dd HH:mm}Z, a tick every {tick}");
             foreach (var entry in timeline) output.WriteLine(entry);
             if (timeline.Count == 0) output.WriteLine("(the customer never entered this journey)");

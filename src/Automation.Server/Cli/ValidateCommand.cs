@@ -1,6 +1,7 @@
 using Automation.Core.Journeys;
 using Automation.Core.Messaging;
 using Automation.Core.Tags;
+using Automation.Core.Tiers;
 using Automation.Server.Hosting;
 using Automation.Server.Jobs;
 
@@ -25,11 +26,13 @@ internal static class ValidateCommand
         }
         var files = JourneyDirectory.Load(folders.RulesFolder, folders.ReadOptions);
         var problems = files.SelectMany(f => f.Problems).ToList();
-        if (File.Exists(folders.TagsFile)) problems.AddRange(TagRulesReader.Read(folders.TagsFile, File.ReadAllBytes(folders.TagsFile)).Problems);
+        problems.AddRange(new TagCatalog().Reload(folders.TagsFile));
+        var tiers = new TierCatalog();
+        problems.AddRange(tiers.Reload(folders.TiersFile));
         foreach (var problem in problems)
             errors.WriteLine(problem with { File = Path.GetRelativePath(root, problem.File) });
 
-        var templateProblems = TemplateCheck.Check(folders.CreateTemplates(), files.Where(f => f.Journey is not null).Select(f => f.Journey!), TimeProvider.System.GetUtcNow());
+        var templateProblems = TemplateCheck.Check(folders.CreateTemplates(), files.Where(f => f.Journey is not null).Select(f => f.Journey!), TimeProvider.System.GetUtcNow(), tiers.Program);
         foreach (var problem in templateProblems)
             errors.WriteLine($"{Path.GetRelativePath(root, problem.File)}:{problem.Line}: {problem.Reason}");
         if (problems.Count > 0 || templateProblems.Count > 0) return 1;

@@ -42,6 +42,9 @@ public sealed class SchedulerOptions
 
     /// <summary>When everyone's rule tags are recomputed (Quartz cron, server time zone).</summary>
     public string TagRefreshCron { get; set; } = "0 0 3 * * ?";
+
+    /// <summary>When tiers are reviewed, the only time they go down (Quartz cron, UTC): by default the 1st of each month.</summary>
+    public string TierReviewCron { get; set; } = "0 30 3 1 * ?";
 }
 
 internal sealed class JourneySettingsValidator : IValidateOptions<RulesOptions>, IValidateOptions<SchedulerOptions>
@@ -55,8 +58,11 @@ internal sealed class JourneySettingsValidator : IValidateOptions<RulesOptions>,
     {
         if (options.TickSeconds is < 1 or > 3600)
             return ValidateOptionsResult.Fail($"Scheduler:TickSeconds must be from 1 to 3600, not {options.TickSeconds}.");
-        return Quartz.CronExpression.TryParse(options.TagRefreshCron, out _)
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail($"Scheduler:TagRefreshCron must be a Quartz cron expression such as '0 0 3 * * ?', not '{options.TagRefreshCron}'.");
+        foreach (var (setting, cron) in new[] { ("TagRefreshCron", options.TagRefreshCron), ("TierReviewCron", options.TierReviewCron) })
+        {
+            if (!Quartz.CronExpression.TryParse(cron, out _))
+                return ValidateOptionsResult.Fail($"Scheduler:{setting} must be a Quartz cron expression such as '0 0 3 * * ?', not '{cron}'.");
+        }
+        return ValidateOptionsResult.Success;
     }
 }

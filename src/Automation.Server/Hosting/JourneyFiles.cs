@@ -20,6 +20,9 @@ internal sealed record JourneyFiles(string RulesFolder, string TemplatesFolder, 
     /// <summary>rules/tags.json: the tag rules.</summary>
     public string TagsFile => Path.Combine(RulesFolder, "tags.json");
 
+    /// <summary>rules/tiers.json: the membership tiers and spend bands.</summary>
+    public string TiersFile => Path.Combine(RulesFolder, "tiers.json");
+
     public LiquidTemplates CreateTemplates() => new(new TemplateFiles(TemplatesFolder, Templates.DefaultLocale));
 
     /// <summary>Changes whenever a file in either folder is added, removed, resized or saved.</summary>

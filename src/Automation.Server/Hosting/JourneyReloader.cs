@@ -1,5 +1,6 @@
 using Automation.Core.Journeys;
 using Automation.Core.Tags;
+using Automation.Core.Tiers;
 using Automation.Server.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -10,7 +11,7 @@ namespace Automation.Server.Hosting;
 /// Polling rather than file-system events: it works the same on every file system and in containers.
 /// A bad file is logged and reported by the API; it never stops the server.
 /// </summary>
-internal sealed class JourneyReloader(JourneyCatalog catalog, TagCatalog tags, JourneyFiles files, IOptions<RulesOptions> options, ILogger<JourneyReloader> logger) : BackgroundService
+internal sealed class JourneyReloader(JourneyCatalog catalog, TagCatalog tags, TierCatalog tiers, JourneyFiles files, IOptions<RulesOptions> options, ILogger<JourneyReloader> logger) : BackgroundService
 {
     private string _signature = "";
 
@@ -41,6 +42,7 @@ internal sealed class JourneyReloader(JourneyCatalog catalog, TagCatalog tags, J
                 if (entry.Running is not null) logger.LogWarning("Journey {Journey} keeps running its last good version", entry.Name);
             }
             foreach (var problem in tags.Reload(files.TagsFile)) logger.LogError("Tag rules rejected: {Problem}", problem);
+            foreach (var problem in tiers.Reload(files.TiersFile)) logger.LogError("Tier rules rejected: {Problem}", problem);
             logger.LogInformation("Journeys loaded: {Running} running, {Invalid} invalid, {Disabled} disabled",
                 set.Entries.Count(e => e.Status == JourneyStatus.Active), set.Entries.Count(e => e.Status == JourneyStatus.Invalid),
                 set.Entries.Count(e => e.Status == JourneyStatus.Disabled));

@@ -1,6 +1,7 @@
 using Automation.Core.Journeys;
 using Automation.Core.Points;
 using Automation.Core.Tags;
+using Automation.Core.Tiers;
 using Automation.Server.Configuration;
 using Automation.Server.Jobs;
 using Automation.Storage;
@@ -28,6 +29,9 @@ internal static class JourneyServices
         services.AddSingleton<TagCatalog>();
         services.AddSingleton<TagEngine>();
         services.AddSingleton<TagRefresher>();
+        services.AddSingleton<TierCatalog>();
+        services.AddSingleton<TierEngine>();
+        services.AddSingleton<TierReviewer>();
         services.AddSingleton(builder.Configuration.GetSection("Points").Get<PointsSettings>() ?? new PointsSettings());
         services.AddSingleton<PointsExpirer>();
         services.AddSingleton<JourneyEngine>();
@@ -64,6 +68,10 @@ internal static class JourneyServices
             quartz.AddJob<JourneyTickJob>(job => job.WithIdentity(JourneyTickJob.Key).StoreDurably());
             quartz.AddJob<TagRefreshJob>(job => job.WithIdentity(TagRefreshJob.Key).StoreDurably());
             quartz.AddJob<PointsExpiryJob>(job => job.WithIdentity(PointsExpiryJob.Key).StoreDurably());
+            quartz.AddJob<TierReviewJob>(job => job.WithIdentity(TierReviewJob.Key).StoreDurably());
+            // Tiers are reviewed on UTC dates whatever the server's zone, so every node agrees on the period.
+            quartz.AddTrigger<TierReviewJob>(trigger => trigger.ForJob(TierReviewJob.Key).WithIdentity("tier-review", "automation")
+                .WithSchedule(CronScheduleBuilder.Create(scheduler.TierReviewCron).InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
             quartz.AddTrigger<PointsExpiryJob>(trigger => trigger.ForJob(PointsExpiryJob.Key).WithIdentity("points-expiry", "automation")
                 .WithSchedule(CronScheduleBuilder.Create(scheduler.TagRefreshCron).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
             // A missed daily refresh runs once when the server is back.

@@ -1,6 +1,7 @@
 using Automation.Channels;
 using Automation.Core.Messaging;
 using Automation.Core.Storage;
+using Automation.Core.Tiers;
 using Automation.Server.Configuration;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
@@ -34,7 +35,7 @@ internal static class MessagingServices
             return new OutboxDispatcher(sp.GetRequiredService<IOutboxStore>(), sp.GetRequiredService<LiquidTemplates>(),
                 ChannelServiceCollectionExtensions.Resolve(sp), sp.GetRequiredService<UnsubscribeLinks>(), sp.GetRequiredService<Guardrails>(),
                 new DispatchSettings(options.BatchSize, options.Concurrency, options.MaxAttempts, null, templates.DefaultCurrency),
-                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<OutboxDispatcher>>());
+                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<OutboxDispatcher>>(), sp.GetRequiredService<TierCatalog>());
         });
 
         // Without a provider configured, a channel writes files under data/outbox, so a new user sees messages at once.

@@ -31,4 +31,7 @@ internal sealed class QuartzCronSchedule : ICronSchedule
             latest = t;
         return latest;
     }
+
+    public DateTimeOffset? NextOccurrence(string cron, TimeZoneInfo zone, DateTimeOffset after) =>
+        CronExpression.Parse(cron).WithTimeZone(zone).GetNextValidTimeAfter(after);
 }

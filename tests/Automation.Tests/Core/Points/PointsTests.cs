@@ -25,7 +25,7 @@ public sealed class PointsTests(string provider)
         _db = await TestDatabase.CreateAsync(provider);
         _clock = new FakeTimeProvider(Start);
         _ingestion = new IngestionService(_db.Storage, new JourneyEngine(new JourneyCatalog(), NullLogger<JourneyEngine>.Instance),
-            new TagEngine(new TagCatalog()), _clock, new PointsSettings(1m, 12));
+            new TagEngine(new TagCatalog()), _clock, points: new PointsSettings(1m, 12));
     }
 
     [TearDown]
@@ -55,7 +55,7 @@ public sealed class PointsTests(string provider)
         await Ingest(Segment.Track("ann", "Order Refunded", new { order_id = "o1" }, Start.AddDays(3)));
 
         (await Ledger("ann")).Select(e => e.Points).Should().Equal(42, -10, -32);
-        (await _db.Storage.FindAsync("ann", CancellationToken.None))!.Points.Should().Be(0);
+        (await _db.Storage.FindAsync("ann", CancellationToken.None))!.PointsBalance(_clock.GetUtcNow()).Should().Be(0);
     }
 
     [Test]
@@ -76,7 +76,7 @@ public sealed class PointsTests(string provider)
         _clock.SetUtcNow(Start.AddMonths(18).AddDays(1));
         (await expirer.ExpireAsync(CancellationToken.None)).Should().Be(30);
         (await expirer.ExpireAsync(CancellationToken.None)).Should().Be(0, "nothing twice");
-        (await _db.Storage.FindAsync("bo", CancellationToken.None))!.Points.Should().Be(0);
+        (await _db.Storage.FindAsync("bo", CancellationToken.None))!.PointsBalance(_clock.GetUtcNow()).Should().Be(0);
     }
 
     [Test]
@@ -96,12 +96,12 @@ public sealed class PointsTests(string provider)
         var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() => Redeem($"k{i}"))));
         results.Count(r => r.Redeemed).Should().Be(3);
         results.Where(r => !r.Redeemed).Should().OnlyContain(r => r.Refusal!.StartsWith("the balance is 10 points"));
-        (await _db.Storage.FindAsync("cy", CancellationToken.None))!.Points.Should().Be(10);
+        (await _db.Storage.FindAsync("cy", CancellationToken.None))!.PointsBalance(_clock.GetUtcNow()).Should().Be(10);
 
         var key = results.Select((r, i) => (r, i)).First(x => x.r.Redeemed).i;
         var again = await Redeem($"k{key}");
         again.Replayed.Should().BeTrue();
         again.Points.Should().Be(30);
-        (await _db.Storage.FindAsync("cy", CancellationToken.None))!.Points.Should().Be(10);
+        (await _db.Storage.FindAsync("cy", CancellationToken.None))!.PointsBalance(_clock.GetUtcNow()).Should().Be(10);
     }
 }

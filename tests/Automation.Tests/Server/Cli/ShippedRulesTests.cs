@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Automation.Core.Journeys;
+using Automation.Core.Tiers;
 using Automation.Server.Cli;
 using Automation.Tests.Support;
 using NJsonSchema;
@@ -12,7 +13,7 @@ public sealed class ShippedRulesTests
     private static readonly string Rules = Path.Combine(ServerProcess.RepositoryRoot(), "rules");
 
     private static IEnumerable<string> JourneyFiles() =>
-        Directory.EnumerateFiles(Rules, "*.json").Where(f => Path.GetFileName(f) is not ("schema.json" or "tags.json" or "tiers.json")).Order();
+        Directory.EnumerateFiles(Rules, "*.json").Where(f => Path.GetFileName(f) is not ("schema.json" or "tiers.schema.json" or "tags.json" or "tiers.json")).Order();
 
     [Test]
     public void Automation_validate_accepts_the_repository()
@@ -50,5 +51,18 @@ public sealed class ShippedRulesTests
         action["properties"]!["Name"]!["enum"]!.AsArray().Select(n => n!.GetValue<string>()).Should().BeEquivalentTo(JourneyActions.Names);
         action["allOf"]![0]!["then"]!["properties"]!["Context"]!["properties"]!["Channel"]!["enum"]!.AsArray()
             .Select(n => n!.GetValue<string>()).Should().BeEquivalentTo(JourneyReadOptions.DefaultChannels);
+    }
+
+    [Test]
+    public async Task The_tiers_file_satisfies_its_schema_and_the_reader()
+    {
+        var file = Path.Combine(Rules, "tiers.json");
+        var json = await File.ReadAllTextAsync(file);
+        var schema = await JsonSchema.FromFileAsync(Path.Combine(Rules, "tiers.schema.json"));
+        schema.Validate(json).Should().BeEmpty();
+        var (program, problems) = TierFileReader.Read(file, System.Text.Encoding.UTF8.GetBytes(json));
+        problems.Should().BeEmpty();
+        program!.Tiers.Select(t => t.Name).Should().Equal("Member", "Silver", "Gold", "Diamond");
+        schema.Validate(json.Replace("\"Multiplier\": 2", "\"Multiplier\": \"double\"")).Should().NotBeEmpty();
     }
 }

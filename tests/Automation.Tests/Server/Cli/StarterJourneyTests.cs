@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using Automation.Core.Journeys;
+using Automation.Core.Tags;
+using Automation.Core.Tiers;
 using Automation.Server.Cli;
 using Automation.Server.Hosting;
 using Automation.Server.Jobs;
@@ -39,7 +41,11 @@ public sealed class StarterJourneyTests(string provider)
         var customer = new JsonObject { ["userId"] = userId, ["traits"] = System.Text.Json.JsonSerializer.SerializeToNode(traits) };
         var simulated = events.Select(e => new SimulatedEvent(JourneySimulation.ParseOffset(e.At), System.Text.Json.JsonSerializer.SerializeToNode(e.Message)!.AsObject())).ToList();
         var step = days <= 3 ? TimeSpan.FromMinutes(15) : TimeSpan.FromHours(1);
-        var timeline = await new JourneySimulation(_db.Storage, file).RunAsync(customer, simulated, start, TimeSpan.FromDays(days), step, CancellationToken.None);
+        var tags = new TagCatalog();
+        var tiers = new TierCatalog();
+        tags.Reload(files.TagsFile).Should().BeEmpty();
+        tiers.Reload(files.TiersFile).Should().BeEmpty();
+        var timeline = await new JourneySimulation(_db.Storage, file, tags, tiers).RunAsync(customer, simulated, start, TimeSpan.FromDays(days), step, CancellationToken.None);
         return timeline.Select(t => t.ToString()).ToList();
     }
 
@@ -115,12 +121,22 @@ public sealed class StarterJourneyTests(string provider)
     {
         // 10:00 in Shanghai on 18 April is 02:00 UTC, 50 hours after midnight UTC on the 16th.
         var from = new DateTimeOffset(2026, 4, 16, 0, 0, 0, TimeSpan.Zero);
-        var member = new { email = "ann@example.com", name = "Ann", timezone = "Asia/Shanghai", membership = "gold" };
-        (await SimulateFrom(from, "member-day", member, 3)).Should().Equal(
+        var member = new { email = "ann@example.com", name = "Ann", timezone = "Asia/Shanghai" };
+        (await SimulateFrom(from, "member-day", member, 3, ("-30d", Order("m1", 40)))).Should().Equal(
             "+50h enter",
             "+50h send email member-day/offer",
             "+50h complete: all steps done");
-        (await SimulateAs("bo", from, "member-day", new { email = "bo@example.com" }, 3)).Should().BeEmpty("customers who are not members are not in the audience");
+        (await SimulateAs("bo", from, "member-day", new { email = "bo@example.com" }, 3)).Should().BeEmpty("customers who hold no tier (never ordered) are not in the audience");
+    }
+
+    [Test]
+    public async Task Tier_upgrade_congratulates_at_once_when_an_order_reaches_a_higher_tier()
+    {
+        // Joining Member on the first order is a tier change too, but not one worth a message; 300 spent reaches Silver.
+        (await Simulate("tier-upgrade", Ann, 2, ("+0h", Order("t1", 100)), ("+1h", Order("t2", 100)), ("+2h", Order("t3", 100)))).Should().Equal(
+            "+2h enter",
+            "+2h send email tier-upgrade/congratulations",
+            "+2h complete: all steps done");
     }
 
     [Test]
@@ -135,7 +151,7 @@ public sealed class StarterJourneyTests(string provider)
             "+37h send email birthday/greeting (coupon BIRTHDAY15)",
             "+37h complete: all steps done");
         var customer = await _db.Storage.FindAsync("ann", CancellationToken.None);
-        customer!.Points.Should().Be(200);
+        customer!.PointsBalance(DateTimeOffset.MaxValue).Should().Be(200);
     }
 
     [Test]

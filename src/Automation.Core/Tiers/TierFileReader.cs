@@ -1,0 +1,136 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Automation.Core.Journeys;
+
+namespace Automation.Core.Tiers;
+
+/// <summary>
+/// Reads rules/tiers.json: <c>WindowDays</c> (default 365), <c>Tiers</c> lowest first, each with <c>Name</c>,
+/// <c>MinSpend</c> and/or <c>MinOrders</c>, <c>Multiplier</c> and <c>Perks</c>, and optional <c>SpendBands</c>.
+/// Problems come as <c>file:line tier: reason</c>.
+/// </summary>
+public static class TierFileReader
+{
+    public const int DefaultWindowDays = 365;
+
+    private static readonly string[] TopLevelFields = ["$schema", "Description", "WindowDays", "Tiers", "SpendBands"];
+    private static readonly string[] TierFields = ["Name", "Description", "MinSpend", "MinOrders", "Multiplier", "Perks"];
+    private static readonly string[] BandFields = ["MinMonthlySpend", "PointsPerCurrencyUnit"];
+
+    public static (TierProgram? Program, IReadOnlyList<JourneyProblem> Problems) Read(string file, byte[] utf8)
+    {
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(utf8, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
+        }
+        catch (JsonException e)
+        {
+            return (null, [new JourneyProblem(file, (int)(e.LineNumber ?? 0) + 1, null, $"malformed JSON: {JourneyFileReader.FirstSentence(e.Message)}")]);
+        }
+        var check = new JourneyFileReader.Checker(file, JsonLineIndex.Build(utf8));
+        if (root is not JsonObject top) return (null, [new JourneyProblem(file, 1, null, "the tiers file holds one JSON object")]);
+        check.UnknownFields(top, "", TopLevelFields);
+
+        var window = Number(top, "WindowDays", "", null, check, min: 1, max: 3650, whole: true) is { } days ? (int)days : DefaultWindowDays;
+        var tiers = ReadTiers(top, check);
+        var bands = ReadBands(top, check);
+        return check.Problems.Count > 0 ? (null, check.Problems) : (new TierProgram(window, tiers, bands), []);
+    }
+
+    private static List<TierDefinition> ReadTiers(JsonObject top, JourneyFileReader.Checker check)
+    {
+        var tiers = new List<TierDefinition>();
+        if (top["Tiers"] is not JsonArray array || array.Count == 0)
+        {
+            check.Add("Tiers", null, "must be a non-empty array of tiers, lowest first");
+            return tiers;
+        }
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < array.Count; i++)
+        {
+            var path = $"Tiers[{i}]";
+            if (array[i] is not JsonObject tier)
+            {
+                check.Add(path, null, "must be an object");
+                continue;
+            }
+            var name = check.RequiredText(tier, "Name", path)?.Trim();
+            check.UnknownFields(tier, path, TierFields, name);
+            if (name is not null && (name.Length > 40 || !names.Add(name))) check.Add($"{path}.Name", name, "must be unique and at most 40 characters");
+            check.OptionalText(tier, "Description", path, name);
+            var minSpend = Number(tier, "MinSpend", path, name, check, min: 0);
+            var minOrders = Number(tier, "MinOrders", path, name, check, min: 0, whole: true) is { } n ? (int?)n : null;
+            var multiplier = Number(tier, "Multiplier", path, name, check, min: 0) ?? 1m;
+            var perks = tier["Perks"] switch
+            {
+                null => [],
+                JsonObject o => (JsonObject)o.DeepClone(),
+                _ => null,
+            };
+            if (perks is null) check.Add($"{path}.Perks", name, "must be an object of values for templates, such as { \"free_shipping\": true }");
+
+            if (i == 0 && (minSpend is not null || minOrders is not null))
+                check.Add(path, name, "the first tier is the one every customer who ordered holds: it takes no MinSpend or MinOrders");
+            if (i > 0 && minSpend is null && minOrders is null)
+                check.Add(path, name, "needs MinSpend or MinOrders (only the first tier is open to all)");
+            if (tiers.Count > 0 && tiers[^1] is { } below && (minSpend < below.MinSpend || minOrders < below.MinOrders))
+                check.Add(path, name, $"thresholds must not fall below those of {below.Name}: tiers go lowest first");
+            if (tiers.Count > 0 && perks is not null && !SameKeys(perks, tiers[0].Perks))
+                check.Add($"{path}.Perks", name, $"must name the same perks as {tiers[0].Name} ({string.Join(", ", tiers[0].Perks.Select(p => p.Key))}), so a template can show any of them for every tier");
+            if (name is not null && perks is not null) tiers.Add(new TierDefinition(name, tiers.Count, minSpend, minOrders, multiplier, perks));
+        }
+        return tiers;
+    }
+
+    private static bool SameKeys(JsonObject a, JsonObject b) =>
+        a.Count == b.Count && a.All(p => b.ContainsKey(p.Key));
+
+    private static List<SpendBand> ReadBands(JsonObject top, JourneyFileReader.Checker check)
+    {
+        var bands = new List<SpendBand>();
+        switch (top["SpendBands"])
+        {
+            case null:
+                return bands;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    var path = $"SpendBands[{i}]";
+                    if (array[i] is not JsonObject band)
+                    {
+                        check.Add(path, null, "must be an object { \"MinMonthlySpend\": …, \"PointsPerCurrencyUnit\": … }");
+                        continue;
+                    }
+                    check.UnknownFields(band, path, BandFields);
+                    var from = Number(band, "MinMonthlySpend", path, null, check, min: 0, required: true);
+                    var rate = Number(band, "PointsPerCurrencyUnit", path, null, check, min: 0, required: true);
+                    if (from is null || rate is null) continue;
+                    if (bands.Count > 0 && from <= bands[^1].MinMonthlySpend)
+                        check.Add($"{path}.MinMonthlySpend", null, "bands go lowest first, each above the one before");
+                    bands.Add(new SpendBand(from.Value, rate.Value));
+                }
+                return bands;
+            default:
+                check.Add("SpendBands", null, "must be an array of bands, lowest first");
+                return bands;
+        }
+    }
+
+    private static decimal? Number(JsonObject obj, string field, string path, string? tier, JourneyFileReader.Checker check,
+        decimal min, decimal max = decimal.MaxValue, bool whole = false, bool required = false)
+    {
+        var at = JourneyFileReader.Checker.Join(path, field);
+        switch (obj[field])
+        {
+            case null:
+                if (required) check.Add(at, tier, "is required");
+                return null;
+            case JsonValue v when v.TryGetValue<decimal>(out var n) && n >= min && n <= max && (!whole || n == decimal.Truncate(n)):
+                return n;
+            default:
+                check.Add(at, tier, $"must be a {(whole ? "whole " : "")}number of at least {min}{(max < decimal.MaxValue ? $" and at most {max}" : "")}");
+                return null;
+        }
+    }
+}

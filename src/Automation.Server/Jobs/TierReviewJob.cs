@@ -1,0 +1,19 @@
+using Automation.Core.Tiers;
+using Automation.Server.Configuration;
+using Microsoft.Extensions.Options;
+using Quartz;
+
+namespace Automation.Server.Jobs;
+
+/// <summary>Reviews everyone's tier (Scheduler:TierReviewCron, monthly by default), on one node of a cluster.</summary>
+[DisallowConcurrentExecution]
+internal sealed class TierReviewJob(TierReviewer reviewer, IOptions<SchedulerOptions> options, ILogger<TierReviewJob> logger) : IJob
+{
+    public static readonly JobKey Key = new("tier-review", "automation");
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        var changes = await reviewer.ReviewAllAsync(options.Value.TierReviewCron, cancellationToken);
+        logger.LogInformation("Tier review: {Changes} tier(s) changed", changes);
+    }
+}

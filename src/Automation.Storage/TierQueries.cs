@@ -1,0 +1,83 @@
+using System.Data.Common;
+using Automation.Core.Tiers;
+using Dapper;
+
+namespace Automation.Storage;
+
+/// <summary>Tiers and the order totals they are earned by, for the ingest transaction and for reads.</summary>
+internal static class TierQueries
+{
+    private sealed class TotalsRow
+    {
+        public long CustomerId { get; set; }
+        public decimal Spend { get; set; }
+        public int Orders { get; set; }
+    }
+
+    private sealed class StandingRow
+    {
+        public long CustomerId { get; set; }
+        public string Tier { get; set; } = "";
+        public DateTimeOffset Since { get; set; }
+        public string? ReviewTier { get; set; }
+        public DateTimeOffset? ReviewUntil { get; set; }
+    }
+
+    private sealed class ChangeRow
+    {
+        public string FromTier { get; set; } = "";
+        public string ToTier { get; set; } = "";
+        public string Reason { get; set; } = "";
+        public DateTimeOffset ChangedAt { get; set; }
+    }
+
+    // The same orders CustomerStats counts: completed, not fully refunded, net of partial refunds.
+    public static async Task<IReadOnlyDictionary<long, OrderTotals>> OrderTotalsAsync(DbConnection connection, DbTransaction? transaction,
+        IReadOnlyCollection<long> customerIds, DateTimeOffset from, DateTimeOffset until, CancellationToken ct)
+    {
+        var totals = new Dictionary<long, OrderTotals>(customerIds.Count);
+        foreach (var chunk in customerIds.Chunk(SqlLists.RowsPerStatement))
+        {
+            var p = new DynamicParameters(new { from, until });
+            var rows = await connection.QueryAsync<TotalsRow>(new CommandDefinition($"""
+                SELECT customer_id, SUM(total - refunded_amount) AS spend, COUNT(*) AS orders FROM orders
+                WHERE customer_id IN {SqlLists.In("id", chunk, p)}
+                  AND completed_at IS NOT NULL AND NOT fully_refunded AND (refunded_amount = 0 OR refunded_amount < total)
+                  AND completed_at >= @from AND completed_at <= @until
+                GROUP BY customer_id
+                """, p, transaction, cancellationToken: ct));
+            foreach (var row in rows) totals[row.CustomerId] = new OrderTotals(row.Spend, row.Orders);
+        }
+        return totals;
+    }
+
+    public static async Task<IReadOnlyDictionary<long, TierStanding>> LoadAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyCollection<long> customerIds, CancellationToken ct)
+    {
+        var standings = new Dictionary<long, TierStanding>(customerIds.Count);
+        foreach (var chunk in customerIds.Chunk(SqlLists.RowsPerStatement))
+        {
+            var p = new DynamicParameters();
+            var rows = await connection.QueryAsync<StandingRow>(new CommandDefinition(
+                $"SELECT customer_id, tier, since, review_tier, review_until FROM customer_tiers WHERE customer_id IN {SqlLists.In("id", chunk, p)}",
+                p, transaction, cancellationToken: ct));
+            foreach (var row in rows) standings[row.CustomerId] = new TierStanding(row.Tier, row.Since, row.ReviewTier, row.ReviewUntil);
+        }
+        return standings;
+    }
+
+    public static Task SaveAsync(DbConnection connection, DbTransaction transaction, long customerId, TierStanding s, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO customer_tiers (customer_id, tier, since, review_tier, review_until) VALUES (@customerId, @Tier, @Since, @ReviewTier, @ReviewUntil)
+            ON CONFLICT (customer_id) DO UPDATE SET tier = excluded.tier, since = excluded.since, review_tier = excluded.review_tier, review_until = excluded.review_until
+            """, new { customerId, s.Tier, s.Since, s.ReviewTier, s.ReviewUntil }, transaction, cancellationToken: ct));
+
+    public static Task RecordChangeAsync(DbConnection connection, DbTransaction transaction, long customerId, TierChange c, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO tier_history (customer_id, from_tier, to_tier, reason, changed_at) VALUES (@customerId, @From, @To, @Reason, @ChangedAt)",
+            new { customerId, c.From, c.To, c.Reason, c.ChangedAt }, transaction, cancellationToken: ct));
+
+    public static async Task<IReadOnlyList<TierChange>> HistoryAsync(DbConnection connection, long customerId, CancellationToken ct) =>
+        [.. (await connection.QueryAsync<ChangeRow>(new CommandDefinition(
+            "SELECT from_tier, to_tier, reason, changed_at FROM tier_history WHERE customer_id = @customerId ORDER BY changed_at, id",
+            new { customerId }, cancellationToken: ct))).Select(r => new TierChange(r.FromTier, r.ToTier, r.Reason, r.ChangedAt))];
+}

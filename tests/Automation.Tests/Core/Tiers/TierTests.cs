@@ -1,0 +1,247 @@
+using System.Text;
+using Automation.Core.Ingestion;
+using Automation.Core.Journeys;
+using Automation.Core.Points;
+using Automation.Core.Tags;
+using Automation.Core.Tiers;
+using Automation.Server.Jobs;
+using Automation.Storage;
+using Automation.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Automation.Tests.Core.Tiers;
+
+/// <summary>Membership tiers on both databases: upgrades on orders, monthly reviews, history, events, and what tiers do to points.</summary>
+[TestFixture(StorageOptions.Sqlite)]
+[TestFixture(StorageOptions.Postgres)]
+public sealed class TierTests(string provider)
+{
+    // A Tuesday in March; the review runs on the 1st of each month at 03:30 UTC.
+    private static readonly DateTimeOffset Start = new(2026, 3, 10, 12, 0, 0, TimeSpan.Zero);
+    private const string ReviewCron = "0 30 3 1 * ?";
+
+    private const string Program = """
+        {
+          "WindowDays": 365,
+          "Tiers": [
+            { "Name": "Member", "Perks": { "free_shipping_over": 50 } },
+            { "Name": "Silver", "MinSpend": 300, "Multiplier": 1.5, "Perks": { "free_shipping_over": 25 } },
+            { "Name": "Gold", "MinSpend": 1000, "MinOrders": 10, "Multiplier": 2, "Perks": { "free_shipping_over": 0 } }
+          ]
+        }
+        """;
+
+    private TestDatabase _db = null!;
+    private FakeTimeProvider _clock = null!;
+    private TierCatalog _tiers = null!;
+    private IngestionService _ingestion = null!;
+    private TierReviewer _reviewer = null!;
+    private DirectoryInfo _folder = null!;
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        _db = await TestDatabase.CreateAsync(provider);
+        _clock = new FakeTimeProvider(Start);
+        _folder = Directory.CreateTempSubdirectory("automation-tiers-");
+        _tiers = new TierCatalog();
+        UseProgram(Program);
+        var engine = new JourneyEngine(new JourneyCatalog(), NullLogger<JourneyEngine>.Instance);
+        var tiers = new TierEngine(_tiers);
+        _ingestion = new IngestionService(_db.Storage, engine, new TagEngine(new TagCatalog()), _clock, tiers, new PointsSettings(1m, 12));
+        _reviewer = new TierReviewer(_db.Storage, _db.Storage, tiers, engine, new QuartzCronSchedule(), _clock);
+    }
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        await _db.DisposeAsync();
+        _folder.Delete(recursive: true);
+    }
+
+    private void UseProgram(string json)
+    {
+        var file = Path.Combine(_folder.FullName, "tiers.json");
+        File.WriteAllText(file, json);
+        _tiers.Reload(file).Should().BeEmpty();
+    }
+
+    private Task Ingest(params System.Text.Json.Nodes.JsonObject[] messages) => _ingestion.IngestAsync(Segment.Read(_clock, messages), CancellationToken.None);
+
+    private async Task<string?> TierOf(string id) => (await _db.Storage.FindAsync(id, CancellationToken.None))!.Tier?.Tier;
+
+    private async Task<IReadOnlyList<string>> History(string id)
+    {
+        var customerId = (await _db.Storage.FindAsync(id, CancellationToken.None))!.Profile.Id;
+        return [.. (await _db.Storage.TierHistoryAsync(customerId, CancellationToken.None)).Select(c => $"{c.From}->{c.To} ({c.Reason})")];
+    }
+
+    private async Task<IReadOnlyList<int>> EarnedPoints(string id)
+    {
+        var customer = await _db.Storage.FindAsync(id, CancellationToken.None);
+        return [.. customer!.PointsLedger.Where(e => e.Kind == PointsKinds.Earn).Select(e => e.Points)];
+    }
+
+    private async Task<IReadOnlyList<(string To, string Direction, string Reason)>> TierEvents(string id)
+    {
+        await using var connection = await _db.Storage.OpenConnectionAsync(CancellationToken.None);
+        var customerId = (await _db.Storage.FindAsync(id, CancellationToken.None))!.Profile.Id;
+        var rows = await Dapper.SqlMapper.QueryAsync<string>(connection,
+            "SELECT properties FROM events WHERE customer_id = @customerId AND name = 'Tier Changed' ORDER BY occurred_at, id", new { customerId });
+        return [.. rows.Select(r => System.Text.Json.Nodes.JsonNode.Parse(r)!).Select(p => (p["to"]!.GetValue<string>(), p["direction"]!.GetValue<string>(), p["reason"]!.GetValue<string>()))];
+    }
+
+    [Test]
+    public async Task An_order_that_reaches_a_tier_upgrades_at_once_and_earns_at_the_new_multiplier()
+    {
+        await Ingest(Segment.Order("ann", "a1", 200m, Start));
+        (await TierOf("ann")).Should().Be("Member", "the first order makes a member");
+
+        _clock.Advance(TimeSpan.FromDays(3));
+        await Ingest(Segment.Order("ann", "a2", 150m, _clock.GetUtcNow()));
+        (await TierOf("ann")).Should().Be("Silver", "350 spent over the window reaches Silver's 300");
+        (await EarnedPoints("ann")).Should().Equal([200, 225], "the qualifying order already earns Silver's 1.5×");
+
+        (await History("ann")).Should().Equal("->Member (order)", "Member->Silver (order)");
+        (await TierEvents("ann")).Should().Equal(("Member", "up", "order"), ("Silver", "up", "order"));
+        var snapshot = await _db.Storage.FindAsync("ann", CancellationToken.None);
+        snapshot!.Tier!.Since.Should().Be(_clock.GetUtcNow());
+        FactsOf(snapshot).Tier.Should().Be("Silver");
+    }
+
+    private CustomerFacts FactsOf(Automation.Core.Customers.CustomerSnapshot snapshot) => FactsBuilder.Customer(snapshot, _clock.GetUtcNow());
+
+    [Test]
+    public async Task Either_threshold_is_enough_and_a_refund_never_downgrades_between_reviews()
+    {
+        for (var i = 0; i < 10; i++)
+            await Ingest(Segment.Order("bo", $"b{i}", 20m, Start.AddDays(i)));
+        (await TierOf("bo")).Should().Be("Gold", "ten orders reach Gold whatever they came to");
+
+        await Ingest(Segment.Track("bo", "Order Refunded", new { order_id = "b9" }, Start.AddDays(11)));
+        (await TierOf("bo")).Should().Be("Gold", "tiers only go down at the review");
+    }
+
+    [Test]
+    public async Task The_review_downgrades_but_never_below_its_own_grant_before_the_period_ends()
+    {
+        await Ingest(Segment.Order("cy", "c1", 1200m, Start));
+        (await TierOf("cy")).Should().Be("Gold");
+
+        // An ordinary review on 1 April keeps Gold and grants it until 1 May.
+        _clock.SetUtcNow(new DateTimeOffset(2026, 4, 1, 3, 30, 0, TimeSpan.Zero));
+        (await _reviewer.ReviewAllAsync(ReviewCron, CancellationToken.None)).Should().Be(0);
+        var granted = (await _db.Storage.FindAsync("cy", CancellationToken.None))!.Tier!;
+        granted.ReviewTier.Should().Be("Gold");
+        granted.ReviewUntil.Should().Be(new DateTimeOffset(2026, 5, 1, 3, 30, 0, TimeSpan.Zero));
+
+        // Most of the order comes back: 200 now qualifies for Member only.
+        await Ingest(Segment.Track("cy", "Order Refunded", new { order_id = "c1", total = 1000 }, _clock.GetUtcNow()));
+        _clock.Advance(TimeSpan.FromDays(5));
+        (await _reviewer.ReviewAllAsync(ReviewCron, CancellationToken.None)).Should().Be(0, "a second review within the period does not take back what the first granted");
+        (await TierOf("cy")).Should().Be("Gold");
+
+        _clock.SetUtcNow(new DateTimeOffset(2026, 5, 1, 3, 30, 0, TimeSpan.Zero));
+        (await _reviewer.ReviewAllAsync(ReviewCron, CancellationToken.None)).Should().Be(1);
+        (await TierOf("cy")).Should().Be("Member");
+        (await History("cy")).Should().Equal("->Gold (order)", "Gold->Member (review)");
+        (await TierEvents("cy")).Should().EndWith(("Member", "down", "review"));
+    }
+
+    [Test]
+    public async Task The_review_lets_spend_age_out_of_the_window_and_enrols_those_who_ordered_before_tiers_existed()
+    {
+        await Ingest(Segment.Order("dee", "d1", 400m, Start));
+        (await TierOf("dee")).Should().Be("Silver");
+
+        // Eve ordered while there was no tiers file; Fay never ordered.
+        var catalogWithout = new TierCatalog();
+        catalogWithout.Reload(Path.Combine(_folder.FullName, "missing.json"));
+        var withoutTiers = new IngestionService(_db.Storage, new JourneyEngine(new JourneyCatalog(), NullLogger<JourneyEngine>.Instance),
+            new TagEngine(new TagCatalog()), _clock, new TierEngine(catalogWithout));
+        await withoutTiers.IngestAsync(Segment.Read(_clock, Segment.Order("eve", "e1", 500m, Start), Segment.Identify("fay", new { email = "fay@example.com" }, Start)), CancellationToken.None);
+        (await TierOf("eve")).Should().BeNull();
+
+        _clock.SetUtcNow(new DateTimeOffset(2026, 4, 1, 3, 30, 0, TimeSpan.Zero));
+        (await _reviewer.ReviewAllAsync(ReviewCron, CancellationToken.None)).Should().Be(1);
+        (await TierOf("eve")).Should().Be("Silver");
+        (await TierOf("fay")).Should().BeNull("a customer who never ordered holds no tier");
+
+        // A year and a month on, both orders have left the window.
+        _clock.SetUtcNow(new DateTimeOffset(2027, 4, 1, 3, 30, 0, TimeSpan.Zero));
+        (await _reviewer.ReviewAllAsync(ReviewCron, CancellationToken.None)).Should().Be(2);
+        (await TierOf("dee")).Should().Be("Member");
+        (await TierOf("eve")).Should().Be("Member");
+    }
+
+    [Test]
+    public async Task Spend_bands_set_the_rate_by_the_months_spend_and_the_tier_multiplier_still_applies()
+    {
+        UseProgram("""
+            {
+              "Tiers": [ { "Name": "Member" }, { "Name": "Silver", "MinSpend": 600, "Multiplier": 2 } ],
+              "SpendBands": [
+                { "MinMonthlySpend": 100, "PointsPerCurrencyUnit": 1 },
+                { "MinMonthlySpend": 300, "PointsPerCurrencyUnit": 1.5 },
+                { "MinMonthlySpend": 500, "PointsPerCurrencyUnit": 2 }
+              ]
+            }
+            """);
+        var april = new DateTimeOffset(2026, 4, 2, 10, 0, 0, TimeSpan.Zero);
+        async Task OrderOn(DateTimeOffset at, string id, decimal total)
+        {
+            _clock.SetUtcNow(at);
+            await Ingest(Segment.Order("gil", id, total, at));
+        }
+        await OrderOn(april, "g1", 80m);                  // month 80: below every band
+        await OrderOn(april.AddDays(1), "g2", 50m);       // month 130: 1 per unit
+        await OrderOn(april.AddDays(2), "g3", 200m);      // month 330: 1.5
+        await OrderOn(april.AddDays(3), "g4", 300m);      // month 630: 2, and Silver's 2× (630 ≥ 600)
+        await OrderOn(april.AddMonths(1), "g5", 120m);    // May starts again at 120: 1, × 2
+        (await EarnedPoints("gil")).Should().Equal(50, 300, 1200, 240);
+    }
+
+    [Test]
+    public async Task A_partial_refund_takes_back_its_share_of_what_the_order_earned()
+    {
+        await Ingest(Segment.Order("hal", "h1", 400m, Start));
+        (await EarnedPoints("hal")).Should().Equal([600], "400 reaches Silver at once: 1.5×");
+        await Ingest(Segment.Track("hal", "Order Refunded", new { order_id = "h1", total = 100 }, Start.AddDays(1)));
+        (await _db.Storage.FindAsync("hal", CancellationToken.None))!.PointsBalance(_clock.GetUtcNow()).Should().Be(450, "a quarter of the order, a quarter of its points");
+    }
+
+    [Test]
+    public void A_bad_tiers_file_names_file_line_and_tier()
+    {
+        var json = """
+            {
+              "WindowDays": 0,
+              "Tiers": [
+                { "Name": "Member", "MinSpend": 10, "Perks": { "gift": true } },
+                { "Name": "Silver", "MinSpend": 100, "Multiplier": -1, "Perks": { "gift": true } },
+                { "Name": "Gold", "MinSpend": 5, "Perks": { "present": true } }
+              ],
+              "SpendBands": [ { "MinMonthlySpend": 100 } ]
+            }
+            """;
+        var (program, problems) = TierFileReader.Read("rules/tiers.json", Encoding.UTF8.GetBytes(json));
+        program.Should().BeNull();
+        problems.Select(p => p.ToString()).Should().BeEquivalentTo(
+            "rules/tiers.json:2: WindowDays: must be a whole number of at least 1 and at most 3650",
+            "rules/tiers.json:4 Member: Tiers[0]: the first tier is the one every customer who ordered holds: it takes no MinSpend or MinOrders",
+            "rules/tiers.json:5 Silver: Tiers[1].Multiplier: must be a number of at least 0",
+            "rules/tiers.json:6 Gold: Tiers[2].Perks: must name the same perks as Member (gift), so a template can show any of them for every tier",
+            "rules/tiers.json:6 Gold: Tiers[2]: thresholds must not fall below those of Silver: tiers go lowest first",
+            "rules/tiers.json:8: SpendBands[0].PointsPerCurrencyUnit: is required");
+    }
+
+    [Test]
+    public void A_bad_tiers_file_keeps_the_last_good_program_running()
+    {
+        var file = Path.Combine(_folder.FullName, "tiers.json");
+        File.WriteAllText(file, "{ \"Tiers\": [ { \"Name\": \"Member\" }, ");
+        _tiers.Reload(file).Should().ContainSingle().Which.ToString().Should().Contain("malformed JSON");
+        _tiers.Program!.Tiers.Select(t => t.Name).Should().Equal("Member", "Silver", "Gold");
+    }
+}
