@@ -12,8 +12,10 @@ namespace Automation.Core.Journeys;
 /// Each entry and each step is guarded by a unique key, so a retry, a second node or a replayed event never fires
 /// anything twice.
 /// </summary>
-public sealed class JourneyEngine(JourneyCatalog catalog, ILogger<JourneyEngine> logger)
+public sealed class JourneyEngine(JourneyCatalog catalog, ILogger<JourneyEngine> logger, Points.PointsSettings? points = null)
 {
+    private readonly int _pointsExpiryMonths = (points ?? new Points.PointsSettings()).ExpiryMonths;
+
     /// <summary>An event older than this when it arrives still counts for stats, carts and exits, but starts no journey.</summary>
     public static readonly TimeSpan EntryWindow = TimeSpan.FromHours(24);
 
@@ -141,7 +143,7 @@ public sealed class JourneyEngine(JourneyCatalog catalog, ILogger<JourneyEngine>
     }
 
     /// <summary>Runs a step's action; true when it ended the instance.</summary>
-    private static async Task<bool> RunActionAsync(IJourneyTransaction tx, JourneyDefinition journey, JourneyInstance instance, JourneyStep step,
+    private async Task<bool> RunActionAsync(IJourneyTransaction tx, JourneyDefinition journey, JourneyInstance instance, JourneyStep step,
         CustomerSnapshot snapshot, DateTimeOffset now, CancellationToken ct)
     {
         var customerId = snapshot.Profile.Id;
@@ -161,7 +163,8 @@ public sealed class JourneyEngine(JourneyCatalog catalog, ILogger<JourneyEngine>
                 await tx.RemoveTagAsync(customerId, context["Tag"]!.GetValue<string>(), ct);
                 return false;
             case JourneyActions.AwardPoints:
-                await tx.AddPointsAsync(customerId, context["Points"]!.GetValue<int>(), Points.PointsKinds.Award, $"journey {journey.Name} step {step.Name}", source, now, null, ct);
+                await tx.AddPointsAsync(customerId, context["Points"]!.GetValue<int>(), Points.PointsKinds.Award, $"journey {journey.Name} step {step.Name}", source, now,
+                    now.AddMonths(_pointsExpiryMonths), ct);
                 return false;
             case JourneyActions.IssueCoupon:
                 await tx.IssueCouponAsync(customerId, context["Coupon"]!.GetValue<string>(), source, now, ct);
