@@ -24,7 +24,7 @@ public abstract partial class AutomationStorage : IIngestionStore, ICustomerStor
     /// </summary>
     protected internal virtual ValueTask<IDisposable?> EnterWriterAsync(CancellationToken cancellationToken) => ValueTask.FromResult<IDisposable?>(null);
 
-    /// <summary>Locks rows a transaction reads for update: <c>FOR UPDATE</c> on PostgreSQL; nothing on SQLite, whose writers take turns.</summary>
+    /// <summary>Locks rows a transaction reads for update: <c>FOR NO KEY UPDATE</c> on PostgreSQL; nothing on SQLite, whose writers take turns.</summary>
     protected internal virtual string RowLockClause => "";
 
     /// <summary>Creates the schema-version table when missing.</summary>

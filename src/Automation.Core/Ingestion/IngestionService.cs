@@ -72,6 +72,13 @@ public sealed class IngestionService(IIngestionStore store, JourneyEngine journe
     private async Task<List<(InboundMessage Message, long CustomerId)>> ApplyCommerceAsync(IIngestTransaction tx, List<(InboundMessage Message, long CustomerId)> fresh, DateTimeOffset now, CancellationToken ct)
     {
         var tierChanges = new List<(InboundMessage Message, long CustomerId)>();
+        if (_tiers.Program is not null)
+        {
+            // The tier engine locks each ordering customer; taking the locks up front in id order means two batches
+            // with the same customers in another order never wait on each other in a circle.
+            foreach (var customerId in fresh.Where(f => f.Message.Commerce is OrderCompleted).Select(f => f.CustomerId).Distinct().Order())
+                await tx.LockCustomerAsync(customerId, ct);
+        }
         var statsChanged = new HashSet<long>();
         var cartChanged = new HashSet<long>();
         foreach (var (message, customerId) in fresh)

@@ -26,6 +26,8 @@ public sealed class TierEngine(TierCatalog catalog)
     public async Task<(TierDefinition? Tier, (InboundMessage Message, long CustomerId)? Change)> OnOrderAsync(IIngestTransaction tx, long customerId, DateTimeOffset orderedAt, DateTimeOffset now, CancellationToken ct)
     {
         if (Program is not { } program) return (null, null);
+        // Concurrent orders of one customer (or the review) take turns, so a change is decided once on fresh data.
+        await tx.LockCustomerAsync(customerId, ct);
         // An order stamped ahead of the clock (a skewed sender) still counts towards the tier it earns.
         var until = orderedAt > now ? orderedAt : now;
         var totals = (await tx.OrderTotalsAsync([customerId], now.AddDays(-program.WindowDays), until, ct)).GetValueOrDefault(customerId);
@@ -47,6 +49,7 @@ public sealed class TierEngine(TierCatalog catalog)
         DateTimeOffset now, DateTimeOffset nextReview, CancellationToken ct)
     {
         if (Program is not { } program || customerIds.Count == 0) return [];
+        foreach (var customerId in customerIds) await tx.LockCustomerAsync(customerId, ct);
         var totals = await tx.OrderTotalsAsync(customerIds, now.AddDays(-program.WindowDays), now, ct);
         var standings = await tx.LoadTiersAsync(customerIds, ct);
         var events = new List<(InboundMessage Message, long CustomerId)>();

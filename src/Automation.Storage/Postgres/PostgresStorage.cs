@@ -19,7 +19,9 @@ public sealed class PostgresStorage(string connectionString) : AutomationStorage
 
     protected internal override string ClaimLockClause => "FOR UPDATE SKIP LOCKED";
 
-    protected internal override string RowLockClause => "FOR UPDATE";
+    // NO KEY UPDATE, not UPDATE: inserting rows that reference the customer (events, orders) takes KEY SHARE on it,
+    // which UPDATE would wait on — two ingests of one customer would each hold KEY SHARE and deadlock upgrading it.
+    protected internal override string RowLockClause => "FOR NO KEY UPDATE";
 
     public override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);

@@ -113,6 +113,15 @@ public sealed class TierTests(string provider)
     private CustomerFacts FactsOf(Automation.Core.Customers.CustomerSnapshot snapshot) => FactsBuilder.Customer(snapshot, _clock.GetUtcNow());
 
     [Test]
+    public async Task Concurrent_orders_of_one_customer_change_each_tier_once()
+    {
+        var orders = Enumerable.Range(0, 8).Select(i => Task.Run(() => Ingest(Segment.Order("kim", $"k{i}", 60m, Start)))).ToArray();
+        await Task.WhenAll(orders);
+        (await History("kim")).Should().Equal("->Member (order)", "Member->Silver (order)");
+        (await TierEvents("kim")).Should().HaveCount(2);
+    }
+
+    [Test]
     public async Task Either_threshold_is_enough_and_a_refund_never_downgrades_between_reviews()
     {
         for (var i = 0; i < 10; i++)
