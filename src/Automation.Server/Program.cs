@@ -10,6 +10,7 @@ try
     if (args is ["validate", .. var validateArgs]) return ValidateCommand.Run(validateArgs, Console.Out, Console.Error);
     if (args is ["render", .. var renderArgs]) return RenderCommand.Run(renderArgs, Console.Out, Console.Error);
     if (args is ["simulate", .. var simulateArgs]) return await SimulateCommand.RunAsync(simulateArgs, Console.Out, Console.Error);
+    if (args is ["seed", .. var seedArgs]) return await SeedCommand.RunAsync(seedArgs, Console.Out, Console.Error);
     var app = AutomationServer.Build(args);
     AutomationServer.ValidateSettings(app.Services);
     await app.RunAsync();

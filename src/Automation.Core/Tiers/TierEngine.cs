@@ -36,8 +36,11 @@ public sealed class TierEngine(TierCatalog catalog)
         var qualified = program.Qualified(totals.Spend, totals.Orders);
         if (qualified is null || (held is not null && qualified.Rank <= held.Rank)) return (held, null);
 
-        await tx.SaveTierAsync(customerId, new TierStanding(qualified.Name, now, standing?.ReviewTier, standing?.ReviewUntil), ct);
-        return (qualified, await RecordAsync(tx, customerId, standing?.Tier, held, qualified, ByOrder, now, ct));
+        // The change dates from the order: an imported history then reads true, and its Tier Changed, too old to
+        // start a journey, congratulates nobody years late.
+        var changedAt = orderedAt < now ? orderedAt : now;
+        await tx.SaveTierAsync(customerId, new TierStanding(qualified.Name, changedAt, standing?.ReviewTier, standing?.ReviewUntil), ct);
+        return (qualified, await RecordAsync(tx, customerId, standing?.Tier, held, qualified, ByOrder, changedAt, ct));
     }
 
     /// <summary>

@@ -113,6 +113,26 @@ public sealed class TierTests(string provider)
     private CustomerFacts FactsOf(Automation.Core.Customers.CustomerSnapshot snapshot) => FactsBuilder.Customer(snapshot, _clock.GetUtcNow());
 
     [Test]
+    public async Task An_imported_history_dates_each_change_from_its_order_and_congratulates_nobody_late()
+    {
+        var files = Automation.Server.Hosting.JourneyFiles.From(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(), ServerProcess.RepositoryRoot(), new QuartzCronSchedule());
+        var catalog = new JourneyCatalog();
+        catalog.Replace([.. JourneyDirectory.Load(files.RulesFolder, files.ReadOptions).Where(f => Path.GetFileNameWithoutExtension(f.File) == "tier-upgrade")]);
+        var ingestion = new IngestionService(_db.Storage, new JourneyEngine(catalog, NullLogger<JourneyEngine>.Instance), new TagEngine(new TagCatalog()), _clock, new TierEngine(_tiers));
+        async Task<int> Instances() =>
+            (await _db.Storage.InstancesOfAsync((await _db.Storage.FindAsync("lee", CancellationToken.None))!.Profile.Id, CancellationToken.None)).Count;
+
+        await ingestion.IngestAsync(Segment.Read(_clock, Segment.Order("lee", "l1", 200m, Start.AddDays(-40)), Segment.Order("lee", "l2", 200m, Start.AddDays(-30))), CancellationToken.None);
+        (await TierOf("lee")).Should().Be("Silver");
+        (await _db.Storage.FindAsync("lee", CancellationToken.None))!.Tier!.Since.Should().Be(Start.AddDays(-30));
+        (await Instances()).Should().Be(0, "a Tier Changed dated a month back is too old to start a journey");
+
+        await ingestion.IngestAsync(Segment.Read(_clock, Segment.Order("lee", "l3", 700m, Start)), CancellationToken.None);
+        (await TierOf("lee")).Should().Be("Gold");
+        (await Instances()).Should().Be(1, "an upgrade as it happens is congratulated");
+    }
+
+    [Test]
     public async Task Concurrent_orders_of_one_customer_change_each_tier_once()
     {
         var orders = Enumerable.Range(0, 8).Select(i => Task.Run(() => Ingest(Segment.Order("kim", $"k{i}", 60m, Start)))).ToArray();

@@ -1,0 +1,76 @@
+using System.Text.Json.Nodes;
+using Automation.Server.Cli;
+using Automation.Storage;
+using Automation.Tests.Support;
+using Dapper;
+
+namespace Automation.Tests.Server.Cli;
+
+/// <summary><c>automation seed</c> on both databases, and the shoppers it makes.</summary>
+[TestFixture(StorageOptions.Sqlite)]
+[TestFixture(StorageOptions.Postgres)]
+public sealed class SeedCommandTests(string provider)
+{
+    [Test]
+    public async Task Seeding_fills_the_database_through_ingestion_and_seeding_again_adds_nothing()
+    {
+        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        var root = Directory.CreateTempSubdirectory("automation-seed-");
+        try
+        {
+            foreach (var folder in new[] { "rules", "templates" })
+                CopyFolder(Path.Combine(ServerProcess.RepositoryRoot(), folder), Path.Combine(root.FullName, folder));
+            string[] args = ["--customers", "150", "--days", "400", "--seed", "7", "--contentRoot", root.FullName,
+                "--Storage:Provider", provider, "--Storage:ConnectionString", db.ConnectionString];
+
+            var output = new StringWriter();
+            (await SeedCommand.RunAsync(args, output, new StringWriter())).Should().Be(0);
+            output.ToString().Should().MatchRegex(@"Seeded 150 customers over 400 days: [\d,]+ events");
+
+            await using var connection = await db.Storage.OpenConnectionAsync(CancellationToken.None);
+            async Task<long> Count(string sql) => await connection.ExecuteScalarAsync<long>(sql);
+            (await Count("SELECT COUNT(*) FROM customers")).Should().Be(150);
+            var events = await Count("SELECT COUNT(*) FROM events");
+            (await Count("SELECT COUNT(*) FROM orders WHERE completed_at IS NOT NULL")).Should().BeGreaterThan(150);
+            (await Count("SELECT COUNT(*) FROM customer_tiers")).Should().BeGreaterThan(100);
+            (await Count("SELECT COUNT(*) FROM customer_rfm")).Should().BeGreaterThan(100, "the daily RFM pass ran once");
+            (await Count("SELECT COUNT(*) FROM customer_stats WHERE order_count >= 2")).Should().BeGreaterThan(30, "regulars and loyal shoppers come back");
+
+            (await SeedCommand.RunAsync(args, new StringWriter(), new StringWriter())).Should().Be(0);
+            (await Count("SELECT COUNT(*) FROM events")).Should().Be(events, "the same seed makes the same message ids");
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
+
+    [Test]
+    public async Task A_bad_count_is_refused_with_the_usage()
+    {
+        var errors = new StringWriter();
+        (await SeedCommand.RunAsync(["--customers", "lots"], new StringWriter(), errors)).Should().Be(2);
+        errors.ToString().Should().Be("error: --customers must be a whole number from 1 to 10000000, not 'lots'. Usage: automation seed --customers N [--days D] [--seed S]" + Environment.NewLine);
+    }
+
+    [Test]
+    public void A_shopper_comes_out_the_same_for_the_same_seed_and_in_time_order()
+    {
+        var end = DateTimeOffset.Parse("2026-11-01T00:00:00Z");
+        var once = new ShopperGenerator(3, end, 365).Customer(42).Select(m => m.ToJsonString()).ToList();
+        var again = new ShopperGenerator(3, end, 365).Customer(42).Select(m => m.ToJsonString()).ToList();
+        again.Should().Equal(once);
+        var times = once.Select(m => DateTimeOffset.Parse(JsonNode.Parse(m)!["timestamp"]!.GetValue<string>())).ToList();
+        times.Should().BeInAscendingOrder().And.OnlyContain(t => t <= end && t >= end.AddDays(-365));
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+}
