@@ -1,3 +1,6 @@
+using Automation.Benchmarks.Load;
 using BenchmarkDotNet.Running;
 
+if (args is ["load", .. var loadArgs]) return await IngestLoad.RunAsync(loadArgs);
 BenchmarkSwitcher.FromAssembly(typeof(Automation.Benchmarks.IngestBenchmarks).Assembly).Run(args);
+return 0;

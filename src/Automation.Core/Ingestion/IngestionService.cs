@@ -51,7 +51,10 @@ public sealed class IngestionService(IIngestionStore store, JourneyEngine journe
         await ApplyIdentifiesAsync(tx, fresh, now, cancellationToken);
         var accepted = fresh.Count;
         fresh.AddRange(await ApplyCommerceAsync(tx, fresh, now, cancellationToken));
-        fresh.AddRange(await tags.ApplyAsync(tx, fresh.Select(f => f.CustomerId).ToHashSet(), now, cancellationToken));
+        // Tag rules see the profile, stats, cart, tier and points: only identifies and commerce events change those.
+        // Page views and other events leave every tag as it was (time alone is the daily refresh's work).
+        var factsChanged = fresh.Where(f => f.Message.Type == MessageType.Identify || f.Message.Commerce is not null).Select(f => f.CustomerId).ToHashSet();
+        fresh.AddRange(await tags.ApplyAsync(tx, factsChanged, now, cancellationToken));
         await journeys.OnEventsAsync(tx, fresh, now, cancellationToken);
         await tx.CommitAsync(cancellationToken);
         return new IngestOutcome(accepted, duplicates);

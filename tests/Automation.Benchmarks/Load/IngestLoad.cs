@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Automation.Benchmarks.Load;
+
+/// <summary>
+/// Ingestion through HTTP, end to end: starts the real server (the shipped journeys, tags and tiers loaded, the
+/// scheduler and dispatcher running) on loopback and posts Segment messages to it from <c>--concurrency</c> clients
+/// for <c>--seconds</c>, as single events (<c>--batch 1</c>, <c>/v1/track</c>) or batches (<c>/v1/batch</c>).
+/// Prints events/s and request latency percentiles. <c>--mix shop</c> is a storefront's stream (views, carts, a few
+/// orders, identifies); <c>--mix orders</c> is one third orders.
+/// Run: <c>dotnet run -c Release --project tests/Automation.Benchmarks -- load --batch 100 --seconds 20</c>.
+/// </summary>
+public static class IngestLoad
+{
+    private const string ApiKey = "load-test-key-0123456789abcdef";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var options = Options(args);
+        var provider = options.GetValueOrDefault("provider", "sqlite");
+        var batch = int.Parse(options.GetValueOrDefault("batch", "100"), CultureInfo.InvariantCulture);
+        var concurrency = int.Parse(options.GetValueOrDefault("concurrency", batch == 1 ? "16" : "4"), CultureInfo.InvariantCulture);
+        var seconds = double.Parse(options.GetValueOrDefault("seconds", "20"), CultureInfo.InvariantCulture);
+        var mix = options.GetValueOrDefault("mix", "shop");
+        var customers = int.Parse(options.GetValueOrDefault("customers", "20000"), CultureInfo.InvariantCulture);
+
+        var root = Directory.CreateTempSubdirectory("automation-load-");
+        var repository = RepositoryRoot();
+        foreach (var folder in new[] { "rules", "templates" }) CopyFolder(Path.Combine(repository, folder), Path.Combine(root.FullName, folder));
+        var port = FreePort();
+        var serverArgs = new List<string>
+        {
+            "--contentRoot", root.FullName, "--Urls", $"http://127.0.0.1:{port}", "--Api:Keys:0", ApiKey,
+            "--Logging:LogLevel:Default", "Warning", "--Storage:Provider", provider,
+        };
+        if (provider == "postgres")
+            serverArgs.AddRange(["--Storage:ConnectionString", Environment.GetEnvironmentVariable("AUTOMATION_BENCH_POSTGRES")
+                ?? throw new InvalidOperationException("Set AUTOMATION_BENCH_POSTGRES to an empty PostgreSQL database.")]);
+
+        await using var app = Automation.Server.AutomationServer.Build([.. serverArgs]);
+        await app.StartAsync();
+        try
+        {
+            using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+            {
+                BaseAddress = new Uri($"http://127.0.0.1:{port}"),
+            };
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+
+            // Warm-up: JIT, connection pool, the first customers.
+            await Drive(client, batch, concurrency, TimeSpan.FromSeconds(Math.Min(5, seconds / 4)), mix, customers, seed: 1);
+            var result = await Drive(client, batch, concurrency, TimeSpan.FromSeconds(seconds), mix, customers, seed: 2);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{provider}, {(batch == 1 ? "single events" : $"batches of {batch}")}, mix {mix}, {concurrency} clients, {seconds:0} s: " +
+                $"{result.Events / result.Elapsed.TotalSeconds:N0} events/s; request latency p50 {result.Percentile(50):N1} ms, p95 {result.Percentile(95):N1} ms, " +
+                $"p99 {result.Percentile(99):N1} ms; {result.Failures} failed requests"));
+            return result.Failures == 0 ? 0 : 1;
+        }
+        finally
+        {
+            await app.StopAsync();
+            root.Delete(recursive: true);
+        }
+    }
+
+    private sealed record LoadResult(long Events, TimeSpan Elapsed, List<double> LatenciesMs, long Failures)
+    {
+        public double Percentile(int p)
+        {
+            if (LatenciesMs.Count == 0) return double.NaN;
+            LatenciesMs.Sort();
+            return LatenciesMs[Math.Min(LatenciesMs.Count - 1, (int)Math.Ceiling(p / 100.0 * LatenciesMs.Count) - 1)];
+        }
+    }
+
+    private static async Task<LoadResult> Drive(HttpClient client, int batch, int concurrency, TimeSpan duration, string mix, int customers, int seed)
+    {
+        long events = 0, failures = 0;
+        var latencies = new List<double>[concurrency];
+        var watch = Stopwatch.StartNew();
+        var workers = Enumerable.Range(0, concurrency).Select(worker => Task.Run(async () =>
+        {
+            var random = new Random(seed * 1000 + worker);
+            var mine = latencies[worker] = [];
+            var sequence = 0L;
+            while (watch.Elapsed < duration)
+            {
+                var messages = Enumerable.Range(0, batch).Select(_ => Message(random, mix, customers, $"{seed}-{worker}-{sequence++}")).ToList();
+                var (path, body) = batch == 1
+                    ? ($"/v1/{messages[0]["type"]}", messages[0].ToJsonString())
+                    : ("/v1/batch", new JsonObject { ["batch"] = new JsonArray([.. messages]) }.ToJsonString());
+                var started = Stopwatch.GetTimestamp();
+                using var response = await client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+                mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                if (response.StatusCode == HttpStatusCode.OK) Interlocked.Add(ref events, batch);
+                else Interlocked.Increment(ref failures);
+            }
+        })).ToArray();
+        await Task.WhenAll(workers);
+        return new LoadResult(events, watch.Elapsed, [.. latencies.SelectMany(l => l)], failures);
+    }
+
+    private static JsonObject Message(Random random, string mix, int customers, string messageId)
+    {
+        var userId = $"load-{random.Next(customers)}";
+        var roll = random.Next(100);
+        var kind = mix == "orders"
+            ? roll switch { < 33 => "order", < 66 => "cart", _ => "identify" }
+            : roll switch { < 55 => "view", < 75 => "cart", < 80 => "order", < 85 => "delivered", _ => "identify" };
+        var message = kind switch
+        {
+            "identify" => new JsonObject { ["type"] = "identify", ["traits"] = new JsonObject { ["email"] = $"{userId}@example.com", ["timezone"] = "Europe/Berlin" } },
+            "view" => Track("Product Viewed", new JsonObject { ["product_id"] = $"p{random.Next(200)}", ["price"] = 19.9 }),
+            "cart" => Track("Product Added", new JsonObject { ["product_id"] = $"p{random.Next(200)}", ["price"] = 19.9, ["quantity"] = 1 }),
+            "order" => Track("Order Completed", new JsonObject { ["order_id"] = $"o-{messageId}", ["total"] = 20 + random.Next(200), ["currency"] = "USD" }),
+            _ => Track("Order Delivered", new JsonObject { ["order_id"] = $"o-{random.Next(100_000)}" }),
+        };
+        message["userId"] = userId;
+        message["messageId"] = messageId;
+        return message;
+    }
+
+    private static JsonObject Track(string name, JsonObject properties) => new() { ["type"] = "track", ["event"] = name, ["properties"] = properties };
+
+    private static Dictionary<string, string> Options(string[] args)
+    {
+        var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i + 1 < args.Length; i += 2) options[args[i].TrimStart('-')] = args[i + 1];
+        return options;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    internal static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Automation.sln"))) return dir.FullName;
+        throw new InvalidOperationException("Run from inside the repository.");
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+}
