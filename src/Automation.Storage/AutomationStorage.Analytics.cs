@@ -27,7 +27,7 @@ public abstract partial class AutomationStorage : IAnalyticsStore
     public async Task<RepurchaseFigures> LoadRepurchaseAsync(RepurchaseQuery query, CancellationToken ct)
     {
         var parameters = new { from = query.From, to = query.To, within = query.WithinDays, openSince = query.OpenSince, asOf = query.AsOf,
-            baseTier = query.BaseTier, horizon = RepurchaseQuery.LtvHorizonDays };
+            baseTier = query.BaseTier, horizon = (double)RepurchaseQuery.LtvHorizonDays };
         // Everyone with an order in the window, anchored at their first order in it: new when that is their first
         // order ever. Repurchased: at least two orders from the anchor to N days after it (ties with the anchor included).
         var population = $"""
@@ -88,7 +88,7 @@ public abstract partial class AutomationStorage : IAnalyticsStore
             first_year AS (
                 SELECT f.customer_id, {MonthIndexSql("f.first_at")} AS cohort,
                        CASE WHEN {exposure} < @horizon THEN {exposure} ELSE @horizon END AS exposure_days,
-                       COUNT(o.order_id) AS orders, COALESCE(SUM(o.revenue), 0) AS revenue
+                       COUNT(o.order_id) AS orders, SUM(o.revenue) AS revenue
                 FROM firsts f JOIN counted o ON o.customer_id = f.customer_id
                     AND o.completed_at <= @asOf AND {DaysBetweenSql("o.completed_at", "f.first_at")} < @horizon
                 WHERE f.first_at >= @from AND f.first_at < @to
@@ -161,7 +161,7 @@ public abstract partial class AutomationStorage : IAnalyticsStore
                 WHERE o.completed_at > @from AND o.completed_at <= @ordersUntil
             ),
             per_touch AS (SELECT touch_id, SUM(revenue) AS revenue FROM attributed WHERE touch_id IS NOT NULL GROUP BY touch_id)
-            SELECT t.journey, t.step, t.variant, COUNT(*) AS messages, COUNT(p.touch_id) AS conversions, COALESCE(SUM(p.revenue), 0) AS revenue
+            SELECT t.journey, t.step, t.variant, COUNT(*) AS messages, COUNT(p.touch_id) AS conversions, COALESCE(SUM(p.revenue), 0.0) AS revenue
             FROM touches t LEFT JOIN per_touch p ON p.touch_id = t.id
             WHERE t.touched_at >= @from AND t.touched_at < @to {(query.Journey is null ? "" : "AND t.journey = @journey")}
             GROUP BY t.journey, t.step, t.variant
