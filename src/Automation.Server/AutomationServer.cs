@@ -75,6 +75,7 @@ public static class AutomationServer
         v1.MapMessagesApi();
         v1.MapTagsApi();
         v1.MapPointsApi();
+        v1.MapMetricsApi();
         app.MapUnsubscribeApi();
         app.MapTwilioApi();
     }

@@ -10,6 +10,7 @@ try
     if (args is ["validate", .. var validateArgs]) return ValidateCommand.Run(validateArgs, Console.Out, Console.Error);
     if (args is ["render", .. var renderArgs]) return RenderCommand.Run(renderArgs, Console.Out, Console.Error);
     if (args is ["simulate", .. var simulateArgs]) return await SimulateCommand.RunAsync(simulateArgs, Console.Out, Console.Error);
+    if (args is ["report", .. var reportArgs]) return await ReportCommand.RunAsync(reportArgs, Console.Out, Console.Error, TimeProvider.System);
     var app = AutomationServer.Build(args);
     AutomationServer.ValidateSettings(app.Services);
     await app.RunAsync();
