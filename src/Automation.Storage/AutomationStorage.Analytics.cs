@@ -6,8 +6,9 @@ namespace Automation.Storage;
 
 // The repurchase and attribution reports. Counts, sums, medians and last-touch matching all run in the database,
 // so a report moves a few hundred rows whatever the number of orders. The price is one correlated subquery per
-// anchored customer and per order in the window; ix_orders_customer and ix_outbox_customer(_sent) keep each one
-// an index range scan.
+// anchored customer and per order in the window. Those read the orders and outbox tables, not the CTEs: a CTE used
+// twice is materialised without indexes (PostgreSQL 12+, SQLite 3.35+), which would turn each lookup into a scan
+// of every order; on the tables, ix_orders_customer and ix_outbox_customer narrow it to one customer's rows.
 public abstract partial class AutomationStorage : IAnalyticsStore
 {
     // Orders that count: completed, not refunded in full; revenue net of partial refunds.
@@ -40,8 +41,8 @@ public abstract partial class AutomationStorage : IAnalyticsStore
             population AS (
                 SELECT a.customer_id, a.anchor_at,
                        CASE WHEN f.first_at = a.anchor_at THEN 'new' ELSE 'returning' END AS kind,
-                       (SELECT COUNT(*) FROM counted o
-                        WHERE o.customer_id = a.customer_id AND o.completed_at >= a.anchor_at
+                       (SELECT COUNT(*) FROM orders o
+                        WHERE o.customer_id = a.customer_id AND o.completed_at >= a.anchor_at AND NOT o.fully_refunded
                           AND {DaysBetweenSql("o.completed_at", "a.anchor_at")} <= @within) AS orders_within
                 FROM anchors a JOIN firsts f ON f.customer_id = a.customer_id
             ),
@@ -105,6 +106,9 @@ public abstract partial class AutomationStorage : IAnalyticsStore
             [.. ltv.Select(l => new CohortLtvFigures((int)l.Cohort, l.Customers, l.Orders, l.Revenue, l.ExposureDays))]);
     }
 
+    // When a message reached the customer: sent_at, or for a holdout row when it would have been sent.
+    private static string Touched(string outbox) => $"CASE WHEN {outbox}.status = 'holdout' THEN {outbox}.created_at ELSE {outbox}.sent_at END";
+
     private static async Task<IReadOnlyList<GroupFigures>> LoadGroupsAsync(System.Data.Common.DbConnection connection, string population, string members,
         object parameters, CancellationToken ct)
     {
@@ -147,16 +151,15 @@ public abstract partial class AutomationStorage : IAnalyticsStore
         var rows = await connection.QueryAsync<AttributionRow>(new CommandDefinition($"""
             WITH {CountedOrders},
             touches AS (
-                SELECT id, customer_id, journey, step, variant,
-                       CASE WHEN status = 'holdout' THEN created_at ELSE sent_at END AS touched_at
+                SELECT id, journey, step, variant, {Touched("outbox")} AS touched_at
                 FROM outbox WHERE status IN ('sent', 'delivered', 'holdout')
             ),
             attributed AS (
                 SELECT o.revenue,
-                       (SELECT t.id FROM touches t
-                        WHERE t.customer_id = o.customer_id AND t.touched_at < o.completed_at
-                          AND {DaysBetweenSql("o.completed_at", "t.touched_at")} <= @within
-                        ORDER BY t.touched_at DESC, t.id DESC LIMIT 1) AS touch_id
+                       (SELECT t.id FROM outbox t
+                        WHERE t.customer_id = o.customer_id AND t.status IN ('sent', 'delivered', 'holdout')
+                          AND {Touched("t")} < o.completed_at AND {DaysBetweenSql("o.completed_at", Touched("t"))} <= @within
+                        ORDER BY {Touched("t")} DESC, t.id DESC LIMIT 1) AS touch_id
                 FROM counted o
                 WHERE o.completed_at > @from AND o.completed_at <= @ordersUntil
             ),

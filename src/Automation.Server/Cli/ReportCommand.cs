@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -42,9 +43,20 @@ internal static class ReportCommand
 
         using var host = builder.Build();
         var store = host.Services.GetRequiredService<IAnalyticsStore>();
-        var repurchase = await AnalyticsReports.RepurchaseAsync(store, new RepurchaseQuery(from, to, within, segment, ReportParameters.BaseTier, now), CancellationToken.None);
-        var attribution = await AnalyticsReports.AttributionAsync(store,
-            new AttributionQuery(from, to, attributionDays, string.IsNullOrWhiteSpace(config["journey"]) ? null : config["journey"]), CancellationToken.None);
+        RepurchaseReport repurchase;
+        AttributionReport attribution;
+        try
+        {
+            repurchase = await AnalyticsReports.RepurchaseAsync(store, new RepurchaseQuery(from, to, within, segment, ReportParameters.BaseTier, now), CancellationToken.None);
+            attribution = await AnalyticsReports.AttributionAsync(store,
+                new AttributionQuery(from, to, attributionDays, string.IsNullOrWhiteSpace(config["journey"]) ? null : config["journey"]), CancellationToken.None);
+        }
+        catch (DbException e) when (!TransientFailures.IsTransient(e))
+        {
+            // A report only reads, so it never migrates: a database without the tables is most likely a wrong path.
+            errors.WriteLine($"error: the reports cannot be read ({e.Message}). Check Storage:ConnectionString, or run `automation migrate` first.");
+            return 1;
+        }
 
         if (json)
         {

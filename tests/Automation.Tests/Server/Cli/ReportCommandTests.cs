@@ -53,4 +53,14 @@ public sealed class ReportCommandTests
         errors.Should().Contain("error: --from: must be before --to").And.Contain("error: --within: must be a whole number of days from 1 to 3650")
             .And.Contain("error: --segment: must be one of new, returning, tier, tag").And.Contain("Usage: automation report");
     }
+
+    [Test]
+    public async Task A_database_without_the_schema_is_reported_not_thrown()
+    {
+        await using var db = await TestDatabase.CreateAsync(StorageOptions.Sqlite, migrate: false);
+
+        var (code, _, errors) = await Run(db);
+        code.Should().Be(1);
+        errors.Should().Contain("error: the reports cannot be read").And.Contain("automation migrate");
+    }
 }
