@@ -76,6 +76,7 @@ public static class AutomationServer
         v1.MapTagsApi();
         v1.MapPointsApi();
         v1.MapTiersApi();
+        v1.MapMetricsApi();
         app.MapUnsubscribeApi();
         app.MapTwilioApi();
     }

@@ -23,6 +23,12 @@ public sealed class PostgresStorage(string connectionString) : AutomationStorage
     // which UPDATE would wait on — two ingests of one customer would each hold KEY SHARE and deadlock upgrading it.
     protected internal override string RowLockClause => "FOR NO KEY UPDATE";
 
+    protected internal override string DaysBetweenSql(string later, string earlier) =>
+        $"CAST(EXTRACT(EPOCH FROM ({later} - {earlier})) / 86400.0 AS double precision)";
+
+    protected internal override string MonthIndexSql(string time) =>
+        $"(CAST(EXTRACT(YEAR FROM {time} AT TIME ZONE 'UTC') AS integer) * 12 + CAST(EXTRACT(MONTH FROM {time} AT TIME ZONE 'UTC') AS integer) - 1)";
+
     public override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);
 

@@ -44,6 +44,12 @@ public sealed class SqliteStorage : AutomationStorage, IDisposable
         CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);
         """;
 
+    // Times are UTC text: julianday reads them, and the month is in the text itself.
+    protected internal override string DaysBetweenSql(string later, string earlier) => $"(julianday({later}) - julianday({earlier}))";
+
+    protected internal override string MonthIndexSql(string time) =>
+        $"(CAST(substr({time}, 1, 4) AS INTEGER) * 12 + CAST(substr({time}, 6, 2) AS INTEGER) - 1)";
+
     public override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);

@@ -1,0 +1,44 @@
+namespace Automation.Core.Analytics;
+
+/// <summary>How the customers of a repurchase report are split into groups.</summary>
+public enum RepurchaseSegment
+{
+    /// <summary>Only new customers: their first order ever is in the window.</summary>
+    New,
+
+    /// <summary>Only returning customers: they had ordered before the window and ordered in it.</summary>
+    Returning,
+
+    /// <summary>New and returning customers, one group per current tier.</summary>
+    Tier,
+
+    /// <summary>New and returning customers, one group per current tag (a customer can be in several).</summary>
+    Tag,
+}
+
+/// <summary>What a repurchase report covers. See docs/analytics.md for every definition.</summary>
+/// <param name="From">Start of the window, inclusive.</param>
+/// <param name="To">End of the window, exclusive.</param>
+/// <param name="WithinDays">How many days after an order the next one counts as a repurchase.</param>
+/// <param name="Segment">The grouping; null for new and returning side by side.</param>
+/// <param name="NoTierGroup">The group name of customers who hold no tier.</param>
+/// <param name="AsOf">The report's time: cohorts are followed up to it.</param>
+public sealed record RepurchaseQuery(DateTimeOffset From, DateTimeOffset To, int WithinDays, RepurchaseSegment? Segment, string NoTierGroup, DateTimeOffset AsOf)
+{
+    /// <summary>Days over which predicted LTV and its exposure are measured.</summary>
+    public const int LtvHorizonDays = 365;
+
+    /// <summary>Anchors whose <see cref="WithinDays"/> had not all passed at <see cref="AsOf"/> began after this.</summary>
+    public DateTimeOffset OpenSince => AsOf.AddDays(-WithinDays);
+}
+
+/// <summary>What an attribution report covers.</summary>
+/// <param name="From">Start of the window on send time, inclusive.</param>
+/// <param name="To">End of the window, exclusive.</param>
+/// <param name="WithinDays">How many days after a message an order is attributed to it.</param>
+/// <param name="Journey">Only this journey; null for all.</param>
+public sealed record AttributionQuery(DateTimeOffset From, DateTimeOffset To, int WithinDays, string? Journey)
+{
+    /// <summary>Orders after this cannot be attributed to a message sent in the window.</summary>
+    public DateTimeOffset OrdersUntil => To.AddDays(WithinDays);
+}

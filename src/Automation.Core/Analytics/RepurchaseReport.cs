@@ -1,0 +1,67 @@
+using System.Globalization;
+
+namespace Automation.Core.Analytics;
+
+/// <summary>Repurchase rates, order intervals, cohort retention and LTV; see docs/analytics.md.</summary>
+/// <param name="Segment">The grouping asked for (<c>new</c>, <c>returning</c>, <c>tier</c>, <c>tag</c>), null for new and returning side by side.</param>
+/// <param name="Overall">New customers: the headline repurchase rate.</param>
+public sealed record RepurchaseReport(DateTimeOffset From, DateTimeOffset To, int WithinDays, string? Segment, DateTimeOffset AsOf,
+    RepurchaseGroup Overall, IReadOnlyList<RepurchaseGroup> Groups, IReadOnlyList<CohortRow> Cohorts, PredictedLtv PredictedLtv, string LtvModel)
+{
+    /// <summary>Rates, retention shares and cumulative revenue from the database's sums.</summary>
+    public static RepurchaseReport Build(RepurchaseQuery query, RepurchaseFigures figures)
+    {
+        var asOfMonth = MonthIndex(query.AsOf);
+        var cells = figures.Cells.ToLookup(c => c.Cohort);
+        var cohorts = figures.Ltv.OrderBy(l => l.Cohort).Select(l =>
+        {
+            // The triangle ends at the report's month; later cells would be orders stamped in the future.
+            var ages = Math.Max(0, asOfMonth - l.Cohort) + 1;
+            var retention = new double[ages];
+            var revenue = new decimal[ages];
+            foreach (var cell in cells[l.Cohort].Where(c => c.Age < ages))
+            {
+                retention[cell.Age] = (double)cell.Customers / l.Customers;
+                revenue[cell.Age] = cell.Revenue;
+            }
+            var cumulative = 0m;
+            for (var age = 0; age < ages; age++)
+            {
+                cumulative += revenue[age];
+                revenue[age] = cumulative / l.Customers;
+            }
+            return new CohortRow(MonthName(l.Cohort), l.Customers, retention, revenue, PredictedLtv.From(l.Customers, l.Orders, l.Revenue, l.ExposureDays));
+        }).ToList();
+        var overallLtv = PredictedLtv.From(figures.Ltv.Sum(l => l.Customers), figures.Ltv.Sum(l => l.Orders), figures.Ltv.Sum(l => l.Revenue), figures.Ltv.Sum(l => l.ExposureDays));
+        return new RepurchaseReport(query.From, query.To, query.WithinDays, query.Segment?.ToString().ToLowerInvariant(), query.AsOf,
+            RepurchaseGroup.From(figures.Overall), figures.Groups.Select(RepurchaseGroup.From).ToList(), cohorts, overallLtv, PredictedLtv.Model);
+    }
+
+    /// <summary>A month as year × 12 + month − 1, in UTC, as the SQL computes it.</summary>
+    public static int MonthIndex(DateTimeOffset time)
+    {
+        var utc = time.UtcDateTime;
+        return utc.Year * 12 + utc.Month - 1;
+    }
+
+    /// <summary><c>yyyy-MM</c> of a month index.</summary>
+    public static string MonthName(int monthIndex) =>
+        string.Create(CultureInfo.InvariantCulture, $"{monthIndex / 12:D4}-{monthIndex % 12 + 1:D2}");
+}
+
+/// <summary>One group's repurchase rate and order intervals.</summary>
+/// <param name="Rate">Repurchased / customers; null for an empty group.</param>
+/// <param name="StillOpen">Customers whose days to repurchase had not all passed yet: the rate may still rise with them.</param>
+/// <param name="Intervals">How many gaps between consecutive orders the median and mean are over.</param>
+public sealed record RepurchaseGroup(string Name, long Customers, long Repurchased, double? Rate, long StillOpen, long Intervals, double? MedianIntervalDays, double? MeanIntervalDays)
+{
+    /// <summary>The group with its rate.</summary>
+    public static RepurchaseGroup From(GroupFigures g) =>
+        new(g.Name, g.Customers, g.Repurchased, g.Customers > 0 ? (double)g.Repurchased / g.Customers : null, g.StillOpen, g.Intervals, g.MedianIntervalDays, g.MeanIntervalDays);
+}
+
+/// <summary>A first-order month followed month by month up to the report's time.</summary>
+/// <param name="Month">The first-order month, <c>yyyy-MM</c> (UTC).</param>
+/// <param name="Retention">Index k: share of the cohort who ordered in month k after their first (k = 0 is 1).</param>
+/// <param name="RevenuePerCustomer">Index k: revenue per cohort customer from months 0..k (cumulative, historical LTV).</param>
+public sealed record CohortRow(string Month, long Customers, IReadOnlyList<double> Retention, IReadOnlyList<decimal> RevenuePerCustomer, PredictedLtv PredictedLtv);

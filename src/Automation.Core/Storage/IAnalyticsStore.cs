@@ -1,0 +1,13 @@
+using Automation.Core.Analytics;
+
+namespace Automation.Core.Storage;
+
+/// <summary>Computes the sums behind the repurchase and attribution reports, in the database.</summary>
+public interface IAnalyticsStore
+{
+    /// <summary>Repurchase groups, order intervals, cohort retention and revenue, and predicted-LTV inputs.</summary>
+    Task<RepurchaseFigures> LoadRepurchaseAsync(RepurchaseQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Sends, conversions and revenue per journey, step and variant, holdouts included, last touch.</summary>
+    Task<IReadOnlyList<AttributionFigures>> LoadAttributionAsync(AttributionQuery query, CancellationToken cancellationToken);
+}

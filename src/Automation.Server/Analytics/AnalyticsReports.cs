@@ -1,0 +1,14 @@
+using Automation.Core.Analytics;
+using Automation.Core.Storage;
+
+namespace Automation.Server.Analytics;
+
+/// <summary>Builds the reports from the store's sums; shared by the metrics API and <c>automation report</c>.</summary>
+internal static class AnalyticsReports
+{
+    public static async Task<RepurchaseReport> RepurchaseAsync(IAnalyticsStore store, RepurchaseQuery query, CancellationToken ct) =>
+        RepurchaseReport.Build(query, await store.LoadRepurchaseAsync(query, ct));
+
+    public static async Task<AttributionReport> AttributionAsync(IAnalyticsStore store, AttributionQuery query, CancellationToken ct) =>
+        AttributionReport.Build(query, await store.LoadAttributionAsync(query, ct));
+}

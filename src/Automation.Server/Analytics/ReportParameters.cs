@@ -1,0 +1,87 @@
+using System.Globalization;
+using Automation.Core.Analytics;
+using Automation.Core.Ingestion;
+
+namespace Automation.Server.Analytics;
+
+/// <summary>
+/// Reads the parameters of the metrics API and <c>automation report</c> alike, so both accept and refuse the same
+/// input. Names in errors carry the caller's <c>prefix</c> (<c>--</c> on the command line).
+/// </summary>
+internal static class ReportParameters
+{
+    public const int DefaultRepurchaseDays = 90;
+    public const int DefaultAttributionDays = 7;
+    public const int MaxDays = 3650;
+
+    /// <summary>
+    /// The group of customers who hold no tier: they ordered before rules/tiers.json existed and no review has run
+    /// since, or there are no tiers at all.
+    /// </summary>
+    public const string NoTierGroup = "none";
+
+    private static readonly Dictionary<string, RepurchaseSegment> Segments = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["new"] = RepurchaseSegment.New,
+        ["returning"] = RepurchaseSegment.Returning,
+        ["tier"] = RepurchaseSegment.Tier,
+        ["tag"] = RepurchaseSegment.Tag,
+    };
+
+    /// <summary>
+    /// The window [from, to). Both are required unless <paramref name="defaultTo"/> is given; then a missing to is
+    /// that time and a missing from is a year before to.
+    /// </summary>
+    public static FieldError? Window(string? from, string? to, DateTimeOffset? defaultTo, string prefix, out DateTimeOffset start, out DateTimeOffset end)
+    {
+        start = end = default;
+        if (Time(to, defaultTo, prefix + "to", out end) is { } toError) return toError;
+        if (Time(from, defaultTo is null ? null : end.AddYears(-1), prefix + "from", out start) is { } fromError) return fromError;
+        return start < end ? null : new FieldError(prefix + "from", $"must be before {prefix}to");
+    }
+
+    /// <summary>Days from 1 to <see cref="MaxDays"/>.</summary>
+    public static FieldError? Days(string? text, int fallback, string field, out int days)
+    {
+        days = fallback;
+        if (text is null) return null;
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out days) && days is >= 1 and <= MaxDays
+            ? null
+            : new FieldError(field, $"must be a whole number of days from 1 to {MaxDays}");
+    }
+
+    /// <summary><c>new</c>, <c>returning</c>, <c>tier</c> or <c>tag</c>; null when absent.</summary>
+    public static FieldError? Segment(string? text, string field, out RepurchaseSegment? segment)
+    {
+        segment = null;
+        if (text is null) return null;
+        if (Segments.TryGetValue(text, out var known))
+        {
+            segment = known;
+            return null;
+        }
+        return new FieldError(field, $"must be one of {string.Join(", ", Segments.Keys)}");
+    }
+
+    // A date is midnight UTC; a timestamp without an offset is UTC.
+    private static FieldError? Time(string? text, DateTimeOffset? fallback, string field, out DateTimeOffset value)
+    {
+        value = default;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            if (fallback is { } f) value = f;
+            return fallback is null ? new FieldError(field, "is required: a date such as 2026-01-01 or an ISO 8601 time") : null;
+        }
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            value = new DateTimeOffset(date, TimeOnly.MinValue, TimeSpan.Zero);
+            return null;
+        }
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) && text.Contains('T', StringComparison.Ordinal))
+        {
+            value = time.ToUniversalTime();
+            return null;
+        }
+        return new FieldError(field, $"'{text}' is not a date such as 2026-01-01 or an ISO 8601 time");
+    }
+}

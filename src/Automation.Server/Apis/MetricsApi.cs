@@ -1,0 +1,43 @@
+using Automation.Core.Analytics;
+using Automation.Core.Ingestion;
+using Automation.Core.Storage;
+using Automation.Server.Analytics;
+using Automation.Server.Http;
+
+namespace Automation.Server.Apis;
+
+/// <summary>Reports: <c>GET /v1/metrics/repurchase</c> and <c>GET /v1/metrics/attribution</c>; see docs/analytics.md.</summary>
+internal static class MetricsApi
+{
+    public static RouteGroupBuilder MapMetricsApi(this RouteGroupBuilder v1)
+    {
+        // Parameters arrive as text so a bad number gets our problem naming it, not the framework's bare 400.
+        v1.MapGet("/metrics/repurchase", async (string? from, string? to, string? segment, string? within,
+            IAnalyticsStore store, TimeProvider clock, CancellationToken ct) =>
+        {
+            FieldError?[] checks =
+            [
+                ReportParameters.Window(from, to, null, "", out var start, out var end),
+                ReportParameters.Segment(segment, "segment", out var grouping),
+                ReportParameters.Days(within, ReportParameters.DefaultRepurchaseDays, "within", out var days),
+            ];
+            if (checks.OfType<FieldError>().ToList() is { Count: > 0 } errors) return ValidationProblem.For(errors);
+            var query = new RepurchaseQuery(start, end, days, grouping, ReportParameters.NoTierGroup, clock.GetUtcNow());
+            return Results.Ok(await AnalyticsReports.RepurchaseAsync(store, query, ct));
+        });
+
+        v1.MapGet("/metrics/attribution", async (string? from, string? to, string? within, string? journey,
+            IAnalyticsStore store, CancellationToken ct) =>
+        {
+            FieldError?[] checks =
+            [
+                ReportParameters.Window(from, to, null, "", out var start, out var end),
+                ReportParameters.Days(within, ReportParameters.DefaultAttributionDays, "within", out var days),
+            ];
+            if (checks.OfType<FieldError>().ToList() is { Count: > 0 } errors) return ValidationProblem.For(errors);
+            var query = new AttributionQuery(start, end, days, string.IsNullOrWhiteSpace(journey) ? null : journey);
+            return Results.Ok(await AnalyticsReports.AttributionAsync(store, query, ct));
+        });
+        return v1;
+    }
+}

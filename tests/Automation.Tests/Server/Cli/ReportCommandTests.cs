@@ -1,0 +1,66 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Automation.Server.Cli;
+using Automation.Storage;
+using Automation.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Automation.Tests.Server.Cli;
+
+public sealed class ReportCommandTests
+{
+    private static async Task<(int Code, string Out, string Err)> Run(TestDatabase db, params string[] args)
+    {
+        var output = new StringWriter();
+        var errors = new StringWriter();
+        var code = await ReportCommand.RunAsync(["--Storage:Provider", db.Provider, "--Storage:ConnectionString", db.ConnectionString, .. args],
+            output, errors, new FakeTimeProvider(AnalyticsDataset.AsOf));
+        return (code, output.ToString(), errors.ToString());
+    }
+
+    [Test]
+    public async Task Prints_tables_and_with_json_the_documents_of_the_api()
+    {
+        await using var db = await TestDatabase.CreateAsync(StorageOptions.Sqlite);
+        await AnalyticsDataset.Generate().LoadAsync(db.Storage);
+
+        var (code, output, errors) = await Run(db, "--from", "2026-01-01", "--to", "2026-07-01", "--segment", "tag");
+        errors.Should().BeEmpty();
+        code.Should().Be(0);
+        output.Should().Contain("Repurchase: anchor orders 2026-01-01 to 2026-07-01 (exclusive), again within 90 days, as of 2026-07-20 12:00Z")
+            .And.Contain("Cohort retention").And.Contain("2026-03").And.Contain("Model: first-year value")
+            .And.Contain("Attribution: messages sent 2026-01-01 to 2026-07-01 (exclusive), orders within 7 days, last touch")
+            .And.Contain("no holdout");
+        output.Split('\n').Should().Contain(l => l.StartsWith("newsletter ", StringComparison.Ordinal)).And.Contain(l => l.StartsWith("win-back ", StringComparison.Ordinal));
+
+        var json = await Run(db, "--from", "2026-01-01", "--to", "2026-07-01", "--segment", "tag", "--attribution-days", "5", "--json");
+        json.Code.Should().Be(0);
+        var document = JsonNode.Parse(json.Out)!;
+        await using var factory = new AutomationFactory(db, new FakeTimeProvider(AnalyticsDataset.AsOf));
+        using var client = factory.CreateAuthorizedClient();
+        JsonNode.DeepEquals(document["repurchase"], JsonNode.Parse(await client.GetStringAsync("/v1/metrics/repurchase?from=2026-01-01&to=2026-07-01&segment=tag"))).Should().BeTrue();
+        JsonNode.DeepEquals(document["attribution"], JsonNode.Parse(await client.GetStringAsync("/v1/metrics/attribution?from=2026-01-01&to=2026-07-01&within=5"))).Should().BeTrue();
+    }
+
+    [Test]
+    public async Task Bad_arguments_exit_2_naming_them()
+    {
+        await using var db = await TestDatabase.CreateAsync(StorageOptions.Sqlite);
+
+        var (code, output, errors) = await Run(db, "--from", "2026-07-01", "--to", "2026-01-01", "--within", "0", "--segment", "vip");
+        code.Should().Be(2);
+        output.Should().BeEmpty();
+        errors.Should().Contain("error: --from: must be before --to").And.Contain("error: --within: must be a whole number of days from 1 to 3650")
+            .And.Contain("error: --segment: must be one of new, returning, tier, tag").And.Contain("Usage: automation report");
+    }
+
+    [Test]
+    public async Task A_database_without_the_schema_is_reported_not_thrown()
+    {
+        await using var db = await TestDatabase.CreateAsync(StorageOptions.Sqlite, migrate: false);
+
+        var (code, _, errors) = await Run(db);
+        code.Should().Be(1);
+        errors.Should().Contain("error: the reports cannot be read").And.Contain("automation migrate");
+    }
+}
