@@ -16,8 +16,8 @@ public static class FactsBuilder
     public static TimeZoneInfo ZoneOf(string? timezone) =>
         timezone is null ? TimeZoneInfo.Utc : Zones.GetOrAdd(timezone, id => TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc);
 
-    public static RuleParameter[] Inputs(CustomerSnapshot customer, JourneyInstance? instance, EventFacts @event, DateTimeOffset now) =>
-        RuleCompilation.Inputs(Customer(customer, now), Stats(customer.Stats, now, customer.Rfm), Cart(customer.Cart, now), @event, Journey(instance, now), Now(customer.Profile, now));
+    public static Facts Facts(CustomerSnapshot customer, JourneyInstance? instance, EventFacts @event, DateTimeOffset now) =>
+        new(Customer(customer, now), Stats(customer.Stats, now, customer.Rfm), Cart(customer.Cart, now), @event, Journey(instance, now), Now(customer.Profile, now));
 
     public static CustomerFacts Customer(CustomerSnapshot s, DateTimeOffset now)
     {

@@ -19,20 +19,34 @@ public enum JourneyStatus
 /// <param name="Running">The version that runs: the file's own, or its last good one while the file is invalid.</param>
 public sealed record CatalogEntry(string Name, string File, JourneyStatus Status, JourneyDefinition? Running, IReadOnlyList<JourneyProblem> Problems);
 
+/// <summary>A running journey's expressions, compiled: its enabled steps in file order, and its conditions.</summary>
+public sealed record CompiledJourney(JourneyDefinition Definition, IReadOnlyList<(JourneyStep Step, CompiledRule Rule)> Steps, CompiledRule? Trigger, CompiledRule? Exit)
+{
+    public static CompiledJourney From(JourneyDefinition journey)
+    {
+        var globals = journey.Workflow.GlobalParams ?? [];
+        var steps = journey.Workflow.Rules.Where(r => r.Enabled).Select(rule =>
+            (journey.Steps.First(s => s.Name == rule.RuleName), CompiledRule.Compile(rule.RuleName, rule.Expression, globals.Concat(rule.LocalParams ?? [])))).ToList();
+        return new CompiledJourney(journey, steps,
+            journey.Trigger.Condition is { } trigger ? CompiledRule.Compile(JourneySet.TriggerRule, trigger, globals) : null,
+            journey.Exit.Condition is { } exit ? CompiledRule.Compile(JourneySet.ExitRule, exit, globals) : null);
+    }
+}
+
 /// <summary>
-/// One consistent set of journeys and the RulesEngine that runs them. Immutable: a reload builds a new set and
-/// swaps it in, so an evaluation never sees half of a reload.
+/// One consistent set of journeys with their expressions compiled. Immutable: a reload builds a new set and swaps
+/// it in, so an evaluation never sees half of a reload.
 /// </summary>
 public sealed class JourneySet
 {
     private readonly Dictionary<string, JourneyDefinition> _running;
+    private readonly Dictionary<string, CompiledJourney> _compiled;
 
     public JourneySet(IReadOnlyList<CatalogEntry> entries)
     {
         Entries = entries;
         _running = entries.Where(e => e.Running is { Enabled: true }).ToDictionary(e => e.Running!.Name, e => e.Running!, StringComparer.Ordinal);
-        var workflows = _running.Values.SelectMany(Workflows).ToArray();
-        Engine = new RulesEngine.RulesEngine(workflows, RuleCompilation.Settings());
+        _compiled = _running.ToDictionary(r => r.Key, r => CompiledJourney.From(r.Value), StringComparer.Ordinal);
     }
 
     public static JourneySet Empty { get; } = new([]);
@@ -42,28 +56,13 @@ public sealed class JourneySet
     /// <summary>The enabled journeys that run, last good versions included.</summary>
     public IEnumerable<JourneyDefinition> Running => _running.Values;
 
-    public RulesEngine.RulesEngine Engine { get; }
-
     public JourneyDefinition? Find(string name) => _running.GetValueOrDefault(name);
 
-    /// <summary>The workflow holding the trigger and exit conditions of a journey.</summary>
-    public static string ConditionsWorkflow(string journey) => $"{journey}:conditions";
+    /// <summary>A running journey's compiled expressions.</summary>
+    public CompiledJourney Compiled(string name) => _compiled[name];
 
     public const string TriggerRule = "trigger";
     public const string ExitRule = "exit";
-
-    private static IEnumerable<Workflow> Workflows(JourneyDefinition journey)
-    {
-        yield return journey.Workflow;
-        var conditions = new List<Rule>();
-        if (journey.Trigger.Condition is { } trigger) conditions.Add(Condition(TriggerRule, trigger));
-        if (journey.Exit.Condition is { } exit) conditions.Add(Condition(ExitRule, exit));
-        if (conditions.Count > 0)
-            yield return new Workflow { WorkflowName = ConditionsWorkflow(journey.Name), GlobalParams = journey.Workflow.GlobalParams, Rules = conditions };
-    }
-
-    private static Rule Condition(string name, string expression) =>
-        new() { RuleName = name, Expression = expression, RuleExpressionType = RuleExpressionType.LambdaExpression };
 }
 
 /// <summary>

@@ -91,8 +91,7 @@ public sealed class JourneyEngine(JourneyCatalog catalog, ILogger<JourneyEngine>
         if (state.LastEntries.TryGetValue((customerId, journey.Name), out var lastEntry) &&
             (journey.ReEntryAfter is not { } wait || enteredAt - lastEntry < wait))
             return false;
-        if (journey.Trigger.Condition is not null &&
-            !await ConditionHoldsAsync(set, journey, JourneySet.TriggerRule, FactsBuilder.Inputs(snapshot, null, eventFacts, now)))
+        if (set.Compiled(journey.Name).Trigger is { } trigger && !Holds(journey, trigger, FactsBuilder.Facts(snapshot, null, eventFacts, now), customerId))
             return false;
 
         var instance = await tx.EnterAsync(customerId, journey.Name, entryKey, enteredAt, triggerEvent, ct);
@@ -112,33 +111,25 @@ public sealed class JourneyEngine(JourneyCatalog catalog, ILogger<JourneyEngine>
         }
 
         var eventFacts = FactsBuilder.Event(instance.TriggerEvent?["name"]?.GetValue<string>(), instance.TriggerEvent?["properties"] as JsonObject);
-        var inputs = FactsBuilder.Inputs(snapshot, instance, eventFacts, now);
-        if (journey.Exit.Condition is not null && await ConditionHoldsAsync(set, journey, JourneySet.ExitRule, inputs))
+        var compiled = set.Compiled(journey.Name);
+        var facts = FactsBuilder.Facts(snapshot, instance, eventFacts, now);
+        if (compiled.Exit is { } exit && Holds(journey, exit, facts, snapshot.Profile.Id))
         {
             await tx.EndAsync(instance.Id, JourneyEnd.Exited, "exit condition", now, ct);
             return;
         }
 
         var done = instance.StepsDone.ToHashSet(StringComparer.Ordinal);
-        var results = await set.Engine.ExecuteAllRulesAsync(journey.Name, inputs, ct);
-        foreach (var result in results)
+        foreach (var (step, rule) in compiled.Steps)
         {
-            var stepName = result.Rule.RuleName;
-            if (!string.IsNullOrEmpty(result.ExceptionMessage))
-            {
-                logger.LogWarning("Journey {Journey} step {Step} failed for customer {CustomerId}: {Error}", journey.Name, stepName, snapshot.Profile.Id, result.ExceptionMessage);
-                continue;
-            }
-            if (!result.IsSuccess || done.Contains(stepName)) continue;
-
-            var step = journey.Steps.First(s => s.Name == stepName);
+            if (done.Contains(step.Name) || !Holds(journey, rule, facts, snapshot.Profile.Id)) continue;
             if (!await tx.RecordStepAsync(instance.Id, step.Name, step.Action, now, ct)) continue;
             done.Add(step.Name);
             if (await RunActionAsync(tx, journey, instance, step, snapshot, now, ct))
                 return; // an Exit action ended the instance
         }
 
-        if (journey.Steps.Where(s => journey.Workflow.Rules.First(r => r.RuleName == s.Name).Enabled).All(s => done.Contains(s.Name)))
+        if (compiled.Steps.All(s => done.Contains(s.Step.Name)))
             await tx.EndAsync(instance.Id, JourneyEnd.Completed, "all steps done", now, ct);
     }
 
@@ -177,10 +168,12 @@ public sealed class JourneyEngine(JourneyCatalog catalog, ILogger<JourneyEngine>
         }
     }
 
-    private static async Task<bool> ConditionHoldsAsync(JourneySet set, JourneyDefinition journey, string rule, RuleParameter[] inputs)
+    private bool Holds(JourneyDefinition journey, CompiledRule rule, Facts facts, long customerId)
     {
-        var results = await set.Engine.ExecuteAllRulesAsync(JourneySet.ConditionsWorkflow(journey.Name), inputs);
-        return results.First(r => r.Rule.RuleName == rule) is { IsSuccess: true };
+        if (rule.Holds(facts, out var error)) return true;
+        if (error is not null)
+            logger.LogWarning("Journey {Journey} rule {Rule} failed for customer {CustomerId}: {Error}", journey.Name, rule.Name, customerId, error);
+        return false;
     }
 
     /// <summary>The customers' snapshots and journey instances, kept current as this evaluation changes them.</summary>

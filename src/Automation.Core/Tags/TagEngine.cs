@@ -19,8 +19,8 @@ public sealed class TagEngine(TagCatalog catalog)
         var events = new List<(InboundMessage Message, long CustomerId)>();
         foreach (var snapshot in await tx.LoadSnapshotsAsync(customerIds, ct))
         {
-            var results = await rules.Engine.ExecuteAllRulesAsync(TagRuleSet.WorkflowName, FactsBuilder.Inputs(snapshot, null, new EventFacts(), now), ct);
-            var wanted = results.Where(r => r.IsSuccess).Select(r => r.Rule.RuleName).ToHashSet(StringComparer.Ordinal);
+            var facts = FactsBuilder.Facts(snapshot, null, new EventFacts(), now);
+            var wanted = rules.Rules.Where(r => r.Holds(facts, out _)).Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
             var id = snapshot.Profile.Id;
             foreach (var tag in wanted.Where(t => !snapshot.Tags.Contains(t)))
             {

@@ -15,13 +15,14 @@ public sealed class TagRuleSet
     public TagRuleSet(Workflow workflow)
     {
         Tags = workflow.Rules.Select(r => r.RuleName).ToList();
-        Engine = new RulesEngine.RulesEngine([workflow], RuleCompilation.Settings());
+        Rules = workflow.Rules.Select(r => CompiledRule.Compile(r.RuleName, r.Expression, workflow.GlobalParams ?? [])).ToList();
     }
 
     /// <summary>The tags the rules manage.</summary>
     public IReadOnlyList<string> Tags { get; }
 
-    public RulesEngine.RulesEngine Engine { get; }
+    /// <summary>One compiled rule per tag; its name is the tag.</summary>
+    public IReadOnlyList<CompiledRule> Rules { get; }
 }
 
 /// <summary>
