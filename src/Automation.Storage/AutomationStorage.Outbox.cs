@@ -50,15 +50,21 @@ public abstract partial class AutomationStorage : IOutboxStore
         return await CustomerQueries.LoadAsync(connection, null, customerIds, ct);
     }
 
-    public async Task CompleteAsync(long messageId, DeliveryResult result, CancellationToken ct)
+    public async Task CompleteAsync(IReadOnlyCollection<(long MessageId, DeliveryResult Result)> results, CancellationToken ct)
     {
+        if (results.Count == 0) return;
         using var writer = await EnterWriterAsync(ct);
         await using var connection = await OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE outbox SET status = @Status, recipient = @Recipient, provider_id = @ProviderId, last_error = @Error,
-                due_at = COALESCE(@DueAt, due_at), sent_at = @SentAt, claimed_until = NULL
-            WHERE id = @messageId AND status = 'sending'
-            """, new { messageId, result.Status, result.Recipient, result.ProviderId, result.Error, result.DueAt, result.SentAt }, cancellationToken: ct));
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        foreach (var (messageId, result) in results)
+        {
+            await connection.ExecuteAsync(new CommandDefinition("""
+                UPDATE outbox SET status = @Status, recipient = @Recipient, provider_id = @ProviderId, last_error = @Error,
+                    due_at = COALESCE(@DueAt, due_at), sent_at = @SentAt, claimed_until = NULL
+                WHERE id = @messageId AND status = 'sending'
+                """, new { messageId, result.Status, result.Recipient, result.ProviderId, result.Error, result.DueAt, result.SentAt }, transaction, cancellationToken: ct));
+        }
+        await transaction.CommitAsync(ct);
     }
 
     public async Task<bool> IsSuppressedAsync(string channel, string address, CancellationToken ct)

@@ -2,5 +2,6 @@ using Automation.Benchmarks.Load;
 using BenchmarkDotNet.Running;
 
 if (args is ["load", .. var loadArgs]) return await IngestLoad.RunAsync(loadArgs);
+if (args is ["dispatch", .. var dispatchArgs]) return await DispatchLoad.RunAsync(dispatchArgs);
 BenchmarkSwitcher.FromAssembly(typeof(Automation.Benchmarks.IngestBenchmarks).Assembly).Run(args);
 return 0;

@@ -15,8 +15,8 @@ public interface IOutboxStore
 
     Task<IReadOnlyList<CustomerSnapshot>> LoadCustomersAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken);
 
-    /// <summary>Records the result of a claimed message, unless its claim was lost to another dispatcher.</summary>
-    Task CompleteAsync(long messageId, DeliveryResult result, CancellationToken cancellationToken);
+    /// <summary>Records the results of claimed messages in one transaction, except those whose claim was lost to another dispatcher.</summary>
+    Task CompleteAsync(IReadOnlyCollection<(long MessageId, DeliveryResult Result)> results, CancellationToken cancellationToken);
 
     Task<bool> IsSuppressedAsync(string channel, string address, CancellationToken cancellationToken);
 

@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Automation.Storage;
+using Dapper;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Automation.Benchmarks.Load;
+
+/// <summary>
+/// Dispatch throughput, end to end through the real server: <c>--messages</c> due messages are queued first (a
+/// journey that sends at once, ingested with dispatch off), then the server starts with dispatch on and the time
+/// until every message is sent is measured. <c>--channel sms</c> sends to a Twilio-compatible server on loopback
+/// (Kestrel, answering as Twilio's Messages API does); <c>--channel email</c> to Debian's aiosmtpd on loopback,
+/// through MailKit's connection pool. aiosmtpd, single-threaded Python, takes about 700 messages/s on one connection
+/// from a Python client on the reference machine: it bounds what this can show.
+/// Run: <c>dotnet run -c Release --project tests/Automation.Benchmarks -- dispatch --channel sms --messages 5000</c>.
+/// </summary>
+public static class DispatchLoad
+{
+    private const string ApiKey = "load-test-key-0123456789abcdef";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var options = IngestLoad.Options(args);
+        var channel = options.GetValueOrDefault("channel", "sms");
+        var messages = int.Parse(options.GetValueOrDefault("messages", "5000"), CultureInfo.InvariantCulture);
+        var provider = options.GetValueOrDefault("provider", "sqlite");
+        var batchSize = options.GetValueOrDefault("batch-size", "100");
+        var concurrency = options.GetValueOrDefault("concurrency", "8");
+        var root = Directory.CreateTempSubdirectory("automation-dispatch-");
+        WriteJourney(root.FullName, channel);
+        var common = new List<string>
+        {
+            "--contentRoot", root.FullName, "--Api:Keys:0", ApiKey, "--Logging:LogLevel:Default", "Warning", "--Storage:Provider", provider,
+            "--Scheduler:Enabled", "false", "--Messaging:BatchSize", batchSize, "--Messaging:Concurrency", concurrency,
+        };
+        if (provider == "postgres")
+            common.AddRange(["--Storage:ConnectionString", Environment.GetEnvironmentVariable("AUTOMATION_BENCH_POSTGRES")
+                ?? throw new InvalidOperationException("Set AUTOMATION_BENCH_POSTGRES to an empty PostgreSQL database.")]);
+
+        await using var receiver = channel == "sms" ? await Receiver.TwilioAsync() : Receiver.Smtp();
+        try
+        {
+            await QueueAsync(common, messages, channel);
+            var port = IngestLoad.FreePort();
+            await using var app = Automation.Server.AutomationServer.Build([.. common, "--Urls", $"http://127.0.0.1:{port}", .. receiver.Settings]);
+            var storage = app.Services.GetRequiredService<AutomationStorage>();
+            await app.StartAsync();
+            var watch = Stopwatch.StartNew();
+            long sent;
+            do
+            {
+                await Task.Delay(100);
+                await using var connection = await storage.OpenConnectionAsync(CancellationToken.None);
+                sent = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE status = 'sent'");
+            }
+            while (sent < messages && watch.Elapsed < TimeSpan.FromMinutes(10));
+            var elapsed = watch.Elapsed;
+            await app.StopAsync();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{provider}, {channel}: {sent:N0} of {messages:N0} messages sent in {elapsed.TotalSeconds:N1} s: {sent / elapsed.TotalSeconds:N0} messages/s " +
+                $"(batches of {batchSize}, {concurrency} at once); the receiver got {receiver.Received}"));
+            return sent == messages ? 0 : 1;
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
+
+    // A journey that sends one transactional message at once (no caps, no quiet hours) to every customer who asks.
+    private static void WriteJourney(string root, string channel)
+    {
+        Directory.CreateDirectory(Path.Combine(root, "rules"));
+        Directory.CreateDirectory(Path.Combine(root, "templates", "bench"));
+        File.WriteAllText(Path.Combine(root, "rules", "bench.json"), $$"""
+            {
+              "WorkflowName": "bench",
+              "Trigger": { "Event": "Bench Requested" },
+              "Rules": [ { "RuleName": "send", "Expression": "journey.HoursSinceEntry >= 0",
+                "Actions": { "OnSuccess": { "Name": "Send", "Context": { "Channel": "{{channel}}", "Template": "bench/message", "Transactional": true } } } } ]
+            }
+            """);
+        File.WriteAllText(Path.Combine(root, "templates", "bench", $"message.{channel}.liquid"), channel == "sms"
+            ? "Hi {{ customer.first_name }}, your order is on its way."
+            : "---\nsubject: Your order, {{ customer.first_name }}\n---\n<p>Hi {{ customer.first_name }},</p><p>your order is on its way.</p>");
+    }
+
+    private static async Task QueueAsync(List<string> common, int messages, string channel)
+    {
+        var port = IngestLoad.FreePort();
+        await using var app = Automation.Server.AutomationServer.Build([.. common, "--Urls", $"http://127.0.0.1:{port}", "--Messaging:Dispatch", "false"]);
+        await app.StartAsync();
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+        for (var first = 0; first < messages; first += 50)
+        {
+            var batch = new JsonArray();
+            for (var i = first; i < Math.Min(messages, first + 50); i++)
+            {
+                var userId = $"bench-{i}";
+                batch.Add(new JsonObject { ["type"] = "identify", ["userId"] = userId, ["traits"] = new JsonObject { ["firstName"] = "Sam", ["email"] = $"{userId}@example.com", ["phone"] = $"+1555{i:D7}" } });
+                batch.Add(new JsonObject { ["type"] = "track", ["userId"] = userId, ["event"] = "Bench Requested", ["properties"] = new JsonObject { ["channel"] = channel } });
+            }
+            using var response = await client.PostAsync("/v1/batch", new StringContent(new JsonObject { ["batch"] = batch }.ToJsonString(), Encoding.UTF8, "application/json"));
+            response.EnsureSuccessStatusCode();
+        }
+        await app.StopAsync();
+    }
+
+    /// <summary>Where messages go: a fake Twilio or a real SMTP server, both on loopback, counting what arrives.</summary>
+    private sealed class Receiver : IAsyncDisposable
+    {
+        private readonly Func<long>? _received;
+        private readonly Func<ValueTask> _stop;
+
+        private Receiver(string[] settings, Func<long>? received, Func<ValueTask> stop)
+        {
+            Settings = settings;
+            _received = received;
+            _stop = stop;
+        }
+
+        public string[] Settings { get; }
+        /// <summary>What arrived, where the receiver can count it.</summary>
+        public string Received => _received is null ? "uncounted" : _received().ToString("N0", CultureInfo.InvariantCulture);
+
+        public static async Task<Receiver> TwilioAsync()
+        {
+            var url = $"http://127.0.0.1:{IngestLoad.FreePort()}";
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseUrls(url);
+            builder.Logging.ClearProviders();
+            var app = builder.Build();
+            long count = 0;
+            app.MapPost("/2010-04-01/Accounts/{sid}/Messages.json", async (HttpRequest request) =>
+            {
+                var form = await request.ReadFormAsync();
+                var n = Interlocked.Increment(ref count);
+                return Results.Json(new { sid = $"SM{n:D32}", status = "queued", to = form["To"].ToString() }, statusCode: 201);
+            });
+            await app.StartAsync();
+            return new Receiver(["--Channels:Sms:AccountSid", "ACbench", "--Channels:Sms:AuthToken", "bench-token", "--Channels:Sms:From", "+15005550006",
+                "--Channels:Sms:BaseUrl", url, "--Channels:Sms:StatusCallbackUrl", "http://127.0.0.1:9/twilio/status"], () => Interlocked.Read(ref count), () => app.DisposeAsync());
+        }
+
+        // aiosmtpd's Sink handler accepts and drops each message: writing a mailbox would measure the disk, not us.
+        public static Receiver Smtp()
+        {
+            var port = IngestLoad.FreePort();
+            var start = new ProcessStartInfo("/usr/bin/python3", ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{port}", "-c", "aiosmtpd.handlers.Sink"])
+            {
+                RedirectStandardError = true,
+                RedirectStandardOutput = true,
+            };
+            var process = Process.Start(start) ?? throw new InvalidOperationException("python3 -m aiosmtpd did not start (apt-get install python3-aiosmtpd).");
+            for (var i = 0; i < 50 && !IngestLoad.Listening(port); i++) Thread.Sleep(100);
+            return new Receiver(["--Channels:Email:Host", "127.0.0.1", "--Channels:Email:Port", port.ToString(CultureInfo.InvariantCulture), "--Channels:Email:Security", "None",
+                    "--Channels:Email:PoolSize", "8"],
+                null,
+                () =>
+                {
+                    process.Kill(entireProcessTree: true);
+                    process.WaitForExit();
+                    return ValueTask.CompletedTask;
+                });
+        }
+
+        public ValueTask DisposeAsync() => _stop();
+    }
+}
