@@ -27,14 +27,10 @@ public abstract partial class AutomationStorage : IOutboxStore
             RETURNING id, idempotency_key, customer_id, journey, step, channel, template, context, attempts, instance_id, transactional
             """, new { now, until = now + lease, limit }, transaction, cancellationToken: ct))).ToList();
 
-        var instances = new Dictionary<long, (DateTimeOffset EnteredAt, JsonObject? TriggerEvent)>();
-        foreach (var chunk in rows.Select(r => r.InstanceId).Distinct().Chunk(SqlLists.RowsPerStatement))
-        {
-            var p = new DynamicParameters();
-            var found = await connection.QueryAsync<InstanceTriggerRow>(new CommandDefinition(
-                $"SELECT id, entered_at, trigger_event FROM journey_instances WHERE id IN {SqlLists.In("i", chunk, p)}", p, transaction, cancellationToken: ct));
-            foreach (var f in found) instances[f.Id] = (f.EnteredAt, f.TriggerEvent);
-        }
+        var p = new DynamicParameters();
+        var instances = (await connection.QueryAsync<InstanceTriggerRow>(new CommandDefinition(
+                $"SELECT id, entered_at, trigger_event FROM journey_instances WHERE id {SqlLists.Any(connection, "ids", rows.Select(r => r.InstanceId).Distinct(), p)}", p, transaction, cancellationToken: ct)))
+            .ToDictionary(f => f.Id, f => (f.EnteredAt, f.TriggerEvent));
         await transaction.CommitAsync(ct);
 
         return rows.OrderBy(r => r.Id).Select(r =>

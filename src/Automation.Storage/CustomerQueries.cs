@@ -44,49 +44,45 @@ internal static class CustomerQueries
         return (await LoadAsync(connection, null, [customerId.Value], ct)).SingleOrDefault();
     }
 
-    /// <summary>Snapshots of these customers, in set-based queries per chunk.</summary>
+    /// <summary>Snapshots of these customers, in one query per table whatever their number.</summary>
     public static async Task<IReadOnlyList<CustomerSnapshot>> LoadAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyCollection<long> ids, CancellationToken ct)
     {
-        var snapshots = new List<CustomerSnapshot>(ids.Count);
-        foreach (var chunk in ids.Chunk(SqlLists.RowsPerStatement))
+        if (ids.Count == 0) return [];
+        async Task<IEnumerable<T>> Query<T>(string sqlBeforeList, string sqlAfterList = "")
         {
-            async Task<IEnumerable<T>> Query<T>(string sqlBeforeIn, string sqlAfterIn = "")
-            {
-                var p = new DynamicParameters();
-                var sql = $"{sqlBeforeIn} {SqlLists.In("id", chunk, p)} {sqlAfterIn}";
-                return await connection.QueryAsync<T>(new CommandDefinition(sql, p, transaction, cancellationToken: ct));
-            }
-
-            var customers = await Query<CustomerRow>($"SELECT {CustomerRow.Columns} FROM customers WHERE id IN");
-            var stats = (await Query<StatsRow>("SELECT customer_id, order_count, total_spent, first_order_at, last_order_at, mean_order_interval_days, coupon_order_count FROM customer_stats WHERE customer_id IN"))
-                .ToDictionary(s => s.CustomerId);
-            var carts = (await Query<CartRow>("SELECT customer_id, items, currency, updated_at FROM carts WHERE customer_id IN")).ToDictionary(c => c.CustomerId);
-            var tagRows = (await Query<(long CustomerId, string Tag, string Source)>("SELECT customer_id, tag, source FROM customer_tags WHERE customer_id IN", "ORDER BY tag")).ToList();
-            var tags = tagRows.ToLookup(t => t.CustomerId, t => t.Tag);
-            var ruleTags = tagRows.Where(t => t.Source == TagSources.Rule).ToLookup(t => t.CustomerId, t => t.Tag);
-            var ledger = (await Query<LedgerRow>("SELECT id, customer_id, points, kind, reason, source_key, created_at, expires_at FROM points_ledger WHERE customer_id IN", "ORDER BY created_at, id"))
-                .ToLookup(l => l.CustomerId, l => new PointsEntry(l.Id, l.Points, l.Kind, l.Reason, l.SourceKey, l.CreatedAt, l.ExpiresAt));
-            var rfm = (await Query<RfmRow>("SELECT customer_id, r, f, m, spend_365 FROM customer_rfm WHERE customer_id IN")).ToDictionary(r => r.CustomerId);
-            var tiers = await TierQueries.LoadAsync(connection, transaction, chunk, ct);
-            var suppressed = (await Query<(long CustomerId, string Channel)>("""
-                SELECT c.id, s.channel FROM customers c
-                JOIN suppressions s ON (s.channel = 'email' AND s.address = c.email) OR (s.channel = 'sms' AND s.address = c.phone)
-                WHERE c.id IN
-                """)).ToLookup(s => s.CustomerId, s => s.Channel);
-
-            snapshots.AddRange(customers.Select(c => new CustomerSnapshot(
-                c.ToProfile(),
-                stats.TryGetValue(c.Id, out var s) ? s.ToStats() : CustomerStats.None,
-                carts.TryGetValue(c.Id, out var cart) ? cart.ToCart() : null)
-            {
-                Tags = [.. tags[c.Id]],
-                RuleTags = [.. ruleTags[c.Id]],
-                PointsLedger = [.. ledger[c.Id]],
-                SuppressedChannels = [.. suppressed[c.Id]],
-                Tier = tiers.GetValueOrDefault(c.Id),
-                Rfm = rfm.TryGetValue(c.Id, out var score) ? new RfmScore(score.R, score.F, score.M, score.Spend365) : null,
-            }));
+            var p = new DynamicParameters();
+            var sql = $"{sqlBeforeList} {SqlLists.Any(connection, "ids", ids, p)} {sqlAfterList}";
+            return await connection.QueryAsync<T>(new CommandDefinition(sql, p, transaction, cancellationToken: ct));
         }
-        return snapshots;
+
+        var customers = await Query<CustomerRow>($"SELECT {CustomerRow.Columns} FROM customers WHERE id");
+        var stats = (await Query<StatsRow>("SELECT customer_id, order_count, total_spent, first_order_at, last_order_at, mean_order_interval_days, coupon_order_count FROM customer_stats WHERE customer_id"))
+            .ToDictionary(s => s.CustomerId);
+        var carts = (await Query<CartRow>("SELECT customer_id, items, currency, updated_at FROM carts WHERE customer_id")).ToDictionary(c => c.CustomerId);
+        var tagRows = (await Query<(long CustomerId, string Tag, string Source)>("SELECT customer_id, tag, source FROM customer_tags WHERE customer_id", "ORDER BY tag")).ToList();
+        var tags = tagRows.ToLookup(t => t.CustomerId, t => t.Tag);
+        var ruleTags = tagRows.Where(t => t.Source == TagSources.Rule).ToLookup(t => t.CustomerId, t => t.Tag);
+        var ledger = (await Query<LedgerRow>("SELECT id, customer_id, points, kind, reason, source_key, created_at, expires_at FROM points_ledger WHERE customer_id", "ORDER BY created_at, id"))
+            .ToLookup(l => l.CustomerId, l => new PointsEntry(l.Id, l.Points, l.Kind, l.Reason, l.SourceKey, l.CreatedAt, l.ExpiresAt));
+        var rfm = (await Query<RfmRow>("SELECT customer_id, r, f, m, spend_365 FROM customer_rfm WHERE customer_id")).ToDictionary(r => r.CustomerId);
+        var tiers = await TierQueries.LoadAsync(connection, transaction, ids, ct);
+        var suppressed = (await Query<(long CustomerId, string Channel)>("""
+            SELECT c.id, s.channel FROM customers c
+            JOIN suppressions s ON (s.channel = 'email' AND s.address = c.email) OR (s.channel = 'sms' AND s.address = c.phone)
+            WHERE c.id
+            """)).ToLookup(s => s.CustomerId, s => s.Channel);
+
+        return [.. customers.Select(c => new CustomerSnapshot(
+            c.ToProfile(),
+            stats.TryGetValue(c.Id, out var s) ? s.ToStats() : CustomerStats.None,
+            carts.TryGetValue(c.Id, out var cart) ? cart.ToCart() : null)
+        {
+            Tags = [.. tags[c.Id]],
+            RuleTags = [.. ruleTags[c.Id]],
+            PointsLedger = [.. ledger[c.Id]],
+            SuppressedChannels = [.. suppressed[c.Id]],
+            Tier = tiers.GetValueOrDefault(c.Id),
+            Rfm = rfm.TryGetValue(c.Id, out var score) ? new RfmScore(score.R, score.F, score.M, score.Spend365) : null,
+        })];
     }
 }

@@ -1,33 +1,38 @@
+using System.Data.Common;
 using System.Text;
+using System.Text.Json;
 using Dapper;
+using Microsoft.Data.Sqlite;
 
 namespace Automation.Storage;
 
 /// <summary>
-/// Builds parameter lists and multi-row VALUES by hand. Dapper expands <c>IN @list</c> on SQLite but passes an
-/// array on PostgreSQL, so one SQL text for both needs explicit parameters.
+/// Lists in SQL: membership tests against a list bound as one parameter, and multi-row VALUES built by hand. Dapper
+/// expands <c>IN @list</c> on SQLite but passes an array on PostgreSQL, so one SQL text for both needs explicit help.
 /// </summary>
 internal static class SqlLists
 {
     /// <summary>
-    /// Rows per multi-row statement. Binding cost grows faster than linearly with the parameter count (Dapper and
+    /// Rows per multi-row write. Binding cost grows faster than linearly with the parameter count (Dapper and
     /// Microsoft.Data.Sqlite look parameters up by name), so small chunks measured fastest on SQLite.
     /// </summary>
     public const int RowsPerStatement = 25;
 
-    /// <summary><c>(@p0, @p1, …)</c>, or <c>(NULL)</c> for no values, which matches nothing.</summary>
-    public static string In<T>(string prefix, IEnumerable<T> values, DynamicParameters parameters)
+    /// <summary>
+    /// A membership test against a whole list bound as one parameter, whatever its length: <c>= ANY(@name)</c> with an
+    /// array on PostgreSQL, <c>IN (SELECT value FROM json_each(@name))</c> with a JSON array on SQLite. One parameter
+    /// instead of one per value: binding is what made long <c>IN</c> lists slow, and reads need no chunking.
+    /// </summary>
+    public static string Any<T>(DbConnection connection, string name, IEnumerable<T> values, DynamicParameters parameters)
     {
-        var sql = new StringBuilder("(");
-        var i = 0;
-        foreach (var value in values)
+        var list = values.ToArray();
+        if (connection is SqliteConnection)
         {
-            if (i > 0) sql.Append(", ");
-            var name = $"{prefix}{i++}";
-            sql.Append('@').Append(name);
-            parameters.Add(name, value);
+            parameters.Add(name, JsonSerializer.Serialize(list));
+            return $"IN (SELECT value FROM json_each(@{name}))";
         }
-        return i == 0 ? "(NULL)" : sql.Append(')').ToString();
+        parameters.Add(name, list);
+        return $"= ANY(@{name})";
     }
 
     /// <summary><c>(@c0_0, @c0_1), (@c1_0, @c1_1)…</c> for the rows, one parameter per cell.</summary>

@@ -35,34 +35,26 @@ internal static class TierQueries
     public static async Task<IReadOnlyDictionary<long, OrderTotals>> OrderTotalsAsync(DbConnection connection, DbTransaction? transaction,
         IReadOnlyCollection<long> customerIds, DateTimeOffset from, DateTimeOffset until, CancellationToken ct)
     {
-        var totals = new Dictionary<long, OrderTotals>(customerIds.Count);
-        foreach (var chunk in customerIds.Chunk(SqlLists.RowsPerStatement))
-        {
-            var p = new DynamicParameters(new { from, until });
-            var rows = await connection.QueryAsync<TotalsRow>(new CommandDefinition($"""
-                SELECT customer_id, SUM(total - refunded_amount) AS spend, COUNT(*) AS orders FROM orders
-                WHERE customer_id IN {SqlLists.In("id", chunk, p)}
-                  AND completed_at IS NOT NULL AND NOT fully_refunded AND (refunded_amount = 0 OR refunded_amount < total)
-                  AND completed_at >= @from AND completed_at <= @until
-                GROUP BY customer_id
-                """, p, transaction, cancellationToken: ct));
-            foreach (var row in rows) totals[row.CustomerId] = new OrderTotals(row.Spend, row.Orders);
-        }
-        return totals;
+        if (customerIds.Count == 0) return new Dictionary<long, OrderTotals>();
+        var p = new DynamicParameters(new { from, until });
+        var rows = await connection.QueryAsync<TotalsRow>(new CommandDefinition($"""
+            SELECT customer_id, SUM(total - refunded_amount) AS spend, COUNT(*) AS orders FROM orders
+            WHERE customer_id {SqlLists.Any(connection, "ids", customerIds, p)}
+              AND completed_at IS NOT NULL AND NOT fully_refunded AND (refunded_amount = 0 OR refunded_amount < total)
+              AND completed_at >= @from AND completed_at <= @until
+            GROUP BY customer_id
+            """, p, transaction, cancellationToken: ct));
+        return rows.ToDictionary(r => r.CustomerId, r => new OrderTotals(r.Spend, r.Orders));
     }
 
     public static async Task<IReadOnlyDictionary<long, TierStanding>> LoadAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyCollection<long> customerIds, CancellationToken ct)
     {
-        var standings = new Dictionary<long, TierStanding>(customerIds.Count);
-        foreach (var chunk in customerIds.Chunk(SqlLists.RowsPerStatement))
-        {
-            var p = new DynamicParameters();
-            var rows = await connection.QueryAsync<StandingRow>(new CommandDefinition(
-                $"SELECT customer_id, tier, since, review_tier, review_until FROM customer_tiers WHERE customer_id IN {SqlLists.In("id", chunk, p)}",
-                p, transaction, cancellationToken: ct));
-            foreach (var row in rows) standings[row.CustomerId] = new TierStanding(row.Tier, row.Since, row.ReviewTier, row.ReviewUntil);
-        }
-        return standings;
+        if (customerIds.Count == 0) return new Dictionary<long, TierStanding>();
+        var p = new DynamicParameters();
+        var rows = await connection.QueryAsync<StandingRow>(new CommandDefinition(
+            $"SELECT customer_id, tier, since, review_tier, review_until FROM customer_tiers WHERE customer_id {SqlLists.Any(connection, "ids", customerIds, p)}",
+            p, transaction, cancellationToken: ct));
+        return rows.ToDictionary(r => r.CustomerId, r => new TierStanding(r.Tier, r.Since, r.ReviewTier, r.ReviewUntil));
     }
 
     public static Task SaveAsync(DbConnection connection, DbTransaction transaction, long customerId, TierStanding s, CancellationToken ct) =>

@@ -15,37 +15,29 @@ internal sealed partial class WriteTransaction
 
     public async Task<IReadOnlyList<JourneyInstance>> LoadActiveInstancesAsync(IReadOnlyCollection<long> customerIds, CancellationToken ct)
     {
-        var instances = new List<JourneyInstance>();
-        foreach (var chunk in customerIds.Chunk(SqlLists.RowsPerStatement))
-        {
-            var p = new DynamicParameters();
-            p.Add("active", Active);
-            var rows = (await connection.QueryAsync<InstanceRow>(Command(
-                $"SELECT id, customer_id, journey, entered_at, last_step_at, trigger_event FROM journey_instances WHERE status = @active AND customer_id IN {SqlLists.In("id", chunk, p)}",
-                p, ct))).ToList();
-            if (rows.Count == 0) continue;
+        if (customerIds.Count == 0) return [];
+        var p = new DynamicParameters();
+        p.Add("active", Active);
+        var rows = (await connection.QueryAsync<InstanceRow>(Command(
+            $"SELECT id, customer_id, journey, entered_at, last_step_at, trigger_event FROM journey_instances WHERE status = @active AND customer_id {SqlLists.Any(connection, "ids", customerIds, p)}",
+            p, ct))).ToList();
+        if (rows.Count == 0) return [];
 
-            var stepsParameters = new DynamicParameters();
-            var steps = (await connection.QueryAsync<(long InstanceId, string Step)>(Command(
-                $"SELECT instance_id, step FROM journey_steps WHERE instance_id IN {SqlLists.In("i", rows.Select(r => r.Id), stepsParameters)}",
-                stepsParameters, ct))).ToLookup(s => s.InstanceId, s => s.Step);
-            instances.AddRange(rows.Select(r => new JourneyInstance(r.Id, r.CustomerId, r.Journey, r.EnteredAt, r.LastStepAt, [.. steps[r.Id]], r.TriggerEvent)));
-        }
-        return instances;
+        var stepsParameters = new DynamicParameters();
+        var steps = (await connection.QueryAsync<(long InstanceId, string Step)>(Command(
+            $"SELECT instance_id, step FROM journey_steps WHERE instance_id {SqlLists.Any(connection, "ids", rows.Select(r => r.Id), stepsParameters)}",
+            stepsParameters, ct))).ToLookup(s => s.InstanceId, s => s.Step);
+        return [.. rows.Select(r => new JourneyInstance(r.Id, r.CustomerId, r.Journey, r.EnteredAt, r.LastStepAt, [.. steps[r.Id]], r.TriggerEvent))];
     }
 
     public async Task<IReadOnlyDictionary<(long CustomerId, string Journey), DateTimeOffset>> LoadLastEntriesAsync(IReadOnlyCollection<long> customerIds, CancellationToken ct)
     {
-        var entries = new Dictionary<(long, string), DateTimeOffset>();
-        foreach (var chunk in customerIds.Chunk(SqlLists.RowsPerStatement))
-        {
-            var p = new DynamicParameters();
-            var rows = await connection.QueryAsync<LastEntryRow>(Command(
-                $"SELECT customer_id, journey, MAX(entered_at) AS entered_at FROM journey_instances WHERE customer_id IN {SqlLists.In("id", chunk, p)} GROUP BY customer_id, journey",
-                p, ct));
-            foreach (var row in rows) entries[(row.CustomerId, row.Journey)] = row.EnteredAt;
-        }
-        return entries;
+        if (customerIds.Count == 0) return new Dictionary<(long, string), DateTimeOffset>();
+        var p = new DynamicParameters();
+        var rows = await connection.QueryAsync<LastEntryRow>(Command(
+            $"SELECT customer_id, journey, MAX(entered_at) AS entered_at FROM journey_instances WHERE customer_id {SqlLists.Any(connection, "ids", customerIds, p)} GROUP BY customer_id, journey",
+            p, ct));
+        return rows.ToDictionary(r => (r.CustomerId, r.Journey), r => r.EnteredAt);
     }
 
     public async Task<JourneyInstance?> EnterAsync(long customerId, string journey, string entryKey, DateTimeOffset enteredAt, JsonObject? triggerEvent, CancellationToken ct)

@@ -18,12 +18,10 @@ internal sealed partial class WriteTransaction(DbConnection connection, DbTransa
         var found = new List<CustomerKey>();
         foreach (var (ids, column) in new[] { (externalIds, "external_id"), (anonymousIds, "anonymous_id") })
         {
-            foreach (var chunk in ids.Chunk(SqlLists.RowsPerStatement))
-            {
-                var p = new DynamicParameters();
-                var sql = $"SELECT id AS Id, external_id AS ExternalId, anonymous_id AS AnonymousId FROM customers WHERE {column} IN {SqlLists.In("k", chunk, p)}";
-                found.AddRange(await connection.QueryAsync<CustomerKey>(Command(sql, p, ct)));
-            }
+            if (ids.Count == 0) continue;
+            var p = new DynamicParameters();
+            var sql = $"SELECT id AS Id, external_id AS ExternalId, anonymous_id AS AnonymousId FROM customers WHERE {column} {SqlLists.Any(connection, "keys", ids, p)}";
+            found.AddRange(await connection.QueryAsync<CustomerKey>(Command(sql, p, ct)));
         }
         return found.DistinctBy(k => k.Id).ToList();
     }
@@ -69,14 +67,10 @@ internal sealed partial class WriteTransaction(DbConnection connection, DbTransa
 
     public async Task<IReadOnlyList<CustomerProfile>> LoadProfilesAsync(IReadOnlyCollection<long> customerIds, CancellationToken ct)
     {
-        var profiles = new List<CustomerProfile>(customerIds.Count);
-        foreach (var chunk in customerIds.Chunk(SqlLists.RowsPerStatement))
-        {
-            var p = new DynamicParameters();
-            var sql = $"SELECT {CustomerRow.Columns} FROM customers WHERE id IN {SqlLists.In("id", chunk, p)}";
-            profiles.AddRange((await connection.QueryAsync<CustomerRow>(Command(sql, p, ct))).Select(r => r.ToProfile()));
-        }
-        return profiles;
+        if (customerIds.Count == 0) return [];
+        var p = new DynamicParameters();
+        var sql = $"SELECT {CustomerRow.Columns} FROM customers WHERE id {SqlLists.Any(connection, "ids", customerIds, p)}";
+        return [.. (await connection.QueryAsync<CustomerRow>(Command(sql, p, ct))).Select(r => r.ToProfile())];
     }
 
     public Task SaveProfilesAsync(IReadOnlyList<CustomerProfile> profiles, CancellationToken ct) =>
@@ -131,7 +125,7 @@ internal sealed partial class WriteTransaction(DbConnection connection, DbTransa
                        SUM(CASE WHEN coupon IS NULL THEN 0 ELSE 1 END) AS coupon_order_count,
                        MIN(completed_at) AS first_order_at, MAX(completed_at) AS last_order_at
                 FROM orders
-                WHERE customer_id IN {SqlLists.In("id", chunk, p)}
+                WHERE customer_id {SqlLists.Any(connection, "ids", chunk, p)}
                   AND completed_at IS NOT NULL AND NOT fully_refunded AND (refunded_amount = 0 OR refunded_amount < total)
                 GROUP BY customer_id
                 """;
@@ -155,30 +149,26 @@ internal sealed partial class WriteTransaction(DbConnection connection, DbTransa
 
     public async Task<IReadOnlyList<StoredEvent>> LoadOpenCartEventsAsync(IReadOnlyCollection<long> customerIds, CancellationToken ct)
     {
-        var events = new List<StoredEvent>();
-        foreach (var chunk in customerIds.Chunk(SqlLists.RowsPerStatement))
-        {
-            var p = new DynamicParameters();
-            var sql = $"""
-                SELECT e.customer_id, e.name, e.properties, e.occurred_at
-                FROM events e
-                WHERE e.customer_id IN {SqlLists.In("id", chunk, p)}
-                  AND e.type = 'track' AND e.name IN {SqlLists.In("n", CommerceEvents.CartEventNames, p)}
-                  AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = e.customer_id AND o.completed_at >= e.occurred_at)
-                ORDER BY e.customer_id, e.occurred_at, e.id
-                """;
-            events.AddRange((await connection.QueryAsync<EventRow>(Command(sql, p, ct))).Select(e => e.ToStoredEvent()));
-        }
-        return events;
+        if (customerIds.Count == 0) return [];
+        var p = new DynamicParameters();
+        var sql = $"""
+            SELECT e.customer_id, e.name, e.properties, e.occurred_at
+            FROM events e
+            WHERE e.customer_id {SqlLists.Any(connection, "ids", customerIds, p)}
+              AND e.type = 'track' AND e.name {SqlLists.Any(connection, "names", CommerceEvents.CartEventNames, p)}
+              AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = e.customer_id AND o.completed_at >= e.occurred_at)
+            ORDER BY e.customer_id, e.occurred_at, e.id
+            """;
+        return [.. (await connection.QueryAsync<EventRow>(Command(sql, p, ct))).Select(e => e.ToStoredEvent())];
     }
 
     public async Task SaveCartsAsync(IReadOnlyDictionary<long, Cart?> carts, CancellationToken ct)
     {
         var emptied = carts.Where(c => c.Value is null).Select(c => c.Key).ToList();
-        foreach (var chunk in emptied.Chunk(SqlLists.RowsPerStatement))
+        if (emptied.Count > 0)
         {
             var p = new DynamicParameters();
-            await connection.ExecuteAsync(Command($"DELETE FROM carts WHERE customer_id IN {SqlLists.In("id", chunk, p)}", p, ct));
+            await connection.ExecuteAsync(Command($"DELETE FROM carts WHERE customer_id {SqlLists.Any(connection, "ids", emptied, p)}", p, ct));
         }
 
         var open = carts.Where(c => c.Value is not null).Select(c => (Id: c.Key, Cart: c.Value!)).ToList();
