@@ -219,12 +219,15 @@ public sealed class ClusterTests
             var last = deliveries.Max(d => d.At);
             var seconds = (last - first).TotalSeconds;
             var afterKill = deliveries.Where(d => d.At > killedAfter).Max(d => d.At) - killedAfter;
-            TestContext.Progress.WriteLine(
+            var figures =
                 $"cluster: {Nodes} nodes, {Messages} messages ingested in {ingest.Elapsed.TotalSeconds:F1} s (batches per node: {string.Join("/", acceptedBy)}, {retried} resent after the kill); " +
                 $"dispatched in {seconds:F1} s from first to last delivery = {Messages / seconds:F0} messages/s; " +
                 $"node {Victim} killed at {killedAt} delivered ({victimDelivered} of them its own); {reclaimed} claims taken over after the {LeaseSeconds} s lease, " +
                 $"last delivery {afterKill.TotalSeconds:F1} s after the kill and {(last - ingestedAt).TotalSeconds:F1} s after the last batch was acknowledged; {deliveries.Length} deliveries, {duplicates} duplicate(s) (bound {Concurrency}); " +
-                $"journey ticks (1 s schedule) per node {string.Join("/", ticks)} in {clusterUp.Elapsed.TotalSeconds:F0} s");
+                $"journey ticks (1 s schedule) per node {string.Join("/", ticks)} in {clusterUp.Elapsed.TotalSeconds:F0} s";
+            // Progress shows on the console as the test runs; Out keeps the figures in the .trx scripts/test.sh writes.
+            TestContext.Progress.WriteLine(figures);
+            TestContext.Out.WriteLine(figures);
 
             killed.Should().BeTrue();
             victimDelivered.Should().BeGreaterThan(0, "the victim was dispatching when it was killed");
