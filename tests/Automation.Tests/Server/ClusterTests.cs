@@ -120,7 +120,7 @@ public sealed class ClusterTests
             }
 
             // The kill waits for a fifth of the messages to be out, then for the victim's next send to reach the sink:
-            // that send is in flight, answered but not yet recorded as sent, when SIGKILL lands.
+            // that send is in flight, received but not yet answered, let alone recorded as sent, when SIGKILL lands.
             var killedAt = 0;
             var victimDelivered = 0;
             var killedAfter = TimeSpan.Zero;
