@@ -20,6 +20,13 @@ public sealed class MessagingOptions
     public int Concurrency { get; set; } = 8;
     public int MaxAttempts { get; set; } = 8;
     public int PollMilliseconds { get; set; } = 1000;
+
+    /// <summary>
+    /// How long a claimed message stays reserved for the node that claimed it. A crashed node's messages go back to the
+    /// pool when it ends, so shorter means a faster recovery; it must stay well above the time one batch takes, or a
+    /// slow but live node's messages are claimed again and sent twice.
+    /// </summary>
+    public int LeaseSeconds { get; set; } = 300;
 }
 
 internal sealed class MessagingOptionsValidator : IValidateOptions<MessagingOptions>
@@ -43,6 +50,7 @@ internal sealed class MessagingOptionsValidator : IValidateOptions<MessagingOpti
         if (options.Concurrency is < 1 or > 256) return ValidateOptionsResult.Fail("Messaging:Concurrency must be from 1 to 256.");
         if (options.MaxAttempts is < 1 or > 100) return ValidateOptionsResult.Fail("Messaging:MaxAttempts must be from 1 to 100.");
         if (options.PollMilliseconds is < 10 or > 60_000) return ValidateOptionsResult.Fail("Messaging:PollMilliseconds must be from 10 to 60000.");
+        if (options.LeaseSeconds is < 1 or > 86_400) return ValidateOptionsResult.Fail("Messaging:LeaseSeconds must be from 1 to 86400.");
         return ValidateOptionsResult.Success;
     }
 }

@@ -34,7 +34,7 @@ internal static class MessagingServices
             var templates = sp.GetRequiredService<JourneyFiles>().Templates;
             return new OutboxDispatcher(sp.GetRequiredService<IOutboxStore>(), sp.GetRequiredService<LiquidTemplates>(),
                 ChannelServiceCollectionExtensions.Resolve(sp), sp.GetRequiredService<UnsubscribeLinks>(), sp.GetRequiredService<Guardrails>(),
-                new DispatchSettings(options.BatchSize, options.Concurrency, options.MaxAttempts, null, templates.DefaultCurrency),
+                new DispatchSettings(options.BatchSize, options.Concurrency, options.MaxAttempts, TimeSpan.FromSeconds(options.LeaseSeconds), templates.DefaultCurrency),
                 sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<OutboxDispatcher>>(), sp.GetRequiredService<TierCatalog>());
         });
 

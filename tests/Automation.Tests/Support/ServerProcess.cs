@@ -87,6 +87,14 @@ public sealed class ServerProcess : IAsyncDisposable
         throw new AssertionException($"server not ready at {url} within {timeout}");
     }
 
+    /// <summary>Ends the process at once with SIGKILL, as a crash or an OOM kill would: no shutdown, no cleanup.</summary>
+    public async Task<(string Stdout, string Stderr)> KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+        return (await _stdout, await _stderr);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
