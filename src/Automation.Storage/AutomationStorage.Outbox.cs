@@ -13,6 +13,9 @@ public abstract partial class AutomationStorage : IOutboxStore
 
     public async Task<IReadOnlyList<ClaimedMessage>> ClaimDueAsync(DateTimeOffset now, int limit, TimeSpan lease, CancellationToken ct)
     {
+        // Whole milliseconds, which both databases store exactly: the value comes back as the claim's token.
+        var until = now + lease;
+        until = until.AddTicks(-(until.UtcTicks % TimeSpan.TicksPerMillisecond));
         using var writer = await EnterWriterAsync(ct);
         await using var connection = await OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -25,7 +28,7 @@ public abstract partial class AutomationStorage : IOutboxStore
                 LIMIT @limit {ClaimLockClause}
             )
             RETURNING id, idempotency_key, customer_id, journey, step, channel, template, context, attempts, instance_id, transactional
-            """, new { now, until = now + lease, limit }, transaction, cancellationToken: ct))).ToList();
+            """, new { now, until, limit }, transaction, cancellationToken: ct))).ToList();
 
         var p = new DynamicParameters();
         var instances = (await connection.QueryAsync<InstanceTriggerRow>(new CommandDefinition(
@@ -36,7 +39,7 @@ public abstract partial class AutomationStorage : IOutboxStore
         return rows.OrderBy(r => r.Id).Select(r =>
         {
             var (enteredAt, trigger) = instances.GetValueOrDefault(r.InstanceId);
-            return new ClaimedMessage(r.Id, r.IdempotencyKey, r.CustomerId, r.Journey, r.Step, r.Channel, r.Template, r.Context, r.Attempts, enteredAt, trigger, r.Transactional);
+            return new ClaimedMessage(r.Id, r.IdempotencyKey, r.CustomerId, r.Journey, r.Step, r.Channel, r.Template, r.Context, r.Attempts, enteredAt, trigger, r.Transactional, until);
         }).ToList();
     }
 
@@ -46,19 +49,20 @@ public abstract partial class AutomationStorage : IOutboxStore
         return await CustomerQueries.LoadAsync(connection, null, customerIds, ct);
     }
 
-    public async Task CompleteAsync(IReadOnlyCollection<(long MessageId, DeliveryResult Result)> results, CancellationToken ct)
+    public async Task CompleteAsync(IReadOnlyCollection<(ClaimedMessage Message, DeliveryResult Result)> results, CancellationToken ct)
     {
         if (results.Count == 0) return;
         using var writer = await EnterWriterAsync(ct);
         await using var connection = await OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        foreach (var (messageId, result) in results)
+        foreach (var (message, result) in results)
         {
             await connection.ExecuteAsync(new CommandDefinition("""
                 UPDATE outbox SET status = @Status, recipient = @Recipient, provider_id = @ProviderId, last_error = @Error,
                     due_at = COALESCE(@DueAt, due_at), sent_at = @SentAt, claimed_until = NULL
-                WHERE id = @messageId AND status = 'sending'
-                """, new { messageId, result.Status, result.Recipient, result.ProviderId, result.Error, result.DueAt, result.SentAt }, transaction, cancellationToken: ct));
+                WHERE id = @Id AND status = 'sending' AND claimed_until = @ClaimedUntil
+                """, new { message.Id, message.ClaimedUntil, result.Status, result.Recipient, result.ProviderId, result.Error, result.DueAt, result.SentAt },
+                transaction, cancellationToken: ct));
         }
         await transaction.CommitAsync(ct);
     }

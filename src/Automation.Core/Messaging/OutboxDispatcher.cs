@@ -15,8 +15,8 @@ public sealed record DispatchSettings(int BatchSize = 100, int Concurrency = 8, 
 /// frequency caps skip), renders, sends through the channel, and records the outcome. Transient failures retry with exponential backoff and jitter up to
 /// <see cref="DispatchSettings.MaxAttempts"/>, then the message is failed (dead-lettered) with its reason. A message a
 /// crashed dispatcher left in 'sending' is claimed again when its lease runs out, so it can be sent twice only if the
-/// crash fell between the provider accepting it and the batch's status commit: at most one batch
-/// (<see cref="DispatchSettings.BatchSize"/>) per crashed dispatcher.
+/// crash fell between the provider accepting it and its status commit: at most one message per sender
+/// (<see cref="DispatchSettings.Concurrency"/>) per crashed dispatcher.
 /// </summary>
 public sealed class OutboxDispatcher(
     IOutboxStore store,
@@ -40,21 +40,22 @@ public sealed class OutboxDispatcher(
         if (batch.Count == 0) return 0;
 
         var customers = (await store.LoadCustomersAsync(batch.Select(m => m.CustomerId).ToHashSet(), ct)).ToDictionary(c => c.Profile.Id);
-        var results = new System.Collections.Concurrent.ConcurrentQueue<(long, DeliveryResult)>();
+        var commits = new GroupCommit(store);
         await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = ct }, async (message, token) =>
         {
+            DeliveryResult result;
             try
             {
-                results.Enqueue((message.Id, await DeliverAsync(message, customers.GetValueOrDefault(message.CustomerId), token)));
+                result = await DeliverAsync(message, customers.GetValueOrDefault(message.CustomerId), token);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                // Left in 'sending': claimed again when the lease runs out. The rest of the batch is still recorded.
+                // Left in 'sending': claimed again when the lease runs out. The rest of the batch goes on.
                 logger.LogWarning(e, "Message {Id} could not be handled; it is retried after its claim runs out", message.Id);
+                return;
             }
+            await commits.RecordAsync(message, result, token);
         });
-        // One commit for the batch: on SQLite a commit per message would make every send wait its turn for the writer.
-        await store.CompleteAsync(results, ct);
         return batch.Count;
     }
 

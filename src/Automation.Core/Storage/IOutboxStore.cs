@@ -15,8 +15,11 @@ public interface IOutboxStore
 
     Task<IReadOnlyList<CustomerSnapshot>> LoadCustomersAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken);
 
-    /// <summary>Records the results of claimed messages in one transaction, except those whose claim was lost to another dispatcher.</summary>
-    Task CompleteAsync(IReadOnlyCollection<(long MessageId, DeliveryResult Result)> results, CancellationToken cancellationToken);
+    /// <summary>
+    /// Records the results of claimed messages in one transaction, except where the claim has been taken over by
+    /// another dispatcher since (its lease ran out): a late result never overwrites the newer claim's.
+    /// </summary>
+    Task CompleteAsync(IReadOnlyCollection<(ClaimedMessage Message, DeliveryResult Result)> results, CancellationToken cancellationToken);
 
     Task<bool> IsSuppressedAsync(string channel, string address, CancellationToken cancellationToken);
 
@@ -36,6 +39,7 @@ public interface IOutboxStore
 }
 
 /// <summary>A message a dispatcher holds, with what rendering it needs.</summary>
+/// <param name="ClaimedUntil">The end of this claim's lease; it also tells this claim from a later one of the same message.</param>
 public sealed record ClaimedMessage(
     long Id,
     string IdempotencyKey,
@@ -48,7 +52,8 @@ public sealed record ClaimedMessage(
     int Attempts,
     DateTimeOffset EnteredAt,
     JsonObject? TriggerEvent,
-    bool Transactional);
+    bool Transactional,
+    DateTimeOffset ClaimedUntil);
 
 /// <summary>The outcome of one delivery attempt, as stored.</summary>
 /// <param name="Status">sent, failed, suppressed, queued (to retry) or deferred.</param>

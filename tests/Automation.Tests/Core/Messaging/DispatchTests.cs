@@ -122,6 +122,22 @@ public sealed class DispatchTests(string provider)
     }
 
     [Test]
+    public async Task A_dispatcher_whose_lease_ran_out_cannot_overwrite_the_claim_that_took_over()
+    {
+        await QueueCartReminder();
+        var stale = (await _db.Storage.ClaimDueAsync(_clock.GetUtcNow(), 10, TimeSpan.FromMinutes(5), CancellationToken.None)).Single();
+        _clock.Advance(TimeSpan.FromMinutes(6));
+        var current = (await _db.Storage.ClaimDueAsync(_clock.GetUtcNow(), 10, TimeSpan.FromMinutes(5), CancellationToken.None)).Single();
+        current.Id.Should().Be(stale.Id);
+
+        // The stale result lands while the newer claim is still sending.
+        await _db.Storage.CompleteAsync([(stale, new DeliveryResult("failed", "ann@example.com", null, "timed out", null, null))], CancellationToken.None);
+        await _db.Storage.CompleteAsync([(current, new DeliveryResult("sent", "ann@example.com", "provider-2", null, null, _clock.GetUtcNow()))], CancellationToken.None);
+        var message = (await Messages("sent")).Should().ContainSingle().Subject;
+        message.LastError.Should().BeNull("the stale dispatcher's late failure was not recorded over the newer claim's success");
+    }
+
+    [Test]
     public async Task After_the_last_attempt_the_message_is_dead_lettered_with_its_reason()
     {
         using var email = new EmailChannel(new EmailOptions { Host = "127.0.0.1", Port = ServerProcess.FreePort(), Security = "None", From = "shop@example.com" });
