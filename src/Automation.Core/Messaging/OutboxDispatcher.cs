@@ -43,6 +43,9 @@ public sealed class OutboxDispatcher(
         var commits = new GroupCommit(store);
         await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = ct }, async (message, token) =>
         {
+            // Near the end of its lease another dispatcher may take the message over: leave it to that claim rather
+            // than risk both sending it. A slow provider then costs time, never a duplicate.
+            if (clock.GetUtcNow() > message.ClaimedUntil - settings.ClaimLease / 5) return;
             DeliveryResult result;
             try
             {

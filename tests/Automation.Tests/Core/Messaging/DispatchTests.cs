@@ -122,6 +122,41 @@ public sealed class DispatchTests(string provider)
     }
 
     [Test]
+    public async Task A_batch_slower_than_its_lease_leaves_the_rest_to_the_next_claim_instead_of_sending_late()
+    {
+        foreach (var user in new[] { "a", "b", "c" }) await QueueCartReminder(user, $"{user}@example.com", $"Customer {user}");
+        // Each send takes two and a half minutes of a five-minute lease: the third would start after the last fifth.
+        var slow = new SlowChannel(_clock, Files, TimeSpan.FromSeconds(150));
+        var dispatcher = new OutboxDispatcher(_db.Storage, _templates, new Dictionary<string, IChannel> { ["email"] = slow }, _links,
+            new Guardrails(_db.Storage, new GuardrailSettings(0, 0, TimeOnly.MinValue, TimeOnly.MinValue)),
+            new DispatchSettings(Concurrency: 1, Lease: TimeSpan.FromMinutes(5)), _clock, NullLogger<OutboxDispatcher>.Instance);
+
+        await dispatcher.DispatchDueAsync(CancellationToken.None);
+        slow.Sent.Should().Be(2);
+        (await Messages("sending")).Should().ContainSingle();
+
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        await dispatcher.DispatchDueAsync(CancellationToken.None);
+        slow.Sent.Should().Be(3, "the message left behind is claimed again once the lease is over, and sent once");
+        (await Messages("sent")).Should().HaveCount(3);
+    }
+
+    /// <summary>A channel whose sends take time on the test clock.</summary>
+    private sealed class SlowChannel(FakeTimeProvider clock, IChannel inner, TimeSpan duration) : IChannel
+    {
+        private int _sent;
+
+        public int Sent => _sent;
+
+        public Task<SendOutcome> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
+        {
+            clock.Advance(duration);
+            Interlocked.Increment(ref _sent);
+            return inner.SendAsync(message, cancellationToken);
+        }
+    }
+
+    [Test]
     public async Task A_dispatcher_whose_lease_ran_out_cannot_overwrite_the_claim_that_took_over()
     {
         await QueueCartReminder();
