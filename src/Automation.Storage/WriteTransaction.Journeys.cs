@@ -103,6 +103,14 @@ internal sealed partial class WriteTransaction
     public Task LockCustomerAsync(long customerId, CancellationToken ct) =>
         connection.ExecuteAsync(Command($"SELECT id FROM customers WHERE id = @customerId {lockClause}", new { customerId }, ct));
 
+    public Task LockCustomersAsync(IReadOnlyCollection<long> customerIds, CancellationToken ct)
+    {
+        // SQLite has one writer at a time: nothing to order.
+        if (lockClause.Length == 0 || customerIds.Count == 0) return Task.CompletedTask;
+        var p = new DynamicParameters();
+        return connection.ExecuteAsync(Command($"SELECT id FROM customers WHERE id {SqlLists.Any(connection, "ids", customerIds, p)} ORDER BY id {lockClause}", p, ct));
+    }
+
     public Task IssueCouponAsync(long customerId, string coupon, string source, DateTimeOffset at, CancellationToken ct) =>
         connection.ExecuteAsync(Command(
             "INSERT INTO customer_coupons (customer_id, coupon, source, issued_at) VALUES (@customerId, @coupon, @source, @at) ON CONFLICT DO NOTHING",

@@ -72,7 +72,10 @@ internal static class CustomerResolution
 
     private static async Task CreateAsync(IIngestTransaction tx, List<Slot> created, DateTimeOffset now, CancellationToken ct)
     {
-        var rows = await tx.CreateCustomersAsync([.. created.Select(s => new NewCustomer(s.ExternalId, s.AnonymousId))], now, ct);
+        // In key order: two batches creating some of the same customers then take the unique-index locks in the same
+        // order, so one waits for the other instead of both deadlocking.
+        var rows = await tx.CreateCustomersAsync([.. created.Select(s => new NewCustomer(s.ExternalId, s.AnonymousId))
+            .OrderBy(c => c.ExternalId, StringComparer.Ordinal).ThenBy(c => c.AnonymousId, StringComparer.Ordinal)], now, ct);
         Assign(created, rows);
 
         var raced = created.Where(s => s.IsNew).ToList();

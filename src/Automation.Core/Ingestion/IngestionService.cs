@@ -48,6 +48,9 @@ public sealed class IngestionService(IIngestionStore store, JourneyEngine journe
             else duplicates.Add(unique[i].MessageId);
         }
 
+        // Before anything is written for them, in id order: concurrent requests about the same customers queue
+        // instead of locking rows in different orders and deadlocking (the tier engine relies on holding them too).
+        await tx.LockCustomersAsync(fresh.Select(f => f.CustomerId).ToHashSet(), cancellationToken);
         await ApplyIdentifiesAsync(tx, fresh, now, cancellationToken);
         var accepted = fresh.Count;
         fresh.AddRange(await ApplyCommerceAsync(tx, fresh, now, cancellationToken));
@@ -75,13 +78,6 @@ public sealed class IngestionService(IIngestionStore store, JourneyEngine journe
     private async Task<List<(InboundMessage Message, long CustomerId)>> ApplyCommerceAsync(IIngestTransaction tx, List<(InboundMessage Message, long CustomerId)> fresh, DateTimeOffset now, CancellationToken ct)
     {
         var tierChanges = new List<(InboundMessage Message, long CustomerId)>();
-        if (_tiers.Program is not null)
-        {
-            // The tier engine locks each ordering customer; taking the locks up front in id order means two batches
-            // with the same customers in another order never wait on each other in a circle.
-            foreach (var customerId in fresh.Where(f => f.Message.Commerce is OrderCompleted).Select(f => f.CustomerId).Distinct().Order())
-                await tx.LockCustomerAsync(customerId, ct);
-        }
         var statsChanged = new HashSet<long>();
         var cartChanged = new HashSet<long>();
         foreach (var (message, customerId) in fresh)

@@ -45,6 +45,9 @@ public interface IJourneyTransaction : IAsyncDisposable
     /// <summary>Holds other writers to this customer's balance off until the transaction ends.</summary>
     Task LockCustomerAsync(long customerId, CancellationToken cancellationToken);
 
+    /// <summary>Locks these customers in id order, so transactions that touch several of the same customers queue instead of deadlocking.</summary>
+    Task LockCustomersAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken);
+
     /// <summary>Net spend and count of the orders of these customers completed in [<paramref name="from"/>, <paramref name="until"/>]; customers without any are left out.</summary>
     Task<IReadOnlyDictionary<long, Tiers.OrderTotals>> OrderTotalsAsync(IReadOnlyCollection<long> customerIds, DateTimeOffset from, DateTimeOffset until, CancellationToken cancellationToken);
 

@@ -99,7 +99,8 @@ public static class IngestLoad
                 using var response = await client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
                 mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 if (response.StatusCode == HttpStatusCode.OK) Interlocked.Add(ref events, batch);
-                else Interlocked.Increment(ref failures);
+                else if (Interlocked.Increment(ref failures) <= 3)
+                    Console.Error.WriteLine($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
             }
         })).ToArray();
         await Task.WhenAll(workers);
