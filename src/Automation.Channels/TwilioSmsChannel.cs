@@ -72,7 +72,9 @@ public sealed class TwilioSmsChannel(HttpClient http, TwilioOptions options) : I
             var code = int.TryParse(Read(body, "code"), out var c) ? c : 0;
             var reason = $"Twilio {(int)response.StatusCode} {code}: {Read(body, "message") ?? response.ReasonPhrase}";
             if (response.StatusCode == HttpStatusCode.TooManyRequests || code == 20429)
-                return new SendOutcome.Retry(reason, response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(30));
+                // Twilio documents no Retry-After for 429: without one the dispatcher's doubling backoff applies, where a
+                // fixed delay would spend all attempts within minutes of a longer throttling and dead-letter the message.
+                return new SendOutcome.Retry(reason, response.Headers.RetryAfter?.Delta);
             if (code == RecipientUnsubscribed) return new SendOutcome.Failed(reason, SuppressRecipient: true);
             if (InvalidNumber.Contains(code)) return new SendOutcome.Failed(reason);
             if ((int)response.StatusCode >= 500) return new SendOutcome.Retry(reason);

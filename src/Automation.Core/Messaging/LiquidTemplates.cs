@@ -21,6 +21,7 @@ public sealed partial class LiquidTemplates
     public const string TextSeparator = "<!-- text -->";
 
     private readonly ConcurrentDictionary<string, (DateTime Stamp, ParsedFile Parsed)> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TemplateException> _problems = new(StringComparer.Ordinal);
 
     static LiquidTemplates()
     {
@@ -56,15 +57,33 @@ public sealed partial class LiquidTemplates
         return new RenderedMessage(null, null, RenderPart(parsed, parsed.Body, model, html: false).Trim(), found.File, found.Locale);
     }
 
-    /// <summary>Parses a file (cached until it changes), throwing <see cref="TemplateException"/> on bad syntax.</summary>
+    /// <summary>
+    /// Parses a file (cached until it changes), throwing <see cref="TemplateException"/> on bad syntax. A file that was
+    /// good and turns bad keeps rendering its last good version, as a bad journey file keeps running its last good one:
+    /// an edit saved half-way or by mistake must not fail every message of the step. Its problem is in <see cref="Problems"/>.
+    /// </summary>
     public ParsedFile Load(string file)
     {
         var stamp = File.GetLastWriteTimeUtc(file);
         if (_cache.TryGetValue(file, out var cached) && cached.Stamp == stamp) return cached.Parsed;
-        var parsed = ParsedFile.Parse(file, File.ReadAllText(file));
-        _cache[file] = (stamp, parsed);
-        return parsed;
+        try
+        {
+            var parsed = ParsedFile.Parse(file, File.ReadAllText(file));
+            _cache[file] = (stamp, parsed);
+            _problems.TryRemove(file, out _);
+            return parsed;
+        }
+        catch (TemplateException e) when (cached.Parsed is not null)
+        {
+            // Remembered under the bad file's stamp, so it is parsed once per save, not once per message.
+            _cache[file] = (stamp, cached.Parsed);
+            _problems[file] = e;
+            return cached.Parsed;
+        }
     }
+
+    /// <summary>Template files whose current version is bad and which render their last good version instead.</summary>
+    public IReadOnlyCollection<TemplateException> Problems => [.. _problems.Values];
 
     private string RenderLayout(string file, string layoutName, string content, TemplateModel model)
     {
@@ -166,6 +185,8 @@ public sealed partial class LiquidTemplates
     {
         public static ParsedFile Parse(string path, string source)
         {
+            // An empty file is what a reader sees while an editor rewrites it in place: never a template to send.
+            if (string.IsNullOrWhiteSpace(source)) throw new TemplateException(path, 1, "the file is empty");
             var lines = source.Replace("\r\n", "\n").Split('\n');
             var bodyStart = 0;
             var front = new Dictionary<string, (string Value, int Line)>(StringComparer.OrdinalIgnoreCase);
@@ -190,6 +211,9 @@ public sealed partial class LiquidTemplates
             var body = Part(path, string.Join('\n', bodyLines), bodyStart + 1);
             var text = separator < 0 ? null : Part(path, string.Join('\n', lines[(separator + 1)..]), separator + 2);
             var subject = front.TryGetValue("subject", out var s) ? Part(path, s.Value, s.Line) : null;
+            // Checked here as well as at render, so that an email file without its front matter counts as bad and its last good version stays.
+            if (subject is null && System.IO.Path.GetFileName(path).Split('.') is [_, "email", ..] and { Length: > 2 })
+                throw new TemplateException(path, 1, "an email template needs 'subject:' in its front matter");
             return new ParsedFile(path, body, text, subject, front.TryGetValue("layout", out var l) ? l.Value : null);
         }
 

@@ -8,7 +8,7 @@ namespace Automation.Tests.Support;
 /// <summary>
 /// A real HTTP server on loopback speaking Twilio's documented Messages API, with Twilio's own test numbers:
 /// +15005550009 is not a valid number (21211), +15005550010 replied STOP (21610); a number in <see cref="Busy"/>
-/// is answered 429 once.
+/// is answered 429 once; <see cref="Throttling"/> refuses everything for a while.
 /// </summary>
 public sealed class FakeTwilio : IAsyncDisposable
 {
@@ -27,6 +27,12 @@ public sealed class FakeTwilio : IAsyncDisposable
     public ConcurrentQueue<IReadOnlyDictionary<string, string>> Requests { get; } = new();
     public ConcurrentDictionary<string, bool> Busy { get; } = new();
 
+    /// <summary>While this answers true, every request is refused with 429 / 20429 and, as Twilio documents it, no Retry-After.</summary>
+    public Func<bool>? Throttling { get; set; }
+
+    /// <summary>The requests answered 201: what Twilio would have sent.</summary>
+    public ConcurrentQueue<IReadOnlyDictionary<string, string>> Accepted { get; } = new();
+
     public static async Task<FakeTwilio> StartAsync()
     {
         var url = $"http://127.0.0.1:{ServerProcess.FreePort()}";
@@ -42,6 +48,8 @@ public sealed class FakeTwilio : IAsyncDisposable
             fields["AccountSid"] = sid;
             twilio.Requests.Enqueue(fields);
             var to = fields["To"];
+            if (twilio.Throttling?.Invoke() == true)
+                return Results.Json(new { code = 20429, message = "Too Many Requests", status = 429 }, statusCode: 429);
             if (twilio.Busy.TryRemove(to, out _))
             {
                 request.HttpContext.Response.Headers.RetryAfter = "1";
@@ -51,11 +59,17 @@ public sealed class FakeTwilio : IAsyncDisposable
             {
                 InvalidNumber => Results.Json(new { code = 21211, message = "The 'To' number is not a valid phone number.", status = 400 }, statusCode: 400),
                 Unsubscribed => Results.Json(new { code = 21610, message = "Attempt to send to unsubscribed recipient", status = 400 }, statusCode: 400),
-                _ => Results.Json(new { sid = $"SM{Guid.NewGuid():N}", status = "queued", to }, statusCode: 201),
+                _ => twilio.Accept(fields),
             };
         });
         await app.StartAsync();
         return twilio;
+    }
+
+    private IResult Accept(Dictionary<string, string> fields)
+    {
+        Accepted.Enqueue(fields);
+        return Results.Json(new { sid = $"SM{Guid.NewGuid():N}", status = "queued", to = fields["To"] }, statusCode: 201);
     }
 
     public async ValueTask DisposeAsync()
