@@ -29,18 +29,8 @@ public sealed partial class JourneyFileReader(JourneyReadOptions options)
     /// <summary>Reads a journey from its UTF-8 text; <paramref name="file"/> names it in problems.</summary>
     public JourneyReadResult Read(string file, byte[] utf8)
     {
-        JsonNode? root;
-        try
-        {
-            root = JsonNode.Parse(utf8, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
-        }
-        catch (JsonException e)
-        {
-            return Failed(new JourneyProblem(file, (int)(e.LineNumber ?? 0) + 1, null, $"malformed JSON: {FirstSentence(e.Message)}"));
-        }
-
+        if (ParseObject(file, utf8, "a journey file", out var journey) is { } unreadable) return Failed(unreadable);
         var check = new Checker(file, JsonLineIndex.Build(utf8)) { Options = options };
-        if (root is not JsonObject journey) return Failed(new JourneyProblem(file, 1, null, "a journey file holds one JSON object"));
 
         check.UnknownFields(journey, "", TopLevelFields);
         var name = check.RequiredText(journey, "WorkflowName", "");
@@ -244,6 +234,25 @@ public sealed partial class JourneyFileReader(JourneyReadOptions options)
     }
 
     private static string Detail(string? problem) => problem is null ? "" : $": {problem}";
+
+    /// <summary>Parses a rule file that must hold one JSON object (comments allowed); the problem when it does not.</summary>
+    internal static JourneyProblem? ParseObject(string file, byte[] utf8, string what, out JsonObject root)
+    {
+        root = [];
+        try
+        {
+            if (JsonNode.Parse(utf8, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip }) is JsonObject parsed)
+            {
+                root = parsed;
+                return null;
+            }
+            return new JourneyProblem(file, 1, null, $"{what} holds one JSON object");
+        }
+        catch (JsonException e)
+        {
+            return new JourneyProblem(file, (int)(e.LineNumber ?? 0) + 1, null, $"malformed JSON: {FirstSentence(e.Message)}");
+        }
+    }
 
     internal static string FirstSentence(string message) => message.Split(" Path:", 2)[0].Split(" LineNumber:", 2)[0].TrimEnd('.');
 

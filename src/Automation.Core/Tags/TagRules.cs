@@ -36,17 +36,8 @@ public static partial class TagRulesReader
 
     public static (TagRuleSet? Rules, IReadOnlyList<JourneyProblem> Problems) Read(string file, byte[] utf8)
     {
-        JsonNode? root;
-        try
-        {
-            root = JsonNode.Parse(utf8, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
-        }
-        catch (JsonException e)
-        {
-            return (null, [new JourneyProblem(file, (int)(e.LineNumber ?? 0) + 1, null, $"malformed JSON: {JourneyFileReader.FirstSentence(e.Message)}")]);
-        }
+        if (JourneyFileReader.ParseObject(file, utf8, "the tags file", out var top) is { } unreadable) return (null, [unreadable]);
         var check = new JourneyFileReader.Checker(file, JsonLineIndex.Build(utf8));
-        if (root is not JsonObject top) return (null, [new JourneyProblem(file, 1, null, "the tags file holds one JSON object")]);
 
         check.UnknownFields(top, "", TopLevelFields);
         if (check.RequiredText(top, "WorkflowName", "") is { } name && name != TagRuleSet.WorkflowName)

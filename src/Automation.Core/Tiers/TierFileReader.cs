@@ -19,17 +19,8 @@ public static class TierFileReader
 
     public static (TierProgram? Program, IReadOnlyList<JourneyProblem> Problems) Read(string file, byte[] utf8)
     {
-        JsonNode? root;
-        try
-        {
-            root = JsonNode.Parse(utf8, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
-        }
-        catch (JsonException e)
-        {
-            return (null, [new JourneyProblem(file, (int)(e.LineNumber ?? 0) + 1, null, $"malformed JSON: {JourneyFileReader.FirstSentence(e.Message)}")]);
-        }
+        if (JourneyFileReader.ParseObject(file, utf8, "the tiers file", out var top) is { } unreadable) return (null, [unreadable]);
         var check = new JourneyFileReader.Checker(file, JsonLineIndex.Build(utf8));
-        if (root is not JsonObject top) return (null, [new JourneyProblem(file, 1, null, "the tiers file holds one JSON object")]);
         check.UnknownFields(top, "", TopLevelFields);
 
         var window = Number(top, "WindowDays", "", null, check, min: 1, max: 3650, whole: true) is { } days ? (int)days : DefaultWindowDays;
