@@ -234,8 +234,11 @@ public sealed class ClusterTests
             deliveries.Where(d => d.Node == Victim).Should().OnlyContain(d => d.At <= killedAfter, "a killed node sends nothing");
             acceptedBy.Should().OnlyContain(count => count > 0, "every node takes ingestion");
             // Clustered Quartz: one tick a second for the whole cluster, not one per node (that would be about three
-            // times as many). Each node's start may fire it once more, since start-up schedules the trigger anew.
-            ticks.Sum().Should().BeInRange(1, (int)Math.Ceiling(clusterUp.Elapsed.TotalSeconds) + Nodes);
+            // times as many). Each node's start may fire it once more, since start-up schedules the trigger anew; and
+            // a tick the killed node held is recovered after Quartz's cluster check-in (7.5 s), when the seconds it
+            // missed fire at once — at most about that many more.
+            const int recoveredTicks = 15;
+            ticks.Sum().Should().BeInRange(1, (int)Math.Ceiling(clusterUp.Elapsed.TotalSeconds) + Nodes + recoveredTicks);
 
             // The killed node held at most one claimed batch (its loop claims the next only after finishing this one):
             // the messages it left in 'sending' are the only ones claimed twice, since the sink never asks for a retry.
