@@ -100,9 +100,6 @@ internal sealed partial class WriteTransaction
         [.. (await connection.QueryAsync<PointsRow>(Command(
             $"SELECT {PointsRow.Columns} FROM points_ledger WHERE customer_id = @customerId ORDER BY created_at, id", new { customerId }, ct))).Select(r => r.ToEntry())];
 
-    public Task LockCustomerAsync(long customerId, CancellationToken ct) =>
-        connection.ExecuteAsync(Command($"SELECT id FROM customers WHERE id = @customerId {lockClause}", new { customerId }, ct));
-
     public Task LockCustomersAsync(IReadOnlyCollection<long> customerIds, CancellationToken ct)
     {
         // SQLite has one writer at a time: nothing to order.

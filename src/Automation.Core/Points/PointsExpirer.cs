@@ -20,9 +20,9 @@ public sealed class PointsExpirer(IIngestionStore store, IJourneyStore customers
             if (page.Count == 0) return lapsed;
             await using (var tx = await store.BeginAsync(ct))
             {
+                await tx.LockCustomersAsync(page, ct);
                 foreach (var customerId in page)
                 {
-                    await tx.LockCustomerAsync(customerId, ct);
                     var points = PointsExpiry.Lapsed(await tx.LoadPointsAsync(customerId, ct), now);
                     if (points <= 0) continue;
                     var key = $"expire:{customerId.ToString(CultureInfo.InvariantCulture)}:{now.UtcTicks.ToString(CultureInfo.InvariantCulture)}";

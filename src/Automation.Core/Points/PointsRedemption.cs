@@ -13,7 +13,7 @@ public static class PointsRedemption
 {
     public static async Task<RedemptionResult> RedeemAsync(IIngestTransaction tx, long customerId, int points, string idempotencyKey, string reason, DateTimeOffset now, CancellationToken ct)
     {
-        await tx.LockCustomerAsync(customerId, ct);
+        await tx.LockCustomersAsync([customerId], ct);
         var key = $"redeem:{customerId}:{idempotencyKey}";
         var ledger = await tx.LoadPointsAsync(customerId, ct);
         var balance = PointsExpiry.Balance(ledger, now);

@@ -42,10 +42,10 @@ public interface IJourneyTransaction : IAsyncDisposable
     /// <summary>A customer's whole ledger, oldest first.</summary>
     Task<IReadOnlyList<Points.PointsEntry>> LoadPointsAsync(long customerId, CancellationToken cancellationToken);
 
-    /// <summary>Holds other writers to this customer's balance off until the transaction ends.</summary>
-    Task LockCustomerAsync(long customerId, CancellationToken cancellationToken);
-
-    /// <summary>Locks these customers in id order, so transactions that touch several of the same customers queue instead of deadlocking.</summary>
+    /// <summary>
+    /// Holds other writers to these customers (balance, tier) off until the transaction ends; taken in id order, so
+    /// transactions that touch several of the same customers queue instead of deadlocking.
+    /// </summary>
     Task LockCustomersAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken);
 
     /// <summary>Net spend and count of the orders of these customers completed in [<paramref name="from"/>, <paramref name="until"/>]; customers without any are left out.</summary>

@@ -21,13 +21,12 @@ public sealed class TierEngine(TierCatalog catalog)
 
     /// <summary>
     /// After an order is stored: upgrades the customer when the window's orders reach a higher tier. Returns the tier
-    /// held afterwards (null without a tier program) and the change event, already stored, if there was one.
+    /// held afterwards (null without a tier program) and the change event, already stored, if there was one. The caller
+    /// holds the customer's lock (ingestion locks its customers before writing), so a change is decided once on fresh data.
     /// </summary>
     public async Task<(TierDefinition? Tier, (InboundMessage Message, long CustomerId)? Change)> OnOrderAsync(IIngestTransaction tx, long customerId, DateTimeOffset orderedAt, DateTimeOffset now, CancellationToken ct)
     {
         if (Program is not { } program) return (null, null);
-        // Concurrent orders of one customer (or the review) take turns, so a change is decided once on fresh data.
-        await tx.LockCustomerAsync(customerId, ct);
         // An order stamped ahead of the clock (a skewed sender) still counts towards the tier it earns.
         var until = orderedAt > now ? orderedAt : now;
         var totals = (await tx.OrderTotalsAsync([customerId], now.AddDays(-program.WindowDays), until, ct)).GetValueOrDefault(customerId);
@@ -52,7 +51,7 @@ public sealed class TierEngine(TierCatalog catalog)
         DateTimeOffset now, DateTimeOffset nextReview, CancellationToken ct)
     {
         if (Program is not { } program || customerIds.Count == 0) return [];
-        foreach (var customerId in customerIds) await tx.LockCustomerAsync(customerId, ct);
+        await tx.LockCustomersAsync(customerIds, ct);
         var totals = await tx.OrderTotalsAsync(customerIds, now.AddDays(-program.WindowDays), now, ct);
         var standings = await tx.LoadTiersAsync(customerIds, ct);
         var events = new List<(InboundMessage Message, long CustomerId)>();
