@@ -1,6 +1,7 @@
 using Automation.Core.Ingestion;
 using Automation.Server.Apis;
 using Automation.Server.Configuration;
+using Automation.Server.Console;
 using Automation.Server.Hosting;
 using Automation.Server.Http;
 using Automation.Storage;
@@ -38,6 +39,7 @@ public static class AutomationServer
         _ = services.GetRequiredService<IOptions<SchedulerOptions>>().Value;
         _ = services.GetRequiredService<IOptions<MessagingOptions>>().Value;
         _ = services.GetRequiredService<IOptions<GuardrailsOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<ConsoleOptions>>().Value;
     }
 
     private static void AddServices(IServiceCollection services)
@@ -53,6 +55,7 @@ public static class AutomationServer
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorization();
+        services.AddConsole();
 
         services.AddProblemDetails();
         services.AddExceptionHandler<DatabaseUnavailableHandler>();
@@ -64,6 +67,7 @@ public static class AutomationServer
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRequestDecompression();
+        app.UseConsoleHeaders();
         app.UseAuthentication();
         app.UseAuthorization();
 
@@ -79,5 +83,6 @@ public static class AutomationServer
         v1.MapMetricsApi();
         app.MapUnsubscribeApi();
         app.MapTwilioApi();
+        app.MapConsole();
     }
 }
