@@ -53,11 +53,12 @@ public abstract partial class AutomationStorage
             SELECT s.step, COUNT(*) FROM journey_instances i JOIN journey_steps s ON s.instance_id = i.id
             WHERE i.journey = @journey GROUP BY s.step
             """, new { journey }, cancellationToken: ct));
-        var messages = await connection.QueryAsync<StepMessageCount>(new CommandDefinition("""
-            SELECT step, variant, status, COUNT(*) AS count FROM outbox WHERE journey = @journey
+        var messages = await connection.QueryAsync<(string Step, string? Variant, string Status, long Count)>(new CommandDefinition("""
+            SELECT step, variant, status, COUNT(*) FROM outbox WHERE journey = @journey
             GROUP BY step, variant, status ORDER BY step, variant, status
             """, new { journey }, cancellationToken: ct));
-        return new JourneyFunnel(steps.ToDictionary(s => s.Step, s => s.Count, StringComparer.Ordinal), [.. messages]);
+        return new JourneyFunnel(steps.ToDictionary(s => s.Step, s => s.Count, StringComparer.Ordinal),
+            [.. messages.Select(m => new StepMessageCount(m.Step, m.Variant, m.Status, m.Count))]);
     }
 
     private sealed class EventViewRow

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Automation.Server.Console;
 
@@ -25,7 +26,8 @@ internal static class ConsoleUserCommand
             return 2;
         }
         var entry = new ConsoleUser { Name = name, PasswordHash = ConsolePasswords.Hash(password) };
-        output.WriteLine(JsonSerializer.Serialize(entry));
+        // Relaxed escaping: a base64 '+' stays '+' rather than \u002B, so the entry reads as it will be pasted.
+        output.WriteLine(JsonSerializer.Serialize(entry, new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
         errors.WriteLine($"Add this entry to the list \"Console\": {{ \"Users\": [ ... ] }} in appsettings.json, or set Console__Users__N__Name and Console__Users__N__PasswordHash.");
         return 0;
     }

@@ -10,7 +10,7 @@ namespace Automation.Server.Console.Pages;
 /// <summary>Signs a configured console user in; failures are slowed and, past a few, refused for a while.</summary>
 internal sealed class LoginModel(IOptions<ConsoleOptions> options, LoginThrottle throttle, TimeProvider clock) : PageModel
 {
-    /// <summary>How long a failed attempt waits before it answers: guessing gets slow without locking anyone out at once.</summary>
+    /// <summary>How long a failed attempt waits before it answers, in real time: guessing gets slow without locking anyone out at once.</summary>
     internal static readonly TimeSpan FailureDelay = TimeSpan.FromSeconds(1);
 
     public bool HasUsers => options.Value.Users.Count > 0;
@@ -36,7 +36,7 @@ internal sealed class LoginModel(IOptions<ConsoleOptions> options, LoginThrottle
         if (!ConsolePasswords.Verify(user, password ?? ""))
         {
             throttle.RecordFailure(name, address);
-            await Task.Delay(FailureDelay, clock, HttpContext.RequestAborted);
+            await Task.Delay(FailureDelay, HttpContext.RequestAborted);
             Error = "Wrong name or password.";
             Response.StatusCode = StatusCodes.Status401Unauthorized;
             return Page();
