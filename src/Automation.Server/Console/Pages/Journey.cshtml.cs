@@ -3,6 +3,8 @@ using Automation.Core.Journeys;
 using Automation.Core.Storage;
 using Automation.Server.Analytics;
 using Automation.Server.Apis;
+using Automation.Server.Console.Charts;
+using Microsoft.AspNetCore.Html;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -21,6 +23,15 @@ internal sealed class JourneyModel(JourneyCatalog catalog, IJourneyStore store, 
     public JourneysApi.JourneyResponse Journey { get; private set; } = null!;
     public IReadOnlyList<StepRow> Steps { get; private set; } = [];
     public CachedReport<AttributionReport>? Attribution { get; private set; }
+
+    /// <summary>Entered, then each step reached, in the file's order.</summary>
+    public IHtmlContent? Funnel { get; private set; }
+
+    /// <summary>Per send step with messages in the attribution window: messages and conversions of each variant and the holdout.</summary>
+    public IReadOnlyList<IHtmlContent> Conversions { get; private set; } = [];
+
+    private static FunnelSeries Stages(string? variant, Arm arm) =>
+        new(variant, [new FunnelStage("Messages", arm.Messages), new FunnelStage("Converted", arm.Conversions)]);
 
     public async Task<IActionResult> OnGetAsync(string name, CancellationToken ct)
     {
@@ -56,6 +67,14 @@ internal sealed class JourneyModel(JourneyCatalog catalog, IJourneyStore store, 
             }
         }
         Steps = rows;
+        var counts = journey.Counts;
+        Funnel = FunnelChart.Render(new ChartCaption("journey-funnel", "Funnel", "Instances that entered the journey, then those that fired each step, in the order of the file."),
+            [new FunnelSeries(null, [new FunnelStage("Entered", (long)counts.Active + counts.Completed + counts.Exited),
+                .. running.Steps.Select(s => new FunnelStage(s.Name, funnel.InstancesPerStep.GetValueOrDefault(s.Name)))])]);
+        Conversions = [.. Attribution.Report.Steps.Select((step, i) => FunnelChart.Render(
+            new ChartCaption($"step-{i}-conversions", $"{step.Step}: messages and conversions",
+                $"Messages of step {step.Step} sent in the last {AttributionWindowDays} days and the orders they converted, per variant and for the holdout."),
+            [.. step.Variants.Select(v => Stages(v.Variant, v.Results)), .. step.Holdout is { } holdout ? [Stages(Core.Messaging.Variants.Holdout, holdout)] : Array.Empty<FunnelSeries>()]))];
         return Page();
     }
 }

@@ -4,7 +4,7 @@ using Automation.Storage;
 using Automation.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Automation.Tests.Server.ConsolePages;
+namespace Automation.Tests.Server.Console;
 
 /// <summary>Console users in configuration: what <c>automation console-user</c> prints, and the errors bad entries get.</summary>
 public sealed class ConsoleOptionsTests

@@ -5,7 +5,7 @@ using Automation.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Automation.Tests.Server.ConsolePages;
+namespace Automation.Tests.Server.Console;
 
 /// <summary>What the console reads from storage beyond the API's views, on both databases.</summary>
 [TestFixture(StorageOptions.Sqlite)]

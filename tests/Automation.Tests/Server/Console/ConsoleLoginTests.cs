@@ -6,7 +6,7 @@ using Automation.Tests.Support;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Automation.Tests.Server.ConsolePages;
+namespace Automation.Tests.Server.Console;
 
 /// <summary>The console's sign-in: configured users only, absolute session expiry, slowed and limited failures, antiforgery.</summary>
 [NonParallelizable]
