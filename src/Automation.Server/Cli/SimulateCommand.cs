@@ -61,7 +61,7 @@ internal static class SimulateCommand
 
         try
         {
-            var result = await SimulationRunner.RunAsync(folders, root, journeyFile, customer, events, start, days, step, CancellationToken.None);
+            var result = await SimulationRunner.RunAsync(folders, root, journeyFile, customer, events, start, days, step, null, CancellationToken.None);
             foreach (var warning in result.Warnings) errors.WriteLine(warning);
             output.WriteLine(result.Heading);
             foreach (var line in result.Lines) output.WriteLine(line);

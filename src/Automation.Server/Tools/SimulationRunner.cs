@@ -97,8 +97,12 @@ internal static class SimulationRunner
 
     /// <summary>Simulates a valid journey file for <paramref name="days"/> from <paramref name="start"/>; throws <see cref="FormatException"/> on a bad event.</summary>
     /// <param name="step">The tick; by default 15 minutes up to three days, where hours matter, and hourly beyond.</param>
+    /// <param name="loaded">
+    /// Tag rules and tiers already loaded from the same folder, as the server keeps them; null to read the files now
+    /// (compiling the tag rules takes a good part of a short simulation), with warnings for their problems.
+    /// </param>
     public static async Task<SimulationResult> RunAsync(JourneyFiles folders, string contentRoot, JourneyFileResult journeyFile, JsonObject customer,
-        IReadOnlyList<SimulatedEvent> events, DateTimeOffset start, double days, TimeSpan? step, CancellationToken ct)
+        IReadOnlyList<SimulatedEvent> events, DateTimeOffset start, double days, TimeSpan? step, (TagCatalog Tags, TierCatalog Tiers)? loaded, CancellationToken ct)
     {
         var name = Path.GetFileNameWithoutExtension(journeyFile.File);
         var folder = Directory.CreateTempSubdirectory("automation-simulate-");
@@ -109,9 +113,8 @@ internal static class SimulationRunner
             using var storage = new SqliteStorage($"Data Source={database}");
             var duration = TimeSpan.FromDays(days);
             var tick = step ?? (duration <= TimeSpan.FromDays(3) ? TimeSpan.FromMinutes(15) : TimeSpan.FromHours(1));
-            var tags = new TagCatalog();
-            var tiers = new TierCatalog();
-            var warnings = tags.Reload(folders.TagsFile).Concat(tiers.Reload(folders.TiersFile))
+            var (tags, tiers) = loaded ?? (new TagCatalog(), new TierCatalog());
+            var warnings = loaded is not null ? [] : tags.Reload(folders.TagsFile).Concat(tiers.Reload(folders.TiersFile))
                 .Select(p => $"warning: {p with { File = Path.GetRelativePath(contentRoot, p.File) }}").ToList();
             var timeline = await new JourneySimulation(storage, journeyFile, tags, tiers).RunAsync(customer, events, start, duration, tick, ct);
             var lines = timeline.Select(t => t.ToString()).ToList();
