@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Automation.Tests.Support;
 using Microsoft.Playwright;
 
 namespace Automation.Console.Tests;
@@ -203,7 +204,7 @@ public sealed partial class ConsoleBrowserTests
 
     private static async Task ScreenshotAsync(IPage page, string name)
     {
-        var folder = Path.Combine(ConsoleServer.RepositoryRoot(), "artifacts", "console");
+        var folder = Path.Combine(ServerProcess.RepositoryRoot(), "artifacts", "console");
         Directory.CreateDirectory(folder);
         var file = Path.Combine(folder, $"{name}.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = true });

@@ -1,8 +1,6 @@
-using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
+using Automation.Tests.Support;
 
 namespace Automation.Console.Tests;
 
@@ -20,15 +18,12 @@ public sealed class ConsoleServer : IAsyncDisposable
     public const string KnownPhone = "+14155550199";
     public const string KnownId = "ann-console";
 
-    private readonly Process _process;
-    private readonly Task<string> _stderr;
+    private readonly ServerProcess _process;
 
-    private ConsoleServer(DirectoryInfo root, Process process, string url)
+    private ConsoleServer(DirectoryInfo root, ServerProcess process, string url)
     {
         Root = root;
         _process = process;
-        _stderr = process.StandardError.ReadToEndAsync();
-        _ = process.StandardOutput.ReadToEndAsync();
         Url = url;
     }
 
@@ -37,7 +32,7 @@ public sealed class ConsoleServer : IAsyncDisposable
 
     public static async Task<ConsoleServer> StartAsync()
     {
-        var repository = RepositoryRoot();
+        var repository = ServerProcess.RepositoryRoot();
         var root = Directory.CreateTempSubdirectory("automation-console-");
         foreach (var folder in new[] { "rules", "templates" })
         {
@@ -53,7 +48,7 @@ public sealed class ConsoleServer : IAsyncDisposable
 
         var (code, entry, errors) = await RunAsync(root.FullName, Password + "\n", "console-user", UserName);
         if (code != 0) throw new InvalidOperationException($"automation console-user failed: {errors}");
-        var port = FreePort();
+        var port = ServerProcess.FreePort();
         var url = $"http://127.0.0.1:{port}";
         var settings = new JsonObject
         {
@@ -70,8 +65,8 @@ public sealed class ConsoleServer : IAsyncDisposable
         (code, _, errors) = await RunAsync(root.FullName, "", "seed", "--customers", "40", "--days", "60");
         if (code != 0) throw new InvalidOperationException($"automation seed failed: {errors}");
 
-        var server = new ConsoleServer(root, Start(root.FullName), url);
-        await server.WaitUntilReadyAsync();
+        var server = new ConsoleServer(root, ServerProcess.Start(root.FullName), url);
+        await server._process.WaitUntilReadyAsync($"{url}/health/ready", TimeSpan.FromSeconds(60));
         await server.IdentifyKnownCustomerAsync();
         return server;
     }
@@ -83,15 +78,6 @@ public sealed class ConsoleServer : IAsyncDisposable
         var text = File.ReadAllText(file);
         var at = text.IndexOf(expression, StringComparison.Ordinal) + expression.Length;
         File.WriteAllText(file, string.Concat(text.AsSpan(0, at), "journey.NoSuchField > 0 && ", text.AsSpan(at)));
-    }
-
-    public static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Automation.sln"))) return dir.FullName;
-        }
-        throw new InvalidOperationException("Automation.sln not found above the test binaries.");
     }
 
     private async Task IdentifyKnownCustomerAsync()
@@ -113,72 +99,16 @@ public sealed class ConsoleServer : IAsyncDisposable
         response.EnsureSuccessStatusCode();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static ProcessStartInfo Command(string contentRoot, string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = contentRoot,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "automation.dll"));
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        start.Environment.Remove("ASPNETCORE_ENVIRONMENT");
-        start.Environment.Remove("DOTNET_ENVIRONMENT");
-        return start;
-    }
-
-    private static Process Start(string contentRoot) => Process.Start(Command(contentRoot, []))!;
-
     private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string contentRoot, string input, params string[] args)
     {
-        using var process = Process.Start(Command(contentRoot, args))!;
-        await process.StandardInput.WriteAsync(input);
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
-
-    private async Task WaitUntilReadyAsync()
-    {
-        using var http = new HttpClient();
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(60))
-        {
-            if (_process.HasExited) throw new InvalidOperationException($"server exited with {_process.ExitCode}: {await _stderr}");
-            try
-            {
-                if ((await http.GetAsync($"{Url}/health/ready")).IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
-            await Task.Delay(200);
-        }
-        throw new InvalidOperationException($"server not ready at {Url}");
+        await using var process = ServerProcess.Start(contentRoot, args);
+        await process.WriteInputAsync(input);
+        return await process.WaitForExitAsync(TimeSpan.FromMinutes(3));
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-        _process.Dispose();
+        await _process.DisposeAsync();
         Root.Delete(recursive: true);
     }
 }
