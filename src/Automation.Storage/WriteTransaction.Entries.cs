@@ -64,8 +64,10 @@ internal sealed partial class WriteTransaction
         foreach (var group in first.GroupBy(e => (e.End, e.Reason, e.At), e => e.InstanceId))
         {
             var p = new DynamicParameters(new { status = group.Key.End == JourneyEnd.Completed ? "completed" : "exited", reason = group.Key.Reason, at = group.Key.At, active = Active });
+            // "status || ''" keeps SQLite off the (status, customer_id) index, which it otherwise prefers to the id list and
+            // which reads every active instance: the ids find the rows, the status only filters them.
             await connection.ExecuteAsync(Command(
-                $"UPDATE journey_instances SET status = @status, end_reason = @reason, ended_at = @at WHERE id {SqlLists.Any(connection, "ids", group, p)} AND status = @active",
+                $"UPDATE journey_instances SET status = @status, end_reason = @reason, ended_at = @at WHERE id {SqlLists.Any(connection, "ids", group, p)} AND status || '' = @active",
                 p, ct));
         }
     }

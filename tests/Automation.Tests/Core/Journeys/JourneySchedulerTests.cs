@@ -51,7 +51,7 @@ public sealed class JourneySchedulerTests(string provider)
         _clock = new FakeTimeProvider(Now);
         var catalog = new JourneyCatalog();
         var reader = new JourneyFileReader(new JourneyReadOptions(JourneyReadOptions.DefaultChannels, null, new QuartzCronSchedule().Problem));
-        catalog.Replace([Read(reader, "morning.json", Morning), Read(reader, "tagger.json", Tagger), Read(reader, "tagged.json", Tagged)]);
+        catalog.Replace([.. new[] { ("morning.json", Morning), ("tagger.json", Tagger), ("tagged.json", Tagged) }.Select(f => JourneyEngineTests.Read(reader, f.Item1, f.Item2))]);
         var engine = new JourneyEngine(catalog, NullLogger<JourneyEngine>.Instance);
         _ingestion = new IngestionService(_db.Storage, engine, new TagEngine(new TagCatalog()), _clock);
         _scheduler = new JourneyScheduler(catalog, engine, _db.Storage, new QuartzCronSchedule(), _clock, NullLogger<JourneyScheduler>.Instance);
@@ -59,13 +59,6 @@ public sealed class JourneySchedulerTests(string provider)
 
     [TearDown]
     public async Task TearDown() => await _db.DisposeAsync();
-
-    private static JourneyFileResult Read(JourneyFileReader reader, string file, string json)
-    {
-        var result = reader.Read(file, Encoding.UTF8.GetBytes(json));
-        result.Problems.Should().BeEmpty();
-        return new JourneyFileResult(file, result.Journey, result.Problems);
-    }
 
     // More than a page of customers, spread over no zone, 'UTC' named, and Tokyo; two in three on a plan, one in three gold.
     private async Task<int> CreateCustomersAsync(int count)
