@@ -4,6 +4,7 @@ using Automation.Server.Configuration;
 using Automation.Server.Console;
 using Automation.Server.Hosting;
 using Automation.Server.Http;
+using Automation.Server.Tools;
 using Automation.Storage;
 using Microsoft.Extensions.Options;
 
@@ -49,6 +50,7 @@ public static class AutomationServer
         services.AddHostedService<SchemaMigrationService>();
         services.AddSingleton<SegmentMessageReader>();
         services.AddSingleton<IngestionService>();
+        services.AddSingleton<StepPreviewer>();
 
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>();

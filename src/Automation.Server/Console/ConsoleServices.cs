@@ -1,6 +1,5 @@
 using System.Reflection;
 using System.Security.Claims;
-using Automation.Server.Tools;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
@@ -23,7 +22,6 @@ internal static class ConsoleServices
         services.AddOptions<ConsoleOptions>().BindConfiguration(ConsoleOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ConsoleOptions>, ConsoleOptionsValidator>();
         services.AddSingleton<LoginThrottle>();
-        services.AddSingleton<StepPreviewer>();
         services.AddSingleton<ReportCache>();
 
         services.AddAuthentication().AddCookie(Scheme, options =>
