@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test, on SQLite and on a throwaway PostgreSQL cluster, and ends with one line:
 #   N passed, N failed[, N skipped]
-# Installs PostgreSQL and python3-aiosmtpd with apt-get when they are missing. Under CI=true a missing PostgreSQL
-# fails the run.
+# Installs PostgreSQL, python3-aiosmtpd and chromium with apt-get when they are missing. Under CI=true a missing
+# PostgreSQL or Chromium fails the run.
 set -uo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -77,6 +77,22 @@ if ! /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1; then
     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-aiosmtpd >/dev/null) >&2 || true
   fi
   /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || log "python3-aiosmtpd is missing: email tests will fail under CI and be skipped elsewhere."
+fi
+
+# The console's end-to-end tests drive Debian's Chromium with Playwright (its own browser download is not used).
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    log "installing chromium with apt-get"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) >&2 || true
+  fi
+  if [ ! -x /usr/bin/chromium ]; then
+    if [ "${CI:-}" = "true" ]; then
+      log "Chromium could not be installed at /usr/bin/chromium; under CI the console's browser tests must run."
+      echo "0 passed, 1 failed"
+      exit 1
+    fi
+    log "Chromium is missing at /usr/bin/chromium (install it as root: apt-get install chromium): the console's browser tests will be skipped."
+  fi
 fi
 
 if ! start_pg; then

@@ -1,8 +1,10 @@
 using Automation.Core.Ingestion;
 using Automation.Server.Apis;
 using Automation.Server.Configuration;
+using Automation.Server.Console;
 using Automation.Server.Hosting;
 using Automation.Server.Http;
+using Automation.Server.Tools;
 using Automation.Storage;
 using Microsoft.Extensions.Options;
 
@@ -38,6 +40,7 @@ public static class AutomationServer
         _ = services.GetRequiredService<IOptions<SchedulerOptions>>().Value;
         _ = services.GetRequiredService<IOptions<MessagingOptions>>().Value;
         _ = services.GetRequiredService<IOptions<GuardrailsOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<ConsoleOptions>>().Value;
     }
 
     private static void AddServices(IServiceCollection services)
@@ -47,12 +50,14 @@ public static class AutomationServer
         services.AddHostedService<SchemaMigrationService>();
         services.AddSingleton<SegmentMessageReader>();
         services.AddSingleton<IngestionService>();
+        services.AddSingleton<StepPreviewer>();
 
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorization();
+        services.AddConsole();
 
         services.AddProblemDetails();
         services.AddExceptionHandler<DatabaseUnavailableHandler>();
@@ -64,6 +69,7 @@ public static class AutomationServer
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRequestDecompression();
+        app.UseConsoleHeaders();
         app.UseAuthentication();
         app.UseAuthorization();
 
@@ -79,5 +85,6 @@ public static class AutomationServer
         v1.MapMetricsApi();
         app.MapUnsubscribeApi();
         app.MapTwilioApi();
+        app.MapConsole();
     }
 }

@@ -11,6 +11,7 @@ try
     if (args is ["render", .. var renderArgs]) return RenderCommand.Run(renderArgs, Console.Out, Console.Error);
     if (args is ["simulate", .. var simulateArgs]) return await SimulateCommand.RunAsync(simulateArgs, Console.Out, Console.Error);
     if (args is ["seed", .. var seedArgs]) return await SeedCommand.RunAsync(seedArgs, Console.Out, Console.Error);
+    if (args is ["console-user", .. var userArgs]) return ConsoleUserCommand.Run(userArgs, Console.In, Console.Out, Console.Error);
     if (args is ["report", .. var reportArgs]) return await ReportCommand.RunAsync(reportArgs, Console.Out, Console.Error, TimeProvider.System);
     var app = AutomationServer.Build(args);
     AutomationServer.ValidateSettings(app.Services);

@@ -4,5 +4,6 @@ using BenchmarkDotNet.Running;
 if (args is ["load", .. var loadArgs]) return await IngestLoad.RunAsync(loadArgs);
 if (args is ["dispatch", .. var dispatchArgs]) return await DispatchLoad.RunAsync(dispatchArgs);
 if (args is ["scan", .. var scanArgs]) return await ScanLoad.RunAsync(scanArgs);
+if (args is ["console", .. var consoleArgs]) return await ConsoleLoad.RunAsync(consoleArgs);
 BenchmarkSwitcher.FromAssembly(typeof(Automation.Benchmarks.IngestBenchmarks).Assembly).Run(args);
 return 0;

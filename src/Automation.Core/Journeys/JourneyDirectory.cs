@@ -17,23 +17,32 @@ public static class JourneyDirectory
         if (!Directory.Exists(rulesFolder)) return [];
 
         var reader = new JourneyFileReader(options);
-        var results = new List<JourneyFileResult>();
-        foreach (var file in Directory.EnumerateFiles(rulesFolder, "*.json").Order(StringComparer.Ordinal))
+        return [.. Directory.EnumerateFiles(rulesFolder, "*.json").Order(StringComparer.Ordinal)
+            .Where(file => !NotJourneys.Contains(Path.GetFileName(file)))
+            .Select(file => Read(reader, file))];
+    }
+
+    /// <summary>The journey file <c>&lt;name&gt;.json</c> of the folder alone, without reading the others; null when there is none.</summary>
+    public static JourneyFileResult? LoadOne(string rulesFolder, string name, JourneyReadOptions options)
+    {
+        var file = Path.Combine(rulesFolder, $"{name}.json");
+        if (name.IndexOfAny(['/', '\\']) >= 0 || NotJourneys.Contains(Path.GetFileName(file)) || !File.Exists(file)) return null;
+        return Read(new JourneyFileReader(options), file);
+    }
+
+    private static JourneyFileResult Read(JourneyFileReader reader, string file)
+    {
+        JourneyReadResult result;
+        try
         {
-            if (NotJourneys.Contains(Path.GetFileName(file))) continue;
-            JourneyReadResult result;
-            try
-            {
-                result = reader.ReadFile(file);
-            }
-            catch (IOException e)
-            {
-                // Being saved by an editor right now: the next reload reads it whole.
-                result = new JourneyReadResult(null, [new JourneyProblem(file, 1, null, $"cannot be read: {e.Message}")]);
-            }
-            results.Add(new JourneyFileResult(file, result.Journey, result.Problems));
+            result = reader.ReadFile(file);
         }
-        return results;
+        catch (IOException e)
+        {
+            // Being saved by an editor right now: the next reload reads it whole.
+            result = new JourneyReadResult(null, [new JourneyProblem(file, 1, null, $"cannot be read: {e.Message}")]);
+        }
+        return new JourneyFileResult(file, result.Journey, result.Problems);
     }
 
     /// <summary>

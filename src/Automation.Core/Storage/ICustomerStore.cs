@@ -13,4 +13,25 @@ public interface ICustomerStore
 
     /// <summary>Net spend and order count of the customer's orders completed in [<paramref name="from"/>, <paramref name="until"/>].</summary>
     Task<Tiers.OrderTotals> OrderTotalsAsync(long customerId, DateTimeOffset from, DateTimeOffset until, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Customers whose external id, anonymous id, email or phone is exactly <paramref name="term"/>, at most
+    /// <paramref name="limit"/>, by id. Exact matches only: each is one index look-up, whatever the number of customers.
+    /// </summary>
+    Task<IReadOnlyList<CustomerMatch>> SearchAsync(string term, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The customer's latest <paramref name="limit"/> events, newest first.</summary>
+    Task<IReadOnlyList<EventView>> EventsOfAsync(long customerId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The suppressions of the customer's email address and phone number.</summary>
+    Task<IReadOnlyList<SuppressionView>> SuppressionsOfAsync(long customerId, CancellationToken cancellationToken);
 }
+
+/// <summary>A customer found by a search: enough to tell the matches apart.</summary>
+public sealed record CustomerMatch(long Id, string? ExternalId, string? AnonymousId, string? Email, string? Phone, string? Name);
+
+/// <summary>One stored event of a customer: its type (track, identify), name, properties as JSON text and times.</summary>
+public sealed record EventView(long Id, string Type, string? Name, string Properties, DateTimeOffset OccurredAt, DateTimeOffset ReceivedAt);
+
+/// <summary>A suppressed address: channel, address, why and since when.</summary>
+public sealed record SuppressionView(string Channel, string Address, string Reason, DateTimeOffset CreatedAt);

@@ -105,7 +105,19 @@ public interface IJourneyStore
 
     /// <summary>A customer's outbox messages, newest first.</summary>
     Task<IReadOnlyList<OutboxView>> MessagesOfAsync(long customerId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// How far a journey's instances got: instances that fired each step, and its messages per step, variant
+    /// (null: no A/B test) and status, holdouts included.
+    /// </summary>
+    Task<JourneyFunnel> FunnelAsync(string journey, CancellationToken cancellationToken);
 }
+
+/// <summary>A journey's step counts; see <see cref="IJourneyStore.FunnelAsync"/>.</summary>
+public sealed record JourneyFunnel(IReadOnlyDictionary<string, long> InstancesPerStep, IReadOnlyList<StepMessageCount> Messages);
+
+/// <summary>Messages of one step, variant and status.</summary>
+public sealed record StepMessageCount(string Step, string? Variant, string Status, long Count);
 
 public sealed record JourneyCounts(int Active, int Completed, int Exited);
 

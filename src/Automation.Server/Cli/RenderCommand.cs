@@ -1,10 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Automation.Core.Customers;
-using Automation.Core.Ingestion;
 using Automation.Core.Messaging;
 using Automation.Server.Hosting;
 using Automation.Server.Jobs;
+using Automation.Server.Tools;
 
 namespace Automation.Server.Cli;
 
@@ -65,12 +64,8 @@ internal static class RenderCommand
     private static TemplateModel Model(JsonObject customer, string defaultCurrency)
     {
         var now = TimeProvider.System.GetUtcNow();
-        var traits = (customer["traits"] as JsonObject)?.DeepClone() as JsonObject ?? [];
-        var profile = ProfileMerge.Apply(new CustomerProfile { Id = 1, ExternalId = customer["userId"]?.ToString() ?? "customer", CreatedAt = now }, traits, now, now);
-        var items = (customer["cart"] as JsonArray ?? []).OfType<JsonObject>().Select(CommerceEvents.ReadStoredProduct).OfType<ProductLine>().ToList();
-        var cart = items.Count == 0 ? null : new Cart(items, (customer["currency"] as JsonValue)?.ToString(), now);
         var context = customer["context"] as JsonObject ?? [];
-        return TemplateModel.For(new CustomerSnapshot(profile, CustomerStats.None, cart), "render", "render", now, null,
+        return TemplateModel.For(SampleCustomer.From(customer, now), "render", "render", now, null,
             (JsonObject)context.DeepClone(), "https://automation.example/u/preview", defaultCurrency, now);
     }
 }

@@ -46,6 +46,7 @@ public sealed class ServerProcessTests
     [TestCase("--Storage:Provider=postgres", "error: Storage:ConnectionString is required when Storage:Provider is 'postgres'")]
     [TestCase("--Urls=ftp://127.0.0.1:21", "error: Urls must be ';'-separated http:// or https:// addresses")]
     [TestCase("--Api:Keys:0=short", "error: Api:Keys:0 must be at least 16 characters long.")]
+    [TestCase("--Console:Users:0:Name=ann", "error: Console:Users:0:PasswordHash is not a password hash; make one with `automation console-user ann`.")]
     public async Task A_bad_setting_stops_start_up_with_one_line_naming_it(string setting, string expected)
     {
         await using var server = ServerProcess.Start(_root.FullName, $"--Urls=http://127.0.0.1:{ServerProcess.FreePort()}", setting);

@@ -47,6 +47,7 @@ public sealed class ServerProcess : IAsyncDisposable
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = contentRoot,
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -56,6 +57,13 @@ public sealed class ServerProcess : IAsyncDisposable
         start.Environment.Remove("ASPNETCORE_ENVIRONMENT");
         start.Environment.Remove("DOTNET_ENVIRONMENT");
         return new ServerProcess(Process.Start(start)!);
+    }
+
+    /// <summary>Writes <paramref name="text"/> to the process's standard input and closes it, as a pipe would.</summary>
+    public async Task WriteInputAsync(string text)
+    {
+        await _process.StandardInput.WriteAsync(text);
+        _process.StandardInput.Close();
     }
 
     /// <summary>Waits for the process to end by itself; returns exit code and output.</summary>

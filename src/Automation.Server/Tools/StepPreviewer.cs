@@ -1,0 +1,55 @@
+using System.Text.Json.Nodes;
+using Automation.Core.Customers;
+using Automation.Core.Journeys;
+using Automation.Core.Messaging;
+using Automation.Core.Tiers;
+using Automation.Server.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Automation.Server.Tools;
+
+/// <summary>A send step rendered for one customer and variant, or the template's error (file:line: reason).</summary>
+/// <param name="TemplateFile">The file rendered, relative to the content root.</param>
+public sealed record StepPreview(string Step, string Channel, string Template, string? Variant, string? Subject, string? Html, string? Text,
+    string? TemplateFile, string? Error);
+
+/// <summary>
+/// Renders a journey's send steps, every variant, for a customer as the dispatcher would; shared by
+/// <c>POST /v1/journeys/{name}/preview</c> and the console's preview page.
+/// </summary>
+internal sealed class StepPreviewer(LiquidTemplates templates, UnsubscribeLinks links, IOptions<TemplatesOptions> templateOptions, TierCatalog tiers,
+    TimeProvider clock, IHostEnvironment environment)
+{
+    /// <summary>The send steps of <paramref name="journey"/> (only <paramref name="step"/> when given), rendered for <paramref name="customer"/>.</summary>
+    public IReadOnlyList<StepPreview> Preview(JourneyDefinition journey, CustomerSnapshot customer, string? step = null)
+    {
+        var now = clock.GetUtcNow();
+        var previews = new List<StepPreview>();
+        foreach (var send in journey.Steps.Where(s => s.Action == JourneyActions.Send && (step is null || s.Name == step)))
+        {
+            var arms = send.ActionContext["Variants"] is JsonArray variants
+                ? variants.OfType<JsonObject>().Select(v => (Name: (string?)v["Name"]!.GetValue<string>(), Context: Variants.Apply(send.ActionContext, v))).ToList()
+                : [(Name: (string?)null, Context: send.ActionContext)];
+            foreach (var (variant, context) in arms)
+            {
+                var channel = context["Channel"]!.GetValue<string>();
+                var template = context["Template"]!.GetValue<string>();
+                var recipient = channel == "sms" ? customer.Profile.Phone : customer.Profile.Email;
+                try
+                {
+                    var model = TemplateModel.For(customer, journey.Name, send.Name, now, null, context,
+                        links.UrlFor(channel, recipient ?? "preview"), templateOptions.Value.DefaultCurrency, now, tiers.Program?.Find(customer.Tier?.Tier));
+                    var message = templates.Render(template, channel, model);
+                    previews.Add(new StepPreview(send.Name, channel, template, variant, message.Subject, message.Html, message.Text, Relative(message.TemplateFile), null));
+                }
+                catch (TemplateException e)
+                {
+                    previews.Add(new StepPreview(send.Name, channel, template, variant, null, null, null, Relative(e.File), $"{Relative(e.File)}:{e.Line}: {e.Reason}"));
+                }
+            }
+        }
+        return previews;
+    }
+
+    private string Relative(string file) => Path.GetRelativePath(environment.ContentRootPath, file);
+}
