@@ -1,3 +1,4 @@
+using System.Globalization;
 using Automation.Core.Analytics;
 using Automation.Core.Storage;
 using Dapper;
@@ -68,6 +69,16 @@ public abstract partial class AutomationStorage : IAnalyticsStore
         var overall = await LoadGroupsAsync(connection, population, "SELECT customer_id, kind AS grp FROM population WHERE kind = 'new'", parameters, ct);
         var groups = await LoadGroupsAsync(connection, population, members, parameters, ct);
 
+        // Repurchase of new customers per first-order month: the headline rate over time, summing to the overall group.
+        var cohortRepurchases = await connection.QueryAsync<CohortRepurchaseRow>(new CommandDefinition($"""
+            WITH {population}
+            SELECT {MonthIndexSql("anchor_at")} AS cohort, COUNT(*) AS customers,
+                   SUM(CASE WHEN orders_within >= 2 THEN 1 ELSE 0 END) AS repurchased,
+                   SUM(CASE WHEN anchor_at > @openSince THEN 1 ELSE 0 END) AS still_open
+            FROM population WHERE kind = 'new'
+            GROUP BY {MonthIndexSql("anchor_at")} ORDER BY cohort
+            """, parameters, cancellationToken: ct));
+
         // Cohorts are new customers of the window, followed to the report's time, orders after the window included.
         var cells = await connection.QueryAsync<CellRow>(new CommandDefinition($"""
             WITH {CountedOrders},
@@ -100,10 +111,11 @@ public abstract partial class AutomationStorage : IAnalyticsStore
             """, parameters, cancellationToken: ct));
 
         return new RepurchaseFigures(
-            overall.SingleOrDefault() ?? new GroupFigures("new", 0, 0, 0, 0, null, null),
+            overall.SingleOrDefault() ?? new GroupFigures("new", 0, 0, 0, 0, null, null, new long[IntervalBuckets.Count]),
             groups,
             [.. cells.Select(c => new CohortCell((int)c.Cohort, (int)c.Age, c.Customers, c.Revenue))],
-            [.. ltv.Select(l => new CohortLtvFigures((int)l.Cohort, l.Customers, l.Orders, l.Revenue, l.ExposureDays))]);
+            [.. ltv.Select(l => new CohortLtvFigures((int)l.Cohort, l.Customers, l.Orders, l.Revenue, l.ExposureDays))],
+            [.. cohortRepurchases.Select(r => new CohortRepurchaseFigures((int)r.Cohort, r.Customers, r.Repurchased, r.StillOpen))]);
     }
 
     // When a message reached the customer: sent_at, or for a holdout row when it would have been sent.
@@ -138,7 +150,21 @@ public abstract partial class AutomationStorage : IAnalyticsStore
             FROM rates r LEFT JOIN gap_stats i ON i.grp = r.grp
             ORDER BY r.grp
             """, parameters, cancellationToken: ct));
-        return [.. rows.Select(r => new GroupFigures(r.Grp, r.Customers, r.Repurchased, r.StillOpen, r.Intervals, r.MedianDays, r.MeanDays))];
+        var bucket = "CASE " + string.Concat(IntervalBuckets.UpperBoundsDays.Select((upper, i) => string.Create(CultureInfo.InvariantCulture, $"WHEN g.gap < {upper} THEN {i} ")))
+            + string.Create(CultureInfo.InvariantCulture, $"ELSE {IntervalBuckets.UpperBoundsDays.Count} END");
+        var histogram = (await connection.QueryAsync<BucketRow>(new CommandDefinition($"""
+            WITH {population},
+            members AS ({members})
+            SELECT m.grp, {bucket} AS bucket, COUNT(*) AS gaps
+            FROM members m JOIN gaps g ON g.customer_id = m.customer_id
+            GROUP BY m.grp, {bucket}
+            """, parameters, cancellationToken: ct))).ToLookup(b => b.Grp);
+        return [.. rows.Select(r =>
+        {
+            var counts = new long[IntervalBuckets.Count];
+            foreach (var b in histogram[r.Grp]) counts[b.Bucket] = b.Gaps;
+            return new GroupFigures(r.Grp, r.Customers, r.Repurchased, r.StillOpen, r.Intervals, r.MedianDays, r.MeanDays, counts);
+        })];
     }
 
     public async Task<IReadOnlyList<AttributionFigures>> LoadAttributionAsync(AttributionQuery query, CancellationToken ct)
@@ -210,6 +236,21 @@ public abstract partial class AutomationStorage : IAnalyticsStore
         public long Intervals { get; set; }
         public double? MedianDays { get; set; }
         public double? MeanDays { get; set; }
+    }
+
+    private sealed class BucketRow
+    {
+        public string Grp { get; set; } = "";
+        public long Bucket { get; set; }
+        public long Gaps { get; set; }
+    }
+
+    private sealed class CohortRepurchaseRow
+    {
+        public long Cohort { get; set; }
+        public long Customers { get; set; }
+        public long Repurchased { get; set; }
+        public long StillOpen { get; set; }
     }
 
     private sealed class CellRow

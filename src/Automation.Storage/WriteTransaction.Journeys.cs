@@ -40,43 +40,6 @@ internal sealed partial class WriteTransaction
         return rows.ToDictionary(r => (r.CustomerId, r.Journey), r => r.EnteredAt);
     }
 
-    public async Task<JourneyInstance?> EnterAsync(long customerId, string journey, string entryKey, DateTimeOffset enteredAt, JsonObject? triggerEvent, CancellationToken ct)
-    {
-        var id = await connection.QuerySingleOrDefaultAsync<long?>(Command("""
-            INSERT INTO journey_instances (customer_id, journey, entry_key, status, trigger_event, entered_at)
-            VALUES (@customerId, @journey, @entryKey, @status, @triggerEvent, @enteredAt)
-            ON CONFLICT DO NOTHING
-            RETURNING id
-            """, new { customerId, journey, entryKey, status = Active, triggerEvent, enteredAt }, ct));
-        return id is null ? null : new JourneyInstance(id.Value, customerId, journey, enteredAt, null, [], triggerEvent);
-    }
-
-    public async Task<bool> RecordStepAsync(long instanceId, string step, string action, DateTimeOffset at, CancellationToken ct)
-    {
-        var recorded = await connection.QuerySingleOrDefaultAsync<long?>(Command("""
-            INSERT INTO journey_steps (instance_id, step, action, fired_at) VALUES (@instanceId, @step, @action, @at)
-            ON CONFLICT DO NOTHING
-            RETURNING instance_id
-            """, new { instanceId, step, action, at }, ct));
-        if (recorded is null) return false;
-        await connection.ExecuteAsync(Command("UPDATE journey_instances SET last_step_at = @at WHERE id = @instanceId", new { instanceId, at }, ct));
-        return true;
-    }
-
-    public Task EndAsync(long instanceId, JourneyEnd end, string reason, DateTimeOffset at, CancellationToken ct) =>
-        connection.ExecuteAsync(Command(
-            "UPDATE journey_instances SET status = @status, end_reason = @reason, ended_at = @at WHERE id = @instanceId AND status = @active",
-            new { instanceId, status = end == JourneyEnd.Completed ? "completed" : "exited", reason, at, active = Active }, ct));
-
-    public Task EnqueueAsync(OutboxMessage m, DateTimeOffset now, CancellationToken ct) =>
-        connection.ExecuteAsync(Command("""
-            INSERT INTO outbox (idempotency_key, customer_id, journey, instance_id, step, channel, template, context, status, created_at, due_at, transactional, variant)
-            VALUES (@IdempotencyKey, @CustomerId, @Journey, @InstanceId, @Step, @Channel, @Template, @Context, @status, @now, @DueAt, @transactional, @Variant)
-            ON CONFLICT (idempotency_key) DO NOTHING
-            """, new { m.IdempotencyKey, m.CustomerId, m.Journey, m.InstanceId, m.Step, m.Channel, m.Template, m.Context, now, m.DueAt, m.Variant,
-                status = m.Variant == Automation.Core.Messaging.Variants.Holdout ? "holdout" : "queued",
-                transactional = m.Context["Transactional"] is System.Text.Json.Nodes.JsonValue t && t.TryGetValue<bool>(out var isTransactional) && isTransactional }, ct));
-
     public Task AddTagAsync(long customerId, string tag, string source, DateTimeOffset at, CancellationToken ct) =>
         connection.ExecuteAsync(Command(
             "INSERT INTO customer_tags (customer_id, tag, source, added_at) VALUES (@customerId, @tag, @source, @at) ON CONFLICT DO NOTHING",

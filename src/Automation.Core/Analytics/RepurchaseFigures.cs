@@ -1,14 +1,21 @@
 namespace Automation.Core.Analytics;
 
 /// <summary>The sums a repurchase report is made of, as the database computes them.</summary>
-public sealed record RepurchaseFigures(GroupFigures Overall, IReadOnlyList<GroupFigures> Groups, IReadOnlyList<CohortCell> Cells, IReadOnlyList<CohortLtvFigures> Ltv);
+public sealed record RepurchaseFigures(GroupFigures Overall, IReadOnlyList<GroupFigures> Groups, IReadOnlyList<CohortCell> Cells, IReadOnlyList<CohortLtvFigures> Ltv,
+    IReadOnlyList<CohortRepurchaseFigures> CohortRepurchases);
 
 /// <summary>One group of anchored customers.</summary>
 /// <param name="Customers">Customers with an anchor order (their first in the window).</param>
 /// <param name="Repurchased">Those with another order within the window's days after the anchor.</param>
 /// <param name="StillOpen">Those whose days after the anchor had not all passed at the report's time.</param>
 /// <param name="Intervals">Gaps between consecutive orders whose earlier order is in the window.</param>
-public sealed record GroupFigures(string Name, long Customers, long Repurchased, long StillOpen, long Intervals, double? MedianIntervalDays, double? MeanIntervalDays);
+/// <param name="IntervalHistogram">Those gaps counted per bucket of <see cref="IntervalBuckets"/>, one count per bucket.</param>
+public sealed record GroupFigures(string Name, long Customers, long Repurchased, long StillOpen, long Intervals, double? MedianIntervalDays, double? MeanIntervalDays,
+    IReadOnlyList<long> IntervalHistogram);
+
+/// <summary>New customers of one first-order month, counted as <see cref="GroupFigures"/> counts the new group.</summary>
+/// <param name="Cohort">First-order month as year × 12 + month − 1 (UTC).</param>
+public sealed record CohortRepurchaseFigures(int Cohort, long Customers, long Repurchased, long StillOpen);
 
 /// <summary>Customers of a first-order month who ordered in a later month, and the revenue of those orders.</summary>
 /// <param name="Cohort">First-order month as year × 12 + month − 1 (UTC).</param>

@@ -13,6 +13,7 @@ public sealed record RepurchaseReport(DateTimeOffset From, DateTimeOffset To, in
     {
         var asOfMonth = MonthIndex(query.AsOf);
         var cells = figures.Cells.ToLookup(c => c.Cohort);
+        var repurchases = figures.CohortRepurchases.ToDictionary(r => r.Cohort);
         var cohorts = figures.Ltv.OrderBy(l => l.Cohort).Select(l =>
         {
             // The triangle ends at the report's month; later cells would be orders stamped in the future.
@@ -30,7 +31,9 @@ public sealed record RepurchaseReport(DateTimeOffset From, DateTimeOffset To, in
                 cumulative += revenue[age];
                 revenue[age] = cumulative / l.Customers;
             }
-            return new CohortRow(MonthName(l.Cohort), l.Customers, retention, revenue, PredictedLtv.From(l.Customers, l.Orders, l.Revenue, l.ExposureDays));
+            var again = repurchases.GetValueOrDefault(l.Cohort);
+            return new CohortRow(MonthName(l.Cohort), l.Customers, again?.Repurchased ?? 0, (double)(again?.Repurchased ?? 0) / l.Customers, again?.StillOpen ?? 0,
+                retention, revenue, PredictedLtv.From(l.Customers, l.Orders, l.Revenue, l.ExposureDays));
         }).ToList();
         var overallLtv = PredictedLtv.From(figures.Ltv.Sum(l => l.Customers), figures.Ltv.Sum(l => l.Orders), figures.Ltv.Sum(l => l.Revenue), figures.Ltv.Sum(l => l.ExposureDays));
         return new RepurchaseReport(query.From, query.To, query.WithinDays, query.Segment?.ToString().ToLowerInvariant(), query.AsOf,
@@ -53,15 +56,21 @@ public sealed record RepurchaseReport(DateTimeOffset From, DateTimeOffset To, in
 /// <param name="Rate">Repurchased / customers; null for an empty group.</param>
 /// <param name="StillOpen">Customers whose days to repurchase had not all passed yet: the rate may still rise with them.</param>
 /// <param name="Intervals">How many gaps between consecutive orders the median and mean are over.</param>
-public sealed record RepurchaseGroup(string Name, long Customers, long Repurchased, double? Rate, long StillOpen, long Intervals, double? MedianIntervalDays, double? MeanIntervalDays)
+/// <param name="IntervalHistogram">Those gaps per bucket of <see cref="IntervalBuckets"/>, every bucket listed.</param>
+public sealed record RepurchaseGroup(string Name, long Customers, long Repurchased, double? Rate, long StillOpen, long Intervals, double? MedianIntervalDays, double? MeanIntervalDays,
+    IReadOnlyList<IntervalBucket> IntervalHistogram)
 {
     /// <summary>The group with its rate.</summary>
     public static RepurchaseGroup From(GroupFigures g) =>
-        new(g.Name, g.Customers, g.Repurchased, g.Customers > 0 ? (double)g.Repurchased / g.Customers : null, g.StillOpen, g.Intervals, g.MedianIntervalDays, g.MeanIntervalDays);
+        new(g.Name, g.Customers, g.Repurchased, g.Customers > 0 ? (double)g.Repurchased / g.Customers : null, g.StillOpen, g.Intervals, g.MedianIntervalDays, g.MeanIntervalDays,
+            [.. g.IntervalHistogram.Select(IntervalBuckets.Bucket)]);
 }
 
 /// <summary>A first-order month followed month by month up to the report's time.</summary>
 /// <param name="Month">The first-order month, <c>yyyy-MM</c> (UTC).</param>
+/// <param name="Repurchased">Customers of the cohort with another order within the report's days of their first.</param>
+/// <param name="RepurchaseRate">Repurchased / customers: the headline rate of this month's new customers.</param>
+/// <param name="StillOpen">Customers of the cohort whose days to repurchase had not all passed at the report's time.</param>
 /// <param name="Retention">Index k: share of the cohort who ordered in month k after their first (k = 0 is 1).</param>
 /// <param name="RevenuePerCustomer">Index k: revenue per cohort customer from months 0..k (cumulative, historical LTV).</param>
-public sealed record CohortRow(string Month, long Customers, IReadOnlyList<double> Retention, IReadOnlyList<decimal> RevenuePerCustomer, PredictedLtv PredictedLtv);
+public sealed record CohortRow(string Month, long Customers, long Repurchased, double RepurchaseRate, long StillOpen, IReadOnlyList<double> Retention, IReadOnlyList<decimal> RevenuePerCustomer, PredictedLtv PredictedLtv);

@@ -13,6 +13,9 @@ public static class FactsBuilder
     private static readonly ConcurrentDictionary<string, TimeZoneInfo> Zones = new(StringComparer.Ordinal);
 
     /// <summary>The customer's time zone, UTC when unknown.</summary>
+    /// <summary>The zone of a customer without one, as facts and the scheduler's zone pages name it.</summary>
+    public const string DefaultZone = "UTC";
+
     public static TimeZoneInfo ZoneOf(string? timezone) =>
         timezone is null ? TimeZoneInfo.Utc : Zones.GetOrAdd(timezone, id => TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc);
 
@@ -30,7 +33,7 @@ public static class FactsBuilder
             Email = s.Profile.Email ?? "",
             Phone = s.Profile.Phone ?? "",
             Name = s.Profile.Name ?? "",
-            Timezone = s.Profile.Timezone ?? "UTC",
+            Timezone = s.Profile.Timezone ?? DefaultZone,
             Locale = s.Profile.Locale ?? "",
             Tier = s.Tier?.Tier ?? "",
             Points = s.PointsBalance(now),

@@ -19,10 +19,14 @@ public interface ICronSchedule
 /// <summary>What one scheduler tick did.</summary>
 public sealed record TickReport(int CustomersEvaluated, int ScheduledEntries, int ScanEntries);
 
+/// <summary>A scheduled or scanned journey due now: the entry it makes, for customers of one zone or of all (<see cref="JourneyScheduler.AllZones"/>).</summary>
+public sealed record DueAudience(JourneyDefinition Journey, string EntryKey, string Zone);
+
 /// <summary>
 /// The time-based half of the engine, run by a Quartz job: evaluates active instances, enters the audiences of
 /// schedules that came due and of scans whose interval passed. Every pass pages through customers, so memory stays
-/// bounded; the work grows with active instances and due schedules, not with all customers.
+/// bounded; each page is read once for every journey due, and the work grows with active instances and the customers
+/// of the zones that have something due.
 /// </summary>
 public sealed class JourneyScheduler(JourneyCatalog catalog, JourneyEngine engine, IJourneyStore store, ICronSchedule cron, TimeProvider clock, ILogger<JourneyScheduler> logger)
 {
@@ -37,22 +41,33 @@ public sealed class JourneyScheduler(JourneyCatalog catalog, JourneyEngine engin
     public async Task<TickReport> TickAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         var evaluated = await EvaluateActiveAsync(now, ct);
-        var scheduled = 0;
-        var scanned = 0;
-        foreach (var journey in catalog.Current.Running.ToList())
+        logger.LogInformation("Evaluated the active instances of {Customers} customers in {Seconds:N1} s", evaluated, watch.Elapsed.TotalSeconds);
+
+        var (due, checkedKeys) = await DueAudiencesAsync(now, ct);
+        var entered = new int[due.Count];
+        // With a scan due every customer is read anyway, so schedules due in any zone ride along on the same pages;
+        // otherwise each zone with a schedule due is paged on its own.
+        var passes = due.Any(d => d.Zone == AllZones)
+            ? [AllZones]
+            : due.Select(d => d.Zone).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var zone in passes)
         {
-            switch (journey.Trigger)
-            {
-                case ScheduleTrigger schedule:
-                    scheduled += await RunScheduleAsync(journey, schedule, now, ct);
-                    break;
-                case ScanTrigger scan:
-                    scanned += await RunScanAsync(journey, scan, now, ct);
-                    break;
-            }
+            watch.Restart();
+            var indexes = Enumerable.Range(0, due.Count).Where(i => zone == AllZones || due[i].Zone == zone).ToList();
+            var customers = await EnterPagesAsync([.. indexes.Select(i => due[i])], zone, now, entered, indexes, ct);
+            logger.LogInformation("Read {Customers} customers of zone {Zone} for {Journeys} in {Seconds:N1} s", customers, zone,
+                string.Join(", ", indexes.Select(i => $"{due[i].Journey.Name} ({due[i].Zone}: {entered[i]} entered)")), watch.Elapsed.TotalSeconds);
         }
-        return new TickReport(evaluated, scheduled, scanned);
+
+        await using (var tx = await store.BeginJourneyWorkAsync(ct))
+        {
+            foreach (var (journey, zone) in checkedKeys) await tx.SetLastCheckedAsync(journey, zone, now, ct);
+            await tx.CommitAsync(ct);
+        }
+        var scheduled = Enumerable.Range(0, due.Count).Where(i => due[i].Journey.Trigger is ScheduleTrigger).Sum(i => entered[i]);
+        return new TickReport(evaluated, scheduled, entered.Sum() - scheduled);
     }
 
     private async Task<int> EvaluateActiveAsync(DateTimeOffset now, CancellationToken ct)
@@ -73,62 +88,63 @@ public sealed class JourneyScheduler(JourneyCatalog catalog, JourneyEngine engin
         }
     }
 
-    private async Task<int> RunScheduleAsync(JourneyDefinition journey, ScheduleTrigger schedule, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// The audiences due now, in catalog order, and the (journey, zone) checks to record once they are entered: every
+    /// zone of every schedule, due or not, and each scan that is due.
+    /// </summary>
+    private async Task<(List<DueAudience> Due, List<(string Journey, string Zone)> Checked)> DueAudiencesAsync(DateTimeOffset now, CancellationToken ct)
     {
-        var entered = 0;
-        foreach (var zoneId in await store.TimezonesAsync(ct))
-        {
-            DateTimeOffset? lastChecked;
-            await using (var tx = await store.BeginJourneyWorkAsync(ct))
-                lastChecked = await tx.LastCheckedAsync(journey.Name, zoneId, ct);
+        var due = new List<DueAudience>();
+        var checkedKeys = new List<(string, string)>();
+        var journeys = catalog.Current.Running.Where(j => j.Trigger is ScheduleTrigger or ScanTrigger).ToList();
+        if (journeys.Count == 0) return (due, checkedKeys);
 
-            // Only the latest occurrence since the last check runs: after downtime, once, not once per missed tick.
-            var occurrence = cron.LatestOccurrence(schedule.Cron, FactsBuilder.ZoneOf(zoneId), lastChecked ?? now - FirstLookBack, now);
-            if (occurrence is { } at)
+        var zones = journeys.Any(j => j.Trigger is ScheduleTrigger) ? await store.TimezonesAsync(ct) : [];
+        await using var tx = await store.BeginJourneyWorkAsync(ct);
+        foreach (var journey in journeys)
+        {
+            switch (journey.Trigger)
             {
-                var key = $"schedule:{at.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}";
-                entered += await EnterPagesAsync(journey, key, (afterId, limit) => store.CustomersInTimezoneAsync(zoneId, afterId, limit, ct), now, ct);
-                logger.LogInformation("Journey {Journey}: schedule {Occurrence} in {Zone}", journey.Name, at, zoneId);
-            }
-            await using (var tx = await store.BeginJourneyWorkAsync(ct))
-            {
-                await tx.SetLastCheckedAsync(journey.Name, zoneId, now, ct);
-                await tx.CommitAsync(ct);
+                case ScheduleTrigger schedule:
+                    foreach (var zone in zones)
+                    {
+                        var lastChecked = await tx.LastCheckedAsync(journey.Name, zone, ct);
+                        // Only the latest occurrence since the last check runs: after downtime, once, not once per missed tick.
+                        if (cron.LatestOccurrence(schedule.Cron, FactsBuilder.ZoneOf(zone), lastChecked ?? now - FirstLookBack, now) is { } at)
+                        {
+                            due.Add(new DueAudience(journey, $"schedule:{at.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}", zone));
+                            logger.LogInformation("Journey {Journey}: schedule {Occurrence} in {Zone}", journey.Name, at, zone);
+                        }
+                        checkedKeys.Add((journey.Name, zone));
+                    }
+                    break;
+                case ScanTrigger scan:
+                    if (await tx.LastCheckedAsync(journey.Name, AllZones, ct) is { } last && now - last < scan.Every) break;
+                    var period = now.ToUnixTimeSeconds() / (long)scan.Every.TotalSeconds;
+                    due.Add(new DueAudience(journey, $"scan:{period}", AllZones));
+                    checkedKeys.Add((journey.Name, AllZones));
+                    break;
             }
         }
-        return entered;
+        return (due, checkedKeys);
     }
 
-    private async Task<int> RunScanAsync(JourneyDefinition journey, ScanTrigger scan, DateTimeOffset now, CancellationToken ct)
+    /// <summary>Pages through a zone's customers (or all), entering each page into the due audiences in one transaction; returns the customers read.</summary>
+    private async Task<int> EnterPagesAsync(IReadOnlyList<DueAudience> due, string zone, DateTimeOffset now, int[] entered, IReadOnlyList<int> indexes, CancellationToken ct)
     {
-        DateTimeOffset? lastChecked;
-        await using (var tx = await store.BeginJourneyWorkAsync(ct))
-            lastChecked = await tx.LastCheckedAsync(journey.Name, AllZones, ct);
-        if (lastChecked is { } last && now - last < scan.Every) return 0;
-
-        var period = now.ToUnixTimeSeconds() / (long)scan.Every.TotalSeconds;
-        var entered = await EnterPagesAsync(journey, $"scan:{period}", (afterId, limit) => store.CustomersInTimezoneAsync(AllZones, afterId, limit, ct), now, ct);
-        await using (var tx = await store.BeginJourneyWorkAsync(ct))
-        {
-            await tx.SetLastCheckedAsync(journey.Name, AllZones, now, ct);
-            await tx.CommitAsync(ct);
-        }
-        return entered;
-    }
-
-    private async Task<int> EnterPagesAsync(JourneyDefinition journey, string entryKey, Func<long, int, Task<IReadOnlyList<long>>> nextPage, DateTimeOffset now, CancellationToken ct)
-    {
-        var entered = 0;
+        var customers = 0;
         long after = 0;
         while (true)
         {
-            var page = await nextPage(after, PageSize);
-            if (page.Count == 0) return entered;
+            var page = await store.CustomersInTimezoneAsync(zone, after, PageSize, ct);
+            if (page.Count == 0) return customers;
             await using (var tx = await store.BeginJourneyWorkAsync(ct))
             {
-                entered += await engine.EnterAudienceAsync(tx, journey, page, entryKey, now, ct);
+                var counts = await engine.EnterAudiencesAsync(tx, due, page, now, ct);
                 await tx.CommitAsync(ct);
+                for (var i = 0; i < counts.Count; i++) entered[indexes[i]] += counts[i];
             }
+            customers += page.Count;
             after = page[^1];
         }
     }

@@ -18,16 +18,23 @@ public interface IJourneyTransaction : IAsyncDisposable
     /// <summary>When each of these customers last entered each journey, whatever became of that instance.</summary>
     Task<IReadOnlyDictionary<(long CustomerId, string Journey), DateTimeOffset>> LoadLastEntriesAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken);
 
-    /// <summary>Starts an instance; null when this entry was already made or an instance is active.</summary>
-    Task<JourneyInstance?> EnterAsync(long customerId, string journey, string entryKey, DateTimeOffset enteredAt, JsonObject? triggerEvent, CancellationToken cancellationToken);
+    /// <summary>
+    /// Starts the instances of these entries, each unless that entry was already made or an instance of the journey is
+    /// active for the customer; returns the instances started. Written a few rows per statement.
+    /// </summary>
+    Task<IReadOnlyList<JourneyInstance>> EnterAsync(IReadOnlyList<JourneyEntry> entries, CancellationToken cancellationToken);
 
-    /// <summary>Records that a step fired; false when it already had, in which case its action must not run.</summary>
-    Task<bool> RecordStepAsync(long instanceId, string step, string action, DateTimeOffset at, CancellationToken cancellationToken);
+    /// <summary>
+    /// Records that steps fired and moves their instances' last step time; returns those recorded now. A step that had
+    /// already fired is left out, and its action must not run.
+    /// </summary>
+    Task<IReadOnlyList<FiredStep>> RecordStepsAsync(IReadOnlyList<FiredStep> steps, CancellationToken cancellationToken);
 
-    Task EndAsync(long instanceId, JourneyEnd end, string reason, DateTimeOffset at, CancellationToken cancellationToken);
+    /// <summary>Ends instances that are still active; one that ended already keeps its first end.</summary>
+    Task EndAsync(IReadOnlyList<InstanceEnd> ends, CancellationToken cancellationToken);
 
-    /// <summary>Queues a message; a repeated idempotency key adds nothing.</summary>
-    Task EnqueueAsync(OutboxMessage message, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>Queues messages; a repeated idempotency key adds nothing.</summary>
+    Task EnqueueAsync(IReadOnlyList<OutboxMessage> messages, DateTimeOffset now, CancellationToken cancellationToken);
 
     Task AddTagAsync(long customerId, string tag, string source, DateTimeOffset at, CancellationToken cancellationToken);
 

@@ -7,6 +7,7 @@ using Automation.Storage.Migrations;
 using Automation.Storage.Postgres;
 using Automation.Storage.Sqlite;
 using Dapper;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -45,7 +46,9 @@ public static class ScanLoad
             var set = catalog.Reload(Path.Combine(IngestLoad.RepositoryRoot(), "rules"), new JourneyReadOptions(JourneyReadOptions.DefaultChannels, null, new QuartzCronSchedule().Problem));
             var clock = new FakeTimeProvider(Now);
             var engine = new JourneyEngine(catalog, NullLogger<JourneyEngine>.Instance);
-            var scheduler = new JourneyScheduler(catalog, engine, storage, new QuartzCronSchedule(), clock, NullLogger<JourneyScheduler>.Instance);
+            // The scheduler logs where a tick's time goes: active instances, then each pass over customers.
+            using var logging = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
+            var scheduler = new JourneyScheduler(catalog, engine, storage, new QuartzCronSchedule(), clock, logging.CreateLogger<JourneyScheduler>());
 
             var journeys = $"{set.Running.Count()} journeys ({set.Running.Count(j => j.Trigger is ScanTrigger or ScheduleTrigger)} scanned or scheduled)";
             // The first tick enters everyone the audiences select; a day later the scans run again over everyone, but

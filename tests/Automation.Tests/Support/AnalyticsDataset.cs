@@ -167,9 +167,26 @@ public sealed class AnalyticsDataset
                 .Select(p => (p.Second.CompletedAt!.Value - p.First.CompletedAt!.Value).TotalDays);
         }).Order().ToList();
         double? median = gaps.Count == 0 ? null : gaps.Count % 2 == 1 ? gaps[gaps.Count / 2] : (gaps[gaps.Count / 2 - 1] + gaps[gaps.Count / 2]) / 2;
-        return new GroupFigures(name, members.Count, members.Count(m => m.Repurchased), members.Count(m => m.Anchor > q.AsOf.AddDays(-q.WithinDays)),
-            gaps.Count, median, gaps.Count == 0 ? null : gaps.Average());
+        return new GroupFigures(name, members.Count, members.Count(m => m.Repurchased), StillOpen(members, q),
+            gaps.Count, median, gaps.Count == 0 ? null : gaps.Average(), Histogram(gaps));
     }
+
+    private static int StillOpen(IEnumerable<Anchored> members, RepurchaseQuery q) => members.Count(m => m.Anchor > q.AsOf.AddDays(-q.WithinDays));
+
+    // Bucket edges as docs/analytics.md lists them: [0, 7), [7, 14), [14, 30), [30, 60), [60, 90), [90, 180), [180, 365), 365+.
+    private static long[] Histogram(IEnumerable<double> gaps)
+    {
+        int[] edges = [7, 14, 30, 60, 90, 180, 365];
+        var counts = new long[edges.Length + 1];
+        foreach (var gap in gaps) counts[edges.Count(edge => gap >= edge)]++;
+        return counts;
+    }
+
+    public IReadOnlyList<CohortRepurchaseFigures> ExpectedCohortRepurchases(RepurchaseQuery q) => [.. Population(q)
+        .Where(p => p.IsNew)
+        .GroupBy(p => Month(p.Anchor))
+        .OrderBy(g => g.Key)
+        .Select(g => new CohortRepurchaseFigures(g.Key, g.Count(), g.Count(m => m.Repurchased), StillOpen(g, q)))];
 
     public GroupFigures ExpectedOverall(RepurchaseQuery q) => Group("new", [.. Population(q).Where(p => p.IsNew)], q);
 

@@ -26,9 +26,10 @@ public sealed class ReportTests
         var jan = 2026 * 12;
         var query = new RepurchaseQuery(From, To, 90, null, "member", new DateTimeOffset(2026, 3, 15, 0, 0, 0, TimeSpan.Zero));
         var figures = new RepurchaseFigures(
-            new GroupFigures("new", 4, 1, 0, 1, 10, 10), [],
+            new GroupFigures("new", 4, 1, 0, 1, 10, 10, [0, 1, 0, 0, 0, 0, 0, 0]), [],
             [new CohortCell(jan, 0, 4, 100m), new CohortCell(jan, 2, 1, 30m), new CohortCell(jan + 1, 0, 2, 50m), new CohortCell(jan, 5, 1, 99m)],
-            [new CohortLtvFigures(jan, 4, 5, 130m, 4 * 60), new CohortLtvFigures(jan + 1, 2, 2, 50m, 2 * 30)]);
+            [new CohortLtvFigures(jan, 4, 5, 130m, 4 * 60), new CohortLtvFigures(jan + 1, 2, 2, 50m, 2 * 30)],
+            [new CohortRepurchaseFigures(jan, 4, 1, 0)]);
 
         var report = RepurchaseReport.Build(query, figures);
 
@@ -37,6 +38,9 @@ public sealed class ReportTests
         report.Cohorts[0].RevenuePerCustomer.Should().Equal(25m, 25m, 32.5m);
         report.Cohorts[1].Retention.Should().Equal(1.0, 0.0);
         report.Cohorts[1].RevenuePerCustomer.Should().Equal(25m, 25m);
+        report.Cohorts.Select(c => (c.Repurchased, c.RepurchaseRate)).Should().Equal((1, 0.25), (0, 0.0));
+        report.Overall.IntervalHistogram.Select(b => (b.Label, b.Gaps)).Should().Equal(
+            ("0–7 days", 0), ("7–14 days", 1), ("14–30 days", 0), ("30–60 days", 0), ("60–90 days", 0), ("90–180 days", 0), ("180–365 days", 0), ("365+ days", 0));
         report.Overall.Rate.Should().Be(0.25);
         report.PredictedLtv.Customers.Should().Be(6);
         report.PredictedLtv.Orders.Should().Be(7);

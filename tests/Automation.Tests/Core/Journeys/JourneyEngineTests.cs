@@ -83,7 +83,8 @@ public sealed class JourneyEngineTests(string provider)
     [TearDown]
     public async Task TearDown() => await _db.DisposeAsync();
 
-    private static JourneyFileResult Read(JourneyFileReader reader, string file, string json)
+    /// <summary>A journey file read from text, which must have no problems; shared with the scheduler's tests.</summary>
+    internal static JourneyFileResult Read(JourneyFileReader reader, string file, string json)
     {
         var result = reader.Read(file, Encoding.UTF8.GetBytes(json));
         result.Problems.Should().BeEmpty();

@@ -1,0 +1,146 @@
+using System.Text;
+using Automation.Core.Ingestion;
+using Automation.Core.Journeys;
+using Automation.Core.Tags;
+using Automation.Server.Jobs;
+using Automation.Storage;
+using Automation.Tests.Support;
+using Dapper;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Automation.Tests.Core.Journeys;
+
+/// <summary>One tick's audience passes: zones, scans riding on the same pages, reruns, and journeys seeing each other's actions; on both databases.</summary>
+[TestFixture(StorageOptions.Sqlite)]
+[TestFixture(StorageOptions.Postgres)]
+public sealed class JourneySchedulerTests(string provider)
+{
+    // 10:05 UTC: a daily 10:00 schedule is due for customers in UTC, not for those in Tokyo (19:05 there).
+    private static readonly DateTimeOffset Now = new(2026, 11, 18, 10, 5, 0, TimeSpan.Zero);
+
+    private const string Morning = """
+        { "WorkflowName": "morning", "Trigger": { "Schedule": "0 0 10 * * ?", "Audience": "customer.Trait(\"plan\") == \"gold\"" }, "ReEntry": "P20D",
+          "Rules": [ { "RuleName": "hello", "Expression": "journey.HoursSinceEntry >= 0",
+            "Actions": { "OnSuccess": { "Name": "Send", "Context": { "Channel": "email", "Template": "morning/hello" } } } } ] }
+        """;
+
+    // Tags everyone it enters; "tagged" (after it in the catalog) selects the tagged, so it must see this tick's tags.
+    private const string Tagger = """
+        { "WorkflowName": "tagger", "Trigger": { "Scan": "P1D", "Audience": "customer.Trait(\"plan\") != \"\"" }, "ReEntry": "P20D",
+          "Rules": [ { "RuleName": "tag", "Expression": "journey.HoursSinceEntry >= 0", "Actions": { "OnSuccess": { "Name": "AddTag", "Context": { "Tag": "scanned" } } } },
+                     { "RuleName": "later", "Expression": "journey.DaysSinceEntry >= 3",
+                       "Actions": { "OnSuccess": { "Name": "Send", "Context": { "Channel": "email", "Template": "tagger/later" } } } } ] }
+        """;
+
+    private const string Tagged = """
+        { "WorkflowName": "tagged", "Trigger": { "Scan": "P1D", "Audience": "customer.HasTag(\"scanned\")" }, "ReEntry": "P20D",
+          "Rules": [ { "RuleName": "note", "Expression": "journey.HoursSinceEntry >= 0",
+            "Actions": { "OnSuccess": { "Name": "Send", "Context": { "Channel": "sms", "Template": "tagged/note" } } } } ] }
+        """;
+
+    private TestDatabase _db = null!;
+    private FakeTimeProvider _clock = null!;
+    private IngestionService _ingestion = null!;
+    private JourneyScheduler _scheduler = null!;
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        _db = await TestDatabase.CreateAsync(provider);
+        _clock = new FakeTimeProvider(Now);
+        var catalog = new JourneyCatalog();
+        var reader = new JourneyFileReader(new JourneyReadOptions(JourneyReadOptions.DefaultChannels, null, new QuartzCronSchedule().Problem));
+        catalog.Replace([.. new[] { ("morning.json", Morning), ("tagger.json", Tagger), ("tagged.json", Tagged) }.Select(f => JourneyEngineTests.Read(reader, f.Item1, f.Item2))]);
+        var engine = new JourneyEngine(catalog, NullLogger<JourneyEngine>.Instance);
+        _ingestion = new IngestionService(_db.Storage, engine, new TagEngine(new TagCatalog()), _clock);
+        _scheduler = new JourneyScheduler(catalog, engine, _db.Storage, new QuartzCronSchedule(), _clock, NullLogger<JourneyScheduler>.Instance);
+    }
+
+    [TearDown]
+    public async Task TearDown() => await _db.DisposeAsync();
+
+    // More than a page of customers, spread over no zone, 'UTC' named, and Tokyo; two in three on a plan, one in three gold.
+    private async Task<int> CreateCustomersAsync(int count)
+    {
+        var messages = Enumerable.Range(0, count).Select(i =>
+        {
+            var traits = new System.Text.Json.Nodes.JsonObject();
+            if (i % 3 != 2) traits["plan"] = i % 3 == 0 ? "gold" : "silver";
+            if (i % 4 < 2) traits["timezone"] = i % 4 == 0 ? "Asia/Tokyo" : "UTC";
+            return Segment.Identify($"c{i:D4}", traits, Now.AddMinutes(-10));
+        }).ToArray();
+        foreach (var chunk in messages.Chunk(200)) await _ingestion.IngestAsync(Segment.Read(_clock, chunk), CancellationToken.None);
+        return count;
+    }
+
+    private async Task<List<(string Journey, string ExternalId, string EntryKey, string Status)>> InstancesAsync()
+    {
+        await using var connection = await _db.Storage.OpenConnectionAsync(CancellationToken.None);
+        return [.. await connection.QueryAsync<(string, string, string, string)>("""
+            SELECT i.journey, c.external_id, i.entry_key, i.status FROM journey_instances i JOIN customers c ON c.id = i.customer_id
+            ORDER BY i.journey, c.external_id
+            """)];
+    }
+
+    [Test]
+    public async Task A_scan_and_a_zone_schedule_share_the_pages_and_enter_exactly_their_audiences()
+    {
+        var count = await CreateCustomersAsync(JourneyScheduler.PageSize + 101);
+        var report = await _scheduler.TickAsync(CancellationToken.None);
+
+        var instances = await InstancesAsync();
+        var customers = Enumerable.Range(0, count).Select(i => (Id: $"c{i:D4}", Plan: i % 3, Tokyo: i % 4 == 0)).ToList();
+        instances.Where(i => i.Journey == "morning").Select(i => i.ExternalId).Should()
+            .Equal(customers.Where(c => c.Plan == 0 && !c.Tokyo).Select(c => c.Id), "gold customers in UTC, with a zone or without, and no one in Tokyo");
+        instances.Where(i => i.Journey == "morning").Should().OnlyContain(i => i.EntryKey == "schedule:2026-11-18T10:00:00Z" && i.Status == "completed");
+        instances.Where(i => i.Journey == "tagger").Select(i => i.ExternalId).Should().Equal(customers.Where(c => c.Plan != 2).Select(c => c.Id));
+        instances.Where(i => i.Journey == "tagger").Should().OnlyContain(i => i.Status == "active", "its second step waits three days");
+        instances.Where(i => i.Journey == "tagged").Select(i => i.ExternalId).Should()
+            .Equal(customers.Where(c => c.Plan != 2).Select(c => c.Id), "the tags tagger added this tick are seen by the journey after it");
+        report.ScheduledEntries.Should().Be(instances.Count(i => i.Journey == "morning"));
+        report.ScanEntries.Should().Be(instances.Count(i => i.Journey != "morning"));
+
+        await using var connection = await _db.Storage.OpenConnectionAsync(CancellationToken.None);
+        var messages = (await connection.QueryAsync<(string Journey, string Step, string Status, string Key)>(
+            "SELECT o.journey, o.step, o.status, o.idempotency_key FROM outbox o JOIN journey_instances i ON i.id = o.instance_id")).ToList();
+        messages.Should().HaveCount(instances.Count(i => i.Journey != "tagger"));
+        messages.Should().OnlyContain(m => m.Status == "queued" && m.Key.StartsWith(m.Journey + ":"));
+        (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM journey_steps")).Should().Be(instances.Count);
+        (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM journey_instances WHERE last_step_at IS NULL")).Should().Be(0);
+    }
+
+    [Test]
+    public async Task A_tick_run_again_after_a_crash_before_its_checks_were_saved_enters_nobody_twice()
+    {
+        await CreateCustomersAsync(JourneyScheduler.PageSize + 20);
+        await _scheduler.TickAsync(CancellationToken.None);
+        var first = await InstancesAsync();
+        await using var connection = await _db.Storage.OpenConnectionAsync(CancellationToken.None);
+        var outbox = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox");
+
+        await connection.ExecuteAsync("DELETE FROM journey_schedule_state");
+        var again = await _scheduler.TickAsync(CancellationToken.None);
+
+        again.ScheduledEntries.Should().Be(0);
+        again.ScanEntries.Should().Be(0);
+        (await InstancesAsync()).Should().Equal(first);
+        (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox")).Should().Be(outbox);
+    }
+
+    [Test]
+    public async Task Only_the_zones_with_a_schedule_due_are_read_when_no_scan_is_due()
+    {
+        await CreateCustomersAsync(40);
+        await _scheduler.TickAsync(CancellationToken.None);
+
+        // 01:00 UTC the next day is 10:00 in Tokyo: the schedule is due there, and the scans wait for their day.
+        _clock.SetUtcNow(new DateTimeOffset(2026, 11, 19, 1, 0, 30, TimeSpan.Zero));
+        var report = await _scheduler.TickAsync(CancellationToken.None);
+
+        report.ScanEntries.Should().Be(0);
+        var tokyo = (await InstancesAsync()).Where(i => i.EntryKey == "schedule:2026-11-19T01:00:00Z").Select(i => i.ExternalId).ToList();
+        tokyo.Should().Equal(Enumerable.Range(0, 40).Where(i => i % 3 == 0 && i % 4 == 0).Select(i => $"c{i:D4}"));
+        report.ScheduledEntries.Should().Be(tokyo.Count);
+    }
+}
