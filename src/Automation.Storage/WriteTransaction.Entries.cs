@@ -10,7 +10,7 @@ internal sealed partial class WriteTransaction
     public async Task<IReadOnlyList<JourneyInstance>> EnterAsync(IReadOnlyList<JourneyEntry> entries, CancellationToken ct)
     {
         var entered = new List<JourneyInstance>(entries.Count);
-        foreach (var chunk in entries.Chunk(SqlLists.RowsPerStatement))
+        foreach (var chunk in entries.Chunk(SqlLists.RowsPerStatement(connection)))
         {
             var p = new DynamicParameters();
             var values = SqlLists.Values(chunk, e => [e.CustomerId, e.Journey, e.EntryKey, Active, e.TriggerEvent, e.EnteredAt], p);
@@ -34,7 +34,7 @@ internal sealed partial class WriteTransaction
     public async Task<IReadOnlyList<FiredStep>> RecordStepsAsync(IReadOnlyList<FiredStep> steps, CancellationToken ct)
     {
         var recorded = new List<FiredStep>(steps.Count);
-        foreach (var chunk in steps.Chunk(SqlLists.RowsPerStatement))
+        foreach (var chunk in steps.Chunk(SqlLists.RowsPerStatement(connection)))
         {
             var p = new DynamicParameters();
             var values = SqlLists.Values(chunk, s => [s.InstanceId, s.Step, s.Action, s.At], p);
@@ -74,7 +74,7 @@ internal sealed partial class WriteTransaction
 
     public async Task EnqueueAsync(IReadOnlyList<OutboxMessage> messages, DateTimeOffset now, CancellationToken ct)
     {
-        foreach (var chunk in messages.Chunk(SqlLists.RowsPerStatement))
+        foreach (var chunk in messages.Chunk(SqlLists.RowsPerStatement(connection)))
         {
             var p = new DynamicParameters();
             var values = SqlLists.Values(chunk, m => [m.IdempotencyKey, m.CustomerId, m.Journey, m.InstanceId, m.Step, m.Channel, m.Template, m.Context,

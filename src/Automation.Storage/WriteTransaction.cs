@@ -29,7 +29,7 @@ internal sealed partial class WriteTransaction(DbConnection connection, DbTransa
     public async Task<IReadOnlyList<CustomerKey>> CreateCustomersAsync(IReadOnlyList<NewCustomer> customers, DateTimeOffset now, CancellationToken ct)
     {
         var created = new List<CustomerKey>(customers.Count);
-        foreach (var chunk in customers.Chunk(SqlLists.RowsPerStatement))
+        foreach (var chunk in customers.Chunk(SqlLists.RowsPerStatement(connection)))
         {
             var p = new DynamicParameters();
             var values = SqlLists.Values(chunk, c => [c.ExternalId, c.AnonymousId, now, now], p);
@@ -51,7 +51,7 @@ internal sealed partial class WriteTransaction(DbConnection connection, DbTransa
     public async Task<IReadOnlySet<string>> InsertEventsAsync(IReadOnlyList<EventRecord> events, CancellationToken ct)
     {
         var inserted = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var chunk in events.Chunk(SqlLists.RowsPerStatement))
+        foreach (var chunk in events.Chunk(SqlLists.RowsPerStatement(connection)))
         {
             var p = new DynamicParameters();
             var values = SqlLists.Values(chunk, e => [e.MessageId, e.CustomerId, TypeName(e.Type), e.Name, e.Properties, e.Context, e.OccurredAt, e.ReceivedAt], p);
@@ -115,27 +115,27 @@ internal sealed partial class WriteTransaction(DbConnection connection, DbTransa
 
     public async Task RefreshStatsAsync(IReadOnlyCollection<long> customerIds, CancellationToken ct)
     {
-        foreach (var chunk in customerIds.Chunk(SqlLists.RowsPerStatement))
-        {
-            var p = new DynamicParameters();
-            // An order refunded in full, or by at least its total, no longer counts.
-            var sql = $"""
-                SELECT customer_id, COUNT(*) AS order_count,
-                       SUM(total - refunded_amount) AS total_spent,
-                       SUM(CASE WHEN coupon IS NULL THEN 0 ELSE 1 END) AS coupon_order_count,
-                       MIN(completed_at) AS first_order_at, MAX(completed_at) AS last_order_at
-                FROM orders
-                WHERE customer_id {SqlLists.Any(connection, "ids", chunk, p)}
-                  AND completed_at IS NOT NULL AND NOT fully_refunded AND (refunded_amount = 0 OR refunded_amount < total)
-                GROUP BY customer_id
-                """;
-            var aggregates = (await connection.QueryAsync<StatsRow>(Command(sql, p, ct))).ToDictionary(r => r.CustomerId);
-            var stats = chunk.Select(id => (Id: id, Stats: aggregates.TryGetValue(id, out var a)
-                ? CustomerStats.FromAggregates(a.OrderCount, a.TotalSpent, a.FirstOrderAt, a.LastOrderAt, a.CouponOrderCount)
-                : CustomerStats.None)).ToList();
+        var p = new DynamicParameters();
+        // An order refunded in full, or by at least its total, no longer counts.
+        var sql = $"""
+            SELECT customer_id, COUNT(*) AS order_count,
+                   SUM(total - refunded_amount) AS total_spent,
+                   SUM(CASE WHEN coupon IS NULL THEN 0 ELSE 1 END) AS coupon_order_count,
+                   MIN(completed_at) AS first_order_at, MAX(completed_at) AS last_order_at
+            FROM orders
+            WHERE customer_id {SqlLists.Any(connection, "ids", customerIds, p)}
+              AND completed_at IS NOT NULL AND NOT fully_refunded AND (refunded_amount = 0 OR refunded_amount < total)
+            GROUP BY customer_id
+            """;
+        var aggregates = (await connection.QueryAsync<StatsRow>(Command(sql, p, ct))).ToDictionary(r => r.CustomerId);
+        var stats = customerIds.Select(id => (Id: id, Stats: aggregates.TryGetValue(id, out var a)
+            ? CustomerStats.FromAggregates(a.OrderCount, a.TotalSpent, a.FirstOrderAt, a.LastOrderAt, a.CouponOrderCount)
+            : CustomerStats.None)).ToList();
 
+        foreach (var chunk in stats.Chunk(SqlLists.RowsPerStatement(connection)))
+        {
             var upsert = new DynamicParameters();
-            var values = SqlLists.Values(stats, s => [s.Id, s.Stats.OrderCount, s.Stats.TotalSpent, s.Stats.FirstOrderAt, s.Stats.LastOrderAt, s.Stats.MeanOrderIntervalDays, s.Stats.CouponOrderCount], upsert);
+            var values = SqlLists.Values(chunk, s => [s.Id, s.Stats.OrderCount, s.Stats.TotalSpent, s.Stats.FirstOrderAt, s.Stats.LastOrderAt, s.Stats.MeanOrderIntervalDays, s.Stats.CouponOrderCount], upsert);
             await connection.ExecuteAsync(Command($"""
                 INSERT INTO customer_stats (customer_id, order_count, total_spent, first_order_at, last_order_at, mean_order_interval_days, coupon_order_count)
                 VALUES {values}
@@ -172,7 +172,7 @@ internal sealed partial class WriteTransaction(DbConnection connection, DbTransa
         }
 
         var open = carts.Where(c => c.Value is not null).Select(c => (Id: c.Key, Cart: c.Value!)).ToList();
-        foreach (var chunk in open.Chunk(SqlLists.RowsPerStatement))
+        foreach (var chunk in open.Chunk(SqlLists.RowsPerStatement(connection)))
         {
             var p = new DynamicParameters();
             var values = SqlLists.Values(chunk, c => [c.Id, ProductJson.Write(c.Cart.Items), c.Cart.ItemCount, c.Cart.Value, c.Cart.Currency, c.Cart.UpdatedAt], p);

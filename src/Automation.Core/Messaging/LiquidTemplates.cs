@@ -26,6 +26,7 @@ public sealed partial class LiquidTemplates
     static LiquidTemplates()
     {
         Template.FileSystem = new PartialsFileSystem();
+        Template.NamingConvention = new CachedNamingConvention();
     }
 
     public LiquidTemplates(TemplateFiles files) => Files = files;

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Automation.Core.Customers;
 using Automation.Core.Storage;
 using Microsoft.Extensions.Logging;
@@ -32,34 +33,80 @@ public sealed class OutboxDispatcher(
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan LongestRetry = TimeSpan.FromHours(6);
 
-    /// <summary>Works through one batch; returns how many messages it handled (0 when none were due).</summary>
+    /// <summary>
+    /// Sends everything due now and returns how many messages it handled (0 when none were due). Claims run ahead of the
+    /// senders, a batch at a time, so no sender waits for the slowest of its batch or for the next claim; at most one
+    /// batch waits claimed but unsent, far inside its lease.
+    /// </summary>
     public async Task<int> DispatchDueAsync(CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        var batch = await store.ClaimDueAsync(now, settings.BatchSize, settings.ClaimLease, ct);
-        if (batch.Count == 0) return 0;
-
-        var customers = (await store.LoadCustomersAsync(batch.Select(m => m.CustomerId).ToHashSet(), ct)).ToDictionary(c => c.Profile.Id);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var claimed = Channel.CreateBounded<(ClaimedMessage Message, CustomerSnapshot? Customer)>(
+            new BoundedChannelOptions(settings.BatchSize) { SingleWriter = true });
         var commits = new GroupCommit(store);
-        await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = ct }, async (message, token) =>
+        var claims = ClaimAsync(claimed.Writer, stop.Token);
+        Task[] work = [claims,
+            .. Enumerable.Range(0, settings.Concurrency).Select(_ => SendAsync(claimed.Reader, commits, stop.Token))];
+        // The first failure (the database went away) stops the rest: what they hold stays claimed until its lease ends.
+        await Task.WhenAll(work.Select(async task =>
+        {
+            try
+            {
+                await task;
+            }
+            catch
+            {
+                await stop.CancelAsync();
+                throw;
+            }
+        }));
+        return await claims;
+    }
+
+    /// <summary>Claims batch after batch for the senders until nothing is due; returns how many it claimed.</summary>
+    private async Task<int> ClaimAsync(ChannelWriter<(ClaimedMessage, CustomerSnapshot?)> claimed, CancellationToken ct)
+    {
+        var count = 0;
+        try
+        {
+            while (true)
+            {
+                var batch = await store.ClaimDueAsync(clock.GetUtcNow(), settings.BatchSize, settings.ClaimLease, ct);
+                if (batch.Count == 0) return count;
+                var customers = (await store.LoadCustomersAsync(batch.Select(m => m.CustomerId).ToHashSet(), ct)).ToDictionary(c => c.Profile.Id);
+                foreach (var message in batch)
+                {
+                    await claimed.WriteAsync((message, customers.GetValueOrDefault(message.CustomerId)), ct);
+                    count++;
+                }
+            }
+        }
+        finally
+        {
+            claimed.Complete();
+        }
+    }
+
+    private async Task SendAsync(ChannelReader<(ClaimedMessage Message, CustomerSnapshot? Customer)> claimed, GroupCommit commits, CancellationToken ct)
+    {
+        await foreach (var (message, customer) in claimed.ReadAllAsync(ct))
         {
             // Near the end of its lease another dispatcher may take the message over: leave it to that claim rather
             // than risk both sending it. A slow provider then costs time, never a duplicate.
-            if (clock.GetUtcNow() > message.ClaimedUntil - settings.ClaimLease / 5) return;
+            if (clock.GetUtcNow() > message.ClaimedUntil - settings.ClaimLease / 5) continue;
             DeliveryResult result;
             try
             {
-                result = await DeliverAsync(message, customers.GetValueOrDefault(message.CustomerId), token);
+                result = await DeliverAsync(message, customer, ct);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                // Left in 'sending': claimed again when the lease runs out. The rest of the batch goes on.
+                // Left in 'sending': claimed again when the lease runs out. The rest goes on.
                 logger.LogWarning(e, "Message {Id} could not be handled; it is retried after its claim runs out", message.Id);
-                return;
+                continue;
             }
-            await commits.RecordAsync(message, result, token);
-        });
-        return batch.Count;
+            await commits.RecordAsync(message, result, ct);
+        }
     }
 
     private async Task<DeliveryResult> DeliverAsync(ClaimedMessage message, CustomerSnapshot? customer, CancellationToken ct)

@@ -39,15 +39,20 @@ public sealed class SmtpOutageFaultTests(string provider)
         var engine = new JourneyEngine(catalog, NullLogger<JourneyEngine>.Instance);
         var ingestion = new IngestionService(db.Storage, engine, new TagEngine(new TagCatalog()), clock);
 
-        // Forty shoppers leave tea in their carts; an hour later forty cart reminders are due.
-        for (var i = 0; i < Customers; i++)
+        // Ten shoppers leave tea in their carts; an hour later their cart reminders are due. Thirty more follow.
+        var scheduler = new JourneyScheduler(catalog, engine, db.Storage, new QuartzCronSchedule(), clock, NullLogger<JourneyScheduler>.Instance);
+        async Task AbandonCartsAsync(int from, int to)
         {
-            await ingestion.IngestAsync(Segment.Read(clock,
-                Segment.Identify($"s{i}", new { email = $"s{i}@example.com", name = $"Shopper {i}" }, Start),
-                Segment.Track($"s{i}", "Product Added", new { product_id = "tea", name = "Green tea", price = 12.5, quantity = 1 }, Start)), CancellationToken.None);
+            for (var i = from; i < to; i++)
+            {
+                await ingestion.IngestAsync(Segment.Read(clock,
+                    Segment.Identify($"s{i}", new { email = $"s{i}@example.com", name = $"Shopper {i}" }, clock.GetUtcNow()),
+                    Segment.Track($"s{i}", "Product Added", new { product_id = "tea", name = "Green tea", price = 12.5, quantity = 1 }, clock.GetUtcNow())), CancellationToken.None);
+            }
+            clock.Advance(TimeSpan.FromHours(1));
+            await scheduler.TickAsync(CancellationToken.None);
         }
-        clock.Advance(TimeSpan.FromHours(1));
-        await new JourneyScheduler(catalog, engine, db.Storage, new QuartzCronSchedule(), clock, NullLogger<JourneyScheduler>.Instance).TickAsync(CancellationToken.None);
+        await AbandonCartsAsync(0, 10);
 
         using var email = new EmailChannel(new EmailOptions { Host = "127.0.0.1", Port = smtp.Port, Security = "None", From = "shop@example.com" });
         var dispatcher = new OutboxDispatcher(db.Storage, new LiquidTemplates(new TemplateFiles(Path.Combine(repository, "templates"), "en")),
@@ -55,10 +60,11 @@ public sealed class SmtpOutageFaultTests(string provider)
             new Guardrails(db.Storage, new GuardrailSettings(0, 0, TimeOnly.MinValue, TimeOnly.MinValue)),
             new DispatchSettings(BatchSize: 10), clock, NullLogger<OutboxDispatcher>.Instance);
 
-        // One batch goes out, leaving pooled connections open; then the server dies with thirty still due.
+        // Ten go out, leaving pooled connections open; then the server dies and thirty more fall due.
         (await dispatcher.DispatchDueAsync(CancellationToken.None)).Should().Be(10);
         smtp.Received().Should().HaveCount(10);
         await smtp.StopAsync();
+        await AbandonCartsAsync(10, Customers);
         var down = clock.GetUtcNow();
         while (clock.GetUtcNow() - down < Outage)
         {
