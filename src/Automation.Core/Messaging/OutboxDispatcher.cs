@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace Automation.Core.Messaging;
 
 /// <summary>How the dispatcher works through the outbox.</summary>
-public sealed record DispatchSettings(int BatchSize = 100, int Concurrency = 8, int MaxAttempts = 8, TimeSpan? Lease = null, string DefaultCurrency = "USD")
+public sealed record DispatchSettings(int BatchSize = 100, int Concurrency = 16, int MaxAttempts = 8, TimeSpan? Lease = null, string DefaultCurrency = "USD")
 {
     public TimeSpan ClaimLease => Lease ?? TimeSpan.FromMinutes(5);
 }

@@ -32,7 +32,7 @@ public static class DispatchLoad
         var messages = int.Parse(options.GetValueOrDefault("messages", "5000"), CultureInfo.InvariantCulture);
         var provider = options.GetValueOrDefault("provider", "sqlite");
         var batchSize = options.GetValueOrDefault("batch-size", "100");
-        var concurrency = options.GetValueOrDefault("concurrency", "8");
+        var concurrency = options.GetValueOrDefault("concurrency", "16");
         var root = Directory.CreateTempSubdirectory("automation-dispatch-");
         WriteJourney(root.FullName, channel);
         var common = new List<string>
