@@ -23,6 +23,8 @@ internal static class ConsoleServices
         services.AddSingleton<IValidateOptions<ConsoleOptions>, ConsoleOptionsValidator>();
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<ReportCache>();
+        services.AddSingleton<AnalyticsReportSet>();
+        services.AddHostedService<AnalyticsWarmer>();
 
         services.AddAuthentication().AddCookie(Scheme, options =>
         {

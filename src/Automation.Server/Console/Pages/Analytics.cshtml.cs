@@ -1,7 +1,6 @@
 using System.Globalization;
 using Automation.Core.Analytics;
 using Automation.Core.Ingestion;
-using Automation.Core.Storage;
 using Automation.Server.Analytics;
 using Automation.Server.Console.Charts;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -12,7 +11,7 @@ namespace Automation.Server.Console.Pages;
 /// The repurchase and attribution reports as charts: repurchase rate over time, order intervals, cohort retention,
 /// LTV by cohort and journey lift with its interval. Reports are cached (<see cref="ReportCache"/>) and say when they were computed.
 /// </summary>
-internal sealed class AnalyticsModel(IAnalyticsStore store, ReportCache reports, TimeProvider clock) : PageModel
+internal sealed class AnalyticsModel(AnalyticsReportSet reports) : PageModel
 {
     public string? From { get; private set; }
     public string? To { get; private set; }
@@ -27,21 +26,14 @@ internal sealed class AnalyticsModel(IAnalyticsStore store, ReportCache reports,
         From = from;
         To = to;
         Within = within;
-        // The default window ends at the coming midnight, so every request of a day shares one cached report.
-        var now = clock.GetUtcNow();
-        var midnight = new DateTimeOffset(now.UtcDateTime.Date.AddDays(1), TimeSpan.Zero);
         FieldError?[] checks =
         [
-            ReportParameters.Window(from, to, midnight, "", out var start, out var end),
+            ReportParameters.Window(from, to, reports.DefaultEnd, "", out var start, out var end),
             ReportParameters.Days(within, ReportParameters.DefaultRepurchaseDays, "within", out var days),
         ];
         Errors = checks.OfType<FieldError>().ToList();
         if (Errors.Count > 0) return;
-        var key = string.Create(CultureInfo.InvariantCulture, $"{start:O}|{end:O}|{days}");
-        Repurchase = await reports.GetAsync($"repurchase|{key}", ct => AnalyticsReports.RepurchaseAsync(store,
-            new RepurchaseQuery(start, end, days, null, ReportParameters.NoTierGroup, clock.GetUtcNow()), ct));
-        Attribution = await reports.GetAsync($"attribution|{start:O}|{end:O}", ct => AnalyticsReports.AttributionAsync(store,
-            new AttributionQuery(start, end, ReportParameters.DefaultAttributionDays, null), ct));
+        (Repurchase, Attribution) = await reports.GetAsync(start, end, days);
         Charts = AnalyticsCharts.From(Repurchase.Report, Attribution.Report);
         From ??= start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         To ??= end.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
