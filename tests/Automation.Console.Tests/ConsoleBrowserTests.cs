@@ -181,8 +181,9 @@ public sealed partial class ConsoleBrowserTests
         await page.FocusAsync("#q");
         await page.Keyboard.TypeAsync(ConsoleServer.KnownEmail);
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(new Regex("q="));
-        (await page.TextContentAsync("main h2")).Should().Be("Ann Console");
+        // The URL changes when the answer starts; the heading is awaited until it is there.
+        await page.WaitForURLAsync(new Regex("q="), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+        await Assertions.Expect(page.Locator("main h2").First).ToHaveTextAsync("Ann Console");
     }
 
     private async Task<IPage> NewPageAsync(ViewportSize? viewport = null)

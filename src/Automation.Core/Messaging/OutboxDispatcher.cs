@@ -36,13 +36,15 @@ public sealed class OutboxDispatcher(
     /// <summary>
     /// Sends everything due now and returns how many messages it handled (0 when none were due). Claims run ahead of the
     /// senders, a batch at a time, so no sender waits for the slowest of its batch or for the next claim; at most one
-    /// batch waits claimed but unsent, far inside its lease.
+    /// batch and twice <see cref="DispatchSettings.Concurrency"/> wait claimed but unsent, far inside their lease.
     /// </summary>
     public async Task<int> DispatchDueAsync(CancellationToken ct)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        // As many waiting as there are senders: the next claim starts once the current batch is nearly handed out, so a
+        // crash leaves at most one batch and twice the senders claimed but unsent.
         var claimed = Channel.CreateBounded<(ClaimedMessage Message, CustomerSnapshot? Customer)>(
-            new BoundedChannelOptions(settings.BatchSize) { SingleWriter = true });
+            new BoundedChannelOptions(settings.Concurrency) { SingleWriter = true });
         var commits = new GroupCommit(store);
         var claims = ClaimAsync(claimed.Writer, stop.Token);
         Task[] work = [claims,
