@@ -56,7 +56,8 @@ public sealed class JourneyScheduler(JourneyCatalog catalog, JourneyEngine engin
         {
             watch.Restart();
             var indexes = Enumerable.Range(0, due.Count).Where(i => zone == AllZones || due[i].Zone == zone).ToList();
-            var customers = await EnterPagesAsync([.. indexes.Select(i => due[i])], zone, now, entered, indexes, ct);
+            var (customers, counts) = await EnterPagesAsync([.. indexes.Select(i => due[i])], zone, now, ct);
+            for (var i = 0; i < indexes.Count; i++) entered[indexes[i]] += counts[i];
             logger.LogInformation("Read {Customers} customers of zone {Zone} for {Journeys} in {Seconds:N1} s", customers, zone,
                 string.Join(", ", indexes.Select(i => $"{due[i].Journey.Name} ({due[i].Zone}: {entered[i]} entered)")), watch.Elapsed.TotalSeconds);
         }
@@ -129,20 +130,24 @@ public sealed class JourneyScheduler(JourneyCatalog catalog, JourneyEngine engin
         return (due, checkedKeys);
     }
 
-    /// <summary>Pages through a zone's customers (or all), entering each page into the due audiences in one transaction; returns the customers read.</summary>
-    private async Task<int> EnterPagesAsync(IReadOnlyList<DueAudience> due, string zone, DateTimeOffset now, int[] entered, IReadOnlyList<int> indexes, CancellationToken ct)
+    /// <summary>
+    /// Pages through a zone's customers (or all), entering each page into the due audiences in one transaction; returns
+    /// the customers read and how many entered each audience.
+    /// </summary>
+    private async Task<(int Customers, int[] Entered)> EnterPagesAsync(IReadOnlyList<DueAudience> due, string zone, DateTimeOffset now, CancellationToken ct)
     {
         var customers = 0;
+        var entered = new int[due.Count];
         long after = 0;
         while (true)
         {
             var page = await store.CustomersInTimezoneAsync(zone, after, PageSize, ct);
-            if (page.Count == 0) return customers;
+            if (page.Count == 0) return (customers, entered);
             await using (var tx = await store.BeginJourneyWorkAsync(ct))
             {
                 var counts = await engine.EnterAudiencesAsync(tx, due, page, now, ct);
                 await tx.CommitAsync(ct);
-                for (var i = 0; i < counts.Count; i++) entered[indexes[i]] += counts[i];
+                for (var i = 0; i < counts.Count; i++) entered[i] += counts[i];
             }
             customers += page.Count;
             after = page[^1];

@@ -13,7 +13,6 @@ internal sealed class AnalyticsReportSet(IAnalyticsStore store, ReportCache repo
 {
     /// <summary>
     /// Where the default window ends: the coming midnight (UTC), so every request of a day shares one kept report.
-    /// The window starts a year before.
     /// </summary>
     public DateTimeOffset DefaultEnd
     {
@@ -37,7 +36,7 @@ internal sealed class AnalyticsReportSet(IAnalyticsStore store, ReportCache repo
     /// <summary>The reports of the page as first opened: the default window and repurchase days.</summary>
     public Task<AnalyticsPageReports> GetDefaultAsync()
     {
-        var end = DefaultEnd;
-        return GetAsync(end.AddYears(-1), end, ReportParameters.DefaultRepurchaseDays);
+        ReportParameters.Window(null, null, DefaultEnd, "", out var start, out var end);
+        return GetAsync(start, end, ReportParameters.DefaultRepurchaseDays);
     }
 }

@@ -8,7 +8,6 @@ using Automation.Server.Cli;
 using Automation.Server.Hosting;
 using Automation.Storage.Migrations;
 using Automation.Storage.Sqlite;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Automation.Server.Tools;
@@ -124,7 +123,6 @@ internal static class SimulationRunner
         }
         finally
         {
-            SqliteConnection.ClearAllPools();
             folder.Delete(recursive: true);
         }
     }

@@ -66,7 +66,10 @@ public sealed class SqliteStorage : AutomationStorage, IDisposable
     public void Dispose()
     {
         _writer.Dispose();
-        SqliteConnection.ClearAllPools();
+        // This database's pooled connections only: other storages in the process (a simulation's throwaway database
+        // beside the server's) keep theirs.
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
     }
 
     private sealed class Releaser(SemaphoreSlim semaphore) : IDisposable
