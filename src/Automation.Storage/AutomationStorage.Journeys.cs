@@ -1,3 +1,5 @@
+using Automation.Core.Customers;
+using Automation.Core.Journeys;
 using Automation.Core.Storage;
 using Dapper;
 
@@ -12,6 +14,24 @@ public abstract partial class AutomationStorage
         return [.. await connection.QueryAsync<long>(new CommandDefinition(
             "SELECT DISTINCT customer_id FROM journey_instances WHERE status = 'active' AND customer_id > @afterCustomerId ORDER BY customer_id LIMIT @limit",
             new { afterCustomerId, limit }, cancellationToken: ct))];
+    }
+
+    public async Task<IReadOnlyList<CustomerSnapshot>> SnapshotsAsync(IReadOnlyCollection<long> customerIds, SnapshotParts parts, CancellationToken ct)
+    {
+        await using var connection = await OpenConnectionAsync(ct);
+        return await CustomerQueries.LoadAsync(connection, null, customerIds, parts, ct);
+    }
+
+    public async Task<IReadOnlyList<JourneyInstance>> ActiveInstancesAsync(IReadOnlyCollection<long> customerIds, CancellationToken ct)
+    {
+        await using var connection = await OpenConnectionAsync(ct);
+        return await CustomerQueries.ActiveInstancesAsync(connection, null, customerIds, ct);
+    }
+
+    public async Task<IReadOnlyDictionary<(long CustomerId, string Journey), DateTimeOffset>> LastEntriesAsync(IReadOnlyCollection<long> customerIds, string journey, CancellationToken ct)
+    {
+        await using var connection = await OpenConnectionAsync(ct);
+        return await CustomerQueries.LastEntriesAsync(connection, null, customerIds, journey, ct);
     }
 
     public async Task<IReadOnlyList<long>> CustomersInTimezoneAsync(string timezone, long afterCustomerId, int limit, CancellationToken ct)

@@ -1,12 +1,15 @@
 using System.Data.Common;
+using System.Text.Json.Nodes;
 using Automation.Core.Customers;
+using Automation.Core.Journeys;
 using Automation.Core.Points;
 using Automation.Core.Tags;
+using Automation.Core.Tiers;
 using Dapper;
 
 namespace Automation.Storage;
 
-/// <summary>Reads customers with everything the API and the journey facts need.</summary>
+/// <summary>Reads customers with everything the API and the journey facts need, and their journey instances.</summary>
 internal static class CustomerQueries
 {
     private sealed class LedgerRow
@@ -19,6 +22,23 @@ internal static class CustomerQueries
         public string SourceKey { get; set; } = "";
         public DateTimeOffset CreatedAt { get; set; }
         public DateTimeOffset? ExpiresAt { get; set; }
+    }
+
+    private sealed class InstanceRow
+    {
+        public long Id { get; set; }
+        public long CustomerId { get; set; }
+        public string Journey { get; set; } = "";
+        public DateTimeOffset EnteredAt { get; set; }
+        public DateTimeOffset? LastStepAt { get; set; }
+        public JsonObject? TriggerEvent { get; set; }
+    }
+
+    private sealed class LastEntryRow
+    {
+        public long CustomerId { get; set; }
+        public string Journey { get; set; } = "";
+        public DateTimeOffset EnteredAt { get; set; }
     }
 
     private sealed class RfmRow
@@ -41,32 +61,36 @@ internal static class CustomerQueries
             ) matches ORDER BY match_rank
             """, new { id }, cancellationToken: ct));
         if (customerId is null) return null;
-        return (await LoadAsync(connection, null, [customerId.Value], ct)).SingleOrDefault();
+        return (await LoadAsync(connection, null, [customerId.Value], SnapshotParts.All, ct)).SingleOrDefault();
     }
 
-    /// <summary>Snapshots of these customers, in one query per table whatever their number.</summary>
-    public static async Task<IReadOnlyList<CustomerSnapshot>> LoadAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyCollection<long> ids, CancellationToken ct)
+    /// <summary>Snapshots of these customers with the parts asked for, in one query per table whatever their number.</summary>
+    public static async Task<IReadOnlyList<CustomerSnapshot>> LoadAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyCollection<long> ids, SnapshotParts parts,
+        CancellationToken ct)
     {
         if (ids.Count == 0) return [];
-        async Task<IEnumerable<T>> Query<T>(string sqlBeforeList, string sqlAfterList = "")
+        async Task<IEnumerable<T>> Query<T>(SnapshotParts part, string sqlBeforeList, string sqlAfterList = "")
         {
+            if (part != SnapshotParts.Profile && !parts.HasFlag(part)) return [];
             var p = new DynamicParameters();
             var sql = $"{sqlBeforeList} {SqlLists.Any(connection, "ids", ids, p)} {sqlAfterList}";
             return await connection.QueryAsync<T>(new CommandDefinition(sql, p, transaction, cancellationToken: ct));
         }
 
-        var customers = await Query<CustomerRow>($"SELECT {CustomerRow.Columns} FROM customers WHERE id");
-        var stats = (await Query<StatsRow>("SELECT customer_id, order_count, total_spent, first_order_at, last_order_at, mean_order_interval_days, coupon_order_count FROM customer_stats WHERE customer_id"))
+        // Without traits the column is read as NULL, which leaves the row's traits empty and skips parsing them.
+        var columns = parts.HasFlag(SnapshotParts.Traits) ? CustomerRow.Columns : CustomerRow.Columns.Replace("traits,", "NULL AS traits,", StringComparison.Ordinal);
+        var customers = await Query<CustomerRow>(SnapshotParts.Profile, $"SELECT {columns} FROM customers WHERE id");
+        var stats = (await Query<StatsRow>(SnapshotParts.Stats, "SELECT customer_id, order_count, total_spent, first_order_at, last_order_at, mean_order_interval_days, coupon_order_count FROM customer_stats WHERE customer_id"))
             .ToDictionary(s => s.CustomerId);
-        var carts = (await Query<CartRow>("SELECT customer_id, items, currency, updated_at FROM carts WHERE customer_id")).ToDictionary(c => c.CustomerId);
-        var tagRows = (await Query<(long CustomerId, string Tag, string Source)>("SELECT customer_id, tag, source FROM customer_tags WHERE customer_id", "ORDER BY tag")).ToList();
+        var carts = (await Query<CartRow>(SnapshotParts.Cart, "SELECT customer_id, items, currency, updated_at FROM carts WHERE customer_id")).ToDictionary(c => c.CustomerId);
+        var tagRows = (await Query<(long CustomerId, string Tag, string Source)>(SnapshotParts.Tags, "SELECT customer_id, tag, source FROM customer_tags WHERE customer_id", "ORDER BY tag")).ToList();
         var tags = tagRows.ToLookup(t => t.CustomerId, t => t.Tag);
         var ruleTags = tagRows.Where(t => t.Source == TagSources.Rule).ToLookup(t => t.CustomerId, t => t.Tag);
-        var ledger = (await Query<LedgerRow>("SELECT id, customer_id, points, kind, reason, source_key, created_at, expires_at FROM points_ledger WHERE customer_id", "ORDER BY created_at, id"))
+        var ledger = (await Query<LedgerRow>(SnapshotParts.Points, "SELECT id, customer_id, points, kind, reason, source_key, created_at, expires_at FROM points_ledger WHERE customer_id", "ORDER BY created_at, id"))
             .ToLookup(l => l.CustomerId, l => new PointsEntry(l.Id, l.Points, l.Kind, l.Reason, l.SourceKey, l.CreatedAt, l.ExpiresAt));
-        var rfm = (await Query<RfmRow>("SELECT customer_id, r, f, m, spend_365 FROM customer_rfm WHERE customer_id")).ToDictionary(r => r.CustomerId);
-        var tiers = await TierQueries.LoadAsync(connection, transaction, ids, ct);
-        var suppressed = (await Query<(long CustomerId, string Channel)>("""
+        var rfm = (await Query<RfmRow>(SnapshotParts.Rfm, "SELECT customer_id, r, f, m, spend_365 FROM customer_rfm WHERE customer_id")).ToDictionary(r => r.CustomerId);
+        var tiers = parts.HasFlag(SnapshotParts.Tier) ? await TierQueries.LoadAsync(connection, transaction, ids, ct) : new Dictionary<long, TierStanding>();
+        var suppressed = (await Query<(long CustomerId, string Channel)>(SnapshotParts.Suppressions, """
             SELECT c.id, s.channel FROM customers c
             JOIN suppressions s ON (s.channel = 'email' AND s.address = c.email) OR (s.channel = 'sms' AND s.address = c.phone)
             WHERE c.id
@@ -84,5 +108,36 @@ internal static class CustomerQueries
             Tier = tiers.GetValueOrDefault(c.Id),
             Rfm = rfm.TryGetValue(c.Id, out var score) ? new RfmScore(score.R, score.F, score.M, score.Spend365) : null,
         })];
+    }
+
+    /// <summary>When each of these customers last entered each journey (or only <paramref name="journey"/>).</summary>
+    public static async Task<IReadOnlyDictionary<(long CustomerId, string Journey), DateTimeOffset>> LastEntriesAsync(DbConnection connection, DbTransaction? transaction,
+        IReadOnlyCollection<long> customerIds, string? journey, CancellationToken ct)
+    {
+        if (customerIds.Count == 0) return new Dictionary<(long, string), DateTimeOffset>();
+        var p = new DynamicParameters(new { journey });
+        var oneJourney = journey is null ? "" : "AND journey = @journey";
+        var rows = await connection.QueryAsync<LastEntryRow>(new CommandDefinition(
+            $"SELECT customer_id, journey, MAX(entered_at) AS entered_at FROM journey_instances WHERE customer_id {SqlLists.Any(connection, "ids", customerIds, p)} {oneJourney} GROUP BY customer_id, journey",
+            p, transaction, cancellationToken: ct));
+        return rows.ToDictionary(r => (r.CustomerId, r.Journey), r => r.EnteredAt);
+    }
+
+    /// <summary>The active journey instances of these customers, with the steps each has taken.</summary>
+    public static async Task<IReadOnlyList<JourneyInstance>> ActiveInstancesAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyCollection<long> customerIds,
+        CancellationToken ct)
+    {
+        if (customerIds.Count == 0) return [];
+        var p = new DynamicParameters();
+        var rows = (await connection.QueryAsync<InstanceRow>(new CommandDefinition(
+            $"SELECT id, customer_id, journey, entered_at, last_step_at, trigger_event FROM journey_instances WHERE status = 'active' AND customer_id {SqlLists.Any(connection, "ids", customerIds, p)}",
+            p, transaction, cancellationToken: ct))).ToList();
+        if (rows.Count == 0) return [];
+
+        var stepsParameters = new DynamicParameters();
+        var steps = (await connection.QueryAsync<(long InstanceId, string Step)>(new CommandDefinition(
+            $"SELECT instance_id, step FROM journey_steps WHERE instance_id {SqlLists.Any(connection, "ids", rows.Select(r => r.Id), stepsParameters)}",
+            stepsParameters, transaction, cancellationToken: ct))).ToLookup(s => s.InstanceId, s => s.Step);
+        return [.. rows.Select(r => new JourneyInstance(r.Id, r.CustomerId, r.Journey, r.EnteredAt, r.LastStepAt, [.. steps[r.Id]], r.TriggerEvent))];
     }
 }

@@ -10,35 +10,14 @@ internal sealed partial class WriteTransaction
 {
     private const string Active = "active";
 
-    public Task<IReadOnlyList<CustomerSnapshot>> LoadSnapshotsAsync(IReadOnlyCollection<long> customerIds, CancellationToken ct) =>
-        CustomerQueries.LoadAsync(connection, transaction, customerIds, ct);
+    public Task<IReadOnlyList<CustomerSnapshot>> LoadSnapshotsAsync(IReadOnlyCollection<long> customerIds, SnapshotParts parts, CancellationToken ct) =>
+        CustomerQueries.LoadAsync(connection, transaction, customerIds, parts, ct);
 
-    public async Task<IReadOnlyList<JourneyInstance>> LoadActiveInstancesAsync(IReadOnlyCollection<long> customerIds, CancellationToken ct)
-    {
-        if (customerIds.Count == 0) return [];
-        var p = new DynamicParameters();
-        p.Add("active", Active);
-        var rows = (await connection.QueryAsync<InstanceRow>(Command(
-            $"SELECT id, customer_id, journey, entered_at, last_step_at, trigger_event FROM journey_instances WHERE status = @active AND customer_id {SqlLists.Any(connection, "ids", customerIds, p)}",
-            p, ct))).ToList();
-        if (rows.Count == 0) return [];
+    public Task<IReadOnlyList<JourneyInstance>> LoadActiveInstancesAsync(IReadOnlyCollection<long> customerIds, CancellationToken ct) =>
+        CustomerQueries.ActiveInstancesAsync(connection, transaction, customerIds, ct);
 
-        var stepsParameters = new DynamicParameters();
-        var steps = (await connection.QueryAsync<(long InstanceId, string Step)>(Command(
-            $"SELECT instance_id, step FROM journey_steps WHERE instance_id {SqlLists.Any(connection, "ids", rows.Select(r => r.Id), stepsParameters)}",
-            stepsParameters, ct))).ToLookup(s => s.InstanceId, s => s.Step);
-        return [.. rows.Select(r => new JourneyInstance(r.Id, r.CustomerId, r.Journey, r.EnteredAt, r.LastStepAt, [.. steps[r.Id]], r.TriggerEvent))];
-    }
-
-    public async Task<IReadOnlyDictionary<(long CustomerId, string Journey), DateTimeOffset>> LoadLastEntriesAsync(IReadOnlyCollection<long> customerIds, CancellationToken ct)
-    {
-        if (customerIds.Count == 0) return new Dictionary<(long, string), DateTimeOffset>();
-        var p = new DynamicParameters();
-        var rows = await connection.QueryAsync<LastEntryRow>(Command(
-            $"SELECT customer_id, journey, MAX(entered_at) AS entered_at FROM journey_instances WHERE customer_id {SqlLists.Any(connection, "ids", customerIds, p)} GROUP BY customer_id, journey",
-            p, ct));
-        return rows.ToDictionary(r => (r.CustomerId, r.Journey), r => r.EnteredAt);
-    }
+    public Task<IReadOnlyDictionary<(long CustomerId, string Journey), DateTimeOffset>> LoadLastEntriesAsync(IReadOnlyCollection<long> customerIds, string? journey, CancellationToken ct) =>
+        CustomerQueries.LastEntriesAsync(connection, transaction, customerIds, journey, ct);
 
     public Task AddTagAsync(long customerId, string tag, string source, DateTimeOffset at, CancellationToken ct) =>
         connection.ExecuteAsync(Command(
@@ -98,22 +77,5 @@ internal sealed partial class WriteTransaction
         public DateTimeOffset? ExpiresAt { get; set; }
 
         public Core.Points.PointsEntry ToEntry() => new(Id, Points, Kind, Reason, SourceKey, CreatedAt, ExpiresAt);
-    }
-
-    private sealed class InstanceRow
-    {
-        public long Id { get; set; }
-        public long CustomerId { get; set; }
-        public string Journey { get; set; } = "";
-        public DateTimeOffset EnteredAt { get; set; }
-        public DateTimeOffset? LastStepAt { get; set; }
-        public JsonObject? TriggerEvent { get; set; }
-    }
-
-    private sealed class LastEntryRow
-    {
-        public long CustomerId { get; set; }
-        public string Journey { get; set; } = "";
-        public DateTimeOffset EnteredAt { get; set; }
     }
 }

@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using Automation.Core.Customers;
 using FastExpressionCompiler;
 using RulesEngine.ExpressionBuilders;
 using RulesEngine.Models;
@@ -24,13 +25,17 @@ public sealed class CompiledRule
 
     private readonly Evaluator _evaluate;
 
-    private CompiledRule(string name, Evaluator evaluate)
+    private CompiledRule(string name, Evaluator evaluate, SnapshotParts reads)
     {
         Name = name;
         _evaluate = evaluate;
+        Reads = reads;
     }
 
     public string Name { get; }
+
+    /// <summary>The parts of a customer snapshot the expression (with its params) reads; the rest need not be loaded.</summary>
+    public SnapshotParts Reads { get; }
 
     /// <summary>Compiles the expression; throws (with the parser's reason) when it does not compile.</summary>
     public static CompiledRule Compile(string name, string expression, IEnumerable<ScopedParam> scopedParams)
@@ -55,8 +60,8 @@ public sealed class CompiledRule
             scope.Add(local);
         }
         body.Add(BodyOf(parser.Parse(expression, [.. scope], typeof(bool))));
-        var lambda = Expression.Lambda<Evaluator>(Expression.Block(typeof(bool), locals, body), facts);
-        return new CompiledRule(name, lambda.CompileFast());
+        var block = Expression.Block(typeof(bool), locals, body);
+        return new CompiledRule(name, Expression.Lambda<Evaluator>(block, facts).CompileFast(), SnapshotPartsReader.Read(block));
     }
 
     private static Expression BodyOf(Expression parsed) => parsed is LambdaExpression lambda ? lambda.Body : parsed;

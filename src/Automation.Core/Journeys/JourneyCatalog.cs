@@ -1,3 +1,4 @@
+using Automation.Core.Customers;
 using RulesEngine.Models;
 
 namespace Automation.Core.Journeys;
@@ -22,6 +23,9 @@ public sealed record CatalogEntry(string Name, string File, JourneyStatus Status
 /// <summary>A running journey's expressions, compiled: its enabled steps in file order, and its conditions.</summary>
 public sealed record CompiledJourney(JourneyDefinition Definition, IReadOnlyList<(JourneyStep Step, CompiledRule Rule)> Steps, CompiledRule? Trigger, CompiledRule? Exit)
 {
+    /// <summary>The parts of a customer snapshot its steps and exit condition read, for evaluating an instance.</summary>
+    public SnapshotParts StepReads { get; } = Steps.Aggregate(Exit?.Reads ?? SnapshotParts.Profile, (parts, step) => parts | step.Rule.Reads);
+
     public static CompiledJourney From(JourneyDefinition journey)
     {
         var globals = journey.Workflow.GlobalParams ?? [];

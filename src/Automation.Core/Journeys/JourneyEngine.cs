@@ -8,6 +8,12 @@ using RulesEngine.Models;
 namespace Automation.Core.Journeys;
 
 /// <summary>
+/// A page of customers screened for the due audiences (<see cref="JourneyEngine.ScreenAsync"/>): the journeys as they
+/// were read, and per due audience, in order, the customers who look to enter it.
+/// </summary>
+public sealed record AudienceScreen(JourneySet Set, IReadOnlyCollection<long> CustomerIds, IReadOnlyList<IReadOnlyList<long>> Candidates);
+
+/// <summary>
 /// Runs journeys: enters customers, fires due steps and ends instances, all inside the caller's transaction.
 /// Each entry and each step is guarded by a unique key, so a retry, a second node or a replayed event never fires
 /// anything twice.
@@ -59,41 +65,103 @@ public sealed class JourneyEngine(JourneyCatalog catalog, ILogger<JourneyEngine>
     }
 
     /// <summary>
-    /// Enters a page of customers into due scheduled or scanned journeys, each customer into those of its entries whose
-    /// zone is theirs (or <see cref="JourneyScheduler.AllZones"/>) and whose audience selects them; returns the count
-    /// entered per entry, in the order given. The page is read once for all of them; a customer an earlier journey's
-    /// action changed (a tag, points, a coupon) is read again before the next journey's audience looks at them.
+    /// Finds, outside any transaction, the customers of a page who look to enter each due scheduled or scanned journey:
+    /// in its zone (or <see cref="JourneyScheduler.AllZones"/>), selected by its audience, past its re-entry wait.
+    /// Only the parts of the snapshot the audiences read are loaded, so a pass over every customer reads little;
+    /// <see cref="EnterAudiencesAsync"/> confirms the few found, in its transaction, against what is current then.
     /// </summary>
-    public async Task<IReadOnlyList<int>> EnterAudiencesAsync(IJourneyTransaction tx, IReadOnlyList<DueAudience> due, IReadOnlyCollection<long> customerIds,
-        DateTimeOffset now, CancellationToken ct)
+    public async Task<AudienceScreen> ScreenAsync(IJourneyStore store, IReadOnlyList<DueAudience> due, IReadOnlyCollection<long> customerIds, DateTimeOffset now,
+        CancellationToken ct)
     {
         var set = catalog.Current;
-        var state = await CustomerState.LoadAsync(tx, customerIds, ct);
+        var reads = due.Aggregate(SnapshotParts.Profile, (parts, d) => parts | (set.Compiled(d.Journey.Name).Trigger?.Reads ?? SnapshotParts.Profile));
+        var snapshots = await store.SnapshotsAsync(customerIds, reads, ct);
+        var candidates = new List<IReadOnlyList<long>>();
+        foreach (var (journey, _, zone) in due)
+        {
+            var trigger = set.Compiled(journey.Name).Trigger;
+            var selected = snapshots
+                .Where(s => InZone(s, zone) && (trigger is null || Holds(journey, trigger, FactsBuilder.Facts(s, null, new EventFacts(), now), s.Profile.Id)))
+                .Select(s => s.Profile.Id).ToList();
+            var lastEntries = await store.LastEntriesAsync(selected, journey.Name, ct);
+            candidates.Add([.. selected.Where(id => ReEntryWaitOver(journey, lastEntries.TryGetValue((id, journey.Name), out var at) ? at : null, now))]);
+        }
+        return new AudienceScreen(set, customerIds, candidates);
+    }
+
+    /// <summary>
+    /// Enters a screened page into the due journeys, in the order given; returns the count entered per entry. Each
+    /// customer the screen found, and each one an earlier journey's action changed on this page (a tag, points, a
+    /// coupon), is read whole and checked again before entering, so entries follow what holds now.
+    /// </summary>
+    public async Task<IReadOnlyList<int>> EnterAudiencesAsync(IJourneyTransaction tx, IReadOnlyList<DueAudience> due, AudienceScreen screen, DateTimeOffset now, CancellationToken ct)
+    {
+        var set = screen.Set;
+        var state = new CustomerState();
         var writes = new PendingJourneyWrites(tx, now);
         var entered = new int[due.Count];
         for (var d = 0; d < due.Count; d++)
         {
             await state.RereadChangedAsync(tx, ct);
             var (journey, entryKey, zone) = due[d];
-            var entries = new List<JourneyEntry>();
-            foreach (var id in customerIds)
-            {
-                var snapshot = state.Snapshots[id];
-                if (zone != JourneyScheduler.AllZones && (snapshot.Profile.Timezone ?? FactsBuilder.DefaultZone) != zone) continue;
-                if (CanEnter(set, journey, snapshot, state, new EventFacts(), now, now))
-                    entries.Add(new JourneyEntry(id, journey.Name, entryKey, now, null));
-            }
+            var candidates = screen.Candidates[d].Union(state.Touched).ToList();
+            await state.LoadSnapshotsAsync(tx, candidates, SnapshotParts.All, ct);
+            // Active instances are not read: one would be the customer's last entry into the journey, so the re-entry
+            // wait keeps them out, and where it has passed the unique index on active instances refuses the entry.
+            foreach (var (key, at) in await tx.LoadLastEntriesAsync(candidates, journey.Name, ct)) state.LastEntries.TryAdd(key, at);
+            var entries = candidates
+                .Where(id => state.Snapshots.TryGetValue(id, out var s) && InZone(s, zone) && CanEnter(set, journey, s, state, new EventFacts(), now, now))
+                .Select(id => new JourneyEntry(id, journey.Name, entryKey, now, null)).ToList();
             entered[d] = await EnterAndEvaluateAsync(tx, writes, set, journey, state, entries, now, ct);
             await writes.FlushAsync(ct);
         }
         return entered;
     }
 
+    private static bool InZone(CustomerSnapshot snapshot, string zone) =>
+        zone == JourneyScheduler.AllZones || (snapshot.Profile.Timezone ?? FactsBuilder.DefaultZone) == zone;
+
+    /// <summary>
+    /// Finds, outside any transaction, the customers of a page with an active instance that has something to do now:
+    /// past its max age, its exit condition holding, a step not taken holding, or every step taken. Most instances wait
+    /// (a second step days away), so the scheduler evaluates only these in its transaction, against what is current then.
+    /// </summary>
+    public async Task<IReadOnlyList<long>> ScreenActiveAsync(IJourneyStore store, IReadOnlyCollection<long> customerIds, DateTimeOffset now, CancellationToken ct)
+    {
+        var set = catalog.Current;
+        var instances = await store.ActiveInstancesAsync(customerIds, ct);
+        var snapshots = (await store.SnapshotsAsync([.. instances.Select(i => i.CustomerId).Distinct()], StepReads(set, instances), ct)).ToDictionary(s => s.Profile.Id);
+        return [.. instances
+            .Where(i => set.Find(i.Journey) is { } journey && snapshots.TryGetValue(i.CustomerId, out var snapshot) && HasWork(set, journey, i, snapshot, now))
+            .Select(i => i.CustomerId).Distinct()];
+    }
+
+    /// <summary>What evaluating these instances reads of a snapshot: their journeys' steps and exits (actions need only the profile).</summary>
+    private static SnapshotParts StepReads(JourneySet set, IEnumerable<JourneyInstance> instances) =>
+        instances.Select(i => i.Journey).Distinct()
+            .Aggregate(SnapshotParts.Profile, (parts, name) => parts | (set.Find(name) is null ? SnapshotParts.Profile : set.Compiled(name).StepReads));
+
+    /// <summary>Whether <see cref="EvaluateInstanceAsync"/> would write anything for the instance now.</summary>
+    private bool HasWork(JourneySet set, JourneyDefinition journey, JourneyInstance instance, CustomerSnapshot snapshot, DateTimeOffset now)
+    {
+        if (now - instance.EnteredAt > journey.MaxAge) return true;
+        var compiled = set.Compiled(journey.Name);
+        var facts = FactsBuilder.Facts(snapshot, instance, TriggerFacts(instance), now);
+        if (compiled.Exit is { } exit && Holds(journey, exit, facts, snapshot.Profile.Id)) return true;
+        return compiled.Steps.All(s => instance.StepsDone.Contains(s.Step.Name)) ||
+            compiled.Steps.Any(s => !instance.StepsDone.Contains(s.Step.Name) && Holds(journey, s.Rule, facts, snapshot.Profile.Id));
+    }
+
+    private static EventFacts TriggerFacts(JourneyInstance instance) =>
+        FactsBuilder.Event(instance.TriggerEvent?["name"]?.GetValue<string>(), instance.TriggerEvent?["properties"] as JsonObject);
+
     /// <summary>Evaluates every active instance of these customers at <paramref name="now"/>.</summary>
     public async Task EvaluateAsync(IJourneyTransaction tx, IReadOnlyCollection<long> customerIds, DateTimeOffset now, CancellationToken ct)
     {
         var set = catalog.Current;
-        var state = await CustomerState.LoadAsync(tx, customerIds, ct);
+        var state = new CustomerState();
+        await state.LoadInstancesAsync(tx, customerIds, lastEntries: false, ct);
+        await state.LoadSnapshotsAsync(tx, customerIds, StepReads(set, customerIds.SelectMany(state.ActiveOf)), ct);
         var writes = new PendingJourneyWrites(tx, now);
         foreach (var id in customerIds)
         {
@@ -110,12 +178,17 @@ public sealed class JourneyEngine(JourneyCatalog catalog, ILogger<JourneyEngine>
     private bool CanEnter(JourneySet set, JourneyDefinition journey, CustomerSnapshot snapshot, CustomerState state, EventFacts eventFacts, DateTimeOffset enteredAt, DateTimeOffset now)
     {
         var customerId = snapshot.Profile.Id;
-        if (state.ActiveOf(customerId).Any(i => i.Journey == journey.Name)) return false;
-        if (state.LastEntries.TryGetValue((customerId, journey.Name), out var lastEntry) &&
-            (journey.ReEntryAfter is not { } wait || enteredAt - lastEntry < wait))
-            return false;
-        return set.Compiled(journey.Name).Trigger is not { } trigger || Holds(journey, trigger, FactsBuilder.Facts(snapshot, null, eventFacts, now), customerId);
+        return MayEnter(journey, customerId, state, enteredAt) &&
+            (set.Compiled(journey.Name).Trigger is not { } trigger || Holds(journey, trigger, FactsBuilder.Facts(snapshot, null, eventFacts, now), customerId));
     }
+
+    /// <summary>Whether the customer is out of the journey and past its re-entry wait, whatever its trigger says.</summary>
+    private static bool MayEnter(JourneyDefinition journey, long customerId, CustomerState state, DateTimeOffset enteredAt) =>
+        !state.ActiveOf(customerId).Any(i => i.Journey == journey.Name) &&
+        ReEntryWaitOver(journey, state.LastEntries.TryGetValue((customerId, journey.Name), out var lastEntry) ? lastEntry : null, enteredAt);
+
+    private static bool ReEntryWaitOver(JourneyDefinition journey, DateTimeOffset? lastEntry, DateTimeOffset enteredAt) =>
+        lastEntry is not { } last || (journey.ReEntryAfter is { } wait && enteredAt - last >= wait);
 
     /// <summary>Makes the entries (those already made or with an instance active are skipped) and runs the steps due at once; returns how many entered.</summary>
     private async Task<int> EnterAndEvaluateAsync(IJourneyTransaction tx, PendingJourneyWrites writes, JourneySet set, JourneyDefinition journey, CustomerState state,
@@ -139,9 +212,8 @@ public sealed class JourneyEngine(JourneyCatalog catalog, ILogger<JourneyEngine>
             return;
         }
 
-        var eventFacts = FactsBuilder.Event(instance.TriggerEvent?["name"]?.GetValue<string>(), instance.TriggerEvent?["properties"] as JsonObject);
         var compiled = set.Compiled(journey.Name);
-        var facts = FactsBuilder.Facts(snapshot, instance, eventFacts, now);
+        var facts = FactsBuilder.Facts(snapshot, instance, TriggerFacts(instance), now);
         if (compiled.Exit is { } exit && Holds(journey, exit, facts, snapshot.Profile.Id))
         {
             await writes.EndAsync(new InstanceEnd(instance.Id, JourneyEnd.Exited, "exit condition", now), ct);
@@ -209,47 +281,77 @@ public sealed class JourneyEngine(JourneyCatalog catalog, ILogger<JourneyEngine>
         return false;
     }
 
-    /// <summary>The customers' snapshots and journey instances, kept current as this evaluation changes them.</summary>
+    /// <summary>
+    /// Customers' whole snapshots and journey instances, each read when first needed and kept current as this
+    /// evaluation changes them.
+    /// </summary>
     private sealed class CustomerState
     {
-        public required Dictionary<long, CustomerSnapshot> Snapshots { get; init; }
-        public required Dictionary<long, List<JourneyInstance>> Active { get; init; }
-        public required Dictionary<(long CustomerId, string Journey), DateTimeOffset> LastEntries { get; init; }
-
-        public static async Task<CustomerState> LoadAsync(IJourneyTransaction tx, IReadOnlyCollection<long> customerIds, CancellationToken ct)
-        {
-            var snapshots = await tx.LoadSnapshotsAsync(customerIds, ct);
-            var active = await tx.LoadActiveInstancesAsync(customerIds, ct);
-            var lastEntries = await tx.LoadLastEntriesAsync(customerIds, ct);
-            return new CustomerState
-            {
-                Snapshots = snapshots.ToDictionary(s => s.Profile.Id),
-                Active = active.GroupBy(i => i.CustomerId).ToDictionary(g => g.Key, g => g.ToList()),
-                LastEntries = lastEntries.ToDictionary(),
-            };
-        }
+        public Dictionary<long, CustomerSnapshot> Snapshots { get; } = [];
+        public Dictionary<(long CustomerId, string Journey), DateTimeOffset> LastEntries { get; } = [];
+        private readonly Dictionary<long, List<JourneyInstance>> _active = [];
 
         /// <summary>Customers whose snapshot an action changed since it was read.</summary>
         private readonly HashSet<long> _changed = [];
 
-        public void Changed(long customerId) => _changed.Add(customerId);
+        /// <summary>Every customer an action changed, read again or not.</summary>
+        public HashSet<long> Touched { get; } = [];
+
+        /// <summary>The parts of the snapshot read so far, which a reread reads again.</summary>
+        private SnapshotParts _parts;
+
+        public static async Task<CustomerState> LoadAsync(IJourneyTransaction tx, IReadOnlyCollection<long> customerIds, CancellationToken ct)
+        {
+            var state = new CustomerState();
+            await state.LoadSnapshotsAsync(tx, customerIds, SnapshotParts.All, ct);
+            await state.LoadInstancesAsync(tx, customerIds, lastEntries: true, ct);
+            return state;
+        }
+
+        /// <summary>Reads the snapshots of these customers, unless read already.</summary>
+        public async Task LoadSnapshotsAsync(IJourneyTransaction tx, IEnumerable<long> customerIds, SnapshotParts parts, CancellationToken ct)
+        {
+            var unread = customerIds.Where(id => !Snapshots.ContainsKey(id)).ToList();
+            if (unread.Count == 0) return;
+            _parts |= parts;
+            foreach (var snapshot in await tx.LoadSnapshotsAsync(unread, parts, ct)) Snapshots[snapshot.Profile.Id] = snapshot;
+        }
+
+        /// <summary>Reads the active instances of these customers, and unless told not to their last entries (for entering).</summary>
+        public async Task LoadInstancesAsync(IJourneyTransaction tx, IReadOnlyCollection<long> customerIds, bool lastEntries, CancellationToken ct)
+        {
+            foreach (var instance in await tx.LoadActiveInstancesAsync(customerIds, ct)) Add(instance);
+            if (lastEntries)
+                foreach (var (key, at) in await tx.LoadLastEntriesAsync(customerIds, null, ct)) LastEntries[key] = at;
+        }
+
+        public void Changed(long customerId)
+        {
+            _changed.Add(customerId);
+            Touched.Add(customerId);
+        }
 
         public async Task RereadChangedAsync(IJourneyTransaction tx, CancellationToken ct)
         {
             if (_changed.Count == 0) return;
-            foreach (var snapshot in await tx.LoadSnapshotsAsync(_changed, ct)) Snapshots[snapshot.Profile.Id] = snapshot;
+            foreach (var snapshot in await tx.LoadSnapshotsAsync(_changed, _parts, ct)) Snapshots[snapshot.Profile.Id] = snapshot;
             _changed.Clear();
         }
 
-        public IEnumerable<JourneyInstance> ActiveOf(long customerId) => Active.TryGetValue(customerId, out var list) ? list : [];
+        public IEnumerable<JourneyInstance> ActiveOf(long customerId) => _active.TryGetValue(customerId, out var list) ? list : [];
 
         public void Entered(JourneyInstance instance)
         {
-            if (!Active.TryGetValue(instance.CustomerId, out var list)) Active[instance.CustomerId] = list = [];
-            list.Add(instance);
+            Add(instance);
             LastEntries[(instance.CustomerId, instance.Journey)] = instance.EnteredAt;
         }
 
-        public void Ended(JourneyInstance instance) => Active[instance.CustomerId].Remove(instance);
+        public void Ended(JourneyInstance instance) => _active[instance.CustomerId].Remove(instance);
+
+        private void Add(JourneyInstance instance)
+        {
+            if (!_active.TryGetValue(instance.CustomerId, out var list)) _active[instance.CustomerId] = list = [];
+            list.Add(instance);
+        }
     }
 }

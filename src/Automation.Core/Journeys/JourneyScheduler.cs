@@ -30,7 +30,10 @@ public sealed record DueAudience(JourneyDefinition Journey, string EntryKey, str
 /// </summary>
 public sealed class JourneyScheduler(JourneyCatalog catalog, JourneyEngine engine, IJourneyStore store, ICronSchedule cron, TimeProvider clock, ILogger<JourneyScheduler> logger)
 {
-    public const int PageSize = 500;
+    public const int PageSize = 2000;
+
+    /// <summary>How many pages are read and screened at once, ahead of the page being entered.</summary>
+    public const int ScreeningAhead = 2;
 
     /// <summary>How far back a first check of a new schedule looks, so one saved just after its hour still fires.</summary>
     public static readonly TimeSpan FirstLookBack = TimeSpan.FromHours(1);
@@ -71,22 +74,21 @@ public sealed class JourneyScheduler(JourneyCatalog catalog, JourneyEngine engin
         return new TickReport(evaluated, scheduled, entered.Sum() - scheduled);
     }
 
+    /// <summary>Evaluates the active instances with something to do now; returns the customers with an active instance.</summary>
     private async Task<int> EvaluateActiveAsync(DateTimeOffset now, CancellationToken ct)
     {
         var evaluated = 0;
-        long after = 0;
-        while (true)
-        {
-            var page = await store.CustomersWithActiveInstancesAsync(after, PageSize, ct);
-            if (page.Count == 0) return evaluated;
-            await using (var tx = await store.BeginJourneyWorkAsync(ct))
+        await PagesAsync(after => store.CustomersWithActiveInstancesAsync(after, PageSize, ct),
+            async page => (page.Count, Due: await engine.ScreenActiveAsync(store, page, now, ct)),
+            async screened =>
             {
-                await engine.EvaluateAsync(tx, page, now, ct);
+                evaluated += screened.Count;
+                if (screened.Due.Count == 0) return;
+                await using var tx = await store.BeginJourneyWorkAsync(ct);
+                await engine.EvaluateAsync(tx, screened.Due, now, ct);
                 await tx.CommitAsync(ct);
-            }
-            evaluated += page.Count;
-            after = page[^1];
-        }
+            }, ct);
+        return evaluated;
     }
 
     /// <summary>
@@ -138,19 +140,49 @@ public sealed class JourneyScheduler(JourneyCatalog catalog, JourneyEngine engin
     {
         var customers = 0;
         var entered = new int[due.Count];
-        long after = 0;
-        while (true)
-        {
-            var page = await store.CustomersInTimezoneAsync(zone, after, PageSize, ct);
-            if (page.Count == 0) return (customers, entered);
-            await using (var tx = await store.BeginJourneyWorkAsync(ct))
+        await PagesAsync(after => store.CustomersInTimezoneAsync(zone, after, PageSize, ct),
+            page => engine.ScreenAsync(store, due, page, now, ct),
+            async screen =>
             {
-                var counts = await engine.EnterAudiencesAsync(tx, due, page, now, ct);
+                await using var tx = await store.BeginJourneyWorkAsync(ct);
+                var counts = await engine.EnterAudiencesAsync(tx, due, screen, now, ct);
                 await tx.CommitAsync(ct);
                 for (var i = 0; i < counts.Count; i++) entered[i] += counts[i];
+                customers += screen.CustomerIds.Count;
+            }, ct);
+        return (customers, entered);
+    }
+
+    /// <summary>
+    /// Pages through customers in id order: reading and screening a page needs no transaction and is most of the work,
+    /// so <see cref="ScreeningAhead"/> pages are screened at once while the one screened before them is acted on, in
+    /// page order. A failed page ends the pass; the screens already started are waited for and their outcome unused.
+    /// </summary>
+    private static async Task PagesAsync<TScreen>(Func<long, Task<IReadOnlyList<long>>> nextPage, Func<IReadOnlyList<long>, Task<TScreen>> screen,
+        Func<TScreen, Task> act, CancellationToken ct)
+    {
+        var screening = new Queue<Task<TScreen>>();
+        try
+        {
+            long after = 0;
+            var more = true;
+            while (true)
+            {
+                while (more && screening.Count < ScreeningAhead)
+                {
+                    var page = await nextPage(after);
+                    more = page.Count > 0;
+                    if (!more) break;
+                    after = page[^1];
+                    screening.Enqueue(Task.Run(() => screen(page), ct));
+                }
+                if (!screening.TryDequeue(out var next)) return;
+                await act(await next);
             }
-            customers += page.Count;
-            after = page[^1];
+        }
+        finally
+        {
+            foreach (var pending in screening) await pending.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
         }
     }
 }

@@ -10,13 +10,13 @@ namespace Automation.Core.Storage;
 /// </summary>
 public interface IJourneyTransaction : IAsyncDisposable
 {
-    /// <summary>Customers' profiles, stats, carts, tags and points, for building facts.</summary>
-    Task<IReadOnlyList<CustomerSnapshot>> LoadSnapshotsAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken);
+    /// <summary>Customers' profiles with the parts asked for (stats, carts, tags, points…), for building facts.</summary>
+    Task<IReadOnlyList<CustomerSnapshot>> LoadSnapshotsAsync(IReadOnlyCollection<long> customerIds, SnapshotParts parts, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<JourneyInstance>> LoadActiveInstancesAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken);
 
-    /// <summary>When each of these customers last entered each journey, whatever became of that instance.</summary>
-    Task<IReadOnlyDictionary<(long CustomerId, string Journey), DateTimeOffset>> LoadLastEntriesAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken);
+    /// <summary>When each of these customers last entered each journey (or only <paramref name="journey"/>), whatever became of that instance.</summary>
+    Task<IReadOnlyDictionary<(long CustomerId, string Journey), DateTimeOffset>> LoadLastEntriesAsync(IReadOnlyCollection<long> customerIds, string? journey, CancellationToken cancellationToken);
 
     /// <summary>
     /// Starts the instances of these entries, each unless that entry was already made or an instance of the journey is
@@ -87,6 +87,18 @@ public interface IJourneyStore
 
     /// <summary>Customers with an active instance, after <paramref name="afterCustomerId"/>, in id order.</summary>
     Task<IReadOnlyList<long>> CustomersWithActiveInstancesAsync(long afterCustomerId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Customers' profiles with the parts asked for, read outside any transaction: the scheduler screens pages of
+    /// customers with them and confirms the few it enters inside its transaction.
+    /// </summary>
+    Task<IReadOnlyList<CustomerSnapshot>> SnapshotsAsync(IReadOnlyCollection<long> customerIds, SnapshotParts parts, CancellationToken cancellationToken);
+
+    /// <summary>The active instances of these customers with their steps, read outside any transaction (for screening).</summary>
+    Task<IReadOnlyList<JourneyInstance>> ActiveInstancesAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken);
+
+    /// <summary>When each of these customers last entered the journey, read outside any transaction.</summary>
+    Task<IReadOnlyDictionary<(long CustomerId, string Journey), DateTimeOffset>> LastEntriesAsync(IReadOnlyCollection<long> customerIds, string journey, CancellationToken cancellationToken);
 
     /// <summary>Customers in a time zone (null or "UTC": those without one), after an id, in id order.</summary>
     Task<IReadOnlyList<long>> CustomersInTimezoneAsync(string timezone, long afterCustomerId, int limit, CancellationToken cancellationToken);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Automation.Core.Customers;
 using Automation.Core.Ingestion;
 using Automation.Core.Journeys;
 using Automation.Core.Storage;
@@ -17,7 +18,9 @@ public sealed class TagEngine(TagCatalog catalog)
     {
         if (catalog.Rules is not { } rules || customerIds.Count == 0) return [];
         var events = new List<(InboundMessage Message, long CustomerId)>();
-        foreach (var snapshot in await tx.LoadSnapshotsAsync(customerIds, ct))
+        // The tags held, to compare, and whatever the rules read.
+        var parts = rules.Rules.Aggregate(SnapshotParts.Tags, (read, rule) => read | rule.Reads);
+        foreach (var snapshot in await tx.LoadSnapshotsAsync(customerIds, parts, ct))
         {
             var facts = FactsBuilder.Facts(snapshot, null, new EventFacts(), now);
             var wanted = rules.Rules.Where(r => r.Holds(facts, out _)).Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
@@ -40,7 +43,7 @@ public sealed class TagEngine(TagCatalog catalog)
     /// <summary>Adds or removes a tag by hand (the API) and records the event; returns it, or nothing when the tag was already so.</summary>
     public static async Task<IReadOnlyList<(InboundMessage Message, long CustomerId)>> SetManualAsync(IIngestTransaction tx, long customerId, string tag, bool add, DateTimeOffset now, CancellationToken ct)
     {
-        var snapshot = (await tx.LoadSnapshotsAsync([customerId], ct)).Single();
+        var snapshot = (await tx.LoadSnapshotsAsync([customerId], SnapshotParts.Tags, ct)).Single();
         if (snapshot.Tags.Contains(tag) == add) return [];
         if (add) await tx.AddTagAsync(customerId, tag, TagSources.Manual, now, ct);
         else await tx.RemoveTagAsync(customerId, tag, ct);

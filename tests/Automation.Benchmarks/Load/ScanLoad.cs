@@ -55,12 +55,15 @@ public static class ScanLoad
             // most customers are already in (re-entry waits) or still out: the steady state of a daily scan.
             foreach (var tick in new[] { "first tick (every audience entered)", "next day (steady state)" })
             {
+                var process = Process.GetCurrentProcess();
+                var cpuBefore = process.TotalProcessorTime;
                 var watch = Stopwatch.StartNew();
                 var report = await scheduler.TickAsync(CancellationToken.None);
                 var elapsed = watch.Elapsed;
-                var process = Process.GetCurrentProcess();
+                process.Refresh();
+                var cpu = process.TotalProcessorTime - cpuBefore;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{provider}, {tick}: {customers:N0} customers, {journeys}: {elapsed.TotalSeconds:N1} s, {customers / elapsed.TotalSeconds:N0} customers/s; " +
+                    $"{provider}, {tick}: {customers:N0} customers, {journeys}: {elapsed.TotalSeconds:N1} s ({cpu.TotalSeconds:N1} s of CPU), {customers / elapsed.TotalSeconds:N0} customers/s; " +
                     $"{report.CustomersEvaluated:N0} active instances evaluated, {report.ScheduledEntries:N0} scheduled and {report.ScanEntries:N0} scan entries; " +
                     $"peak working set so far {process.PeakWorkingSet64 / 1048576.0:N0} MB"));
                 clock.Advance(TimeSpan.FromDays(1));

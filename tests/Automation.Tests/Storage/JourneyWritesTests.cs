@@ -1,12 +1,17 @@
 using System.Text.Json.Nodes;
+using Automation.Core.Customers;
 using Automation.Core.Journeys;
+using Automation.Tests.Core.Journeys;
 using Automation.Storage;
 using Automation.Tests.Support;
 using Dapper;
 
 namespace Automation.Tests.Storage;
 
-/// <summary>The multi-row journey writes give the rows, and the answers, that one statement per row gave; on both databases.</summary>
+/// <summary>
+/// The multi-row journey writes give the rows, and the answers, that one statement per row gave; snapshots read with
+/// some parts hold just those; on both databases.
+/// </summary>
 [TestFixture(StorageOptions.Sqlite)]
 [TestFixture(StorageOptions.Postgres)]
 public sealed class JourneyWritesTests(string provider)
@@ -86,6 +91,55 @@ public sealed class JourneyWritesTests(string provider)
             outbox[0].Transactional.Should().BeTrue();
             outbox[1].Should().Match<(long, string Status, bool, string? Variant, DateTimeOffset)>(o => o.Status == "holdout" && o.Variant == "holdout");
             outbox.Skip(2).Should().OnlyContain(o => o.Status == "queued" && !o.Transactional && o.Variant == null);
+        }
+    }
+
+    [Test]
+    public async Task A_snapshot_read_with_some_parts_holds_those_and_leaves_the_rest_empty()
+    {
+        var id = (await CustomersAsync(1))[0];
+        await using (var connection = await _db.Storage.OpenConnectionAsync(CancellationToken.None))
+        {
+            var at = Now.AddDays(-20);
+            await connection.ExecuteAsync("UPDATE customers SET email = 'w0@example.com', phone = '+15550100', traits = @traits WHERE id = @id",
+                new { id, traits = new JsonObject { ["plan"] = "gold" } });
+            foreach (var sql in new[]
+                     {
+                         "INSERT INTO customer_stats (customer_id, order_count, total_spent, first_order_at, last_order_at, mean_order_interval_days, coupon_order_count) VALUES (@id, 3, 120, @at, @at, 9, 1)",
+                         "INSERT INTO carts (customer_id, items, item_count, value, currency, updated_at) VALUES (@id, @items, 2, 25, 'USD', @at)",
+                         "INSERT INTO customer_tags (customer_id, tag, source, added_at) VALUES (@id, 'vip', 'manual', @at), (@id, 'repeat', 'rule', @at)",
+                         "INSERT INTO points_ledger (customer_id, points, kind, reason, source_key, created_at, expires_at) VALUES (@id, 80, 'earn', 'order', 'o1', @at, @expires)",
+                         "INSERT INTO customer_rfm (customer_id, r, f, m, spend_365, computed_at) VALUES (@id, 4, 3, 5, 120, @at)",
+                         "INSERT INTO customer_tiers (customer_id, tier, since) VALUES (@id, 'Silver', @at)",
+                         "INSERT INTO suppressions (channel, address, reason, created_at) VALUES ('email', 'w0@example.com', 'unsubscribed', @at)",
+                     })
+            {
+                await connection.ExecuteAsync(sql, new { id, at, expires = Now.AddDays(10), items = new JsonArray(new JsonObject { ["product_id"] = "p1", ["price"] = 12.5, ["quantity"] = 2 }) });
+            }
+        }
+
+        var whole = (await _db.Storage.SnapshotsAsync([id], SnapshotParts.All, CancellationToken.None)).Single();
+        whole.Profile.Traits.ToJsonString().Should().Be("""{"plan":"gold"}""");
+        whole.Stats.OrderCount.Should().Be(3);
+        whole.Cart!.ItemCount.Should().Be(2);
+        whole.Tags.Should().Equal("repeat", "vip");
+        whole.RuleTags.Should().Equal("repeat");
+        whole.PointsLedger.Should().ContainSingle().Which.Points.Should().Be(80);
+        whole.Rfm.Should().Be(new RfmScore(4, 3, 5, 120));
+        whole.Tier!.Tier.Should().Be("Silver");
+        whole.SuppressedChannels.Should().Equal("email");
+
+        SnapshotParts[] partsToRead = [SnapshotParts.Profile, SnapshotParts.Stats, SnapshotParts.Points | SnapshotParts.Tier, SnapshotParts.Tags | SnapshotParts.Cart | SnapshotParts.Traits,
+            SnapshotParts.Rfm | SnapshotParts.Suppressions];
+        await using var tx = await _db.Storage.BeginJourneyWorkAsync(CancellationToken.None);
+        foreach (var parts in partsToRead)
+        {
+            var expected = SnapshotPartsTests.Keep(whole, parts);
+            foreach (var partial in new[] { (await _db.Storage.SnapshotsAsync([id], parts, CancellationToken.None)).Single(), (await tx.LoadSnapshotsAsync([id], parts, CancellationToken.None)).Single() })
+            {
+                partial.Should().BeEquivalentTo(expected, o => o.Excluding(s => s.Profile.Traits), parts.ToString());
+                partial.Profile.Traits.ToJsonString().Should().Be(expected.Profile.Traits.ToJsonString(), parts.ToString());
+            }
         }
     }
 }

@@ -43,16 +43,18 @@ public sealed class JourneySchedulerTests(string provider)
     private FakeTimeProvider _clock = null!;
     private IngestionService _ingestion = null!;
     private JourneyScheduler _scheduler = null!;
+    private JourneyCatalog _catalog = null!;
+    private JourneyEngine _engine = null!;
 
     [SetUp]
     public async Task SetUp()
     {
         _db = await TestDatabase.CreateAsync(provider);
         _clock = new FakeTimeProvider(Now);
-        var catalog = new JourneyCatalog();
+        var catalog = _catalog = new JourneyCatalog();
         var reader = new JourneyFileReader(new JourneyReadOptions(JourneyReadOptions.DefaultChannels, null, new QuartzCronSchedule().Problem));
         catalog.Replace([.. new[] { ("morning.json", Morning), ("tagger.json", Tagger), ("tagged.json", Tagged) }.Select(f => JourneyEngineTests.Read(reader, f.Item1, f.Item2))]);
-        var engine = new JourneyEngine(catalog, NullLogger<JourneyEngine>.Instance);
+        var engine = _engine = new JourneyEngine(catalog, NullLogger<JourneyEngine>.Instance);
         _ingestion = new IngestionService(_db.Storage, engine, new TagEngine(new TagCatalog()), _clock);
         _scheduler = new JourneyScheduler(catalog, engine, _db.Storage, new QuartzCronSchedule(), _clock, NullLogger<JourneyScheduler>.Instance);
     }
@@ -142,5 +144,29 @@ public sealed class JourneySchedulerTests(string provider)
         var tokyo = (await InstancesAsync()).Where(i => i.EntryKey == "schedule:2026-11-19T01:00:00Z").Select(i => i.ExternalId).ToList();
         tokyo.Should().Equal(Enumerable.Range(0, 40).Where(i => i % 3 == 0 && i % 4 == 0).Select(i => $"c{i:D4}"));
         report.ScheduledEntries.Should().Be(tokyo.Count);
+    }
+
+    [Test]
+    public async Task A_page_screened_outside_the_transaction_is_checked_again_before_anyone_enters()
+    {
+        await CreateCustomersAsync(6);
+        await using var connection = await _db.Storage.OpenConnectionAsync(CancellationToken.None);
+        var ids = (await connection.QueryAsync<long>("SELECT id FROM customers ORDER BY id")).ToList();
+        DueAudience[] due = [new(_catalog.Current.Find("tagger")!, "scan:1", JourneyScheduler.AllZones)];
+        var screen = await _engine.ScreenAsync(_db.Storage, due, ids, Now, CancellationToken.None);
+        screen.Candidates[0].Should().Equal(new[] { ids[0], ids[1], ids[3], ids[4] }, "those on a plan");
+
+        // Between the screen and the transaction, c0000 leaves its plan and c0002 takes one.
+        await _ingestion.IngestAsync(Segment.Read(_clock, [
+            Segment.Identify("c0000", new System.Text.Json.Nodes.JsonObject { ["plan"] = "" }, Now),
+            Segment.Identify("c0002", new System.Text.Json.Nodes.JsonObject { ["plan"] = "gold" }, Now)]), CancellationToken.None);
+        await using (var tx = await _db.Storage.BeginJourneyWorkAsync(CancellationToken.None))
+        {
+            (await _engine.EnterAudiencesAsync(tx, due, screen, Now, CancellationToken.None)).Should().Equal(3);
+            await tx.CommitAsync(CancellationToken.None);
+        }
+
+        (await InstancesAsync()).Select(i => i.ExternalId).Should().Equal(["c0001", "c0003", "c0004"],
+            "c0000 no longer holds the audience; c0002 was not screened in and waits for the next scan");
     }
 }

@@ -1,0 +1,26 @@
+namespace Automation.Core.Customers;
+
+/// <summary>
+/// The parts of a <see cref="CustomerSnapshot"/> beyond the profile, each read from storage only when asked for: an
+/// audience that looks at stats alone need not read a million customers' tags, points ledgers and tiers. A part not
+/// read is left empty in the snapshot.
+/// </summary>
+[Flags]
+public enum SnapshotParts
+{
+    /// <summary>The profile alone: ids, contact details, zone, locale, birthday; no traits.</summary>
+    Profile = 0,
+    /// <summary>The profile's traits, which take parsing.</summary>
+    Traits = 128,
+    Stats = 1,
+    Cart = 2,
+    /// <summary>Every tag, and which of them the tag rules gave.</summary>
+    Tags = 4,
+    /// <summary>The points ledger: balance and what expires when.</summary>
+    Points = 8,
+    Rfm = 16,
+    Tier = 32,
+    /// <summary>The channels on which the customer's address is suppressed (consent).</summary>
+    Suppressions = 64,
+    All = Traits | Stats | Cart | Tags | Points | Rfm | Tier | Suppressions,
+}

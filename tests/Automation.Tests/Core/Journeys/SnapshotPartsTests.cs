@@ -1,0 +1,101 @@
+using System.Reflection;
+using System.Text.Json.Nodes;
+using Automation.Core.Customers;
+using Automation.Core.Journeys;
+using Automation.Core.Points;
+using Automation.Core.Tiers;
+using RulesEngine.Models;
+
+namespace Automation.Tests.Core.Journeys;
+
+/// <summary>
+/// What a compiled expression says it reads of a customer snapshot is what its facts are built from: a snapshot with
+/// only those parts gives the same facts, for every member an expression can reach.
+/// </summary>
+public sealed class SnapshotPartsTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 18, 10, 0, 0, TimeSpan.Zero);
+
+    [TestCase("stats.OrderCount > 0 && stats.DaysSinceLastOrder >= 60", SnapshotParts.Stats)]
+    [TestCase("customer.PointsExpiring > 0 && customer.PointsExpiringInDays <= 14", SnapshotParts.Points)]
+    [TestCase("now.IsBirthday", SnapshotParts.Profile)]
+    [TestCase("customer.Tier != \"\"", SnapshotParts.Tier)]
+    [TestCase("customer.HasTag(\"vip\") && stats.Rfm.M == 5", SnapshotParts.Tags | SnapshotParts.Rfm)]
+    [TestCase("customer.Tags.Count > 2", SnapshotParts.Tags)]
+    [TestCase("journey.HoursSinceEntry >= 1 && cart.ItemCount > 0", SnapshotParts.Cart)]
+    [TestCase("customer.Trait(\"plan\") == \"gold\" && customer.Email != \"\"", SnapshotParts.Traits)]
+    [TestCase("customer.EmailConsent || customer.SmsConsent", SnapshotParts.Suppressions)]
+    [TestCase("event.Number(\"total\") > 10 && journey.HasDone(\"guide\")", SnapshotParts.Profile)]
+    public void An_expression_reads_the_parts_its_members_come_from(string expression, SnapshotParts expected) =>
+        CompiledRule.Compile("rule", expression, []).Reads.Should().Be(expected);
+
+    [Test]
+    public void Params_before_the_expression_count_as_read()
+    {
+        var rule = CompiledRule.Compile("rule", "spendable > 100 && cycle > 3",
+            [new ScopedParam { Name = "spendable", Expression = "customer.Points" }, new ScopedParam { Name = "cycle", Expression = "stats.MeanOrderIntervalDays" }]);
+        rule.Reads.Should().Be(SnapshotParts.Points | SnapshotParts.Stats);
+    }
+
+    /// <summary>
+    /// For each member of the customer, stats and cart facts: the parts an expression reading it says it needs are
+    /// enough to build it exactly as from the whole snapshot, and (where it needs any) without them it differs, so the
+    /// check would catch a member mapped to the wrong part.
+    /// </summary>
+    [Test]
+    public void A_snapshot_with_only_the_parts_a_member_reads_builds_that_member_as_the_whole_one_does()
+    {
+        var whole = WholeSnapshot();
+        var checkedMembers = new List<string>();
+        foreach (var (facts, build) in new (string, Func<CustomerSnapshot, object>)[]
+                 {
+                     ("customer", s => FactsBuilder.Customer(s, Now)),
+                     ("stats", s => FactsBuilder.Stats(s.Stats, Now, s.Rfm)),
+                     ("cart", s => FactsBuilder.Cart(s.Cart, Now)),
+                 })
+        {
+            foreach (var property in build(whole).GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
+            {
+                var reads = CompiledRule.Compile("rule", $"{facts}.{property.Name} == {facts}.{property.Name}", []).Reads;
+                var value = property.GetValue(build(whole));
+                property.GetValue(build(Keep(whole, reads))).Should().BeEquivalentTo(value, $"{facts}.{property.Name} reads {reads}");
+                if (reads != SnapshotParts.Profile)
+                    property.GetValue(build(Keep(whole, SnapshotParts.Profile))).Should().NotBeEquivalentTo(value, $"{facts}.{property.Name} needs {reads}");
+                checkedMembers.Add($"{facts}.{property.Name}");
+            }
+        }
+        checkedMembers.Should().Contain(["customer.Tags", "customer.PointsExpiringInDays", "customer.Traits", "stats.Rfm", "cart.Value"]);
+    }
+
+    /// <summary>The snapshot as storage reads it with only these parts: the rest empty.</summary>
+    public static CustomerSnapshot Keep(CustomerSnapshot whole, SnapshotParts parts) =>
+        new(parts.HasFlag(SnapshotParts.Traits) ? whole.Profile : whole.Profile with { Traits = [] },
+            parts.HasFlag(SnapshotParts.Stats) ? whole.Stats : CustomerStats.None,
+            parts.HasFlag(SnapshotParts.Cart) ? whole.Cart : null)
+        {
+            Tags = parts.HasFlag(SnapshotParts.Tags) ? whole.Tags : [],
+            RuleTags = parts.HasFlag(SnapshotParts.Tags) ? whole.RuleTags : [],
+            PointsLedger = parts.HasFlag(SnapshotParts.Points) ? whole.PointsLedger : [],
+            Rfm = parts.HasFlag(SnapshotParts.Rfm) ? whole.Rfm : null,
+            Tier = parts.HasFlag(SnapshotParts.Tier) ? whole.Tier : null,
+            SuppressedChannels = parts.HasFlag(SnapshotParts.Suppressions) ? whole.SuppressedChannels : [],
+        };
+
+    /// <summary>A customer with every part set to something other than its empty value.</summary>
+    private static CustomerSnapshot WholeSnapshot() =>
+        new(new CustomerProfile
+            {
+                Id = 7, ExternalId = "u7", Email = "u7@example.com", Phone = "+15550100", Name = "Ada", Timezone = "Asia/Tokyo", Locale = "zh-CN",
+                Birthday = new DateOnly(1990, 11, 18), Traits = new JsonObject { ["plan"] = "gold" },
+            },
+            new CustomerStats(3, 120m, Now.AddDays(-200), Now.AddDays(-20), 90, 1),
+            new Cart([new ProductLine("p1", null, "Tea", 12.5m, 2, null, null, null)], "USD", Now.AddHours(-5)))
+        {
+            Tags = ["vip", "repeat"],
+            RuleTags = ["repeat"],
+            PointsLedger = [new PointsEntry(1, 80, PointsKinds.Earn, "order", "o1", Now.AddDays(-300), Now.AddDays(10))],
+            Rfm = new RfmScore(4, 3, 5, 120m),
+            Tier = new TierStanding("Silver", Now.AddDays(-30), null, null),
+            SuppressedChannels = ["email", "sms"],
+        };
+}
