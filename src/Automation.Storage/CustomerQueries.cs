@@ -77,8 +77,7 @@ internal static class CustomerQueries
             return await connection.QueryAsync<T>(new CommandDefinition(sql, p, transaction, cancellationToken: ct));
         }
 
-        // Without traits the column is read as NULL, which leaves the row's traits empty and skips parsing them.
-        var columns = parts.HasFlag(SnapshotParts.Traits) ? CustomerRow.Columns : CustomerRow.Columns.Replace("traits,", "NULL AS traits,", StringComparison.Ordinal);
+        var columns = parts.HasFlag(SnapshotParts.Traits) ? CustomerRow.Columns : CustomerRow.ColumnsWithoutTraits;
         var customers = await Query<CustomerRow>(SnapshotParts.Profile, $"SELECT {columns} FROM customers WHERE id");
         var stats = (await Query<StatsRow>(SnapshotParts.Stats, "SELECT customer_id, order_count, total_spent, first_order_at, last_order_at, mean_order_interval_days, coupon_order_count FROM customer_stats WHERE customer_id"))
             .ToDictionary(s => s.CustomerId);

@@ -8,9 +8,12 @@ namespace Automation.Core.Customers;
 [Flags]
 public enum SnapshotParts
 {
-    /// <summary>The profile alone: ids, contact details, zone, locale, birthday; no traits.</summary>
+    /// <summary>The profile alone: ids, contact details, zone, locale, birthday; no traits, and no record times.</summary>
     Profile = 0,
-    /// <summary>The profile's traits, which take parsing.</summary>
+    /// <summary>
+    /// The profile's traits, and when it was created and updated: the costliest columns to parse, and no fact but the
+    /// traits reads them.
+    /// </summary>
     Traits = 128,
     Stats = 1,
     Cart = 2,

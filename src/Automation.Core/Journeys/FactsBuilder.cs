@@ -24,7 +24,9 @@ public static class FactsBuilder
 
     public static CustomerFacts Customer(CustomerSnapshot s, DateTimeOffset now)
     {
-        var next = Points.PointsExpiry.Next(s.PointsLedger, now);
+        // Most customers of a scan hold no points (or were read without their ledger): skip walking an empty ledger.
+        var holdsPoints = s.PointsLedger.Count > 0;
+        var next = holdsPoints ? Points.PointsExpiry.Next(s.PointsLedger, now) : null;
         return new CustomerFacts
         {
             PointsExpiringInDays = next is { } n ? (int)Math.Floor((n.At - now).TotalDays) : -1,
@@ -36,7 +38,7 @@ public static class FactsBuilder
             Timezone = s.Profile.Timezone ?? DefaultZone,
             Locale = s.Profile.Locale ?? "",
             Tier = s.Tier?.Tier ?? "",
-            Points = s.PointsBalance(now),
+            Points = holdsPoints ? s.PointsBalance(now) : 0,
             EmailConsent = s.Profile.Email is not null && !s.SuppressedChannels.Contains("email"),
             SmsConsent = s.Profile.Phone is not null && !s.SuppressedChannels.Contains("sms"),
             Tags = s.Tags,
@@ -103,8 +105,9 @@ public static class FactsBuilder
         birthday.Month == today.Month && (birthday.Day == today.Day ||
             (birthday is { Month: 2, Day: 29 } && today.Day == 28 && !DateTime.IsLeapYear(today.Year)));
 
-    private static Dictionary<string, string> Flatten(JsonObject obj)
+    private static IReadOnlyDictionary<string, string> Flatten(JsonObject obj)
     {
+        if (obj.Count == 0) return System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
         var flat = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in obj)
         {

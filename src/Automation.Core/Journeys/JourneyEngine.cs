@@ -75,16 +75,25 @@ public sealed class JourneyEngine(JourneyCatalog catalog, ILogger<JourneyEngine>
     {
         var set = catalog.Current;
         var reads = due.Aggregate(SnapshotParts.Profile, (parts, d) => parts | (set.Compiled(d.Journey.Name).Trigger?.Reads ?? SnapshotParts.Profile));
-        var snapshots = await store.SnapshotsAsync(customerIds, reads, ct);
-        var candidates = new List<IReadOnlyList<long>>();
-        foreach (var (journey, _, zone) in due)
+        var selected = due.Select(_ => new List<long>()).ToArray();
+        var noEvent = new EventFacts();
+        foreach (var snapshot in await store.SnapshotsAsync(customerIds, reads, ct))
         {
-            var trigger = set.Compiled(journey.Name).Trigger;
-            var selected = snapshots
-                .Where(s => InZone(s, zone) && (trigger is null || Holds(journey, trigger, FactsBuilder.Facts(s, null, new EventFacts(), now), s.Profile.Id)))
-                .Select(s => s.Profile.Id).ToList();
-            var lastEntries = await store.LastEntriesAsync(selected, journey.Name, ct);
-            candidates.Add([.. selected.Where(id => ReEntryWaitOver(journey, lastEntries.TryGetValue((id, journey.Name), out var at) ? at : null, now))]);
+            // One customer's facts serve every audience due.
+            var facts = FactsBuilder.Facts(snapshot, null, noEvent, now);
+            for (var d = 0; d < due.Count; d++)
+            {
+                var (journey, _, zone) = due[d];
+                if (InZone(snapshot, zone) && (set.Compiled(journey.Name).Trigger is not { } trigger || Holds(journey, trigger, facts, snapshot.Profile.Id)))
+                    selected[d].Add(snapshot.Profile.Id);
+            }
+        }
+        var candidates = new List<IReadOnlyList<long>>();
+        for (var d = 0; d < due.Count; d++)
+        {
+            var journey = due[d].Journey;
+            var lastEntries = await store.LastEntriesAsync(selected[d], journey.Name, ct);
+            candidates.Add([.. selected[d].Where(id => ReEntryWaitOver(journey, lastEntries.TryGetValue((id, journey.Name), out var at) ? at : null, now))]);
         }
         return new AudienceScreen(set, customerIds, candidates);
     }

@@ -69,7 +69,7 @@ public sealed class SnapshotPartsTests
 
     /// <summary>The snapshot as storage reads it with only these parts: the rest empty.</summary>
     public static CustomerSnapshot Keep(CustomerSnapshot whole, SnapshotParts parts) =>
-        new(parts.HasFlag(SnapshotParts.Traits) ? whole.Profile : whole.Profile with { Traits = [] },
+        new(parts.HasFlag(SnapshotParts.Traits) ? whole.Profile : whole.Profile with { Traits = [], TraitsUpdatedAt = null, CreatedAt = default, UpdatedAt = default },
             parts.HasFlag(SnapshotParts.Stats) ? whole.Stats : CustomerStats.None,
             parts.HasFlag(SnapshotParts.Cart) ? whole.Cart : null)
         {
@@ -86,7 +86,8 @@ public sealed class SnapshotPartsTests
         new(new CustomerProfile
             {
                 Id = 7, ExternalId = "u7", Email = "u7@example.com", Phone = "+15550100", Name = "Ada", Timezone = "Asia/Tokyo", Locale = "zh-CN",
-                Birthday = new DateOnly(1990, 11, 18), Traits = new JsonObject { ["plan"] = "gold" },
+                Birthday = new DateOnly(1990, 11, 18), Traits = new JsonObject { ["plan"] = "gold" }, TraitsUpdatedAt = Now.AddDays(-2),
+                CreatedAt = Now.AddDays(-400), UpdatedAt = Now.AddDays(-2),
             },
             new CustomerStats(3, 120m, Now.AddDays(-200), Now.AddDays(-20), 90, 1),
             new Cart([new ProductLine("p1", null, "Tea", 12.5m, 2, null, null, null)], "USD", Now.AddHours(-5)))
