@@ -93,7 +93,7 @@ public static class ScanLoad
         var commands = new[]
         {
             $"""
-            INSERT INTO customers (id, external_id, email, name, birthday, traits, created_at, updated_at)
+            INSERT INTO customers (id, external_id, email, name, birthday, traits, created_at, updated_at) {(sqlite ? "" : "OVERRIDING SYSTEM VALUE")}
             SELECT i, 'scan-' || i, 'scan-' || i || '@example.com', 'Shopper ' || i,
                    CASE WHEN i % 3 = 0 THEN {(sqlite ? "printf('%04d-%02d-%02d', 1960 + i % 40, 1 + i % 12, 1 + i % 28)" : "make_date(1960 + i % 40, 1 + i % 12, 1 + i % 28)::text")} END,
                    {emptyTraits}, {now}, {now}
@@ -119,6 +119,9 @@ public static class ScanLoad
         foreach (var sql in commands)
             await connection.ExecuteAsync(new CommandDefinition(sql, new { customers }, transaction, commandTimeout: 600));
         await transaction.CommitAsync();
-        if (!sqlite) await connection.ExecuteAsync("ANALYZE");
+        if (sqlite) return;
+        // Ids were given, so the identity must be moved past them for customers ingested later.
+        await connection.ExecuteAsync("SELECT setval(pg_get_serial_sequence('customers', 'id'), @customers)", new { customers });
+        await connection.ExecuteAsync("ANALYZE customers, customer_stats, customer_tiers, carts");
     }
 }
