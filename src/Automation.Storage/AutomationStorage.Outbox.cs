@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using System.Text.Json.Nodes;
 using Automation.Core.Customers;
 using Automation.Core.Storage;
@@ -55,14 +57,27 @@ public abstract partial class AutomationStorage : IOutboxStore
         using var writer = await EnterWriterAsync(ct);
         await using var connection = await OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        foreach (var (message, result) in results)
+        // Several statements a command: one round trip for a group's results on PostgreSQL, whose rows differ in every column.
+        foreach (var chunk in results.Chunk(SqlLists.StatementsPerCommand(connection)))
         {
-            await connection.ExecuteAsync(new CommandDefinition("""
-                UPDATE outbox SET status = @Status, recipient = @Recipient, provider_id = @ProviderId, last_error = @Error,
-                    due_at = COALESCE(@DueAt, due_at), sent_at = @SentAt, claimed_until = NULL
-                WHERE id = @Id AND status = 'sending' AND claimed_until = @ClaimedUntil
-                """, new { message.Id, message.ClaimedUntil, result.Status, result.Recipient, result.ProviderId, result.Error, result.DueAt, result.SentAt },
-                transaction, cancellationToken: ct));
+            var p = new DynamicParameters();
+            var sql = new StringBuilder();
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var (message, result) = chunk[i];
+                p.AddDynamicParams(new Dictionary<string, object?>
+                {
+                    [$"id{i}"] = message.Id, [$"claimedUntil{i}"] = message.ClaimedUntil, [$"status{i}"] = result.Status, [$"recipient{i}"] = result.Recipient,
+                    [$"providerId{i}"] = result.ProviderId, [$"error{i}"] = result.Error, [$"dueAt{i}"] = result.DueAt, [$"sentAt{i}"] = result.SentAt,
+                });
+                sql.Append(CultureInfo.InvariantCulture, $"""
+                    UPDATE outbox SET status = @status{i}, recipient = @recipient{i}, provider_id = @providerId{i}, last_error = @error{i},
+                        due_at = COALESCE(@dueAt{i}, due_at), sent_at = @sentAt{i}, claimed_until = NULL
+                    WHERE id = @id{i} AND status = 'sending' AND claimed_until = @claimedUntil{i};
+
+                    """);
+            }
+            await connection.ExecuteAsync(new CommandDefinition(sql.ToString(), p, transaction, cancellationToken: ct));
         }
         await transaction.CommitAsync(ct);
     }

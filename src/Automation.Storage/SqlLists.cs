@@ -21,6 +21,12 @@ internal static class SqlLists
     public static int RowsPerStatement(DbConnection connection) => connection is SqliteConnection ? 4 : 25;
 
     /// <summary>
+    /// Statements per command, where each row needs its own statement. PostgreSQL runs them in one round trip; SQLite
+    /// gains nothing from that and binds every parameter of the command for each statement, so there it is one.
+    /// </summary>
+    public static int StatementsPerCommand(DbConnection connection) => connection is SqliteConnection ? 1 : 25;
+
+    /// <summary>
     /// A membership test against a whole list bound as one parameter, whatever its length: <c>= ANY(@name)</c> with an
     /// array on PostgreSQL, <c>IN (SELECT value FROM json_each(@name))</c> with a JSON array on SQLite. One parameter
     /// instead of one per value: binding is what made long <c>IN</c> lists slow, and reads need no chunking.

@@ -51,6 +51,8 @@ public static class DispatchLoad
             var port = IngestLoad.FreePort();
             await using var app = Automation.Server.AutomationServer.Build([.. common, "--Urls", $"http://127.0.0.1:{port}", .. receiver.Settings]);
             var storage = app.Services.GetRequiredService<AutomationStorage>();
+            var process = Process.GetCurrentProcess();
+            var cpuBefore = process.TotalProcessorTime;
             await app.StartAsync();
             var watch = Stopwatch.StartNew();
             long sent;
@@ -62,9 +64,11 @@ public static class DispatchLoad
             }
             while (sent < messages && watch.Elapsed < TimeSpan.FromMinutes(10));
             var elapsed = watch.Elapsed;
+            process.Refresh();
+            var cpu = process.TotalProcessorTime - cpuBefore;
             await app.StopAsync();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{provider}, {channel}: {sent:N0} of {messages:N0} messages sent in {elapsed.TotalSeconds:N1} s: {sent / elapsed.TotalSeconds:N0} messages/s " +
+                $"{provider}, {channel}: {sent:N0} of {messages:N0} messages sent in {elapsed.TotalSeconds:N1} s ({cpu.TotalSeconds:N1} s of CPU, the receiver's included): {sent / elapsed.TotalSeconds:N0} messages/s " +
                 $"(batches of {batchSize}, {concurrency} at once); the receiver got {receiver.Received}"));
             return sent == messages ? 0 : 1;
         }
