@@ -47,7 +47,7 @@ public sealed class JourneyEngine(JourneyCatalog catalog, ILogger<JourneyEngine>
             {
                 if (set.Find(instance.Journey) is { } journey && journey.Exit.Events.Contains(message.EventName!) && message.Timestamp >= instance.EnteredAt)
                 {
-                    await writes.EndAsync(new InstanceEnd(instance.Id, JourneyEnd.Exited, $"event: {message.EventName}", now), ct);
+                    writes.End(new InstanceEnd(instance.Id, JourneyEnd.Exited, $"event: {message.EventName}", now));
                     state.Ended(instance);
                 }
             }
@@ -150,7 +150,7 @@ public sealed class JourneyEngine(JourneyCatalog catalog, ILogger<JourneyEngine>
         instances.Select(i => i.Journey).Distinct()
             .Aggregate(SnapshotParts.Profile, (parts, name) => parts | (set.Find(name) is null ? SnapshotParts.Profile : set.Compiled(name).StepReads));
 
-    /// <summary>Whether <see cref="EvaluateInstanceAsync"/> would write anything for the instance now.</summary>
+    /// <summary>Whether <see cref="EvaluateInstancesAsync"/> would write anything for the instance now.</summary>
     private bool HasWork(JourneySet set, JourneyDefinition journey, JourneyInstance instance, CustomerSnapshot snapshot, DateTimeOffset now)
     {
         if (now - instance.EnteredAt > journey.MaxAge) return true;
@@ -172,14 +172,10 @@ public sealed class JourneyEngine(JourneyCatalog catalog, ILogger<JourneyEngine>
         await state.LoadInstancesAsync(tx, customerIds, lastEntries: false, ct);
         await state.LoadSnapshotsAsync(tx, customerIds, StepReads(set, customerIds.SelectMany(state.ActiveOf)), ct);
         var writes = new PendingJourneyWrites(tx, now);
-        foreach (var id in customerIds)
-        {
-            foreach (var instance in state.ActiveOf(id).ToList())
-            {
-                if (set.Find(instance.Journey) is not { } journey) continue; // disabled or removed: waits, untouched
-                await EvaluateInstanceAsync(tx, writes, state, set, journey, instance, state.Snapshots[id], now, ct);
-            }
-        }
+        // A disabled or removed journey's instances wait, untouched.
+        var instances = customerIds.SelectMany(id => state.ActiveOf(id).Select(i => (Journey: set.Find(i.Journey), Instance: i, Snapshot: state.Snapshots[id])))
+            .Where(e => e.Journey is not null).Select(e => (e.Journey!, e.Instance, e.Snapshot)).ToList();
+        await EvaluateInstancesAsync(tx, writes, state, set, instances, now, ct);
         await writes.FlushAsync(ct);
     }
 
@@ -204,43 +200,59 @@ public sealed class JourneyEngine(JourneyCatalog catalog, ILogger<JourneyEngine>
         IReadOnlyList<JourneyEntry> entries, DateTimeOffset now, CancellationToken ct)
     {
         var instances = await writes.EnterAsync(entries, ct);
-        foreach (var instance in instances)
-        {
-            state.Entered(instance);
-            await EvaluateInstanceAsync(tx, writes, state, set, journey, instance, state.Snapshots[instance.CustomerId], now, ct);
-        }
+        foreach (var instance in instances) state.Entered(instance);
+        await EvaluateInstancesAsync(tx, writes, state, set, [.. instances.Select(i => (journey, i, state.Snapshots[i.CustomerId]))], now, ct);
         return instances.Count;
     }
 
-    private async Task EvaluateInstanceAsync(IJourneyTransaction tx, PendingJourneyWrites writes, CustomerState state, JourneySet set, JourneyDefinition journey, JourneyInstance instance,
-        CustomerSnapshot snapshot, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Evaluates instances at <paramref name="now"/>: one past its max age, or whose exit condition holds, ends;
+    /// otherwise its steps not taken whose conditions hold fire in file order (up to one whose action is Exit), their
+    /// actions run, and an instance with every step taken completes. The steps of all the instances are recorded
+    /// together first, and only those recorded now run their actions: a step already recorded had fired elsewhere.
+    /// </summary>
+    private async Task EvaluateInstancesAsync(IJourneyTransaction tx, PendingJourneyWrites writes, CustomerState state, JourneySet set,
+        IReadOnlyList<(JourneyDefinition Journey, JourneyInstance Instance, CustomerSnapshot Snapshot)> instances, DateTimeOffset now, CancellationToken ct)
     {
-        if (now - instance.EnteredAt > journey.MaxAge)
+        var firing = new List<(JourneyDefinition Journey, JourneyInstance Instance, CustomerSnapshot Snapshot, List<JourneyStep> Steps)>();
+        foreach (var (journey, instance, snapshot) in instances)
         {
-            await writes.EndAsync(new InstanceEnd(instance.Id, JourneyEnd.Completed, "max age", now), ct);
-            return;
+            if (now - instance.EnteredAt > journey.MaxAge)
+            {
+                writes.End(new InstanceEnd(instance.Id, JourneyEnd.Completed, "max age", now));
+                continue;
+            }
+            var compiled = set.Compiled(journey.Name);
+            var facts = FactsBuilder.Facts(snapshot, instance, TriggerFacts(instance), now);
+            if (compiled.Exit is { } exit && Holds(journey, exit, facts, snapshot.Profile.Id))
+            {
+                writes.End(new InstanceEnd(instance.Id, JourneyEnd.Exited, "exit condition", now));
+                continue;
+            }
+            var steps = new List<JourneyStep>();
+            foreach (var (step, rule) in compiled.Steps)
+            {
+                if (instance.StepsDone.Contains(step.Name) || !Holds(journey, rule, facts, snapshot.Profile.Id)) continue;
+                steps.Add(step);
+                if (step.Action == JourneyActions.Exit) break; // the steps after it wait for what the exit does
+            }
+            firing.Add((journey, instance, snapshot, steps));
         }
 
-        var compiled = set.Compiled(journey.Name);
-        var facts = FactsBuilder.Facts(snapshot, instance, TriggerFacts(instance), now);
-        if (compiled.Exit is { } exit && Holds(journey, exit, facts, snapshot.Profile.Id))
+        var recorded = await writes.RecordStepsAsync([.. firing.SelectMany(f => f.Steps.Select(step => new FiredStep(f.Instance.Id, step.Name, step.Action, now)))], ct);
+        foreach (var (journey, instance, snapshot, steps) in firing)
         {
-            await writes.EndAsync(new InstanceEnd(instance.Id, JourneyEnd.Exited, "exit condition", now), ct);
-            return;
+            var done = instance.StepsDone.ToHashSet(StringComparer.Ordinal);
+            var exited = false;
+            foreach (var step in steps.Where(step => recorded.Contains((instance.Id, step.Name))))
+            {
+                done.Add(step.Name);
+                exited = await RunActionAsync(tx, writes, state, journey, instance, step, snapshot, now, ct);
+                if (exited) break;
+            }
+            if (!exited && set.Compiled(journey.Name).Steps.All(s => done.Contains(s.Step.Name)))
+                writes.End(new InstanceEnd(instance.Id, JourneyEnd.Completed, "all steps done", now));
         }
-
-        var done = instance.StepsDone.ToHashSet(StringComparer.Ordinal);
-        foreach (var (step, rule) in compiled.Steps)
-        {
-            if (done.Contains(step.Name) || !Holds(journey, rule, facts, snapshot.Profile.Id)) continue;
-            if (!await writes.RecordStepAsync(new FiredStep(instance.Id, step.Name, step.Action, now), ct)) continue;
-            done.Add(step.Name);
-            if (await RunActionAsync(tx, writes, state, journey, instance, step, snapshot, now, ct))
-                return; // an Exit action ended the instance
-        }
-
-        if (compiled.Steps.All(s => done.Contains(s.Step.Name)))
-            await writes.EndAsync(new InstanceEnd(instance.Id, JourneyEnd.Completed, "all steps done", now), ct);
     }
 
     /// <summary>Runs a step's action; true when it ended the instance.</summary>
@@ -275,7 +287,7 @@ public sealed class JourneyEngine(JourneyCatalog catalog, ILogger<JourneyEngine>
                 state.Changed(customerId);
                 return false;
             case JourneyActions.Exit:
-                await writes.EndAsync(new InstanceEnd(instance.Id, JourneyEnd.Exited, $"step: {step.Name}", now), ct);
+                writes.End(new InstanceEnd(instance.Id, JourneyEnd.Exited, $"step: {step.Name}", now));
                 return true;
             default:
                 throw new InvalidOperationException($"Unknown action '{step.Action}' passed validation.");

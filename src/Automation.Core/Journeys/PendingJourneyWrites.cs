@@ -3,10 +3,11 @@ using Automation.Core.Storage;
 namespace Automation.Core.Journeys;
 
 /// <summary>
-/// The writes of one engine call, batched where that changes nothing: the steps and ends of instances this call
-/// entered cannot meet a conflicting row, and a message's idempotency key settles its own conflicts, so those wait and
-/// go a few rows per statement. Steps and ends of older instances are written at once, because whether a step was
-/// already recorded decides whether its action runs. Entries flush first, so the database sees every earlier end.
+/// The writes of one engine call, batched where that changes nothing: the steps of instances this call entered cannot
+/// meet a conflicting row, an end is settled by the status it finds (the first wins), and a message's idempotency key
+/// settles its own conflicts, so those wait and go a few rows per statement. Steps of older instances are written at
+/// once (those of all the instances evaluated together in one go), because whether a step was already recorded decides
+/// whether its action runs. Entries flush first, so the database sees every earlier end.
 /// </summary>
 internal sealed class PendingJourneyWrites(IJourneyTransaction tx, DateTimeOffset now)
 {
@@ -25,21 +26,26 @@ internal sealed class PendingJourneyWrites(IJourneyTransaction tx, DateTimeOffse
         return instances;
     }
 
-    /// <summary>True when the step is recorded now, false when it had fired already.</summary>
-    public async Task<bool> RecordStepAsync(FiredStep step, CancellationToken ct)
+    /// <summary>The steps recorded now, as (instance, step); one left out had fired already.</summary>
+    public async Task<IReadOnlySet<(long InstanceId, string Step)>> RecordStepsAsync(IReadOnlyList<FiredStep> steps, CancellationToken ct)
     {
-        if (!_entered.Contains(step.InstanceId)) return (await tx.RecordStepsAsync([step], ct)).Count == 1;
-        if (!_stepKeys.Add((step.InstanceId, step.Step))) return false;
-        _steps.Add(step);
-        return true;
+        var recorded = new HashSet<(long InstanceId, string Step)>();
+        var older = new List<FiredStep>();
+        foreach (var step in steps)
+        {
+            if (!_entered.Contains(step.InstanceId)) older.Add(step);
+            else if (_stepKeys.Add((step.InstanceId, step.Step)))
+            {
+                _steps.Add(step);
+                recorded.Add((step.InstanceId, step.Step));
+            }
+        }
+        if (older.Count > 0)
+            foreach (var step in await tx.RecordStepsAsync(older, ct)) recorded.Add((step.InstanceId, step.Step));
+        return recorded;
     }
 
-    public Task EndAsync(InstanceEnd end, CancellationToken ct)
-    {
-        if (!_entered.Contains(end.InstanceId)) return tx.EndAsync([end], ct);
-        _ends.Add(end);
-        return Task.CompletedTask;
-    }
+    public void End(InstanceEnd end) => _ends.Add(end);
 
     public void Enqueue(OutboxMessage message) => _messages.Add(message);
 
