@@ -45,11 +45,8 @@ public abstract partial class AutomationStorage : IOutboxStore
         }).ToList();
     }
 
-    public async Task<IReadOnlyList<CustomerSnapshot>> LoadCustomersAsync(IReadOnlyCollection<long> customerIds, CancellationToken ct)
-    {
-        await using var connection = await OpenConnectionAsync(ct);
-        return await CustomerQueries.LoadAsync(connection, null, customerIds, SnapshotParts.All, ct);
-    }
+    public Task<IReadOnlyList<CustomerSnapshot>> LoadCustomersAsync(IReadOnlyCollection<long> customerIds, CancellationToken ct) =>
+        SnapshotsAsync(customerIds, SnapshotParts.All, ct);
 
     public async Task CompleteAsync(IReadOnlyCollection<(ClaimedMessage Message, DeliveryResult Result)> results, CancellationToken ct)
     {

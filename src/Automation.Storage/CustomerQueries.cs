@@ -71,7 +71,7 @@ internal static class CustomerQueries
         if (ids.Count == 0) return [];
         async Task<IEnumerable<T>> Query<T>(SnapshotParts part, string sqlBeforeList, string sqlAfterList = "")
         {
-            if (part != SnapshotParts.Profile && !parts.HasFlag(part)) return [];
+            if (!parts.HasFlag(part)) return []; // the profile (no flag) is always read
             var p = new DynamicParameters();
             var sql = $"{sqlBeforeList} {SqlLists.Any(connection, "ids", ids, p)} {sqlAfterList}";
             return await connection.QueryAsync<T>(new CommandDefinition(sql, p, transaction, cancellationToken: ct));

@@ -74,7 +74,8 @@ public sealed class JourneyEngine(JourneyCatalog catalog, ILogger<JourneyEngine>
         CancellationToken ct)
     {
         var set = catalog.Current;
-        var reads = due.Aggregate(SnapshotParts.Profile, (parts, d) => parts | (set.Compiled(d.Journey.Name).Trigger?.Reads ?? SnapshotParts.Profile));
+        var triggers = due.Select(d => set.Compiled(d.Journey.Name).Trigger).ToArray();
+        var reads = triggers.Aggregate(SnapshotParts.Profile, (parts, trigger) => parts | (trigger?.Reads ?? SnapshotParts.Profile));
         var selected = due.Select(_ => new List<long>()).ToArray();
         var noEvent = new EventFacts();
         foreach (var snapshot in await store.SnapshotsAsync(customerIds, reads, ct))
@@ -84,7 +85,7 @@ public sealed class JourneyEngine(JourneyCatalog catalog, ILogger<JourneyEngine>
             for (var d = 0; d < due.Count; d++)
             {
                 var (journey, _, zone) = due[d];
-                if (InZone(snapshot, zone) && (set.Compiled(journey.Name).Trigger is not { } trigger || Holds(journey, trigger, facts, snapshot.Profile.Id)))
+                if (InZone(snapshot, zone) && (triggers[d] is not { } trigger || Holds(journey, trigger, facts, snapshot.Profile.Id)))
                     selected[d].Add(snapshot.Profile.Id);
             }
         }
@@ -153,12 +154,30 @@ public sealed class JourneyEngine(JourneyCatalog catalog, ILogger<JourneyEngine>
     /// <summary>Whether <see cref="EvaluateInstancesAsync"/> would write anything for the instance now.</summary>
     private bool HasWork(JourneySet set, JourneyDefinition journey, JourneyInstance instance, CustomerSnapshot snapshot, DateTimeOffset now)
     {
-        if (now - instance.EnteredAt > journey.MaxAge) return true;
+        var (end, steps) = Decide(set, journey, instance, snapshot, now);
+        return end is not null || steps.Count > 0 || set.Compiled(journey.Name).Steps.All(s => instance.StepsDone.Contains(s.Step.Name));
+    }
+
+    /// <summary>
+    /// What evaluating an instance at <paramref name="now"/> comes to, before anything is written: an end (past its max
+    /// age, or its exit condition holding), or the steps not taken whose conditions hold, in file order, up to one whose
+    /// action is Exit (the steps after it wait for what the exit does).
+    /// </summary>
+    private (InstanceEnd? End, List<JourneyStep> Steps) Decide(JourneySet set, JourneyDefinition journey, JourneyInstance instance, CustomerSnapshot snapshot, DateTimeOffset now)
+    {
+        if (now - instance.EnteredAt > journey.MaxAge) return (new InstanceEnd(instance.Id, JourneyEnd.Completed, "max age", now), []);
         var compiled = set.Compiled(journey.Name);
         var facts = FactsBuilder.Facts(snapshot, instance, TriggerFacts(instance), now);
-        if (compiled.Exit is { } exit && Holds(journey, exit, facts, snapshot.Profile.Id)) return true;
-        return compiled.Steps.All(s => instance.StepsDone.Contains(s.Step.Name)) ||
-            compiled.Steps.Any(s => !instance.StepsDone.Contains(s.Step.Name) && Holds(journey, s.Rule, facts, snapshot.Profile.Id));
+        if (compiled.Exit is { } exit && Holds(journey, exit, facts, snapshot.Profile.Id))
+            return (new InstanceEnd(instance.Id, JourneyEnd.Exited, "exit condition", now), []);
+        var steps = new List<JourneyStep>();
+        foreach (var (step, rule) in compiled.Steps)
+        {
+            if (instance.StepsDone.Contains(step.Name) || !Holds(journey, rule, facts, snapshot.Profile.Id)) continue;
+            steps.Add(step);
+            if (step.Action == JourneyActions.Exit) break;
+        }
+        return (null, steps);
     }
 
     private static EventFacts TriggerFacts(JourneyInstance instance) =>
@@ -169,7 +188,7 @@ public sealed class JourneyEngine(JourneyCatalog catalog, ILogger<JourneyEngine>
     {
         var set = catalog.Current;
         var state = new CustomerState();
-        await state.LoadInstancesAsync(tx, customerIds, lastEntries: false, ct);
+        await state.LoadInstancesAsync(tx, customerIds, ct);
         await state.LoadSnapshotsAsync(tx, customerIds, StepReads(set, customerIds.SelectMany(state.ActiveOf)), ct);
         var writes = new PendingJourneyWrites(tx, now);
         // A disabled or removed journey's instances wait, untouched.
@@ -206,10 +225,9 @@ public sealed class JourneyEngine(JourneyCatalog catalog, ILogger<JourneyEngine>
     }
 
     /// <summary>
-    /// Evaluates instances at <paramref name="now"/>: one past its max age, or whose exit condition holds, ends;
-    /// otherwise its steps not taken whose conditions hold fire in file order (up to one whose action is Exit), their
-    /// actions run, and an instance with every step taken completes. The steps of all the instances are recorded
-    /// together first, and only those recorded now run their actions: a step already recorded had fired elsewhere.
+    /// Evaluates instances at <paramref name="now"/> as <see cref="Decide"/> says: ends, or steps that fire, whose actions
+    /// run; an instance with every step taken completes. The steps of all the instances are recorded together first, and
+    /// only those recorded now run their actions: a step already recorded had fired elsewhere.
     /// </summary>
     private async Task EvaluateInstancesAsync(IJourneyTransaction tx, PendingJourneyWrites writes, CustomerState state, JourneySet set,
         IReadOnlyList<(JourneyDefinition Journey, JourneyInstance Instance, CustomerSnapshot Snapshot)> instances, DateTimeOffset now, CancellationToken ct)
@@ -217,26 +235,9 @@ public sealed class JourneyEngine(JourneyCatalog catalog, ILogger<JourneyEngine>
         var firing = new List<(JourneyDefinition Journey, JourneyInstance Instance, CustomerSnapshot Snapshot, List<JourneyStep> Steps)>();
         foreach (var (journey, instance, snapshot) in instances)
         {
-            if (now - instance.EnteredAt > journey.MaxAge)
-            {
-                writes.End(new InstanceEnd(instance.Id, JourneyEnd.Completed, "max age", now));
-                continue;
-            }
-            var compiled = set.Compiled(journey.Name);
-            var facts = FactsBuilder.Facts(snapshot, instance, TriggerFacts(instance), now);
-            if (compiled.Exit is { } exit && Holds(journey, exit, facts, snapshot.Profile.Id))
-            {
-                writes.End(new InstanceEnd(instance.Id, JourneyEnd.Exited, "exit condition", now));
-                continue;
-            }
-            var steps = new List<JourneyStep>();
-            foreach (var (step, rule) in compiled.Steps)
-            {
-                if (instance.StepsDone.Contains(step.Name) || !Holds(journey, rule, facts, snapshot.Profile.Id)) continue;
-                steps.Add(step);
-                if (step.Action == JourneyActions.Exit) break; // the steps after it wait for what the exit does
-            }
-            firing.Add((journey, instance, snapshot, steps));
+            var (end, steps) = Decide(set, journey, instance, snapshot, now);
+            if (end is not null) writes.End(end);
+            else firing.Add((journey, instance, snapshot, steps));
         }
 
         var recorded = await writes.RecordStepsAsync([.. firing.SelectMany(f => f.Steps.Select(step => new FiredStep(f.Instance.Id, step.Name, step.Action, now)))], ct);
@@ -325,7 +326,8 @@ public sealed class JourneyEngine(JourneyCatalog catalog, ILogger<JourneyEngine>
         {
             var state = new CustomerState();
             await state.LoadSnapshotsAsync(tx, customerIds, SnapshotParts.All, ct);
-            await state.LoadInstancesAsync(tx, customerIds, lastEntries: true, ct);
+            await state.LoadInstancesAsync(tx, customerIds, ct);
+            foreach (var (key, at) in await tx.LoadLastEntriesAsync(customerIds, null, ct)) state.LastEntries[key] = at;
             return state;
         }
 
@@ -338,12 +340,10 @@ public sealed class JourneyEngine(JourneyCatalog catalog, ILogger<JourneyEngine>
             foreach (var snapshot in await tx.LoadSnapshotsAsync(unread, parts, ct)) Snapshots[snapshot.Profile.Id] = snapshot;
         }
 
-        /// <summary>Reads the active instances of these customers, and unless told not to their last entries (for entering).</summary>
-        public async Task LoadInstancesAsync(IJourneyTransaction tx, IReadOnlyCollection<long> customerIds, bool lastEntries, CancellationToken ct)
+        /// <summary>Reads the active instances of these customers.</summary>
+        public async Task LoadInstancesAsync(IJourneyTransaction tx, IReadOnlyCollection<long> customerIds, CancellationToken ct)
         {
             foreach (var instance in await tx.LoadActiveInstancesAsync(customerIds, ct)) Add(instance);
-            if (lastEntries)
-                foreach (var (key, at) in await tx.LoadLastEntriesAsync(customerIds, null, ct)) LastEntries[key] = at;
         }
 
         public void Changed(long customerId)
