@@ -13,8 +13,14 @@ namespace Automation.Server;
 /// <summary>Builds the HTTP server: services, middleware and routes.</summary>
 public static class AutomationServer
 {
+    private const string PollingFileWatcherVariable = "DOTNET_USE_POLLING_FILE_WATCHER";
+
     public static WebApplication Build(string[] args)
     {
+        // The embedded database lives under the content root (data/automation.db) and ASP.NET watches appsettings.json
+        // with a watcher on the whole content root, subfolders included: every write to the database woke it, about
+        // a tenth of the server's CPU under ingestion. Polled, the settings still reload within seconds of a change.
+        if (Environment.GetEnvironmentVariable(PollingFileWatcherVariable) is null) Environment.SetEnvironmentVariable(PollingFileWatcherVariable, "true");
         var builder = WebApplication.CreateBuilder(args);
         builder.WebHost.UseUrls(builder.Configuration["Urls"] ?? ServerUrls.Default);
         ServerUrls.Parse(builder.Configuration["Urls"], out var urlsProblem);

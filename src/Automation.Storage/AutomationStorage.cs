@@ -24,6 +24,9 @@ public abstract partial class AutomationStorage : IIngestionStore, ICustomerStor
     /// </summary>
     protected internal virtual ValueTask<IDisposable?> EnterWriterAsync(CancellationToken cancellationToken) => ValueTask.FromResult<IDisposable?>(null);
 
+    /// <summary>PostgreSQL runs writers side by side; more of them than cores only queue for the CPU.</summary>
+    public virtual int ConcurrentTransactions => 2 * Environment.ProcessorCount;
+
     /// <summary>Locks rows a transaction reads for update: <c>FOR NO KEY UPDATE</c> on PostgreSQL; nothing on SQLite, whose writers take turns.</summary>
     protected internal virtual string RowLockClause => "";
 

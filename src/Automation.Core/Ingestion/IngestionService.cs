@@ -22,45 +22,64 @@ public sealed class IngestionService(IIngestionStore store, JourneyEngine journe
     private readonly TierEngine _tiers = tiers ?? new TierEngine(new TierCatalog());
     private readonly PointsSettings _points = points ?? new PointsSettings();
 
-    public async Task<IngestOutcome> IngestAsync(IReadOnlyList<InboundMessage> messages, CancellationToken cancellationToken)
+    private IngestGroups? _groups;
+
+    /// <summary>
+    /// Stores the messages and everything derived from them; returns once they are committed. Requests that arrive
+    /// together are committed together (see <see cref="IngestGroups"/>), each with its own outcome.
+    /// </summary>
+    public Task<IngestOutcome> IngestAsync(IReadOnlyList<InboundMessage> messages, CancellationToken cancellationToken) =>
+        Groups.IngestAsync(messages, cancellationToken);
+
+    private IngestGroups Groups => LazyInitializer.EnsureInitialized(ref _groups, () => new IngestGroups(WriteAsync, store.ConcurrentTransactions));
+
+    /// <summary>One transaction for the requests of a group. A message id repeated in the group counts for its first request only.</summary>
+    private async Task<IReadOnlyList<IngestOutcome>> WriteAsync(IReadOnlyList<IReadOnlyList<InboundMessage>> requests)
     {
-        var duplicates = new List<string>();
+        var ct = CancellationToken.None;
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var unique = new List<InboundMessage>(messages.Count);
-        foreach (var m in messages)
-        {
+        var unique = new List<InboundMessage>(requests.Sum(r => r.Count));
+        foreach (var m in requests.SelectMany(r => r))
             if (seen.Add(m.MessageId)) unique.Add(m);
-            else duplicates.Add(m.MessageId);
-        }
 
         var now = clock.GetUtcNow();
-        await using var tx = await store.BeginAsync(cancellationToken);
-        var customerIds = await CustomerResolution.ResolveAsync(tx, unique, now, cancellationToken);
+        await using var tx = await store.BeginAsync(ct);
+        var customerIds = await CustomerResolution.ResolveAsync(tx, unique, now, ct);
 
         var records = unique.Select((m, i) => new EventRecord(
             m.MessageId, customerIds[i], m.Type, m.EventName, m.Properties, m.Context, m.Timestamp, m.ReceivedAt)).ToList();
-        var inserted = await tx.InsertEventsAsync(records, cancellationToken);
+        var inserted = await tx.InsertEventsAsync(records, ct);
 
         var fresh = new List<(InboundMessage Message, long CustomerId)>(unique.Count);
         for (var i = 0; i < unique.Count; i++)
-        {
             if (inserted.Contains(unique[i].MessageId)) fresh.Add((unique[i], customerIds[i]));
-            else duplicates.Add(unique[i].MessageId);
-        }
 
         // Before anything is written for them, in id order: concurrent requests about the same customers queue
         // instead of locking rows in different orders and deadlocking (the tier engine relies on holding them too).
-        await tx.LockCustomersAsync(fresh.Select(f => f.CustomerId).ToHashSet(), cancellationToken);
-        await ApplyIdentifiesAsync(tx, fresh, now, cancellationToken);
-        var accepted = fresh.Count;
-        fresh.AddRange(await ApplyCommerceAsync(tx, fresh, now, cancellationToken));
+        await tx.LockCustomersAsync(fresh.Select(f => f.CustomerId).ToHashSet(), ct);
+        await ApplyIdentifiesAsync(tx, fresh, now, ct);
+        fresh.AddRange(await ApplyCommerceAsync(tx, fresh, now, ct));
         // Tag rules see the profile, stats, cart, tier and points: only identifies and commerce events change those.
         // Page views and other events leave every tag as it was (time alone is the daily refresh's work).
         var factsChanged = fresh.Where(f => f.Message.Type == MessageType.Identify || f.Message.Commerce is not null).Select(f => f.CustomerId).ToHashSet();
-        fresh.AddRange(await tags.ApplyAsync(tx, factsChanged, now, cancellationToken));
-        await journeys.OnEventsAsync(tx, fresh, now, cancellationToken);
-        await tx.CommitAsync(cancellationToken);
-        return new IngestOutcome(accepted, duplicates);
+        fresh.AddRange(await tags.ApplyAsync(tx, factsChanged, now, ct));
+        await journeys.OnEventsAsync(tx, fresh, now, ct);
+        await tx.CommitAsync(ct);
+
+        var outcomes = new List<IngestOutcome>(requests.Count);
+        var counted = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var request in requests)
+        {
+            var accepted = 0;
+            var duplicates = new List<string>();
+            foreach (var m in request)
+            {
+                if (inserted.Contains(m.MessageId) && counted.Add(m.MessageId)) accepted++;
+                else duplicates.Add(m.MessageId);
+            }
+            outcomes.Add(new IngestOutcome(accepted, duplicates));
+        }
+        return outcomes;
     }
 
     private static async Task ApplyIdentifiesAsync(IIngestTransaction tx, List<(InboundMessage Message, long CustomerId)> fresh, DateTimeOffset now, CancellationToken ct)

@@ -8,6 +8,9 @@ namespace Automation.Core.Storage;
 public interface IIngestionStore
 {
     Task<IIngestTransaction> BeginAsync(CancellationToken cancellationToken);
+
+    /// <summary>How many ingest transactions are worth running side by side: one where the database has a single writer.</summary>
+    int ConcurrentTransactions { get; }
 }
 
 /// <summary>

@@ -39,6 +39,8 @@ public sealed class SqliteStorage : AutomationStorage, IDisposable
 
     public override string Dialect => "sqlite";
 
+    public override int ConcurrentTransactions => 1;
+
     protected internal override string CreateSchemaVersionTableSql => """
         PRAGMA journal_mode = WAL;
         CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);

@@ -42,6 +42,35 @@ public sealed class ServerProcessTests
         File.Exists(Path.Combine(_root.FullName, "data", "automation.db")).Should().BeTrue();
     }
 
+    [Test]
+    public async Task A_key_rotated_in_appsettings_json_is_taken_without_a_restart()
+    {
+        // The settings file is polled rather than watched (see AutomationServer.Build): the reload must still come.
+        var url = $"http://127.0.0.1:{ServerProcess.FreePort()}";
+        await using var server = ServerProcess.Start(_root.FullName, $"--Urls={url}");
+        await server.WaitUntilReadyAsync($"{url}/health/ready", Timeout);
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        async Task<HttpStatusCode> TrackWith(string key)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/track")
+            {
+                Content = JsonContent.Create(new { userId = "rotating", @event = "Product Viewed" }),
+            };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+            return (await http.SendAsync(request)).StatusCode;
+        }
+        (await TrackWith(ApiOptions.DevelopmentKey)).Should().Be(HttpStatusCode.OK);
+
+        const string rotated = "rotated-key-0123456789abcdef";
+        var settings = Path.Combine(_root.FullName, "appsettings.json");
+        await File.WriteAllTextAsync(settings, (await File.ReadAllTextAsync(settings)).Replace(ApiOptions.DevelopmentKey, rotated));
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await TrackWith(rotated) != HttpStatusCode.OK && DateTime.UtcNow < deadline) await Task.Delay(250);
+        (await TrackWith(rotated)).Should().Be(HttpStatusCode.OK);
+        (await TrackWith(ApiOptions.DevelopmentKey)).Should().Be(HttpStatusCode.Unauthorized);
+    }
+
     [TestCase("--Storage:Provider=mysql", "error: Storage:Provider must be 'sqlite' or 'postgres', not 'mysql'.")]
     [TestCase("--Storage:Provider=postgres", "error: Storage:ConnectionString is required when Storage:Provider is 'postgres'")]
     [TestCase("--Urls=ftp://127.0.0.1:21", "error: Urls must be ';'-separated http:// or https:// addresses")]

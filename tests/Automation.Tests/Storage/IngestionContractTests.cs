@@ -84,6 +84,29 @@ public abstract class IngestionContractTests(string provider)
     }
 
     [Test]
+    public async Task Concurrent_requests_each_get_their_own_outcome_and_everything_is_stored_once()
+    {
+        // Forty requests at once are committed in groups; a message id sent by two of them counts for one only, and
+        // every order counts once in the stats, as if the requests had been written one after another.
+        var requests = Enumerable.Range(0, 40).Select(r => new[]
+        {
+            Segment.Track($"c{r % 7}", CommerceEvents.OrderCompleted, new { order_id = $"o{r}", total = 10 }, Start.AddMinutes(r), messageId: $"order-{r}"),
+            Segment.Track($"c{r % 7}", "Viewed", messageId: $"shared-{r / 2}"),
+            Segment.Identify($"c{r % 7}", new { email = $"c{r % 7}@example.com" }, Start.AddMinutes(r)),
+        }).ToList();
+
+        var outcomes = await Task.WhenAll(requests.Select(r => Task.Run(() => Ingest(r))));
+
+        outcomes.Sum(o => o.Accepted).Should().Be(40 + 20 + 40);
+        var shared = outcomes.SelectMany(o => o.DuplicateMessageIds).ToList();
+        shared.Should().HaveCount(20).And.OnlyHaveUniqueItems().And.OnlyContain(id => id.StartsWith("shared-"));
+        outcomes.Should().AllSatisfy(o => (o.Accepted + o.DuplicateMessageIds.Count).Should().Be(3));
+        (await Count("events")).Should().Be(100);
+        for (var c = 0; c < 7; c++)
+            (await Customer($"c{c}")).Stats.OrderCount.Should().Be(Enumerable.Range(0, 40).Count(r => r % 7 == c));
+    }
+
+    [Test]
     public async Task A_late_older_identify_fills_gaps_but_does_not_overwrite_newer_traits()
     {
         await Ingest(Segment.Identify("u1", new { email = "new@example.com" }, Start.AddDays(2)));
