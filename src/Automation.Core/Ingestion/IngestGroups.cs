@@ -2,8 +2,8 @@ namespace Automation.Core.Ingestion;
 
 /// <summary>
 /// Group commit for ingestion. Requests that arrive while the database is busy with a write wait, then go together
-/// in the next transaction: a burst of requests shares one commit (one flush to disk) and one run of each statement,
-/// instead of queueing for the writer one at a time. Each request is still answered only after its messages are
+/// in the next transaction: a burst of small requests shares one commit and one run of each statement, instead of
+/// queueing for the writer one at a time. Each request is still answered only after its messages are
 /// committed, and its outcome is its own, as if it had been written alone.
 /// </summary>
 /// <param name="write">Writes one group in one transaction and returns each request's outcome, in order.</param>
