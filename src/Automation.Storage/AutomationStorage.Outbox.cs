@@ -18,8 +18,8 @@ public abstract partial class AutomationStorage : IOutboxStore
         // Whole milliseconds, which both databases store exactly: the value comes back as the claim's token.
         var until = now + lease;
         until = until.AddTicks(-(until.UtcTicks % TimeSpan.TicksPerMillisecond));
-        using var writer = await EnterWriterAsync(ct);
-        await using var connection = await OpenConnectionAsync(ct);
+        await using var writer = await OpenWriterAsync(ct);
+        var connection = writer.Connection;
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var rows = (await connection.QueryAsync<ClaimRow>(new CommandDefinition($"""
             UPDATE outbox SET status = 'sending', claimed_until = @until, attempts = attempts + 1
@@ -51,8 +51,8 @@ public abstract partial class AutomationStorage : IOutboxStore
     public async Task CompleteAsync(IReadOnlyCollection<(ClaimedMessage Message, DeliveryResult Result)> results, CancellationToken ct)
     {
         if (results.Count == 0) return;
-        using var writer = await EnterWriterAsync(ct);
-        await using var connection = await OpenConnectionAsync(ct);
+        await using var writer = await OpenWriterAsync(ct);
+        var connection = writer.Connection;
         await using var transaction = await connection.BeginTransactionAsync(ct);
         // Several statements a command: one round trip for a group's results on PostgreSQL, whose rows differ in every column.
         foreach (var chunk in results.Chunk(SqlLists.StatementsPerCommand(connection)))
@@ -88,8 +88,8 @@ public abstract partial class AutomationStorage : IOutboxStore
 
     public async Task<string?> ReportDeliveryAsync(string channel, string providerId, string status, string? error, CancellationToken ct)
     {
-        using var writer = await EnterWriterAsync(ct);
-        await using var connection = await OpenConnectionAsync(ct);
+        await using var writer = await OpenWriterAsync(ct);
+        var connection = writer.Connection;
         return await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition("""
             UPDATE outbox SET status = @status, last_error = COALESCE(@error, last_error)
             WHERE channel = @channel AND provider_id = @providerId AND status IN ('sent', 'delivered')
@@ -107,8 +107,8 @@ public abstract partial class AutomationStorage : IOutboxStore
 
     public async Task SuppressAsync(string channel, string address, string reason, DateTimeOffset at, CancellationToken ct)
     {
-        using var writer = await EnterWriterAsync(ct);
-        await using var connection = await OpenConnectionAsync(ct);
+        await using var writer = await OpenWriterAsync(ct);
+        var connection = writer.Connection;
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO suppressions (channel, address, reason, created_at) VALUES (@channel, @address, @reason, @at) ON CONFLICT DO NOTHING",
             new { channel, address, reason, at }, cancellationToken: ct));
@@ -116,8 +116,8 @@ public abstract partial class AutomationStorage : IOutboxStore
 
     public async Task<bool> UnsuppressAsync(string channel, string address, CancellationToken ct)
     {
-        using var writer = await EnterWriterAsync(ct);
-        await using var connection = await OpenConnectionAsync(ct);
+        await using var writer = await OpenWriterAsync(ct);
+        var connection = writer.Connection;
         return await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM suppressions WHERE channel = @channel AND address = @address", new { channel, address }, cancellationToken: ct)) > 0;
     }

@@ -9,8 +9,8 @@ public abstract partial class AutomationStorage : IRfmStore
 {
     public async Task<int> ComputeRfmAsync(DateTimeOffset now, CancellationToken ct)
     {
-        using var writer = await EnterWriterAsync(ct);
-        await using var connection = await OpenConnectionAsync(ct);
+        await using var writer = await OpenWriterAsync(ct);
+        var connection = writer.Connection;
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM customer_rfm WHERE customer_id NOT IN (SELECT customer_id FROM customer_stats WHERE order_count > 0)", transaction: transaction, cancellationToken: ct));

@@ -19,10 +19,15 @@ public abstract partial class AutomationStorage : IIngestionStore, ICustomerStor
     public abstract ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
 
     /// <summary>
-    /// Waits until this process may write. SQLite has a single writer per file, so waiting here is cheaper
-    /// than retrying on a busy database; PostgreSQL lets writers run side by side.
+    /// A connection to write through, once this process may write. PostgreSQL lets writers run side by side, each on
+    /// a connection of its own; SQLite has a single writer per file, so waiting here is cheaper than retrying on a
+    /// busy database.
     /// </summary>
-    protected internal virtual ValueTask<IDisposable?> EnterWriterAsync(CancellationToken cancellationToken) => ValueTask.FromResult<IDisposable?>(null);
+    protected internal virtual async ValueTask<WriterConnection> OpenWriterAsync(CancellationToken cancellationToken)
+    {
+        var connection = await OpenConnectionAsync(cancellationToken);
+        return new WriterConnection(connection, connection.DisposeAsync);
+    }
 
     /// <summary>
     /// PostgreSQL runs writers side by side. Twice the cores lets one transaction's round trips overlap another's
@@ -44,18 +49,15 @@ public abstract partial class AutomationStorage : IIngestionStore, ICustomerStor
 
     public async Task<IIngestTransaction> BeginAsync(CancellationToken cancellationToken)
     {
-        var writer = await EnterWriterAsync(cancellationToken);
-        DbConnection? connection = null;
+        var writer = await OpenWriterAsync(cancellationToken);
         try
         {
-            connection = await OpenConnectionAsync(cancellationToken);
-            var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            return new WriteTransaction(connection, transaction, writer, RowLockClause);
+            var transaction = await writer.Connection.BeginTransactionAsync(cancellationToken);
+            return new WriteTransaction(writer, transaction, RowLockClause);
         }
         catch
         {
-            if (connection is not null) await connection.DisposeAsync();
-            writer?.Dispose();
+            await writer.DisposeAsync();
             throw;
         }
     }

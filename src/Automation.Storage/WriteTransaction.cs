@@ -8,8 +8,10 @@ using Dapper;
 namespace Automation.Storage;
 
 /// <summary>The SQL of one write transaction (an ingest or a pass of journey work), shared by SQLite and PostgreSQL.</summary>
-internal sealed partial class WriteTransaction(DbConnection connection, DbTransaction transaction, IDisposable? writer, string lockClause) : IIngestTransaction
+internal sealed partial class WriteTransaction(WriterConnection writer, DbTransaction transaction, string lockClause) : IIngestTransaction
 {
+    private readonly DbConnection connection = writer.Connection;
+
     private CommandDefinition Command(string sql, object? parameters, CancellationToken ct) =>
         new(sql, parameters, transaction, cancellationToken: ct);
 
@@ -190,8 +192,7 @@ internal sealed partial class WriteTransaction(DbConnection connection, DbTransa
     public async ValueTask DisposeAsync()
     {
         await transaction.DisposeAsync();
-        await connection.DisposeAsync();
-        writer?.Dispose();
+        await writer.DisposeAsync();
     }
 
     private static string TypeName(MessageType type) => type switch

@@ -1,3 +1,4 @@
+using System.Data;
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 
@@ -11,6 +12,12 @@ public sealed class SqliteStorage : AutomationStorage, IDisposable
 {
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writer = new(1, 1);
+    private SqliteConnection? _writerConnection;
+    private int _disposed;
+
+    // The writer's page cache: large enough to hold the indexes' hot pages between transactions, small beside
+    // the rest of the server.
+    private const int WriterCacheKibibytes = 16 * 1024;
 
     /// <param name="connectionString">A Microsoft.Data.Sqlite connection string with an absolute or in-memory data source.</param>
     public SqliteStorage(string connectionString)
@@ -59,28 +66,55 @@ public sealed class SqliteStorage : AutomationStorage, IDisposable
         return connection;
     }
 
-    protected internal override async ValueTask<IDisposable?> EnterWriterAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Every write goes through one connection, kept open. A connection's page cache is dropped when another
+    /// connection writes; with all writes on this one, the pages the last transactions touched are still in memory
+    /// for the next, instead of read again from the file.
+    /// </summary>
+    protected internal override async ValueTask<WriterConnection> OpenWriterAsync(CancellationToken cancellationToken)
     {
         await _writer.WaitAsync(cancellationToken);
-        return new Releaser(_writer);
+        try
+        {
+            if (_writerConnection is not { State: ConnectionState.Open })
+            {
+                if (_writerConnection is not null) await _writerConnection.DisposeAsync();
+                _writerConnection = null;
+                var connection = new SqliteConnection(_connectionString);
+                await connection.OpenAsync(cancellationToken);
+                await using (var pragma = connection.CreateCommand())
+                {
+                    pragma.CommandText = $"PRAGMA cache_size = -{WriterCacheKibibytes}";
+                    await pragma.ExecuteNonQueryAsync(cancellationToken);
+                }
+                _writerConnection = connection;
+            }
+            return new WriterConnection(_writerConnection, ReleaseWriter);
+        }
+        catch
+        {
+            _writer.Release();
+            throw;
+        }
+    }
+
+    private ValueTask ReleaseWriter()
+    {
+        _writer.Release();
+        return ValueTask.CompletedTask;
     }
 
     public void Dispose()
     {
-        _writer.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        // A write still running at shutdown finishes first, rather than have its connection closed under it.
+        _writer.Wait(TimeSpan.FromSeconds(30));
+        _writerConnection?.Dispose();
+        _writerConnection = null;
         // This database's pooled connections only: other storages in the process (a simulation's throwaway database
         // beside the server's) keep theirs.
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
     }
 
-    private sealed class Releaser(SemaphoreSlim semaphore) : IDisposable
-    {
-        private int _released;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _released, 1) == 0) semaphore.Release();
-        }
-    }
 }

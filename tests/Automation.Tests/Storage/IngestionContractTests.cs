@@ -1,6 +1,7 @@
 using Automation.Core.Customers;
 using Automation.Core.Ingestion;
 using Automation.Core.Journeys;
+using Automation.Core.Storage;
 using Automation.Core.Tags;
 using Microsoft.Extensions.Logging.Abstractions;
 using Automation.Storage;
@@ -244,6 +245,24 @@ public abstract class IngestionContractTests(string provider)
         }
         (await Count("customers")).Should().Be(0);
         (await Count("events")).Should().Be(0);
+    }
+
+    [Test]
+    public async Task A_write_that_failed_halfway_leaves_nothing_and_the_next_write_starts_clean()
+    {
+        // SQLite writes through one long-lived connection: a failed transaction must not leak into the next writer.
+        var messages = Segment.Read(_clock, Segment.Identify("u1", new { email = "ann@example.com" }));
+        await using (var tx = await _db.Storage.BeginAsync(CancellationToken.None))
+        {
+            await tx.CreateCustomersAsync([new("u1", null)], Start, CancellationToken.None);
+            var orphan = new EventRecord(messages[0].MessageId, 999_999, MessageType.Identify, null, messages[0].Properties, null, Start, Start);
+            await FluentActions.Awaiting(() => tx.InsertEventsAsync([orphan], CancellationToken.None)).Should().ThrowAsync<Exception>();
+        }
+
+        (await Ingest(Segment.Identify("u2", new { email = "bo@example.com" }))).Accepted.Should().Be(1);
+        (await Count("customers")).Should().Be(1);
+        (await Count("events")).Should().Be(1);
+        (await Customer("u2")).Profile.Email.Should().Be("bo@example.com");
     }
 
     [Test]
