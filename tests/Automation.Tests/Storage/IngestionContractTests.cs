@@ -266,6 +266,17 @@ public abstract class IngestionContractTests(string provider)
     }
 
     [Test]
+    public async Task A_writer_that_left_its_transaction_open_leaves_nothing_and_the_next_write_starts_clean()
+    {
+        await using (var writer = await _db.Storage.OpenWriterAsync(CancellationToken.None))
+            await writer.Connection.ExecuteAsync("BEGIN; INSERT INTO customers (external_id, created_at, updated_at) VALUES ('left-open', @Start, @Start)", new { Start });
+
+        (await Ingest(Segment.Identify("u2", new { email = "bo@example.com" }))).Accepted.Should().Be(1);
+        (await Count("customers")).Should().Be(1);
+        (await _db.Storage.FindAsync("left-open", CancellationToken.None)).Should().BeNull();
+    }
+
+    [Test]
     public async Task Concurrent_requests_for_a_new_customer_create_it_once()
     {
         var requests = Enumerable.Range(0, 8).Select(i =>
