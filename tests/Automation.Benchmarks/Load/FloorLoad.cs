@@ -5,11 +5,7 @@ using System.Text.Json.Nodes;
 using Automation.Core.Ingestion;
 using Automation.Core.Storage;
 using Automation.Storage;
-using Automation.Storage.Migrations;
-using Automation.Storage.Postgres;
-using Automation.Storage.Sqlite;
 using Dapper;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Automation.Benchmarks.Load;
 
@@ -34,14 +30,11 @@ public static class FloorLoad
         var batch = int.Parse(options.GetValueOrDefault("batch", "100"), CultureInfo.InvariantCulture);
         var customers = int.Parse(options.GetValueOrDefault("customers", "20000"), CultureInfo.InvariantCulture);
         var folder = Directory.CreateTempSubdirectory("automation-floor-");
-        AutomationStorage storage = provider == "postgres"
-            ? new PostgresStorage(Environment.GetEnvironmentVariable("AUTOMATION_BENCH_POSTGRES") ?? throw new InvalidOperationException("Set AUTOMATION_BENCH_POSTGRES to an empty PostgreSQL database."))
-            : new SqliteStorage($"Data Source={Path.Combine(folder.FullName, "floor.db")}");
+        var storage = await BenchmarkStorage.CreateAsync(provider, folder);
         // SQLite has one writer; PostgreSQL runs as many side by side as the server does.
         var writers = int.Parse(options.GetValueOrDefault("writers", storage.ConcurrentTransactions.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
         try
         {
-            await new SchemaMigrator(storage, TimeProvider.System, NullLogger<SchemaMigrator>.Instance).MigrateAsync(CancellationToken.None);
             await using (var connection = await storage.OpenConnectionAsync(CancellationToken.None))
             {
                 var numbers = provider == "postgres"

@@ -3,9 +3,6 @@ using System.Globalization;
 using Automation.Core.Journeys;
 using Automation.Server.Jobs;
 using Automation.Storage;
-using Automation.Storage.Migrations;
-using Automation.Storage.Postgres;
-using Automation.Storage.Sqlite;
 using Dapper;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -32,12 +29,9 @@ public static class ScanLoad
         var customers = int.Parse(options.GetValueOrDefault("customers", "100000"), CultureInfo.InvariantCulture);
         var provider = options.GetValueOrDefault("provider", "sqlite");
         var folder = Directory.CreateTempSubdirectory("automation-scan-");
-        AutomationStorage storage = provider == "postgres"
-            ? new PostgresStorage(Environment.GetEnvironmentVariable("AUTOMATION_BENCH_POSTGRES") ?? throw new InvalidOperationException("Set AUTOMATION_BENCH_POSTGRES to an empty PostgreSQL database."))
-            : new SqliteStorage($"Data Source={Path.Combine(folder.FullName, "scan.db")}");
+        var storage = await BenchmarkStorage.CreateAsync(provider, folder);
         try
         {
-            await new SchemaMigrator(storage, TimeProvider.System, NullLogger<SchemaMigrator>.Instance).MigrateAsync(CancellationToken.None);
             var loading = Stopwatch.StartNew();
             await GenerateAsync(storage, customers);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{provider}: {customers:N0} customers generated in {loading.Elapsed.TotalSeconds:N1} s"));
