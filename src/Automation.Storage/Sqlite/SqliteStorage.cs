@@ -18,7 +18,7 @@ public sealed class SqliteStorage : AutomationStorage, IDisposable
     private int _disposed;
 
     // The writer's page cache: it holds the indexes' hot pages between transactions. 64 MiB measured slower than 16
-    // (the cache's own bookkeeping grew), and SQLite's default of 2 MiB slower still: docs/performance.md.
+    // (the cache's own bookkeeping grew), and SQLite's default of 2 MiB slower too: docs/performance.md.
     private const int WriterCacheKibibytes = 16 * 1024;
 
     /// <param name="connectionString">A Microsoft.Data.Sqlite connection string with an absolute or in-memory data source.</param>
