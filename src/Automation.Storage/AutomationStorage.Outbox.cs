@@ -69,7 +69,8 @@ public abstract partial class AutomationStorage : IOutboxStore
                 });
                 sql.Append(CultureInfo.InvariantCulture, $"""
                     UPDATE outbox SET status = @status{i}, recipient = @recipient{i}, provider_id = @providerId{i}, last_error = @error{i},
-                        due_at = COALESCE(@dueAt{i}, due_at), sent_at = @sentAt{i}, claimed_until = NULL
+                        due_at = COALESCE(@dueAt{i}, due_at), sent_at = @sentAt{i}, claimed_until = NULL,
+                        cap_at = CASE WHEN @status{i} = 'sent' THEN cap_at END
                     WHERE id = @id{i} AND status = 'sending' AND claimed_until = @claimedUntil{i};
 
                     """);
@@ -97,12 +98,41 @@ public abstract partial class AutomationStorage : IOutboxStore
             """, new { channel, providerId, status, error }, cancellationToken: ct));
     }
 
-    public async Task<IReadOnlyList<DateTimeOffset>> MarketingSentSinceAsync(long customerId, string channel, DateTimeOffset since, CancellationToken ct)
+    public async Task<CapClaim> ClaimCapAsync(ClaimedMessage message, FrequencyCaps caps, DateTimeOffset now, CancellationToken ct)
     {
-        await using var connection = await OpenConnectionAsync(ct);
-        return [.. await connection.QueryAsync<DateTimeOffset>(new CommandDefinition(
-            "SELECT sent_at FROM outbox WHERE customer_id = @customerId AND channel = @channel AND sent_at >= @since AND NOT transactional ORDER BY sent_at",
-            new { customerId, channel, since }, cancellationToken: ct))];
+        await using var writer = await OpenWriterAsync(ct);
+        var connection = writer.Connection;
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var args = new
+        {
+            message.Id, message.ClaimedUntil, message.CustomerId, message.Channel, now, caps.PerDay, caps.PerWeek,
+            dayAgo = now.AddDays(-1), weekAgo = now.AddDays(-7),
+        };
+        // Claims for one customer take turns on the customer's row (SQLite's writers take turns anyway), so the counts
+        // below include every place taken before this one, on any node.
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"SELECT id FROM customers WHERE id = @CustomerId {RowLockClause}", args, transaction, cancellationToken: ct));
+        var held = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition("""
+            UPDATE outbox SET cap_at = COALESCE(cap_at, @now)
+            WHERE id = @Id AND status = 'sending' AND claimed_until = @ClaimedUntil
+              AND (cap_at IS NOT NULL OR (
+                  (@PerDay = 0 OR (SELECT COUNT(*) FROM outbox WHERE customer_id = @CustomerId AND channel = @Channel AND cap_at > @dayAgo) < @PerDay)
+                  AND (@PerWeek = 0 OR (SELECT COUNT(*) FROM outbox WHERE customer_id = @CustomerId AND channel = @Channel AND cap_at > @weekAgo) < @PerWeek)))
+            RETURNING id
+            """, args, transaction, cancellationToken: ct));
+        var claim = CapClaim.Held;
+        if (held is null)
+        {
+            var state = await connection.QuerySingleAsync<CapStateRow>(new CommandDefinition("""
+                SELECT (SELECT COUNT(*) FROM outbox WHERE id = @Id AND status = 'sending' AND claimed_until = @ClaimedUntil) AS still_claimed,
+                       (SELECT COUNT(*) FROM outbox WHERE customer_id = @CustomerId AND channel = @Channel AND cap_at > @dayAgo) AS day
+                """, args, transaction, cancellationToken: ct));
+            claim = state.StillClaimed == 0 ? CapClaim.ClaimLost
+                : caps.PerDay > 0 && state.Day >= caps.PerDay ? CapClaim.DayFull
+                : CapClaim.WeekFull;
+        }
+        await transaction.CommitAsync(ct);
+        return claim;
     }
 
     public async Task SuppressAsync(string channel, string address, string reason, DateTimeOffset at, CancellationToken ct)
@@ -150,6 +180,12 @@ public abstract partial class AutomationStorage : IOutboxStore
         public int Attempts { get; set; }
         public long InstanceId { get; set; }
         public bool Transactional { get; set; }
+    }
+
+    private sealed class CapStateRow
+    {
+        public long StillClaimed { get; set; }
+        public long Day { get; set; }
     }
 
     private sealed class InstanceTriggerRow

@@ -23,14 +23,22 @@ public abstract record GuardrailDecision
 
     /// <summary>Over a frequency cap: not sent.</summary>
     public sealed record Skip(string Reason) : GuardrailDecision;
+
+    /// <summary>Another dispatcher took the message over while the caps were checked: it is that claim's to handle.</summary>
+    public sealed record Lost : GuardrailDecision;
 }
 
 /// <summary>
 /// Checked at send time, after suppression: a marketing message in the customer's quiet hours waits for them to end;
-/// one over a frequency cap is not sent. Transactional messages pass.
+/// one over a frequency cap is not sent. Transactional messages pass. The caps are claimed in the database
+/// (<see cref="IOutboxStore.ClaimCapAsync"/>), so they hold with many senders on several nodes at once.
 /// </summary>
 public sealed class Guardrails(IOutboxStore store, GuardrailSettings settings)
 {
+    /// <summary>
+    /// Decides whether a claimed message goes now. <see cref="GuardrailDecision.Send"/> for a marketing message means it
+    /// holds a place under the caps, which its result keeps when it is sent and gives back otherwise.
+    /// </summary>
     public async Task<GuardrailDecision> CheckAsync(ClaimedMessage message, string? timezone, DateTimeOffset now, CancellationToken ct)
     {
         if (message.Transactional) return new GuardrailDecision.Send();
@@ -38,15 +46,14 @@ public sealed class Guardrails(IOutboxStore store, GuardrailSettings settings)
         if (QuietUntil(timezone, now) is { } until)
             return new GuardrailDecision.Defer(until, $"quiet hours {settings.Start:HH\\:mm}-{settings.End:HH\\:mm} in {timezone ?? "UTC"}");
 
-        if (settings.PerDay > 0 || settings.PerWeek > 0)
+        if (settings.PerDay == 0 && settings.PerWeek == 0) return new GuardrailDecision.Send();
+        return await store.ClaimCapAsync(message, new FrequencyCaps(settings.PerDay, settings.PerWeek), now, ct) switch
         {
-            var sent = await store.MarketingSentSinceAsync(message.CustomerId, message.Channel, now.AddDays(-7), ct);
-            if (settings.PerDay > 0 && sent.Count(t => t > now.AddDays(-1)) >= settings.PerDay)
-                return new GuardrailDecision.Skip($"frequency cap: {settings.PerDay} {message.Channel} per day");
-            if (settings.PerWeek > 0 && sent.Count >= settings.PerWeek)
-                return new GuardrailDecision.Skip($"frequency cap: {settings.PerWeek} {message.Channel} per week");
-        }
-        return new GuardrailDecision.Send();
+            CapClaim.Held => new GuardrailDecision.Send(),
+            CapClaim.DayFull => new GuardrailDecision.Skip($"frequency cap: {settings.PerDay} {message.Channel} per day"),
+            CapClaim.WeekFull => new GuardrailDecision.Skip($"frequency cap: {settings.PerWeek} {message.Channel} per week"),
+            _ => new GuardrailDecision.Lost(),
+        };
     }
 
     /// <summary>When the quiet hours the customer is in now end, or null when they are not in them.</summary>

@@ -96,7 +96,7 @@ public sealed class OutboxDispatcher(
             // Near the end of its lease another dispatcher may take the message over: leave it to that claim rather
             // than risk both sending it. A slow provider then costs time, never a duplicate.
             if (clock.GetUtcNow() > message.ClaimedUntil - settings.ClaimLease / 5) continue;
-            DeliveryResult result;
+            DeliveryResult? result;
             try
             {
                 result = await DeliverAsync(message, customer, ct);
@@ -107,11 +107,12 @@ public sealed class OutboxDispatcher(
                 logger.LogWarning(e, "Message {Id} could not be handled; it is retried after its claim runs out", message.Id);
                 continue;
             }
-            await commits.RecordAsync(message, result, ct);
+            // Null: another dispatcher's claim has the message now, and records what it does with it.
+            if (result is not null) await commits.RecordAsync(message, result, ct);
         }
     }
 
-    private async Task<DeliveryResult> DeliverAsync(ClaimedMessage message, CustomerSnapshot? customer, CancellationToken ct)
+    private async Task<DeliveryResult?> DeliverAsync(ClaimedMessage message, CustomerSnapshot? customer, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         if (customer is null) return Failed("the customer no longer exists", null);
@@ -133,7 +134,9 @@ public sealed class OutboxDispatcher(
             case GuardrailDecision.Defer defer:
                 return new DeliveryResult("deferred", recipient, null, defer.Reason, defer.Until, null);
             case GuardrailDecision.Skip skip:
-                return new DeliveryResult("suppressed", recipient, null, skip.Reason, null, null);
+                return new DeliveryResult("skipped", recipient, null, skip.Reason, null, null);
+            case GuardrailDecision.Lost:
+                return null;
         }
 
         var unsubscribeUrl = unsubscribe.UrlFor(message.Channel, recipient);

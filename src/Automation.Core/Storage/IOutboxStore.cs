@@ -26,8 +26,14 @@ public interface IOutboxStore
     /// <summary>Applies a provider's delivery report to the message it sent; returns its recipient, or null when no message has that id.</summary>
     Task<string?> ReportDeliveryAsync(string channel, string providerId, string status, string? error, CancellationToken cancellationToken);
 
-    /// <summary>When the marketing messages sent to a customer on a channel since <paramref name="since"/> went out, oldest first.</summary>
-    Task<IReadOnlyList<DateTimeOffset>> MarketingSentSinceAsync(long customerId, string channel, DateTimeOffset since, CancellationToken cancellationToken);
+    /// <summary>
+    /// Takes a place for a claimed marketing message under its customer's frequency caps on its channel, in one statement
+    /// that counts the places held in the last day and week: those of messages sent, and of messages being sent now by
+    /// any dispatcher. A message that already holds a place (its claim was taken over after a crash) keeps it. The place
+    /// is kept when the message's result is 'sent' and given back with any other result
+    /// (<see cref="CompleteAsync"/>). Concurrent claims for one customer take turns on the customer's row.
+    /// </summary>
+    Task<CapClaim> ClaimCapAsync(ClaimedMessage message, FrequencyCaps caps, DateTimeOffset now, CancellationToken cancellationToken);
 
     Task SuppressAsync(string channel, string address, string reason, DateTimeOffset at, CancellationToken cancellationToken);
 
@@ -55,8 +61,27 @@ public sealed record ClaimedMessage(
     bool Transactional,
     DateTimeOffset ClaimedUntil);
 
+/// <summary>Most marketing messages per customer per channel in 24 hours and in 7 days; 0 is no cap.</summary>
+public sealed record FrequencyCaps(int PerDay, int PerWeek);
+
+/// <summary>What <see cref="IOutboxStore.ClaimCapAsync"/> found.</summary>
+public enum CapClaim
+{
+    /// <summary>The message holds a place under both caps.</summary>
+    Held,
+
+    /// <summary>The customer has had the day's messages on this channel.</summary>
+    DayFull,
+
+    /// <summary>The customer has had the week's messages on this channel.</summary>
+    WeekFull,
+
+    /// <summary>The message's claim was taken over by another dispatcher: nothing was claimed.</summary>
+    ClaimLost,
+}
+
 /// <summary>The outcome of one delivery attempt, as stored.</summary>
-/// <param name="Status">sent, failed, suppressed, queued (to retry) or deferred.</param>
+/// <param name="Status">sent, failed, suppressed, skipped (over a frequency cap), queued (to retry) or deferred.</param>
 /// <param name="DueAt">When a queued or deferred message is tried again.</param>
 public sealed record DeliveryResult(string Status, string? Recipient, string? ProviderId, string? Error, DateTimeOffset? DueAt, DateTimeOffset? SentAt);
 

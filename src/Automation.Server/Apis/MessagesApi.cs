@@ -6,7 +6,7 @@ namespace Automation.Server.Apis;
 /// <summary>Messages and suppressions: <c>GET /v1/messages</c>, <c>POST /v1/suppressions</c>, <c>DELETE /v1/suppressions/{channel}/{address}</c>.</summary>
 internal static class MessagesApi
 {
-    private static readonly string[] Statuses = ["queued", "sending", "sent", "delivered", "failed", "suppressed", "deferred", "holdout"];
+    private static readonly string[] Statuses = ["queued", "sending", "sent", "delivered", "failed", "suppressed", "skipped", "deferred", "holdout"];
 
     public sealed record SuppressionRequest(string? Channel, string? Address, string? Reason);
 

@@ -3,6 +3,7 @@ using Automation.Channels;
 using Automation.Core.Ingestion;
 using Automation.Core.Journeys;
 using Automation.Core.Tags;
+using Automation.Core.Tiers;
 using Automation.Core.Messaging;
 using Automation.Core.Storage;
 using Automation.Server.Jobs;
@@ -30,6 +31,7 @@ public sealed class DispatchTests(string provider)
     private DirectoryInfo _outbox = null!;
     private LiquidTemplates _templates = null!;
     private UnsubscribeLinks _links = null!;
+    private TierCatalog _tiers = null!;
 
     [SetUp]
     public async Task SetUp()
@@ -44,6 +46,8 @@ public sealed class DispatchTests(string provider)
         _outbox = Directory.CreateTempSubdirectory("automation-outbox-");
         _templates = new LiquidTemplates(new TemplateFiles(Path.Combine(Repository, "templates"), "en"));
         _links = new UnsubscribeLinks(Encoding.UTF8.GetBytes("0123456789abcdef0123456789abcdef"), "http://127.0.0.1:5080");
+        _tiers = new TierCatalog();
+        _tiers.Reload(Path.Combine(Repository, "rules", "tiers.json")).Should().BeEmpty();
     }
 
     [TearDown]
@@ -57,7 +61,7 @@ public sealed class DispatchTests(string provider)
     private OutboxDispatcher Dispatcher(IChannel email, int maxAttempts = 8, GuardrailSettings? guardrails = null) => new(_db.Storage, _templates,
         new Dictionary<string, IChannel> { ["email"] = email, ["sms"] = new FileOutboxChannel(_outbox.FullName, "shop@example.com") },
         _links, new Guardrails(_db.Storage, guardrails ?? new GuardrailSettings(0, 0, TimeOnly.MinValue, TimeOnly.MinValue)),
-        new DispatchSettings(MaxAttempts: maxAttempts), _clock, NullLogger<OutboxDispatcher>.Instance);
+        new DispatchSettings(MaxAttempts: maxAttempts), _clock, NullLogger<OutboxDispatcher>.Instance, _tiers);
 
     private FileOutboxChannel Files => new(_outbox.FullName, "shop@example.com");
 
@@ -289,8 +293,79 @@ public sealed class DispatchTests(string provider)
         await _ingestion.IngestAsync(Segment.Read(_clock, Segment.Order("ann", "first", 25m, _clock.GetUtcNow())), CancellationToken.None);
         await dispatcher.DispatchDueAsync(CancellationToken.None);
         var thankYou = (await Messages()).Single(m => m.Journey == "welcome-series");
-        thankYou.Status.Should().Be("suppressed");
+        thankYou.Status.Should().Be("skipped");
         thankYou.LastError.Should().Be("frequency cap: 1 email per day");
+    }
+
+    [Test]
+    public async Task Two_journeys_emails_dispatched_at_once_by_three_nodes_with_sixteen_senders_send_one_and_skip_the_other()
+    {
+        await QueueWelcomeAndTierUpgrade();
+
+        // Each send waits until a second one is under way (or a while has passed), so two sends that the caps let
+        // through are in flight at the same instant.
+        var channel = new RendezvousChannel(Files, parties: 2);
+        var nodes = Enumerable.Range(0, 3).Select(_ => provider == StorageOptions.Postgres ? new Automation.Storage.Postgres.PostgresStorage(_db.ConnectionString) : _db.Storage).ToArray();
+        try
+        {
+            var dispatchers = nodes.Select(node => new OutboxDispatcher(node, _templates, new Dictionary<string, IChannel> { ["email"] = channel },
+                _links, new Guardrails(node, new GuardrailSettings(1, 3, TimeOnly.MinValue, TimeOnly.MinValue)),
+                new DispatchSettings(BatchSize: 1, Concurrency: 16), _clock, NullLogger<OutboxDispatcher>.Instance, _tiers)).ToArray();
+            await Task.WhenAll(dispatchers.Select(d => Task.Run(() => d.DispatchDueAsync(CancellationToken.None))));
+        }
+        finally
+        {
+            foreach (var node in nodes.OfType<IAsyncDisposable>()) await node.DisposeAsync();
+        }
+
+        var emails = (await Messages()).Where(m => m.Channel == "email").ToList();
+        emails.Select(m => m.Status).Should().BeEquivalentTo(["sent", "skipped"], string.Join("; ", emails.Select(m => $"{m.Journey} {m.Status} {m.LastError}")));
+        emails.Select(m => m.Status).Should().BeEquivalentTo("sent", "skipped");
+        emails.Single(m => m.Status == "skipped").LastError.Should().Be("frequency cap: 1 email per day");
+        channel.Sent.Should().Be(1);
+    }
+
+    [Test]
+    public async Task A_message_that_fails_gives_its_place_under_the_cap_back()
+    {
+        await QueueCartReminder();
+        var caps = new GuardrailSettings(1, 3, TimeOnly.MinValue, TimeOnly.MinValue);
+        await Dispatcher(new FailingChannel(), guardrails: caps).DispatchDueAsync(CancellationToken.None);
+        (await Messages("failed")).Should().ContainSingle();
+
+        await _ingestion.IngestAsync(Segment.Read(_clock, Segment.Order("ann", "first", 25m, _clock.GetUtcNow())), CancellationToken.None);
+        await Dispatcher(Files, guardrails: caps).DispatchDueAsync(CancellationToken.None);
+        (await Messages()).Single(m => m.Journey == "welcome-series").Status.Should().Be("sent");
+    }
+
+    [Test]
+    public async Task The_weekly_cap_holds_across_days()
+    {
+        var caps = new GuardrailSettings(0, 2, TimeOnly.MinValue, TimeOnly.MinValue);
+        await QueueWelcomeAndTierUpgrade();
+        await Dispatcher(Files, guardrails: caps).DispatchDueAsync(CancellationToken.None);
+        _clock.Advance(TimeSpan.FromDays(2));
+        await QueueCartReminder();
+        await Dispatcher(Files, guardrails: caps).DispatchDueAsync(CancellationToken.None);
+
+        var emails = await Messages();
+        emails.Where(m => m.Status == "sent").Select(m => m.Journey).Should().BeEquivalentTo(["welcome-series", "tier-upgrade"], string.Join("; ", emails.Select(m => $"{m.Journey} {m.Status} {m.LastError} {m.CreatedAt}")));
+        emails.Where(m => m.Status == "sent").Select(m => m.Journey).Should().BeEquivalentTo("welcome-series", "tier-upgrade");
+        var reminder = emails.Should().ContainSingle(m => m.Journey == "cart-recovery").Subject;
+        reminder.Status.Should().Be("skipped");
+        reminder.LastError.Should().Be("frequency cap: 2 email per week");
+    }
+
+    /// <summary>A first order of 1,200: the welcome thank-you and the tier-upgrade congratulations are queued together.</summary>
+    private async Task QueueWelcomeAndTierUpgrade()
+    {
+        var catalog = new JourneyCatalog();
+        catalog.Reload(Path.Combine(Repository, "rules"), new JourneyReadOptions(JourneyReadOptions.DefaultChannels, null, new QuartzCronSchedule().Problem));
+        var ingestion = new IngestionService(_db.Storage, new JourneyEngine(catalog, NullLogger<JourneyEngine>.Instance), new TagEngine(new TagCatalog()), _clock, new TierEngine(_tiers));
+        await ingestion.IngestAsync(Segment.Read(_clock,
+            Segment.Identify("ann", new { email = "ann@example.com", name = "Ann Lee" }, _clock.GetUtcNow()),
+            Segment.Order("ann", "first", 1200m, _clock.GetUtcNow())), CancellationToken.None);
+        (await Messages("queued")).Where(m => m.Channel == "email").Select(m => m.Journey).Should().BeEquivalentTo("welcome-series", "tier-upgrade");
     }
 
     [Test]
@@ -415,4 +490,28 @@ public sealed class TwilioDispatchTests(string provider)
         sms.LastError.Should().StartWith("Twilio 400 21211");
         (await _db.Storage.IsSuppressedAsync("sms", FakeTwilio.InvalidNumber, CancellationToken.None)).Should().BeFalse();
     }
+}
+
+/// <summary>A channel whose sends wait until <c>parties</c> of them are under way at once, or two seconds have passed.</summary>
+internal sealed class RendezvousChannel(IChannel inner, int parties) : IChannel
+{
+    private readonly TaskCompletionSource _together = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _arrived;
+    private int _sent;
+
+    public int Sent => Volatile.Read(ref _sent);
+
+    public async Task<SendOutcome> SendAsync(OutgoingMessage message, CancellationToken ct)
+    {
+        if (Interlocked.Increment(ref _arrived) >= parties) _together.TrySetResult();
+        await Task.WhenAny(_together.Task, Task.Delay(TimeSpan.FromSeconds(2), ct));
+        Interlocked.Increment(ref _sent);
+        return await inner.SendAsync(message, ct);
+    }
+}
+
+/// <summary>A provider that refuses every message for good.</summary>
+internal sealed class FailingChannel : IChannel
+{
+    public Task<SendOutcome> SendAsync(OutgoingMessage message, CancellationToken ct) => Task.FromResult<SendOutcome>(new SendOutcome.Failed("refused by the test", false));
 }
