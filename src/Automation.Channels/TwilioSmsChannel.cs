@@ -23,7 +23,7 @@ public sealed class TwilioOptions
     /// <summary>Twilio's API; a test server's address in tests.</summary>
     public string BaseUrl { get; set; } = "https://api.twilio.com";
 
-    /// <summary>Where Twilio posts status updates; by default the server's public URL + /twilio/status.</summary>
+    /// <summary>Where Twilio posts status updates; when unset, the server sets Messaging:PublicUrl + /twilio/status.</summary>
     public string? StatusCallbackUrl { get; set; }
 }
 

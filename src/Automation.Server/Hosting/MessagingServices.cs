@@ -25,8 +25,7 @@ internal static class MessagingServices
         {
             var options = sp.GetRequiredService<IOptions<MessagingOptions>>().Value;
             var environment = sp.GetRequiredService<IHostEnvironment>();
-            var publicUrl = options.PublicUrl ?? ServerUrls.Parse(sp.GetRequiredService<IConfiguration>()["Urls"], out _).FirstOrDefault()?.ToString() ?? ServerUrls.Default;
-            return new UnsubscribeLinks(SigningKey.Load(options, environment.ContentRootPath), publicUrl);
+            return new UnsubscribeLinks(SigningKey.Load(options, environment.ContentRootPath), PublicUrl(sp));
         });
         services.AddSingleton(sp =>
         {
@@ -44,7 +43,12 @@ internal static class MessagingServices
         services.AddSingleton(sp => new FileOutboxChannel(Path.Combine(sp.GetRequiredService<IHostEnvironment>().ContentRootPath, file.Path), file.From));
         services.AddChannel("file", sp => sp.GetRequiredService<FileOutboxChannel>());
         var sms = builder.Configuration.GetSection(TwilioOptions.Section).Get<TwilioOptions>() ?? new TwilioOptions();
-        services.AddSingleton(sms);
+        // Twilio reports delivery only to a StatusCallback given with each message: by default the server's own route.
+        services.AddSingleton(sp =>
+        {
+            if (string.IsNullOrWhiteSpace(sms.StatusCallbackUrl)) sms.StatusCallbackUrl = $"{PublicUrl(sp).TrimEnd('/')}{Apis.TwilioApi.StatusPath}";
+            return sms;
+        });
         if (string.IsNullOrWhiteSpace(sms.AccountSid)) services.AddChannel("sms", sp => sp.GetRequiredService<FileOutboxChannel>());
         else
         {
@@ -73,4 +77,10 @@ internal static class MessagingServices
         if ((builder.Configuration.GetSection(MessagingOptions.Section).Get<MessagingOptions>() ?? new MessagingOptions()).Dispatch)
             services.AddHostedService<DispatchLoop>();
     }
+
+    /// <summary>Where customers and providers reach this server: <c>Messaging:PublicUrl</c>, else the first of <c>Urls</c>.</summary>
+    private static string PublicUrl(IServiceProvider sp) =>
+        sp.GetRequiredService<IOptions<MessagingOptions>>().Value.PublicUrl
+        ?? ServerUrls.Parse(sp.GetRequiredService<IConfiguration>()["Urls"], out _).FirstOrDefault()?.ToString()
+        ?? ServerUrls.Default;
 }

@@ -100,6 +100,48 @@ public sealed class MessagingApiTests
     }
 
     [Test]
+    public async Task A_status_report_that_is_not_a_form_is_a_400_naming_the_body()
+    {
+        using var anonymous = _factory.CreateClient();
+        var empty = await anonymous.PostAsync("/twilio/status", null);
+        empty.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await empty.Content.ReadAsStringAsync()).Should().Contain("\"field\":\"body\"");
+        var json = await anonymous.PostAsJsonAsync("/twilio/status", new { MessageSid = "SM1" });
+        json.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+    }
+
+    [Test]
+    public async Task Without_twilio_configured_the_status_route_is_404_even_for_a_report_signed_with_an_empty_key()
+    {
+        await using var unconfigured = new AutomationFactory(_db, _clock, settings: new Dictionary<string, string> { ["Messaging:PublicUrl"] = "https://shop.example" });
+        using var anonymous = unconfigured.CreateClient();
+        var form = new Dictionary<string, string> { ["MessageSid"] = "SM1", ["MessageStatus"] = "undelivered", ["ErrorCode"] = "21610" };
+        var data = new StringBuilder("http://localhost/twilio/status");
+        foreach (var (k, v) in form.OrderBy(p => p.Key, StringComparer.Ordinal)) data.Append(k).Append(v);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/twilio/status") { Content = new FormUrlEncodedContent(form) };
+        request.Headers.Add("X-Twilio-Signature", Convert.ToBase64String(HMACSHA1.HashData(Array.Empty<byte>(), Encoding.UTF8.GetBytes(data.ToString()))));
+        (await anonymous.SendAsync(request)).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Test]
+    public async Task Without_a_status_callback_url_twilio_is_told_the_public_url_of_the_status_route()
+    {
+        await using var factory = new AutomationFactory(_db, _clock, settings: new Dictionary<string, string>
+        {
+            ["Channels:Sms:AccountSid"] = "AC123", ["Channels:Sms:AuthToken"] = "secret", ["Channels:Sms:From"] = "+15005550006",
+            ["Channels:Sms:BaseUrl"] = _twilio.Url, ["Guardrails:QuietHours"] = "", ["Messaging:PublicUrl"] = "https://mail.shop.example/",
+        }).WithShippedJourneys();
+        using var client = factory.CreateAuthorizedClient();
+        (await client.PostAsJsonAsync("/v1/identify", new { userId = "cy", traits = new { phone = "+14155550177" } })).EnsureSuccessStatusCode();
+        (await client.PostAsJsonAsync("/v1/track", new { userId = "cy", @event = "Product Added", properties = new { product_id = "tea", price = 5 } })).EnsureSuccessStatusCode();
+        _clock.Advance(TimeSpan.FromHours(24));
+        await factory.Services.GetRequiredService<JourneyScheduler>().TickAsync(CancellationToken.None);
+        while (await factory.Services.GetRequiredService<OutboxDispatcher>().DispatchDueAsync(CancellationToken.None) > 0) { }
+
+        _twilio.Requests.Should().ContainSingle(r => r["To"] == "+14155550177").Which["StatusCallback"].Should().Be("https://mail.shop.example/twilio/status");
+    }
+
+    [Test]
     public async Task The_unsubscribe_link_of_an_email_works_without_login()
     {
         var links = _factory.Services.GetRequiredService<UnsubscribeLinks>();
