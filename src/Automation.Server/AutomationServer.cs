@@ -42,6 +42,7 @@ public static class AutomationServer
     {
         _ = services.GetRequiredService<IOptions<StorageOptions>>().Value;
         _ = services.GetRequiredService<IOptions<ApiOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<IngestionOptions>>().Value;
         _ = services.GetRequiredService<IOptions<RulesOptions>>().Value;
         _ = services.GetRequiredService<IOptions<SchedulerOptions>>().Value;
         _ = services.GetRequiredService<IOptions<MessagingOptions>>().Value;
@@ -54,7 +55,10 @@ public static class AutomationServer
         services.AddSingleton(TimeProvider.System);
         services.AddAutomationStorage();
         services.AddHostedService<SchemaMigrationService>();
-        services.AddSingleton<SegmentMessageReader>();
+        services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<IngestionOptions>, IngestionOptionsValidator>();
+        services.AddSingleton(sp => new SegmentMessageReader(sp.GetRequiredService<TimeProvider>(),
+            TimeSpan.FromMinutes(sp.GetRequiredService<IOptions<IngestionOptions>>().Value.FutureToleranceMinutes)));
         services.AddSingleton<IngestionService>();
         services.AddSingleton<StepPreviewer>();
 

@@ -201,6 +201,8 @@ internal sealed partial class WriteTransaction(WriterConnection writer, DbTransa
         MessageType.Track => "track",
         MessageType.Page => "page",
         MessageType.Screen => "screen",
+        MessageType.Group => "group",
+        MessageType.Alias => "alias",
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
     };
 }

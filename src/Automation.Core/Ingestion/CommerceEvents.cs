@@ -46,14 +46,24 @@ public static class CommerceEvents
     public static IReadOnlyList<ProductLine>? ReadStoredProducts(JsonObject properties) =>
         ReadProducts(properties, "properties", new JsonFieldReader([]));
 
+    /// <summary>Largest amount an order, refund, discount or price may have: room for many in a customer's numeric(18, 4) total spent.</summary>
+    public const decimal MaxAmount = 1_000_000_000_000m;
+
+    private static void CheckAmount(decimal? amount, string path, string name, JsonFieldReader r)
+    {
+        if (amount < 0) r.Add(JsonFieldReader.Join(path, name), "must not be negative");
+        else if (amount > MaxAmount) r.Add(JsonFieldReader.Join(path, name), $"must be at most {MaxAmount:N0}");
+    }
+
     private static OrderCompleted? ReadOrderCompleted(JsonObject p, string path, JsonFieldReader r)
     {
         var errorsBefore = r.Errors.Count;
         var orderId = RequiredOrderId(p, path, r);
         var products = ReadProducts(p, path, r) ?? [];
         var total = r.Number(p, "total", path) ?? r.Number(p, "revenue", path) ?? products.Sum(x => x.LineTotal);
-        if (total < 0) r.Add(JsonFieldReader.Join(path, "total"), "must not be negative");
+        CheckAmount(total, path, "total", r);
         var discount = r.Number(p, "discount", path) ?? 0m;
+        CheckAmount(discount, path, "discount", r);
         var currency = Currency(p, path, r);
         var coupon = r.String(p, "coupon", path, JsonFieldReader.MaxIdLength);
         return orderId is null || r.Errors.Count > errorsBefore
@@ -66,7 +76,7 @@ public static class CommerceEvents
         var errorsBefore = r.Errors.Count;
         var orderId = RequiredOrderId(p, path, r);
         var amount = r.Number(p, "total", path) ?? ReadProducts(p, path, r)?.Sum(x => x.LineTotal);
-        if (amount < 0) r.Add(JsonFieldReader.Join(path, "total"), "must not be negative");
+        CheckAmount(amount, path, "total", r);
         return orderId is null || r.Errors.Count > errorsBefore ? null : new OrderRefunded(orderId, amount);
     }
 
@@ -122,7 +132,7 @@ public static class CommerceEvents
         if (productId is null && r.Errors.Count == errorsBefore)
             r.Add(JsonFieldReader.Join(path, "product_id"), "is required (or sku)");
         var price = r.Number(p, "price", path) ?? 0m;
-        if (price < 0) r.Add(JsonFieldReader.Join(path, "price"), "must not be negative");
+        CheckAmount(price, path, "price", r);
         var quantity = r.WholeNumber(p, "quantity", path, 1, 100_000);
         var line = new ProductLine(
             productId ?? "",

@@ -9,6 +9,12 @@ public enum MessageType
     Track,
     Page,
     Screen,
+
+    /// <summary>Puts the customer in a group (an account, a household): its id and traits land on the profile.</summary>
+    Group,
+
+    /// <summary>Binds a previous id (an anonymous id) to the user id, as an identify with both does.</summary>
+    Alias,
 }
 
 /// <summary>
@@ -25,7 +31,7 @@ public sealed record InboundMessage
     public string? UserId { get; init; }
     public string? AnonymousId { get; init; }
 
-    /// <summary>Event name for <c>track</c>, page or screen name for <c>page</c>/<c>screen</c>, null for <c>identify</c>.</summary>
+    /// <summary>Event name for <c>track</c>, page or screen name for <c>page</c>/<c>screen</c>, the group id for <c>group</c>, null for <c>identify</c> and <c>alias</c>.</summary>
     public string? EventName { get; init; }
 
     /// <summary>When it happened, corrected for the sender's clock as Segment does. Orders events, late ones included.</summary>
@@ -33,7 +39,7 @@ public sealed record InboundMessage
 
     public required DateTimeOffset ReceivedAt { get; init; }
 
-    /// <summary>Event properties, or the traits of an <c>identify</c>.</summary>
+    /// <summary>Event properties, or the traits of an <c>identify</c> or <c>group</c>.</summary>
     public required JsonObject Properties { get; init; }
 
     public JsonObject? Context { get; init; }

@@ -61,7 +61,7 @@ public sealed class IngestionService(IIngestionStore store, JourneyEngine journe
         fresh.AddRange(await ApplyCommerceAsync(tx, fresh, now, ct));
         // Tag rules see the profile, stats, cart, tier and points: only identifies and commerce events change those.
         // Page views and other events leave every tag as it was (time alone is the daily refresh's work).
-        var factsChanged = fresh.Where(f => f.Message.Type == MessageType.Identify || f.Message.Commerce is not null).Select(f => f.CustomerId).ToHashSet();
+        var factsChanged = fresh.Where(f => ChangesProfile(f.Message) || f.Message.Commerce is not null).Select(f => f.CustomerId).ToHashSet();
         fresh.AddRange(await tags.ApplyAsync(tx, factsChanged, now, ct));
         await journeys.OnEventsAsync(tx, fresh, now, ct);
         await tx.CommitAsync(ct);
@@ -84,14 +84,16 @@ public sealed class IngestionService(IIngestionStore store, JourneyEngine journe
 
     private static async Task ApplyIdentifiesAsync(IIngestTransaction tx, List<(InboundMessage Message, long CustomerId)> fresh, DateTimeOffset now, CancellationToken ct)
     {
-        var identifies = fresh.Where(f => f.Message.Type == MessageType.Identify).ToList();
+        var identifies = fresh.Where(f => ChangesProfile(f.Message)).ToList();
         if (identifies.Count == 0) return;
 
         var profiles = (await tx.LoadProfilesAsync(identifies.Select(f => f.CustomerId).ToHashSet(), ct)).ToDictionary(p => p.Id);
         foreach (var (message, customerId) in identifies.OrderBy(f => f.Message.Timestamp))
-            profiles[customerId] = ProfileMerge.Apply(profiles[customerId], message.Properties, message.Timestamp, now);
+            profiles[customerId] = ProfileMerge.Apply(profiles[customerId], ProfileMerge.TraitsOf(message), message.Timestamp, now);
         await tx.SaveProfilesAsync([.. profiles.Values], ct);
     }
+
+    private static bool ChangesProfile(InboundMessage message) => message.Type is MessageType.Identify or MessageType.Group;
 
     /// <summary>Orders, refunds, deliveries and carts; returns the tier changes orders made, already stored.</summary>
     private async Task<List<(InboundMessage Message, long CustomerId)>> ApplyCommerceAsync(IIngestTransaction tx, List<(InboundMessage Message, long CustomerId)> fresh, DateTimeOffset now, CancellationToken ct)

@@ -9,6 +9,18 @@ namespace Automation.Core.Ingestion;
 /// </summary>
 public static class ProfileMerge
 {
+    /// <summary>
+    /// The traits a message sets on the profile: an identify's own; for a group, <c>groupId</c> and each trait of the
+    /// group as <c>group.NAME</c>, so rules read them as <c>customer.Trait("groupId")</c> and <c>customer.Trait("group.plan")</c>.
+    /// </summary>
+    public static JsonObject TraitsOf(InboundMessage message)
+    {
+        if (message.Type != MessageType.Group) return message.Properties;
+        var traits = new JsonObject { ["groupId"] = message.EventName };
+        foreach (var (key, value) in message.Properties) traits[$"group.{key}"] = value?.DeepClone();
+        return traits;
+    }
+
     public static CustomerProfile Apply(CustomerProfile current, JsonObject traits, DateTimeOffset timestamp, DateTimeOffset now)
     {
         var isNewer = current.TraitsUpdatedAt is not { } last || timestamp >= last;

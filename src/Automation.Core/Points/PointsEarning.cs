@@ -7,6 +7,9 @@ namespace Automation.Core.Points;
 /// <summary>Points earned on orders and given back on refunds, in the ingest transaction.</summary>
 public static class PointsEarning
 {
+    /// <summary>Most points one order earns: the ledger holds whole points in 32 bits, and a balance sums many orders.</summary>
+    public const int MaxPerOrder = 100_000_000;
+
     /// <summary>
     /// Earns floor(total × rate × the tier's multiplier), once per order id whatever the resends. The rate is
     /// <c>Points:PerCurrencyUnit</c>, or with spend bands in rules/tiers.json the band reached by the calendar month's
@@ -22,9 +25,9 @@ public static class PointsEarning
             var month = (await tx.OrderTotalsAsync([customerId], monthStart, at, ct)).GetValueOrDefault(customerId);
             rate = program.BandRate(month.Spend);
         }
-        var points = (int)Math.Floor(order.Total * rate * (tier?.Multiplier ?? 1m));
+        var points = (int)Math.Min(MaxPerOrder, Math.Floor(order.Total * rate * (tier?.Multiplier ?? 1m)));
         if (points > 0)
-            await tx.AddPointsAsync(customerId, points, PointsKinds.Earn, $"order {order.OrderId}", OrderKey(order.OrderId), at, at.AddMonths(settings.ExpiryMonths), ct);
+            await tx.AddPointsAsync(customerId, points, PointsKinds.Earn, $"order {order.OrderId}", OrderKey(order.OrderId), at, ExpiryOf(at, settings.ExpiryMonths), ct);
     }
 
     /// <summary>
@@ -44,6 +47,10 @@ public static class PointsEarning
         if (points > 0)
             await tx.AddPointsAsync(customerId, -points, PointsKinds.Reverse, $"refund of order {refund.OrderId}", prefix + messageId, at, null, ct);
     }
+
+    /// <summary>When points earned at <paramref name="at"/> lapse; never past the last date there is.</summary>
+    public static DateTimeOffset ExpiryOf(DateTimeOffset at, int months) =>
+        at > DateTimeOffset.MaxValue.AddMonths(-months) ? DateTimeOffset.MaxValue : at.AddMonths(months);
 
     private static string OrderKey(string orderId) => $"order:{orderId}";
 }

@@ -14,6 +14,10 @@ internal static class ReportParameters
     public const int DefaultAttributionDays = 7;
     public const int MaxDays = 3650;
 
+    // Reports reach back and ahead of their window (cohorts, attribution days): bounds far inside what dates can hold.
+    private static readonly DateTimeOffset Earliest = new(1970, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Latest = new(2200, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     /// <summary>
     /// The group of customers who hold no tier: they ordered before rules/tiers.json existed and no review has run
     /// since, or there are no tiers at all.
@@ -37,6 +41,8 @@ internal static class ReportParameters
         start = end = default;
         if (Time(to, defaultTo, prefix + "to", out end) is { } toError) return toError;
         if (Time(from, defaultTo is null ? null : end.AddYears(-1), prefix + "from", out start) is { } fromError) return fromError;
+        if (start < Earliest || start > Latest) return new FieldError(prefix + "from", $"must be from {Earliest:yyyy-MM-dd} to {Latest:yyyy-MM-dd}");
+        if (end < Earliest || end > Latest) return new FieldError(prefix + "to", $"must be from {Earliest:yyyy-MM-dd} to {Latest:yyyy-MM-dd}");
         return start < end ? null : new FieldError(prefix + "from", $"must be before {prefix}to");
     }
 

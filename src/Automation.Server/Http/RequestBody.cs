@@ -9,18 +9,28 @@ internal static class RequestBody
     /// <summary>Segment's limit for a batch.</summary>
     public const int BatchLimit = 500 * 1024;
 
-    /// <summary>The body, or a 413 problem when it is larger than <paramref name="limit"/> bytes.</summary>
-    public static async Task<(byte[]? Body, IResult? TooLarge)> ReadAsync(HttpRequest request, int limit, CancellationToken ct)
+    /// <summary>
+    /// The body, or a problem: 413 when it is larger than <paramref name="limit"/> bytes, 400 when its
+    /// <c>Content-Encoding</c> does not match it (a body said to be gzip that is not).
+    /// </summary>
+    public static async Task<(byte[]? Body, IResult? Problem)> ReadAsync(HttpRequest request, int limit, CancellationToken ct)
     {
         if (request.ContentLength > limit) return (null, TooLargeProblem(limit));
 
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        try
         {
-            if (buffer.Length + read > limit) return (null, TooLargeProblem(limit));
-            buffer.Write(chunk, 0, read);
+            while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+            {
+                if (buffer.Length + read > limit) return (null, TooLargeProblem(limit));
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            return (null, ValidationProblem.For("body", $"cannot be decoded as its Content-Encoding '{request.Headers.ContentEncoding}' says: {e.Message}"));
         }
         return (buffer.ToArray(), null);
     }

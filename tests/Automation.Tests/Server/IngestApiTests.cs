@@ -112,7 +112,7 @@ public sealed class IngestApiTests(string provider)
     }
 
     [Test]
-    public async Task A_batch_with_a_bad_item_is_rejected_whole_with_every_problem_named()
+    public async Task A_batch_with_bad_items_stores_the_good_ones_and_names_every_problem_of_the_bad()
     {
         var batch = Segment.Batch(
             Segment.Track("reject-1", "Order Completed", new { order_id = "reject-o1", total = 10 }),
@@ -120,12 +120,13 @@ public sealed class IngestApiTests(string provider)
             new JsonObject { ["type"] = "track", ["event"] = "No id" });
         var response = await _client.PostAsync("/v1/batch", Json(batch));
 
-        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
-        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
-        var fields = (await Body(response))["errors"]!.AsArray().Select(e => e!["field"]!.GetValue<string>());
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        var body = await Body(response);
+        body["accepted"]!.GetValue<int>().Should().Be(1);
+        var fields = body["rejected"]!.AsArray().SelectMany(r => r!["errors"]!.AsArray().Select(e => e!["field"]!.GetValue<string>()));
         fields.Should().BeEquivalentTo("batch[1].properties.order_id", "batch[1].properties.total", "batch[2].userId");
-        (await Count("SELECT COUNT(*) FROM orders WHERE order_id = 'reject-o1'")).Should().Be(0);
-        (await _client.GetAsync("/v1/customers/reject-1")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await Count("SELECT COUNT(*) FROM orders WHERE order_id = 'reject-o1'")).Should().Be(1);
+        (await Count("SELECT COUNT(*) FROM rejected_messages WHERE message_index IN (1, 2)")).Should().BeGreaterThanOrEqualTo(2);
     }
 
     [TestCase("{\"userId\": \"x\", \"event\": ", "$", "malformed JSON at line 1")]

@@ -25,6 +25,7 @@ public static class Segment
     {
         var result = new SegmentMessageReader(clock).ReadBatch(Encoding.UTF8.GetBytes(Batch(messages).ToJsonString()));
         result.Errors.Should().BeEmpty();
+        result.Rejected.Should().BeEmpty();
         return result.Messages;
     }
 
