@@ -14,9 +14,11 @@ public static class EmailMessages
         mime.From.Add(new MailboxAddress(fromName ?? "", fromAddress));
         mime.To.Add(new MailboxAddress(message.RecipientName ?? "", message.Recipient));
         mime.Subject = message.Content.Subject ?? "";
-        // Stable per outbox message: a resend after a crash carries the same Message-ID, so receivers can spot it.
+        // Stable per outbox message: a resend after a crash carries the same Message-ID, so receivers can spot it. The
+        // installation's id keeps another install's (or a reset database's) journey:instance:step from repeating it.
         var domain = fromAddress[(fromAddress.IndexOf('@') + 1)..];
-        mime.MessageId = $"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(message.IdempotencyKey)))[..32]}@{domain}";
+        var key = $"{message.Installation}:{message.IdempotencyKey}";
+        mime.MessageId = $"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..32]}@{domain}";
         // RFC 8058 one-click unsubscribe, which Gmail and Yahoo require of bulk senders.
         mime.Headers.Add("List-Unsubscribe", $"<{message.UnsubscribeUrl}>");
         mime.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");

@@ -45,6 +45,12 @@ public abstract partial class AutomationStorage : IOutboxStore
         }).ToList();
     }
 
+    public async Task<string> InstallationIdAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenConnectionAsync(ct);
+        return await connection.QuerySingleAsync<string>(new CommandDefinition("SELECT install_id FROM installation", cancellationToken: ct));
+    }
+
     public Task<IReadOnlyList<CustomerSnapshot>> LoadCustomersAsync(IReadOnlyCollection<long> customerIds, CancellationToken ct) =>
         SnapshotsAsync(customerIds, SnapshotParts.All, ct);
 

@@ -37,4 +37,11 @@ public sealed record OutgoingMessage(
     string? RecipientName,
     RenderedMessage Content,
     string UnsubscribeUrl,
-    JsonObject Metadata);
+    JsonObject Metadata)
+{
+    /// <summary>
+    /// This installation's id (<see cref="Storage.IOutboxStore.InstallationIdAsync"/>): with the idempotency key it names
+    /// the message uniquely across installs and database resets, as an email's Message-ID must.
+    /// </summary>
+    public string Installation { get; init; } = "";
+}

@@ -33,6 +33,8 @@ public sealed class OutboxDispatcher(
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan LongestRetry = TimeSpan.FromHours(6);
 
+    private string? _installation;
+
     /// <summary>
     /// Sends everything due now and returns how many messages it handled (0 when none were due). Claims run ahead of the
     /// senders, a batch at a time, so no sender waits for the slowest of its batch or for the next claim; at most one
@@ -157,7 +159,7 @@ public sealed class OutboxDispatcher(
         {
             outcome = await channel.SendAsync(new OutgoingMessage(message.Id, message.IdempotencyKey, message.Channel,
                 customer.Profile.ExternalId ?? customer.Profile.AnonymousId ?? "", recipient, customer.Profile.Name, content, unsubscribeUrl,
-                message.Context), ct);
+                message.Context) { Installation = _installation ??= await store.InstallationIdAsync(ct) }, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -13,6 +13,9 @@ public interface IOutboxStore
     /// </summary>
     Task<IReadOnlyList<ClaimedMessage>> ClaimDueAsync(DateTimeOffset now, int limit, TimeSpan lease, CancellationToken cancellationToken);
 
+    /// <summary>This installation's random id, made once when its database was created.</summary>
+    Task<string> InstallationIdAsync(CancellationToken cancellationToken);
+
     Task<IReadOnlyList<CustomerSnapshot>> LoadCustomersAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken);
 
     /// <summary>

@@ -38,12 +38,17 @@ public sealed class DispatchTests(string provider)
     {
         _db = await TestDatabase.CreateAsync(provider);
         _clock = new FakeTimeProvider(Start);
+        _outbox = Directory.CreateTempSubdirectory("automation-outbox-");
+        SetUpServices();
+    }
+
+    private void SetUpServices()
+    {
         var catalog = new JourneyCatalog();
         catalog.Reload(Path.Combine(Repository, "rules"), new JourneyReadOptions(JourneyReadOptions.DefaultChannels, null, new QuartzCronSchedule().Problem));
         var engine = new JourneyEngine(catalog, NullLogger<JourneyEngine>.Instance);
         _ingestion = new IngestionService(_db.Storage, engine, new TagEngine(new TagCatalog()), _clock);
         _scheduler = new JourneyScheduler(catalog, engine, _db.Storage, new QuartzCronSchedule(), _clock, NullLogger<JourneyScheduler>.Instance);
-        _outbox = Directory.CreateTempSubdirectory("automation-outbox-");
         _templates = new LiquidTemplates(new TemplateFiles(Path.Combine(Repository, "templates"), "en"));
         _links = new UnsubscribeLinks(Encoding.UTF8.GetBytes("0123456789abcdef0123456789abcdef"), "http://127.0.0.1:5080");
         _tiers = new TierCatalog();
@@ -100,6 +105,41 @@ public sealed class DispatchTests(string provider)
         var sent = (await Messages("sent")).Should().ContainSingle().Subject;
         sent.ProviderId.Should().Be(message.MessageId);
         sent.Recipient.Should().Be("ann@example.com");
+    }
+
+    [Test]
+    public async Task Message_ids_differ_between_installations_and_stay_the_same_for_a_resend()
+    {
+        await using var smtp = await SmtpServer.StartAsync();
+        using var email = new EmailChannel(new EmailOptions { Host = "127.0.0.1", Port = smtp.Port, Security = "None", From = "shop@example.com" });
+        await QueueCartReminder();
+        await Dispatcher(email).DispatchDueAsync(CancellationToken.None);
+
+        // A second install (or this one's database reset) queues the same journey:instance:step.
+        var first = _db;
+        _db = await TestDatabase.CreateAsync(provider);
+        try
+        {
+            SetUpServices();
+            await QueueCartReminder();
+            await Dispatcher(email).DispatchDueAsync(CancellationToken.None);
+            (await Messages("sent")).Single().ProviderId.Should().NotBeNull();
+        }
+        finally
+        {
+            await first.DisposeAsync();
+        }
+
+        var received = smtp.Received();
+        received.Should().HaveCount(2);
+        received[0].MessageId.Should().NotBe(received[1].MessageId);
+        (await _db.Storage.InstallationIdAsync(CancellationToken.None)).Should().MatchRegex("^[0-9a-f]{32}$");
+
+        var resent = EmailMessages.Build(new OutgoingMessage(1, "cart-recovery:1:reminder", "email", "ann", "ann@example.com", null,
+            new RenderedMessage("s", null, "t", "t.liquid", null), "https://x/u/1", []) { Installation = "abc" }, "shop@example.com", null);
+        var again = EmailMessages.Build(new OutgoingMessage(1, "cart-recovery:1:reminder", "email", "ann", "ann@example.com", null,
+            new RenderedMessage("s", null, "t", "t.liquid", null), "https://x/u/1", []) { Installation = "abc" }, "shop@example.com", null);
+        again.MessageId.Should().Be(resent.MessageId);
     }
 
     [Test]
