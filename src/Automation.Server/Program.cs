@@ -13,6 +13,7 @@ try
     if (args is ["seed", .. var seedArgs]) return await SeedCommand.RunAsync(seedArgs, Console.Out, Console.Error);
     if (args is ["console-user", .. var userArgs]) return ConsoleUserCommand.Run(userArgs, Console.In, Console.Out, Console.Error);
     if (args is ["report", .. var reportArgs]) return await ReportCommand.RunAsync(reportArgs, Console.Out, Console.Error, TimeProvider.System);
+    if (CommandLine.IsCommand(args) || args is ["--help" or "-h" or "-?", ..]) return CommandLine.Help(args[0], Console.Out, Console.Error);
     var app = AutomationServer.Build(args);
     AutomationServer.ValidateSettings(app.Services);
     await app.RunAsync();

@@ -82,6 +82,32 @@ public abstract partial class AutomationStorage : IIngestionStore, ICustomerStor
 
     public async Task<IJourneyTransaction> BeginJourneyWorkAsync(CancellationToken cancellationToken) => await BeginAsync(cancellationToken);
 
+    /// <summary>
+    /// True when a write commits: a no-op update of the installation row. A database that answers reads may still
+    /// refuse writes (a read-only remount, a full disk), and then nothing can be ingested.
+    /// </summary>
+    public async Task<bool> IsWritableAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var writer = await OpenWriterAsync(cancellationToken);
+            await using var transaction = await writer.Connection.BeginTransactionAsync(cancellationToken);
+            await using var command = writer.Connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "UPDATE installation SET install_id = install_id WHERE singleton = 1";
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return true;
+        }
+        catch (DbException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Why this node's database could not take writes for long, seen without touching it; null when nothing is wrong.</summary>
+    public virtual string? SpaceProblem() => null;
+
     /// <summary>True when the database answers a trivial query.</summary>
     public async Task<bool> IsReachableAsync(CancellationToken cancellationToken)
     {

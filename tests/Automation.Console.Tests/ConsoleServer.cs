@@ -62,7 +62,7 @@ public sealed class ConsoleServer : IAsyncDisposable
         };
         await File.WriteAllTextAsync(Path.Combine(root.FullName, "appsettings.json"), settings.ToJsonString());
 
-        (code, _, errors) = await RunAsync(root.FullName, "", "seed", "--customers", "40", "--days", "60");
+        (code, _, errors) = await RunAsync(root.FullName, "", "seed", "--customers", "40", "--days", "60", "--into-live");
         if (code != 0) throw new InvalidOperationException($"automation seed failed: {errors}");
 
         var server = new ConsoleServer(root, ServerProcess.Start(root.FullName), url);

@@ -10,7 +10,7 @@ namespace Automation.Server.Cli;
 /// </summary>
 internal static class ConsoleUserCommand
 {
-    private const string Usage = "usage: echo 'a long password' | automation console-user NAME";
+    private const string Usage = "usage: echo 'a long password' | automation console-user NAME (from a source checkout: dotnet run --project src/Automation.Server -- console-user NAME)";
 
     public static int Run(string[] args, TextReader input, TextWriter output, TextWriter errors)
     {

@@ -14,26 +14,40 @@ using Microsoft.Extensions.Options;
 namespace Automation.Server.Cli;
 
 /// <summary>
-/// <c>automation seed --customers N [--days D] [--seed S]</c>: fills the configured database with generated shoppers
+/// <c>automation seed --customers N [--days D] [--seed S] [--into-live]</c>: fills a database with generated shoppers
 /// (<see cref="ShopperGenerator"/>) through the real ingestion — tiers, points, tags and journeys included — then runs
-/// the daily RFM and tag pass once. Seeding again with the same seed adds nothing (message ids repeat).
+/// the daily RFM and tag pass once. Seeding again with the same seed adds nothing (message ids repeat). The journeys
+/// queue real messages to the generated addresses, so by default it writes into a SQLite database of its own,
+/// <c>data/seed.db</c>; only <c>--into-live</c> (or <c>--Storage:…</c> settings on its command line) writes into the
+/// configured one, whose server would send them.
 /// </summary>
 internal static class SeedCommand
 {
-    private const string Usage = "Usage: automation seed --customers N [--days D] [--seed S]";
+    private const string Usage = "Usage: automation seed --customers N [--days D] [--seed S] [--into-live]";
+    private const string IntoLive = "--into-live";
+    public const string SeedDatabase = "Data Source=data/seed.db";
     private const int CustomersPerBatch = 20;
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors)
     {
+        // A database named on the command line is the user's explicit choice, like --into-live.
+        var intoLive = args.Contains(IntoLive)
+            || args.Any(a => a.TrimStart('-').StartsWith("Storage:", StringComparison.OrdinalIgnoreCase));
         // Seeding is a batch job: no scheduler, no sending while it runs.
-        var app = AutomationServer.Build([.. Shorthands.Expand(args), "--Scheduler:Enabled=false", "--Messaging:Dispatch=false"]);
+        string[] settings = [.. Shorthands.Expand([.. args.Where(a => a != IntoLive)]), "--Scheduler:Enabled=false", "--Messaging:Dispatch=false"];
+        if (!intoLive) settings = [.. settings, "--Storage:Provider=sqlite", $"--Storage:ConnectionString={SeedDatabase}"];
+        var app = AutomationServer.Build(settings);
         var config = app.Configuration;
         if (!TryRead(config["customers"], "customers", 1, 10_000_000, null, out var customers, errors)
             || !TryRead(config["days"], "days", 1, 3650, 365, out var days, errors)
             || !TryRead(config["seed"], "seed", 0, int.MaxValue, 1, out var seed, errors))
             return 2;
         var services = app.Services;
-        _ = services.GetRequiredService<IOptions<StorageOptions>>().Value;
+        var storage = services.GetRequiredService<IOptions<StorageOptions>>().Value;
+        var target = Describe(storage, app.Environment.ContentRootPath);
+        output.WriteLine(intoLive
+            ? $"Seeding the configured database, {target}: the journeys' messages to the generated addresses will be sent by a server on it."
+            : $"Seeding {target}, a database of its own (--into-live seeds the configured one). Point a server or report at it with --Storage:ConnectionString=\"{SeedDatabase}\".");
         await services.GetRequiredService<SchemaMigrator>().MigrateAsync(CancellationToken.None);
         var files = services.GetRequiredService<JourneyFiles>();
         var problems = services.GetRequiredService<JourneyCatalog>().Reload(files.RulesFolder, files.ReadOptions).Entries.SelectMany(e => e.Problems)
@@ -65,6 +79,18 @@ internal static class SeedCommand
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Seeded {customers:N0} customers over {days} days: {events:N0} events in {ingested.TotalSeconds:N1} s ({events / ingested.TotalSeconds:N0} events/s); RFM and tags refreshed ({tagChanges:N0} changes) in {(watch.Elapsed - ingested).TotalSeconds:N1} s."));
         return 0;
+    }
+
+    /// <summary>Where the seed goes, without any password.</summary>
+    private static string Describe(StorageOptions storage, string contentRoot)
+    {
+        if (storage.Provider == StorageOptions.Postgres)
+        {
+            var postgres = new Npgsql.NpgsqlConnectionStringBuilder(storage.ConnectionString);
+            return $"PostgreSQL database '{postgres.Database}' on {postgres.Host}:{postgres.Port}";
+        }
+        var sqlite = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(Storage.Sqlite.SqliteStorage.ResolveConnectionString(storage.ConnectionString, contentRoot));
+        return $"SQLite file {sqlite.DataSource}";
     }
 
     private static bool TryRead(string? text, string name, int min, int max, int? fallback, out int value, TextWriter errors)

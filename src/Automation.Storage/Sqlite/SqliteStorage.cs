@@ -14,12 +14,16 @@ public sealed class SqliteStorage : AutomationStorage, IDisposable
     private readonly string _connectionString;
     private readonly string _writerConnectionString;
     private readonly SemaphoreSlim _writer = new(1, 1);
+    private readonly string? _directory;
     private SqliteConnection? _writerConnection;
     private int _disposed;
 
     // The writer's page cache: it holds the indexes' hot pages between transactions. 64 MiB measured slower than 16
     // (the cache's own bookkeeping grew), and SQLite's default of 2 MiB slower too: docs/performance.md.
     private const int WriterCacheKibibytes = 16 * 1024;
+
+    /// <summary>Room a write of a full ingest group needs: a group of 1,000 messages dirties a few MiB of pages.</summary>
+    public const long MinimumFreeBytes = 16 << 20;
 
     /// <param name="connectionString">A Microsoft.Data.Sqlite connection string with an absolute or in-memory data source.</param>
     public SqliteStorage(string connectionString)
@@ -34,9 +38,20 @@ public sealed class SqliteStorage : AutomationStorage, IDisposable
         _writerConnectionString = new SqliteConnectionStringBuilder(_connectionString) { Pooling = false }.ToString();
         if (builder.DataSource is { Length: > 0 } path && builder.Mode != SqliteOpenMode.Memory && path != ":memory:")
         {
-            var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-            if (directory is not null) Directory.CreateDirectory(directory);
+            _directory = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (_directory is not null) Directory.CreateDirectory(_directory);
         }
+    }
+
+    /// <summary>
+    /// A disk with less than <see cref="MinimumFreeBytes"/> left: a transaction then fails halfway through growing the
+    /// WAL, while small writes may still fit in WAL pages already there.
+    /// </summary>
+    public override string? SpaceProblem()
+    {
+        if (_directory is null) return null;
+        var free = new DriveInfo(_directory).AvailableFreeSpace;
+        return free < MinimumFreeBytes ? $"The disk holding {_directory} has {free:N0} bytes free; writes need at least {MinimumFreeBytes:N0}." : null;
     }
 
     /// <summary>The data source of a connection string, made absolute against <paramref name="contentRoot"/>.</summary>

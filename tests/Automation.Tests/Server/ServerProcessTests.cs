@@ -95,6 +95,22 @@ public sealed class ServerProcessTests
         stderr.Should().Contain("Api:Keys holds the shipped development key").And.Contain("http://0.0.0.0");
     }
 
+    [TestCase("help", 0)]
+    [TestCase("--help", 0)]
+    [TestCase("valdiate", 2)]
+    [TestCase("console-usr", 2)]
+    public async Task Help_prints_the_commands_and_an_unknown_command_fails_instead_of_starting_the_server(string command, int expectedExit)
+    {
+        await using var process = ServerProcess.Start(_root.FullName, command, $"--Urls=http://127.0.0.1:{ServerProcess.FreePort()}");
+        var (exitCode, stdout, stderr) = await process.WaitForExitAsync(Timeout);
+
+        exitCode.Should().Be(expectedExit, stderr);
+        var usage = expectedExit == 0 ? stdout : stderr;
+        usage.Should().Contain("dotnet run --project src/Automation.Server --").And.Contain("console-user").And.Contain("validate");
+        if (expectedExit != 0) stderr.Should().Contain($"error: '{command}' is not a command.");
+        File.Exists(Path.Combine(_root.FullName, "data", "automation.db")).Should().BeFalse("no server started");
+    }
+
     [Test]
     public async Task Migrate_applies_the_schema_and_a_newer_database_is_refused_at_start()
     {

@@ -46,11 +46,41 @@ public sealed class SeedCommandTests(string provider)
     }
 
     [Test]
+    public async Task By_default_seeding_writes_a_database_of_its_own_and_says_where_leaving_the_live_one_untouched()
+    {
+        var root = Directory.CreateTempSubdirectory("automation-seed-own-");
+        try
+        {
+            foreach (var folder in new[] { "rules", "templates" })
+                CopyFolder(Path.Combine(ServerProcess.RepositoryRoot(), folder), Path.Combine(root.FullName, folder));
+            var output = new StringWriter();
+            (await SeedCommand.RunAsync(["--customers", "20", "--days", "60", "--contentRoot", root.FullName], output, new StringWriter())).Should().Be(0);
+
+            var seedFile = Path.Combine(root.FullName, "data", "seed.db");
+            output.ToString().Should().Contain($"Seeding SQLite file {seedFile}, a database of its own");
+            File.Exists(seedFile).Should().BeTrue();
+            File.Exists(Path.Combine(root.FullName, "data", "automation.db")).Should().BeFalse("the live database is not touched");
+            await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={seedFile};Pooling=False");
+            (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM customers")).Should().Be(20);
+
+            var live = new StringWriter();
+            (await SeedCommand.RunAsync(["--customers", "5", "--days", "30", "--contentRoot", root.FullName, "--into-live"], live, new StringWriter())).Should().Be(0);
+            live.ToString().Should().Contain($"Seeding the configured database, SQLite file {Path.Combine(root.FullName, "data", "automation.db")}")
+                .And.Contain("will be sent by a server on it");
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            root.Delete(recursive: true);
+        }
+    }
+
+    [Test]
     public async Task A_bad_count_is_refused_with_the_usage()
     {
         var errors = new StringWriter();
         (await SeedCommand.RunAsync(["--customers", "lots"], new StringWriter(), errors)).Should().Be(2);
-        errors.ToString().Should().Be("error: --customers must be a whole number from 1 to 10000000, not 'lots'. Usage: automation seed --customers N [--days D] [--seed S]" + Environment.NewLine);
+        errors.ToString().Should().Be("error: --customers must be a whole number from 1 to 10000000, not 'lots'. Usage: automation seed --customers N [--days D] [--seed S] [--into-live]" + Environment.NewLine);
     }
 
     [Test]
