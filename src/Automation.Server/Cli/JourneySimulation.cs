@@ -1,9 +1,12 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Xml;
 using Automation.Core.Ingestion;
 using Automation.Core.Journeys;
+using Automation.Core.Messaging;
+using Automation.Channels;
 using Automation.Core.Tags;
 using Automation.Core.Tiers;
 using Automation.Server.Jobs;
@@ -15,56 +18,94 @@ namespace Automation.Server.Cli;
 /// <summary>One line of a simulated timeline.</summary>
 public sealed record TimelineEntry(TimeSpan Offset, string Text)
 {
-    public override string ToString() => $"+{Offset.TotalHours.ToString("0.##", CultureInfo.InvariantCulture)}h {Text}";
+    public override string ToString() => $"{Hours(Offset)} {Text}";
+
+    /// <summary>An offset from the start as the timeline prints it: <c>+1.5h</c>, <c>-960h</c>.</summary>
+    public static string Hours(TimeSpan offset) => (offset < TimeSpan.Zero ? "-" : "+") + offset.Duration().TotalHours.ToString("0.##", CultureInfo.InvariantCulture) + "h";
 }
+
+/// <summary>
+/// What the simulated server's dispatcher needs to show when each message would go out: the templates it renders and
+/// the guardrails (quiet hours, frequency caps) it applies. Nothing is sent: every channel writes files in a folder
+/// the simulation throws away.
+/// </summary>
+public sealed record SimulatedDelivery(LiquidTemplates Templates, GuardrailSettings Guardrails, string DefaultCurrency);
 
 /// <summary>A simulated event: when it happens, relative to the start, and the Segment message.</summary>
 public sealed record SimulatedEvent(TimeSpan Offset, JsonObject Message);
 
 /// <summary>
-/// Runs one journey on a virtual clock with the real ingestion, engine and scheduler against the given storage,
-/// and reads the timeline back from it. Nothing is re-implemented: the server runs the same code.
+/// Runs journeys on a virtual clock with the real ingestion, engine, scheduler and (given <see cref="SimulatedDelivery"/>)
+/// dispatcher against the given storage, and reads the timeline back from it. Nothing is re-implemented: the server
+/// runs the same code. Events before the start are history, ingested at the start as a backfill would be on the
+/// server: they build orders, stats and carts, and (older than <see cref="JourneyEngine.EntryWindow"/>) start no journey.
 /// </summary>
 /// <remarks>Tag rules and tiers come from the same rules folder when given, so journeys on <c>Tag Added</c> or <c>Tier Changed</c> simulate too.</remarks>
-public sealed class JourneySimulation(AutomationStorage storage, JourneyFileResult journeyFile, TagCatalog? tags = null, TierCatalog? tiers = null)
+public sealed class JourneySimulation(AutomationStorage storage, IReadOnlyList<JourneyFileResult> journeyFiles, TagCatalog? tags = null, TierCatalog? tiers = null,
+    SimulatedDelivery? delivery = null)
 {
+    public JourneySimulation(AutomationStorage storage, JourneyFileResult journeyFile, TagCatalog? tags = null, TierCatalog? tiers = null, SimulatedDelivery? delivery = null)
+        : this(storage, [journeyFile], tags, tiers, delivery)
+    {
+    }
+
     public async Task<IReadOnlyList<TimelineEntry>> RunAsync(JsonObject customer, IReadOnlyList<SimulatedEvent> events,
         DateTimeOffset start, TimeSpan duration, TimeSpan step, CancellationToken ct)
     {
-        var journey = journeyFile.Journey ?? throw new InvalidOperationException($"{journeyFile.File} is not valid.");
+        var journeys = journeyFiles.Select(f => f.Journey ?? throw new InvalidOperationException($"{f.File} is not valid.")).ToList();
         var catalog = new JourneyCatalog();
-        catalog.Replace([journeyFile]);
+        catalog.Replace(journeyFiles);
         var clock = new VirtualClock(start);
         var engine = new JourneyEngine(catalog, NullLogger<JourneyEngine>.Instance);
         var ingestion = new IngestionService(storage, engine, new TagEngine(tags ?? new TagCatalog()), clock, new TierEngine(tiers ?? new TierCatalog()));
         var reader = new SegmentMessageReader(clock);
         var scheduler = new JourneyScheduler(catalog, engine, storage, new QuartzCronSchedule(), clock, NullLogger<JourneyScheduler>.Instance);
-
-        var userId = customer["userId"]?.ToString() ?? "simulated-customer";
-        var identify = (JsonObject)customer.DeepClone();
-        identify["userId"] = userId;
-        identify["timestamp"] = start.ToString("O");
-        await IngestAsync(ingestion, reader, identify, MessageType.Identify, ct);
-
-        var pending = new Queue<SimulatedEvent>(events.OrderBy(e => e.Offset));
-        var end = start + duration;
-        for (var now = start; now <= end; now += step)
+        var outbox = delivery is null ? null : Directory.CreateTempSubdirectory("automation-simulate-outbox-");
+        try
         {
-            while (pending.Count > 0 && start + pending.Peek().Offset <= now)
+            var dispatcher = outbox is null ? null : Dispatcher(outbox.FullName, clock);
+            var userId = customer["userId"]?.ToString() ?? "simulated-customer";
+            var ordered = events.OrderBy(e => e.Offset).ToList();
+            var identify = (JsonObject)customer.DeepClone();
+            identify["userId"] = userId;
+            // The profile exists from the first event on, history included.
+            identify["timestamp"] = (start + TimeSpan.FromTicks(Math.Min(0, ordered.FirstOrDefault()?.Offset.Ticks ?? 0))).ToString("O");
+            await IngestAsync(ingestion, reader, identify, MessageType.Identify, userId, ct);
+
+            var pending = new Queue<SimulatedEvent>(ordered);
+            var end = start + duration;
+            for (var now = start; now <= end; now += step)
             {
-                var next = pending.Dequeue();
-                var at = start + next.Offset;
-                clock.Now = at;
-                var message = (JsonObject)next.Message.DeepClone();
-                message["userId"] = userId;
-                message["timestamp"] = at.ToString("O");
-                var type = message["type"]?.ToString() == "identify" ? MessageType.Identify : MessageType.Track;
-                await IngestAsync(ingestion, reader, message, type, ct);
+                while (pending.Count > 0 && start + pending.Peek().Offset <= now)
+                {
+                    var next = pending.Dequeue();
+                    var at = start + next.Offset;
+                    // History arrives at the start, as a backfill does: the server's clock never goes back.
+                    clock.Now = at < start ? start : at;
+                    var message = (JsonObject)next.Message.DeepClone();
+                    message["timestamp"] ??= at.ToString("O");
+                    var type = message["type"]?.ToString() == "identify" ? MessageType.Identify : MessageType.Track;
+                    await IngestAsync(ingestion, reader, message, type, userId, ct);
+                }
+                clock.Now = now;
+                await scheduler.TickAsync(ct);
+                if (dispatcher is not null) await dispatcher.DispatchDueAsync(ct);
             }
-            clock.Now = now;
-            await scheduler.TickAsync(ct);
+            return await TimelineAsync(journeys, userId, start, ct);
         }
-        return await TimelineAsync(journey, userId, start, ct);
+        finally
+        {
+            outbox?.Delete(recursive: true);
+        }
+    }
+
+    private OutboxDispatcher Dispatcher(string folder, TimeProvider clock)
+    {
+        var files = new FileOutboxChannel(folder, "shop@example.com");
+        var channels = JourneyReadOptions.DefaultChannels.ToDictionary(c => c, IChannel (_) => files);
+        return new OutboxDispatcher(storage, delivery!.Templates, channels, new UnsubscribeLinks(RandomNumberGenerator.GetBytes(32), "http://simulated.invalid"),
+            new Guardrails(storage, delivery.Guardrails), new DispatchSettings(DefaultCurrency: delivery.DefaultCurrency), clock,
+            NullLogger<OutboxDispatcher>.Instance, tiers);
     }
 
     /// <summary>Reads <c>+2h</c>, <c>-70d</c>, <c>+90m</c> or an ISO 8601 duration such as <c>P1DT2H</c>.</summary>
@@ -92,28 +133,58 @@ public sealed class JourneySimulation(AutomationStorage storage, JourneyFileResu
         }
     }
 
-    private static async Task IngestAsync(IngestionService ingestion, SegmentMessageReader reader, JsonObject message, MessageType type, CancellationToken ct)
+    private static async Task IngestAsync(IngestionService ingestion, SegmentMessageReader reader, JsonObject message, MessageType type, string userId, CancellationToken ct)
     {
+        message["userId"] = userId;
         var read = reader.ReadMessage(Encoding.UTF8.GetBytes(message.ToJsonString()), type);
         if (!read.IsValid) throw new FormatException(string.Join("; ", read.Errors));
         await ingestion.IngestAsync(read.Messages, ct);
     }
 
-    private async Task<IReadOnlyList<TimelineEntry>> TimelineAsync(JourneyDefinition journey, string userId, DateTimeOffset start, CancellationToken ct)
+    private async Task<IReadOnlyList<TimelineEntry>> TimelineAsync(IReadOnlyList<JourneyDefinition> journeys, string userId, DateTimeOffset start, CancellationToken ct)
     {
         var customer = await storage.FindAsync(userId, ct) ?? throw new InvalidOperationException("The simulated customer was not stored.");
+        var messages = delivery is null ? [] : await storage.MessagesOfAsync(customer.Profile.Id, ct);
+        var quietHours = delivery is null ? null : new Guardrails(storage, delivery.Guardrails);
         // Within one moment: the entry, then the steps in the order of the file, then the end.
         var timeline = new List<(DateTimeOffset At, int Order, string Text)>();
-        var stepOrder = journey.Steps.Select((s, i) => (s.Name, i)).ToDictionary(x => x.Name, x => x.i);
-        foreach (var instance in (await storage.InstancesOfAsync(customer.Profile.Id, ct)).Where(i => i.Journey == journey.Name))
+        foreach (var journey in journeys)
         {
-            timeline.Add((instance.EnteredAt, -1, "enter"));
-            foreach (var step in instance.Steps)
-                timeline.Add((step.FiredAt, stepOrder[step.Step], Describe(journey.Steps[stepOrder[step.Step]])));
-            if (instance.EndedAt is { } ended)
-                timeline.Add((ended, int.MaxValue, instance.Status == "exited" ? $"exit: {Reason(instance.EndReason)}" : $"complete: {instance.EndReason}"));
+            var prefix = journeys.Count > 1 ? $"{journey.Name}: " : "";
+            var stepOrder = journey.Steps.Select((s, i) => (s.Name, i)).ToDictionary(x => x.Name, x => x.i);
+            foreach (var instance in (await storage.InstancesOfAsync(customer.Profile.Id, ct)).Where(i => i.Journey == journey.Name))
+            {
+                timeline.Add((instance.EnteredAt, -1, prefix + "enter"));
+                foreach (var step in instance.Steps)
+                {
+                    var definition = journey.Steps[stepOrder[step.Step]];
+                    var text = prefix + Describe(definition);
+                    if (definition.Action == JourneyActions.Send && quietHours is not null)
+                        text += Delivery(messages.Where(m => m.Journey == journey.Name && m.Step == step.Step && m.CreatedAt == step.FiredAt).ToList(),
+                            step.FiredAt, start, customer.Profile.Timezone, quietHours);
+                    timeline.Add((step.FiredAt, stepOrder[step.Step], text));
+                }
+                if (instance.EndedAt is { } ended)
+                    timeline.Add((ended, int.MaxValue, prefix + (instance.Status == "exited" ? $"exit: {Reason(instance.EndReason)}" : $"complete: {instance.EndReason}")));
+            }
         }
         return timeline.OrderBy(t => t.At).ThenBy(t => t.Order).Select(t => new TimelineEntry(t.At - start, t.Text)).ToList();
+    }
+
+    /// <summary>What the dispatcher did with a step's message: when it went out, or why it did not.</summary>
+    private static string Delivery(IReadOnlyList<Automation.Core.Storage.OutboxView> messages, DateTimeOffset fired, DateTimeOffset start, string? timezone, Guardrails guardrails)
+    {
+        if (messages.Count == 0) return "";
+        var message = messages[0];
+        return message.Status switch
+        {
+            "sent" or "delivered" when message.SentAt is { } sent && sent > fired =>
+                $" → goes out {TimelineEntry.Hours(sent - start)}" + (guardrails.QuietUntil(timezone, fired) is not null ? " (after quiet hours)" : ""),
+            "sent" or "delivered" => " → goes out at once",
+            "holdout" => " → holdout: not sent",
+            "queued" or "deferred" or "sending" => $" → still waiting at the end (due {TimelineEntry.Hours(message.DueAt - start)}{(message.LastError is { } why ? $": {why}" : "")})",
+            _ => $" → {message.Status}{(message.LastError is { } reason ? $": {reason}" : "")}",
+        };
     }
 
     private static string Reason(string? reason) => reason?.StartsWith("event: ", StringComparison.Ordinal) == true ? reason["event: ".Length..] : reason ?? "";

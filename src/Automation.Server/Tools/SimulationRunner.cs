@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Automation.Core.Journeys;
+using Automation.Core.Messaging;
 using Automation.Core.Tags;
 using Automation.Core.Tiers;
 using Automation.Server.Cli;
@@ -94,16 +95,20 @@ internal static class SimulationRunner
         }
     }
 
-    /// <summary>Simulates a valid journey file for <paramref name="days"/> from <paramref name="start"/>; throws <see cref="FormatException"/> on a bad event.</summary>
+    /// <summary>
+    /// Simulates valid journey files together for <paramref name="days"/> from <paramref name="start"/>, with the
+    /// dispatcher applying <paramref name="guardrails"/>; throws <see cref="FormatException"/> on a bad event.
+    /// </summary>
     /// <param name="step">The tick; by default 15 minutes up to three days, where hours matter, and hourly beyond.</param>
     /// <param name="loaded">
     /// Tag rules and tiers already loaded from the same folder, as the server keeps them; null to read the files now
     /// (compiling the tag rules takes a good part of a short simulation), with warnings for their problems.
     /// </param>
-    public static async Task<SimulationResult> RunAsync(JourneyFiles folders, string contentRoot, JourneyFileResult journeyFile, JsonObject customer,
-        IReadOnlyList<SimulatedEvent> events, DateTimeOffset start, double days, TimeSpan? step, (TagCatalog Tags, TierCatalog Tiers)? loaded, CancellationToken ct)
+    public static async Task<SimulationResult> RunAsync(JourneyFiles folders, string contentRoot, IReadOnlyList<JourneyFileResult> journeyFiles, JsonObject customer,
+        IReadOnlyList<SimulatedEvent> events, DateTimeOffset start, double days, TimeSpan? step, (TagCatalog Tags, TierCatalog Tiers)? loaded,
+        GuardrailSettings guardrails, CancellationToken ct)
     {
-        var name = Path.GetFileNameWithoutExtension(journeyFile.File);
+        var name = string.Join(", ", journeyFiles.Select(f => Path.GetFileNameWithoutExtension(f.File)));
         var folder = Directory.CreateTempSubdirectory("automation-simulate-");
         try
         {
@@ -115,9 +120,10 @@ internal static class SimulationRunner
             var (tags, tiers) = loaded ?? (new TagCatalog(), new TierCatalog());
             var warnings = loaded is not null ? [] : tags.Reload(folders.TagsFile).Concat(tiers.Reload(folders.TiersFile))
                 .Select(p => $"warning: {p with { File = Path.GetRelativePath(contentRoot, p.File) }}").ToList();
-            var timeline = await new JourneySimulation(storage, journeyFile, tags, tiers).RunAsync(customer, events, start, duration, tick, ct);
+            var delivery = new SimulatedDelivery(folders.CreateTemplates(), guardrails, folders.Templates.DefaultCurrency);
+            var timeline = await new JourneySimulation(storage, journeyFiles, tags, tiers, delivery).RunAsync(customer, events, start, duration, tick, ct);
             var lines = timeline.Select(t => t.ToString()).ToList();
-            if (lines.Count == 0) lines.Add("(the customer never entered this journey)");
+            if (lines.Count == 0) lines.Add(journeyFiles.Count == 1 ? "(the customer never entered this journey)" : "(the customer never entered these journeys)");
             return new SimulationResult($"{name}: simulated {days.ToString(CultureInfo.InvariantCulture)} day(s) from {start:yyyy-MM-dd HH:mm}Z, a tick every {tick}",
                 lines, warnings);
         }

@@ -3,15 +3,18 @@ using System.Text.Json.Nodes;
 using Automation.Core.Journeys;
 using Automation.Core.Tags;
 using Automation.Core.Tiers;
+using Automation.Server.Configuration;
 using Automation.Server.Hosting;
 using Automation.Server.Tools;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
 
 namespace Automation.Server.Console.Pages;
 
 /// <summary>Runs <c>automation simulate</c>'s simulation for a journey file, a customer and events, and shows its timeline.</summary>
 /// <remarks>The server's tag rules and tiers are used as loaded: they are the same files, and compiling them again would take longer than the simulation.</remarks>
-internal sealed class SimulateModel(JourneyCatalog catalog, JourneyFiles folders, TagCatalog tags, TierCatalog tiers, IHostEnvironment environment, TimeProvider clock) : PageModel
+internal sealed class SimulateModel(JourneyCatalog catalog, JourneyFiles folders, TagCatalog tags, TierCatalog tiers, IHostEnvironment environment, TimeProvider clock,
+    IOptions<GuardrailsOptions> guardrails) : PageModel
 {
     /// <summary>The longest simulation the page runs: a tick every hour for 90 days is 2,160 ticks, about a second.</summary>
     public const int MaxDays = 90;
@@ -69,7 +72,8 @@ internal sealed class SimulateModel(JourneyCatalog catalog, JourneyFiles folders
             var identify = SimulationRunner.ParseJson(Customer, "customer") as JsonObject
                 ?? throw new FormatException("customer: must be one JSON object (an identify: userId, traits)");
             var timeline = SimulationRunner.ReadEvents(SimulationRunner.ParseJson(Events, "events"), "events");
-            Result = await SimulationRunner.RunAsync(folders, root, file, identify, timeline, SimulationRunner.DefaultStart(clock.GetUtcNow()), length, null, (tags, tiers), ct);
+            Result = await SimulationRunner.RunAsync(folders, root, [file], identify, timeline, SimulationRunner.DefaultStart(clock.GetUtcNow()), length, null,
+                (tags, tiers), guardrails.Value.ToSettings(), ct);
         }
         catch (FormatException e)
         {
