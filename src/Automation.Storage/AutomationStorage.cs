@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Dapper;
 using Automation.Core.Customers;
 using Automation.Core.Storage;
 
@@ -81,6 +82,32 @@ public abstract partial class AutomationStorage : IIngestionStore, ICustomerStor
     }
 
     public async Task<IJourneyTransaction> BeginJourneyWorkAsync(CancellationToken cancellationToken) => await BeginAsync(cancellationToken);
+
+    /// <summary>
+    /// Null when the database takes a write now; otherwise why not. The probe commits one row through the same writer
+    /// connection ingestion uses, so it fails as ingestion would: a read-only, immutable or deleted file, a full disk.
+    /// </summary>
+    public async Task<string?> WriteProblemAsync(CancellationToken cancellationToken)
+    {
+        if (StorageProblem() is { } problem) return problem;
+        try
+        {
+            await using var writer = await OpenWriterAsync(cancellationToken);
+            await using var transaction = await writer.Connection.BeginTransactionAsync(cancellationToken);
+            await writer.Connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO write_probe (id, probes) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET probes = write_probe.probes + 1",
+                transaction: transaction, cancellationToken: cancellationToken));
+            await transaction.CommitAsync(cancellationToken);
+            return null;
+        }
+        catch (DbException e)
+        {
+            return $"The database does not take writes: {e.Message}";
+        }
+    }
+
+    /// <summary>A problem with the database's storage seen without writing, such as its file gone; null when none.</summary>
+    protected internal virtual string? StorageProblem() => null;
 
     /// <summary>True when the database answers a trivial query.</summary>
     public async Task<bool> IsReachableAsync(CancellationToken cancellationToken)

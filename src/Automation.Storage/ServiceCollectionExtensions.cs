@@ -35,11 +35,14 @@ public static class ServiceCollectionExtensions
     }
 }
 
-/// <summary>Ready only while the database answers.</summary>
+/// <summary>Ready only while the database answers and takes writes.</summary>
 internal sealed class DatabaseHealthCheck(AutomationStorage storage) : IHealthCheck
 {
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        await storage.IsReachableAsync(cancellationToken)
-            ? HealthCheckResult.Healthy()
-            : HealthCheckResult.Unhealthy("The database does not answer.");
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (!await storage.IsReachableAsync(cancellationToken)) return HealthCheckResult.Unhealthy("The database does not answer.");
+        return await storage.WriteProblemAsync(cancellationToken) is { } problem
+            ? HealthCheckResult.Unhealthy(problem)
+            : HealthCheckResult.Healthy();
+    }
 }

@@ -13,6 +13,7 @@ public sealed class SqliteStorage : AutomationStorage, IDisposable
 {
     private readonly string _connectionString;
     private readonly string _writerConnectionString;
+    private readonly string? _file;
     private readonly SemaphoreSlim _writer = new(1, 1);
     private SqliteConnection? _writerConnection;
     private int _disposed;
@@ -34,7 +35,8 @@ public sealed class SqliteStorage : AutomationStorage, IDisposable
         _writerConnectionString = new SqliteConnectionStringBuilder(_connectionString) { Pooling = false }.ToString();
         if (builder.DataSource is { Length: > 0 } path && builder.Mode != SqliteOpenMode.Memory && path != ":memory:")
         {
-            var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+            _file = Path.GetFullPath(path);
+            var directory = Path.GetDirectoryName(_file);
             if (directory is not null) Directory.CreateDirectory(directory);
         }
     }
@@ -49,6 +51,11 @@ public sealed class SqliteStorage : AutomationStorage, IDisposable
     }
 
     public override string Dialect => "sqlite";
+
+    // A file deleted or replaced under the server still takes writes through the descriptor SQLite holds, and they
+    // are lost at the next start: that is a database not ready either.
+    protected internal override string? StorageProblem() =>
+        _file is not null && !File.Exists(_file) ? $"The database file {_file} is gone." : null;
 
     public override int ConcurrentTransactions => 1;
 
