@@ -16,7 +16,9 @@ public static class TransientFailures
 
     public static bool IsTransient(Exception exception) => exception switch
     {
-        PostgresException pg => pg.IsTransient || pg.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected,
+        // Read-only: a standby after a failover, or a primary put in read-only mode; writes come back with the primary.
+        PostgresException pg => pg.IsTransient || pg.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.SerializationFailure
+            or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.ReadOnlySqlTransaction,
         NpgsqlException => true, // no server answer at all: connection refused, reset or timed out
         SqliteException sqlite => sqlite.SqliteErrorCode is SqliteBusy or SqliteLocked || SqliteFileUnusable.Contains(sqlite.SqliteErrorCode),
         DbException db => db.IsTransient,
