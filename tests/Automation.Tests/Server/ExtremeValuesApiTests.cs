@@ -52,6 +52,29 @@ public sealed class ExtremeValuesApiTests(string provider)
         (await Balance()).Should().Be(before + 2L * int.MaxValue, "each order earns the most an entry holds, and the balance adds up past 32 bits");
     }
 
+    [TestCase("9999-12-31T23:59:59Z")]
+    [TestCase("0001-01-01T00:00:00Z")]
+    public async Task An_order_stamped_at_either_end_of_the_calendar_is_taken_with_its_points_tier_and_journeys(string timestamp)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await using var factory = new AutomationFactory(db, new FakeTimeProvider(Now)).WithShippedJourneys();
+        using var client = factory.CreateAuthorizedClient();
+
+        var response = await client.PostAsJsonAsync("/v1/batch", new
+        {
+            batch = new object[]
+            {
+                new { type = "identify", userId = "edge", traits = new { email = "edge@example.com" }, timestamp },
+                new { type = "track", userId = "edge", @event = "Order Completed", properties = new { order_id = "e1", total = 5_000 }, timestamp },
+            },
+        });
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        JsonNode.Parse(await client.GetStringAsync("/v1/customers/edge/points"))!["history"]!.AsArray().Should().NotBeEmpty();
+        (await client.GetAsync("/v1/customers/edge/tier")).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await client.GetAsync("/v1/metrics/repurchase?from=1970-01-01&to=3000-01-01")).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
     [TestCase("repurchase", "from=0001-01-01&to=9999-12-31", "to")]
     [TestCase("attribution", "from=0001-01-01&to=9999-12-31", "to")]
     [TestCase("attribution", "from=0001-01-01&to=2026-01-01", "from")]
