@@ -14,17 +14,37 @@ public sealed class ExtremeValuesApiTests(string provider)
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-03-01T00:00:00Z");
 
-    [Test]
-    public async Task An_order_worth_more_points_than_a_ledger_entry_holds_earns_the_most_an_entry_holds()
+    [TestCase("3000000000")]
+    [TestCase("10000000000")]
+    public async Task An_order_worth_more_points_than_a_ledger_entry_holds_earns_the_most_an_entry_holds(string total)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new AutomationFactory(db, new FakeTimeProvider(Now));
         using var client = factory.CreateAuthorizedClient();
 
-        var response = await client.PostAsJsonAsync("/v1/track", new { userId = "whale", @event = "Order Completed", properties = new { order_id = "w1", total = 3_000_000_000m } });
+        var response = await client.PostAsJsonAsync("/v1/track", new { userId = "whale", @event = "Order Completed", properties = new { order_id = "w1", total = decimal.Parse(total, System.Globalization.CultureInfo.InvariantCulture) } });
 
         response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         JsonNode.Parse(await client.GetStringAsync("/v1/customers/whale/points"))!["balance"]!.GetValue<long>().Should().Be(int.MaxValue);
+    }
+
+    [TestCase("total", "10000000000.01")]
+    [TestCase("total", "100000000000000000000")]
+    [TestCase("total", "79228162514264337593543950335")]
+    [TestCase("discount", "100000000000000000000")]
+    public async Task An_amount_past_the_supported_maximum_is_refused_naming_it(string field, string amount)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await using var factory = new AutomationFactory(db, new FakeTimeProvider(Now));
+        using var client = factory.CreateAuthorizedClient();
+        var properties = new JsonObject { ["order_id"] = "x1", ["total"] = 10m };
+        properties[field] = decimal.Parse(amount, System.Globalization.CultureInfo.InvariantCulture);
+
+        var response = await client.PostAsJsonAsync("/v1/track", new JsonObject { ["userId"] = "huge", ["event"] = "Order Completed", ["properties"] = properties });
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest, await response.Content.ReadAsStringAsync());
+        (await response.Content.ReadAsStringAsync()).Should().Contain($"properties.{field}").And.Contain("at most 10,000,000,000");
+        (await client.GetAsync("/v1/customers/huge")).StatusCode.Should().Be(HttpStatusCode.NotFound, "nothing of the refused message is stored");
     }
 
     [Test]
