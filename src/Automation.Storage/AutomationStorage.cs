@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Dapper;
 using Automation.Core.Customers;
 using Automation.Core.Storage;
 
@@ -83,30 +84,30 @@ public abstract partial class AutomationStorage : IIngestionStore, ICustomerStor
     public async Task<IJourneyTransaction> BeginJourneyWorkAsync(CancellationToken cancellationToken) => await BeginAsync(cancellationToken);
 
     /// <summary>
-    /// True when a write commits: a no-op update of the installation row. A database that answers reads may still
-    /// refuse writes (a read-only remount, a full disk), and then nothing can be ingested.
+    /// Null when the database takes a write now; otherwise why not. The probe commits one row through the same writer
+    /// connection ingestion uses, so it fails as ingestion would: a read-only, immutable or deleted file, a full disk.
     /// </summary>
-    public async Task<bool> IsWritableAsync(CancellationToken cancellationToken)
+    public async Task<string?> WriteProblemAsync(CancellationToken cancellationToken)
     {
+        if (StorageProblem() is { } problem) return problem;
         try
         {
             await using var writer = await OpenWriterAsync(cancellationToken);
             await using var transaction = await writer.Connection.BeginTransactionAsync(cancellationToken);
-            await using var command = writer.Connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = "UPDATE installation SET install_id = install_id WHERE singleton = 1";
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            await writer.Connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO write_probe (id, probes) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET probes = write_probe.probes + 1",
+                transaction: transaction, cancellationToken: cancellationToken));
             await transaction.CommitAsync(cancellationToken);
-            return true;
+            return null;
         }
-        catch (DbException)
+        catch (DbException e)
         {
-            return false;
+            return $"The database does not take writes: {e.Message}";
         }
     }
 
-    /// <summary>Why this node's database could not take writes for long, seen without touching it; null when nothing is wrong.</summary>
-    public virtual string? SpaceProblem() => null;
+    /// <summary>A problem with the database's storage seen without writing, such as its file gone; null when none.</summary>
+    protected internal virtual string? StorageProblem() => null;
 
     /// <summary>True when the database answers a trivial query.</summary>
     public async Task<bool> IsReachableAsync(CancellationToken cancellationToken)

@@ -36,15 +36,14 @@ public static class ServiceCollectionExtensions
     }
 }
 
-/// <summary>Ready only while the database answers and takes writes, and (SQLite) its disk has room.</summary>
+/// <summary>Ready only while the database answers and takes writes.</summary>
 internal sealed class DatabaseHealthCheck(AutomationStorage storage) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         if (!await storage.IsReachableAsync(cancellationToken)) return HealthCheckResult.Unhealthy("The database does not answer.");
-        if (storage.SpaceProblem() is { } space) return HealthCheckResult.Unhealthy(space);
-        return await storage.IsWritableAsync(cancellationToken)
-            ? HealthCheckResult.Healthy()
-            : HealthCheckResult.Unhealthy("The database answers but cannot be written (read-only, full or failing).");
+        return await storage.WriteProblemAsync(cancellationToken) is { } problem
+            ? HealthCheckResult.Unhealthy(problem)
+            : HealthCheckResult.Healthy();
     }
 }

@@ -29,7 +29,7 @@ public sealed record RepurchaseQuery(DateTimeOffset From, DateTimeOffset To, int
     public const int LtvHorizonDays = 365;
 
     /// <summary>Anchors whose <see cref="WithinDays"/> had not all passed at <see cref="AsOf"/> began after this.</summary>
-    public DateTimeOffset OpenSince => AsOf.AddDays(-WithinDays);
+    public DateTimeOffset OpenSince => SaturatingCalendar.AddDays(AsOf, -WithinDays);
 }
 
 /// <summary>What an attribution report covers.</summary>
@@ -40,5 +40,5 @@ public sealed record RepurchaseQuery(DateTimeOffset From, DateTimeOffset To, int
 public sealed record AttributionQuery(DateTimeOffset From, DateTimeOffset To, int WithinDays, string? Journey)
 {
     /// <summary>Orders after this cannot be attributed to a message sent in the window.</summary>
-    public DateTimeOffset OrdersUntil => To.AddDays(WithinDays);
+    public DateTimeOffset OrdersUntil => SaturatingCalendar.AddDays(To, WithinDays);
 }

@@ -24,6 +24,12 @@ public static class CommerceEvents
     private const int MaxProductsPerEvent = 500;
 
     /// <summary>
+    /// The largest amount (total, discount, refund, price) taken: ten billion, far above any real order, and low enough
+    /// that a customer's summed spend stays within PostgreSQL's numeric(18, 4) for ten thousand such orders.
+    /// </summary>
+    public const decimal MaxAmount = 10_000_000_000m;
+
+    /// <summary>
     /// Reads the commerce meaning of a track event, adding an error per bad property.
     /// Returns null for names that carry none.
     /// </summary>
@@ -46,24 +52,16 @@ public static class CommerceEvents
     public static IReadOnlyList<ProductLine>? ReadStoredProducts(JsonObject properties) =>
         ReadProducts(properties, "properties", new JsonFieldReader([]));
 
-    /// <summary>Largest amount an order, refund, discount or price may have: room for many in a customer's numeric(18, 4) total spent.</summary>
-    public const decimal MaxAmount = 1_000_000_000_000m;
-
-    private static void CheckAmount(decimal? amount, string path, string name, JsonFieldReader r)
-    {
-        if (amount < 0) r.Add(JsonFieldReader.Join(path, name), "must not be negative");
-        else if (amount > MaxAmount) r.Add(JsonFieldReader.Join(path, name), $"must be at most {MaxAmount:N0}");
-    }
-
     private static OrderCompleted? ReadOrderCompleted(JsonObject p, string path, JsonFieldReader r)
     {
         var errorsBefore = r.Errors.Count;
         var orderId = RequiredOrderId(p, path, r);
         var products = ReadProducts(p, path, r) ?? [];
         var total = r.Number(p, "total", path) ?? r.Number(p, "revenue", path) ?? products.Sum(x => x.LineTotal);
-        CheckAmount(total, path, "total", r);
+        if (total < 0) r.Add(JsonFieldReader.Join(path, "total"), "must not be negative");
+        CheckMaximum(total, path, "total", r);
         var discount = r.Number(p, "discount", path) ?? 0m;
-        CheckAmount(discount, path, "discount", r);
+        CheckMaximum(Math.Abs(discount), path, "discount", r);
         var currency = Currency(p, path, r);
         var coupon = r.String(p, "coupon", path, JsonFieldReader.MaxIdLength);
         return orderId is null || r.Errors.Count > errorsBefore
@@ -76,8 +74,14 @@ public static class CommerceEvents
         var errorsBefore = r.Errors.Count;
         var orderId = RequiredOrderId(p, path, r);
         var amount = r.Number(p, "total", path) ?? ReadProducts(p, path, r)?.Sum(x => x.LineTotal);
-        CheckAmount(amount, path, "total", r);
+        if (amount < 0) r.Add(JsonFieldReader.Join(path, "total"), "must not be negative");
+        if (amount is { } refunded) CheckMaximum(refunded, path, "total", r);
         return orderId is null || r.Errors.Count > errorsBefore ? null : new OrderRefunded(orderId, amount);
+    }
+
+    private static void CheckMaximum(decimal amount, string path, string name, JsonFieldReader r)
+    {
+        if (amount > MaxAmount) r.Add(JsonFieldReader.Join(path, name), "must be at most 10,000,000,000");
     }
 
     private static string? RequiredOrderId(JsonObject p, string path, JsonFieldReader r)
@@ -132,7 +136,8 @@ public static class CommerceEvents
         if (productId is null && r.Errors.Count == errorsBefore)
             r.Add(JsonFieldReader.Join(path, "product_id"), "is required (or sku)");
         var price = r.Number(p, "price", path) ?? 0m;
-        CheckAmount(price, path, "price", r);
+        if (price < 0) r.Add(JsonFieldReader.Join(path, "price"), "must not be negative");
+        CheckMaximum(price, path, "price", r);
         var quantity = r.WholeNumber(p, "quantity", path, 1, 100_000);
         var line = new ProductLine(
             productId ?? "",

@@ -29,19 +29,20 @@ public static class PointsExpiry
         entries.Sum(e => (long)e.Points) - Lapsed(entries, now);
 
     /// <summary>Points of lots expired at <paramref name="now"/> that no deduction has used up yet.</summary>
-    public static int Lapsed(IEnumerable<PointsEntry> entries, DateTimeOffset now) =>
+    public static long Lapsed(IEnumerable<PointsEntry> entries, DateTimeOffset now) =>
         Remaining(entries).Where(l => l.Entry.ExpiresAt is { } at && at <= now).Sum(l => l.Left);
 
     /// <summary>The next lot to lapse after <paramref name="now"/> with points left in it, or null.</summary>
     public static (DateTimeOffset At, int Points)? Next(IEnumerable<PointsEntry> entries, DateTimeOffset now) =>
         Remaining(entries).Where(l => l.Left > 0 && l.Entry.ExpiresAt is { } at && at > now)
-            .OrderBy(l => l.Entry.ExpiresAt).Select(l => ((DateTimeOffset, int)?)(l.Entry.ExpiresAt!.Value, l.Left)).FirstOrDefault();
+            .OrderBy(l => l.Entry.ExpiresAt).Select(l => ((DateTimeOffset, int)?)(l.Entry.ExpiresAt!.Value, (int)l.Left)).FirstOrDefault();
 
-    private static List<(PointsEntry Entry, int Left)> Remaining(IEnumerable<PointsEntry> entries)
+    // In 64 bits: each entry fits 32, but the sums of many need not. A lot's Left never exceeds its entry's points.
+    private static List<(PointsEntry Entry, long Left)> Remaining(IEnumerable<PointsEntry> entries)
     {
         var ordered = entries.OrderBy(e => e.CreatedAt).ThenBy(e => e.Id).ToList();
-        var lots = ordered.Where(e => e.Points > 0).Select(e => (Entry: e, Left: e.Points)).ToList();
-        var toUse = -ordered.Where(e => e.Points < 0).Sum(e => e.Points);
+        var lots = ordered.Where(e => e.Points > 0).Select(e => (Entry: e, Left: (long)e.Points)).ToList();
+        var toUse = -ordered.Where(e => e.Points < 0).Sum(e => (long)e.Points);
         for (var i = 0; i < lots.Count && toUse > 0; i++)
         {
             var used = Math.Min(lots[i].Left, toUse);

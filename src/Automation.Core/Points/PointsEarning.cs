@@ -7,13 +7,14 @@ namespace Automation.Core.Points;
 /// <summary>Points earned on orders and given back on refunds, in the ingest transaction.</summary>
 public static class PointsEarning
 {
-    /// <summary>Most points one order earns: the ledger holds whole points in 32 bits, and a balance sums many orders.</summary>
-    public const int MaxPerOrder = 100_000_000;
+    /// <summary>The most one order earns: a ledger entry's points are a 32-bit integer on both databases.</summary>
+    public const int MaxPerOrder = int.MaxValue;
 
     /// <summary>
-    /// Earns floor(total × rate × the tier's multiplier), once per order id whatever the resends. The rate is
-    /// <c>Points:PerCurrencyUnit</c>, or with spend bands in rules/tiers.json the band reached by the calendar month's
-    /// spend (UTC) up to and including this order.
+    /// Earns floor(total × rate × the tier's multiplier), at most <see cref="MaxPerOrder"/>, once per order id whatever
+    /// the resends. The rate is <c>Points:PerCurrencyUnit</c>, or with spend bands in rules/tiers.json the band reached
+    /// by the calendar month's spend (UTC) up to and including this order. The points lapse
+    /// <see cref="PointsSettings.ExpiryMonths"/> after the order, or never for an order stamped at the calendar's end.
     /// </summary>
     public static async Task OnOrderAsync(IJourneyTransaction tx, long customerId, OrderCompleted order, DateTimeOffset at, PointsSettings settings,
         TierProgram? program, TierDefinition? tier, CancellationToken ct)
@@ -25,9 +26,10 @@ public static class PointsEarning
             var month = (await tx.OrderTotalsAsync([customerId], monthStart, at, ct)).GetValueOrDefault(customerId);
             rate = program.BandRate(month.Spend);
         }
-        var points = (int)Math.Min(MaxPerOrder, Math.Floor(order.Total * rate * (tier?.Multiplier ?? 1m)));
+        var points = Earned(order.Total, rate * (tier?.Multiplier ?? 1m));
         if (points > 0)
-            await tx.AddPointsAsync(customerId, points, PointsKinds.Earn, $"order {order.OrderId}", OrderKey(order.OrderId), at, ExpiryOf(at, settings.ExpiryMonths), ct);
+            await tx.AddPointsAsync(customerId, points, PointsKinds.Earn, $"order {order.OrderId}", OrderKey(order.OrderId), at,
+                SaturatingCalendar.AddMonths(at, settings.ExpiryMonths), ct);
     }
 
     /// <summary>
@@ -48,9 +50,14 @@ public static class PointsEarning
             await tx.AddPointsAsync(customerId, -points, PointsKinds.Reverse, $"refund of order {refund.OrderId}", prefix + messageId, at, null, ct);
     }
 
-    /// <summary>When points earned at <paramref name="at"/> lapse; never past the last date there is.</summary>
-    public static DateTimeOffset ExpiryOf(DateTimeOffset at, int months) =>
-        at > DateTimeOffset.MaxValue.AddMonths(-months) ? DateTimeOffset.MaxValue : at.AddMonths(months);
+    /// <summary>floor(total × pointsPerUnit), saturating at <see cref="MaxPerOrder"/> before the product could overflow.</summary>
+    public static int Earned(decimal total, decimal pointsPerUnit)
+    {
+        if (total <= 0 || pointsPerUnit <= 0) return 0;
+        // Below one point per unit the product is at most the total; above, the division cannot overflow.
+        var product = pointsPerUnit <= 1 || total < MaxPerOrder / pointsPerUnit ? total * pointsPerUnit : MaxPerOrder;
+        return (int)Math.Min(MaxPerOrder, Math.Floor(product));
+    }
 
     private static string OrderKey(string orderId) => $"order:{orderId}";
 }

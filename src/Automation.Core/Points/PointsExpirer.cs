@@ -9,10 +9,10 @@ public sealed class PointsExpirer(IIngestionStore store, IJourneyStore customers
     public const int PageSize = 500;
 
     /// <summary>Returns how many points lapsed.</summary>
-    public async Task<int> ExpireAsync(CancellationToken ct)
+    public async Task<long> ExpireAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var lapsed = 0;
+        var lapsed = 0L;
         long after = 0;
         while (true)
         {
@@ -24,10 +24,15 @@ public sealed class PointsExpirer(IIngestionStore store, IJourneyStore customers
                 foreach (var customerId in page)
                 {
                     var points = PointsExpiry.Lapsed(await tx.LoadPointsAsync(customerId, ct), now);
-                    if (points <= 0) continue;
                     var key = $"expire:{customerId.ToString(CultureInfo.InvariantCulture)}:{now.UtcTicks.ToString(CultureInfo.InvariantCulture)}";
-                    await tx.AddPointsAsync(customerId, -points, PointsKinds.Expire, "points expired", key, now, null, ct);
-                    lapsed += points;
+                    // An entry holds 32 bits: more than that lapsing at once is written off in several entries.
+                    for (var part = 0; points > 0; part++)
+                    {
+                        var entry = (int)Math.Min(points, int.MaxValue);
+                        await tx.AddPointsAsync(customerId, -entry, PointsKinds.Expire, "points expired", part == 0 ? key : $"{key}:{part.ToString(CultureInfo.InvariantCulture)}", now, null, ct);
+                        points -= entry;
+                        lapsed += entry;
+                    }
                 }
                 await tx.CommitAsync(ct);
             }

@@ -19,6 +19,15 @@ internal static class ReportParameters
     private static readonly DateTimeOffset Latest = new(2200, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>
+    /// Reports cover 1970-01-01 to 3000-01-01: no shop's orders predate the first, and the second leaves room to add
+    /// <see cref="MaxDays"/> to a window's end without leaving the calendar .NET and both databases can represent.
+    /// </summary>
+    public static readonly DateTimeOffset EarliestTime = new(1970, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <inheritdoc cref="EarliestTime"/>
+    public static readonly DateTimeOffset LatestTime = new(3000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>
     /// The group of customers who hold no tier: they ordered before rules/tiers.json existed and no review has run
     /// since, or there are no tiers at all.
     /// </summary>
@@ -79,15 +88,13 @@ internal static class ReportParameters
             return fallback is null ? new FieldError(field, "is required: a date such as 2026-01-01 or an ISO 8601 time") : null;
         }
         if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-        {
             value = new DateTimeOffset(date, TimeOnly.MinValue, TimeSpan.Zero);
-            return null;
-        }
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) && text.Contains('T', StringComparison.Ordinal))
-        {
+        else if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) && text.Contains('T', StringComparison.Ordinal))
             value = time.ToUniversalTime();
-            return null;
-        }
-        return new FieldError(field, $"'{text}' is not a date such as 2026-01-01 or an ISO 8601 time");
+        else
+            return new FieldError(field, $"'{text}' is not a date such as 2026-01-01 or an ISO 8601 time");
+        return value >= EarliestTime && value <= LatestTime
+            ? null
+            : new FieldError(field, string.Create(CultureInfo.InvariantCulture, $"must be from {EarliestTime:yyyy-MM-dd} to {LatestTime:yyyy-MM-dd}"));
     }
 }

@@ -13,8 +13,8 @@ public sealed class SqliteStorage : AutomationStorage, IDisposable
 {
     private readonly string _connectionString;
     private readonly string _writerConnectionString;
+    private readonly string? _file;
     private readonly SemaphoreSlim _writer = new(1, 1);
-    private readonly string? _directory;
     private SqliteConnection? _writerConnection;
     private int _disposed;
 
@@ -38,20 +38,10 @@ public sealed class SqliteStorage : AutomationStorage, IDisposable
         _writerConnectionString = new SqliteConnectionStringBuilder(_connectionString) { Pooling = false }.ToString();
         if (builder.DataSource is { Length: > 0 } path && builder.Mode != SqliteOpenMode.Memory && path != ":memory:")
         {
-            _directory = Path.GetDirectoryName(Path.GetFullPath(path));
-            if (_directory is not null) Directory.CreateDirectory(_directory);
+            _file = Path.GetFullPath(path);
+            var directory = Path.GetDirectoryName(_file);
+            if (directory is not null) Directory.CreateDirectory(directory);
         }
-    }
-
-    /// <summary>
-    /// A disk with less than <see cref="MinimumFreeBytes"/> left: a transaction then fails halfway through growing the
-    /// WAL, while small writes may still fit in WAL pages already there.
-    /// </summary>
-    public override string? SpaceProblem()
-    {
-        if (_directory is null) return null;
-        var free = new DriveInfo(_directory).AvailableFreeSpace;
-        return free < MinimumFreeBytes ? $"The disk holding {_directory} has {free:N0} bytes free; writes need at least {MinimumFreeBytes:N0}." : null;
     }
 
     /// <summary>The data source of a connection string, made absolute against <paramref name="contentRoot"/>.</summary>
@@ -64,6 +54,20 @@ public sealed class SqliteStorage : AutomationStorage, IDisposable
     }
 
     public override string Dialect => "sqlite";
+
+    // A file deleted or replaced under the server still takes writes through the descriptor SQLite holds, and they
+    // are lost at the next start: that is a database not ready either.
+    /// <summary>
+    /// The database file gone from its path, or a disk with less than <see cref="MinimumFreeBytes"/> left: an ingest
+    /// group then fails halfway through growing the WAL, while a probe's small write still fits in WAL pages already there.
+    /// </summary>
+    protected internal override string? StorageProblem()
+    {
+        if (_file is null) return null;
+        if (!File.Exists(_file)) return $"The database file {_file} is gone.";
+        var free = new DriveInfo(Path.GetDirectoryName(_file)!).AvailableFreeSpace;
+        return free < MinimumFreeBytes ? $"The disk holding {_file} has {free:N0} bytes free; writes need at least {MinimumFreeBytes:N0}." : null;
+    }
 
     public override int ConcurrentTransactions => 1;
 

@@ -91,11 +91,11 @@ public sealed class UnwritableDatabaseTests
     public async Task A_read_only_sqlite_file_is_not_writable_and_its_refusal_is_the_retryable_kind()
     {
         await using var db = await TestDatabase.CreateAsync(StorageOptions.Sqlite);
-        (await db.Storage.IsWritableAsync(CancellationToken.None)).Should().BeTrue();
+        (await db.Storage.WriteProblemAsync(CancellationToken.None)).Should().BeNull();
 
         using var readOnly = new Automation.Storage.Sqlite.SqliteStorage($"{db.ConnectionString};Mode=ReadOnly");
         (await readOnly.IsReachableAsync(CancellationToken.None)).Should().BeTrue();
-        (await readOnly.IsWritableAsync(CancellationToken.None)).Should().BeFalse();
+        (await readOnly.WriteProblemAsync(CancellationToken.None)).Should().Contain("does not take writes");
         var refusal = Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(async () =>
         {
             await using var tx = await readOnly.BeginAsync(CancellationToken.None);

@@ -104,4 +104,36 @@ public sealed class PointsTests(string provider)
         again.Points.Should().Be(30);
         (await _db.Storage.FindAsync("cy", CancellationToken.None))!.PointsBalance(_clock.GetUtcNow()).Should().Be(10);
     }
+
+    [Test]
+    public async Task An_order_stamped_at_the_end_of_the_calendar_earns_points_that_never_lapse()
+    {
+        await Ingest(Segment.Identify("far", new { email = "far@example.com" }, Start));
+        var id = (await _db.Storage.FindAsync("far", CancellationToken.None))!.Profile.Id;
+        var endOfCalendar = new DateTimeOffset(9999, 12, 31, 23, 59, 59, TimeSpan.Zero);
+
+        await using (var tx = await _db.Storage.BeginAsync(CancellationToken.None))
+        {
+            await PointsEarning.OnOrderAsync(tx, id, new OrderCompleted("f1", 40m, "USD", null, 0m, []), endOfCalendar, new PointsSettings(1m, 12), null, null, CancellationToken.None);
+            await tx.CommitAsync(CancellationToken.None);
+        }
+
+        var earned = (await Ledger("far")).Should().ContainSingle().Subject;
+        earned.Points.Should().Be(40);
+        earned.ExpiresAt.Should().Be(DateTimeOffset.MaxValue);
+        PointsExpiry.Lapsed(await Ledger("far"), endOfCalendar).Should().Be(0);
+    }
+
+    [Test]
+    public async Task More_than_an_entry_holds_lapsing_at_once_is_written_off_in_several_entries()
+    {
+        await Ingest(Segment.Order("big", "g1", 3_000_000_000m, Start), Segment.Order("big", "g2", 3_000_000_000m, Start.AddMinutes(1)));
+        (await Ledger("big")).Select(e => e.Points).Should().Equal(PointsEarning.MaxPerOrder, PointsEarning.MaxPerOrder);
+
+        _clock.SetUtcNow(Start.AddMonths(12).AddDays(1));
+        (await new PointsExpirer(_db.Storage, _db.Storage, _clock).ExpireAsync(CancellationToken.None)).Should().Be(2L * int.MaxValue);
+
+        (await Ledger("big")).Where(e => e.Kind == PointsKinds.Expire).Select(e => e.Points).Should().Equal(-int.MaxValue, -int.MaxValue);
+        (await _db.Storage.FindAsync("big", CancellationToken.None))!.PointsBalance(_clock.GetUtcNow()).Should().Be(0);
+    }
 }
