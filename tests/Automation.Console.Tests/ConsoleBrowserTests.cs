@@ -76,6 +76,8 @@ public sealed partial class ConsoleBrowserTests
         await page.GotoAsync($"{_server.Url}/console/journeys");
         var birthday = page.Locator("article", new() { Has = page.Locator("h2", new() { HasTextString = "birthday" }) });
         (await birthday.TextContentAsync()).Should().MatchRegex(@"rules/birthday\.json:\d+").And.Contain("not running");
+        var winBack = page.Locator("article", new() { Has = page.Locator("h2", new() { HasTextString = "win-back" }) });
+        (await winBack.TextContentAsync()).Should().Contain("scan: daily").And.NotContain("1.00:00:00");
         await ScreenshotAsync(page, "journeys");
 
         // A file that turns bad while the server runs keeps its last good version running.
@@ -109,6 +111,8 @@ public sealed partial class ConsoleBrowserTests
             (await page.TextContentAsync("main h2")).Should().Be("Ann Console");
             var main = await page.TextContentAsync("main");
             main.Should().Contain(ConsoleServer.KnownId).And.Contain("Product Added").And.Contain("entered cart-recovery");
+            // An event reads as fields, not JSON with its escapes.
+            (await page.TextContentAsync("tr.kind-event dl.fields")).Should().Contain("product_id").And.Contain("tea-100g").And.NotContain("{\"");
         }
         await ScreenshotAsync(page, "customer");
     }

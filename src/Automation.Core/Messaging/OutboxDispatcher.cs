@@ -141,7 +141,7 @@ public sealed class OutboxDispatcher(
                 return null;
         }
 
-        var unsubscribeUrl = unsubscribe.UrlFor(message.Channel, recipient);
+        var unsubscribeUrl = unsubscribe.UrlFor(message.Channel, recipient, customer.Profile.Locale);
         RenderedMessage content;
         try
         {

@@ -8,7 +8,7 @@ namespace Automation.Core.Messaging;
 /// <c>templates/&lt;journey&gt;/&lt;step&gt;.&lt;channel&gt;[.&lt;locale&gt;].liquid</c>, trying the full locale (zh-CN), its
 /// language (zh), the default locale, then the file without a locale.
 /// </summary>
-public sealed class TemplateFiles(string root, string defaultLocale)
+public sealed partial class TemplateFiles(string root, string defaultLocale)
 {
     public string Root { get; } = Path.GetFullPath(root);
     public string DefaultLocale { get; } = defaultLocale;
@@ -24,15 +24,35 @@ public sealed class TemplateFiles(string root, string defaultLocale)
         return null;
     }
 
+    /// <summary>
+    /// A localised file other than a template, <c>&lt;name&gt;[.&lt;locale&gt;].&lt;extension&gt;</c> under the root, found
+    /// as templates are; null when none exists.
+    /// </summary>
+    public (string File, string? Locale)? FindLocalized(string name, string extension, string? locale)
+    {
+        foreach (var candidate in Candidates(locale))
+        {
+            var file = Path.Combine(Root, $"{name}{(candidate is null ? "" : "." + candidate)}.{extension}");
+            if (File.Exists(file)) return (file, candidate);
+        }
+        return null;
+    }
+
+    /// <summary>Language tags (<c>en</c>, <c>zh-CN</c>, <c>zh-Hant-TW</c>): anything else, such as a path, is no locale.</summary>
+    public static bool IsLocale(string? text) => text is { Length: > 0 and <= 35 } && LocalePattern().IsMatch(text);
+
     private IEnumerable<string?> Candidates(string? customerLocale)
     {
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var locale in new[] { customerLocale, Language(customerLocale), DefaultLocale, Language(DefaultLocale) })
         {
-            if (!string.IsNullOrEmpty(locale) && seen.Add(locale)) yield return locale;
+            if (IsLocale(locale) && seen.Add(locale!)) yield return locale;
         }
         yield return null;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+    private static partial System.Text.RegularExpressions.Regex LocalePattern();
 
     private static string? Language(string? locale) => locale?.Split('-')[0];
 }

@@ -14,10 +14,6 @@ internal static class ReportParameters
     public const int DefaultAttributionDays = 7;
     public const int MaxDays = 3650;
 
-    // Reports reach back and ahead of their window (cohorts, attribution days): bounds far inside what dates can hold.
-    private static readonly DateTimeOffset Earliest = new(1970, 1, 1, 0, 0, 0, TimeSpan.Zero);
-    private static readonly DateTimeOffset Latest = new(2200, 1, 1, 0, 0, 0, TimeSpan.Zero);
-
     /// <summary>
     /// Reports cover 1970-01-01 to 3000-01-01: no shop's orders predate the first, and the second leaves room to add
     /// <see cref="MaxDays"/> to a window's end without leaving the calendar .NET and both databases can represent.
@@ -50,8 +46,6 @@ internal static class ReportParameters
         start = end = default;
         if (Time(to, defaultTo, prefix + "to", out end) is { } toError) return toError;
         if (Time(from, defaultTo is null ? null : end.AddYears(-1), prefix + "from", out start) is { } fromError) return fromError;
-        if (start < Earliest || start > Latest) return new FieldError(prefix + "from", $"must be from {Earliest:yyyy-MM-dd} to {Latest:yyyy-MM-dd}");
-        if (end < Earliest || end > Latest) return new FieldError(prefix + "to", $"must be from {Earliest:yyyy-MM-dd} to {Latest:yyyy-MM-dd}");
         return start < end ? null : new FieldError(prefix + "from", $"must be before {prefix}to");
     }
 

@@ -163,6 +163,28 @@ public sealed class MessagingApiTests
     }
 
     [Test]
+    public async Task The_unsubscribe_page_speaks_the_customers_language()
+    {
+        var links = _factory.Services.GetRequiredService<UnsubscribeLinks>();
+        using var anonymous = _factory.CreateClient();
+
+        var chinese = await anonymous.GetStringAsync(new Uri(links.UrlFor("sms", "+8613800138000", "zh-CN")).AbsolutePath);
+        chinese.Should().Contain("<html lang=\"zh-CN\">").And.Contain("不再向 <strong>+8613800138000</strong> 发送营销短信").And.Contain(">退订</button>");
+        var done = await anonymous.PostAsync(new Uri(links.UrlFor("sms", "+8613800138000", "zh-CN")).AbsolutePath, new FormUrlEncodedContent([]));
+        (await done.Content.ReadAsStringAsync()).Should().Contain("将不再收到营销短信");
+
+        // No locale in the link: the browser's language, then the default.
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(links.UrlFor("email", "li@example.com")).AbsolutePath);
+        request.Headers.AcceptLanguage.ParseAdd("zh-CN,zh;q=0.9,en;q=0.5");
+        (await (await anonymous.SendAsync(request)).Content.ReadAsStringAsync()).Should().Contain("营销邮件");
+        (await anonymous.GetStringAsync(new Uri(links.UrlFor("email", "li@example.com")).AbsolutePath)).Should().Contain("Stop marketing emails to");
+
+        using var hostile = new HttpRequestMessage(HttpMethod.Get, new Uri(links.UrlFor("email", "li@example.com")).AbsolutePath);
+        hostile.Headers.TryAddWithoutValidation("Accept-Language", "../../../../etc/passwd");
+        (await (await anonymous.SendAsync(hostile)).Content.ReadAsStringAsync()).Should().Contain("Stop marketing emails to");
+    }
+
+    [Test]
     public async Task Support_staff_suppress_and_lift_and_bad_requests_name_the_field()
     {
         (await _client.PostAsJsonAsync("/v1/suppressions", new { channel = "email", address = "c@example.com", reason = "asked by phone" })).StatusCode.Should().Be(HttpStatusCode.OK);

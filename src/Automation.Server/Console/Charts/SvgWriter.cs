@@ -50,9 +50,28 @@ public sealed class SvgWriter
     public void Polygon(IEnumerable<(double X, double Y)> points, string fill, double opacity) =>
         _svg.Append($"<polygon points=\"{Points(points)}\" fill=\"{fill}\" fill-opacity=\"{Attribute(opacity)}\"/>");
 
-    /// <summary>Text at (x, y); <paramref name="anchor"/> is <c>start</c>, <c>middle</c> or <c>end</c>.</summary>
-    public void Text(double x, double y, string text, string anchor = "start", string fill = Ink, double size = 12, bool bold = false) =>
+    /// <summary>The width of every chart's canvas, in SVG units.</summary>
+    public const double CanvasWidth = 640;
+
+    private const double EdgeMargin = 2;
+
+    /// <summary>
+    /// Text at (x, y); <paramref name="anchor"/> is <c>start</c>, <c>middle</c> or <c>end</c>. Moved inwards when its
+    /// estimated extent would cross the canvas's left or right edge, where the browser would clip it.
+    /// </summary>
+    public void Text(double x, double y, string text, string anchor = "start", string fill = Ink, double size = 12, bool bold = false)
+    {
+        var width = TextWidth(text, size);
+        var (from, to) = anchor switch { "end" => (width, 0.0), "middle" => (width / 2, width / 2), _ => (0.0, width) };
+        x = Math.Max(EdgeMargin + from, Math.Min(x, CanvasWidth - EdgeMargin - to));
         _svg.Append($"<text x=\"{Attribute(x)}\" y=\"{Attribute(y)}\" text-anchor=\"{anchor}\" fill=\"{fill}\" font-size=\"{Attribute(size)}\"{(bold ? " font-weight=\"bold\"" : "")}>{Encode(text)}</text>");
+    }
+
+    /// <summary>
+    /// A generous estimate of how wide <paramref name="text"/> is drawn at <paramref name="size"/>: 0.62 em a Latin
+    /// character (system sans-serif fonts average less), 1 em a CJK or other full-width one.
+    /// </summary>
+    public static double TextWidth(string text, double size) => text.Sum(c => c >= '\u1100' ? 1.0 : 0.62) * size;
 
     /// <summary>The elements written so far.</summary>
     public override string ToString() => _svg.ToString();

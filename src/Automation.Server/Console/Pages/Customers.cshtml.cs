@@ -1,5 +1,6 @@
 using Automation.Core.Customers;
 using Automation.Core.Storage;
+using Automation.Server.Hosting;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Automation.Server.Console.Pages;
@@ -8,15 +9,15 @@ namespace Automation.Server.Console.Pages;
 /// Finds a customer by id, email or phone and shows the profile, tags, tier, points, RFM, and the timeline of events,
 /// journey steps and messages, with the suppressions of their addresses.
 /// </summary>
-internal sealed class CustomersModel(ICustomerStore customers, IJourneyStore journeys, TimeProvider clock) : PageModel
+internal sealed class CustomersModel(ICustomerStore customers, IJourneyStore journeys, TimeProvider clock, JourneyFiles files) : PageModel
 {
     /// <summary>Events shown on the timeline, newest first.</summary>
     public const int EventLimit = 100;
 
     private const int MatchLimit = 20;
 
-    /// <summary>One line of the timeline: when, what kind (event, journey, step, message) and what happened.</summary>
-    public sealed record TimelineLine(DateTimeOffset At, string Kind, string Text, string? Detail);
+    /// <summary>One line of the timeline: when, what kind (event, journey, step, message), what happened, and an event's fields.</summary>
+    public sealed record TimelineLine(DateTimeOffset At, string Kind, string Text, string? Detail, IReadOnlyList<(string Name, string Value)>? Fields = null);
 
     public string? Query { get; private set; }
     public IReadOnlyList<CustomerMatch> Matches { get; private set; } = [];
@@ -25,6 +26,9 @@ internal sealed class CustomersModel(ICustomerStore customers, IJourneyStore jou
     public IReadOnlyList<SuppressionView> Suppressions { get; private set; } = [];
     public long PointsBalance { get; private set; }
     public DateTimeOffset Now { get; private set; }
+
+    /// <summary>The shop's currency (<c>Templates:DefaultCurrency</c>), in which order totals add up.</summary>
+    public string Currency => files.Templates.DefaultCurrency;
 
     public async Task OnGetAsync(string? q, CancellationToken ct)
     {
@@ -41,7 +45,7 @@ internal sealed class CustomersModel(ICustomerStore customers, IJourneyStore jou
         Suppressions = await customers.SuppressionsOfAsync(id, ct);
         var lines = new List<TimelineLine>();
         lines.AddRange((await customers.EventsOfAsync(id, EventLimit, ct)).Select(e =>
-            new TimelineLine(e.OccurredAt, "event", e.Type == "track" ? e.Name ?? "track" : e.Type, e.Properties)));
+            new TimelineLine(e.OccurredAt, "event", e.Type == "track" ? e.Name ?? "track" : e.Type, null, EventFields.Of(e.Properties))));
         foreach (var instance in await journeys.InstancesOfAsync(id, ct))
         {
             lines.Add(new TimelineLine(instance.EnteredAt, "journey", $"entered {instance.Journey}", null));

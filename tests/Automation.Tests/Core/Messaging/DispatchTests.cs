@@ -100,7 +100,7 @@ public sealed class DispatchTests(string provider)
         message.TextBody.Should().Contain("Hi Ann,").And.Contain("Green tea (https://shop.example/tea) × 2");
         message.Headers["List-Unsubscribe-Post"].Should().Be("List-Unsubscribe=One-Click");
         var unsubscribe = message.Headers["List-Unsubscribe"]!.Trim('<', '>');
-        _links.Read(unsubscribe[(unsubscribe.LastIndexOf('/') + 1)..]).Should().Be(("email", "ann@example.com"));
+        _links.Read(unsubscribe[(unsubscribe.LastIndexOf('/') + 1)..]).Should().Be(new UnsubscribeTarget("email", "ann@example.com", null));
 
         var sent = (await Messages("sent")).Should().ContainSingle().Subject;
         sent.ProviderId.Should().Be(message.MessageId);

@@ -28,6 +28,43 @@ public sealed partial class ChartTests
     // Marks drawn for data carry a tooltip; grid, legend and axes do not.
     private static List<XElement> Marks(XElement figure, string name) => [.. Svg(figure, name).Where(e => e.Elements().Any(c => c.Name.LocalName == "title"))];
 
+    /// <summary>Each text's drawn extent, estimated as the writer estimates it: (left, right, baseline).</summary>
+    private static List<(double Left, double Right, double Y, string Text)> TextExtents(XElement figure) =>
+    [
+        .. Svg(figure, "text").Select(t =>
+        {
+            var x = Number(t, "x");
+            var width = SvgWriter.TextWidth(t.Value, Number(t, "font-size"));
+            var left = t.Attribute("text-anchor")!.Value switch { "end" => x - width, "middle" => x - width / 2, _ => x };
+            return (left, left + width, Number(t, "y"), t.Value);
+        }),
+    ];
+
+    [Test]
+    public void No_text_reaches_past_either_edge_of_the_canvas()
+    {
+        var figures = new[]
+        {
+            Parse(BarChart.Render(Caption, [.. Enumerable.Range(0, 3).Select(i => new Bar($"bucket {i}", 1_234_567.0 * (i + 1)))], ValueFormat.Count)),
+            Parse(IntervalPlot.Render(Caption, [new IntervalRow("journey · step · variant with a long name", 0.1234, -0.98765, 12.3456)], ValueFormat.Percent)),
+            Parse(LineChart.Render(Caption, [.. Enumerable.Range(0, 12).Select(i => $"2026-{i + 1:00} cohort")],
+                [new LineSeries("Repurchase rate of the tier with the longest name", [.. Enumerable.Range(0, 12).Select(i => new LinePoint(i * 0.1))])], ValueFormat.Percent)),
+        };
+        foreach (var figure in figures)
+            TextExtents(figure).Should().OnlyContain(e => e.Left >= 0 && e.Right <= SvgWriter.CanvasWidth, string.Join("; ", TextExtents(figure)));
+    }
+
+    [Test]
+    public void A_histogram_of_many_ranges_writes_labels_that_never_run_together()
+    {
+        var bars = Enumerable.Range(0, 16).Select(i => new Bar($"{i * 15}–{(i + 1) * 15} days", i + 1)).ToList();
+        var labels = TextExtents(Parse(BarChart.Render(Caption, bars, ValueFormat.Count))).Where(e => e.Text.Contains("days", StringComparison.Ordinal))
+            .OrderBy(e => e.Left).ToList();
+
+        labels.Should().HaveCountGreaterThan(1).And.HaveCountLessThan(bars.Count, "some labels give way so the rest have room");
+        labels.Zip(labels.Skip(1)).Should().OnlyContain(pair => pair.First.Right < pair.Second.Left, string.Join("; ", labels));
+    }
+
     [Test]
     public void Svg_is_named_described_and_scales_to_the_page()
     {
