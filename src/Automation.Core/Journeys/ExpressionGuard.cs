@@ -23,7 +23,8 @@ public static partial class ExpressionGuard
         var code = StringLiteral().Replace(expression, "\"\"");
         foreach (Match word in Identifier().Matches(code))
         {
-            if (Array.IndexOf(Forbidden, word.Value) >= 0)
+            // Dynamic LINQ matches members ignoring case: customer.Name.gettype() reaches GetType.
+            if (Forbidden.Contains(word.Value, StringComparer.OrdinalIgnoreCase))
                 return $"'{word.Value}' is not allowed in an expression: use the customer, stats, cart, event, journey and now facts (see docs/rules.md)";
         }
         return null;

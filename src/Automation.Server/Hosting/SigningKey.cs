@@ -13,7 +13,12 @@ internal static class SigningKey
         if (File.Exists(file)) return Convert.FromBase64String(File.ReadAllText(file).Trim());
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         var key = RandomNumberGenerator.GetBytes(32);
-        File.WriteAllText(file, Convert.ToBase64String(key));
+        // Readable by the server's user alone: whoever reads it can forge unsubscribe links for anyone.
+        var creation = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) creation.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using (var stream = new FileStream(file, creation))
+        using (var writer = new StreamWriter(stream))
+            writer.Write(Convert.ToBase64String(key));
         return key;
     }
 }

@@ -41,6 +41,27 @@ public sealed class SqliteStorage : AutomationStorage, IDisposable
             _file = Path.GetFullPath(path);
             var directory = Path.GetDirectoryName(_file);
             if (directory is not null) Directory.CreateDirectory(directory);
+            if (builder.Mode != SqliteOpenMode.ReadOnly) CreatePrivately(_file);
+        }
+    }
+
+    /// <summary>
+    /// Creates a new database file readable by the server's user alone; SQLite gives its -wal and -shm files the
+    /// database file's permissions, so customers' data is never world-readable. An existing file keeps its own.
+    /// </summary>
+    private static void CreatePrivately(string file)
+    {
+        if (OperatingSystem.IsWindows() || File.Exists(file)) return;
+        try
+        {
+            using var created = new FileStream(file, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
+        }
+        catch (IOException)
+        {
+            // Another process created it first: it is SQLite's to open as it is.
         }
     }
 

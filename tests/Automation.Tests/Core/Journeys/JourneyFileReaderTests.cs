@@ -102,6 +102,11 @@ public sealed class JourneyFileReaderTests
     [TestCase("customer.Name.GetType().Name == \\\"String\\\"", "'GetType' is not allowed")]
     [TestCase("DateTime.Now.Hour > 9", "'DateTime' is not allowed")]
     [TestCase("typeof(string) != null", "'typeof' is not allowed")]
+    // Dynamic LINQ resolves members ignoring case, so the guard does too.
+    [TestCase("customer.Name.gettype().assembly.location != \\\"\\\"", "'gettype' is not allowed")]
+    [TestCase("customer.Name.GETTYPE().Name != null", "'GETTYPE' is not allowed")]
+    [TestCase("system.io.file.Exists(\\\"/etc/passwd\\\")", "'system' is not allowed")]
+    [TestCase("datetime.Now.Hour > 9", "'datetime' is not allowed")]
     public void Escapes_from_the_sandbox_are_rejected_at_validation(string expression, string reason)
     {
         var problem = SingleProblem(CartRecovery.Replace("journey.HoursSinceEntry >= 1 && cart.ItemCount > 0", expression));
