@@ -6,7 +6,8 @@ namespace Automation.Core.Messaging;
 
 /// <summary>
 /// Filters templates may use besides Liquid's standard ones: <c>money</c> in the customer's currency and locale,
-/// <c>local_date</c> in the customer's time zone, and <c>raw</c> to print a value unescaped in HTML.
+/// <c>local_date</c> in the customer's time zone, <c>safe_url</c> for links from event data, and <c>raw</c> to print a
+/// value unescaped in HTML.
 /// </summary>
 public static class LiquidFilters
 {
@@ -34,6 +35,15 @@ public static class LiquidFilters
         var local = TimeZoneInfo.ConvertTime(instant, (TimeZoneInfo)context.Registers["zone"]);
         return local.ToString(format, (CultureInfo)context.Registers["culture"]);
     }
+
+    /// <summary>
+    /// <c>{{ item.url | safe_url }}</c>: the URL when it is an absolute http or https address, else empty. Links from
+    /// event data go through it, so a product url of <c>javascript:…</c> or <c>data:…</c> never reaches an href.
+    /// </summary>
+    public static string SafeUrl(object? input) =>
+        Uri.TryCreate(input?.ToString()?.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+            ? uri.AbsoluteUri
+            : "";
 
     /// <summary>Prints a value as it is in an HTML part (values there are escaped by default).</summary>
     public static string Raw(Context context, object input) =>

@@ -18,10 +18,17 @@ public sealed partial class TemplateFiles(string root, string defaultLocale)
     {
         foreach (var locale in Candidates(customerLocale))
         {
-            var file = Path.Combine(Root, $"{template}.{channel}{(locale is null ? "" : "." + locale)}.liquid");
-            if (File.Exists(file)) return (file, locale);
+            var file = Inside($"{template}.{channel}{(locale is null ? "" : "." + locale)}.liquid");
+            if (file is not null && File.Exists(file)) return (file, locale);
         }
         return null;
+    }
+
+    /// <summary>The full path of <paramref name="relative"/> when it stays under the root; null for <c>../</c> and absolute paths that leave it.</summary>
+    private string? Inside(string relative)
+    {
+        var full = Path.GetFullPath(Path.Combine(Root, relative));
+        return full.StartsWith(Path.TrimEndingDirectorySeparator(Root) + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? full : null;
     }
 
     /// <summary>
@@ -32,8 +39,8 @@ public sealed partial class TemplateFiles(string root, string defaultLocale)
     {
         foreach (var candidate in Candidates(locale))
         {
-            var file = Path.Combine(Root, $"{name}{(candidate is null ? "" : "." + candidate)}.{extension}");
-            if (File.Exists(file)) return (file, candidate);
+            var file = Inside($"{name}{(candidate is null ? "" : "." + candidate)}.{extension}");
+            if (file is not null && File.Exists(file)) return (file, candidate);
         }
         return null;
     }

@@ -32,9 +32,9 @@ internal sealed class ApiOptionsValidator(IConfiguration configuration) : IValid
             if ((options.Keys[i]?.Length ?? 0) < ApiOptions.MinimumKeyLength)
                 return ValidateOptionsResult.Fail($"Api:Keys:{i} must be at least {ApiOptions.MinimumKeyLength} characters long.");
         }
-        if (options.Keys.Contains(ApiOptions.DevelopmentKey) && ServerUrls.Parse(configuration["Urls"], out _).FirstOrDefault(u => !IsLoopback(u)) is { } open)
+        if (options.Keys.Contains(ApiOptions.DevelopmentKey) && ServerUrls.Bound(configuration).FirstOrDefault(b => !IsLoopback(b.Url)) is ({ } setting, { } open))
             return ValidateOptionsResult.Fail(
-                $"Api:Keys holds the shipped development key, which only works on loopback addresses, but Urls includes '{open}'. Replace Api:Keys with your own key.");
+                $"Api:Keys holds the shipped development key, which only works on loopback addresses, but {setting} includes '{open}'. Replace Api:Keys with your own key.");
         return ValidateOptionsResult.Success;
     }
 

@@ -6,6 +6,18 @@ internal static class ServerUrls
     public const string Default = "http://127.0.0.1:5080";
 
     /// <summary>
+    /// Every address the server will listen on, from every source: <c>Urls</c>, and each <c>Kestrel:Endpoints:NAME:Url</c>
+    /// (the usual way to add HTTPS), which Kestrel binds in addition to or instead of <c>Urls</c>.
+    /// </summary>
+    public static IReadOnlyList<(string Setting, Uri Url)> Bound(IConfiguration configuration)
+    {
+        var bound = Parse(configuration["Urls"], out _).Select(u => ("Urls", u)).ToList();
+        foreach (var endpoint in configuration.GetSection("Kestrel:Endpoints").GetChildren())
+            bound.AddRange(Parse(endpoint["Url"] ?? "", out _).Select(u => ($"Kestrel:Endpoints:{endpoint.Key}:Url", u)));
+        return bound;
+    }
+
+    /// <summary>
     /// The listening addresses, with wildcards (<c>*</c>, <c>+</c>) read as 0.0.0.0, which is not loopback.
     /// <paramref name="problem"/> names the first entry that is not an http(s) address.
     /// </summary>

@@ -95,6 +95,17 @@ public sealed class ServerProcessTests
         stderr.Should().Contain("Api:Keys holds the shipped development key").And.Contain("http://0.0.0.0");
     }
 
+    [Test]
+    public async Task The_shipped_development_key_is_refused_on_a_kestrel_endpoint_beyond_loopback()
+    {
+        await using var server = ServerProcess.Start(_root.FullName, $"--Urls=http://127.0.0.1:{ServerProcess.FreePort()}",
+            $"--Kestrel:Endpoints:Public:Url=http://0.0.0.0:{ServerProcess.FreePort()}");
+        var (exitCode, _, stderr) = await server.WaitForExitAsync(Timeout);
+
+        exitCode.Should().Be(2, stderr);
+        stderr.Should().Contain("Api:Keys holds the shipped development key").And.Contain("Kestrel:Endpoints:Public:Url includes 'http://0.0.0.0");
+    }
+
     [TestCase("help", 0)]
     [TestCase("--help", 0)]
     [TestCase("valdiate", 2)]

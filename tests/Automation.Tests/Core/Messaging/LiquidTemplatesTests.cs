@@ -2,6 +2,8 @@ using System.Text.Json.Nodes;
 using Automation.Core.Customers;
 using Automation.Core.Messaging;
 
+using Automation.Tests.Support;
+
 namespace Automation.Tests.Core.Messaging;
 
 public sealed class LiquidTemplatesTests
@@ -53,6 +55,49 @@ public sealed class LiquidTemplatesTests
         message.Subject.Should().Be("Ann, your 2 items are waiting");
         message.Html.Should().Contain("<p>Hi Ann Lee,</p>").And.Contain("Green tea × 2 for $25.00.");
         message.Text.Should().Be("Hi Ann Lee,\n\nGreen tea × 2 for $25.00.\n\nUnsubscribe (https://automation.example/u/abc)");
+    }
+
+    [TestCase("javascript:alert(1)")]
+    [TestCase(" JavaScript:alert(document.cookie)")]
+    [TestCase("data:text/html,<script>alert(1)</script>")]
+    [TestCase("vbscript:msgbox(1)")]
+    [TestCase("//evil.example/x")]
+    public void A_product_url_that_is_not_http_never_reaches_a_link_of_the_shipped_cart_email(string url)
+    {
+        var shipped = new LiquidTemplates(new TemplateFiles(Path.Combine(ServerProcess.RepositoryRoot(), "templates"), "en"));
+        var profile = new CustomerProfile { Id = 1, ExternalId = "ann", Name = "Ann", Email = "ann@example.com" };
+        var cart = new Cart([new ProductLine("tea", null, "Green tea", 12.5m, 2, null, url, null), new ProductLine("cup", null, "Cup", 5m, 1, null, "https://shop.example/cup", null)], "USD", Now);
+        var model = TemplateModel.For(new CustomerSnapshot(profile, CustomerStats.None, cart), "cart-recovery", "reminder", Now.AddHours(-1), null,
+            [], "https://automation.example/u/abc", "USD", Now);
+
+        var message = shipped.Render("cart-recovery/reminder", "email", model);
+
+        message.Html.Should().NotContainAny("javascript:", "JavaScript:", "data:text", "vbscript:", "evil.example").And.Contain("Green tea");
+        message.Html.Should().Contain("<a href=\"https://shop.example/cup\">Cup</a>");
+    }
+
+    [Test]
+    public void No_locale_or_template_name_reads_a_file_outside_the_templates_folder()
+    {
+        Write("cart-recovery/reminder.email.liquid", "<p>inside</p>");
+        var outside = Directory.CreateTempSubdirectory("automation-outside-");
+        try
+        {
+            File.WriteAllText(Path.Combine(outside.FullName, "evil.liquid"), "<p>outside</p>");
+            File.WriteAllText(Path.Combine(outside.FullName, "x.email.liquid"), "<p>outside</p>");
+            var files = new TemplateFiles(_root.FullName, "en");
+            var escape = Path.GetRelativePath(_root.FullName, outside.FullName);
+
+            files.Find("cart-recovery/reminder", "email", $"x/../../{escape}/evil")!.Value.File.Should().EndWith("reminder.email.liquid");
+            files.Find($"{escape}/x", "email", null).Should().BeNull();
+            files.Find(Path.Combine(outside.FullName, "x"), "email", null).Should().BeNull();
+            TemplateFiles.IsLocale("zh-Hant-TW").Should().BeTrue();
+            TemplateFiles.IsLocale("x/../../tmp/evil").Should().BeFalse();
+        }
+        finally
+        {
+            outside.Delete(recursive: true);
+        }
     }
 
     [Test]
