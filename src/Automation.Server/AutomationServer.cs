@@ -6,6 +6,7 @@ using Automation.Server.Hosting;
 using Automation.Server.Http;
 using Automation.Server.Tools;
 using Automation.Storage;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 
 namespace Automation.Server;
@@ -69,6 +70,22 @@ public static class AutomationServer
         services.AddAuthorization();
         services.AddConsole();
 
+        // Behind a reverse proxy the client's address and scheme arrive in X-Forwarded-For and -Proto: trusted from
+        // loopback (a proxy on this machine) and the proxies and networks configured, never from anyone else.
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IConfiguration>((options, configuration) =>
+        {
+            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            var proxies = configuration.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() ?? [];
+            for (var i = 0; i < proxies.Length; i++)
+                options.KnownProxies.Add(System.Net.IPAddress.TryParse(proxies[i], out var proxy) ? proxy
+                    : throw new OptionsValidationException("ForwardedHeaders", typeof(ForwardedHeadersOptions),
+                        [$"ForwardedHeaders:KnownProxies:{i} must be an IP address such as 10.0.0.5, not '{proxies[i]}'."]));
+            var networks = configuration.GetSection("ForwardedHeaders:KnownNetworks").Get<string[]>() ?? [];
+            for (var i = 0; i < networks.Length; i++)
+                options.KnownIPNetworks.Add(System.Net.IPNetwork.TryParse(networks[i], out var network) ? network
+                    : throw new OptionsValidationException("ForwardedHeaders", typeof(ForwardedHeadersOptions),
+                        [$"ForwardedHeaders:KnownNetworks:{i} must be a network such as 10.0.0.0/8, not '{networks[i]}'."]));
+        });
         services.AddProblemDetails();
         services.AddExceptionHandler<DatabaseUnavailableHandler>();
         services.AddRequestDecompression();
@@ -76,6 +93,7 @@ public static class AutomationServer
 
     private static void MapRoutes(WebApplication app)
     {
+        app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRequestDecompression();

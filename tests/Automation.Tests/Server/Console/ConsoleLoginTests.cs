@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Automation.Server.Console;
+using Microsoft.AspNetCore.Builder;
 using Automation.Storage;
 using Automation.Tests.Support;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -54,6 +55,44 @@ public sealed partial class ConsoleLoginTests
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex Token();
+
+    /// <summary>Every request arrives from 127.0.0.1, as through a reverse proxy on the same machine.</summary>
+    private sealed class FromLocalProxy : Microsoft.AspNetCore.Hosting.IStartupFilter
+    {
+        public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, then) =>
+            {
+                context.Connection.RemoteIpAddress = IPAddress.Loopback;
+                return then();
+            });
+            next(app);
+        };
+    }
+
+    [Test]
+    public async Task Behind_a_proxy_failures_count_per_client_and_the_session_cookie_is_secure_when_the_client_used_https()
+    {
+        await using var proxied = _factory.WithWebHostBuilder(b => b.ConfigureServices(s =>
+            Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter>(s, new FromLocalProxy())));
+        HttpClient From(string client)
+        {
+            var http = proxied.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+            http.DefaultRequestHeaders.Add("X-Forwarded-For", client);
+            http.DefaultRequestHeaders.Add("X-Forwarded-Proto", "https");
+            return http;
+        }
+
+        // An attacker guesses five names from one address: that address is locked, not everyone behind the proxy.
+        using var attacker = From("203.0.113.9");
+        for (var i = 0; i < LoginThrottle.MaxFailures; i++) (await LogInAsync(attacker, $"guess-{i}", "wrong")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        (await LogInAsync(attacker, "ann", Password)).StatusCode.Should().Be(HttpStatusCode.TooManyRequests);
+
+        using var marketer = From("198.51.100.7");
+        var signedIn = await LogInAsync(marketer, "ann", Password);
+        signedIn.StatusCode.Should().Be(HttpStatusCode.Redirect);
+        signedIn.Headers.GetValues("Set-Cookie").Should().Contain(c => c.StartsWith("automation-console=", StringComparison.Ordinal) && c.Contains("secure", StringComparison.OrdinalIgnoreCase));
+    }
 
     [Test]
     public async Task A_page_without_a_session_redirects_to_the_login_even_with_an_api_key()
