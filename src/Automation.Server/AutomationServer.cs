@@ -63,11 +63,17 @@ public static class AutomationServer
         services.AddSingleton<IngestionService>();
         services.AddSingleton<StepPreviewer>();
 
-        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateOnStart();
+        // Read by hand, not bound: an entry is a plain key or a {Key, Scopes} object. Reloads with appsettings.json.
+        services.AddOptions<ApiOptions>().Configure<IConfiguration>((options, configuration) => options.Keys = ApiOptions.Read(configuration.GetSection("Api:Keys")))
+            .ValidateOnStart();
+        services.AddSingleton<IOptionsChangeTokenSource<ApiOptions>>(sp => new ConfigurationChangeTokenSource<ApiOptions>(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        services.AddAuthorization();
+        services.AddAuthorization(options =>
+        {
+            foreach (var scope in ApiScopes.All) options.AddPolicy(scope, policy => policy.RequireClaim(ApiScopes.ClaimType, scope));
+        });
         services.AddConsole();
 
         // Behind a reverse proxy the client's address and scheme arrive in X-Forwarded-For and -Proto: trusted from
@@ -102,7 +108,7 @@ public static class AutomationServer
         app.UseAuthorization();
 
         app.MapHealthApi();
-        var v1 = app.MapGroup("/v1").RequireAuthorization();
+        var v1 = ApiRoutes.For(app);
         v1.MapIngestApi();
         v1.MapCustomersApi();
         v1.MapJourneysApi();

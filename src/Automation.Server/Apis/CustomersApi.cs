@@ -8,9 +8,9 @@ namespace Automation.Server.Apis;
 /// <summary>Reading customers: <c>GET /v1/customers/{id}</c>.</summary>
 internal static class CustomersApi
 {
-    public static RouteGroupBuilder MapCustomersApi(this RouteGroupBuilder v1)
+    public static ApiRoutes MapCustomersApi(this ApiRoutes v1)
     {
-        v1.MapGet("/customers/{id}", async (string id, ICustomerStore customers, IJourneyStore journeys, TimeProvider clock, CancellationToken ct) =>
+        v1.Read.MapGet("/customers/{id}", async (string id, ICustomerStore customers, IJourneyStore journeys, TimeProvider clock, CancellationToken ct) =>
         {
             if (await customers.FindAsync(id, ct) is not { } snapshot)
                 return NotFoundProblem.Customer(id);

@@ -16,7 +16,7 @@ internal static class IngestApi
     /// <summary>A message of a batch that was refused and kept in <c>GET /v1/rejected</c>.</summary>
     public sealed record Rejection(int Index, string? MessageId, IReadOnlyList<FieldError> Errors);
 
-    public static RouteGroupBuilder MapIngestApi(this RouteGroupBuilder v1)
+    public static ApiRoutes MapIngestApi(this ApiRoutes v1)
     {
         foreach (var (route, type) in new[]
         {
@@ -24,12 +24,12 @@ internal static class IngestApi
             ("/group", MessageType.Group), ("/alias", MessageType.Alias),
         })
         {
-            v1.MapPost(route, (HttpRequest request, IngestionService service, SegmentMessageReader reader, IRejectedMessageStore rejected, TimeProvider clock, CancellationToken ct) =>
+            v1.Ingest.MapPost(route, (HttpRequest request, IngestionService service, SegmentMessageReader reader, IRejectedMessageStore rejected, TimeProvider clock, CancellationToken ct) =>
                 IngestAsync(request, RequestBody.MessageLimit, body => reader.ReadMessage(body, type), service, rejected, clock, ct));
         }
-        v1.MapPost("/batch", (HttpRequest request, IngestionService service, SegmentMessageReader reader, IRejectedMessageStore rejected, TimeProvider clock, CancellationToken ct) =>
+        v1.Ingest.MapPost("/batch", (HttpRequest request, IngestionService service, SegmentMessageReader reader, IRejectedMessageStore rejected, TimeProvider clock, CancellationToken ct) =>
             IngestAsync(request, RequestBody.BatchLimit, reader.ReadBatch, service, rejected, clock, ct));
-        v1.MapGet("/rejected", async (int? limit, long? before, IRejectedMessageStore rejected, CancellationToken ct) =>
+        v1.Admin.MapGet("/rejected", async (int? limit, long? before, IRejectedMessageStore rejected, CancellationToken ct) =>
         {
             if (limit is < 1 or > 1000) return ValidationProblem.For("limit", "must be from 1 to 1000");
             return Results.Ok(await rejected.ListRejectedAsync(limit ?? 100, before, ct));

@@ -22,9 +22,9 @@ internal static class JourneysApi
 
     public sealed record PreviewRequest(string? CustomerId);
 
-    public static RouteGroupBuilder MapJourneysApi(this RouteGroupBuilder v1)
+    public static ApiRoutes MapJourneysApi(this ApiRoutes v1)
     {
-        v1.MapPost("/journeys/{name}/preview", async (string name, PreviewRequest? body, JourneyCatalog catalog, ICustomerStore customers,
+        v1.Admin.MapPost("/journeys/{name}/preview", async (string name, PreviewRequest? body, JourneyCatalog catalog, ICustomerStore customers,
             StepPreviewer previewer, CancellationToken ct) =>
         {
             if (catalog.Current.Entries.FirstOrDefault(e => e.Name == name)?.Running is not { } journey)
@@ -36,7 +36,7 @@ internal static class JourneysApi
             return Results.Ok(previewer.Preview(journey, customer));
         });
 
-        v1.MapGet("/journeys", async (JourneyCatalog catalog, IJourneyStore store, IHostEnvironment environment, CancellationToken ct) =>
+        v1.Read.MapGet("/journeys", async (JourneyCatalog catalog, IJourneyStore store, IHostEnvironment environment, CancellationToken ct) =>
             Results.Ok(Describe(catalog.Current, await store.CountsAsync(ct), environment.ContentRootPath)));
         return v1;
     }

@@ -10,9 +10,9 @@ internal static class MessagesApi
 
     public sealed record SuppressionRequest(string? Channel, string? Address, string? Reason);
 
-    public static RouteGroupBuilder MapMessagesApi(this RouteGroupBuilder v1)
+    public static ApiRoutes MapMessagesApi(this ApiRoutes v1)
     {
-        v1.MapGet("/messages", async (string? status, int? limit, IOutboxStore outbox, CancellationToken ct) =>
+        v1.Read.MapGet("/messages", async (string? status, int? limit, IOutboxStore outbox, CancellationToken ct) =>
         {
             if (status is not null && !Statuses.Contains(status))
                 return ValidationProblem.For("status", $"must be one of {string.Join(", ", Statuses)}");
@@ -20,7 +20,7 @@ internal static class MessagesApi
             return Results.Ok(await outbox.ListAsync(status, limit ?? 100, ct));
         });
 
-        v1.MapPost("/suppressions", async (SuppressionRequest? body, IOutboxStore outbox, TimeProvider clock, CancellationToken ct) =>
+        v1.Admin.MapPost("/suppressions", async (SuppressionRequest? body, IOutboxStore outbox, TimeProvider clock, CancellationToken ct) =>
         {
             if (string.IsNullOrWhiteSpace(body?.Channel)) return ValidationProblem.For("channel", "is required: email, sms, webhook or file");
             if (string.IsNullOrWhiteSpace(body.Address)) return ValidationProblem.For("address", "is required: the email address or E.164 number");
@@ -28,7 +28,7 @@ internal static class MessagesApi
             return Results.Ok(new { body.Channel, address = body.Address.Trim(), suppressed = true });
         });
 
-        v1.MapDelete("/suppressions/{channel}/{address}", async (string channel, string address, IOutboxStore outbox, CancellationToken ct) =>
+        v1.Admin.MapDelete("/suppressions/{channel}/{address}", async (string channel, string address, IOutboxStore outbox, CancellationToken ct) =>
             await outbox.UnsuppressAsync(channel, address, ct)
                 ? Results.NoContent()
                 : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not suppressed", detail: $"{address} is not suppressed on {channel}."));

@@ -9,10 +9,10 @@ namespace Automation.Server.Apis;
 /// <summary>Reports: <c>GET /v1/metrics/repurchase</c> and <c>GET /v1/metrics/attribution</c>; see docs/analytics.md.</summary>
 internal static class MetricsApi
 {
-    public static RouteGroupBuilder MapMetricsApi(this RouteGroupBuilder v1)
+    public static ApiRoutes MapMetricsApi(this ApiRoutes v1)
     {
         // Parameters arrive as text so a bad number gets our problem naming it, not the framework's bare 400.
-        v1.MapGet("/metrics/repurchase", async (string? from, string? to, string? segment, string? within,
+        v1.Admin.MapGet("/metrics/repurchase", async (string? from, string? to, string? segment, string? within,
             IAnalyticsStore store, TimeProvider clock, CancellationToken ct) =>
         {
             FieldError?[] checks =
@@ -26,7 +26,7 @@ internal static class MetricsApi
             return Results.Ok(await AnalyticsReports.RepurchaseAsync(store, query, ct));
         });
 
-        v1.MapGet("/metrics/attribution", async (string? from, string? to, string? within, string? journey,
+        v1.Admin.MapGet("/metrics/attribution", async (string? from, string? to, string? within, string? journey,
             IAnalyticsStore store, CancellationToken ct) =>
         {
             FieldError?[] checks =

@@ -11,10 +11,10 @@ internal static class PointsApi
 
     public sealed record LedgerLine(int Points, string Kind, string Reason, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt);
 
-    public static RouteGroupBuilder MapPointsApi(this RouteGroupBuilder v1)
+    public static ApiRoutes MapPointsApi(this ApiRoutes v1)
     {
         // The customer read already carries the ledger: no write transaction (SQLite's writer lock) just to look.
-        v1.MapGet("/customers/{id}/points", async (string id, ICustomerStore customers, TimeProvider clock, CancellationToken ct) =>
+        v1.Read.MapGet("/customers/{id}/points", async (string id, ICustomerStore customers, TimeProvider clock, CancellationToken ct) =>
         {
             if (await customers.FindAsync(id, ct) is not { } customer) return NotFoundProblem.Customer(id);
             var ledger = customer.PointsLedger;
@@ -26,7 +26,7 @@ internal static class PointsApi
             });
         });
 
-        v1.MapPost("/customers/{id}/points/redeem", async (string id, RedeemRequest? body, HttpRequest request, ICustomerStore customers, IIngestionStore store, TimeProvider clock, CancellationToken ct) =>
+        v1.Admin.MapPost("/customers/{id}/points/redeem", async (string id, RedeemRequest? body, HttpRequest request, ICustomerStore customers, IIngestionStore store, TimeProvider clock, CancellationToken ct) =>
         {
             var key = body?.IdempotencyKey ?? request.Headers["Idempotency-Key"].FirstOrDefault();
             if (body?.Points is not ({ } points and > 0)) return ValidationProblem.For("points", "must be a whole number above 0");

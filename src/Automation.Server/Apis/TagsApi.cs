@@ -10,13 +10,13 @@ internal static class TagsApi
 {
     public sealed record TagRequest(string? Tag);
 
-    public static RouteGroupBuilder MapTagsApi(this RouteGroupBuilder v1)
+    public static ApiRoutes MapTagsApi(this ApiRoutes v1)
     {
-        v1.MapPost("/customers/{id}/tags", async (string id, TagRequest? body, ICustomerStore customers, IIngestionStore store, JourneyEngine journeys, TimeProvider clock, CancellationToken ct) =>
+        v1.Admin.MapPost("/customers/{id}/tags", async (string id, TagRequest? body, ICustomerStore customers, IIngestionStore store, JourneyEngine journeys, TimeProvider clock, CancellationToken ct) =>
             string.IsNullOrWhiteSpace(body?.Tag) || body.Tag.Length > 100
                 ? ValidationProblem.For("tag", "is required, at most 100 characters")
                 : await SetAsync(id, body.Tag.Trim(), add: true, customers, store, journeys, clock, ct));
-        v1.MapDelete("/customers/{id}/tags/{tag}", (string id, string tag, ICustomerStore customers, IIngestionStore store, JourneyEngine journeys, TimeProvider clock, CancellationToken ct) =>
+        v1.Admin.MapDelete("/customers/{id}/tags/{tag}", (string id, string tag, ICustomerStore customers, IIngestionStore store, JourneyEngine journeys, TimeProvider clock, CancellationToken ct) =>
             SetAsync(id, tag, add: false, customers, store, journeys, clock, ct));
         return v1;
     }

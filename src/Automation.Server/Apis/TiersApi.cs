@@ -21,9 +21,9 @@ internal static class TiersApi
     public sealed record CustomerTierResponse(string? Tier, DateTimeOffset? Since, decimal Multiplier, JsonObject Perks, string? ReviewTier, DateTimeOffset? ReviewUntil,
         WindowResponse? Window, NextTierResponse? Next, IReadOnlyList<TierChange> History);
 
-    public static RouteGroupBuilder MapTiersApi(this RouteGroupBuilder v1)
+    public static ApiRoutes MapTiersApi(this ApiRoutes v1)
     {
-        v1.MapGet("/tiers", (TierCatalog catalog, JourneyFiles files, IHostEnvironment environment) =>
+        v1.Read.MapGet("/tiers", (TierCatalog catalog, JourneyFiles files, IHostEnvironment environment) =>
         {
             var root = environment.ContentRootPath;
             var program = catalog.Program;
@@ -34,7 +34,7 @@ internal static class TiersApi
                 program?.Bands ?? [], [.. catalog.Problems.Select(p => (p with { File = Path.GetRelativePath(root, p.File) }).ToString())]));
         });
 
-        v1.MapGet("/customers/{id}/tier", async (string id, ICustomerStore customers, TierCatalog catalog, TimeProvider clock, CancellationToken ct) =>
+        v1.Read.MapGet("/customers/{id}/tier", async (string id, ICustomerStore customers, TierCatalog catalog, TimeProvider clock, CancellationToken ct) =>
         {
             if (await customers.FindAsync(id, ct) is not { } customer) return NotFoundProblem.Customer(id);
             var customerId = customer.Profile.Id;

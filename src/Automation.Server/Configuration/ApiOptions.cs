@@ -16,23 +16,44 @@ public sealed class ApiOptions
 
     internal const int MinimumKeyLength = 16;
 
-    /// <summary>Accepted API keys, as <c>Authorization: Bearer KEY</c> or Segment's Basic auth (key as user name).</summary>
-    public string[] Keys { get; set; } = [];
+    /// <summary>
+    /// Accepted API keys, as <c>Authorization: Bearer KEY</c> or Segment's Basic auth (key as user name), each with its
+    /// scopes: <c>Api:Keys:N:Key</c> and <c>Api:Keys:N:Scopes</c>, or <c>Api:Keys:N</c> as a plain string for a key
+    /// with every scope.
+    /// </summary>
+    public IReadOnlyList<ApiKey> Keys { get; set; } = [];
+
+    /// <summary>Reads <c>Api:Keys</c>, where an entry is a plain key (every scope) or an object with <c>Key</c> and <c>Scopes</c>.</summary>
+    internal static IReadOnlyList<ApiKey> Read(IConfigurationSection keys) =>
+    [
+        // An object's Key wins over a plain value in the same place: an environment variable overriding appsettings.json.
+        .. keys.GetChildren().Select(entry => entry["Key"] is { } key || entry.Value is null
+            ? new ApiKey(entry["Key"] ?? "", entry.GetSection("Scopes").Get<string[]>() ?? [])
+            : new ApiKey(entry.Value, Http.ApiScopes.All)),
+    ];
 }
+
+/// <summary>One API key and the scopes it holds (see <see cref="Http.ApiScopes"/>).</summary>
+public sealed record ApiKey(string Key, IReadOnlyList<string> Scopes);
 
 /// <summary>Checks the keys, and that the shared development key is never reachable from another machine.</summary>
 internal sealed class ApiOptionsValidator(IConfiguration configuration) : IValidateOptions<ApiOptions>
 {
     public ValidateOptionsResult Validate(string? name, ApiOptions options)
     {
-        if (options.Keys.Length == 0)
+        if (options.Keys.Count == 0)
             return ValidateOptionsResult.Fail("Api:Keys must list at least one API key.");
-        for (var i = 0; i < options.Keys.Length; i++)
+        for (var i = 0; i < options.Keys.Count; i++)
         {
-            if ((options.Keys[i]?.Length ?? 0) < ApiOptions.MinimumKeyLength)
+            if (options.Keys[i].Key.Length < ApiOptions.MinimumKeyLength)
                 return ValidateOptionsResult.Fail($"Api:Keys:{i} must be at least {ApiOptions.MinimumKeyLength} characters long.");
+            var scopes = options.Keys[i].Scopes;
+            if (scopes.Count == 0)
+                return ValidateOptionsResult.Fail($"Api:Keys:{i}:Scopes must list one or more of {string.Join(", ", Http.ApiScopes.All)}.");
+            if (scopes.FirstOrDefault(s => !Http.ApiScopes.All.Contains(s)) is { } unknown)
+                return ValidateOptionsResult.Fail($"Api:Keys:{i}:Scopes: '{unknown}' is not a scope; use {string.Join(", ", Http.ApiScopes.All)}.");
         }
-        if (options.Keys.Contains(ApiOptions.DevelopmentKey) && ServerUrls.Bound(configuration).FirstOrDefault(b => !IsLoopback(b.Url)) is ({ } setting, { } open))
+        if (options.Keys.Any(k => k.Key == ApiOptions.DevelopmentKey) && ServerUrls.Bound(configuration).FirstOrDefault(b => !IsLoopback(b.Url)) is ({ } setting, { } open))
             return ValidateOptionsResult.Fail(
                 $"Api:Keys holds the shipped development key, which only works on loopback addresses, but {setting} includes '{open}'. Replace Api:Keys with your own key.");
         return ValidateOptionsResult.Success;

@@ -32,10 +32,10 @@ internal sealed class ApiKeyAuthenticationHandler(
             "basic" => UserNameOfBasic(header.Parameter),
             _ => null,
         };
-        if (presented is null || !IsKnown(presented, apiOptions.CurrentValue.Keys))
+        if (presented is null || Find(presented, apiOptions.CurrentValue.Keys) is not { } key)
             return Task.FromResult(AuthenticateResult.Fail("Unknown API key."));
 
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "api-key")], SchemeName);
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "api-key"), .. key.Scopes.Select(s => new Claim(ApiScopes.ClaimType, s))], SchemeName);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }
 
@@ -61,13 +61,15 @@ internal sealed class ApiKeyAuthenticationHandler(
         }
     }
 
-    // Hashing first gives equal lengths, so the comparison takes the same time whatever the key.
-    private static bool IsKnown(string presented, string[] keys)
+    // Hashing first gives equal lengths, and every key is compared, so the time taken tells nothing of the keys.
+    private static ApiKey? Find(string presented, IReadOnlyList<ApiKey> keys)
     {
         var presentedHash = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
-        var known = false;
+        ApiKey? found = null;
         foreach (var key in keys)
-            known |= CryptographicOperations.FixedTimeEquals(presentedHash, SHA256.HashData(Encoding.UTF8.GetBytes(key)));
-        return known;
+        {
+            if (CryptographicOperations.FixedTimeEquals(presentedHash, SHA256.HashData(Encoding.UTF8.GetBytes(key.Key)))) found ??= key;
+        }
+        return found;
     }
 }
