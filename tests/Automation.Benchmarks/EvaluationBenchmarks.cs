@@ -59,10 +59,10 @@ public class EvaluationBenchmarks
         {
             foreach (var journey in _journeys)
             {
-                if (journey.Trigger?.Holds(facts, out _) == true) holding++;
-                if (journey.Exit?.Holds(facts, out _) == true) holding++;
+                if (journey.Trigger?.Evaluate(facts, DateTimeOffset.UnixEpoch).Holds == true) holding++;
+                if (journey.Exit?.Evaluate(facts, DateTimeOffset.UnixEpoch).Holds == true) holding++;
                 foreach (var (_, rule) in journey.Steps)
-                    if (rule.Holds(facts, out _)) holding++;
+                    if (rule.Evaluate(facts, DateTimeOffset.UnixEpoch).Holds) holding++;
             }
         }
         return holding;

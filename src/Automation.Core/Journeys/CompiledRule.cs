@@ -11,25 +11,47 @@ public sealed record Facts(CustomerFacts Customer, StatsFacts Stats, CartFacts C
 {
     /// <summary>The same facts as RulesEngine inputs, by the names expressions use.</summary>
     public RuleParameter[] ToInputs() => RuleCompilation.Inputs(Customer, Stats, Cart, Event, Journey, Now);
+
+    /// <summary>A customer with nothing known, as validation runs each expression against.</summary>
+    public static Facts Empty() => new(new(), new(), new(), new(), new(), new());
 }
+
+/// <summary>Why a rule is no longer evaluated: one evaluation went past its budget or ran out of memory.</summary>
+/// <param name="CustomerId">The customer whose evaluation it was.</param>
+public sealed record RuleQuarantine(string Reason, string CustomerId, DateTimeOffset At);
+
+/// <summary>One evaluation: whether the rule holds, why it failed, and whether this evaluation quarantined it.</summary>
+public readonly record struct RuleResult(bool Holds, string? Error = null, RuleQuarantine? QuarantinedNow = null);
+
+/// <summary>A rule expression that cannot run: it does not parse, or reaches beyond the allow-list.</summary>
+public sealed class RuleCompileException(string reason) : Exception(reason);
 
 /// <summary>
 /// One rule expression, with the global and local params before it, compiled once into a typed delegate by
 /// RulesEngine's own expression parser (the same dynamic-LINQ dialect, custom types and sandbox as
 /// <c>ExecuteAllRulesAsync</c>). Calling the delegate skips what RulesEngine does on every call — boxing the inputs,
 /// looking up the cached workflow, building a result tree per rule — which is most of its cost.
+/// Every node must pass <see cref="ExpressionAllowList"/>, and every evaluation runs under a <see cref="RuleBudget"/>
+/// counted by the compiled code itself: a rule that goes past it is quarantined (never evaluated again until its
+/// file is reloaded) and the evaluation, like the events around it, goes on.
 /// </summary>
 public sealed class CompiledRule
 {
-    private delegate bool Evaluator(CustomerFacts customer, StatsFacts stats, CartFacts cart, EventFacts @event, JourneyFacts journey, NowFacts now);
+    /// <summary>Longer or deeper expressions are refused before parsing: the parser and compiler recurse on nesting.</summary>
+    public const int MaxLength = 2000, MaxNesting = 32;
+
+    private delegate bool Evaluator(CustomerFacts customer, StatsFacts stats, CartFacts cart, EventFacts @event, JourneyFacts journey, NowFacts now, RuleBudget budget);
 
     private readonly Evaluator _evaluate;
+    private readonly RuleLimits _limits;
+    private RuleQuarantine? _quarantine;
 
-    private CompiledRule(string name, Evaluator evaluate, SnapshotParts reads)
+    private CompiledRule(string name, Evaluator evaluate, SnapshotParts reads, RuleLimits limits)
     {
         Name = name;
         _evaluate = evaluate;
         Reads = reads;
+        _limits = limits;
     }
 
     public string Name { get; }
@@ -37,8 +59,11 @@ public sealed class CompiledRule
     /// <summary>The parts of a customer snapshot the expression (with its params) reads; the rest need not be loaded.</summary>
     public SnapshotParts Reads { get; }
 
-    /// <summary>Compiles the expression; throws (with the parser's reason) when it does not compile.</summary>
-    public static CompiledRule Compile(string name, string expression, IEnumerable<ScopedParam> scopedParams)
+    /// <summary>Set when an evaluation went past the budget; the rule then never holds.</summary>
+    public RuleQuarantine? Quarantine => Volatile.Read(ref _quarantine);
+
+    /// <summary>Compiles the expression; throws <see cref="RuleCompileException"/> with the reason when it cannot run.</summary>
+    public static CompiledRule Compile(string name, string expression, IEnumerable<ScopedParam> scopedParams, RuleLimits? limits = null)
     {
         var parser = new RuleExpressionParser(RuleCompilation.Settings());
         ParameterExpression[] facts =
@@ -47,37 +72,84 @@ public sealed class CompiledRule
             Expression.Parameter(typeof(CartFacts), "cart"), Expression.Parameter(typeof(EventFacts), "event"),
             Expression.Parameter(typeof(JourneyFacts), "journey"), Expression.Parameter(typeof(NowFacts), "now"),
         ];
+        var budget = Expression.Parameter(typeof(RuleBudget), "budget");
         // Params see the facts and the params before them, as in RulesEngine: each becomes a local of one block.
         var scope = new List<ParameterExpression>(facts);
         var locals = new List<ParameterExpression>();
         var body = new List<Expression>();
         foreach (var param in scopedParams)
         {
-            var value = BodyOf(parser.Parse(param.Expression, [.. scope], null!));
+            var value = Parse(parser, param.Expression, scope, null, $"param '{param.Name}'");
             var local = Expression.Variable(value.Type, param.Name);
             body.Add(Expression.Assign(local, value));
             locals.Add(local);
             scope.Add(local);
         }
-        body.Add(BodyOf(parser.Parse(expression, [.. scope], typeof(bool))));
+        body.Add(Parse(parser, expression, scope, typeof(bool), null));
         var block = Expression.Block(typeof(bool), locals, body);
-        return new CompiledRule(name, Expression.Lambda<Evaluator>(block, facts).CompileFast(), SnapshotPartsReader.Read(block));
+        var counted = Expression.Block(typeof(bool), Expression.Call(budget, nameof(RuleBudget.Step), null), new StepCounter(budget).Visit(block));
+        var evaluate = Expression.Lambda<Evaluator>(counted, [.. facts, budget]).CompileFast();
+        return new CompiledRule(name, evaluate, SnapshotPartsReader.Read(block), limits ?? RuleLimits.Default);
     }
 
-    private static Expression BodyOf(Expression parsed) => parsed is LambdaExpression lambda ? lambda.Body : parsed;
-
-    /// <summary>True when the expression holds; an expression that throws does not hold, and says why.</summary>
-    public bool Holds(Facts facts, out string? error)
+    private static Expression Parse(RuleExpressionParser parser, string text, List<ParameterExpression> scope, Type? type, string? part)
     {
+        var where = part is null ? "" : $"{part}: ";
+        if (text.Length > MaxLength) throw new RuleCompileException($"{where}is {text.Length:N0} characters long; an expression may have {MaxLength:N0}");
+        if (Nesting(text) > MaxNesting) throw new RuleCompileException($"{where}nests brackets more than {MaxNesting} deep");
+        Expression parsed;
         try
         {
-            error = null;
-            return _evaluate(facts.Customer, facts.Stats, facts.Cart, facts.Event, facts.Journey, facts.Now);
+            parsed = parser.Parse(text, [.. scope], type!);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            error = e.Message;
-            return false;
+            throw new RuleCompileException($"{where}does not compile: {e.Message}");
         }
+        if (parsed is LambdaExpression lambda) parsed = lambda.Body;
+        return ExpressionAllowList.Problem(parsed) is { } refused ? throw new RuleCompileException(where + refused) : parsed;
+    }
+
+    private static int Nesting(string text)
+    {
+        int depth = 0, deepest = 0;
+        foreach (var c in text)
+        {
+            if (c is '(' or '[' or '{') deepest = Math.Max(deepest, ++depth);
+            else if (c is ')' or ']' or '}') depth--;
+        }
+        return deepest;
+    }
+
+    /// <summary>
+    /// Evaluates the rule. An expression that throws does not hold, and says why; one that goes past the budget or
+    /// runs out of memory is quarantined as well, and a quarantined rule does not hold without being run.
+    /// </summary>
+    /// <param name="now">When the evaluation happens, recorded with a quarantine.</param>
+    public RuleResult Evaluate(Facts facts, DateTimeOffset now)
+    {
+        if (Quarantine is not null) return new RuleResult(false);
+        try
+        {
+            return new RuleResult(_evaluate(facts.Customer, facts.Stats, facts.Cart, facts.Event, facts.Journey, facts.Now, new RuleBudget(_limits)));
+        }
+        catch (Exception e) when (e is RuleBudgetExceededException or OutOfMemoryException or InsufficientExecutionStackException)
+        {
+            var reason = e is RuleBudgetExceededException ? e.Message : $"ran out of memory ({e.Message})";
+            var quarantine = new RuleQuarantine(reason, facts.Customer.Id, now);
+            var first = Interlocked.CompareExchange(ref _quarantine, quarantine, null) is null;
+            return new RuleResult(false, $"quarantined: {reason}", first ? quarantine : null);
+        }
+        catch (Exception e)
+        {
+            return new RuleResult(false, e.Message);
+        }
+    }
+
+    /// <summary>Counts a step on entering every lambda, so each item a LINQ method visits costs one.</summary>
+    private sealed class StepCounter(ParameterExpression budget) : ExpressionVisitor
+    {
+        protected override Expression VisitLambda<T>(Expression<T> node) =>
+            node.Update(Expression.Block(node.Body.Type, Expression.Call(budget, nameof(RuleBudget.Step), null), Visit(node.Body)), node.Parameters);
     }
 }

@@ -30,10 +30,18 @@ public sealed record CompiledJourney(JourneyDefinition Definition, IReadOnlyList
     {
         var globals = journey.Workflow.GlobalParams ?? [];
         var steps = journey.Workflow.Rules.Where(r => r.Enabled).Select(rule =>
-            (journey.Steps.First(s => s.Name == rule.RuleName), CompiledRule.Compile(rule.RuleName, rule.Expression, globals.Concat(rule.LocalParams ?? [])))).ToList();
+            (journey.Steps.First(s => s.Name == rule.RuleName), CompiledRule.Compile(rule.RuleName, rule.Expression, globals.Concat(rule.LocalParams ?? []), journey.Limits))).ToList();
         return new CompiledJourney(journey, steps,
-            journey.Trigger.Condition is { } trigger ? CompiledRule.Compile(JourneySet.TriggerRule, trigger, globals) : null,
-            journey.Exit.Condition is { } exit ? CompiledRule.Compile(JourneySet.ExitRule, exit, globals) : null);
+            journey.Trigger.Condition is { } trigger ? CompiledRule.Compile(JourneySet.TriggerRule, trigger, globals, journey.Limits) : null,
+            journey.Exit.Condition is { } exit ? CompiledRule.Compile(JourneySet.ExitRule, exit, globals, journey.Limits) : null);
+    }
+
+    /// <summary>Every compiled rule of the journey: its trigger, its steps and its exit condition.</summary>
+    public IEnumerable<CompiledRule> Rules()
+    {
+        if (Trigger is not null) yield return Trigger;
+        foreach (var (_, rule) in Steps) yield return rule;
+        if (Exit is not null) yield return Exit;
     }
 }
 
@@ -64,6 +72,10 @@ public sealed class JourneySet
 
     /// <summary>A running journey's compiled expressions.</summary>
     public CompiledJourney Compiled(string name) => _compiled[name];
+
+    /// <summary>The rules of a running journey that went past their budget in this set, by rule name.</summary>
+    public IReadOnlyList<(string Rule, RuleQuarantine Quarantine)> Quarantined(string name) =>
+        _compiled.TryGetValue(name, out var journey) ? [.. journey.Rules().Where(r => r.Quarantine is not null).Select(r => (r.Name, r.Quarantine!))] : [];
 
     public const string TriggerRule = "trigger";
     public const string ExitRule = "exit";

@@ -45,4 +45,7 @@ public sealed record JourneyDefinition
     public required Workflow Workflow { get; init; }
 
     public required string SourceFile { get; init; }
+
+    /// <summary>The budget each evaluation of its expressions runs under.</summary>
+    public RuleLimits Limits { get; init; } = RuleLimits.Default;
 }

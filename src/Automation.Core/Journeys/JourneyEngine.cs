@@ -85,7 +85,7 @@ public sealed class JourneyEngine(JourneyCatalog catalog, ILogger<JourneyEngine>
             for (var d = 0; d < due.Count; d++)
             {
                 var (journey, _, zone) = due[d];
-                if (InZone(snapshot, zone) && (triggers[d] is not { } trigger || Holds(journey, trigger, facts, snapshot.Profile.Id)))
+                if (InZone(snapshot, zone) && (triggers[d] is not { } trigger || Holds(journey, trigger, facts, snapshot.Profile.Id, now)))
                     selected[d].Add(snapshot.Profile.Id);
             }
         }
@@ -168,12 +168,12 @@ public sealed class JourneyEngine(JourneyCatalog catalog, ILogger<JourneyEngine>
         if (now - instance.EnteredAt > journey.MaxAge) return (new InstanceEnd(instance.Id, JourneyEnd.Completed, "max age", now), []);
         var compiled = set.Compiled(journey.Name);
         var facts = FactsBuilder.Facts(snapshot, instance, TriggerFacts(instance), now);
-        if (compiled.Exit is { } exit && Holds(journey, exit, facts, snapshot.Profile.Id))
+        if (compiled.Exit is { } exit && Holds(journey, exit, facts, snapshot.Profile.Id, now))
             return (new InstanceEnd(instance.Id, JourneyEnd.Exited, "exit condition", now), []);
         var steps = new List<JourneyStep>();
         foreach (var (step, rule) in compiled.Steps)
         {
-            if (instance.StepsDone.Contains(step.Name) || !Holds(journey, rule, facts, snapshot.Profile.Id)) continue;
+            if (instance.StepsDone.Contains(step.Name) || !Holds(journey, rule, facts, snapshot.Profile.Id, now)) continue;
             steps.Add(step);
             if (step.Action == JourneyActions.Exit) break;
         }
@@ -203,7 +203,7 @@ public sealed class JourneyEngine(JourneyCatalog catalog, ILogger<JourneyEngine>
     {
         var customerId = snapshot.Profile.Id;
         return MayEnter(journey, customerId, state, enteredAt) &&
-            (set.Compiled(journey.Name).Trigger is not { } trigger || Holds(journey, trigger, FactsBuilder.Facts(snapshot, null, eventFacts, now), customerId));
+            (set.Compiled(journey.Name).Trigger is not { } trigger || Holds(journey, trigger, FactsBuilder.Facts(snapshot, null, eventFacts, now), customerId, now));
     }
 
     /// <summary>Whether the customer is out of the journey and past its re-entry wait, whatever its trigger says.</summary>
@@ -295,12 +295,15 @@ public sealed class JourneyEngine(JourneyCatalog catalog, ILogger<JourneyEngine>
         }
     }
 
-    private bool Holds(JourneyDefinition journey, CompiledRule rule, Facts facts, long customerId)
+    private bool Holds(JourneyDefinition journey, CompiledRule rule, Facts facts, long customerId, DateTimeOffset now)
     {
-        if (rule.Holds(facts, out var error)) return true;
-        if (error is not null)
+        var result = rule.Evaluate(facts, now);
+        if (result.QuarantinedNow is { } quarantine)
+            logger.LogError("Journey {Journey} rule {Rule} is quarantined and no longer evaluated until its file changes: it {Reason} for customer {CustomerId}",
+                journey.Name, rule.Name, quarantine.Reason, quarantine.CustomerId);
+        else if (result.Error is { } error)
             logger.LogWarning("Journey {Journey} rule {Rule} failed for customer {CustomerId}: {Error}", journey.Name, rule.Name, customerId, error);
-        return false;
+        return result.Holds;
     }
 
     /// <summary>

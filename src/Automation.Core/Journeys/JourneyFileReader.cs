@@ -46,7 +46,7 @@ public sealed partial class JourneyFileReader(JourneyReadOptions options)
         var steps = ReadSteps(journey, check);
 
         if (check.Problems.Count == 0)
-            RuleCompilation.Check(name!, globalParams, steps, trigger!, exit, check);
+            RuleCompilation.Check(globalParams, steps, trigger!, exit, check, options.RuleLimits);
         if (check.Problems.Count > 0) return new JourneyReadResult(null, check.Problems);
 
         var workflow = new Workflow
@@ -67,6 +67,7 @@ public sealed partial class JourneyFileReader(JourneyReadOptions options)
             Steps = steps.Select(s => s.Step).ToList(),
             Workflow = workflow,
             SourceFile = file,
+            Limits = options.RuleLimits,
         }, []);
     }
 
@@ -131,7 +132,6 @@ public sealed partial class JourneyFileReader(JourneyReadOptions options)
     {
         var expression = check.OptionalText(obj, field, path);
         var fullPath = Checker.Join(path, field);
-        if (expression is not null && ExpressionGuard.Problem(expression) is { } refused) check.Add(fullPath, null, refused);
         return expression;
     }
 
@@ -155,7 +155,6 @@ public sealed partial class JourneyFileReader(JourneyReadOptions options)
             check.UnknownFields(param, itemPath, ParamFields, rule);
             var name = check.RequiredText(param, "Name", itemPath, rule);
             var expression = check.RequiredText(param, "Expression", itemPath, rule);
-            if (expression is not null && ExpressionGuard.Problem(expression) is { } refused) check.Add($"{itemPath}.Expression", rule, refused);
             if (name is not null && expression is not null) result.Add(new ScopedParam { Name = name, Expression = expression });
         }
         return result;
@@ -188,7 +187,6 @@ public sealed partial class JourneyFileReader(JourneyReadOptions options)
                 check.Add($"{path}.RuleExpressionType", label, "must be LambdaExpression (the default) when given");
 
             var expression = check.RequiredText(rule, "Expression", path, label);
-            if (expression is not null && ExpressionGuard.Problem(expression) is { } refused) check.Add($"{path}.Expression", label, refused);
             var localParams = ReadParams(rule["LocalParams"], $"{path}.LocalParams", label, check);
             var (action, context) = ReadAction(rule, path, label, check);
             var enabled = check.OptionalBool(rule, "Enabled", path, label) ?? true;

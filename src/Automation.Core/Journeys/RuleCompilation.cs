@@ -26,44 +26,46 @@ public static class RuleCompilation
     ];
 
     /// <summary>Compiles and runs every expression once against empty facts; each failure becomes a problem.</summary>
-    internal static void Check(string name, List<ScopedParam> globalParams, List<(JourneyStep Step, Rule Rule)> steps,
-        JourneyTrigger trigger, JourneyExit exit, JourneyFileReader.Checker check)
+    internal static void Check(List<ScopedParam> globalParams, List<(JourneyStep Step, Rule Rule)> steps, JourneyTrigger trigger, JourneyExit exit,
+        JourneyFileReader.Checker check, RuleLimits limits)
     {
-        var probes = new List<(Rule Rule, string Path, string? Label)>();
+        var probes = new List<(string Expression, List<ScopedParam> LocalParams, string Path, string? Label)>();
         for (var i = 0; i < steps.Count; i++)
-        {
-            var rule = steps[i].Rule;
-            probes.Add((new Rule { RuleName = rule.RuleName, Expression = rule.Expression, LocalParams = rule.LocalParams, RuleExpressionType = RuleExpressionType.LambdaExpression },
-                $"Rules[{i}].Expression", rule.RuleName));
-        }
+            probes.Add((steps[i].Rule.Expression, steps[i].Rule.LocalParams?.ToList() ?? [], $"Rules[{i}].Expression", steps[i].Rule.RuleName));
         var triggerField = trigger is EventTrigger ? "Condition" : "Audience";
-        if (trigger.Condition is { } condition) probes.Add((Probe($"Trigger.{triggerField}", condition), $"Trigger.{triggerField}", null));
-        if (exit.Condition is { } exitCondition) probes.Add((Probe("Exit.Condition", exitCondition), "Exit.Condition", null));
-        CheckProbes(name, globalParams, probes, check);
+        if (trigger.Condition is { } condition) probes.Add((condition, [], $"Trigger.{triggerField}", null));
+        if (exit.Condition is { } exitCondition) probes.Add((exitCondition, [], "Exit.Condition", null));
+        CheckProbes(globalParams, probes, check, limits);
     }
 
-    /// <summary>Runs each probe rule once against empty facts; a failure becomes a problem at the probe's path.</summary>
-    internal static void CheckProbes(string name, List<ScopedParam> globalParams, List<(Rule Rule, string Path, string? Label)> probes, JourneyFileReader.Checker check)
+    /// <summary>
+    /// Compiles each probe with the global params and runs it once against empty facts under the budget; a failure
+    /// becomes a problem at the probe's path. A global param that fails is reported once, at GlobalParams.
+    /// </summary>
+    internal static void CheckProbes(List<ScopedParam> globalParams, List<(string Expression, List<ScopedParam> LocalParams, string Path, string? Label)> probes,
+        JourneyFileReader.Checker check, RuleLimits limits)
     {
-        if (probes.Count == 0) return;
-        var workflow = new Workflow { WorkflowName = name, GlobalParams = globalParams, Rules = probes.Select(p => p.Rule).ToList() };
-        var engine = new RulesEngine.RulesEngine([workflow], Settings());
-        var results = engine.ExecuteAllRulesAsync(name, Inputs(new(), new(), new(), new(), new(), new())).GetAwaiter().GetResult();
-        foreach (var result in results)
+        if (globalParams.Count > 0 && Problem("true", globalParams, limits) is { } paramsProblem)
         {
-            if (string.IsNullOrEmpty(result.ExceptionMessage)) continue;
-            var (_, path, label) = probes.First(p => p.Rule.RuleName == result.Rule.RuleName);
-            check.Add(path, label, Reason(result.ExceptionMessage));
+            check.Add("GlobalParams", null, paramsProblem);
+            return;
+        }
+        foreach (var (expression, localParams, path, label) in probes)
+        {
+            if (Problem(expression, [.. globalParams, .. localParams], limits) is { } problem) check.Add(path, label, problem);
         }
     }
 
-    internal static Rule Probe(string name, string expression) =>
-        new() { RuleName = name, Expression = expression, RuleExpressionType = RuleExpressionType.LambdaExpression };
-
-    // "Exception while parsing expression `cart.Count > 1` - No property or field 'Count' exists in type 'CartFacts'"
-    private static string Reason(string message)
+    private static string? Problem(string expression, IEnumerable<ScopedParam> scopedParams, RuleLimits limits)
     {
-        var cut = message.IndexOf("` - ", StringComparison.Ordinal);
-        return cut >= 0 ? $"does not compile: {message[(cut + 4)..]}" : $"fails on an empty customer: {message}";
+        try
+        {
+            var result = CompiledRule.Compile("probe", expression, scopedParams, limits).Evaluate(Facts.Empty(), DateTimeOffset.UnixEpoch);
+            return result.Error is { } error ? $"fails on an empty customer: {error}" : null;
+        }
+        catch (RuleCompileException e)
+        {
+            return e.Message;
+        }
     }
 }

@@ -3,16 +3,21 @@ using Automation.Core.Customers;
 using Automation.Core.Ingestion;
 using Automation.Core.Journeys;
 using Automation.Core.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Automation.Core.Tags;
 
 /// <summary>
 /// Keeps rule tags in step with the customers' facts, inside the caller's transaction, and records each change as a
 /// <c>Tag Added</c> or <c>Tag Removed</c> event (properties <c>tag</c>, <c>source</c>) that journeys can trigger on.
-/// Manual and journey tags are never taken away by the rules.
+/// Manual and journey tags are never taken away by the rules, and a quarantined rule (one that went past its budget)
+/// leaves its tag as it is until the file is fixed.
 /// </summary>
-public sealed class TagEngine(TagCatalog catalog)
+public sealed class TagEngine(TagCatalog catalog, ILogger<TagEngine>? logger = null)
 {
+    private readonly ILogger _logger = logger ?? NullLogger<TagEngine>.Instance;
+
     /// <summary>Applies the tag rules to these customers; returns the tag events, already stored, for the journey engine.</summary>
     public async Task<IReadOnlyList<(InboundMessage Message, long CustomerId)>> ApplyAsync(IIngestTransaction tx, IReadOnlyCollection<long> customerIds, DateTimeOffset now, CancellationToken ct)
     {
@@ -23,14 +28,24 @@ public sealed class TagEngine(TagCatalog catalog)
         foreach (var snapshot in await tx.LoadSnapshotsAsync(customerIds, parts, ct))
         {
             var facts = FactsBuilder.Facts(snapshot, null, new EventFacts(), now);
-            var wanted = rules.Rules.Where(r => r.Holds(facts, out _)).Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+            var wanted = new HashSet<string>(StringComparer.Ordinal);
+            var onHold = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var rule in rules.Rules)
+            {
+                var result = rule.Evaluate(facts, now);
+                if (result.QuarantinedNow is { } quarantine)
+                    _logger.LogError("Tag rule {Tag} is quarantined and leaves its tag as it is until rules/tags.json changes: it {Reason} for customer {CustomerId}",
+                        rule.Name, quarantine.Reason, quarantine.CustomerId);
+                if (rule.Quarantine is not null) onHold.Add(rule.Name);
+                else if (result.Holds) wanted.Add(rule.Name);
+            }
             var id = snapshot.Profile.Id;
             foreach (var tag in wanted.Where(t => !snapshot.Tags.Contains(t)))
             {
                 await tx.AddTagAsync(id, tag, TagSources.Rule, now, ct);
                 events.Add((Event(id, tag, TagSources.TagAdded, TagSources.Rule, now), id));
             }
-            foreach (var tag in snapshot.RuleTags.Where(t => !wanted.Contains(t)))
+            foreach (var tag in snapshot.RuleTags.Where(t => !wanted.Contains(t) && !onHold.Contains(t)))
             {
                 await tx.RemoveTagAsync(id, tag, ct);
                 events.Add((Event(id, tag, TagSources.TagRemoved, TagSources.Rule, now), id));

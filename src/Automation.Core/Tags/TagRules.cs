@@ -12,10 +12,10 @@ public sealed class TagRuleSet
 {
     public const string WorkflowName = "tags";
 
-    public TagRuleSet(Workflow workflow)
+    public TagRuleSet(Workflow workflow, RuleLimits limits)
     {
         Tags = workflow.Rules.Select(r => r.RuleName).ToList();
-        Rules = workflow.Rules.Select(r => CompiledRule.Compile(r.RuleName, r.Expression, workflow.GlobalParams ?? [])).ToList();
+        Rules = workflow.Rules.Select(r => CompiledRule.Compile(r.RuleName, r.Expression, workflow.GlobalParams ?? [], limits)).ToList();
     }
 
     /// <summary>The tags the rules manage.</summary>
@@ -34,7 +34,7 @@ public static partial class TagRulesReader
     private static readonly string[] TopLevelFields = ["$schema", "WorkflowName", "Description", "GlobalParams", "Rules"];
     private static readonly string[] RuleFields = ["RuleName", "Expression", "Description", "Enabled"];
 
-    public static (TagRuleSet? Rules, IReadOnlyList<JourneyProblem> Problems) Read(string file, byte[] utf8)
+    public static (TagRuleSet? Rules, IReadOnlyList<JourneyProblem> Problems) Read(string file, byte[] utf8, RuleLimits limits)
     {
         if (JourneyFileReader.ParseObject(file, utf8, "the tags file", out var top) is { } unreadable) return (null, [unreadable]);
         var check = new JourneyFileReader.Checker(file, JsonLineIndex.Build(utf8));
@@ -45,7 +45,7 @@ public static partial class TagRulesReader
         var globals = JourneyFileReader.ReadParams(top["GlobalParams"], "GlobalParams", null, check);
 
         var rules = new List<Rule>();
-        var probes = new List<(Rule Rule, string Path, string? Label)>();
+        var probes = new List<(string Expression, List<ScopedParam> LocalParams, string Path, string? Label)>();
         if (top["Rules"] is not JsonArray array)
         {
             check.Add("Rules", null, "must be an array of { \"RuleName\": tag, \"Expression\": … }");
@@ -65,15 +65,13 @@ public static partial class TagRulesReader
             if (tag is not null && !TagName().IsMatch(tag)) check.Add($"{path}.RuleName", tag, "a tag is lower-case words joined by '-', such as high-value");
             else if (tag is not null && !seen.Add(tag)) check.Add($"{path}.RuleName", tag, "is used by another rule");
             var expression = check.RequiredText(rule, "Expression", path, tag);
-            if (expression is not null && ExpressionGuard.Problem(expression) is { } refused) check.Add($"{path}.Expression", tag, refused);
             if (tag is null || expression is null || check.OptionalBool(rule, "Enabled", path, tag) == false) continue;
-            var compiled = RuleCompilation.Probe(tag, expression);
-            rules.Add(compiled);
-            probes.Add((compiled, $"{path}.Expression", tag));
+            rules.Add(new Rule { RuleName = tag, Expression = expression, RuleExpressionType = RuleExpressionType.LambdaExpression });
+            probes.Add((expression, [], $"{path}.Expression", tag));
         }
-        if (check.Problems.Count == 0) RuleCompilation.CheckProbes(TagRuleSet.WorkflowName, globals, probes, check);
+        if (check.Problems.Count == 0) RuleCompilation.CheckProbes(globals, probes, check, limits);
         if (check.Problems.Count > 0) return (null, check.Problems);
-        return (new TagRuleSet(new Workflow { WorkflowName = TagRuleSet.WorkflowName, GlobalParams = globals, Rules = rules }), []);
+        return (new TagRuleSet(new Workflow { WorkflowName = TagRuleSet.WorkflowName, GlobalParams = globals, Rules = rules }, limits), []);
     }
 
     [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
@@ -81,9 +79,9 @@ public static partial class TagRulesReader
 }
 
 /// <summary>The tag rules in force; a bad file is reported and the last good rules keep running.</summary>
-public sealed class TagCatalog : LastGoodFile<TagRuleSet>
+public sealed class TagCatalog(RuleLimits? limits = null) : LastGoodFile<TagRuleSet>
 {
     public TagRuleSet? Rules => Current;
 
-    protected override (TagRuleSet? Value, IReadOnlyList<JourneyProblem> Problems) Read(string file, byte[] utf8) => TagRulesReader.Read(file, utf8);
+    protected override (TagRuleSet? Value, IReadOnlyList<JourneyProblem> Problems) Read(string file, byte[] utf8) => TagRulesReader.Read(file, utf8, limits ?? RuleLimits.Default);
 }

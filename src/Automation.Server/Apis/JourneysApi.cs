@@ -5,7 +5,7 @@ using Automation.Server.Tools;
 
 namespace Automation.Server.Apis;
 
-/// <summary><c>GET /v1/journeys</c>: every journey file, its status, its problems and its instance counts.</summary>
+/// <summary><c>GET /v1/journeys</c>: every journey file, its status, its problems, its quarantined rules and its instance counts.</summary>
 internal static class JourneysApi
 {
     public sealed record JourneyResponse(
@@ -16,9 +16,13 @@ internal static class JourneysApi
         string? Description,
         string? Trigger,
         IReadOnlyList<ProblemResponse> Errors,
+        IReadOnlyList<QuarantineResponse> Quarantined,
         JourneyCounts Counts);
 
     public sealed record ProblemResponse(string File, int Line, string? Rule, string Reason, string Text);
+
+    /// <summary>A rule that went past its budget on this node and is not evaluated until the file changes.</summary>
+    public sealed record QuarantineResponse(string Rule, string Reason, string CustomerId, DateTimeOffset At);
 
     public sealed record PreviewRequest(string? CustomerId);
 
@@ -52,6 +56,7 @@ internal static class JourneysApi
             Describe(e.Running?.Trigger),
             [.. e.Problems.Select(p => new ProblemResponse(Path.GetRelativePath(root, p.File), p.Line, p.Rule, p.Reason,
                 (p with { File = Path.GetRelativePath(root, p.File) }).ToString()))],
+            [.. journeys.Quarantined(e.Name).Select(q => new QuarantineResponse(q.Rule, q.Quarantine.Reason, q.Quarantine.CustomerId, q.Quarantine.At))],
             counts.GetValueOrDefault(e.Name) ?? new JourneyCounts(0, 0, 0)))];
 
     private static string? Describe(JourneyTrigger? trigger) => trigger switch

@@ -26,7 +26,7 @@ internal static class ValidateCommand
         }
         var files = JourneyDirectory.Load(folders.RulesFolder, folders.ReadOptions);
         var problems = files.SelectMany(f => f.Problems).ToList();
-        problems.AddRange(new TagCatalog().Reload(folders.TagsFile));
+        problems.AddRange(new TagCatalog(folders.ReadOptions.Limits).Reload(folders.TagsFile));
         var tiers = new TierCatalog();
         problems.AddRange(tiers.Reload(folders.TiersFile));
         foreach (var problem in problems)

@@ -1,8 +1,9 @@
+using Automation.Core.Journeys;
 using Microsoft.Extensions.Options;
 
 namespace Automation.Server.Configuration;
 
-/// <summary>The <c>Rules</c> section: where journey files live and how often they are reloaded.</summary>
+/// <summary>The <c>Rules</c> section: where journey files live, how often they are reloaded, and the budget of one evaluation.</summary>
 public sealed class RulesOptions
 {
     public const string Section = "Rules";
@@ -12,6 +13,14 @@ public sealed class RulesOptions
 
     /// <summary>How often the folder is checked for changes.</summary>
     public int ReloadSeconds { get; set; } = 2;
+
+    /// <summary>Steps one evaluation of one rule may take (one per rule, one per item a LINQ method visits); past it the rule is quarantined.</summary>
+    public long MaxSteps { get; set; } = RuleLimits.Default.MaxSteps;
+
+    /// <summary>Milliseconds one evaluation of one rule may run; past it the rule is quarantined.</summary>
+    public int MaxMilliseconds { get; set; } = (int)RuleLimits.Default.MaxTime.TotalMilliseconds;
+
+    public RuleLimits Limits => new(MaxSteps, TimeSpan.FromMilliseconds(MaxMilliseconds));
 }
 
 /// <summary>The <c>Templates</c> section.</summary>
@@ -49,10 +58,16 @@ public sealed class SchedulerOptions
 
 internal sealed class JourneySettingsValidator : IValidateOptions<RulesOptions>, IValidateOptions<SchedulerOptions>
 {
-    public ValidateOptionsResult Validate(string? name, RulesOptions options) =>
-        options.ReloadSeconds is >= 1 and <= 3600
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail($"Rules:ReloadSeconds must be from 1 to 3600, not {options.ReloadSeconds}.");
+    public ValidateOptionsResult Validate(string? name, RulesOptions options)
+    {
+        if (options.ReloadSeconds is < 1 or > 3600)
+            return ValidateOptionsResult.Fail($"Rules:ReloadSeconds must be from 1 to 3600, not {options.ReloadSeconds}.");
+        if (options.MaxSteps is < 1_000 or > 1_000_000_000)
+            return ValidateOptionsResult.Fail($"Rules:MaxSteps must be from 1000 to 1000000000, not {options.MaxSteps}.");
+        if (options.MaxMilliseconds is < 10 or > 60_000)
+            return ValidateOptionsResult.Fail($"Rules:MaxMilliseconds must be from 10 to 60000, not {options.MaxMilliseconds}.");
+        return ValidateOptionsResult.Success;
+    }
 
     public ValidateOptionsResult Validate(string? name, SchedulerOptions options)
     {

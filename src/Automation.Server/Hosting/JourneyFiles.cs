@@ -9,12 +9,12 @@ internal sealed record JourneyFiles(string RulesFolder, string TemplatesFolder, 
 {
     public static JourneyFiles From(IConfiguration configuration, string contentRoot, ICronSchedule cron)
     {
-        var rules = configuration.GetSection(RulesOptions.Section).Get<RulesOptions>()?.Path ?? "rules";
+        var rules = configuration.GetSection(RulesOptions.Section).Get<RulesOptions>() ?? new RulesOptions();
         var templates = configuration.GetSection(TemplatesOptions.Section).Get<TemplatesOptions>() ?? new TemplatesOptions();
-        var rulesFolder = Path.GetFullPath(Path.Combine(contentRoot, rules));
+        var rulesFolder = Path.GetFullPath(Path.Combine(contentRoot, rules.Path));
         var templatesFolder = Path.GetFullPath(Path.Combine(contentRoot, templates.Path));
         return new JourneyFiles(rulesFolder, templatesFolder,
-            new JourneyReadOptions(JourneyReadOptions.DefaultChannels, JourneyDirectory.TemplatesIn(templatesFolder), cron.Problem), templates);
+            new JourneyReadOptions(JourneyReadOptions.DefaultChannels, JourneyDirectory.TemplatesIn(templatesFolder), cron.Problem, rules.Limits), templates);
     }
 
     /// <summary>rules/tags.json: the tag rules.</summary>

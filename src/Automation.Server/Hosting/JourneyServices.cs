@@ -26,7 +26,7 @@ internal static class JourneyServices
         services.AddSingleton<ICronSchedule, QuartzCronSchedule>();
         services.AddSingleton(sp => JourneyFiles.From(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IHostEnvironment>().ContentRootPath, sp.GetRequiredService<ICronSchedule>()));
         services.AddSingleton<JourneyCatalog>();
-        services.AddSingleton<TagCatalog>();
+        services.AddSingleton(sp => new TagCatalog(sp.GetRequiredService<JourneyFiles>().ReadOptions.Limits));
         services.AddSingleton<TagEngine>();
         services.AddSingleton<TagRefresher>();
         services.AddSingleton<TierCatalog>();

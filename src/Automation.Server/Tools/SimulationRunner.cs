@@ -117,7 +117,7 @@ internal static class SimulationRunner
             using var storage = new SqliteStorage($"Data Source={database}");
             var duration = TimeSpan.FromDays(days);
             var tick = step ?? (duration <= TimeSpan.FromDays(3) ? TimeSpan.FromMinutes(15) : TimeSpan.FromHours(1));
-            var (tags, tiers) = loaded ?? (new TagCatalog(), new TierCatalog());
+            var (tags, tiers) = loaded ?? (new TagCatalog(folders.ReadOptions.Limits), new TierCatalog());
             var warnings = loaded is not null ? [] : tags.Reload(folders.TagsFile).Concat(tiers.Reload(folders.TiersFile))
                 .Select(p => $"warning: {p with { File = Path.GetRelativePath(contentRoot, p.File) }}").ToList();
             var delivery = new SimulatedDelivery(folders.CreateTemplates(), guardrails, folders.Templates.DefaultCurrency);

@@ -124,4 +124,42 @@ public sealed class JourneysApiTests(string provider)
         message["template"]!.GetValue<string>().Should().Be("cart-recovery/reminder");
         message["status"]!.GetValue<string>().Should().Be("queued");
     }
+
+    [Test]
+    public async Task A_trigger_past_its_budget_is_quarantined_reported_and_ingestion_goes_on_until_the_file_is_saved_again()
+    {
+        await using var factory = new AutomationFactory(_db, _clock, settings: new Dictionary<string, string> { ["Rules:MaxSteps"] = "1000" }).WithShippedJourneys();
+        var file = Path.Combine(factory.ContentRoot, "rules", "cart-recovery.json");
+        var heavy = "customer.Traits.Count < 10 || customer.Traits.Keys.Any(a => customer.Traits.Keys.Any(b => customer.Traits.Keys.Any(c => a + b + c == \\\"none\\\")))";
+        await File.WriteAllTextAsync(file, (await File.ReadAllTextAsync(file))
+            .Replace("\"Trigger\": { \"Event\": \"Product Added\" }", $"\"Trigger\": {{ \"Event\": \"Product Added\", \"Condition\": \"{heavy}\" }}"));
+        using var client = factory.CreateAuthorizedClient();
+        object AddTea(string user) => new { userId = user, @event = "Product Added", properties = new { product_id = "tea", price = 3 } };
+
+        (await client.PostAsJsonAsync("/v1/track", AddTea("ann"))).StatusCode.Should().Be(HttpStatusCode.OK);
+        Journey(await Journeys(client), "cart-recovery")["counts"]!["active"]!.GetValue<int>().Should().Be(1);
+
+        // 30 traits: 27,000 steps for the trigger, past the budget of 1,000.
+        var traits = new JsonObject();
+        for (var i = 0; i < 30; i++) traits[$"t{i}"] = i;
+        (await client.PostAsJsonAsync("/v1/identify", new JsonObject { ["userId"] = "bob", ["traits"] = traits })).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await client.PostAsJsonAsync("/v1/track", AddTea("bob"))).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        var quarantined = Journey(await Journeys(client), "cart-recovery")["quarantined"]!.AsArray().Should().ContainSingle().Subject!;
+        quarantined["rule"]!.GetValue<string>().Should().Be("trigger");
+        quarantined["reason"]!.GetValue<string>().Should().Be("took more than 1,000 steps (Rules:MaxSteps)");
+        quarantined["customerId"]!.GetValue<string>().Should().Be("bob");
+        quarantined["at"]!.GetValue<DateTimeOffset>().Should().Be(Now);
+
+        // Other customers' events are taken and the other journeys run; the quarantined trigger enters no one.
+        (await client.PostAsJsonAsync("/v1/track", AddTea("cat"))).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await client.GetAsync("/v1/customers/cat")).StatusCode.Should().Be(HttpStatusCode.OK);
+        var journeys = await Journeys(client);
+        Journey(journeys, "cart-recovery")["counts"]!["active"]!.GetValue<int>().Should().Be(1);
+        Journey(journeys, "welcome-series")["quarantined"]!.AsArray().Should().BeEmpty();
+
+        // Saving the file compiles it afresh: out of quarantine.
+        await File.WriteAllTextAsync(file, (await File.ReadAllTextAsync(file)).Replace("\"Description\": \"", "\"Description\": \"Lighter: "));
+        await Eventually(client, js => Journey(js, "cart-recovery")["quarantined"]!.AsArray().Count == 0);
+    }
 }

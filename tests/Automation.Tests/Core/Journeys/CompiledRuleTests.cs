@@ -66,7 +66,7 @@ public sealed class CompiledRuleTests
             foreach (var workflow in workflows)
             {
                 var expected = await engine.ExecuteAllRulesAsync(workflow.WorkflowName, facts.ToInputs());
-                var actual = compiled[workflow.WorkflowName].Select(r => r.Holds(facts, out _)).ToList();
+                var actual = compiled[workflow.WorkflowName].Select(r => r.Evaluate(facts, DateTimeOffset.UnixEpoch).Holds).ToList();
                 actual.Should().Equal(expected.Select(e => e.IsSuccess), $"{workflow.WorkflowName} for {facts.Customer.Id}");
                 compared += actual.Count;
             }
@@ -82,13 +82,14 @@ public sealed class CompiledRuleTests
             new ScopedParam { Name = "basket", Expression = "cart.Value + threshold * 0" },
         ]);
         var facts = VariedFacts(1, 1).Single() with { Cart = new CartFacts { Value = 75 } };
-        rule.Holds(facts with { Customer = new CustomerFacts { Tier = "Gold" } }, out _).Should().BeTrue();
-        rule.Holds(facts with { Customer = new CustomerFacts { Tier = "Silver" } }, out var none).Should().BeFalse();
-        none.Should().BeNull();
+        rule.Evaluate(facts with { Customer = new CustomerFacts { Tier = "Gold" } }, DateTimeOffset.UnixEpoch).Holds.Should().BeTrue();
+        rule.Evaluate(facts with { Customer = new CustomerFacts { Tier = "Silver" } }, DateTimeOffset.UnixEpoch).Should().Be(new RuleResult(false));
 
         var throwing = CompiledRule.Compile("bad", "1 / (cart.ItemCount - cart.ItemCount) > 0", []);
-        throwing.Holds(facts, out var error).Should().BeFalse();
-        error.Should().Contain("divide by zero");
+        var result = throwing.Evaluate(facts, DateTimeOffset.UnixEpoch);
+        result.Holds.Should().BeFalse();
+        result.Error.Should().Contain("divide by zero");
+        throwing.Quarantine.Should().BeNull("an expression that throws fails that evaluation only");
     }
 
     private static string TagExpression(string file, string tag) =>

@@ -97,21 +97,31 @@ public sealed class JourneyFileReaderTests
         result.Problems.Should().ContainSingle().Which.Reason.Should().Contain("no template 'templates/cart-recovery/coupon.sms.liquid'");
     }
 
-    [TestCase("System.IO.File.Exists(\\\"/etc/passwd\\\")", "'System' is not allowed")]
-    [TestCase("customer.GetType().Assembly.Location != null", "'GetType' is not allowed")]
-    [TestCase("customer.Name.GetType().Name == \\\"String\\\"", "'GetType' is not allowed")]
-    [TestCase("DateTime.Now.Hour > 9", "'DateTime' is not allowed")]
-    [TestCase("typeof(string) != null", "'typeof' is not allowed")]
-    // Dynamic LINQ resolves members ignoring case, so the guard does too.
-    [TestCase("customer.Name.gettype().assembly.location != \\\"\\\"", "'gettype' is not allowed")]
-    [TestCase("customer.Name.GETTYPE().Name != null", "'GETTYPE' is not allowed")]
-    [TestCase("system.io.file.Exists(\\\"/etc/passwd\\\")", "'system' is not allowed")]
-    [TestCase("datetime.Now.Hour > 9", "'datetime' is not allowed")]
+    [TestCase("System.IO.File.Exists(\\\"/etc/passwd\\\")", "Unknown identifier 'System'")]
+    [TestCase("customer.GetType().Assembly.Location != null", "'Object.GetType()' is not allowed")]
+    [TestCase("customer.Name.GetType().Name == \\\"String\\\"", "'Object.GetType()' is not allowed")]
+    [TestCase("DateTime.Now.Hour > 9", "'DateTime.Now' is not allowed")]
+    [TestCase("typeof(string) != null", "Unknown identifier 'typeof'")]
+    // Dynamic LINQ resolves members ignoring case; the allow-list checks what it resolved.
+    [TestCase("customer.Name.gettype().assembly.location != \\\"\\\"", "'Object.GetType()' is not allowed")]
+    [TestCase("customer.Name.GETTYPE().Name != null", "'Object.GetType()' is not allowed")]
+    [TestCase("system.io.file.Exists(\\\"/etc/passwd\\\")", "Unknown identifier 'system'")]
+    [TestCase("datetime.Now.Hour > 9", "Unknown identifier 'datetime'")]
+    // Valid before the allow-list: each froze ingestion or failed the customer's events with 500.
+    [TestCase("Enumerable.Range(0, int.MaxValue).Select(i => Enumerable.Range(0, int.MaxValue).Count()).Count() > 0", "'Enumerable.Range()' is not allowed")]
+    [TestCase("customer.Name.PadLeft(int.MaxValue) != \\\"\\\"", "'String.PadLeft()' is not allowed")]
     public void Escapes_from_the_sandbox_are_rejected_at_validation(string expression, string reason)
     {
         var problem = SingleProblem(CartRecovery.Replace("journey.HoursSinceEntry >= 1 && cart.ItemCount > 0", expression));
         problem.Rule.Should().Be("reminder");
         problem.Reason.Should().Contain(reason);
+    }
+
+    [Test]
+    public void A_sandbox_escape_in_a_param_is_reported_at_the_param()
+    {
+        var problem = SingleProblem(CartRecovery.Replace("\"Rules\": [", "\"GlobalParams\": [ { \"Name\": \"t\", \"Expression\": \"customer.gettype().Name\" } ],\n  \"Rules\": ["));
+        problem.Reason.Should().StartWith("GlobalParams: param 't': 'Object.GetType()' is not allowed");
     }
 
     [Test]

@@ -130,6 +130,39 @@ public sealed class TagTests(string provider)
         await _refresher.RefreshAllAsync(CancellationToken.None);
         (await Tags("cy")).Should().Equal("vip");
     }
+
+    [Test]
+    public async Task A_tag_rule_past_its_budget_is_quarantined_leaves_its_tag_as_it_is_and_the_other_rules_go_on()
+    {
+        var folder = Directory.CreateTempSubdirectory("automation-tags-");
+        var file = Path.Combine(folder.FullName, "tags.json");
+        await File.WriteAllTextAsync(file, """
+            {
+              "WorkflowName": "tags",
+              "Rules": [
+                { "RuleName": "few-traits", "Expression": "customer.Traits.Count < 10 || customer.Traits.Keys.Any(a => customer.Traits.Keys.Any(b => customer.Traits.Keys.Any(c => a + b + c == \"none\")))" },
+                { "RuleName": "buyer", "Expression": "stats.OrderCount > 0" }
+              ]
+            }
+            """);
+        var catalog = new TagCatalog(new RuleLimits(1000, TimeSpan.FromSeconds(30)));
+        catalog.Reload(file).Should().BeEmpty();
+        var ingestion = new IngestionService(_db.Storage, new JourneyEngine(new JourneyCatalog(), NullLogger<JourneyEngine>.Instance), new TagEngine(catalog), _clock);
+        var manyTraits = Enumerable.Range(0, 30).ToDictionary(i => $"t{i}", i => (object)i);
+
+        await ingestion.IngestAsync(Segment.Read(_clock, [Segment.Identify("ann", new { plan = "pro" })]), CancellationToken.None);
+        (await Tags("ann")).Should().Equal("few-traits");
+
+        // 30³ steps: past the budget of 1,000. The rule is quarantined and the batch is stored all the same.
+        await ingestion.IngestAsync(Segment.Read(_clock, [Segment.Identify("bob", manyTraits), Segment.Order("bob", "o1", 20m, Start)]), CancellationToken.None);
+        catalog.Rules!.Rules.Single(r => r.Name == "few-traits").Quarantine!.CustomerId.Should().Be("bob");
+        (await Tags("bob")).Should().Equal("buyer");
+
+        // Ann's tag stays though the quarantined rule no longer holds for anyone; her order still tags her.
+        await ingestion.IngestAsync(Segment.Read(_clock, [Segment.Identify("ann", manyTraits), Segment.Order("ann", "o2", 20m, Start)]), CancellationToken.None);
+        (await Tags("ann")).Should().BeEquivalentTo("few-traits", "buyer");
+        folder.Delete(recursive: true);
+    }
 }
 
 public sealed class TagRulesReaderTests
@@ -138,12 +171,12 @@ public sealed class TagRulesReaderTests
     public void A_bad_tag_rule_is_named_with_its_line()
     {
         var json = "{\n  \"WorkflowName\": \"tags\",\n  \"Rules\": [\n    { \"RuleName\": \"vip\", \"Expression\": \"stats.Spent > 100\" },\n    { \"RuleName\": \"Big Spender\", \"Expression\": \"true\" }\n  ]\n}";
-        var (rules, problems) = TagRulesReader.Read("rules/tags.json", Encoding.UTF8.GetBytes(json));
+        var (rules, problems) = TagRulesReader.Read("rules/tags.json", Encoding.UTF8.GetBytes(json), RuleLimits.Default);
         rules.Should().BeNull();
         problems.Select(p => p.ToString()).Should().Equal(
             "rules/tags.json:5 Big Spender: Rules[1].RuleName: a tag is lower-case words joined by '-', such as high-value");
 
-        var (_, compileProblems) = TagRulesReader.Read("rules/tags.json", Encoding.UTF8.GetBytes(json.Replace("Big Spender", "big-spender")));
+        var (_, compileProblems) = TagRulesReader.Read("rules/tags.json", Encoding.UTF8.GetBytes(json.Replace("Big Spender", "big-spender")), RuleLimits.Default);
         compileProblems.Select(p => p.ToString()).Should().Equal(
             "rules/tags.json:4 vip: Rules[0].Expression: does not compile: No property or field 'Spent' exists in type 'StatsFacts'");
     }
