@@ -95,6 +95,7 @@ public static class AutomationServer
         services.AddProblemDetails();
         services.AddExceptionHandler<DatabaseUnavailableHandler>();
         services.AddRequestDecompression();
+        services.AddAutomationOpenApi();
     }
 
     private static void MapRoutes(WebApplication app)
@@ -108,6 +109,7 @@ public static class AutomationServer
         app.UseAuthorization();
 
         app.MapHealthApi();
+        app.MapOpenApi(OpenApiDocument.Path);
         var v1 = ApiRoutes.For(app);
         v1.MapIngestApi();
         v1.MapCustomersApi();

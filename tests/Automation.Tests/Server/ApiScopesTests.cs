@@ -64,6 +64,30 @@ public sealed class ApiScopesTests
         }
     }
 
+    [Test]
+    public async Task The_OpenAPI_document_lists_every_route_with_the_scope_it_needs()
+    {
+        await using var db = await TestDatabase.CreateAsync(StorageOptions.Sqlite, migrate: false);
+        await using var factory = new AutomationFactory(db, new FakeTimeProvider(DateTimeOffset.Parse("2026-06-01T00:00:00Z")));
+        using var client = factory.CreateClient();
+
+        var response = await client.GetAsync("/openapi/v1.json");
+        response.StatusCode.Should().Be(HttpStatusCode.OK, "the document is public: it describes routes, never data");
+        var document = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        document["components"]!["securitySchemes"]!["apiKey"]!["scheme"]!.GetValue<string>().Should().Be("bearer");
+
+        var listed = document["paths"]!.AsObject().SelectMany(path => path.Value!.AsObject().Select(op => $"{op.Key.ToUpperInvariant()} {path.Key}")).ToList();
+        listed.Should().BeEquivalentTo(Expected.Keys);
+        foreach (var (route, scope) in Expected)
+        {
+            var (method, pattern) = (route.Split(' ')[0].ToLowerInvariant(), route.Split(' ')[1]);
+            var operation = document["paths"]![pattern]![method]!;
+            operation["security"]!.AsArray().Should().ContainSingle().Which!["apiKey"]!.AsArray().Select(s => s!.GetValue<string>())
+                .Should().Equal([scope], route);
+            operation["description"]!.GetValue<string>().Should().StartWith($"Needs a key with the `{scope}` scope.");
+        }
+    }
+
     [TestCase("Api:Keys:0:Scopes:0", "write", "error: Api:Keys:0:Scopes: 'write' is not a scope; use ingest, read, admin.")]
     public async Task An_unknown_scope_stops_the_server_naming_it(string setting, string value, string expected)
     {
