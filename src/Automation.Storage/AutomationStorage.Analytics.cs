@@ -1,3 +1,4 @@
+using Automation.Core.Messaging;
 using System.Globalization;
 using Automation.Core.Analytics;
 using Automation.Core.Storage;
@@ -119,7 +120,7 @@ public abstract partial class AutomationStorage : IAnalyticsStore
     }
 
     // When a message reached the customer: sent_at, or for a holdout row when it would have been sent.
-    private static string Touched(string outbox) => $"CASE WHEN {outbox}.status = 'holdout' THEN {outbox}.created_at ELSE {outbox}.sent_at END";
+    private static string Touched(string outbox) => $"CASE WHEN {outbox}.status = {MessageStatus.Holdout.Sql()} THEN {outbox}.created_at ELSE {outbox}.sent_at END";
 
     private static async Task<IReadOnlyList<GroupFigures>> LoadGroupsAsync(System.Data.Common.DbConnection connection, string population, string members,
         object parameters, CancellationToken ct)
@@ -184,7 +185,7 @@ public abstract partial class AutomationStorage : IAnalyticsStore
             WITH {CountedOrders},
             touches AS (
                 SELECT id, customer_id, journey, step, variant, {Touched("outbox")} AS touched_at
-                FROM outbox WHERE status IN ('sent', 'delivered', 'holdout')
+                FROM outbox WHERE status IN ({MessageStatus.Sent.Sql()}, {MessageStatus.Delivered.Sql()}, {MessageStatus.Holdout.Sql()})
             ),
             timeline AS (
                 SELECT customer_id, touched_at AS happened_at, 1 AS kind, id AS touch_id, NULL AS revenue FROM touches

@@ -1,3 +1,4 @@
+using Automation.Core.Messaging;
 using Automation.Core.Ingestion;
 using Automation.Core.Storage;
 using Dapper;
@@ -58,7 +59,7 @@ public abstract partial class AutomationStorage
             GROUP BY step, variant, status ORDER BY step, variant, status
             """, new { journey }, cancellationToken: ct));
         return new JourneyFunnel(steps.ToDictionary(s => s.Step, s => s.Count, StringComparer.Ordinal),
-            [.. messages.Select(m => new StepMessageCount(m.Step, m.Variant, m.Status, m.Count))]);
+            [.. messages.Select(m => new StepMessageCount(m.Step, m.Variant, MessageStatuses.Parse(m.Status), m.Count))]);
     }
 
     private sealed class EventViewRow

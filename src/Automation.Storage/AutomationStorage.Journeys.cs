@@ -1,3 +1,4 @@
+using Automation.Core.Messaging;
 using Automation.Core.Customers;
 using Automation.Core.Journeys;
 using Automation.Core.Storage;
@@ -91,7 +92,7 @@ public abstract partial class AutomationStorage
         return (await connection.QueryAsync<OutboxRow>(new CommandDefinition(
             "SELECT id, journey, step, channel, template, status, created_at, due_at, variant, last_error, sent_at FROM outbox WHERE customer_id = @customerId ORDER BY created_at DESC, id DESC",
             new { customerId }, cancellationToken: ct)))
-            .Select(o => new OutboxView(o.Id, o.Journey, o.Step, o.Channel, o.Template, o.Status, o.CreatedAt, o.DueAt, o.Variant, o.LastError, o.SentAt)).ToList();
+            .Select(o => new OutboxView(o.Id, o.Journey, o.Step, o.Channel, o.Template, MessageStatuses.Parse(o.Status), o.CreatedAt, o.DueAt, o.Variant, o.LastError, o.SentAt)).ToList();
     }
 
     private sealed class InstanceViewRow

@@ -1,3 +1,4 @@
+using Automation.Core.Messaging;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -13,6 +14,9 @@ public abstract partial class AutomationStorage : IOutboxStore
     /// <summary>What keeps two dispatchers from claiming one row: row locks skipped by others on PostgreSQL; none on SQLite, whose writers take turns.</summary>
     protected internal virtual string ClaimLockClause => "";
 
+    private static readonly string Queued = MessageStatus.Queued.Sql(), Sending = MessageStatus.Sending.Sql(), Sent = MessageStatus.Sent.Sql(),
+        Delivered = MessageStatus.Delivered.Sql(), Deferred = MessageStatus.Deferred.Sql();
+
     public async Task<IReadOnlyList<ClaimedMessage>> ClaimDueAsync(DateTimeOffset now, int limit, TimeSpan lease, CancellationToken ct)
     {
         // Whole milliseconds, which both databases store exactly: the value comes back as the claim's token.
@@ -22,10 +26,10 @@ public abstract partial class AutomationStorage : IOutboxStore
         var connection = writer.Connection;
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var rows = (await connection.QueryAsync<ClaimRow>(new CommandDefinition($"""
-            UPDATE outbox SET status = 'sending', claimed_until = @until, attempts = attempts + 1
+            UPDATE outbox SET status = {Sending}, claimed_until = @until, attempts = attempts + 1
             WHERE id IN (
                 SELECT id FROM outbox
-                WHERE (status IN ('queued', 'deferred') AND due_at <= @now) OR (status = 'sending' AND claimed_until < @now)
+                WHERE (status IN ({Queued}, {Deferred}) AND due_at <= @now) OR (status = {Sending} AND claimed_until < @now)
                 ORDER BY due_at, id
                 LIMIT @limit {ClaimLockClause}
             )
@@ -70,14 +74,14 @@ public abstract partial class AutomationStorage : IOutboxStore
                 var (message, result) = chunk[i];
                 p.AddDynamicParams(new Dictionary<string, object?>
                 {
-                    [$"id{i}"] = message.Id, [$"claimedUntil{i}"] = message.ClaimedUntil, [$"status{i}"] = result.Status, [$"recipient{i}"] = result.Recipient,
+                    [$"id{i}"] = message.Id, [$"claimedUntil{i}"] = message.ClaimedUntil, [$"status{i}"] = result.Status.Text(), [$"recipient{i}"] = result.Recipient,
                     [$"providerId{i}"] = result.ProviderId, [$"error{i}"] = result.Error, [$"dueAt{i}"] = result.DueAt, [$"sentAt{i}"] = result.SentAt,
                 });
                 sql.Append(CultureInfo.InvariantCulture, $"""
                     UPDATE outbox SET status = @status{i}, recipient = @recipient{i}, provider_id = @providerId{i}, last_error = @error{i},
                         due_at = COALESCE(@dueAt{i}, due_at), sent_at = @sentAt{i}, claimed_until = NULL,
-                        cap_at = CASE WHEN @status{i} = 'sent' THEN cap_at END
-                    WHERE id = @id{i} AND status = 'sending' AND claimed_until = @claimedUntil{i};
+                        cap_at = CASE WHEN @status{i} = {Sent} THEN cap_at END
+                    WHERE id = @id{i} AND status = {Sending} AND claimed_until = @claimedUntil{i};
 
                     """);
             }
@@ -93,15 +97,15 @@ public abstract partial class AutomationStorage : IOutboxStore
             "SELECT COUNT(*) FROM suppressions WHERE channel = @channel AND address = @address", new { channel, address }, cancellationToken: ct)) > 0;
     }
 
-    public async Task<string?> ReportDeliveryAsync(string channel, string providerId, string status, string? error, CancellationToken ct)
+    public async Task<string?> ReportDeliveryAsync(string channel, string providerId, MessageStatus status, string? error, CancellationToken ct)
     {
         await using var writer = await OpenWriterAsync(ct);
         var connection = writer.Connection;
-        return await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition("""
+        return await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition($"""
             UPDATE outbox SET status = @status, last_error = COALESCE(@error, last_error)
-            WHERE channel = @channel AND provider_id = @providerId AND status IN ('sent', 'delivered')
+            WHERE channel = @channel AND provider_id = @providerId AND status IN ({Sent}, {Delivered})
             RETURNING recipient
-            """, new { channel, providerId, status, error }, cancellationToken: ct));
+            """, new { channel, providerId, status = status.Text(), error }, cancellationToken: ct));
     }
 
     public async Task<CapClaim> ClaimCapAsync(ClaimedMessage message, FrequencyCaps caps, DateTimeOffset now, CancellationToken ct)
@@ -118,9 +122,9 @@ public abstract partial class AutomationStorage : IOutboxStore
         // below include every place taken before this one, on any node.
         await connection.ExecuteAsync(new CommandDefinition(
             $"SELECT id FROM customers WHERE id = @CustomerId {RowLockClause}", args, transaction, cancellationToken: ct));
-        var held = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition("""
+        var held = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition($"""
             UPDATE outbox SET cap_at = COALESCE(cap_at, @now)
-            WHERE id = @Id AND status = 'sending' AND claimed_until = @ClaimedUntil
+            WHERE id = @Id AND status = {Sending} AND claimed_until = @ClaimedUntil
               AND (cap_at IS NOT NULL OR (
                   (@PerDay = 0 OR (SELECT COUNT(*) FROM outbox WHERE customer_id = @CustomerId AND channel = @Channel AND cap_at > @dayAgo) < @PerDay)
                   AND (@PerWeek = 0 OR (SELECT COUNT(*) FROM outbox WHERE customer_id = @CustomerId AND channel = @Channel AND cap_at > @weekAgo) < @PerWeek)))
@@ -129,8 +133,8 @@ public abstract partial class AutomationStorage : IOutboxStore
         var claim = CapClaim.Held;
         if (held is null)
         {
-            var state = await connection.QuerySingleAsync<CapStateRow>(new CommandDefinition("""
-                SELECT (SELECT COUNT(*) FROM outbox WHERE id = @Id AND status = 'sending' AND claimed_until = @ClaimedUntil) AS still_claimed,
+            var state = await connection.QuerySingleAsync<CapStateRow>(new CommandDefinition($"""
+                SELECT (SELECT COUNT(*) FROM outbox WHERE id = @Id AND status = {Sending} AND claimed_until = @ClaimedUntil) AS still_claimed,
                        (SELECT COUNT(*) FROM outbox WHERE customer_id = @CustomerId AND channel = @Channel AND cap_at > @dayAgo) AS day
                 """, args, transaction, cancellationToken: ct));
             claim = state.StillClaimed == 0 ? CapClaim.ClaimLost
@@ -158,7 +162,7 @@ public abstract partial class AutomationStorage : IOutboxStore
             "DELETE FROM suppressions WHERE channel = @channel AND address = @address", new { channel, address }, cancellationToken: ct)) > 0;
     }
 
-    public async Task<IReadOnlyList<MessageView>> ListAsync(string? status, int limit, CancellationToken ct)
+    public async Task<IReadOnlyList<MessageView>> ListAsync(MessageStatus? status, int limit, CancellationToken ct)
     {
         await using var connection = await OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<MessageRow>(new CommandDefinition($"""
@@ -168,8 +172,8 @@ public abstract partial class AutomationStorage : IOutboxStore
             {(status is null ? "" : "WHERE o.status = @status")}
             ORDER BY o.created_at DESC, o.id DESC
             LIMIT @limit
-            """, new { status, limit }, cancellationToken: ct));
-        return rows.Select(r => new MessageView(r.Id, r.CustomerId, r.Journey, r.Step, r.Channel, r.Template, r.Status, r.Attempts,
+            """, new { status = status?.Text(), limit }, cancellationToken: ct));
+        return rows.Select(r => new MessageView(r.Id, r.CustomerId, r.Journey, r.Step, r.Channel, r.Template, MessageStatuses.Parse(r.Status), r.Attempts,
             r.Recipient, r.ProviderId, r.LastError, r.CreatedAt, r.DueAt, r.SentAt, r.Variant)).ToList();
     }
 

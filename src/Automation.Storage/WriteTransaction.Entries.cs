@@ -1,3 +1,4 @@
+using Automation.Core.Messaging;
 using Automation.Core.Journeys;
 using Dapper;
 
@@ -78,7 +79,7 @@ internal sealed partial class WriteTransaction
         {
             var p = new DynamicParameters();
             var values = SqlLists.Values(chunk, m => [m.IdempotencyKey, m.CustomerId, m.Journey, m.InstanceId, m.Step, m.Channel, m.Template, m.Context,
-                m.Variant == Core.Messaging.Variants.Holdout ? "holdout" : "queued", now, m.DueAt, IsTransactional(m), m.Variant], p);
+                (m.Variant == Variants.Holdout ? MessageStatus.Holdout : MessageStatus.Queued).Text(), now, m.DueAt, IsTransactional(m), m.Variant], p);
             await connection.ExecuteAsync(Command($"""
                 INSERT INTO outbox (idempotency_key, customer_id, journey, instance_id, step, channel, template, context, status, created_at, due_at, transactional, variant)
                 VALUES {values}

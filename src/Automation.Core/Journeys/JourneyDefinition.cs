@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using RulesEngine.Models;
 
 namespace Automation.Core.Journeys;
@@ -22,7 +21,7 @@ public sealed record JourneyExit(IReadOnlyList<string> Events, string? Condition
 }
 
 /// <summary>One rule of the workflow: when its expression holds, its action runs, at most once per instance.</summary>
-public sealed record JourneyStep(string Name, string Expression, string Action, JsonObject ActionContext, int Line);
+public sealed record JourneyStep(string Name, string Expression, StepAction Action, int Line);
 
 /// <summary>A journey file, validated and ready to run.</summary>
 public sealed record JourneyDefinition

@@ -175,7 +175,7 @@ public sealed class JourneyEngine(JourneyCatalog catalog, ILogger<JourneyEngine>
         {
             if (instance.StepsDone.Contains(step.Name) || !Holds(journey, rule, facts, snapshot.Profile.Id, now)) continue;
             steps.Add(step);
-            if (step.Action == JourneyActions.Exit) break;
+            if (step.Action is ExitAction) break;
         }
         return (null, steps);
     }
@@ -240,7 +240,7 @@ public sealed class JourneyEngine(JourneyCatalog catalog, ILogger<JourneyEngine>
             else firing.Add((journey, instance, snapshot, steps));
         }
 
-        var recorded = await writes.RecordStepsAsync([.. firing.SelectMany(f => f.Steps.Select(step => new FiredStep(f.Instance.Id, step.Name, step.Action, now)))], ct);
+        var recorded = await writes.RecordStepsAsync([.. firing.SelectMany(f => f.Steps.Select(step => new FiredStep(f.Instance.Id, step.Name, step.Action.Name, now)))], ct);
         foreach (var (journey, instance, snapshot, steps) in firing)
         {
             var done = instance.StepsDone.ToHashSet(StringComparer.Ordinal);
@@ -262,36 +262,36 @@ public sealed class JourneyEngine(JourneyCatalog catalog, ILogger<JourneyEngine>
     {
         var customerId = snapshot.Profile.Id;
         var source = $"{journey.Name}:{instance.Id}:{step.Name}";
-        var context = step.ActionContext;
         switch (step.Action)
         {
-            case JourneyActions.Send:
-                var (variant, sent) = Messaging.Variants.Assign(journey.Name, snapshot.Profile.ExternalId ?? snapshot.Profile.AnonymousId ?? customerId.ToString(System.Globalization.CultureInfo.InvariantCulture), context);
+            case SendAction send:
+                var (variant, sent) = Messaging.Variants.Assign(journey.Name, snapshot.Profile.ExternalId ?? snapshot.Profile.AnonymousId ?? customerId.ToString(System.Globalization.CultureInfo.InvariantCulture), send.Context);
+                // A variant may name its own template (and, laid over the context, anything else the step gives).
                 writes.Enqueue(new OutboxMessage(variant is null ? source : $"{source}:{variant}", customerId, journey.Name, instance.Id, step.Name,
                     sent["Channel"]!.GetValue<string>(), sent["Template"]!.GetValue<string>(), (JsonObject)sent.DeepClone(), now, variant));
                 return false;
-            case JourneyActions.AddTag:
-                await tx.AddTagAsync(customerId, context["Tag"]!.GetValue<string>(), source, now, ct);
+            case AddTagAction add:
+                await tx.AddTagAsync(customerId, add.Tag, source, now, ct);
                 state.Changed(customerId);
                 return false;
-            case JourneyActions.RemoveTag:
-                await tx.RemoveTagAsync(customerId, context["Tag"]!.GetValue<string>(), ct);
+            case RemoveTagAction remove:
+                await tx.RemoveTagAsync(customerId, remove.Tag, ct);
                 state.Changed(customerId);
                 return false;
-            case JourneyActions.AwardPoints:
-                await tx.AddPointsAsync(customerId, context["Points"]!.GetValue<int>(), Points.PointsKinds.Award, $"journey {journey.Name} step {step.Name}", source, now,
+            case AwardPointsAction award:
+                await tx.AddPointsAsync(customerId, award.Points, Points.PointsKinds.Award, $"journey {journey.Name} step {step.Name}", source, now,
                     now.AddMonths(_pointsExpiryMonths), ct);
                 state.Changed(customerId);
                 return false;
-            case JourneyActions.IssueCoupon:
-                await tx.IssueCouponAsync(customerId, context["Coupon"]!.GetValue<string>(), source, now, ct);
+            case IssueCouponAction issue:
+                await tx.IssueCouponAsync(customerId, issue.Coupon, source, now, ct);
                 state.Changed(customerId);
                 return false;
-            case JourneyActions.Exit:
+            case ExitAction:
                 writes.End(new InstanceEnd(instance.Id, JourneyEnd.Exited, $"step: {step.Name}", now));
                 return true;
             default:
-                throw new InvalidOperationException($"Unknown action '{step.Action}' passed validation.");
+                throw new System.Diagnostics.UnreachableException($"No handler for the action {step.Action.Name}.");
         }
     }
 

@@ -188,7 +188,7 @@ public sealed partial class JourneyFileReader(JourneyReadOptions options)
 
             var expression = check.RequiredText(rule, "Expression", path, label);
             var localParams = ReadParams(rule["LocalParams"], $"{path}.LocalParams", label, check);
-            var (action, context) = ReadAction(rule, path, label, check);
+            var action = ReadAction(rule, path, label, check);
             var enabled = check.OptionalBool(rule, "Enabled", path, label) ?? true;
             if (ruleName is null || expression is null || action is null) continue;
 
@@ -201,18 +201,18 @@ public sealed partial class JourneyFileReader(JourneyReadOptions options)
                 Enabled = enabled,
                 Properties = rule["Properties"] is JsonObject props ? props.Deserialize<Dictionary<string, object>>() : null,
             };
-            steps.Add((new JourneyStep(ruleName, expression, action, context, check.Line(path)), reRule));
+            steps.Add((new JourneyStep(ruleName, expression, action, check.Line(path)), reRule));
         }
         return steps;
     }
 
-    private static (string? Action, JsonObject Context) ReadAction(JsonObject rule, string path, string ruleLabel, Checker check)
+    private static StepAction? ReadAction(JsonObject rule, string path, string ruleLabel, Checker check)
     {
         var actionsPath = $"{path}.Actions";
         if (rule["Actions"] is not JsonObject actions || actions["OnSuccess"] is not JsonObject onSuccess)
         {
             check.Add(actionsPath, ruleLabel, "needs { \"OnSuccess\": { \"Name\": \"Send\", \"Context\": { … } } }");
-            return (null, []);
+            return null;
         }
         check.UnknownFields(actions, actionsPath, ActionsFields, ruleLabel);
         var onSuccessPath = $"{actionsPath}.OnSuccess";
@@ -220,15 +220,16 @@ public sealed partial class JourneyFileReader(JourneyReadOptions options)
         var name = check.RequiredText(onSuccess, "Name", onSuccessPath, ruleLabel);
         var context = onSuccess["Context"] as JsonObject ?? [];
         if (onSuccess["Context"] is not null and not JsonObject) check.Add($"{onSuccessPath}.Context", ruleLabel, "must be an object");
-        if (name is null) return (null, context);
-        if (!JourneyActions.Names.Contains(name))
+        if (name is null) return null;
+        if (!StepActions.Names.Contains(name))
         {
-            check.Add($"{onSuccessPath}.Name", ruleLabel, $"'{name}' is not an action: use one of {string.Join(", ", JourneyActions.Names)}");
-            return (null, context);
+            check.Add($"{onSuccessPath}.Name", ruleLabel, $"'{name}' is not an action: use one of {string.Join(", ", StepActions.Names)}");
+            return null;
         }
-        foreach (var (field, reason) in JourneyActions.Check(name, context, check.Options))
-            check.Add($"{onSuccessPath}.Context.{field}", ruleLabel, reason);
-        return (name, context);
+        var problems = new List<(string Field, string Reason)>();
+        var action = StepActions.Read(name, context, check.Options, problems);
+        foreach (var (field, reason) in problems) check.Add($"{onSuccessPath}.Context.{field}", ruleLabel, reason);
+        return action;
     }
 
     private static string Detail(string? problem) => problem is null ? "" : $": {problem}";

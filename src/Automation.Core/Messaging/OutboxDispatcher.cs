@@ -130,13 +130,13 @@ public sealed class OutboxDispatcher(
         if (recipient is null)
             return Failed($"the customer has no {(message.Channel == "sms" ? "phone number" : "email address")}", null);
         if (!message.Transactional && await store.IsSuppressedAsync(message.Channel, recipient, ct))
-            return new DeliveryResult("suppressed", recipient, null, $"{recipient} is suppressed on {message.Channel}", null, null);
+            return new DeliveryResult(MessageStatus.Suppressed, recipient, null, $"{recipient} is suppressed on {message.Channel}", null, null);
         switch (await guardrails.CheckAsync(message, customer.Profile.Timezone, now, ct))
         {
             case GuardrailDecision.Defer defer:
-                return new DeliveryResult("deferred", recipient, null, defer.Reason, defer.Until, null);
+                return new DeliveryResult(MessageStatus.Deferred, recipient, null, defer.Reason, defer.Until, null);
             case GuardrailDecision.Skip skip:
-                return new DeliveryResult("skipped", recipient, null, skip.Reason, null, null);
+                return new DeliveryResult(MessageStatus.Skipped, recipient, null, skip.Reason, null, null);
             case GuardrailDecision.Lost:
                 return null;
         }
@@ -169,7 +169,7 @@ public sealed class OutboxDispatcher(
         switch (outcome)
         {
             case SendOutcome.Sent sent:
-                return new DeliveryResult("sent", recipient, sent.ProviderId, null, null, now);
+                return new DeliveryResult(MessageStatus.Sent, recipient, sent.ProviderId, null, null, now);
             case SendOutcome.Failed failed:
                 if (failed.SuppressRecipient) await store.SuppressAsync(message.Channel, recipient, failed.Reason, now, ct);
                 return Failed(failed.Reason, recipient);
@@ -177,7 +177,7 @@ public sealed class OutboxDispatcher(
                 logger.LogWarning("Message {Id} dead-lettered after {Attempts} attempts: {Reason}", message.Id, message.Attempts, retry.Reason);
                 return Failed($"gave up after {message.Attempts} attempts: {retry.Reason}", recipient);
             case SendOutcome.Retry retry:
-                return new DeliveryResult("queued", recipient, null, retry.Reason, now + (retry.After ?? Backoff(message.Attempts)), null);
+                return new DeliveryResult(MessageStatus.Queued, recipient, null, retry.Reason, now + (retry.After ?? Backoff(message.Attempts)), null);
             default:
                 throw new InvalidOperationException($"Unknown outcome {outcome}.");
         }
@@ -191,5 +191,5 @@ public sealed class OutboxDispatcher(
         return capped * (0.8 + Random.Shared.NextDouble() * 0.4);
     }
 
-    private static DeliveryResult Failed(string reason, string? recipient) => new("failed", recipient, null, reason, null, null);
+    private static DeliveryResult Failed(string reason, string? recipient) => new(MessageStatus.Failed, recipient, null, reason, null, null);
 }

@@ -17,16 +17,15 @@ public static class TemplateCheck
         var checkedFiles = new HashSet<string>(StringComparer.Ordinal);
         foreach (var journey in journeys)
         {
-            foreach (var step in journey.Steps.Where(s => s.Action == JourneyActions.Send))
+            foreach (var step in journey.Steps)
             {
-                var template = step.ActionContext["Template"]!.GetValue<string>();
-                var channel = step.ActionContext["Channel"]!.GetValue<string>();
-                foreach (var (file, locale) in Variants(templates.Files, template, channel))
+                if (step.Action is not SendAction send) continue;
+                foreach (var (file, locale) in Variants(templates.Files, send.Template, send.Channel))
                 {
                     if (!checkedFiles.Add($"{file}|{step.Name}|{journey.Name}")) continue;
                     try
                     {
-                        templates.RenderFile(file, locale, channel, Sample(journey, step, locale, now, tiers));
+                        templates.RenderFile(file, locale, send.Channel, Sample(journey, step.Name, send, locale, now, tiers));
                     }
                     catch (TemplateException e)
                     {
@@ -39,7 +38,7 @@ public static class TemplateCheck
     }
 
     /// <summary>A customer with every fact filled, so only the template itself can fail.</summary>
-    public static TemplateModel Sample(JourneyDefinition journey, JourneyStep step, string? locale, DateTimeOffset now, Tiers.TierProgram? tiers = null)
+    public static TemplateModel Sample(JourneyDefinition journey, string step, SendAction send, string? locale, DateTimeOffset now, Tiers.TierProgram? tiers = null)
     {
         var profile = new CustomerProfile
         {
@@ -59,7 +58,7 @@ public static class TemplateCheck
         var trigger = journey.Trigger is EventTrigger e
             ? new JsonObject { ["name"] = e.Events[0], ["properties"] = new JsonObject { ["order_id"] = "sample-order", ["total"] = 39.8, ["currency"] = "USD" } }
             : null;
-        return TemplateModel.For(snapshot, journey.Name, step.Name, now.AddHours(-1), trigger, step.ActionContext, "https://automation.example/u/sample", "USD", now, tier);
+        return TemplateModel.For(snapshot, journey.Name, step, now.AddHours(-1), trigger, send.Context, "https://automation.example/u/sample", "USD", now, tier);
     }
 
     private static IEnumerable<(string File, string? Locale)> Variants(TemplateFiles files, string template, string channel)

@@ -1,3 +1,4 @@
+using Automation.Core.Messaging;
 using System.Text.Json.Nodes;
 using Automation.Core.Customers;
 using Automation.Core.Journeys;
@@ -129,7 +130,7 @@ public interface IJourneyStore
 public sealed record JourneyFunnel(IReadOnlyDictionary<string, long> InstancesPerStep, IReadOnlyList<StepMessageCount> Messages);
 
 /// <summary>Messages of one step, variant and status.</summary>
-public sealed record StepMessageCount(string Step, string? Variant, string Status, long Count);
+public sealed record StepMessageCount(string Step, string? Variant, MessageStatus Status, long Count);
 
 public sealed record JourneyCounts(int Active, int Completed, int Exited);
 
@@ -137,5 +138,5 @@ public sealed record JourneyStepView(string Step, string Action, DateTimeOffset 
 
 public sealed record JourneyInstanceView(long Id, string Journey, string Status, string? EndReason, DateTimeOffset EnteredAt, DateTimeOffset? EndedAt, IReadOnlyList<JourneyStepView> Steps);
 
-public sealed record OutboxView(long Id, string Journey, string Step, string Channel, string Template, string Status, DateTimeOffset CreatedAt, DateTimeOffset DueAt,
+public sealed record OutboxView(long Id, string Journey, string Step, string Channel, string Template, MessageStatus Status, DateTimeOffset CreatedAt, DateTimeOffset DueAt,
     string? Variant, string? LastError, DateTimeOffset? SentAt);

@@ -1,3 +1,4 @@
+using Automation.Core.Messaging;
 using System.Text.Json.Nodes;
 using Automation.Core.Customers;
 
@@ -27,7 +28,7 @@ public interface IOutboxStore
     Task<bool> IsSuppressedAsync(string channel, string address, CancellationToken cancellationToken);
 
     /// <summary>Applies a provider's delivery report to the message it sent; returns its recipient, or null when no message has that id.</summary>
-    Task<string?> ReportDeliveryAsync(string channel, string providerId, string status, string? error, CancellationToken cancellationToken);
+    Task<string?> ReportDeliveryAsync(string channel, string providerId, MessageStatus status, string? error, CancellationToken cancellationToken);
 
     /// <summary>
     /// Takes a place for a claimed marketing message under its customer's frequency caps on its channel, in one statement
@@ -44,7 +45,7 @@ public interface IOutboxStore
     Task<bool> UnsuppressAsync(string channel, string address, CancellationToken cancellationToken);
 
     /// <summary>Messages with a status (or all), newest first.</summary>
-    Task<IReadOnlyList<MessageView>> ListAsync(string? status, int limit, CancellationToken cancellationToken);
+    Task<IReadOnlyList<MessageView>> ListAsync(MessageStatus? status, int limit, CancellationToken cancellationToken);
 }
 
 /// <summary>A message a dispatcher holds, with what rendering it needs.</summary>
@@ -86,10 +87,10 @@ public enum CapClaim
 /// <summary>The outcome of one delivery attempt, as stored.</summary>
 /// <param name="Status">sent, failed, suppressed, skipped (over a frequency cap), queued (to retry) or deferred.</param>
 /// <param name="DueAt">When a queued or deferred message is tried again.</param>
-public sealed record DeliveryResult(string Status, string? Recipient, string? ProviderId, string? Error, DateTimeOffset? DueAt, DateTimeOffset? SentAt);
+public sealed record DeliveryResult(MessageStatus Status, string? Recipient, string? ProviderId, string? Error, DateTimeOffset? DueAt, DateTimeOffset? SentAt);
 
 /// <summary>A message as the API lists it.</summary>
 public sealed record MessageView(
-    long Id, string CustomerId, string Journey, string Step, string Channel, string Template, string Status,
+    long Id, string CustomerId, string Journey, string Step, string Channel, string Template, MessageStatus Status,
     int Attempts, string? Recipient, string? ProviderId, string? LastError, DateTimeOffset CreatedAt, DateTimeOffset DueAt, DateTimeOffset? SentAt,
     string? Variant);

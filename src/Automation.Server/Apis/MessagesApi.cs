@@ -1,3 +1,4 @@
+using Automation.Core.Messaging;
 using Automation.Core.Storage;
 using Automation.Server.Http;
 
@@ -6,18 +7,21 @@ namespace Automation.Server.Apis;
 /// <summary>Messages and suppressions: <c>GET /v1/messages</c>, <c>POST /v1/suppressions</c>, <c>DELETE /v1/suppressions/{channel}/{address}</c>.</summary>
 internal static class MessagesApi
 {
-    private static readonly string[] Statuses = ["queued", "sending", "sent", "delivered", "failed", "suppressed", "skipped", "deferred", "holdout"];
-
     public sealed record SuppressionRequest(string? Channel, string? Address, string? Reason);
 
     public static ApiRoutes MapMessagesApi(this ApiRoutes v1)
     {
         v1.Read.MapGet("/messages", async (string? status, int? limit, IOutboxStore outbox, CancellationToken ct) =>
         {
-            if (status is not null && !Statuses.Contains(status))
-                return ValidationProblem.For("status", $"must be one of {string.Join(", ", Statuses)}");
+            MessageStatus? wanted = null;
+            if (status is not null)
+            {
+                if (!MessageStatuses.TryParse(status, out var parsed))
+                    return ValidationProblem.For("status", $"must be one of {string.Join(", ", MessageStatuses.All)}");
+                wanted = parsed;
+            }
             if (limit is < 1 or > 1000) return ValidationProblem.For("limit", "must be from 1 to 1000");
-            return Results.Ok(await outbox.ListAsync(status, limit ?? 100, ct));
+            return Results.Ok(await outbox.ListAsync(wanted, limit ?? 100, ct));
         });
 
         v1.Admin.MapPost("/suppressions", async (SuppressionRequest? body, IOutboxStore outbox, TimeProvider clock, CancellationToken ct) =>

@@ -1,3 +1,4 @@
+using Automation.Core.Messaging;
 using Automation.Channels;
 using Automation.Core.Storage;
 using Automation.Server.Http;
@@ -37,12 +38,12 @@ internal static class TwilioApi
             var sid = form["MessageSid"].ToString();
             var (status, error) = form["MessageStatus"].ToString() switch
             {
-                "delivered" => ("delivered", (string?)null),
-                "undelivered" or "failed" => ("failed", $"Twilio {form["MessageStatus"]} {form["ErrorCode"]}"),
-                _ => ((string?)null, (string?)null),
+                "delivered" => (MessageStatus.Delivered, (string?)null),
+                "undelivered" or "failed" => (MessageStatus.Failed, $"Twilio {form["MessageStatus"]} {form["ErrorCode"]}"),
+                _ => ((MessageStatus?)null, (string?)null),
             };
             if (status is null) return Results.NoContent();
-            var recipient = await outbox.ReportDeliveryAsync("sms", sid, status, error, ct);
+            var recipient = await outbox.ReportDeliveryAsync("sms", sid, status.Value, error, ct);
             if (recipient is not null && form["ErrorCode"] == TwilioSmsChannel.RecipientUnsubscribed.ToString(System.Globalization.CultureInfo.InvariantCulture))
                 await outbox.SuppressAsync("sms", recipient, "replied STOP", clock.GetUtcNow(), ct);
             return Results.NoContent();

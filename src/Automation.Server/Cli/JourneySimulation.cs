@@ -159,7 +159,7 @@ public sealed class JourneySimulation(AutomationStorage storage, IReadOnlyList<J
                 {
                     var definition = journey.Steps[stepOrder[step.Step]];
                     var text = prefix + Describe(definition);
-                    if (definition.Action == JourneyActions.Send && quietHours is not null)
+                    if (definition.Action is SendAction && quietHours is not null)
                         text += Delivery(messages.Where(m => m.Journey == journey.Name && m.Step == step.Step && m.CreatedAt == step.FiredAt).ToList(),
                             step.FiredAt, start, customer.Profile.Timezone, quietHours);
                     timeline.Add((step.FiredAt, stepOrder[step.Step], text));
@@ -178,28 +178,24 @@ public sealed class JourneySimulation(AutomationStorage storage, IReadOnlyList<J
         var message = messages[0];
         return message.Status switch
         {
-            "sent" or "delivered" when message.SentAt is { } sent && sent > fired =>
+            MessageStatus.Sent or MessageStatus.Delivered when message.SentAt is { } sent && sent > fired =>
                 $" → goes out {TimelineEntry.Hours(sent - start)}" + (guardrails.QuietUntil(timezone, fired) is not null ? " (after quiet hours)" : ""),
-            "sent" or "delivered" => " → goes out at once",
-            "holdout" => " → holdout: not sent",
-            "queued" or "deferred" or "sending" => $" → still waiting at the end (due {TimelineEntry.Hours(message.DueAt - start)}{(message.LastError is { } why ? $": {why}" : "")})",
-            _ => $" → {message.Status}{(message.LastError is { } reason ? $": {reason}" : "")}",
+            MessageStatus.Sent or MessageStatus.Delivered => " → goes out at once",
+            MessageStatus.Holdout => " → holdout: not sent",
+            MessageStatus.Queued or MessageStatus.Deferred or MessageStatus.Sending => $" → still waiting at the end (due {TimelineEntry.Hours(message.DueAt - start)}{(message.LastError is { } why ? $": {why}" : "")})",
+            _ => $" → {message.Status.Text()}{(message.LastError is { } reason ? $": {reason}" : "")}",
         };
     }
 
     private static string Reason(string? reason) => reason?.StartsWith("event: ", StringComparison.Ordinal) == true ? reason["event: ".Length..] : reason ?? "";
 
-    private static string Describe(JourneyStep step)
+    private static string Describe(JourneyStep step) => step.Action switch
     {
-        string Field(string name) => step.ActionContext[name]?.ToString() ?? "";
-        return step.Action switch
-        {
-            JourneyActions.Send => $"send {Field("Channel")} {Field("Template")}" + (step.ActionContext["Coupon"] is null ? "" : $" (coupon {Field("Coupon")})"),
-            JourneyActions.AddTag => $"tag + {Field("Tag")}",
-            JourneyActions.RemoveTag => $"tag - {Field("Tag")}",
-            JourneyActions.AwardPoints => $"points + {Field("Points")}",
-            JourneyActions.IssueCoupon => $"coupon {Field("Coupon")}",
-            _ => $"exit step {step.Name}",
-        };
-    }
+        SendAction send => $"send {send.Channel} {send.Template}" + (send.Coupon is null ? "" : $" (coupon {send.Coupon})"),
+        AddTagAction add => $"tag + {add.Tag}",
+        RemoveTagAction remove => $"tag - {remove.Tag}",
+        AwardPointsAction award => $"points + {award.Points}",
+        IssueCouponAction issue => $"coupon {issue.Coupon}",
+        _ => $"exit step {step.Name}",
+    };
 }

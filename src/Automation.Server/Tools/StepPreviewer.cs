@@ -25,11 +25,12 @@ internal sealed class StepPreviewer(LiquidTemplates templates, UnsubscribeLinks 
     {
         var now = clock.GetUtcNow();
         var previews = new List<StepPreview>();
-        foreach (var send in journey.Steps.Where(s => s.Action == JourneyActions.Send && (step is null || s.Name == step)))
+        foreach (var sendStep in journey.Steps)
         {
-            var arms = send.ActionContext["Variants"] is JsonArray variants
-                ? variants.OfType<JsonObject>().Select(v => (Name: (string?)v["Name"]!.GetValue<string>(), Context: Variants.Apply(send.ActionContext, v))).ToList()
-                : [(Name: (string?)null, Context: send.ActionContext)];
+            if (sendStep.Action is not SendAction send || (step is not null && sendStep.Name != step)) continue;
+            var arms = send.Context["Variants"] is JsonArray variants
+                ? variants.OfType<JsonObject>().Select(v => (Name: (string?)v["Name"]!.GetValue<string>(), Context: Variants.Apply(send.Context, v))).ToList()
+                : [(Name: (string?)null, Context: send.Context)];
             foreach (var (variant, context) in arms)
             {
                 var channel = context["Channel"]!.GetValue<string>();
@@ -37,14 +38,14 @@ internal sealed class StepPreviewer(LiquidTemplates templates, UnsubscribeLinks 
                 var recipient = channel == "sms" ? customer.Profile.Phone : customer.Profile.Email;
                 try
                 {
-                    var model = TemplateModel.For(customer, journey.Name, send.Name, now, null, context,
+                    var model = TemplateModel.For(customer, journey.Name, sendStep.Name, now, null, context,
                         links.UrlFor(channel, recipient ?? "preview"), templateOptions.Value.DefaultCurrency, now, tiers.Program?.Find(customer.Tier?.Tier));
                     var message = templates.Render(template, channel, model);
-                    previews.Add(new StepPreview(send.Name, channel, template, variant, message.Subject, message.Html, message.Text, Relative(message.TemplateFile), null));
+                    previews.Add(new StepPreview(sendStep.Name, channel, template, variant, message.Subject, message.Html, message.Text, Relative(message.TemplateFile), null));
                 }
                 catch (TemplateException e)
                 {
-                    previews.Add(new StepPreview(send.Name, channel, template, variant, null, null, null, Relative(e.File), $"{Relative(e.File)}:{e.Line}: {e.Reason}"));
+                    previews.Add(new StepPreview(sendStep.Name, channel, template, variant, null, null, null, Relative(e.File), $"{Relative(e.File)}:{e.Line}: {e.Reason}"));
                 }
             }
         }

@@ -122,13 +122,6 @@ public sealed class IngestGroupsTests
         (await first).Accepted.Should().Be(1);
     }
 
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not reached in 10 s");
-            await Task.Delay(5);
-        }
-    }
+    private static Task WaitUntil(Func<bool> condition) =>
+        Eventually.Until(() => Task.FromResult(condition()), every: TimeSpan.FromMilliseconds(5));
 }

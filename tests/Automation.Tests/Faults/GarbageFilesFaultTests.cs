@@ -16,6 +16,7 @@ namespace Automation.Tests.Faults;
 /// version, and renders its messages with the last good template.
 /// </summary>
 [NonParallelizable]
+[Category("Fault")]
 public sealed class GarbageFilesFaultTests
 {
     private const int Clients = 3;
@@ -69,7 +70,7 @@ public sealed class GarbageFilesFaultTests
         {
             // Done when every acknowledged customer's message has an outcome, sent or not.
             messages = await db.Storage.ListAsync(null, 10_000, CancellationToken.None);
-            if (messages.Count >= acknowledged.Count && messages.All(m => m.Status is not ("queued" or "sending"))) break;
+            if (messages.Count >= acknowledged.Count && messages.All(m => m.Status is not (MessageStatus.Queued or MessageStatus.Sending))) break;
         }
         var sent = Directory.EnumerateFiles(outbox).Select(file => (Json: JsonDocument.Parse(File.ReadAllText(file)).RootElement, At: File.GetLastWriteTimeUtc(file))).ToList();
         var enteredAfter = acknowledged.Where(a => a.At > invalidSeenAt).Select(a => a.User).ToHashSet();
@@ -79,7 +80,7 @@ public sealed class GarbageFilesFaultTests
         TestContext.Progress.WriteLine(
             $"Garbage rules/{FaultDrill.Journey}.json and template under load ({Clients} clients): {acknowledged.Count} customers entered with 2xx, {refused.Count} refused, " +
             $"{enteredAfter.Count} entered after the journey was reported invalid, {renderedAfter} messages rendered after the template turned bad; " +
-            $"sent {sent.Count}, failed {messages.Count(m => m.Status == "failed")}, lost {lost}, duplicated {duplicates}");
+            $"sent {sent.Count}, failed {messages.Count(m => m.Status == MessageStatus.Failed)}, lost {lost}, duplicated {duplicates}");
 
         refused.Should().BeEmpty();
         journey.GetProperty("status").GetString().Should().Be("invalid");
@@ -91,8 +92,8 @@ public sealed class GarbageFilesFaultTests
 
         enteredAfter.Should().NotBeEmpty("customers kept entering the journey after its file turned bad");
         renderedAfter.Should().BePositive("messages were rendered after the template turned bad");
-        messages.Should().HaveCount(acknowledged.Count).And.OnlyContain(m => m.Status == "sent",
-            "{0}", string.Join("; ", messages.Where(m => m.Status != "sent").Take(3).Select(m => $"{m.CustomerId} {m.Status}: {m.LastError}")));
+        messages.Should().HaveCount(acknowledged.Count).And.OnlyContain(m => m.Status == MessageStatus.Sent,
+            "{0}", string.Join("; ", messages.Where(m => m.Status != MessageStatus.Sent).Take(3).Select(m => $"{m.CustomerId} {m.Status}: {m.LastError}")));
         lost.Should().Be(0);
         duplicates.Should().Be(0);
         foreach (var (json, _) in sent) json.GetProperty("body").GetString().Should().Be(FaultDrill.GoodText(json.GetProperty("customer").GetString()!));

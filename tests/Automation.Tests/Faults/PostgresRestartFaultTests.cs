@@ -15,6 +15,7 @@ namespace Automation.Tests.Faults;
 /// The cluster is this test's own, not the shared one of scripts/test.sh.
 /// </summary>
 [NonParallelizable]
+[Category("Fault")]
 public sealed class PostgresRestartFaultTests
 {
     private const int Clients = 4;

@@ -20,6 +20,7 @@ namespace Automation.Tests.Faults;
 [TestFixture(StorageOptions.Sqlite)]
 [TestFixture(StorageOptions.Postgres)]
 [NonParallelizable]
+[Category("Fault")]
 public sealed class SmtpOutageFaultTests(string provider)
 {
     private const int Customers = 40;
@@ -72,11 +73,11 @@ public sealed class SmtpOutageFaultTests(string provider)
             clock.Advance(Step);
         }
         var duringOutage = await db.Storage.ListAsync(null, 1000, CancellationToken.None);
-        var waiting = duringOutage.Where(m => m.Status == "queued").ToList();
+        var waiting = duringOutage.Where(m => m.Status == MessageStatus.Queued).ToList();
         waiting.Should().HaveCount(Customers - 10).And.OnlyContain(m => m.LastError!.StartsWith("SMTP server unreachable", StringComparison.Ordinal));
         waiting.Should().OnlyContain(m => m.Attempts >= 2, "each was tried again during the outage");
         waiting.Should().OnlyContain(m => m.DueAt > clock.GetUtcNow(), "each waits for its backoff rather than hammering the server");
-        duringOutage.Should().NotContain(m => m.Status == "failed");
+        duringOutage.Should().NotContain(m => m.Status == MessageStatus.Failed);
 
         await smtp.StartAsync();
         var back = clock.GetUtcNow();
@@ -85,7 +86,7 @@ public sealed class SmtpOutageFaultTests(string provider)
         {
             while (await dispatcher.DispatchDueAsync(CancellationToken.None) > 0) { }
             messages = await db.Storage.ListAsync(null, 1000, CancellationToken.None);
-            if (messages.All(m => m.Status is "sent" or "failed")) break;
+            if (messages.All(m => m.Status is MessageStatus.Sent or MessageStatus.Failed)) break;
             clock.Advance(Step);
         }
 
@@ -93,13 +94,13 @@ public sealed class SmtpOutageFaultTests(string provider)
         var recipients = received.Select(m => m.To.Mailboxes.Single().Address).ToList();
         var duplicates = recipients.Count - recipients.Distinct().Count();
         var lost = Enumerable.Range(0, Customers).Count(i => !recipients.Contains($"s{i}@example.com"));
-        var failed = messages.Count(m => m.Status == "failed");
+        var failed = messages.Count(m => m.Status == MessageStatus.Failed);
         TestContext.Progress.WriteLine(
             $"SMTP down {Outage.TotalSeconds:0} s (fake clock, {provider}): {Customers} emails, {Customers - 10} due during the outage, " +
             $"attempts {messages.Min(m => m.Attempts)}-{messages.Max(m => m.Attempts)}, all delivered {(messages.Max(m => m.SentAt) - back)?.TotalSeconds:0} s after it was back; " +
             $"sent {received.Count}, failed {failed}, lost {lost}, duplicated {duplicates}");
 
-        messages.Should().OnlyContain(m => m.Status == "sent");
+        messages.Should().OnlyContain(m => m.Status == MessageStatus.Sent);
         failed.Should().Be(0);
         lost.Should().Be(0);
         duplicates.Should().Be(0);

@@ -1,3 +1,4 @@
+using Automation.Core.Messaging;
 using System.Diagnostics;
 using Automation.Storage;
 using Automation.Tests.Support;
@@ -11,6 +12,7 @@ namespace Automation.Tests.Faults;
 /// Time is a fake clock pumped forward (two seconds every ten milliseconds), so ten minutes of throttling take seconds.
 /// </summary>
 [NonParallelizable]
+[Category("Fault")]
 public sealed class TwilioThrottlingFaultTests
 {
     private const int Customers = 24;
@@ -58,22 +60,22 @@ public sealed class TwilioThrottlingFaultTests
             await Task.Delay(10);
             if (clock.GetUtcNow() < recovers) sentDuringThrottling = twilio.Accepted.Count;
             messages = await db.Storage.ListAsync(null, 1000, CancellationToken.None);
-            if (messages.Count(m => m.Status is "sent" or "failed") == Customers) break;
+            if (messages.Count(m => m.Status is MessageStatus.Sent or MessageStatus.Failed) == Customers) break;
         }
 
         var accepted = twilio.Accepted.ToList();
         var refused = twilio.Requests.Count - accepted.Count;
         var duplicates = accepted.GroupBy(r => (r["To"], r["Body"])).Sum(g => g.Count() - 1);
         var lost = phones.Values.Count(phone => accepted.All(r => r["To"] != phone));
-        var failed = messages.Count(m => m.Status == "failed");
+        var failed = messages.Count(m => m.Status == MessageStatus.Failed);
         TestContext.Progress.WriteLine(
             $"Twilio 429 for {Throttled.TotalMinutes:0} min (fake clock, {real.Elapsed.TotalSeconds:0.0} s real): {Customers} SMS queued by {answers.Length} clients, " +
             $"{refused} requests answered 429, attempts per message {messages.Min(m => m.Attempts)}-{messages.Max(m => m.Attempts)}, " +
             $"last sent {(messages.Max(m => m.SentAt) - recovers)?.TotalSeconds:0} s after recovery; sent {accepted.Count - duplicates}, failed {failed}, lost {lost}, duplicated {duplicates}");
 
         sentDuringThrottling.Should().Be(0, "Twilio accepted nothing while it throttled");
-        messages.Should().HaveCount(Customers).And.OnlyContain(m => m.Status == "sent", "none is dead-lettered: {0}",
-            string.Join("; ", messages.Where(m => m.Status != "sent").Select(m => $"{m.Recipient} {m.Status} after {m.Attempts}: {m.LastError}")));
+        messages.Should().HaveCount(Customers).And.OnlyContain(m => m.Status == MessageStatus.Sent, "none is dead-lettered: {0}",
+            string.Join("; ", messages.Where(m => m.Status != MessageStatus.Sent).Select(m => $"{m.Recipient} {m.Status} after {m.Attempts}: {m.LastError}")));
         lost.Should().Be(0);
         duplicates.Should().Be(0);
         accepted.Select(r => r["Body"]).Should().OnlyContain(body => body.StartsWith("Drill notice v1 for throttle-", StringComparison.Ordinal));

@@ -35,17 +35,8 @@ public sealed class JourneysApiTests(string provider)
 
     private static JsonNode Journey(JsonArray journeys, string name) => journeys.Single(j => j!["name"]!.GetValue<string>() == name)!;
 
-    private static async Task<JsonArray> Eventually(HttpClient client, Func<JsonArray, bool> condition)
-    {
-        var deadline = DateTime.UtcNow + ReloadWait;
-        while (true)
-        {
-            var journeys = await Journeys(client);
-            if (condition(journeys)) return journeys;
-            if (DateTime.UtcNow > deadline) throw new AssertionException($"not within {ReloadWait}: {journeys.ToJsonString()}");
-            await Task.Delay(200);
-        }
-    }
+    private static Task<JsonArray> Eventually(HttpClient client, Func<JsonArray, bool> condition) =>
+        Support.Eventually.Until(() => Journeys(client), condition, ReloadWait, what: "the reloaded journeys");
 
     [Test]
     public async Task Shipped_journeys_are_listed_as_active_with_counts()

@@ -56,11 +56,11 @@ public sealed class JourneyWritesTests(string provider)
             instances.Should().OnlyContain(i => i.Journey == "j" && i.EnteredAt == Now && i.StepsDone.Count == 0);
             instances[^1].TriggerEvent!["name"]!.GetValue<string>().Should().Be("Signed Up");
 
-            var steps = instances.Select(i => new FiredStep(i.Id, "first", JourneyActions.Send, Now)).ToList();
+            var steps = instances.Select(i => new FiredStep(i.Id, "first", StepActions.Send, Now)).ToList();
             (await tx.RecordStepsAsync(steps.Take(10).ToList(), CancellationToken.None)).Should().HaveCount(10);
             var later = Now.AddHours(1);
-            var recorded = await tx.RecordStepsAsync([.. steps, new FiredStep(instances[0].Id, "second", JourneyActions.Send, later)], CancellationToken.None);
-            recorded.Should().Equal([.. steps.Skip(10), new FiredStep(instances[0].Id, "second", JourneyActions.Send, later)], "steps already recorded are left out");
+            var recorded = await tx.RecordStepsAsync([.. steps, new FiredStep(instances[0].Id, "second", StepActions.Send, later)], CancellationToken.None);
+            recorded.Should().Equal([.. steps.Skip(10), new FiredStep(instances[0].Id, "second", StepActions.Send, later)], "steps already recorded are left out");
 
             await tx.EndAsync([new InstanceEnd(instances[0].Id, JourneyEnd.Exited, "first", Now), new InstanceEnd(instances[0].Id, JourneyEnd.Completed, "second", Now),
                 new InstanceEnd(instances[1].Id, JourneyEnd.Completed, "all steps done", Now)], CancellationToken.None);

@@ -1,3 +1,4 @@
+using Automation.Core.Messaging;
 using Automation.Core.Analytics;
 using Automation.Core.Journeys;
 using Automation.Core.Storage;
@@ -57,12 +58,12 @@ internal sealed class JourneyModel(JourneyCatalog catalog, IJourneyStore store, 
             var attribution = Attribution.Report.Steps.FirstOrDefault(s => s.Step == step.Name);
             if (variants.Count == 0)
             {
-                rows.Add(new StepRow(step.Name, step.Action, reached, null, new Dictionary<string, long>(), null));
+                rows.Add(new StepRow(step.Name, step.Action.Name, reached, null, new Dictionary<string, long>(), null));
                 continue;
             }
             foreach (var variant in variants)
             {
-                rows.Add(new StepRow(step.Name, step.Action, reached, variant.Key, variant.ToDictionary(m => m.Status, m => m.Count, StringComparer.Ordinal),
+                rows.Add(new StepRow(step.Name, step.Action.Name, reached, variant.Key, variant.ToDictionary(m => m.Status.Text(), m => m.Count, StringComparer.Ordinal),
                     attribution?.Variants.FirstOrDefault(v => v.Variant == variant.Key)));
             }
         }

@@ -71,6 +71,6 @@ internal sealed class PreviewModel(JourneyCatalog catalog, ICustomerStore custom
     }
 
     private void ListSteps() => SendSteps = [.. catalog.Current.Running.OrderBy(j => j.Name, StringComparer.Ordinal)
-        .Select(j => (j.Name, (IReadOnlyList<string>)[.. j.Steps.Where(s => s.Action == JourneyActions.Send).Select(s => s.Name)]))
+        .Select(j => (j.Name, (IReadOnlyList<string>)[.. j.Steps.Where(s => s.Action is SendAction).Select(s => s.Name)]))
         .Where(j => j.Item2.Count > 0)];
 }

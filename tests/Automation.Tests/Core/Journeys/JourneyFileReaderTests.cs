@@ -45,8 +45,8 @@ public sealed class JourneyFileReaderTests
         journey.Exit.Events.Should().Equal("Order Completed");
         journey.ReEntryAfter.Should().Be(TimeSpan.FromDays(7));
         journey.MaxAge.Should().Be(TimeSpan.FromDays(90));
-        journey.Steps.Select(s => (s.Name, s.Action, s.Line)).Should().Equal(("reminder", "Send", 9), ("coupon", "Send", 14));
-        journey.Steps[1].ActionContext["Coupon"]!.GetValue<string>().Should().Be("CART10");
+        journey.Steps.Select(s => (s.Name, s.Action.Name, s.Line)).Should().Equal(("reminder", "Send", 9), ("coupon", "Send", 14));
+        journey.Steps[1].Action.Should().BeOfType<SendAction>().Which.Coupon.Should().Be("CART10");
         journey.Workflow.Rules.Should().HaveCount(2);
     }
 

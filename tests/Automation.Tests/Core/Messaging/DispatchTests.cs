@@ -81,7 +81,7 @@ public sealed class DispatchTests(string provider)
         await _scheduler.TickAsync(CancellationToken.None);
     }
 
-    private Task<IReadOnlyList<MessageView>> Messages(string? status = null) => _db.Storage.ListAsync(status, 100, CancellationToken.None);
+    private Task<IReadOnlyList<MessageView>> Messages(MessageStatus? status = null) => _db.Storage.ListAsync(status, 100, CancellationToken.None);
 
     [Test]
     public async Task A_queued_email_reaches_a_real_smtp_server_with_both_parts_and_one_click_unsubscribe()
@@ -102,7 +102,7 @@ public sealed class DispatchTests(string provider)
         var unsubscribe = message.Headers["List-Unsubscribe"]!.Trim('<', '>');
         _links.Read(unsubscribe[(unsubscribe.LastIndexOf('/') + 1)..]).Should().Be(new UnsubscribeTarget("email", "ann@example.com", null));
 
-        var sent = (await Messages("sent")).Should().ContainSingle().Subject;
+        var sent = (await Messages(MessageStatus.Sent)).Should().ContainSingle().Subject;
         sent.ProviderId.Should().Be(message.MessageId);
         sent.Recipient.Should().Be("ann@example.com");
     }
@@ -123,7 +123,7 @@ public sealed class DispatchTests(string provider)
             SetUpServices();
             await QueueCartReminder();
             await Dispatcher(email).DispatchDueAsync(CancellationToken.None);
-            (await Messages("sent")).Single().ProviderId.Should().NotBeNull();
+            (await Messages(MessageStatus.Sent)).Single().ProviderId.Should().NotBeNull();
         }
         finally
         {
@@ -151,7 +151,7 @@ public sealed class DispatchTests(string provider)
         var dispatcher = Dispatcher(email);
 
         await dispatcher.DispatchDueAsync(CancellationToken.None);
-        var waiting = (await Messages("queued")).Should().ContainSingle().Subject;
+        var waiting = (await Messages(MessageStatus.Queued)).Should().ContainSingle().Subject;
         waiting.LastError.Should().StartWith("SMTP server unreachable");
         waiting.Attempts.Should().Be(1);
         waiting.DueAt.Should().BeAfter(_clock.GetUtcNow());
@@ -162,7 +162,7 @@ public sealed class DispatchTests(string provider)
         await dispatcher.DispatchDueAsync(CancellationToken.None);
 
         smtp.Received().Should().ContainSingle();
-        (await Messages("sent")).Should().ContainSingle().Which.Attempts.Should().Be(2);
+        (await Messages(MessageStatus.Sent)).Should().ContainSingle().Which.Attempts.Should().Be(2);
     }
 
     [Test]
@@ -177,12 +177,12 @@ public sealed class DispatchTests(string provider)
 
         await dispatcher.DispatchDueAsync(CancellationToken.None);
         slow.Sent.Should().Be(2);
-        (await Messages("sending")).Should().ContainSingle();
+        (await Messages(MessageStatus.Sending)).Should().ContainSingle();
 
         _clock.Advance(TimeSpan.FromMinutes(1));
         await dispatcher.DispatchDueAsync(CancellationToken.None);
         slow.Sent.Should().Be(3, "the message left behind is claimed again once the lease is over, and sent once");
-        (await Messages("sent")).Should().HaveCount(3);
+        (await Messages(MessageStatus.Sent)).Should().HaveCount(3);
     }
 
     /// <summary>A channel whose sends take time on the test clock.</summary>
@@ -210,9 +210,9 @@ public sealed class DispatchTests(string provider)
         current.Id.Should().Be(stale.Id);
 
         // The stale result lands while the newer claim is still sending.
-        await _db.Storage.CompleteAsync([(stale, new DeliveryResult("failed", "ann@example.com", null, "timed out", null, null))], CancellationToken.None);
-        await _db.Storage.CompleteAsync([(current, new DeliveryResult("sent", "ann@example.com", "provider-2", null, null, _clock.GetUtcNow()))], CancellationToken.None);
-        var message = (await Messages("sent")).Should().ContainSingle().Subject;
+        await _db.Storage.CompleteAsync([(stale, new DeliveryResult(MessageStatus.Failed, "ann@example.com", null, "timed out", null, null))], CancellationToken.None);
+        await _db.Storage.CompleteAsync([(current, new DeliveryResult(MessageStatus.Sent, "ann@example.com", "provider-2", null, null, _clock.GetUtcNow()))], CancellationToken.None);
+        var message = (await Messages(MessageStatus.Sent)).Should().ContainSingle().Subject;
         message.LastError.Should().BeNull("the stale dispatcher's late failure was not recorded over the newer claim's success");
     }
 
@@ -228,9 +228,9 @@ public sealed class DispatchTests(string provider)
             _clock.Advance(TimeSpan.FromHours(1));
         }
 
-        var failed = (await Messages("failed")).Should().ContainSingle().Subject;
+        var failed = (await Messages(MessageStatus.Failed)).Should().ContainSingle().Subject;
         failed.LastError.Should().StartWith("gave up after 3 attempts: SMTP server unreachable");
-        (await Messages("queued")).Should().BeEmpty();
+        (await Messages(MessageStatus.Queued)).Should().BeEmpty();
     }
 
     [Test]
@@ -244,7 +244,7 @@ public sealed class DispatchTests(string provider)
         (await Dispatcher(Files).DispatchDueAsync(CancellationToken.None)).Should().Be(0, "the claim still holds");
         _clock.Advance(TimeSpan.FromMinutes(6));
         (await Dispatcher(Files).DispatchDueAsync(CancellationToken.None)).Should().Be(1);
-        (await Messages("sent")).Should().ContainSingle().Which.Attempts.Should().Be(2);
+        (await Messages(MessageStatus.Sent)).Should().ContainSingle().Which.Attempts.Should().Be(2);
     }
 
     [Test]
@@ -259,7 +259,7 @@ public sealed class DispatchTests(string provider)
         })));
 
         Directory.EnumerateFiles(Path.Combine(_outbox.FullName, "email")).Should().HaveCount(30);
-        (await Messages("sent")).Should().HaveCount(30);
+        (await Messages(MessageStatus.Sent)).Should().HaveCount(30);
     }
 
     [Test]
@@ -270,7 +270,7 @@ public sealed class DispatchTests(string provider)
 
         await Dispatcher(Files).DispatchDueAsync(CancellationToken.None);
 
-        (await Messages("suppressed")).Should().ContainSingle().Which.LastError.Should().Be("ann@example.com is suppressed on email");
+        (await Messages(MessageStatus.Suppressed)).Should().ContainSingle().Which.LastError.Should().Be("ann@example.com is suppressed on email");
         Directory.Exists(Path.Combine(_outbox.FullName, "email")).Should().BeFalse();
         var ann = await _db.Storage.FindAsync("ann", CancellationToken.None);
         ann!.SuppressedChannels.Should().Equal("email");
@@ -290,7 +290,7 @@ public sealed class DispatchTests(string provider)
 
             await Dispatcher(Files).DispatchDueAsync(CancellationToken.None);
 
-            (await Messages("failed")).Should().ContainSingle().Which.LastError.Should().EndWith("reminder.email.liquid:4: Variable 'customer.nickname' could not be found");
+            (await Messages(MessageStatus.Failed)).Should().ContainSingle().Which.LastError.Should().EndWith("reminder.email.liquid:4: Variable 'customer.nickname' could not be found");
         }
         finally
         {
@@ -307,13 +307,13 @@ public sealed class DispatchTests(string provider)
         var dispatcher = Dispatcher(Files, guardrails: new GuardrailSettings(0, 0));
 
         await dispatcher.DispatchDueAsync(CancellationToken.None);
-        var deferred = (await Messages("deferred")).Should().ContainSingle().Subject;
+        var deferred = (await Messages(MessageStatus.Deferred)).Should().ContainSingle().Subject;
         deferred.DueAt.Should().Be(new DateTimeOffset(2026, 5, 4, 16, 0, 0, TimeSpan.Zero));
         deferred.LastError.Should().Be("quiet hours 21:00-09:00 in America/Los_Angeles");
 
         _clock.SetUtcNow(new DateTimeOffset(2026, 5, 4, 16, 0, 0, TimeSpan.Zero));
         await dispatcher.DispatchDueAsync(CancellationToken.None);
-        (await Messages("sent")).Should().ContainSingle();
+        (await Messages(MessageStatus.Sent)).Should().ContainSingle();
     }
 
     [Test]
@@ -328,12 +328,12 @@ public sealed class DispatchTests(string provider)
         _clock.Advance(TimeSpan.FromHours(23));
         await _scheduler.TickAsync(CancellationToken.None);
         await dispatcher.DispatchDueAsync(CancellationToken.None);
-        (await Messages("sent")).Select(m => m.Channel).Should().BeEquivalentTo("email", "sms");
+        (await Messages(MessageStatus.Sent)).Select(m => m.Channel).Should().BeEquivalentTo("email", "sms");
 
         await _ingestion.IngestAsync(Segment.Read(_clock, Segment.Order("ann", "first", 25m, _clock.GetUtcNow())), CancellationToken.None);
         await dispatcher.DispatchDueAsync(CancellationToken.None);
         var thankYou = (await Messages()).Single(m => m.Journey == "welcome-series");
-        thankYou.Status.Should().Be("skipped");
+        thankYou.Status.Should().Be(MessageStatus.Skipped);
         thankYou.LastError.Should().Be("frequency cap: 1 email per day");
     }
 
@@ -359,9 +359,8 @@ public sealed class DispatchTests(string provider)
         }
 
         var emails = (await Messages()).Where(m => m.Channel == "email").ToList();
-        emails.Select(m => m.Status).Should().BeEquivalentTo(["sent", "skipped"], string.Join("; ", emails.Select(m => $"{m.Journey} {m.Status} {m.LastError}")));
-        emails.Select(m => m.Status).Should().BeEquivalentTo("sent", "skipped");
-        emails.Single(m => m.Status == "skipped").LastError.Should().Be("frequency cap: 1 email per day");
+        emails.Select(m => m.Status).Should().BeEquivalentTo([MessageStatus.Sent, MessageStatus.Skipped], string.Join("; ", emails.Select(m => $"{m.Journey} {m.Status} {m.LastError}")));
+        emails.Single(m => m.Status == MessageStatus.Skipped).LastError.Should().Be("frequency cap: 1 email per day");
         channel.Sent.Should().Be(1);
     }
 
@@ -371,11 +370,11 @@ public sealed class DispatchTests(string provider)
         await QueueCartReminder();
         var caps = new GuardrailSettings(1, 3, TimeOnly.MinValue, TimeOnly.MinValue);
         await Dispatcher(new FailingChannel(), guardrails: caps).DispatchDueAsync(CancellationToken.None);
-        (await Messages("failed")).Should().ContainSingle();
+        (await Messages(MessageStatus.Failed)).Should().ContainSingle();
 
         await _ingestion.IngestAsync(Segment.Read(_clock, Segment.Order("ann", "first", 25m, _clock.GetUtcNow())), CancellationToken.None);
         await Dispatcher(Files, guardrails: caps).DispatchDueAsync(CancellationToken.None);
-        (await Messages()).Single(m => m.Journey == "welcome-series").Status.Should().Be("sent");
+        (await Messages()).Single(m => m.Journey == "welcome-series").Status.Should().Be(MessageStatus.Sent);
     }
 
     [Test]
@@ -389,10 +388,10 @@ public sealed class DispatchTests(string provider)
         await Dispatcher(Files, guardrails: caps).DispatchDueAsync(CancellationToken.None);
 
         var emails = await Messages();
-        emails.Where(m => m.Status == "sent").Select(m => m.Journey).Should().BeEquivalentTo(["welcome-series", "tier-upgrade"], string.Join("; ", emails.Select(m => $"{m.Journey} {m.Status} {m.LastError} {m.CreatedAt}")));
-        emails.Where(m => m.Status == "sent").Select(m => m.Journey).Should().BeEquivalentTo("welcome-series", "tier-upgrade");
+        emails.Where(m => m.Status == MessageStatus.Sent).Select(m => m.Journey).Should().BeEquivalentTo(["welcome-series", "tier-upgrade"], string.Join("; ", emails.Select(m => $"{m.Journey} {m.Status} {m.LastError} {m.CreatedAt}")));
+        emails.Where(m => m.Status == MessageStatus.Sent).Select(m => m.Journey).Should().BeEquivalentTo("welcome-series", "tier-upgrade");
         var reminder = emails.Should().ContainSingle(m => m.Journey == "cart-recovery").Subject;
-        reminder.Status.Should().Be("skipped");
+        reminder.Status.Should().Be(MessageStatus.Skipped);
         reminder.LastError.Should().Be("frequency cap: 2 email per week");
     }
 
@@ -405,7 +404,7 @@ public sealed class DispatchTests(string provider)
         await ingestion.IngestAsync(Segment.Read(_clock,
             Segment.Identify("ann", new { email = "ann@example.com", name = "Ann Lee" }, _clock.GetUtcNow()),
             Segment.Order("ann", "first", 1200m, _clock.GetUtcNow())), CancellationToken.None);
-        (await Messages("queued")).Where(m => m.Channel == "email").Select(m => m.Journey).Should().BeEquivalentTo("welcome-series", "tier-upgrade");
+        (await Messages(MessageStatus.Queued)).Where(m => m.Channel == "email").Select(m => m.Journey).Should().BeEquivalentTo("welcome-series", "tier-upgrade");
     }
 
     [Test]
@@ -417,7 +416,7 @@ public sealed class DispatchTests(string provider)
         var file = Directory.EnumerateFiles(Path.Combine(_outbox.FullName, "email")).Should().ContainSingle().Subject;
         var message = MimeKit.MimeMessage.Load(file);
         message.Subject.Should().Be("You left 2 item(s) in your cart");
-        (await Messages("sent")).Single().ProviderId.Should().Be(file);
+        (await Messages(MessageStatus.Sent)).Single().ProviderId.Should().Be(file);
     }
 }
 
@@ -486,7 +485,7 @@ public sealed class TwilioDispatchTests(string provider)
         request["StatusCallback"].Should().Be("https://shop.example/twilio/status");
         request["Authorization"].Should().Be("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("AC123:secret")));
         var sms = await Sms();
-        sms.Status.Should().Be("sent");
+        sms.Status.Should().Be(MessageStatus.Sent);
         sms.ProviderId.Should().StartWith("SM");
     }
 
@@ -498,13 +497,13 @@ public sealed class TwilioDispatchTests(string provider)
 
         await dispatcher.DispatchDueAsync(CancellationToken.None);
         var waiting = await Sms();
-        waiting.Status.Should().Be("queued");
+        waiting.Status.Should().Be(MessageStatus.Queued);
         waiting.LastError.Should().StartWith("Twilio 429 20429");
         waiting.DueAt.Should().Be(_clock.GetUtcNow().AddSeconds(1));
 
         _clock.Advance(TimeSpan.FromSeconds(1));
         await dispatcher.DispatchDueAsync(CancellationToken.None);
-        (await Sms()).Status.Should().Be("sent");
+        (await Sms()).Status.Should().Be(MessageStatus.Sent);
     }
 
     [Test]
@@ -514,7 +513,7 @@ public sealed class TwilioDispatchTests(string provider)
         await dispatcher.DispatchDueAsync(CancellationToken.None);
 
         var sms = await Sms();
-        sms.Status.Should().Be("failed");
+        sms.Status.Should().Be(MessageStatus.Failed);
         sms.LastError.Should().Contain("21610");
         (await _db.Storage.IsSuppressedAsync("sms", FakeTwilio.Unsubscribed, CancellationToken.None)).Should().BeTrue();
     }
@@ -526,7 +525,7 @@ public sealed class TwilioDispatchTests(string provider)
         await dispatcher.DispatchDueAsync(CancellationToken.None);
 
         var sms = await Sms();
-        sms.Status.Should().Be("failed");
+        sms.Status.Should().Be(MessageStatus.Failed);
         sms.LastError.Should().StartWith("Twilio 400 21211");
         (await _db.Storage.IsSuppressedAsync("sms", FakeTwilio.InvalidNumber, CancellationToken.None)).Should().BeFalse();
     }

@@ -48,7 +48,7 @@ public sealed class ShippedRulesTests
     {
         var schema = JsonNode.Parse(File.ReadAllText(Path.Combine(Rules, "schema.json")))!;
         var action = schema["$defs"]!["action"]!;
-        action["properties"]!["Name"]!["enum"]!.AsArray().Select(n => n!.GetValue<string>()).Should().BeEquivalentTo(JourneyActions.Names);
+        action["properties"]!["Name"]!["enum"]!.AsArray().Select(n => n!.GetValue<string>()).Should().BeEquivalentTo(StepActions.Names);
         action["allOf"]![0]!["then"]!["properties"]!["Context"]!["properties"]!["Channel"]!["enum"]!.AsArray()
             .Select(n => n!.GetValue<string>()).Should().BeEquivalentTo(JourneyReadOptions.DefaultChannels);
     }

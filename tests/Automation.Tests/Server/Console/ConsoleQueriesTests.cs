@@ -1,3 +1,4 @@
+using Automation.Core.Messaging;
 using System.Net.Http.Json;
 using Automation.Core.Journeys;
 using Automation.Storage;
@@ -82,7 +83,7 @@ public sealed class ConsoleQueriesTests(string provider)
 
         var funnel = await storage.FunnelAsync("cart-recovery", CancellationToken.None);
         funnel.InstancesPerStep.Should().Equal(new Dictionary<string, long> { ["reminder"] = 2 });
-        funnel.Messages.Should().Equal(new Automation.Core.Storage.StepMessageCount("reminder", null, "queued", 2));
+        funnel.Messages.Should().Equal(new Automation.Core.Storage.StepMessageCount("reminder", null, MessageStatus.Queued, 2));
         (await storage.FunnelAsync("win-back", CancellationToken.None)).Messages.Should().BeEmpty();
     }
 }
