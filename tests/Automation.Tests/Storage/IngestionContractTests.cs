@@ -315,7 +315,7 @@ public abstract class IngestionContractTests(string provider)
 
         var migrate = () => _db.MigrateAsync();
         (await migrate.Should().ThrowAsync<Automation.Storage.Migrations.SchemaTooNewException>())
-            .Which.Message.Should().Contain("version 999").And.Contain($"knows only up to version {Automation.Storage.Migrations.SchemaMigrator.Available(_db.Storage.Dialect)[^1].Version}");
+            .Which.Message.Should().Contain("version 999").And.Contain($"knows only up to version {Automation.Storage.Migrations.SchemaMigrator.Available(_db.Storage.Dialect.Name)[^1].Version}");
     }
 }
 
