@@ -12,6 +12,7 @@ internal sealed class SqliteDialect : SqlDialect
 {
     public override string Name => "sqlite";
 
+    // More would only queue at SqliteStorage's writer gate.
     internal override int ConcurrentTransactions => 1;
 
     internal override string RowLockClause => "";
