@@ -1,6 +1,6 @@
-using Automation.Core.Messaging;
 using System.Globalization;
 using Automation.Core.Analytics;
+using Automation.Core.Messaging;
 using Automation.Core.Storage;
 using Dapper;
 
@@ -21,12 +21,6 @@ public abstract partial class AutomationStorage : IAnalyticsStore
         )
         """;
 
-    /// <summary>Days from <paramref name="earlier"/> to <paramref name="later"/> as a floating-point number.</summary>
-    protected internal abstract string DaysBetweenSql(string later, string earlier);
-
-    /// <summary>The UTC month of a time as year × 12 + month − 1, an integer.</summary>
-    protected internal abstract string MonthIndexSql(string time);
-
     public async Task<RepurchaseFigures> LoadRepurchaseAsync(RepurchaseQuery query, CancellationToken ct)
     {
         var parameters = new { from = query.From, to = query.To, within = query.WithinDays, openSince = query.OpenSince, asOf = query.AsOf,
@@ -45,11 +39,11 @@ public abstract partial class AutomationStorage : IAnalyticsStore
                        CASE WHEN f.first_at = a.anchor_at THEN 'new' ELSE 'returning' END AS kind,
                        (SELECT COUNT(*) FROM orders o
                         WHERE o.customer_id = a.customer_id AND o.completed_at >= a.anchor_at AND NOT o.fully_refunded
-                          AND {DaysBetweenSql("o.completed_at", "a.anchor_at")} <= @within) AS orders_within
+                          AND {Dialect.DaysBetweenSql("o.completed_at", "a.anchor_at")} <= @within) AS orders_within
                 FROM anchors a JOIN firsts f ON f.customer_id = a.customer_id
             ),
             gaps AS (
-                SELECT customer_id, {DaysBetweenSql("completed_at", "previous_at")} AS gap
+                SELECT customer_id, {Dialect.DaysBetweenSql("completed_at", "previous_at")} AS gap
                 FROM (SELECT customer_id, completed_at,
                              LAG(completed_at) OVER (PARTITION BY customer_id ORDER BY completed_at, order_id) AS previous_at
                       FROM counted) consecutive
@@ -73,11 +67,11 @@ public abstract partial class AutomationStorage : IAnalyticsStore
         // Repurchase of new customers per first-order month: the headline rate over time, summing to the overall group.
         var cohortRepurchases = await connection.QueryAsync<CohortRepurchaseRow>(new CommandDefinition($"""
             WITH {population}
-            SELECT {MonthIndexSql("anchor_at")} AS cohort, COUNT(*) AS customers,
+            SELECT {Dialect.MonthIndexSql("anchor_at")} AS cohort, COUNT(*) AS customers,
                    SUM(CASE WHEN orders_within >= 2 THEN 1 ELSE 0 END) AS repurchased,
                    SUM(CASE WHEN anchor_at > @openSince THEN 1 ELSE 0 END) AS still_open
             FROM population WHERE kind = 'new'
-            GROUP BY {MonthIndexSql("anchor_at")} ORDER BY cohort
+            GROUP BY {Dialect.MonthIndexSql("anchor_at")} ORDER BY cohort
             """, parameters, cancellationToken: ct));
 
         // Cohorts are new customers of the window, followed to the report's time, orders after the window included.
@@ -85,8 +79,8 @@ public abstract partial class AutomationStorage : IAnalyticsStore
             WITH {CountedOrders},
             firsts AS (SELECT customer_id, MIN(completed_at) AS first_at FROM counted GROUP BY customer_id),
             aged AS (
-                SELECT o.customer_id, o.revenue, {MonthIndexSql("f.first_at")} AS cohort,
-                       {MonthIndexSql("o.completed_at")} - {MonthIndexSql("f.first_at")} AS age
+                SELECT o.customer_id, o.revenue, {Dialect.MonthIndexSql("f.first_at")} AS cohort,
+                       {Dialect.MonthIndexSql("o.completed_at")} - {Dialect.MonthIndexSql("f.first_at")} AS age
                 FROM counted o JOIN firsts f ON f.customer_id = o.customer_id
                 WHERE f.first_at >= @from AND f.first_at < @to AND o.completed_at <= @asOf
             )
@@ -94,16 +88,16 @@ public abstract partial class AutomationStorage : IAnalyticsStore
             FROM aged GROUP BY cohort, age ORDER BY cohort, age
             """, parameters, cancellationToken: ct));
 
-        var exposure = DaysBetweenSql("@asOf", "f.first_at");
+        var exposure = Dialect.DaysBetweenSql("@asOf", "f.first_at");
         var ltv = await connection.QueryAsync<LtvRow>(new CommandDefinition($"""
             WITH {CountedOrders},
             firsts AS (SELECT customer_id, MIN(completed_at) AS first_at FROM counted GROUP BY customer_id),
             first_year AS (
-                SELECT f.customer_id, {MonthIndexSql("f.first_at")} AS cohort,
+                SELECT f.customer_id, {Dialect.MonthIndexSql("f.first_at")} AS cohort,
                        CASE WHEN {exposure} < @horizon THEN {exposure} ELSE @horizon END AS exposure_days,
                        COUNT(o.order_id) AS orders, SUM(o.revenue) AS revenue
                 FROM firsts f JOIN counted o ON o.customer_id = f.customer_id
-                    AND o.completed_at <= @asOf AND {DaysBetweenSql("o.completed_at", "f.first_at")} < @horizon
+                    AND o.completed_at <= @asOf AND {Dialect.DaysBetweenSql("o.completed_at", "f.first_at")} < @horizon
                 WHERE f.first_at >= @from AND f.first_at < @to
                 GROUP BY f.customer_id, f.first_at
             )
@@ -205,7 +199,7 @@ public abstract partial class AutomationStorage : IAnalyticsStore
             ),
             per_touch AS (
                 SELECT last_touch AS touch_id, SUM(revenue) AS revenue FROM carried
-                WHERE kind = 0 AND last_touch IS NOT NULL AND {DaysBetweenSql("happened_at", "last_touched_at")} <= @within
+                WHERE kind = 0 AND last_touch IS NOT NULL AND {Dialect.DaysBetweenSql("happened_at", "last_touched_at")} <= @within
                 GROUP BY last_touch
             ),
             sent AS (

@@ -1,5 +1,5 @@
-using Automation.Core.Messaging;
 using Automation.Core.Ingestion;
+using Automation.Core.Messaging;
 using Automation.Core.Storage;
 using Dapper;
 

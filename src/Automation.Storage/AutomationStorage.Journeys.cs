@@ -1,6 +1,6 @@
-using Automation.Core.Messaging;
 using Automation.Core.Customers;
 using Automation.Core.Journeys;
+using Automation.Core.Messaging;
 using Automation.Core.Storage;
 using Dapper;
 
@@ -20,19 +20,19 @@ public abstract partial class AutomationStorage
     public async Task<IReadOnlyList<CustomerSnapshot>> SnapshotsAsync(IReadOnlyCollection<long> customerIds, SnapshotParts parts, CancellationToken ct)
     {
         await using var connection = await OpenConnectionAsync(ct);
-        return await CustomerQueries.LoadAsync(connection, null, customerIds, parts, ct);
+        return await CustomerQueries.LoadAsync(Dialect, connection, null, customerIds, parts, ct);
     }
 
     public async Task<IReadOnlyList<JourneyInstance>> ActiveInstancesAsync(IReadOnlyCollection<long> customerIds, CancellationToken ct)
     {
         await using var connection = await OpenConnectionAsync(ct);
-        return await CustomerQueries.ActiveInstancesAsync(connection, null, customerIds, ct);
+        return await CustomerQueries.ActiveInstancesAsync(Dialect, connection, null, customerIds, ct);
     }
 
     public async Task<IReadOnlyDictionary<(long CustomerId, string Journey), DateTimeOffset>> LastEntriesAsync(IReadOnlyCollection<long> customerIds, string journey, CancellationToken ct)
     {
         await using var connection = await OpenConnectionAsync(ct);
-        return await CustomerQueries.LastEntriesAsync(connection, null, customerIds, journey, ct);
+        return await CustomerQueries.LastEntriesAsync(Dialect, connection, null, customerIds, journey, ct);
     }
 
     public async Task<IReadOnlyList<long>> CustomersInTimezoneAsync(string timezone, long afterCustomerId, int limit, CancellationToken ct)

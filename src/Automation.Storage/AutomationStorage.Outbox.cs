@@ -1,8 +1,8 @@
-using Automation.Core.Messaging;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Automation.Core.Customers;
+using Automation.Core.Messaging;
 using Automation.Core.Storage;
 using Dapper;
 
@@ -11,9 +11,6 @@ namespace Automation.Storage;
 // The outbox for the dispatcher and the messages API.
 public abstract partial class AutomationStorage : IOutboxStore
 {
-    /// <summary>What keeps two dispatchers from claiming one row: row locks skipped by others on PostgreSQL; none on SQLite, whose writers take turns.</summary>
-    protected internal virtual string ClaimLockClause => "";
-
     private static readonly string Queued = MessageStatus.Queued.Sql(), Sending = MessageStatus.Sending.Sql(), Sent = MessageStatus.Sent.Sql(),
         Delivered = MessageStatus.Delivered.Sql(), Deferred = MessageStatus.Deferred.Sql();
 
@@ -31,14 +28,14 @@ public abstract partial class AutomationStorage : IOutboxStore
                 SELECT id FROM outbox
                 WHERE (status IN ({Queued}, {Deferred}) AND due_at <= @now) OR (status = {Sending} AND claimed_until < @now)
                 ORDER BY due_at, id
-                LIMIT @limit {ClaimLockClause}
+                LIMIT @limit {Dialect.ClaimLockClause}
             )
             RETURNING id, idempotency_key, customer_id, journey, step, channel, template, context, attempts, instance_id, transactional
             """, new { now, until, limit }, transaction, cancellationToken: ct))).ToList();
 
         var p = new DynamicParameters();
         var instances = (await connection.QueryAsync<InstanceTriggerRow>(new CommandDefinition(
-                $"SELECT id, entered_at, trigger_event FROM journey_instances WHERE id {SqlLists.Any(connection, "ids", rows.Select(r => r.InstanceId).Distinct(), p)}", p, transaction, cancellationToken: ct)))
+                $"SELECT id, entered_at, trigger_event FROM journey_instances WHERE id {Dialect.InList("ids", rows.Select(r => r.InstanceId).Distinct(), p)}", p, transaction, cancellationToken: ct)))
             .ToDictionary(f => f.Id, f => (f.EnteredAt, f.TriggerEvent));
         await transaction.CommitAsync(ct);
 
@@ -65,7 +62,7 @@ public abstract partial class AutomationStorage : IOutboxStore
         var connection = writer.Connection;
         await using var transaction = await connection.BeginTransactionAsync(ct);
         // Several statements a command: one round trip for a group's results on PostgreSQL, whose rows differ in every column.
-        foreach (var chunk in results.Chunk(SqlLists.StatementsPerCommand(connection)))
+        foreach (var chunk in results.Chunk(Dialect.StatementsPerCommand))
         {
             var p = new DynamicParameters();
             var sql = new StringBuilder();
@@ -121,7 +118,7 @@ public abstract partial class AutomationStorage : IOutboxStore
         // Claims for one customer take turns on the customer's row (SQLite's writers take turns anyway), so the counts
         // below include every place taken before this one, on any node.
         await connection.ExecuteAsync(new CommandDefinition(
-            $"SELECT id FROM customers WHERE id = @CustomerId {RowLockClause}", args, transaction, cancellationToken: ct));
+            $"SELECT id FROM customers WHERE id = @CustomerId {Dialect.RowLockClause}", args, transaction, cancellationToken: ct));
         var held = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition($"""
             UPDATE outbox SET cap_at = COALESCE(cap_at, @now)
             WHERE id = @Id AND status = {Sending} AND claimed_until = @ClaimedUntil

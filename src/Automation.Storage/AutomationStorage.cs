@@ -1,20 +1,24 @@
 using System.Data.Common;
-using Dapper;
 using Automation.Core.Customers;
 using Automation.Core.Storage;
+using Dapper;
 
 namespace Automation.Storage;
 
 /// <summary>
-/// Storage on a relational database through Dapper. The SQL is shared; each provider supplies connections,
-/// its way of serialising writers, and the few statements that must differ.
+/// Storage on a relational database through Dapper. The SQL is shared; each provider supplies connections and its
+/// way of serialising writers, and its <see cref="SqlDialect"/> the few pieces of SQL that must differ.
 /// </summary>
 public abstract partial class AutomationStorage : IIngestionStore, ICustomerStore, IJourneyStore
 {
-    protected AutomationStorage() => DapperSetup.EnsureRegistered();
+    protected AutomationStorage(SqlDialect dialect)
+    {
+        DapperSetup.EnsureRegistered();
+        Dialect = dialect;
+    }
 
-    /// <summary><c>sqlite</c> or <c>postgres</c>: names the folder of migration scripts.</summary>
-    public abstract string Dialect { get; }
+    /// <summary>The database's SQL where it differs from the others.</summary>
+    public SqlDialect Dialect { get; }
 
     /// <summary>Opens a connection ready for use.</summary>
     public abstract ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
@@ -30,23 +34,7 @@ public abstract partial class AutomationStorage : IIngestionStore, ICustomerStor
         return new WriterConnection(connection, connection.DisposeAsync);
     }
 
-    /// <summary>
-    /// PostgreSQL runs writers side by side. Twice the cores lets one transaction's round trips overlap another's
-    /// work; with as many as the cores, batches of 100 lost a tenth of their rate to group commit's waiting.
-    /// </summary>
-    public virtual int ConcurrentTransactions => 2 * Environment.ProcessorCount;
-
-    /// <summary>Locks rows a transaction reads for update: <c>FOR NO KEY UPDATE</c> on PostgreSQL; nothing on SQLite, whose writers take turns.</summary>
-    protected internal virtual string RowLockClause => "";
-
-    /// <summary>Creates the schema-version table when missing.</summary>
-    protected internal abstract string CreateSchemaVersionTableSql { get; }
-
-    /// <summary>Holds other nodes off while migrations run; a no-op where the migration transaction already does.</summary>
-    protected internal virtual Task LockForMigrationAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
-
-    /// <summary>Releases <see cref="LockForMigrationAsync"/>.</summary>
-    protected internal virtual Task UnlockAfterMigrationAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
+    public int ConcurrentTransactions => Dialect.ConcurrentTransactions;
 
     public async Task<IIngestTransaction> BeginAsync(CancellationToken cancellationToken)
     {
@@ -54,7 +42,7 @@ public abstract partial class AutomationStorage : IIngestionStore, ICustomerStor
         try
         {
             var transaction = await writer.Connection.BeginTransactionAsync(cancellationToken);
-            return new WriteTransaction(writer, transaction, RowLockClause);
+            return new WriteTransaction(writer, transaction, Dialect);
         }
         catch
         {
@@ -66,7 +54,7 @@ public abstract partial class AutomationStorage : IIngestionStore, ICustomerStor
     public async Task<CustomerSnapshot?> FindAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);
-        return await CustomerQueries.FindAsync(connection, id, cancellationToken);
+        return await CustomerQueries.FindAsync(Dialect, connection, id, cancellationToken);
     }
 
     public async Task<IReadOnlyList<Core.Tiers.TierChange>> TierHistoryAsync(long customerId, CancellationToken cancellationToken)
@@ -78,7 +66,7 @@ public abstract partial class AutomationStorage : IIngestionStore, ICustomerStor
     public async Task<Core.Tiers.OrderTotals> OrderTotalsAsync(long customerId, DateTimeOffset from, DateTimeOffset until, CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);
-        return (await TierQueries.OrderTotalsAsync(connection, null, [customerId], from, until, cancellationToken)).GetValueOrDefault(customerId);
+        return (await TierQueries.OrderTotalsAsync(Dialect, connection, null, [customerId], from, until, cancellationToken)).GetValueOrDefault(customerId);
     }
 
     public async Task<IJourneyTransaction> BeginJourneyWorkAsync(CancellationToken cancellationToken) => await BeginAsync(cancellationToken);

@@ -32,14 +32,14 @@ internal static class TierQueries
     }
 
     // The same orders CustomerStats counts: completed, not fully refunded, net of partial refunds.
-    public static async Task<IReadOnlyDictionary<long, OrderTotals>> OrderTotalsAsync(DbConnection connection, DbTransaction? transaction,
+    public static async Task<IReadOnlyDictionary<long, OrderTotals>> OrderTotalsAsync(SqlDialect dialect, DbConnection connection, DbTransaction? transaction,
         IReadOnlyCollection<long> customerIds, DateTimeOffset from, DateTimeOffset until, CancellationToken ct)
     {
         if (customerIds.Count == 0) return new Dictionary<long, OrderTotals>();
         var p = new DynamicParameters(new { from, until });
         var rows = await connection.QueryAsync<TotalsRow>(new CommandDefinition($"""
             SELECT customer_id, SUM(total - refunded_amount) AS spend, COUNT(*) AS orders FROM orders
-            WHERE customer_id {SqlLists.Any(connection, "ids", customerIds, p)}
+            WHERE customer_id {dialect.InList("ids", customerIds, p)}
               AND completed_at IS NOT NULL AND NOT fully_refunded AND (refunded_amount = 0 OR refunded_amount < total)
               AND completed_at >= @from AND completed_at <= @until
             GROUP BY customer_id
@@ -47,12 +47,12 @@ internal static class TierQueries
         return rows.ToDictionary(r => r.CustomerId, r => new OrderTotals(r.Spend, r.Orders));
     }
 
-    public static async Task<IReadOnlyDictionary<long, TierStanding>> LoadAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyCollection<long> customerIds, CancellationToken ct)
+    public static async Task<IReadOnlyDictionary<long, TierStanding>> LoadAsync(SqlDialect dialect, DbConnection connection, DbTransaction? transaction, IReadOnlyCollection<long> customerIds, CancellationToken ct)
     {
         if (customerIds.Count == 0) return new Dictionary<long, TierStanding>();
         var p = new DynamicParameters();
         var rows = await connection.QueryAsync<StandingRow>(new CommandDefinition(
-            $"SELECT customer_id, tier, since, review_tier, review_until FROM customer_tiers WHERE customer_id {SqlLists.Any(connection, "ids", customerIds, p)}",
+            $"SELECT customer_id, tier, since, review_tier, review_until FROM customer_tiers WHERE customer_id {dialect.InList("ids", customerIds, p)}",
             p, transaction, cancellationToken: ct));
         return rows.ToDictionary(r => r.CustomerId, r => new TierStanding(r.Tier, r.Since, r.ReviewTier, r.ReviewUntil));
     }

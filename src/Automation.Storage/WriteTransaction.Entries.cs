@@ -1,5 +1,5 @@
-using Automation.Core.Messaging;
 using Automation.Core.Journeys;
+using Automation.Core.Messaging;
 using Dapper;
 
 namespace Automation.Storage;
@@ -11,7 +11,7 @@ internal sealed partial class WriteTransaction
     public async Task<IReadOnlyList<JourneyInstance>> EnterAsync(IReadOnlyList<JourneyEntry> entries, CancellationToken ct)
     {
         var entered = new List<JourneyInstance>(entries.Count);
-        foreach (var chunk in entries.Chunk(SqlLists.RowsPerStatement(connection)))
+        foreach (var chunk in entries.Chunk(dialect.RowsPerStatement))
         {
             var p = new DynamicParameters();
             var values = SqlLists.Values(chunk, e => [e.CustomerId, e.Journey, e.EntryKey, Active, e.TriggerEvent, e.EnteredAt], p);
@@ -35,7 +35,7 @@ internal sealed partial class WriteTransaction
     public async Task<IReadOnlyList<FiredStep>> RecordStepsAsync(IReadOnlyList<FiredStep> steps, CancellationToken ct)
     {
         var recorded = new List<FiredStep>(steps.Count);
-        foreach (var chunk in steps.Chunk(SqlLists.RowsPerStatement(connection)))
+        foreach (var chunk in steps.Chunk(dialect.RowsPerStatement))
         {
             var p = new DynamicParameters();
             var values = SqlLists.Values(chunk, s => [s.InstanceId, s.Step, s.Action, s.At], p);
@@ -53,7 +53,7 @@ internal sealed partial class WriteTransaction
         foreach (var group in lastStepAt.GroupBy(s => s.Value, s => s.Key))
         {
             var p = new DynamicParameters(new { at = group.Key });
-            await connection.ExecuteAsync(Command($"UPDATE journey_instances SET last_step_at = @at WHERE id {SqlLists.Any(connection, "ids", group, p)}", p, ct));
+            await connection.ExecuteAsync(Command($"UPDATE journey_instances SET last_step_at = @at WHERE id {dialect.InList("ids", group, p)}", p, ct));
         }
         return recorded;
     }
@@ -68,14 +68,14 @@ internal sealed partial class WriteTransaction
             // "status || ''" keeps SQLite off the (status, customer_id) index, which it otherwise prefers to the id list and
             // which reads every active instance: the ids find the rows, the status only filters them.
             await connection.ExecuteAsync(Command(
-                $"UPDATE journey_instances SET status = @status, end_reason = @reason, ended_at = @at WHERE id {SqlLists.Any(connection, "ids", group, p)} AND status || '' = @active",
+                $"UPDATE journey_instances SET status = @status, end_reason = @reason, ended_at = @at WHERE id {dialect.InList("ids", group, p)} AND status || '' = @active",
                 p, ct));
         }
     }
 
     public async Task EnqueueAsync(IReadOnlyList<OutboxMessage> messages, DateTimeOffset now, CancellationToken ct)
     {
-        foreach (var chunk in messages.Chunk(SqlLists.RowsPerStatement(connection)))
+        foreach (var chunk in messages.Chunk(dialect.RowsPerStatement))
         {
             var p = new DynamicParameters();
             var values = SqlLists.Values(chunk, m => [m.IdempotencyKey, m.CustomerId, m.Journey, m.InstanceId, m.Step, m.Channel, m.Template, m.Context,

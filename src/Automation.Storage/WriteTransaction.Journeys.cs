@@ -11,13 +11,13 @@ internal sealed partial class WriteTransaction
     private const string Active = "active";
 
     public Task<IReadOnlyList<CustomerSnapshot>> LoadSnapshotsAsync(IReadOnlyCollection<long> customerIds, SnapshotParts parts, CancellationToken ct) =>
-        CustomerQueries.LoadAsync(connection, transaction, customerIds, parts, ct);
+        CustomerQueries.LoadAsync(dialect, connection, transaction, customerIds, parts, ct);
 
     public Task<IReadOnlyList<JourneyInstance>> LoadActiveInstancesAsync(IReadOnlyCollection<long> customerIds, CancellationToken ct) =>
-        CustomerQueries.ActiveInstancesAsync(connection, transaction, customerIds, ct);
+        CustomerQueries.ActiveInstancesAsync(dialect, connection, transaction, customerIds, ct);
 
     public Task<IReadOnlyDictionary<(long CustomerId, string Journey), DateTimeOffset>> LoadLastEntriesAsync(IReadOnlyCollection<long> customerIds, string? journey, CancellationToken ct) =>
-        CustomerQueries.LastEntriesAsync(connection, transaction, customerIds, journey, ct);
+        CustomerQueries.LastEntriesAsync(dialect, connection, transaction, customerIds, journey, ct);
 
     public Task AddTagAsync(long customerId, string tag, string source, DateTimeOffset at, CancellationToken ct) =>
         connection.ExecuteAsync(Command(
@@ -44,10 +44,10 @@ internal sealed partial class WriteTransaction
 
     public Task LockCustomersAsync(IReadOnlyCollection<long> customerIds, CancellationToken ct)
     {
-        // SQLite has one writer at a time: nothing to order.
-        if (lockClause.Length == 0 || customerIds.Count == 0) return Task.CompletedTask;
+        // Without row locks writers take turns: nothing to order.
+        if (dialect.RowLockClause.Length == 0 || customerIds.Count == 0) return Task.CompletedTask;
         var p = new DynamicParameters();
-        return connection.ExecuteAsync(Command($"SELECT id FROM customers WHERE id {SqlLists.Any(connection, "ids", customerIds, p)} ORDER BY id {lockClause}", p, ct));
+        return connection.ExecuteAsync(Command($"SELECT id FROM customers WHERE id {dialect.InList("ids", customerIds, p)} ORDER BY id {dialect.RowLockClause}", p, ct));
     }
 
     public Task IssueCouponAsync(long customerId, string coupon, string source, DateTimeOffset at, CancellationToken ct) =>

@@ -7,8 +7,8 @@ using Dapper;
 
 namespace Automation.Storage;
 
-/// <summary>The SQL of one write transaction (an ingest or a pass of journey work), shared by SQLite and PostgreSQL.</summary>
-internal sealed partial class WriteTransaction(WriterConnection writer, DbTransaction transaction, string lockClause) : IIngestTransaction
+/// <summary>The SQL of one write transaction (an ingest or a pass of journey work), shared by the databases but for what <see cref="SqlDialect"/> supplies.</summary>
+internal sealed partial class WriteTransaction(WriterConnection writer, DbTransaction transaction, SqlDialect dialect) : IIngestTransaction
 {
     private readonly DbConnection connection = writer.Connection;
 
@@ -22,7 +22,7 @@ internal sealed partial class WriteTransaction(WriterConnection writer, DbTransa
         {
             if (ids.Count == 0) continue;
             var p = new DynamicParameters();
-            var sql = $"SELECT id AS Id, external_id AS ExternalId, anonymous_id AS AnonymousId FROM customers WHERE {column} {SqlLists.Any(connection, "keys", ids, p)}";
+            var sql = $"SELECT id AS Id, external_id AS ExternalId, anonymous_id AS AnonymousId FROM customers WHERE {column} {dialect.InList("keys", ids, p)}";
             found.AddRange(await connection.QueryAsync<CustomerKey>(Command(sql, p, ct)));
         }
         return found.DistinctBy(k => k.Id).ToList();
@@ -31,7 +31,7 @@ internal sealed partial class WriteTransaction(WriterConnection writer, DbTransa
     public async Task<IReadOnlyList<CustomerKey>> CreateCustomersAsync(IReadOnlyList<NewCustomer> customers, DateTimeOffset now, CancellationToken ct)
     {
         var created = new List<CustomerKey>(customers.Count);
-        foreach (var chunk in customers.Chunk(SqlLists.RowsPerStatement(connection)))
+        foreach (var chunk in customers.Chunk(dialect.RowsPerStatement))
         {
             var p = new DynamicParameters();
             var values = SqlLists.Values(chunk, c => [c.ExternalId, c.AnonymousId, now, now], p);
@@ -53,7 +53,7 @@ internal sealed partial class WriteTransaction(WriterConnection writer, DbTransa
     public async Task<IReadOnlySet<string>> InsertEventsAsync(IReadOnlyList<EventRecord> events, CancellationToken ct)
     {
         var inserted = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var chunk in events.Chunk(SqlLists.RowsPerStatement(connection)))
+        foreach (var chunk in events.Chunk(dialect.RowsPerStatement))
         {
             var p = new DynamicParameters();
             var values = SqlLists.Values(chunk, e => [e.MessageId, e.CustomerId, TypeName(e.Type), e.Name, e.Properties, e.Context, e.OccurredAt, e.ReceivedAt], p);
@@ -71,7 +71,7 @@ internal sealed partial class WriteTransaction(WriterConnection writer, DbTransa
     {
         if (customerIds.Count == 0) return [];
         var p = new DynamicParameters();
-        var sql = $"SELECT {CustomerRow.Columns} FROM customers WHERE id {SqlLists.Any(connection, "ids", customerIds, p)}";
+        var sql = $"SELECT {CustomerRow.Columns} FROM customers WHERE id {dialect.InList("ids", customerIds, p)}";
         return [.. (await connection.QueryAsync<CustomerRow>(Command(sql, p, ct))).Select(r => r.ToProfile())];
     }
 
@@ -125,7 +125,7 @@ internal sealed partial class WriteTransaction(WriterConnection writer, DbTransa
                    SUM(CASE WHEN coupon IS NULL THEN 0 ELSE 1 END) AS coupon_order_count,
                    MIN(completed_at) AS first_order_at, MAX(completed_at) AS last_order_at
             FROM orders
-            WHERE customer_id {SqlLists.Any(connection, "ids", customerIds, p)}
+            WHERE customer_id {dialect.InList("ids", customerIds, p)}
               AND completed_at IS NOT NULL AND NOT fully_refunded AND (refunded_amount = 0 OR refunded_amount < total)
             GROUP BY customer_id
             """;
@@ -134,7 +134,7 @@ internal sealed partial class WriteTransaction(WriterConnection writer, DbTransa
             ? CustomerStats.FromAggregates(a.OrderCount, a.TotalSpent, a.FirstOrderAt, a.LastOrderAt, a.CouponOrderCount)
             : CustomerStats.None)).ToList();
 
-        foreach (var chunk in stats.Chunk(SqlLists.RowsPerStatement(connection)))
+        foreach (var chunk in stats.Chunk(dialect.RowsPerStatement))
         {
             var upsert = new DynamicParameters();
             var values = SqlLists.Values(chunk, s => [s.Id, s.Stats.OrderCount, s.Stats.TotalSpent, s.Stats.FirstOrderAt, s.Stats.LastOrderAt, s.Stats.MeanOrderIntervalDays, s.Stats.CouponOrderCount], upsert);
@@ -156,8 +156,8 @@ internal sealed partial class WriteTransaction(WriterConnection writer, DbTransa
         var sql = $"""
             SELECT e.customer_id, e.name, e.properties, e.occurred_at
             FROM events e
-            WHERE e.customer_id {SqlLists.Any(connection, "ids", customerIds, p)}
-              AND e.type = 'track' AND e.name {SqlLists.Any(connection, "names", CommerceEvents.CartEventNames, p)}
+            WHERE e.customer_id {dialect.InList("ids", customerIds, p)}
+              AND e.type = 'track' AND e.name {dialect.InList("names", CommerceEvents.CartEventNames, p)}
               AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = e.customer_id AND o.completed_at >= e.occurred_at)
             ORDER BY e.customer_id, e.occurred_at, e.id
             """;
@@ -170,11 +170,11 @@ internal sealed partial class WriteTransaction(WriterConnection writer, DbTransa
         if (emptied.Count > 0)
         {
             var p = new DynamicParameters();
-            await connection.ExecuteAsync(Command($"DELETE FROM carts WHERE customer_id {SqlLists.Any(connection, "ids", emptied, p)}", p, ct));
+            await connection.ExecuteAsync(Command($"DELETE FROM carts WHERE customer_id {dialect.InList("ids", emptied, p)}", p, ct));
         }
 
         var open = carts.Where(c => c.Value is not null).Select(c => (Id: c.Key, Cart: c.Value!)).ToList();
-        foreach (var chunk in open.Chunk(SqlLists.RowsPerStatement(connection)))
+        foreach (var chunk in open.Chunk(dialect.RowsPerStatement))
         {
             var p = new DynamicParameters();
             var values = SqlLists.Values(chunk, c => [c.Id, ProductJson.Write(c.Cart.Items), c.Cart.ItemCount, c.Cart.Value, c.Cart.Currency, c.Cart.UpdatedAt], p);

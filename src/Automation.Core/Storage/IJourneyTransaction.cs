@@ -1,7 +1,7 @@
-using Automation.Core.Messaging;
 using System.Text.Json.Nodes;
 using Automation.Core.Customers;
 using Automation.Core.Journeys;
+using Automation.Core.Messaging;
 
 namespace Automation.Core.Storage;
 

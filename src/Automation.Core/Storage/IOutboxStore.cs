@@ -1,6 +1,6 @@
-using Automation.Core.Messaging;
 using System.Text.Json.Nodes;
 using Automation.Core.Customers;
+using Automation.Core.Messaging;
 
 namespace Automation.Core.Storage;
 

@@ -1,5 +1,5 @@
-using Automation.Core.Messaging;
 using Automation.Channels;
+using Automation.Core.Messaging;
 using Automation.Core.Storage;
 using Automation.Server.Http;
 

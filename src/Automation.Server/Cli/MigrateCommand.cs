@@ -16,10 +16,10 @@ internal static class MigrateCommand
         var migrator = host.Services.GetRequiredService<SchemaMigrator>();
         var storage = host.Services.GetRequiredService<AutomationStorage>();
         var applied = await migrator.MigrateAsync(CancellationToken.None);
-        var latest = SchemaMigrator.Available(storage.Dialect)[^1];
+        var latest = SchemaMigrator.Available(storage.Dialect.Name)[^1];
         System.Console.WriteLine(applied.Count == 0
-            ? $"The {storage.Dialect} database is up to date at schema version {latest.Version}."
-            : $"Applied {applied.Count} migration(s) to the {storage.Dialect} database: {string.Join(", ", applied.Select(m => $"{m.Version:D4} {m.Name}"))}. Schema version is now {latest.Version}.");
+            ? $"The {storage.Dialect.Name} database is up to date at schema version {latest.Version}."
+            : $"Applied {applied.Count} migration(s) to the {storage.Dialect.Name} database: {string.Join(", ", applied.Select(m => $"{m.Version:D4} {m.Name}"))}. Schema version is now {latest.Version}.");
         return 0;
     }
 }

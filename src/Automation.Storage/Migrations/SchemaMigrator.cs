@@ -37,14 +37,14 @@ public sealed class SchemaMigrator(AutomationStorage storage, TimeProvider clock
     /// <summary>Brings the schema up to date; returns the versions applied now.</summary>
     public async Task<IReadOnlyList<Migration>> MigrateAsync(CancellationToken cancellationToken)
     {
-        var migrations = Available(storage.Dialect);
+        var migrations = Available(storage.Dialect.Name);
         var known = migrations.Count == 0 ? 0 : migrations[^1].Version;
 
         await using var connection = await storage.OpenConnectionAsync(cancellationToken);
-        await storage.LockForMigrationAsync(connection, cancellationToken);
+        await storage.Dialect.LockForMigrationAsync(connection, cancellationToken);
         try
         {
-            await connection.ExecuteAsync(new CommandDefinition(storage.CreateSchemaVersionTableSql, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(storage.Dialect.CreateSchemaVersionTableSql, cancellationToken: cancellationToken));
             var current = await connection.ExecuteScalarAsync<int?>(new CommandDefinition("SELECT MAX(version) FROM schema_version", cancellationToken: cancellationToken)) ?? 0;
             if (current > known) throw new SchemaTooNewException(current, known);
 
@@ -58,14 +58,14 @@ public sealed class SchemaMigrator(AutomationStorage storage, TimeProvider clock
                     new { migration.Version, migration.Name, now = clock.GetUtcNow() },
                     transaction, cancellationToken: cancellationToken));
                 await transaction.CommitAsync(cancellationToken);
-                logger.LogInformation("Applied {Dialect} migration {Version:D4} {Name}", storage.Dialect, migration.Version, migration.Name);
+                logger.LogInformation("Applied {Dialect} migration {Version:D4} {Name}", storage.Dialect.Name, migration.Version, migration.Name);
                 applied.Add(migration);
             }
             return applied;
         }
         finally
         {
-            await storage.UnlockAfterMigrationAsync(connection, CancellationToken.None);
+            await storage.Dialect.UnlockAfterMigrationAsync(connection, CancellationToken.None);
         }
     }
 

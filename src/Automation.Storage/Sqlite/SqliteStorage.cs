@@ -26,7 +26,7 @@ public sealed class SqliteStorage : AutomationStorage, IDisposable
     public const long MinimumFreeBytes = 16 << 20;
 
     /// <param name="connectionString">A Microsoft.Data.Sqlite connection string with an absolute or in-memory data source.</param>
-    public SqliteStorage(string connectionString)
+    public SqliteStorage(string connectionString) : base(new SqliteDialect())
     {
         var builder = new SqliteConnectionStringBuilder(connectionString)
         {
@@ -74,8 +74,6 @@ public sealed class SqliteStorage : AutomationStorage, IDisposable
         return builder.ToString();
     }
 
-    public override string Dialect => "sqlite";
-
     // A file deleted or replaced under the server still takes writes through the descriptor SQLite holds, and they
     // are lost at the next start: that is a database not ready either.
     /// <summary>
@@ -89,19 +87,6 @@ public sealed class SqliteStorage : AutomationStorage, IDisposable
         var free = new DriveInfo(Path.GetDirectoryName(_file)!).AvailableFreeSpace;
         return free < MinimumFreeBytes ? $"The disk holding {_file} has {free:N0} bytes free; writes need at least {MinimumFreeBytes:N0}." : null;
     }
-
-    public override int ConcurrentTransactions => 1;
-
-    protected internal override string CreateSchemaVersionTableSql => """
-        PRAGMA journal_mode = WAL;
-        CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);
-        """;
-
-    // Times are UTC text: julianday reads them, and the month is in the text itself.
-    protected internal override string DaysBetweenSql(string later, string earlier) => $"(julianday({later}) - julianday({earlier}))";
-
-    protected internal override string MonthIndexSql(string time) =>
-        $"(CAST(substr({time}, 1, 4) AS INTEGER) * 12 + CAST(substr({time}, 6, 2) AS INTEGER) - 1)";
 
     public override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {

@@ -84,7 +84,7 @@ public static class FloorLoad
 
         private static DbCommand Prepare(AutomationStorage storage, string table)
         {
-            var json = storage.Dialect == "postgres" ? (Func<string, string>)(p => $"CAST({p} AS jsonb)") : p => p;
+            var json = storage.Dialect.Name == "postgres" ? (Func<string, string>)(p => $"CAST({p} AS jsonb)") : p => p;
             var connection = storage.OpenConnectionAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
             var insert = connection.CreateCommand();
             insert.CommandText = $"INSERT INTO {table} (message_id, customer_id, type, name, properties, context, occurred_at, received_at) " +

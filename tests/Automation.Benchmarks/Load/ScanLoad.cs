@@ -75,7 +75,7 @@ public static class ScanLoad
     private static async Task GenerateAsync(AutomationStorage storage, int customers)
     {
         await using var connection = await storage.OpenConnectionAsync(CancellationToken.None);
-        var sqlite = storage.Dialect == "sqlite";
+        var sqlite = storage.Dialect.Name == "sqlite";
         var series = sqlite
             ? "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < @customers) SELECT i FROM n"
             : "SELECT i FROM generate_series(1, @customers) AS i";

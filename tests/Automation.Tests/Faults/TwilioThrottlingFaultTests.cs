@@ -1,5 +1,5 @@
-using Automation.Core.Messaging;
 using System.Diagnostics;
+using Automation.Core.Messaging;
 using Automation.Storage;
 using Automation.Tests.Support;
 using Microsoft.Extensions.Time.Testing;

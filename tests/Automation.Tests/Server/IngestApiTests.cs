@@ -56,7 +56,7 @@ public sealed class IngestApiTests(string provider)
     [Test]
     public async Task The_server_migrates_its_database_on_start()
     {
-        (await Count("SELECT MAX(version) FROM schema_version")).Should().Be(Automation.Storage.Migrations.SchemaMigrator.Available(_db.Storage.Dialect)[^1].Version);
+        (await Count("SELECT MAX(version) FROM schema_version")).Should().Be(Automation.Storage.Migrations.SchemaMigrator.Available(_db.Storage.Dialect.Name)[^1].Version);
     }
 
     [Test]

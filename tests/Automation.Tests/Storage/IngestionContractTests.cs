@@ -3,10 +3,10 @@ using Automation.Core.Ingestion;
 using Automation.Core.Journeys;
 using Automation.Core.Storage;
 using Automation.Core.Tags;
-using Microsoft.Extensions.Logging.Abstractions;
 using Automation.Storage;
 using Automation.Tests.Support;
 using Dapper;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Automation.Tests.Storage;
@@ -315,7 +315,7 @@ public abstract class IngestionContractTests(string provider)
 
         var migrate = () => _db.MigrateAsync();
         (await migrate.Should().ThrowAsync<Automation.Storage.Migrations.SchemaTooNewException>())
-            .Which.Message.Should().Contain("version 999").And.Contain($"knows only up to version {Automation.Storage.Migrations.SchemaMigrator.Available(_db.Storage.Dialect)[^1].Version}");
+            .Which.Message.Should().Contain("version 999").And.Contain($"knows only up to version {Automation.Storage.Migrations.SchemaMigrator.Available(_db.Storage.Dialect.Name)[^1].Version}");
     }
 }
 

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using Automation.Core.Customers;
 using Automation.Core.Journeys;
-using Automation.Tests.Core.Journeys;
 using Automation.Storage;
+using Automation.Tests.Core.Journeys;
 using Automation.Tests.Support;
 using Dapper;
 

@@ -1,6 +1,6 @@
-using Automation.Core.Messaging;
 using Automation.Core.Analytics;
 using Automation.Core.Journeys;
+using Automation.Core.Messaging;
 using Automation.Core.Storage;
 using Automation.Server.Analytics;
 using Automation.Server.Apis;

@@ -1,6 +1,6 @@
-using Automation.Core.Messaging;
 using System.Net.Http.Json;
 using Automation.Core.Journeys;
+using Automation.Core.Messaging;
 using Automation.Storage;
 using Automation.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,0 +1,53 @@
+using System.Data.Common;
+using Dapper;
+
+namespace Automation.Storage;
+
+/// <summary>
+/// Every way the SQL differs between the databases, one subclass per database, as Quartz.NET's <c>StdAdoDelegate</c>
+/// has <c>SQLiteDelegate</c>. The statements are shared and ask their dialect for these pieces; the storage classes
+/// only open connections. Every member is abstract so that a new database answers each difference for itself
+/// instead of inheriting another database's answer, such as no row locks.
+/// </summary>
+public abstract class SqlDialect
+{
+    /// <summary><c>sqlite</c> or <c>postgres</c>: names the folder of migration scripts.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>How many write transactions are worth running side by side.</summary>
+    internal abstract int ConcurrentTransactions { get; }
+
+    /// <summary>Ends a <c>SELECT</c> that reads rows the transaction will update, so concurrent writers take turns on them; empty where writers take turns anyway.</summary>
+    internal abstract string RowLockClause { get; }
+
+    /// <summary>Ends the <c>SELECT</c> that picks outbox rows to claim, so two dispatchers never claim one row.</summary>
+    internal abstract string ClaimLockClause { get; }
+
+    /// <summary>Rows per multi-row <c>INSERT … VALUES</c> (<see cref="SqlLists.Values{T}"/>).</summary>
+    internal abstract int RowsPerStatement { get; }
+
+    /// <summary>Statements per command, where each row needs a statement of its own.</summary>
+    internal abstract int StatementsPerCommand { get; }
+
+    /// <summary>
+    /// A membership test against the whole list, bound as one parameter whatever its length, to follow a column:
+    /// <c>WHERE id {InList("ids", ids, p)}</c>. One parameter instead of one per value: binding is what made long
+    /// <c>IN</c> lists slow, and reads need no chunking.
+    /// </summary>
+    internal abstract string InList<T>(string name, IEnumerable<T> values, DynamicParameters parameters);
+
+    /// <summary>Days from <paramref name="earlier"/> to <paramref name="later"/> as a floating-point number.</summary>
+    internal abstract string DaysBetweenSql(string later, string earlier);
+
+    /// <summary>The UTC month of a time as year × 12 + month − 1, an integer.</summary>
+    internal abstract string MonthIndexSql(string time);
+
+    /// <summary>Runs before the migrations: creates the schema-version table when missing.</summary>
+    internal abstract string CreateSchemaVersionTableSql { get; }
+
+    /// <summary>Holds other nodes off while migrations run.</summary>
+    internal abstract Task LockForMigrationAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>Releases <see cref="LockForMigrationAsync"/>.</summary>
+    internal abstract Task UnlockAfterMigrationAsync(DbConnection connection, CancellationToken cancellationToken);
+}
