@@ -1,7 +1,7 @@
 using Automation.Core.Ingestion;
 using Automation.Server.Apis;
 using Automation.Server.Configuration;
-using Automation.Server.Console;
+using Automation.Server.MarketerConsole;
 using Automation.Server.Hosting;
 using Automation.Server.Http;
 using Automation.Server.Tools;

@@ -63,7 +63,7 @@ internal static class JourneysApi
     {
         EventTrigger e => $"event: {string.Join(", ", e.Events)}",
         ScheduleTrigger s => $"schedule: {s.Cron} (customer-local)",
-        ScanTrigger s => $"scan: {Console.IntervalText.Of(s.Every)}",
+        ScanTrigger s => $"scan: {MarketerConsole.IntervalText.Of(s.Every)}",
         _ => null,
     };
 }

@@ -1,6 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Automation.Server.Console;
+using Automation.Server.MarketerConsole;
 
 namespace Automation.Server.Cli;
 

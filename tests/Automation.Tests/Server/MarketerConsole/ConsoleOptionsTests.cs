@@ -1,0 +1,67 @@
+using Automation.Server.Cli;
+using Automation.Server.MarketerConsole;
+using Automation.Storage;
+using Automation.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Automation.Tests.Server.MarketerConsole;
+
+/// <summary>Console users in configuration: what <c>automation console-user</c> prints, and the errors bad entries get.</summary>
+public sealed class ConsoleOptionsTests
+{
+    private static ConsoleOptions With(params ConsoleUser[] users) => new() { Users = [.. users] };
+
+    [Test]
+    public void Console_user_prints_an_entry_whose_hash_checks_the_password_and_never_the_password()
+    {
+        var output = new StringWriter();
+        var errors = new StringWriter();
+        ConsoleUserCommand.Run(["ann"], new StringReader("a-long-password-1\n"), output, errors).Should().Be(0);
+
+        var entry = System.Text.Json.JsonSerializer.Deserialize<ConsoleUser>(output.ToString())!;
+        entry.Name.Should().Be("ann");
+        output.ToString().Should().NotContain("a-long-password-1").And.NotContain("\\u002B");
+        ConsolePasswords.Verify(entry, "a-long-password-1").Should().BeTrue();
+        ConsolePasswords.Verify(entry, "a-long-password-2").Should().BeFalse();
+        new ConsoleOptionsValidator().Validate(null, With(entry)).Succeeded.Should().BeTrue();
+    }
+
+    [Test]
+    public void Console_user_refuses_a_short_password_and_a_missing_name()
+    {
+        var errors = new StringWriter();
+        ConsoleUserCommand.Run(["ann"], new StringReader("short\n"), new StringWriter(), errors).Should().Be(2);
+        errors.ToString().Should().Contain("at least 12 characters");
+        ConsoleUserCommand.Run([], new StringReader("a-long-password-1\n"), new StringWriter(), errors).Should().Be(2);
+    }
+
+    [Test]
+    public void Bad_entries_are_named_by_their_setting()
+    {
+        var good = ConsolePasswords.Hash("a-long-password-1");
+        var result = new ConsoleOptionsValidator().Validate(null, new ConsoleOptions
+        {
+            SessionMinutes = 0,
+            Users =
+            [
+                new ConsoleUser { Name = "ann", PasswordHash = "plain-text-password" },
+                new ConsoleUser { Name = "ANN", PasswordHash = good },
+                new ConsoleUser { Name = "", PasswordHash = good },
+            ],
+        });
+        result.Failures.Should().BeEquivalentTo(
+            "Console:SessionMinutes must be from 1 to 10080 (a week).",
+            "Console:Users:0:PasswordHash is not a password hash; make one with `automation console-user ann`.",
+            "Console:Users:1:Name 'ANN' is listed twice.",
+            "Console:Users:2:Name must be a name without spaces.");
+    }
+
+    [Test]
+    public async Task Without_users_the_login_page_says_how_to_add_one()
+    {
+        await using var db = await TestDatabase.CreateAsync(StorageOptions.Sqlite);
+        await using var factory = new AutomationFactory(db, new FakeTimeProvider());
+        using var client = factory.CreateClient();
+        (await client.GetStringAsync("/console/login")).Should().Contain("No console users are configured").And.Contain("automation console-user NAME");
+    }
+}
