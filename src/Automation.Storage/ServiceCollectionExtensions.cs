@@ -26,6 +26,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IIngestionStore>(sp => sp.GetRequiredService<AutomationStorage>());
         services.AddSingleton<ICustomerStore>(sp => sp.GetRequiredService<AutomationStorage>());
         services.AddSingleton<IJourneyStore>(sp => sp.GetRequiredService<AutomationStorage>());
+        services.AddSingleton<IJourneyQueries>(sp => sp.GetRequiredService<AutomationStorage>());
         services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<AutomationStorage>());
         services.AddSingleton<IRfmStore>(sp => sp.GetRequiredService<AutomationStorage>());
         services.AddSingleton<IAnalyticsStore>(sp => sp.GetRequiredService<AutomationStorage>());

@@ -36,7 +36,7 @@ public static class PointsEarning
     /// Takes back what a refund undoes: all for a full refund, the refunded share of what the order earned for a
     /// partial one (rounded down), never more than was earned.
     /// </summary>
-    public static async Task OnRefundAsync(IJourneyTransaction tx, long customerId, OrderRefunded refund, string messageId, DateTimeOffset at, CancellationToken ct)
+    public static async Task OnRefundAsync(IPointsLedger tx, long customerId, OrderRefunded refund, string messageId, DateTimeOffset at, CancellationToken ct)
     {
         if (await tx.FindPointsAsync(OrderKey(refund.OrderId), ct) is not { } earned) return;
         var prefix = $"refund:{refund.OrderId}:";

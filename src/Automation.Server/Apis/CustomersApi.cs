@@ -10,7 +10,7 @@ internal static class CustomersApi
 {
     public static ApiRoutes MapCustomersApi(this ApiRoutes v1)
     {
-        v1.Read.MapGet("/customers/{id}", async (string id, ICustomerStore customers, IJourneyStore journeys, TimeProvider clock, CancellationToken ct) =>
+        v1.Read.MapGet("/customers/{id}", async (string id, ICustomerStore customers, IJourneyQueries journeys, TimeProvider clock, CancellationToken ct) =>
         {
             if (await customers.FindAsync(id, ct) is not { } snapshot)
                 return NotFoundProblem.Customer(id);

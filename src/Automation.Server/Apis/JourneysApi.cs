@@ -40,7 +40,7 @@ internal static class JourneysApi
             return Results.Ok(previewer.Preview(journey, customer));
         });
 
-        v1.Read.MapGet("/journeys", async (JourneyCatalog catalog, IJourneyStore store, IHostEnvironment environment, CancellationToken ct) =>
+        v1.Read.MapGet("/journeys", async (JourneyCatalog catalog, IJourneyQueries store, IHostEnvironment environment, CancellationToken ct) =>
             Results.Ok(Describe(catalog.Current, await store.CountsAsync(ct), environment.ContentRootPath)));
         return v1;
     }

@@ -9,7 +9,7 @@ namespace Automation.Server.MarketerConsole.Pages;
 /// Finds a customer by id, email or phone and shows the profile, tags, tier, points, RFM, and the timeline of events,
 /// journey steps and messages, with the suppressions of their addresses.
 /// </summary>
-internal sealed class CustomersModel(ICustomerStore customers, IJourneyStore journeys, TimeProvider clock, JourneyFiles files) : PageModel
+internal sealed class CustomersModel(ICustomerStore customers, IJourneyQueries journeys, TimeProvider clock, JourneyFiles files) : PageModel
 {
     /// <summary>Events shown on the timeline, newest first.</summary>
     public const int EventLimit = 100;

@@ -12,7 +12,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Automation.Server.MarketerConsole.Pages;
 
 /// <summary>One journey: status and errors, and per step how many instances fired it, its messages per variant and status, and their conversions.</summary>
-internal sealed class JourneyModel(JourneyCatalog catalog, IJourneyStore store, IAnalyticsStore analytics, ReportCache reports, TimeProvider clock,
+internal sealed class JourneyModel(JourneyCatalog catalog, IJourneyQueries store, IAnalyticsStore analytics, ReportCache reports, TimeProvider clock,
     IHostEnvironment environment) : PageModel
 {
     /// <summary>Days of sends the conversions are counted over.</summary>

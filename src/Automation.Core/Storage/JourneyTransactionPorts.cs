@@ -1,0 +1,106 @@
+using Automation.Core.Customers;
+using Automation.Core.Journeys;
+using Automation.Core.Messaging;
+
+namespace Automation.Core.Storage;
+
+// The concerns of a journey transaction, one port each (IJourneyTransaction is all of them). Each write happens inside
+// the caller's transaction; unique keys make a repeated write add nothing.
+
+/// <summary>Customers' profiles with the parts asked for (stats, carts, tags, points…), for building facts.</summary>
+public interface ICustomerSnapshots
+{
+    Task<IReadOnlyList<CustomerSnapshot>> LoadSnapshotsAsync(IReadOnlyCollection<long> customerIds, SnapshotParts parts, CancellationToken cancellationToken);
+}
+
+/// <summary>Journey instances: entries, fired steps, ends, and when schedules were last checked.</summary>
+public interface IJourneyInstanceWrites
+{
+    Task<IReadOnlyList<JourneyInstance>> LoadActiveInstancesAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken);
+
+    /// <summary>When each of these customers last entered each journey (or only <paramref name="journey"/>), whatever became of that instance.</summary>
+    Task<IReadOnlyDictionary<(long CustomerId, string Journey), DateTimeOffset>> LoadLastEntriesAsync(IReadOnlyCollection<long> customerIds, string? journey, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Starts the instances of these entries, each unless that entry was already made or an instance of the journey is
+    /// active for the customer; returns the instances started. Written a few rows per statement.
+    /// </summary>
+    Task<IReadOnlyList<JourneyInstance>> EnterAsync(IReadOnlyList<JourneyEntry> entries, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records that steps fired and moves their instances' last step time; returns those recorded now. A step that had
+    /// already fired is left out, and its action must not run.
+    /// </summary>
+    Task<IReadOnlyList<FiredStep>> RecordStepsAsync(IReadOnlyList<FiredStep> steps, CancellationToken cancellationToken);
+
+    /// <summary>Ends instances that are still active; one that ended already keeps its first end.</summary>
+    Task EndAsync(IReadOnlyList<InstanceEnd> ends, CancellationToken cancellationToken);
+
+    /// <summary>When a schedule or scan was last checked for a time zone, or null.</summary>
+    Task<DateTimeOffset?> LastCheckedAsync(string journey, string timezone, CancellationToken cancellationToken);
+
+    Task SetLastCheckedAsync(string journey, string timezone, DateTimeOffset at, CancellationToken cancellationToken);
+}
+
+/// <summary>Messages a step queues.</summary>
+public interface IOutboxWrites
+{
+    /// <summary>Queues messages; a repeated idempotency key adds nothing.</summary>
+    Task EnqueueAsync(IReadOnlyList<OutboxMessage> messages, DateTimeOffset now, CancellationToken cancellationToken);
+}
+
+/// <summary>Customers' tags.</summary>
+public interface ITagWrites
+{
+    Task AddTagAsync(long customerId, string tag, string source, DateTimeOffset at, CancellationToken cancellationToken);
+
+    Task RemoveTagAsync(long customerId, string tag, CancellationToken cancellationToken);
+}
+
+/// <summary>The points ledger, and the order totals earning and reversals are figured from.</summary>
+public interface IPointsLedger
+{
+    /// <summary>Appends to the points ledger; a repeated source key adds nothing (returns false).</summary>
+    Task<bool> AddPointsAsync(long customerId, int points, string kind, string reason, string sourceKey, DateTimeOffset at, DateTimeOffset? expiresAt, CancellationToken cancellationToken);
+
+    /// <summary>The ledger entry with this source key, if any.</summary>
+    Task<Points.PointsEntry?> FindPointsAsync(string sourceKey, CancellationToken cancellationToken);
+
+    /// <summary>A customer's whole ledger, oldest first.</summary>
+    Task<IReadOnlyList<Points.PointsEntry>> LoadPointsAsync(long customerId, CancellationToken cancellationToken);
+
+    /// <summary>The order's total, or null when it is not known (yet).</summary>
+    Task<decimal?> OrderTotalAsync(string orderId, CancellationToken cancellationToken);
+}
+
+/// <summary>Row locks that make a read-then-write on a customer (balance, tier) safe.</summary>
+public interface ICustomerLocks
+{
+    /// <summary>
+    /// Holds other writers to these customers (balance, tier) off until the transaction ends; taken in id order, so
+    /// transactions that touch several of the same customers queue instead of deadlocking.
+    /// </summary>
+    Task LockCustomersAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken);
+}
+
+/// <summary>Membership tiers, their history, and the spend they are figured from.</summary>
+public interface ITierWrites
+{
+    /// <summary>Net spend and count of the orders of these customers completed in [<paramref name="from"/>, <paramref name="until"/>]; customers without any are left out.</summary>
+    Task<IReadOnlyDictionary<long, Tiers.OrderTotals>> OrderTotalsAsync(IReadOnlyCollection<long> customerIds, DateTimeOffset from, DateTimeOffset until, CancellationToken cancellationToken);
+
+    /// <summary>The tiers these customers hold; customers without a row are left out.</summary>
+    Task<IReadOnlyDictionary<long, Tiers.TierStanding>> LoadTiersAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken);
+
+    /// <summary>Writes the customer's tier and review grant.</summary>
+    Task SaveTierAsync(long customerId, Tiers.TierStanding standing, CancellationToken cancellationToken);
+
+    /// <summary>Appends to the customer's tier history.</summary>
+    Task RecordTierChangeAsync(long customerId, Tiers.TierChange change, CancellationToken cancellationToken);
+}
+
+/// <summary>Coupons issued to customers.</summary>
+public interface ICouponWrites
+{
+    Task IssueCouponAsync(long customerId, string coupon, string source, DateTimeOffset at, CancellationToken cancellationToken);
+}
