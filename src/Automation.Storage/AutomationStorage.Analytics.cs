@@ -21,7 +21,7 @@ public abstract partial class AutomationStorage : IAnalyticsStore
         )
         """;
 
-    public async Task<RepurchaseFigures> LoadRepurchaseAsync(RepurchaseQuery query, CancellationToken ct)
+    public async Task<RepurchaseFigures> LoadRepurchaseAsync(RepurchaseQuery query, CancellationToken cancellationToken)
     {
         var parameters = new { from = query.From, to = query.To, within = query.WithinDays, openSince = query.OpenSince, asOf = query.AsOf,
             noTierGroup = query.NoTierGroup, horizon = (double)RepurchaseQuery.LtvHorizonDays };
@@ -55,14 +55,14 @@ public abstract partial class AutomationStorage : IAnalyticsStore
             RepurchaseSegment.New => "SELECT customer_id, kind AS grp FROM population WHERE kind = 'new'",
             RepurchaseSegment.Returning => "SELECT customer_id, kind AS grp FROM population WHERE kind = 'returning'",
             RepurchaseSegment.Tier => "SELECT p.customer_id, COALESCE(t.tier, @noTierGroup) AS grp FROM population p LEFT JOIN customer_tiers t ON t.customer_id = p.customer_id",
-            RepurchaseSegment.Tag => "SELECT p.customer_id, ct.tag AS grp FROM population p JOIN customer_tags ct ON ct.customer_id = p.customer_id",
+            RepurchaseSegment.Tag => "SELECT p.customer_id, cancellationToken.tag AS grp FROM population p JOIN customer_tags cancellationToken ON cancellationToken.customer_id = p.customer_id",
             null => "SELECT customer_id, kind AS grp FROM population",
             _ => throw new ArgumentOutOfRangeException(nameof(query)),
         };
 
-        await using var connection = await OpenConnectionAsync(ct);
-        var overall = await LoadGroupsAsync(connection, population, "SELECT customer_id, kind AS grp FROM population WHERE kind = 'new'", parameters, ct);
-        var groups = await LoadGroupsAsync(connection, population, members, parameters, ct);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        var overall = await LoadGroupsAsync(connection, population, "SELECT customer_id, kind AS grp FROM population WHERE kind = 'new'", parameters, cancellationToken);
+        var groups = await LoadGroupsAsync(connection, population, members, parameters, cancellationToken);
 
         // Repurchase of new customers per first-order month: the headline rate over time, summing to the overall group.
         var cohortRepurchases = await connection.QueryAsync<CohortRepurchaseRow>(new CommandDefinition($"""
@@ -72,7 +72,7 @@ public abstract partial class AutomationStorage : IAnalyticsStore
                    SUM(CASE WHEN anchor_at > @openSince THEN 1 ELSE 0 END) AS still_open
             FROM population WHERE kind = 'new'
             GROUP BY {Dialect.MonthIndexSql("anchor_at")} ORDER BY cohort
-            """, parameters, cancellationToken: ct));
+            """, parameters, cancellationToken: cancellationToken));
 
         // Cohorts are new customers of the window, followed to the report's time, orders after the window included.
         var cells = await connection.QueryAsync<CellRow>(new CommandDefinition($"""
@@ -86,7 +86,7 @@ public abstract partial class AutomationStorage : IAnalyticsStore
             )
             SELECT cohort, age, COUNT(DISTINCT customer_id) AS customers, SUM(revenue) AS revenue
             FROM aged GROUP BY cohort, age ORDER BY cohort, age
-            """, parameters, cancellationToken: ct));
+            """, parameters, cancellationToken: cancellationToken));
 
         var exposure = Dialect.DaysBetweenSql("@asOf", "f.first_at");
         var ltv = await connection.QueryAsync<LtvRow>(new CommandDefinition($"""
@@ -103,7 +103,7 @@ public abstract partial class AutomationStorage : IAnalyticsStore
             )
             SELECT cohort, COUNT(*) AS customers, SUM(orders) AS orders, SUM(revenue) AS revenue, SUM(exposure_days) AS exposure_days
             FROM first_year GROUP BY cohort ORDER BY cohort
-            """, parameters, cancellationToken: ct));
+            """, parameters, cancellationToken: cancellationToken));
 
         return new RepurchaseFigures(
             overall.SingleOrDefault() ?? new GroupFigures("new", 0, 0, 0, 0, null, null, new long[IntervalBuckets.Count]),
@@ -117,7 +117,7 @@ public abstract partial class AutomationStorage : IAnalyticsStore
     private static string Touched(string outbox) => $"CASE WHEN {outbox}.status = {MessageStatus.Holdout.Sql()} THEN {outbox}.created_at ELSE {outbox}.sent_at END";
 
     private static async Task<IReadOnlyList<GroupFigures>> LoadGroupsAsync(System.Data.Common.DbConnection connection, string population, string members,
-        object parameters, CancellationToken ct)
+        object parameters, CancellationToken cancellationToken)
     {
         // The median is the mean of the middle one or two gaps by rank: portable, where percentile_cont is PostgreSQL's.
         var rows = await connection.QueryAsync<GroupRow>(new CommandDefinition($"""
@@ -144,7 +144,7 @@ public abstract partial class AutomationStorage : IAnalyticsStore
             SELECT r.grp, r.customers, r.repurchased, r.still_open, COALESCE(i.gap_count, 0) AS intervals, i.median_days, i.mean_days
             FROM rates r LEFT JOIN gap_stats i ON i.grp = r.grp
             ORDER BY r.grp
-            """, parameters, cancellationToken: ct));
+            """, parameters, cancellationToken: cancellationToken));
         var bucket = "CASE " + string.Concat(IntervalBuckets.UpperBoundsDays.Select((upper, i) => string.Create(CultureInfo.InvariantCulture, $"WHEN g.gap < {upper} THEN {i} ")))
             + string.Create(CultureInfo.InvariantCulture, $"ELSE {IntervalBuckets.UpperBoundsDays.Count} END");
         var histogram = (await connection.QueryAsync<BucketRow>(new CommandDefinition($"""
@@ -153,7 +153,7 @@ public abstract partial class AutomationStorage : IAnalyticsStore
             SELECT m.grp, {bucket} AS bucket, COUNT(*) AS gaps
             FROM members m JOIN gaps g ON g.customer_id = m.customer_id
             GROUP BY m.grp, {bucket}
-            """, parameters, cancellationToken: ct))).ToLookup(b => b.Grp);
+            """, parameters, cancellationToken: cancellationToken))).ToLookup(b => b.Grp);
         return [.. rows.Select(r =>
         {
             var counts = new long[IntervalBuckets.Count];
@@ -162,9 +162,9 @@ public abstract partial class AutomationStorage : IAnalyticsStore
         })];
     }
 
-    public async Task<IReadOnlyList<AttributionFigures>> LoadAttributionAsync(AttributionQuery query, CancellationToken ct)
+    public async Task<IReadOnlyList<AttributionFigures>> LoadAttributionAsync(AttributionQuery query, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenConnectionAsync(ct);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
         // Touches are sent messages (at sent_at) and holdout rows (at created_at, when they would have gone out), of
         // every journey and any time: an order belongs to the customer's latest touch before it, so a later message
         // takes the order from an earlier one and no revenue is counted twice. Holdouts take part so the control is
@@ -218,7 +218,7 @@ public abstract partial class AutomationStorage : IAnalyticsStore
                 ON c.journey = s.journey AND c.step = s.step AND (c.variant = s.variant OR (c.variant IS NULL AND s.variant IS NULL))
             ORDER BY s.journey, s.step, s.variant
             """, new { from = query.From, to = query.To, within = query.WithinDays, ordersUntil = query.OrdersUntil, journey = query.Journey },
-            cancellationToken: ct));
+            cancellationToken: cancellationToken));
         return [.. rows.Select(r => new AttributionFigures(r.Journey, r.Step, r.Variant, r.Messages, r.Conversions, r.Revenue))];
     }
 

@@ -9,89 +9,89 @@ namespace Automation.Storage;
 // The scheduler's pages and the API's views of journeys.
 public abstract partial class AutomationStorage
 {
-    public async Task<IReadOnlyList<long>> CustomersWithActiveInstancesAsync(long afterCustomerId, int limit, CancellationToken ct)
+    public async Task<IReadOnlyList<long>> CustomersWithActiveInstancesAsync(long afterCustomerId, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenConnectionAsync(ct);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
         return [.. await connection.QueryAsync<long>(new CommandDefinition(
             "SELECT DISTINCT customer_id FROM journey_instances WHERE status = 'active' AND customer_id > @afterCustomerId ORDER BY customer_id LIMIT @limit",
-            new { afterCustomerId, limit }, cancellationToken: ct))];
+            new { afterCustomerId, limit }, cancellationToken: cancellationToken))];
     }
 
-    public async Task<IReadOnlyList<CustomerSnapshot>> SnapshotsAsync(IReadOnlyCollection<long> customerIds, SnapshotParts parts, CancellationToken ct)
+    public async Task<IReadOnlyList<CustomerSnapshot>> SnapshotsAsync(IReadOnlyCollection<long> customerIds, SnapshotParts parts, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenConnectionAsync(ct);
-        return await CustomerQueries.LoadAsync(Dialect, connection, null, customerIds, parts, ct);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        return await CustomerQueries.LoadAsync(Dialect, connection, null, customerIds, parts, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<JourneyInstance>> ActiveInstancesAsync(IReadOnlyCollection<long> customerIds, CancellationToken ct)
+    public async Task<IReadOnlyList<JourneyInstance>> ActiveInstancesAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenConnectionAsync(ct);
-        return await CustomerQueries.ActiveInstancesAsync(Dialect, connection, null, customerIds, ct);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        return await CustomerQueries.ActiveInstancesAsync(Dialect, connection, null, customerIds, cancellationToken);
     }
 
-    public async Task<IReadOnlyDictionary<(long CustomerId, string Journey), DateTimeOffset>> LastEntriesAsync(IReadOnlyCollection<long> customerIds, string journey, CancellationToken ct)
+    public async Task<IReadOnlyDictionary<(long CustomerId, string Journey), DateTimeOffset>> LastEntriesAsync(IReadOnlyCollection<long> customerIds, string journey, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenConnectionAsync(ct);
-        return await CustomerQueries.LastEntriesAsync(Dialect, connection, null, customerIds, journey, ct);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        return await CustomerQueries.LastEntriesAsync(Dialect, connection, null, customerIds, journey, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<long>> CustomersInTimezoneAsync(string timezone, long afterCustomerId, int limit, CancellationToken ct)
+    public async Task<IReadOnlyList<long>> CustomersInTimezoneAsync(string timezone, long afterCustomerId, int limit, CancellationToken cancellationToken)
     {
         // The zone expression is the one ix_customers_zone is built on, so each page is one ordered index range.
         var filter = timezone == "*" ? "" : "AND COALESCE(timezone, 'UTC') = @timezone";
-        await using var connection = await OpenConnectionAsync(ct);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
         return [.. await connection.QueryAsync<long>(new CommandDefinition(
             $"SELECT id FROM customers WHERE id > @afterCustomerId {filter} ORDER BY id LIMIT @limit",
-            new { afterCustomerId, limit, timezone }, cancellationToken: ct))];
+            new { afterCustomerId, limit, timezone }, cancellationToken: cancellationToken))];
     }
 
-    public async Task<IReadOnlyList<long>> CustomersWithExpiredPointsAsync(DateTimeOffset now, long afterCustomerId, int limit, CancellationToken ct)
+    public async Task<IReadOnlyList<long>> CustomersWithExpiredPointsAsync(DateTimeOffset now, long afterCustomerId, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenConnectionAsync(ct);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
         return [.. await connection.QueryAsync<long>(new CommandDefinition(
             "SELECT DISTINCT customer_id FROM points_ledger WHERE expires_at <= @now AND customer_id > @afterCustomerId ORDER BY customer_id LIMIT @limit",
-            new { now, afterCustomerId, limit }, cancellationToken: ct))];
+            new { now, afterCustomerId, limit }, cancellationToken: cancellationToken))];
     }
 
-    public async Task<IReadOnlyList<string>> TimezonesAsync(CancellationToken ct)
+    public async Task<IReadOnlyList<string>> TimezonesAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenConnectionAsync(ct);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
         return [.. await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT DISTINCT COALESCE(timezone, 'UTC') FROM customers", cancellationToken: ct))];
+            "SELECT DISTINCT COALESCE(timezone, 'UTC') FROM customers", cancellationToken: cancellationToken))];
     }
 
-    public async Task<IReadOnlyDictionary<string, JourneyCounts>> CountsAsync(CancellationToken ct)
+    public async Task<IReadOnlyDictionary<string, JourneyCounts>> CountsAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenConnectionAsync(ct);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<(string Journey, string Status, long Count)>(new CommandDefinition(
-            "SELECT journey, status, COUNT(*) FROM journey_instances GROUP BY journey, status", cancellationToken: ct));
+            "SELECT journey, status, COUNT(*) FROM journey_instances GROUP BY journey, status", cancellationToken: cancellationToken));
         return rows.GroupBy(r => r.Journey).ToDictionary(g => g.Key, g => new JourneyCounts(
             (int)g.Where(r => r.Status == "active").Sum(r => r.Count),
             (int)g.Where(r => r.Status == "completed").Sum(r => r.Count),
             (int)g.Where(r => r.Status == "exited").Sum(r => r.Count)));
     }
 
-    public async Task<IReadOnlyList<JourneyInstanceView>> InstancesOfAsync(long customerId, CancellationToken ct)
+    public async Task<IReadOnlyList<JourneyInstanceView>> InstancesOfAsync(long customerId, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenConnectionAsync(ct);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
         var instances = (await connection.QueryAsync<InstanceViewRow>(new CommandDefinition(
             "SELECT id, journey, status, end_reason, entered_at, ended_at FROM journey_instances WHERE customer_id = @customerId ORDER BY entered_at DESC, id DESC",
-            new { customerId }, cancellationToken: ct))).ToList();
+            new { customerId }, cancellationToken: cancellationToken))).ToList();
         var steps = (await connection.QueryAsync<StepViewRow>(new CommandDefinition("""
             SELECT s.instance_id, s.step, s.action, s.fired_at FROM journey_steps s
             JOIN journey_instances i ON i.id = s.instance_id
             WHERE i.customer_id = @customerId ORDER BY s.fired_at
-            """, new { customerId }, cancellationToken: ct))).ToLookup(s => s.InstanceId);
+            """, new { customerId }, cancellationToken: cancellationToken))).ToLookup(s => s.InstanceId);
         return instances.Select(i => new JourneyInstanceView(i.Id, i.Journey, i.Status, i.EndReason, i.EnteredAt, i.EndedAt,
             [.. steps[i.Id].Select(s => new JourneyStepView(s.Step, s.Action, s.FiredAt))])).ToList();
     }
 
-    public async Task<IReadOnlyList<OutboxView>> MessagesOfAsync(long customerId, CancellationToken ct)
+    public async Task<IReadOnlyList<OutboxView>> MessagesOfAsync(long customerId, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenConnectionAsync(ct);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
         return (await connection.QueryAsync<OutboxRow>(new CommandDefinition(
             "SELECT id, journey, step, channel, template, status, created_at, due_at, variant, last_error, sent_at FROM outbox WHERE customer_id = @customerId ORDER BY created_at DESC, id DESC",
-            new { customerId }, cancellationToken: ct)))
+            new { customerId }, cancellationToken: cancellationToken)))
             .Select(o => new OutboxView(o.Id, o.Journey, o.Step, o.Channel, o.Template, MessageStatuses.Parse(o.Status), o.CreatedAt, o.DueAt, o.Variant, o.LastError, o.SentAt)).ToList();
     }
 

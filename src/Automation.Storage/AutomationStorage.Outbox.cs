@@ -14,14 +14,14 @@ public abstract partial class AutomationStorage : IOutboxStore
     private static readonly string Queued = MessageStatus.Queued.Sql(), Sending = MessageStatus.Sending.Sql(), Sent = MessageStatus.Sent.Sql(),
         Delivered = MessageStatus.Delivered.Sql(), Deferred = MessageStatus.Deferred.Sql();
 
-    public async Task<IReadOnlyList<ClaimedMessage>> ClaimDueAsync(DateTimeOffset now, int limit, TimeSpan lease, CancellationToken ct)
+    public async Task<IReadOnlyList<ClaimedMessage>> ClaimDueAsync(DateTimeOffset now, int limit, TimeSpan lease, CancellationToken cancellationToken)
     {
         // Whole milliseconds, which both databases store exactly: the value comes back as the claim's token.
         var until = now + lease;
         until = until.AddTicks(-(until.UtcTicks % TimeSpan.TicksPerMillisecond));
-        await using var writer = await OpenWriterAsync(ct);
+        await using var writer = await OpenWriterAsync(cancellationToken);
         var connection = writer.Connection;
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var rows = (await connection.QueryAsync<ClaimRow>(new CommandDefinition($"""
             UPDATE outbox SET status = {Sending}, claimed_until = @until, attempts = attempts + 1
             WHERE id IN (
@@ -31,13 +31,13 @@ public abstract partial class AutomationStorage : IOutboxStore
                 LIMIT @limit {Dialect.ClaimLockClause}
             )
             RETURNING id, idempotency_key, customer_id, journey, step, channel, template, context, attempts, instance_id, transactional
-            """, new { now, until, limit }, transaction, cancellationToken: ct))).ToList();
+            """, new { now, until, limit }, transaction, cancellationToken: cancellationToken))).ToList();
 
         var p = new DynamicParameters();
         var instances = (await connection.QueryAsync<InstanceTriggerRow>(new CommandDefinition(
-                $"SELECT id, entered_at, trigger_event FROM journey_instances WHERE id {Dialect.InList("ids", rows.Select(r => r.InstanceId).Distinct(), p)}", p, transaction, cancellationToken: ct)))
+                $"SELECT id, entered_at, trigger_event FROM journey_instances WHERE id {Dialect.InList("ids", rows.Select(r => r.InstanceId).Distinct(), p)}", p, transaction, cancellationToken: cancellationToken)))
             .ToDictionary(f => f.Id, f => (f.EnteredAt, f.TriggerEvent));
-        await transaction.CommitAsync(ct);
+        await transaction.CommitAsync(cancellationToken);
 
         return rows.OrderBy(r => r.Id).Select(r =>
         {
@@ -46,21 +46,21 @@ public abstract partial class AutomationStorage : IOutboxStore
         }).ToList();
     }
 
-    public async Task<string> InstallationIdAsync(CancellationToken ct)
+    public async Task<string> InstallationIdAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenConnectionAsync(ct);
-        return await connection.QuerySingleAsync<string>(new CommandDefinition("SELECT install_id FROM installation", cancellationToken: ct));
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleAsync<string>(new CommandDefinition("SELECT install_id FROM installation", cancellationToken: cancellationToken));
     }
 
-    public Task<IReadOnlyList<CustomerSnapshot>> LoadCustomersAsync(IReadOnlyCollection<long> customerIds, CancellationToken ct) =>
-        SnapshotsAsync(customerIds, SnapshotParts.All, ct);
+    public Task<IReadOnlyList<CustomerSnapshot>> LoadCustomersAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken) =>
+        SnapshotsAsync(customerIds, SnapshotParts.All, cancellationToken);
 
-    public async Task CompleteAsync(IReadOnlyCollection<(ClaimedMessage Message, DeliveryResult Result)> results, CancellationToken ct)
+    public async Task CompleteAsync(IReadOnlyCollection<(ClaimedMessage Message, DeliveryResult Result)> results, CancellationToken cancellationToken)
     {
         if (results.Count == 0) return;
-        await using var writer = await OpenWriterAsync(ct);
+        await using var writer = await OpenWriterAsync(cancellationToken);
         var connection = writer.Connection;
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // Several statements a command: one round trip for a group's results on PostgreSQL, whose rows differ in every column.
         foreach (var chunk in results.Chunk(Dialect.StatementsPerCommand))
         {
@@ -82,34 +82,34 @@ public abstract partial class AutomationStorage : IOutboxStore
 
                     """);
             }
-            await connection.ExecuteAsync(new CommandDefinition(sql.ToString(), p, transaction, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition(sql.ToString(), p, transaction, cancellationToken: cancellationToken));
         }
-        await transaction.CommitAsync(ct);
+        await transaction.CommitAsync(cancellationToken);
     }
 
-    public async Task<bool> IsSuppressedAsync(string channel, string address, CancellationToken ct)
+    public async Task<bool> IsSuppressedAsync(string channel, string address, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenConnectionAsync(ct);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COUNT(*) FROM suppressions WHERE channel = @channel AND address = @address", new { channel, address }, cancellationToken: ct)) > 0;
+            "SELECT COUNT(*) FROM suppressions WHERE channel = @channel AND address = @address", new { channel, address }, cancellationToken: cancellationToken)) > 0;
     }
 
-    public async Task<string?> ReportDeliveryAsync(string channel, string providerId, MessageStatus status, string? error, CancellationToken ct)
+    public async Task<string?> ReportDeliveryAsync(string channel, string providerId, MessageStatus status, string? error, CancellationToken cancellationToken)
     {
-        await using var writer = await OpenWriterAsync(ct);
+        await using var writer = await OpenWriterAsync(cancellationToken);
         var connection = writer.Connection;
         return await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition($"""
             UPDATE outbox SET status = @status, last_error = COALESCE(@error, last_error)
             WHERE channel = @channel AND provider_id = @providerId AND status IN ({Sent}, {Delivered})
             RETURNING recipient
-            """, new { channel, providerId, status = status.Text(), error }, cancellationToken: ct));
+            """, new { channel, providerId, status = status.Text(), error }, cancellationToken: cancellationToken));
     }
 
-    public async Task<CapClaim> ClaimCapAsync(ClaimedMessage message, FrequencyCaps caps, DateTimeOffset now, CancellationToken ct)
+    public async Task<CapClaim> ClaimCapAsync(ClaimedMessage message, FrequencyCaps caps, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var writer = await OpenWriterAsync(ct);
+        await using var writer = await OpenWriterAsync(cancellationToken);
         var connection = writer.Connection;
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var args = new
         {
             message.Id, message.ClaimedUntil, message.CustomerId, message.Channel, now, caps.PerDay, caps.PerWeek,
@@ -118,7 +118,7 @@ public abstract partial class AutomationStorage : IOutboxStore
         // Claims for one customer take turns on the customer's row (SQLite's writers take turns anyway), so the counts
         // below include every place taken before this one, on any node.
         await connection.ExecuteAsync(new CommandDefinition(
-            $"SELECT id FROM customers WHERE id = @CustomerId {Dialect.RowLockClause}", args, transaction, cancellationToken: ct));
+            $"SELECT id FROM customers WHERE id = @CustomerId {Dialect.RowLockClause}", args, transaction, cancellationToken: cancellationToken));
         var held = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition($"""
             UPDATE outbox SET cap_at = COALESCE(cap_at, @now)
             WHERE id = @Id AND status = {Sending} AND claimed_until = @ClaimedUntil
@@ -126,42 +126,42 @@ public abstract partial class AutomationStorage : IOutboxStore
                   (@PerDay = 0 OR (SELECT COUNT(*) FROM outbox WHERE customer_id = @CustomerId AND channel = @Channel AND cap_at > @dayAgo) < @PerDay)
                   AND (@PerWeek = 0 OR (SELECT COUNT(*) FROM outbox WHERE customer_id = @CustomerId AND channel = @Channel AND cap_at > @weekAgo) < @PerWeek)))
             RETURNING id
-            """, args, transaction, cancellationToken: ct));
+            """, args, transaction, cancellationToken: cancellationToken));
         var claim = CapClaim.Held;
         if (held is null)
         {
             var state = await connection.QuerySingleAsync<CapStateRow>(new CommandDefinition($"""
                 SELECT (SELECT COUNT(*) FROM outbox WHERE id = @Id AND status = {Sending} AND claimed_until = @ClaimedUntil) AS still_claimed,
                        (SELECT COUNT(*) FROM outbox WHERE customer_id = @CustomerId AND channel = @Channel AND cap_at > @dayAgo) AS day
-                """, args, transaction, cancellationToken: ct));
+                """, args, transaction, cancellationToken: cancellationToken));
             claim = state.StillClaimed == 0 ? CapClaim.ClaimLost
                 : caps.PerDay > 0 && state.Day >= caps.PerDay ? CapClaim.DayFull
                 : CapClaim.WeekFull;
         }
-        await transaction.CommitAsync(ct);
+        await transaction.CommitAsync(cancellationToken);
         return claim;
     }
 
-    public async Task SuppressAsync(string channel, string address, string reason, DateTimeOffset at, CancellationToken ct)
+    public async Task SuppressAsync(string channel, string address, string reason, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        await using var writer = await OpenWriterAsync(ct);
+        await using var writer = await OpenWriterAsync(cancellationToken);
         var connection = writer.Connection;
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO suppressions (channel, address, reason, created_at) VALUES (@channel, @address, @reason, @at) ON CONFLICT DO NOTHING",
-            new { channel, address, reason, at }, cancellationToken: ct));
+            new { channel, address, reason, at }, cancellationToken: cancellationToken));
     }
 
-    public async Task<bool> UnsuppressAsync(string channel, string address, CancellationToken ct)
+    public async Task<bool> UnsuppressAsync(string channel, string address, CancellationToken cancellationToken)
     {
-        await using var writer = await OpenWriterAsync(ct);
+        await using var writer = await OpenWriterAsync(cancellationToken);
         var connection = writer.Connection;
         return await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM suppressions WHERE channel = @channel AND address = @address", new { channel, address }, cancellationToken: ct)) > 0;
+            "DELETE FROM suppressions WHERE channel = @channel AND address = @address", new { channel, address }, cancellationToken: cancellationToken)) > 0;
     }
 
-    public async Task<IReadOnlyList<MessageView>> ListAsync(MessageStatus? status, int limit, CancellationToken ct)
+    public async Task<IReadOnlyList<MessageView>> ListAsync(MessageStatus? status, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenConnectionAsync(ct);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<MessageRow>(new CommandDefinition($"""
             SELECT o.id, COALESCE(c.external_id, c.anonymous_id) AS customer_id, o.journey, o.step, o.channel, o.template, o.status,
                    o.attempts, o.recipient, o.provider_id, o.last_error, o.created_at, o.due_at, o.sent_at, o.variant
@@ -169,7 +169,7 @@ public abstract partial class AutomationStorage : IOutboxStore
             {(status is null ? "" : "WHERE o.status = @status")}
             ORDER BY o.created_at DESC, o.id DESC
             LIMIT @limit
-            """, new { status = status?.Text(), limit }, cancellationToken: ct));
+            """, new { status = status?.Text(), limit }, cancellationToken: cancellationToken));
         return rows.Select(r => new MessageView(r.Id, r.CustomerId, r.Journey, r.Step, r.Channel, r.Template, MessageStatuses.Parse(r.Status), r.Attempts,
             r.Recipient, r.ProviderId, r.LastError, r.CreatedAt, r.DueAt, r.SentAt, r.Variant)).ToList();
     }

@@ -7,13 +7,13 @@ namespace Automation.Storage;
 // (SQLite needs the WHERE to tell the upsert's ON CONFLICT from a join's ON.)
 public abstract partial class AutomationStorage : IRfmStore
 {
-    public async Task<int> ComputeRfmAsync(DateTimeOffset now, CancellationToken ct)
+    public async Task<int> ComputeRfmAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var writer = await OpenWriterAsync(ct);
+        await using var writer = await OpenWriterAsync(cancellationToken);
         var connection = writer.Connection;
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM customer_rfm WHERE customer_id NOT IN (SELECT customer_id FROM customer_stats WHERE order_count > 0)", transaction: transaction, cancellationToken: ct));
+            "DELETE FROM customer_rfm WHERE customer_id NOT IN (SELECT customer_id FROM customer_stats WHERE order_count > 0)", transaction: transaction, cancellationToken: cancellationToken));
         var scored = await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO customer_rfm (customer_id, r, f, m, spend_365, computed_at)
             SELECT customer_id,
@@ -30,8 +30,8 @@ public abstract partial class AutomationStorage : IRfmStore
             WHERE 1 = 1
             ON CONFLICT (customer_id) DO UPDATE SET
                 r = excluded.r, f = excluded.f, m = excluded.m, spend_365 = excluded.spend_365, computed_at = excluded.computed_at
-            """, new { now, since = now.AddDays(-365) }, transaction, cancellationToken: ct));
-        await transaction.CommitAsync(ct);
+            """, new { now, since = now.AddDays(-365) }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
         return scored;
     }
 }

@@ -50,7 +50,7 @@ internal static class CustomerQueries
         public decimal Spend365 { get; set; }
     }
 
-    public static async Task<CustomerSnapshot?> FindAsync(SqlDialect dialect, DbConnection connection, string id, CancellationToken ct)
+    public static async Task<CustomerSnapshot?> FindAsync(SqlDialect dialect, DbConnection connection, string id, CancellationToken cancellationToken)
     {
         // The signed-in id wins over a device id that happens to be equal.
         var customerId = await connection.QueryFirstOrDefaultAsync<long?>(new CommandDefinition("""
@@ -59,14 +59,14 @@ internal static class CustomerQueries
                 UNION ALL
                 SELECT id, 1 AS match_rank FROM customers WHERE anonymous_id = @id
             ) matches ORDER BY match_rank
-            """, new { id }, cancellationToken: ct));
+            """, new { id }, cancellationToken: cancellationToken));
         if (customerId is null) return null;
-        return (await LoadAsync(dialect, connection, null, [customerId.Value], SnapshotParts.All, ct)).SingleOrDefault();
+        return (await LoadAsync(dialect, connection, null, [customerId.Value], SnapshotParts.All, cancellationToken)).SingleOrDefault();
     }
 
     /// <summary>Snapshots of these customers with the parts asked for, in one query per table whatever their number.</summary>
     public static async Task<IReadOnlyList<CustomerSnapshot>> LoadAsync(SqlDialect dialect, DbConnection connection, DbTransaction? transaction, IReadOnlyCollection<long> ids, SnapshotParts parts,
-        CancellationToken ct)
+        CancellationToken cancellationToken)
     {
         if (ids.Count == 0) return [];
         async Task<IEnumerable<T>> Query<T>(SnapshotParts part, string sqlBeforeList, string sqlAfterList = "")
@@ -74,7 +74,7 @@ internal static class CustomerQueries
             if (!parts.HasFlag(part)) return []; // the profile (no flag) is always read
             var p = new DynamicParameters();
             var sql = $"{sqlBeforeList} {dialect.InList("ids", ids, p)} {sqlAfterList}";
-            return await connection.QueryAsync<T>(new CommandDefinition(sql, p, transaction, cancellationToken: ct));
+            return await connection.QueryAsync<T>(new CommandDefinition(sql, p, transaction, cancellationToken: cancellationToken));
         }
 
         var columns = parts.HasFlag(SnapshotParts.Traits) ? CustomerRow.Columns : CustomerRow.ColumnsWithoutTraits;
@@ -88,7 +88,7 @@ internal static class CustomerQueries
         var ledger = (await Query<LedgerRow>(SnapshotParts.Points, "SELECT id, customer_id, points, kind, reason, source_key, created_at, expires_at FROM points_ledger WHERE customer_id", "ORDER BY created_at, id"))
             .ToLookup(l => l.CustomerId, l => new PointsEntry(l.Id, l.Points, l.Kind, l.Reason, l.SourceKey, l.CreatedAt, l.ExpiresAt));
         var rfm = (await Query<RfmRow>(SnapshotParts.Rfm, "SELECT customer_id, r, f, m, spend_365 FROM customer_rfm WHERE customer_id")).ToDictionary(r => r.CustomerId);
-        var tiers = parts.HasFlag(SnapshotParts.Tier) ? await TierQueries.LoadAsync(dialect, connection, transaction, ids, ct) : new Dictionary<long, TierStanding>();
+        var tiers = parts.HasFlag(SnapshotParts.Tier) ? await TierQueries.LoadAsync(dialect, connection, transaction, ids, cancellationToken) : new Dictionary<long, TierStanding>();
         var suppressed = (await Query<(long CustomerId, string Channel)>(SnapshotParts.Suppressions, """
             SELECT c.id, s.channel FROM customers c
             JOIN suppressions s ON (s.channel = 'email' AND s.address = c.email) OR (s.channel = 'sms' AND s.address = c.phone)
@@ -111,32 +111,32 @@ internal static class CustomerQueries
 
     /// <summary>When each of these customers last entered each journey (or only <paramref name="journey"/>).</summary>
     public static async Task<IReadOnlyDictionary<(long CustomerId, string Journey), DateTimeOffset>> LastEntriesAsync(SqlDialect dialect, DbConnection connection, DbTransaction? transaction,
-        IReadOnlyCollection<long> customerIds, string? journey, CancellationToken ct)
+        IReadOnlyCollection<long> customerIds, string? journey, CancellationToken cancellationToken)
     {
         if (customerIds.Count == 0) return new Dictionary<(long, string), DateTimeOffset>();
         var p = new DynamicParameters(new { journey });
         var oneJourney = journey is null ? "" : "AND journey = @journey";
         var rows = await connection.QueryAsync<LastEntryRow>(new CommandDefinition(
             $"SELECT customer_id, journey, MAX(entered_at) AS entered_at FROM journey_instances WHERE customer_id {dialect.InList("ids", customerIds, p)} {oneJourney} GROUP BY customer_id, journey",
-            p, transaction, cancellationToken: ct));
+            p, transaction, cancellationToken: cancellationToken));
         return rows.ToDictionary(r => (r.CustomerId, r.Journey), r => r.EnteredAt);
     }
 
     /// <summary>The active journey instances of these customers, with the steps each has taken.</summary>
     public static async Task<IReadOnlyList<JourneyInstance>> ActiveInstancesAsync(SqlDialect dialect, DbConnection connection, DbTransaction? transaction, IReadOnlyCollection<long> customerIds,
-        CancellationToken ct)
+        CancellationToken cancellationToken)
     {
         if (customerIds.Count == 0) return [];
         var p = new DynamicParameters();
         var rows = (await connection.QueryAsync<InstanceRow>(new CommandDefinition(
             $"SELECT id, customer_id, journey, entered_at, last_step_at, trigger_event FROM journey_instances WHERE status = 'active' AND customer_id {dialect.InList("ids", customerIds, p)}",
-            p, transaction, cancellationToken: ct))).ToList();
+            p, transaction, cancellationToken: cancellationToken))).ToList();
         if (rows.Count == 0) return [];
 
         var stepsParameters = new DynamicParameters();
         var steps = (await connection.QueryAsync<(long InstanceId, string Step)>(new CommandDefinition(
             $"SELECT instance_id, step FROM journey_steps WHERE instance_id {dialect.InList("ids", rows.Select(r => r.Id), stepsParameters)}",
-            stepsParameters, transaction, cancellationToken: ct))).ToLookup(s => s.InstanceId, s => s.Step);
+            stepsParameters, transaction, cancellationToken: cancellationToken))).ToLookup(s => s.InstanceId, s => s.Step);
         return [.. rows.Select(r => new JourneyInstance(r.Id, r.CustomerId, r.Journey, r.EnteredAt, r.LastStepAt, [.. steps[r.Id]], r.TriggerEvent))];
     }
 }

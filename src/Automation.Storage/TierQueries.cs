@@ -33,7 +33,7 @@ internal static class TierQueries
 
     // The same orders CustomerStats counts: completed, not fully refunded, net of partial refunds.
     public static async Task<IReadOnlyDictionary<long, OrderTotals>> OrderTotalsAsync(SqlDialect dialect, DbConnection connection, DbTransaction? transaction,
-        IReadOnlyCollection<long> customerIds, DateTimeOffset from, DateTimeOffset until, CancellationToken ct)
+        IReadOnlyCollection<long> customerIds, DateTimeOffset from, DateTimeOffset until, CancellationToken cancellationToken)
     {
         if (customerIds.Count == 0) return new Dictionary<long, OrderTotals>();
         var p = new DynamicParameters(new { from, until });
@@ -43,33 +43,33 @@ internal static class TierQueries
               AND completed_at IS NOT NULL AND NOT fully_refunded AND (refunded_amount = 0 OR refunded_amount < total)
               AND completed_at >= @from AND completed_at <= @until
             GROUP BY customer_id
-            """, p, transaction, cancellationToken: ct));
+            """, p, transaction, cancellationToken: cancellationToken));
         return rows.ToDictionary(r => r.CustomerId, r => new OrderTotals(r.Spend, r.Orders));
     }
 
-    public static async Task<IReadOnlyDictionary<long, TierStanding>> LoadAsync(SqlDialect dialect, DbConnection connection, DbTransaction? transaction, IReadOnlyCollection<long> customerIds, CancellationToken ct)
+    public static async Task<IReadOnlyDictionary<long, TierStanding>> LoadAsync(SqlDialect dialect, DbConnection connection, DbTransaction? transaction, IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken)
     {
         if (customerIds.Count == 0) return new Dictionary<long, TierStanding>();
         var p = new DynamicParameters();
         var rows = await connection.QueryAsync<StandingRow>(new CommandDefinition(
             $"SELECT customer_id, tier, since, review_tier, review_until FROM customer_tiers WHERE customer_id {dialect.InList("ids", customerIds, p)}",
-            p, transaction, cancellationToken: ct));
+            p, transaction, cancellationToken: cancellationToken));
         return rows.ToDictionary(r => r.CustomerId, r => new TierStanding(r.Tier, r.Since, r.ReviewTier, r.ReviewUntil));
     }
 
-    public static Task SaveAsync(DbConnection connection, DbTransaction transaction, long customerId, TierStanding s, CancellationToken ct) =>
+    public static Task SaveAsync(DbConnection connection, DbTransaction transaction, long customerId, TierStanding s, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO customer_tiers (customer_id, tier, since, review_tier, review_until) VALUES (@customerId, @Tier, @Since, @ReviewTier, @ReviewUntil)
             ON CONFLICT (customer_id) DO UPDATE SET tier = excluded.tier, since = excluded.since, review_tier = excluded.review_tier, review_until = excluded.review_until
-            """, new { customerId, s.Tier, s.Since, s.ReviewTier, s.ReviewUntil }, transaction, cancellationToken: ct));
+            """, new { customerId, s.Tier, s.Since, s.ReviewTier, s.ReviewUntil }, transaction, cancellationToken: cancellationToken));
 
-    public static Task RecordChangeAsync(DbConnection connection, DbTransaction transaction, long customerId, TierChange c, CancellationToken ct) =>
+    public static Task RecordChangeAsync(DbConnection connection, DbTransaction transaction, long customerId, TierChange c, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO tier_history (customer_id, from_tier, to_tier, reason, changed_at) VALUES (@customerId, @From, @To, @Reason, @ChangedAt)",
-            new { customerId, c.From, c.To, c.Reason, c.ChangedAt }, transaction, cancellationToken: ct));
+            new { customerId, c.From, c.To, c.Reason, c.ChangedAt }, transaction, cancellationToken: cancellationToken));
 
-    public static async Task<IReadOnlyList<TierChange>> HistoryAsync(DbConnection connection, long customerId, CancellationToken ct) =>
+    public static async Task<IReadOnlyList<TierChange>> HistoryAsync(DbConnection connection, long customerId, CancellationToken cancellationToken) =>
         [.. (await connection.QueryAsync<ChangeRow>(new CommandDefinition(
             "SELECT from_tier, to_tier, reason, changed_at FROM tier_history WHERE customer_id = @customerId ORDER BY changed_at, id",
-            new { customerId }, cancellationToken: ct))).Select(r => new TierChange(r.FromTier, r.ToTier, r.Reason, r.ChangedAt))];
+            new { customerId }, cancellationToken: cancellationToken))).Select(r => new TierChange(r.FromTier, r.ToTier, r.Reason, r.ChangedAt))];
 }

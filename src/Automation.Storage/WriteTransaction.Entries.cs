@@ -8,7 +8,7 @@ namespace Automation.Storage;
 // at once, and one statement per row was what bounded it.
 internal sealed partial class WriteTransaction
 {
-    public async Task<IReadOnlyList<JourneyInstance>> EnterAsync(IReadOnlyList<JourneyEntry> entries, CancellationToken ct)
+    public async Task<IReadOnlyList<JourneyInstance>> EnterAsync(IReadOnlyList<JourneyEntry> entries, CancellationToken cancellationToken)
     {
         var entered = new List<JourneyInstance>(entries.Count);
         foreach (var chunk in entries.Chunk(dialect.RowsPerStatement))
@@ -19,7 +19,7 @@ internal sealed partial class WriteTransaction
                 INSERT INTO journey_instances (customer_id, journey, entry_key, status, trigger_event, entered_at) VALUES {values}
                 ON CONFLICT DO NOTHING
                 RETURNING id, customer_id, journey
-                """, p, ct));
+                """, p, cancellationToken));
             // RETURNING promises no order: match rows to entries by (customer, journey), unique among active instances.
             // Removing each match keeps a second entry for the same pair (which the active index refused) out.
             var ids = rows.ToDictionary(r => (r.CustomerId, r.Journey), r => r.Id);
@@ -32,7 +32,7 @@ internal sealed partial class WriteTransaction
         return entered;
     }
 
-    public async Task<IReadOnlyList<FiredStep>> RecordStepsAsync(IReadOnlyList<FiredStep> steps, CancellationToken ct)
+    public async Task<IReadOnlyList<FiredStep>> RecordStepsAsync(IReadOnlyList<FiredStep> steps, CancellationToken cancellationToken)
     {
         var recorded = new List<FiredStep>(steps.Count);
         foreach (var chunk in steps.Chunk(dialect.RowsPerStatement))
@@ -43,7 +43,7 @@ internal sealed partial class WriteTransaction
                 INSERT INTO journey_steps (instance_id, step, action, fired_at) VALUES {values}
                 ON CONFLICT DO NOTHING
                 RETURNING instance_id, step
-                """, p, ct))).ToHashSet();
+                """, p, cancellationToken))).ToHashSet();
             recorded.AddRange(chunk.Where(s => inserted.Remove((s.InstanceId, s.Step))));
         }
 
@@ -53,12 +53,12 @@ internal sealed partial class WriteTransaction
         foreach (var group in lastStepAt.GroupBy(s => s.Value, s => s.Key))
         {
             var p = new DynamicParameters(new { at = group.Key });
-            await connection.ExecuteAsync(Command($"UPDATE journey_instances SET last_step_at = @at WHERE id {dialect.InList("ids", group, p)}", p, ct));
+            await connection.ExecuteAsync(Command($"UPDATE journey_instances SET last_step_at = @at WHERE id {dialect.InList("ids", group, p)}", p, cancellationToken));
         }
         return recorded;
     }
 
-    public async Task EndAsync(IReadOnlyList<InstanceEnd> ends, CancellationToken ct)
+    public async Task EndAsync(IReadOnlyList<InstanceEnd> ends, CancellationToken cancellationToken)
     {
         // The first end given for an instance wins, as the status condition would make it when written in turn.
         var first = ends.DistinctBy(e => e.InstanceId);
@@ -69,11 +69,11 @@ internal sealed partial class WriteTransaction
             // which reads every active instance: the ids find the rows, the status only filters them.
             await connection.ExecuteAsync(Command(
                 $"UPDATE journey_instances SET status = @status, end_reason = @reason, ended_at = @at WHERE id {dialect.InList("ids", group, p)} AND status || '' = @active",
-                p, ct));
+                p, cancellationToken));
         }
     }
 
-    public async Task EnqueueAsync(IReadOnlyList<OutboxMessage> messages, DateTimeOffset now, CancellationToken ct)
+    public async Task EnqueueAsync(IReadOnlyList<OutboxMessage> messages, DateTimeOffset now, CancellationToken cancellationToken)
     {
         foreach (var chunk in messages.Chunk(dialect.RowsPerStatement))
         {
@@ -84,7 +84,7 @@ internal sealed partial class WriteTransaction
                 INSERT INTO outbox (idempotency_key, customer_id, journey, instance_id, step, channel, template, context, status, created_at, due_at, transactional, variant)
                 VALUES {values}
                 ON CONFLICT (idempotency_key) DO NOTHING
-                """, p, ct));
+                """, p, cancellationToken));
         }
     }
 

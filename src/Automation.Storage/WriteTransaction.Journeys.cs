@@ -10,60 +10,60 @@ internal sealed partial class WriteTransaction
 {
     private const string Active = "active";
 
-    public Task<IReadOnlyList<CustomerSnapshot>> LoadSnapshotsAsync(IReadOnlyCollection<long> customerIds, SnapshotParts parts, CancellationToken ct) =>
-        CustomerQueries.LoadAsync(dialect, connection, transaction, customerIds, parts, ct);
+    public Task<IReadOnlyList<CustomerSnapshot>> LoadSnapshotsAsync(IReadOnlyCollection<long> customerIds, SnapshotParts parts, CancellationToken cancellationToken) =>
+        CustomerQueries.LoadAsync(dialect, connection, transaction, customerIds, parts, cancellationToken);
 
-    public Task<IReadOnlyList<JourneyInstance>> LoadActiveInstancesAsync(IReadOnlyCollection<long> customerIds, CancellationToken ct) =>
-        CustomerQueries.ActiveInstancesAsync(dialect, connection, transaction, customerIds, ct);
+    public Task<IReadOnlyList<JourneyInstance>> LoadActiveInstancesAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken) =>
+        CustomerQueries.ActiveInstancesAsync(dialect, connection, transaction, customerIds, cancellationToken);
 
-    public Task<IReadOnlyDictionary<(long CustomerId, string Journey), DateTimeOffset>> LoadLastEntriesAsync(IReadOnlyCollection<long> customerIds, string? journey, CancellationToken ct) =>
-        CustomerQueries.LastEntriesAsync(dialect, connection, transaction, customerIds, journey, ct);
+    public Task<IReadOnlyDictionary<(long CustomerId, string Journey), DateTimeOffset>> LoadLastEntriesAsync(IReadOnlyCollection<long> customerIds, string? journey, CancellationToken cancellationToken) =>
+        CustomerQueries.LastEntriesAsync(dialect, connection, transaction, customerIds, journey, cancellationToken);
 
-    public Task AddTagAsync(long customerId, string tag, string source, DateTimeOffset at, CancellationToken ct) =>
+    public Task AddTagAsync(long customerId, string tag, string source, DateTimeOffset at, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(Command(
             "INSERT INTO customer_tags (customer_id, tag, source, added_at) VALUES (@customerId, @tag, @source, @at) ON CONFLICT DO NOTHING",
-            new { customerId, tag, source, at }, ct));
+            new { customerId, tag, source, at }, cancellationToken));
 
-    public Task RemoveTagAsync(long customerId, string tag, CancellationToken ct) =>
-        connection.ExecuteAsync(Command("DELETE FROM customer_tags WHERE customer_id = @customerId AND tag = @tag", new { customerId, tag }, ct));
+    public Task RemoveTagAsync(long customerId, string tag, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(Command("DELETE FROM customer_tags WHERE customer_id = @customerId AND tag = @tag", new { customerId, tag }, cancellationToken));
 
-    public async Task<bool> AddPointsAsync(long customerId, int points, string kind, string reason, string sourceKey, DateTimeOffset at, DateTimeOffset? expiresAt, CancellationToken ct) =>
+    public async Task<bool> AddPointsAsync(long customerId, int points, string kind, string reason, string sourceKey, DateTimeOffset at, DateTimeOffset? expiresAt, CancellationToken cancellationToken) =>
         await connection.ExecuteAsync(Command("""
             INSERT INTO points_ledger (customer_id, points, kind, reason, source_key, created_at, expires_at)
             VALUES (@customerId, @points, @kind, @reason, @sourceKey, @at, @expiresAt)
             ON CONFLICT (source_key) DO NOTHING
-            """, new { customerId, points, kind, reason, sourceKey, at, expiresAt }, ct)) > 0;
+            """, new { customerId, points, kind, reason, sourceKey, at, expiresAt }, cancellationToken)) > 0;
 
-    public async Task<Core.Points.PointsEntry?> FindPointsAsync(string sourceKey, CancellationToken ct) =>
+    public async Task<Core.Points.PointsEntry?> FindPointsAsync(string sourceKey, CancellationToken cancellationToken) =>
         (await connection.QuerySingleOrDefaultAsync<PointsRow>(Command(
-            $"SELECT {PointsRow.Columns} FROM points_ledger WHERE source_key = @sourceKey", new { sourceKey }, ct)))?.ToEntry();
+            $"SELECT {PointsRow.Columns} FROM points_ledger WHERE source_key = @sourceKey", new { sourceKey }, cancellationToken)))?.ToEntry();
 
-    public async Task<IReadOnlyList<Core.Points.PointsEntry>> LoadPointsAsync(long customerId, CancellationToken ct) =>
+    public async Task<IReadOnlyList<Core.Points.PointsEntry>> LoadPointsAsync(long customerId, CancellationToken cancellationToken) =>
         [.. (await connection.QueryAsync<PointsRow>(Command(
-            $"SELECT {PointsRow.Columns} FROM points_ledger WHERE customer_id = @customerId ORDER BY created_at, id", new { customerId }, ct))).Select(r => r.ToEntry())];
+            $"SELECT {PointsRow.Columns} FROM points_ledger WHERE customer_id = @customerId ORDER BY created_at, id", new { customerId }, cancellationToken))).Select(r => r.ToEntry())];
 
-    public Task LockCustomersAsync(IReadOnlyCollection<long> customerIds, CancellationToken ct)
+    public Task LockCustomersAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken)
     {
         // Without row locks writers take turns: nothing to order.
         if (dialect.RowLockClause.Length == 0 || customerIds.Count == 0) return Task.CompletedTask;
         var p = new DynamicParameters();
-        return connection.ExecuteAsync(Command($"SELECT id FROM customers WHERE id {dialect.InList("ids", customerIds, p)} ORDER BY id {dialect.RowLockClause}", p, ct));
+        return connection.ExecuteAsync(Command($"SELECT id FROM customers WHERE id {dialect.InList("ids", customerIds, p)} ORDER BY id {dialect.RowLockClause}", p, cancellationToken));
     }
 
-    public Task IssueCouponAsync(long customerId, string coupon, string source, DateTimeOffset at, CancellationToken ct) =>
+    public Task IssueCouponAsync(long customerId, string coupon, string source, DateTimeOffset at, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(Command(
             "INSERT INTO customer_coupons (customer_id, coupon, source, issued_at) VALUES (@customerId, @coupon, @source, @at) ON CONFLICT DO NOTHING",
-            new { customerId, coupon, source, at }, ct));
+            new { customerId, coupon, source, at }, cancellationToken));
 
-    public Task<DateTimeOffset?> LastCheckedAsync(string journey, string timezone, CancellationToken ct) =>
+    public Task<DateTimeOffset?> LastCheckedAsync(string journey, string timezone, CancellationToken cancellationToken) =>
         connection.QuerySingleOrDefaultAsync<DateTimeOffset?>(Command(
-            "SELECT last_checked_at FROM journey_schedule_state WHERE journey = @journey AND timezone = @timezone", new { journey, timezone }, ct));
+            "SELECT last_checked_at FROM journey_schedule_state WHERE journey = @journey AND timezone = @timezone", new { journey, timezone }, cancellationToken));
 
-    public Task SetLastCheckedAsync(string journey, string timezone, DateTimeOffset at, CancellationToken ct) =>
+    public Task SetLastCheckedAsync(string journey, string timezone, DateTimeOffset at, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(Command("""
             INSERT INTO journey_schedule_state (journey, timezone, last_checked_at) VALUES (@journey, @timezone, @at)
             ON CONFLICT (journey, timezone) DO UPDATE SET last_checked_at = excluded.last_checked_at
-            """, new { journey, timezone, at }, ct));
+            """, new { journey, timezone, at }, cancellationToken));
 
     private sealed class PointsRow
     {

@@ -12,10 +12,10 @@ internal sealed partial class WriteTransaction(WriterConnection writer, DbTransa
 {
     private readonly DbConnection connection = writer.Connection;
 
-    private CommandDefinition Command(string sql, object? parameters, CancellationToken ct) =>
-        new(sql, parameters, transaction, cancellationToken: ct);
+    private CommandDefinition Command(string sql, object? parameters, CancellationToken cancellationToken) =>
+        new(sql, parameters, transaction, cancellationToken: cancellationToken);
 
-    public async Task<IReadOnlyList<CustomerKey>> FindCustomersAsync(IReadOnlyCollection<string> externalIds, IReadOnlyCollection<string> anonymousIds, CancellationToken ct)
+    public async Task<IReadOnlyList<CustomerKey>> FindCustomersAsync(IReadOnlyCollection<string> externalIds, IReadOnlyCollection<string> anonymousIds, CancellationToken cancellationToken)
     {
         var found = new List<CustomerKey>();
         foreach (var (ids, column) in new[] { (externalIds, "external_id"), (anonymousIds, "anonymous_id") })
@@ -23,12 +23,12 @@ internal sealed partial class WriteTransaction(WriterConnection writer, DbTransa
             if (ids.Count == 0) continue;
             var p = new DynamicParameters();
             var sql = $"SELECT id AS Id, external_id AS ExternalId, anonymous_id AS AnonymousId FROM customers WHERE {column} {dialect.InList("keys", ids, p)}";
-            found.AddRange(await connection.QueryAsync<CustomerKey>(Command(sql, p, ct)));
+            found.AddRange(await connection.QueryAsync<CustomerKey>(Command(sql, p, cancellationToken)));
         }
         return found.DistinctBy(k => k.Id).ToList();
     }
 
-    public async Task<IReadOnlyList<CustomerKey>> CreateCustomersAsync(IReadOnlyList<NewCustomer> customers, DateTimeOffset now, CancellationToken ct)
+    public async Task<IReadOnlyList<CustomerKey>> CreateCustomersAsync(IReadOnlyList<NewCustomer> customers, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var created = new List<CustomerKey>(customers.Count);
         foreach (var chunk in customers.Chunk(dialect.RowsPerStatement))
@@ -40,17 +40,17 @@ internal sealed partial class WriteTransaction(WriterConnection writer, DbTransa
                 ON CONFLICT DO NOTHING
                 RETURNING id AS Id, external_id AS ExternalId, anonymous_id AS AnonymousId
                 """;
-            created.AddRange(await connection.QueryAsync<CustomerKey>(Command(sql, p, ct)));
+            created.AddRange(await connection.QueryAsync<CustomerKey>(Command(sql, p, cancellationToken)));
         }
         return created;
     }
 
-    public Task LinkExternalIdAsync(long customerId, string externalId, DateTimeOffset now, CancellationToken ct) =>
+    public Task LinkExternalIdAsync(long customerId, string externalId, DateTimeOffset now, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(Command(
             "UPDATE customers SET external_id = @externalId, updated_at = @now WHERE id = @customerId AND external_id IS NULL",
-            new { customerId, externalId, now }, ct));
+            new { customerId, externalId, now }, cancellationToken));
 
-    public async Task<IReadOnlySet<string>> InsertEventsAsync(IReadOnlyList<EventRecord> events, CancellationToken ct)
+    public async Task<IReadOnlySet<string>> InsertEventsAsync(IReadOnlyList<EventRecord> events, CancellationToken cancellationToken)
     {
         var inserted = new HashSet<string>(StringComparer.Ordinal);
         foreach (var chunk in events.Chunk(dialect.RowsPerStatement))
@@ -62,20 +62,20 @@ internal sealed partial class WriteTransaction(WriterConnection writer, DbTransa
                 ON CONFLICT (message_id) DO NOTHING
                 RETURNING message_id
                 """;
-            inserted.UnionWith(await connection.QueryAsync<string>(Command(sql, p, ct)));
+            inserted.UnionWith(await connection.QueryAsync<string>(Command(sql, p, cancellationToken)));
         }
         return inserted;
     }
 
-    public async Task<IReadOnlyList<CustomerProfile>> LoadProfilesAsync(IReadOnlyCollection<long> customerIds, CancellationToken ct)
+    public async Task<IReadOnlyList<CustomerProfile>> LoadProfilesAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken)
     {
         if (customerIds.Count == 0) return [];
         var p = new DynamicParameters();
         var sql = $"SELECT {CustomerRow.Columns} FROM customers WHERE id {dialect.InList("ids", customerIds, p)}";
-        return [.. (await connection.QueryAsync<CustomerRow>(Command(sql, p, ct))).Select(r => r.ToProfile())];
+        return [.. (await connection.QueryAsync<CustomerRow>(Command(sql, p, cancellationToken))).Select(r => r.ToProfile())];
     }
 
-    public Task SaveProfilesAsync(IReadOnlyList<CustomerProfile> profiles, CancellationToken ct) =>
+    public Task SaveProfilesAsync(IReadOnlyList<CustomerProfile> profiles, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(Command("""
             UPDATE customers SET email = @Email, phone = @Phone, name = @Name, birthday = @Birthday, timezone = @Timezone,
                 locale = @Locale, traits = @Traits, traits_updated_at = @TraitsUpdatedAt, updated_at = @UpdatedAt
@@ -86,9 +86,9 @@ internal sealed partial class WriteTransaction(WriterConnection writer, DbTransa
                 x.Id, x.Email, x.Phone, x.Name,
                 Birthday = x.Birthday?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
                 x.Timezone, x.Locale, x.Traits, x.TraitsUpdatedAt, x.UpdatedAt,
-            }), ct));
+            }), cancellationToken));
 
-    public Task RecordOrderAsync(long customerId, OrderCompleted order, DateTimeOffset completedAt, CancellationToken ct) =>
+    public Task RecordOrderAsync(long customerId, OrderCompleted order, DateTimeOffset completedAt, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(Command("""
             INSERT INTO orders (order_id, customer_id, total, currency, coupon, discount, products, completed_at)
             VALUES (@OrderId, @customerId, @Total, @Currency, @Coupon, @Discount, @products, @completedAt)
@@ -97,25 +97,25 @@ internal sealed partial class WriteTransaction(WriterConnection writer, DbTransa
                 discount = excluded.discount, products = excluded.products, completed_at = excluded.completed_at
             """,
             new { order.OrderId, customerId, order.Total, order.Currency, order.Coupon, order.Discount, products = ProductJson.Write(order.Products), completedAt },
-            ct));
+            cancellationToken));
 
-    public Task RecordRefundAsync(long customerId, OrderRefunded refund, CancellationToken ct) =>
+    public Task RecordRefundAsync(long customerId, OrderRefunded refund, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(Command("""
             INSERT INTO orders (order_id, customer_id, refunded_amount, fully_refunded) VALUES (@OrderId, @customerId, @amount, @full)
             ON CONFLICT (order_id) DO UPDATE SET
                 refunded_amount = orders.refunded_amount + excluded.refunded_amount,
                 fully_refunded = (orders.fully_refunded OR excluded.fully_refunded)
             """,
-            new { refund.OrderId, customerId, amount = refund.Amount ?? 0m, full = refund.Amount is null }, ct));
+            new { refund.OrderId, customerId, amount = refund.Amount ?? 0m, full = refund.Amount is null }, cancellationToken));
 
-    public Task RecordDeliveryAsync(long customerId, OrderDelivered delivery, DateTimeOffset deliveredAt, CancellationToken ct) =>
+    public Task RecordDeliveryAsync(long customerId, OrderDelivered delivery, DateTimeOffset deliveredAt, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(Command("""
             INSERT INTO orders (order_id, customer_id, delivered_at) VALUES (@OrderId, @customerId, @deliveredAt)
             ON CONFLICT (order_id) DO UPDATE SET delivered_at = excluded.delivered_at
             """,
-            new { delivery.OrderId, customerId, deliveredAt }, ct));
+            new { delivery.OrderId, customerId, deliveredAt }, cancellationToken));
 
-    public async Task RefreshStatsAsync(IReadOnlyCollection<long> customerIds, CancellationToken ct)
+    public async Task RefreshStatsAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken)
     {
         var p = new DynamicParameters();
         // An order refunded in full, or by at least its total, no longer counts.
@@ -129,7 +129,7 @@ internal sealed partial class WriteTransaction(WriterConnection writer, DbTransa
               AND completed_at IS NOT NULL AND NOT fully_refunded AND (refunded_amount = 0 OR refunded_amount < total)
             GROUP BY customer_id
             """;
-        var aggregates = (await connection.QueryAsync<StatsRow>(Command(sql, p, ct))).ToDictionary(r => r.CustomerId);
+        var aggregates = (await connection.QueryAsync<StatsRow>(Command(sql, p, cancellationToken))).ToDictionary(r => r.CustomerId);
         var stats = customerIds.Select(id => (Id: id, Stats: aggregates.TryGetValue(id, out var a)
             ? CustomerStats.FromAggregates(a.OrderCount, a.TotalSpent, a.FirstOrderAt, a.LastOrderAt, a.CouponOrderCount)
             : CustomerStats.None)).ToList();
@@ -145,11 +145,11 @@ internal sealed partial class WriteTransaction(WriterConnection writer, DbTransa
                     order_count = excluded.order_count, total_spent = excluded.total_spent, first_order_at = excluded.first_order_at,
                     last_order_at = excluded.last_order_at, mean_order_interval_days = excluded.mean_order_interval_days,
                     coupon_order_count = excluded.coupon_order_count
-                """, upsert, ct));
+                """, upsert, cancellationToken));
         }
     }
 
-    public async Task<IReadOnlyList<StoredEvent>> LoadOpenCartEventsAsync(IReadOnlyCollection<long> customerIds, CancellationToken ct)
+    public async Task<IReadOnlyList<StoredEvent>> LoadOpenCartEventsAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken)
     {
         if (customerIds.Count == 0) return [];
         var p = new DynamicParameters();
@@ -161,16 +161,16 @@ internal sealed partial class WriteTransaction(WriterConnection writer, DbTransa
               AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = e.customer_id AND o.completed_at >= e.occurred_at)
             ORDER BY e.customer_id, e.occurred_at, e.id
             """;
-        return [.. (await connection.QueryAsync<EventRow>(Command(sql, p, ct))).Select(e => e.ToStoredEvent())];
+        return [.. (await connection.QueryAsync<EventRow>(Command(sql, p, cancellationToken))).Select(e => e.ToStoredEvent())];
     }
 
-    public async Task SaveCartsAsync(IReadOnlyDictionary<long, Cart?> carts, CancellationToken ct)
+    public async Task SaveCartsAsync(IReadOnlyDictionary<long, Cart?> carts, CancellationToken cancellationToken)
     {
         var emptied = carts.Where(c => c.Value is null).Select(c => c.Key).ToList();
         if (emptied.Count > 0)
         {
             var p = new DynamicParameters();
-            await connection.ExecuteAsync(Command($"DELETE FROM carts WHERE customer_id {dialect.InList("ids", emptied, p)}", p, ct));
+            await connection.ExecuteAsync(Command($"DELETE FROM carts WHERE customer_id {dialect.InList("ids", emptied, p)}", p, cancellationToken));
         }
 
         var open = carts.Where(c => c.Value is not null).Select(c => (Id: c.Key, Cart: c.Value!)).ToList();
@@ -183,11 +183,11 @@ internal sealed partial class WriteTransaction(WriterConnection writer, DbTransa
                 ON CONFLICT (customer_id) DO UPDATE SET
                     items = excluded.items, item_count = excluded.item_count, value = excluded.value,
                     currency = excluded.currency, updated_at = excluded.updated_at
-                """, p, ct));
+                """, p, cancellationToken));
         }
     }
 
-    public Task CommitAsync(CancellationToken ct) => transaction.CommitAsync(ct);
+    public Task CommitAsync(CancellationToken cancellationToken) => transaction.CommitAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
