@@ -4,40 +4,21 @@ using Automation.Core.Messaging;
 using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
+using Microsoft.Extensions.Options;
 
 namespace Automation.Channels;
-
-/// <summary>The <c>Channels:Email</c> section. Without a Host, email goes to the file outbox.</summary>
-public sealed class EmailOptions
-{
-    public const string Section = "Channels:Email";
-
-    public string? Host { get; set; }
-    public int Port { get; set; } = 587;
-
-    /// <summary><c>Auto</c>, <c>None</c>, <c>StartTls</c>, <c>StartTlsWhenAvailable</c> or <c>SslOnConnect</c>.</summary>
-    public string Security { get; set; } = "Auto";
-
-    public string? Username { get; set; }
-    public string? Password { get; set; }
-    public string From { get; set; } = "automation@localhost";
-    public string? FromName { get; set; }
-
-    /// <summary>Connections kept open and reused; also the most messages in flight at once.</summary>
-    public int PoolSize { get; set; } = 4;
-
-    public int TimeoutSeconds { get; set; } = 30;
-}
 
 /// <summary>
 /// Email over SMTP with MailKit. Connections are pooled and reused (MailKit pipelines on each); a 4xx answer or a
 /// dropped connection is retried later, a 5xx refusal of the recipient fails the message and suppresses the address.
 /// </summary>
-public sealed class EmailChannel(EmailOptions options) : IChannel, IDisposable
+public sealed class EmailChannel(IOptions<EmailOptions> options) : IChannel, IDisposable
 {
-    private readonly EmailOptions _options = options;
+    private readonly EmailOptions _options = options.Value;
     private readonly ConcurrentBag<SmtpClient> _idle = [];
-    private readonly SemaphoreSlim _slots = new(Math.Max(1, options.PoolSize));
+    private readonly SemaphoreSlim _slots = new(options.Value.PoolSize);
+
+    public RecipientField Recipient => Recipients.EmailAddress;
 
     public async Task<SendOutcome> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {

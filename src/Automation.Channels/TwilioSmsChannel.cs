@@ -4,39 +4,23 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Automation.Core.Messaging;
+using Microsoft.Extensions.Options;
 
 namespace Automation.Channels;
-
-/// <summary>The <c>Channels:Sms</c> section (Twilio). Without an AccountSid, SMS goes to the file outbox.</summary>
-public sealed class TwilioOptions
-{
-    public const string Section = "Channels:Sms";
-
-    public string? AccountSid { get; set; }
-    public string? AuthToken { get; set; }
-
-    /// <summary>The sending number (E.164); or use <see cref="MessagingServiceSid"/>.</summary>
-    public string? From { get; set; }
-
-    public string? MessagingServiceSid { get; set; }
-
-    /// <summary>Twilio's API; a test server's address in tests.</summary>
-    public string BaseUrl { get; set; } = "https://api.twilio.com";
-
-    /// <summary>Where Twilio posts status updates; when unset, the server sets Messaging:PublicUrl + /twilio/status.</summary>
-    public string? StatusCallbackUrl { get; set; }
-}
 
 /// <summary>
 /// SMS through Twilio's Programmable Messaging REST API (no SDK): form-encoded POST with Basic auth. 429 waits and
 /// retries; 21610 (the recipient replied STOP) fails and suppresses the number; 21211 and 21614 (not a valid mobile
 /// number) fail for good.
 /// </summary>
-public sealed class TwilioSmsChannel(HttpClient http, TwilioOptions options) : IChannel
+public sealed class TwilioSmsChannel(HttpClient http, IOptions<TwilioOptions> options) : IChannel
 {
     private const int MaxBodyLength = 1600;
     public const int RecipientUnsubscribed = 21610;
     private static readonly int[] InvalidNumber = [21211, 21614];
+    private readonly TwilioOptions _options = options.Value;
+
+    public RecipientField Recipient => Recipients.PhoneNumber;
 
     public async Task<SendOutcome> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
@@ -44,15 +28,15 @@ public sealed class TwilioSmsChannel(HttpClient http, TwilioOptions options) : I
             return new SendOutcome.Failed($"the SMS is {message.Content.Text.Length} characters; Twilio takes at most {MaxBodyLength}");
 
         var form = new List<KeyValuePair<string, string>> { new("To", message.Recipient), new("Body", message.Content.Text) };
-        if (options.MessagingServiceSid is { Length: > 0 } service) form.Add(new("MessagingServiceSid", service));
-        else form.Add(new("From", options.From ?? ""));
-        if (options.StatusCallbackUrl is { Length: > 0 } callback) form.Add(new("StatusCallback", callback));
+        if (_options.MessagingServiceSid is { Length: > 0 } service) form.Add(new("MessagingServiceSid", service));
+        else form.Add(new("From", _options.From ?? ""));
+        if (_options.StatusCallbackUrl is { Length: > 0 } callback) form.Add(new("StatusCallback", callback));
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"{options.BaseUrl.TrimEnd('/')}/2010-04-01/Accounts/{options.AccountSid}/Messages.json")
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{_options.BaseUrl.TrimEnd('/')}/2010-04-01/Accounts/{_options.AccountSid}/Messages.json")
         {
             Content = new FormUrlEncodedContent(form),
         };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.AccountSid}:{options.AuthToken}")));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_options.AccountSid}:{_options.AuthToken}")));
 
         HttpResponseMessage response;
         try

@@ -4,19 +4,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Automation.Core.Messaging;
+using Microsoft.Extensions.Options;
 
 namespace Automation.Channels;
-
-/// <summary>The <c>Channels:Webhook</c> section. Without a Url, webhook messages go to the file outbox.</summary>
-public sealed class WebhookOptions
-{
-    public const string Section = "Channels:Webhook";
-
-    public string? Url { get; set; }
-
-    /// <summary>Signs each request; the receiver checks <c>X-Automation-Signature</c> with it.</summary>
-    public string? Secret { get; set; }
-}
 
 /// <summary>
 /// Posts each message as JSON to a URL of yours — the worked example of docs/channels.md. The receiver verifies
@@ -24,10 +14,14 @@ public sealed class WebhookOptions
 /// <c>"{X-Automation-Timestamp}.{body}"</c>, and refuses timestamps older than a few minutes to stop replays.
 /// 2xx is sent; 429, 5xx and network errors retry; other 4xx fail.
 /// </summary>
-public sealed class WebhookChannel(HttpClient http, WebhookOptions options, TimeProvider clock) : IChannel
+public sealed class WebhookChannel(HttpClient http, IOptions<WebhookOptions> options, TimeProvider clock) : IChannel
 {
     public const string SignatureHeader = "X-Automation-Signature";
     public const string TimestampHeader = "X-Automation-Timestamp";
+
+    private readonly WebhookOptions _options = options.Value;
+
+    public RecipientField Recipient => Recipients.AnyAddress;
 
     public async Task<SendOutcome> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
@@ -45,9 +39,9 @@ public sealed class WebhookChannel(HttpClient http, WebhookOptions options, Time
             unsubscribeUrl = message.UnsubscribeUrl,
         });
         var timestamp = clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        using var request = new HttpRequestMessage(HttpMethod.Post, options.Url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        using var request = new HttpRequestMessage(HttpMethod.Post, _options.Url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         request.Headers.Add(TimestampHeader, timestamp);
-        request.Headers.Add(SignatureHeader, $"sha256={Sign(options.Secret ?? "", timestamp, body)}");
+        request.Headers.Add(SignatureHeader, $"sha256={Sign(_options.Secret ?? "", timestamp, body)}");
         request.Headers.Add("Idempotency-Key", message.IdempotencyKey);
 
         try

@@ -1,3 +1,4 @@
+using Automation.Channels;
 using Automation.Core.Ingestion;
 using Automation.Server.Apis;
 using Automation.Server.Configuration;
@@ -49,6 +50,10 @@ public static class AutomationServer
         _ = services.GetRequiredService<IOptions<MessagingOptions>>().Value;
         _ = services.GetRequiredService<IOptions<GuardrailsOptions>>().Value;
         _ = services.GetRequiredService<IOptions<ConsoleOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<FileOutboxOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<EmailOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<TwilioOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<WebhookOptions>>().Value;
     }
 
     private static void AddServices(IServiceCollection services)

@@ -2,7 +2,9 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Automation.Core.Ingestion;
 using Automation.Core.Journeys;
+using Automation.Core.Points;
 using Automation.Core.Tags;
+using Automation.Core.Tiers;
 using Automation.Storage;
 using Automation.Storage.Migrations;
 using Automation.Storage.Postgres;
@@ -46,7 +48,9 @@ public class IngestBenchmarks
             _storage = new SqliteStorage($"Data Source={Path.Combine(_folder, "bench.db")}");
         }
         new SchemaMigrator(_storage, TimeProvider.System, NullLogger<SchemaMigrator>.Instance).MigrateAsync(CancellationToken.None).GetAwaiter().GetResult();
-        _ingestion = new IngestionService(_storage, new JourneyEngine(new JourneyCatalog(), NullLogger<JourneyEngine>.Instance), new TagEngine(new TagCatalog()), TimeProvider.System);
+        var points = new PointsSettings();
+        _ingestion = new IngestionService(_storage, new JourneyEngine(new JourneyCatalog(), NullLogger<JourneyEngine>.Instance, points),
+            new TagEngine(new TagCatalog(), NullLogger<TagEngine>.Instance), TimeProvider.System, new TierEngine(new TierCatalog()), points);
         _reader = new SegmentMessageReader(TimeProvider.System);
     }
 

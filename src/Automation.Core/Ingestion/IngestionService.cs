@@ -17,11 +17,8 @@ public sealed record IngestOutcome(int Accepted, IReadOnlyList<string> Duplicate
 /// tiers, points, rule tags and the journeys the events enter or exit — in one transaction, so a request is either
 /// wholly stored or not at all.
 /// </summary>
-public sealed class IngestionService(IIngestionStore store, JourneyEngine journeys, TagEngine tags, TimeProvider clock, TierEngine? tiers = null, PointsSettings? points = null)
+public sealed class IngestionService(IIngestionStore store, JourneyEngine journeys, TagEngine tags, TimeProvider clock, TierEngine tiers, PointsSettings points)
 {
-    private readonly TierEngine _tiers = tiers ?? new TierEngine(new TierCatalog());
-    private readonly PointsSettings _points = points ?? new PointsSettings();
-
     private IngestGroups? _groups;
 
     /// <summary>
@@ -107,9 +104,9 @@ public sealed class IngestionService(IIngestionStore store, JourneyEngine journe
             {
                 case OrderCompleted order:
                     await tx.RecordOrderAsync(customerId, order, message.Timestamp, ct);
-                    var (tier, change) = await _tiers.OnOrderAsync(tx, customerId, message.Timestamp, now, ct);
+                    var (tier, change) = await tiers.OnOrderAsync(tx, customerId, message.Timestamp, now, ct);
                     if (change is { } c) tierChanges.Add(c);
-                    await PointsEarning.OnOrderAsync(tx, customerId, order, message.Timestamp, _points, _tiers.Program, tier, ct);
+                    await PointsEarning.OnOrderAsync(tx, customerId, order, message.Timestamp, points, tiers.Program, tier, ct);
                     statsChanged.Add(customerId);
                     cartChanged.Add(customerId);
                     break;

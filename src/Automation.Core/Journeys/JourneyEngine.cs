@@ -18,9 +18,9 @@ public sealed record AudienceScreen(JourneySet Set, IReadOnlyCollection<long> Cu
 /// Each entry and each step is guarded by a unique key, so a retry, a second node or a replayed event never fires
 /// anything twice.
 /// </summary>
-public sealed class JourneyEngine(JourneyCatalog catalog, ILogger<JourneyEngine> logger, Points.PointsSettings? points = null)
+public sealed class JourneyEngine(JourneyCatalog catalog, ILogger<JourneyEngine> logger, Points.PointsSettings points)
 {
-    private readonly int _pointsExpiryMonths = (points ?? new Points.PointsSettings()).ExpiryMonths;
+    private readonly int _pointsExpiryMonths = points.ExpiryMonths;
 
     /// <summary>An event older than this when it arrives still counts for stats, carts and exits, but starts no journey.</summary>
     public static readonly TimeSpan EntryWindow = TimeSpan.FromHours(24);

@@ -3,11 +3,14 @@ using System.Text.Json.Nodes;
 namespace Automation.Core.Messaging;
 
 /// <summary>
-/// A way to reach customers: email, SMS, a webhook, a folder. Sends one message and says what became of it.
-/// Register one with <c>services.AddChannel&lt;T&gt;("name")</c>; see docs/channels.md.
+/// A way to reach customers: email, SMS, a webhook, a folder. Says where in a profile its recipient is, sends one
+/// message and says what became of it. Registered as a keyed service under the name journeys use; see docs/channels.md.
 /// </summary>
 public interface IChannel
 {
+    /// <summary>Where this channel's recipient is in a customer's profile: the email address, the phone number.</summary>
+    RecipientField Recipient { get; }
+
     /// <summary>Sends one message. Throwing counts as a retryable failure; prefer returning an outcome.</summary>
     Task<SendOutcome> SendAsync(OutgoingMessage message, CancellationToken cancellationToken);
 }

@@ -28,7 +28,7 @@ public sealed class OutboxDispatcher(
     DispatchSettings settings,
     TimeProvider clock,
     ILogger<OutboxDispatcher> logger,
-    Tiers.TierCatalog? tiers = null)
+    Tiers.TierCatalog tiers)
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan LongestRetry = TimeSpan.FromHours(6);
@@ -121,14 +121,8 @@ public sealed class OutboxDispatcher(
         if (!channels.TryGetValue(message.Channel, out var channel))
             return Failed($"no channel '{message.Channel}' is configured", null);
 
-        var recipient = message.Channel switch
-        {
-            "email" => customer.Profile.Email,
-            "sms" => customer.Profile.Phone,
-            _ => customer.Profile.Email ?? customer.Profile.ExternalId ?? customer.Profile.AnonymousId,
-        };
-        if (recipient is null)
-            return Failed($"the customer has no {(message.Channel == "sms" ? "phone number" : "email address")}", null);
+        var recipient = channel.Recipient.Read(customer.Profile);
+        if (recipient is null) return Failed($"the customer has no {channel.Recipient.Noun}", null);
         if (!message.Transactional && await store.IsSuppressedAsync(message.Channel, recipient, ct))
             return new DeliveryResult(MessageStatus.Suppressed, recipient, null, $"{recipient} is suppressed on {message.Channel}", null, null);
         switch (await guardrails.CheckAsync(message, customer.Profile.Timezone, now, ct))
@@ -146,7 +140,7 @@ public sealed class OutboxDispatcher(
         try
         {
             var model = TemplateModel.For(customer, message.Journey, message.Step, message.EnteredAt, message.TriggerEvent, message.Context,
-                unsubscribeUrl, settings.DefaultCurrency, now, tiers?.Program?.Find(customer.Tier?.Tier));
+                unsubscribeUrl, settings.DefaultCurrency, now, tiers.Program?.Find(customer.Tier?.Tier));
             content = templates.Render(message.Template, message.Channel, model);
         }
         catch (TemplateException e)

@@ -4,7 +4,6 @@ using Automation.Core.Ingestion;
 using Automation.Core.Journeys;
 using Automation.Core.Storage;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Automation.Core.Tags;
 
@@ -14,10 +13,8 @@ namespace Automation.Core.Tags;
 /// Manual and journey tags are never taken away by the rules, and a quarantined rule (one that went past its budget)
 /// leaves its tag as it is until the file is fixed.
 /// </summary>
-public sealed class TagEngine(TagCatalog catalog, ILogger<TagEngine>? logger = null)
+public sealed class TagEngine(TagCatalog catalog, ILogger<TagEngine> logger)
 {
-    private readonly ILogger _logger = logger ?? NullLogger<TagEngine>.Instance;
-
     /// <summary>Applies the tag rules to these customers; returns the tag events, already stored, for the journey engine.</summary>
     public async Task<IReadOnlyList<(InboundMessage Message, long CustomerId)>> ApplyAsync(IIngestTransaction tx, IReadOnlyCollection<long> customerIds, DateTimeOffset now, CancellationToken ct)
     {
@@ -34,7 +31,7 @@ public sealed class TagEngine(TagCatalog catalog, ILogger<TagEngine>? logger = n
             {
                 var result = rule.Evaluate(facts, now);
                 if (result.QuarantinedNow is { } quarantine)
-                    _logger.LogError("Tag rule {Tag} is quarantined and leaves its tag as it is until rules/tags.json changes: it {Reason} for customer {CustomerId}",
+                    logger.LogError("Tag rule {Tag} is quarantined and leaves its tag as it is until rules/tags.json changes: it {Reason} for customer {CustomerId}",
                         rule.Name, quarantine.Reason, quarantine.CustomerId);
                 if (rule.Quarantine is not null) onHold.Add(rule.Name);
                 else if (result.Holds) wanted.Add(rule.Name);

@@ -2,6 +2,7 @@ using Automation.Channels;
 using Automation.Core.Messaging;
 using Automation.Core.Storage;
 using Automation.Server.Http;
+using Microsoft.Extensions.Options;
 
 namespace Automation.Server.Apis;
 
@@ -16,8 +17,9 @@ internal static class TwilioApi
 
     public static IEndpointRouteBuilder MapTwilioApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost(StatusPath, async (HttpRequest request, TwilioOptions options, IOutboxStore outbox, TimeProvider clock, CancellationToken ct) =>
+        app.MapPost(StatusPath, async (HttpRequest request, IOptions<TwilioOptions> settings, IOutboxStore outbox, TimeProvider clock, CancellationToken ct) =>
         {
+            var options = settings.Value;
             if (string.IsNullOrEmpty(options.AccountSid) || string.IsNullOrEmpty(options.AuthToken)) return NotFoundProblem.Route(request);
             if (!request.HasFormContentType)
                 return ValidationProblem.For("body", "a status report is an application/x-www-form-urlencoded form, as Twilio posts it");

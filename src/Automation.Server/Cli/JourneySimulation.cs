@@ -7,6 +7,7 @@ using Automation.Channels;
 using Automation.Core.Ingestion;
 using Automation.Core.Journeys;
 using Automation.Core.Messaging;
+using Automation.Core.Points;
 using Automation.Core.Tags;
 using Automation.Core.Tiers;
 using Automation.Server.Jobs;
@@ -41,10 +42,10 @@ public sealed record SimulatedEvent(TimeSpan Offset, JsonObject Message);
 /// server: they build orders, stats and carts, and (older than <see cref="JourneyEngine.EntryWindow"/>) start no journey.
 /// </summary>
 /// <remarks>Tag rules and tiers come from the same rules folder when given, so journeys on <c>Tag Added</c> or <c>Tier Changed</c> simulate too.</remarks>
-public sealed class JourneySimulation(AutomationStorage storage, IReadOnlyList<JourneyFileResult> journeyFiles, TagCatalog? tags = null, TierCatalog? tiers = null,
+public sealed class JourneySimulation(AutomationStorage storage, IReadOnlyList<JourneyFileResult> journeyFiles, TagCatalog tags, TierCatalog tiers,
     SimulatedDelivery? delivery = null)
 {
-    public JourneySimulation(AutomationStorage storage, JourneyFileResult journeyFile, TagCatalog? tags = null, TierCatalog? tiers = null, SimulatedDelivery? delivery = null)
+    public JourneySimulation(AutomationStorage storage, JourneyFileResult journeyFile, TagCatalog tags, TierCatalog tiers, SimulatedDelivery? delivery = null)
         : this(storage, [journeyFile], tags, tiers, delivery)
     {
     }
@@ -56,14 +57,17 @@ public sealed class JourneySimulation(AutomationStorage storage, IReadOnlyList<J
         var catalog = new JourneyCatalog();
         catalog.Replace(journeyFiles);
         var clock = new VirtualClock(start);
-        var engine = new JourneyEngine(catalog, NullLogger<JourneyEngine>.Instance);
-        var ingestion = new IngestionService(storage, engine, new TagEngine(tags ?? new TagCatalog()), clock, new TierEngine(tiers ?? new TierCatalog()));
+        // Points as appsettings.json ships them: a simulation reads no Points section.
+        var points = new PointsSettings();
+        var engine = new JourneyEngine(catalog, NullLogger<JourneyEngine>.Instance, points);
+        var ingestion = new IngestionService(storage, engine, new TagEngine(tags, NullLogger<TagEngine>.Instance), clock, new TierEngine(tiers), points);
         var reader = new SegmentMessageReader(clock);
         var scheduler = new JourneyScheduler(catalog, engine, storage, new QuartzCronSchedule(), clock, NullLogger<JourneyScheduler>.Instance);
         var outbox = delivery is null ? null : Directory.CreateTempSubdirectory("automation-simulate-outbox-");
+        using var channels = outbox is null ? null : FileChannels(outbox.FullName);
         try
         {
-            var dispatcher = outbox is null ? null : Dispatcher(outbox.FullName, clock);
+            var dispatcher = channels is null ? null : Dispatcher(channels, clock);
             var userId = customer["userId"]?.ToString() ?? "simulated-customer";
             var ordered = events.OrderBy(e => e.Offset).ToList();
             var identify = (JsonObject)customer.DeepClone();
@@ -99,13 +103,22 @@ public sealed class JourneySimulation(AutomationStorage storage, IReadOnlyList<J
         }
     }
 
-    private OutboxDispatcher Dispatcher(string folder, TimeProvider clock)
+    private OutboxDispatcher Dispatcher(IServiceProvider channels, TimeProvider clock) =>
+        new(storage, delivery!.Templates, channels.GetChannels(JourneyReadOptions.DefaultChannels),
+            new UnsubscribeLinks(RandomNumberGenerator.GetBytes(32), "http://simulated.invalid"), new Guardrails(storage, delivery.Guardrails),
+            new DispatchSettings(DefaultCurrency: delivery.DefaultCurrency), clock, NullLogger<OutboxDispatcher>.Instance, tiers);
+
+    /// <summary>
+    /// The server's channel registrations with no provider configured: every channel is the file outbox, writing into
+    /// the folder and finding its recipient where the real channel would.
+    /// </summary>
+    private static ServiceProvider FileChannels(string folder)
     {
-        var files = new FileOutboxChannel(folder, "shop@example.com");
-        var channels = JourneyReadOptions.DefaultChannels.ToDictionary(c => c, IChannel (_) => files);
-        return new OutboxDispatcher(storage, delivery!.Templates, channels, new UnsubscribeLinks(RandomNumberGenerator.GetBytes(32), "http://simulated.invalid"),
-            new Guardrails(storage, delivery.Guardrails), new DispatchSettings(DefaultCurrency: delivery.DefaultCurrency), clock,
-            NullLogger<OutboxDispatcher>.Instance, tiers);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection([
+            new($"{FileOutboxOptions.Section}:{nameof(FileOutboxOptions.Path)}", folder),
+            new($"{FileOutboxOptions.Section}:{nameof(FileOutboxOptions.From)}", "shop@example.com"),
+        ]).Build();
+        return new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddShippedChannels(configuration).BuildServiceProvider();
     }
 
     /// <summary>Reads <c>+2h</c>, <c>-70d</c>, <c>+90m</c> or an ISO 8601 duration such as <c>P1DT2H</c>.</summary>

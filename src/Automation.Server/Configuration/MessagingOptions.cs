@@ -1,3 +1,4 @@
+using Automation.Core.Messaging;
 using Microsoft.Extensions.Options;
 
 namespace Automation.Server.Configuration;
@@ -31,6 +32,9 @@ public sealed class MessagingOptions
     /// slow but live node's messages are claimed again and sent twice.
     /// </summary>
     public int LeaseSeconds { get; set; } = 300;
+
+    internal DispatchSettings ToDispatchSettings(string defaultCurrency) =>
+        new(BatchSize, Concurrency, MaxAttempts, TimeSpan.FromSeconds(LeaseSeconds), defaultCurrency);
 }
 
 internal sealed class MessagingOptionsValidator : IValidateOptions<MessagingOptions>

@@ -6,13 +6,15 @@ using Microsoft.Extensions.Options;
 namespace Automation.Server.Hosting;
 
 /// <summary>
-/// Runs the dispatcher on every node: batch after batch while messages are due, then a short sleep. Nodes share the
-/// work through the claims in the outbox. A database outage pauses it; nothing is lost, the messages wait.
+/// Runs the dispatcher on every node where <c>Messaging:Dispatch</c> is on: batch after batch while messages are due,
+/// then a short sleep. Nodes share the work through the claims in the outbox. A database outage pauses it; nothing is
+/// lost, the messages wait.
 /// </summary>
 internal sealed class DispatchLoop(OutboxDispatcher dispatcher, IOptions<MessagingOptions> options, ILogger<DispatchLoop> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!options.Value.Dispatch) return;
         var idle = TimeSpan.FromMilliseconds(options.Value.PollMilliseconds);
         while (!stoppingToken.IsCancellationRequested)
         {

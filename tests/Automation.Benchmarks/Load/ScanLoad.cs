@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Automation.Core.Journeys;
+using Automation.Core.Points;
 using Automation.Server.Jobs;
 using Automation.Storage;
 using Dapper;
@@ -39,7 +40,7 @@ public static class ScanLoad
             var catalog = new JourneyCatalog();
             var set = catalog.Reload(Path.Combine(IngestLoad.RepositoryRoot(), "rules"), new JourneyReadOptions(JourneyReadOptions.DefaultChannels, null, new QuartzCronSchedule().Problem));
             var clock = new FakeTimeProvider(Now);
-            var engine = new JourneyEngine(catalog, NullLogger<JourneyEngine>.Instance);
+            var engine = new JourneyEngine(catalog, NullLogger<JourneyEngine>.Instance, new PointsSettings());
             // The scheduler logs where a tick's time goes: active instances, then each pass over customers.
             using var logging = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
             var scheduler = new JourneyScheduler(catalog, engine, storage, new QuartzCronSchedule(), clock, logging.CreateLogger<JourneyScheduler>());

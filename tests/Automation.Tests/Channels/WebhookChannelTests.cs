@@ -6,6 +6,7 @@ using Automation.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Automation.Tests.Channels;
@@ -48,7 +49,7 @@ public sealed class WebhookChannelTests
     private async Task<SendOutcome> Send(string secret = Secret, string? url = null)
     {
         using var http = new HttpClient();
-        var channel = new WebhookChannel(http, new WebhookOptions { Url = url ?? $"{_url}/hook", Secret = secret }, new FakeTimeProvider(DateTimeOffset.UtcNow));
+        var channel = new WebhookChannel(http, Options.Create(new WebhookOptions { Url = url ?? $"{_url}/hook", Secret = secret }), new FakeTimeProvider(DateTimeOffset.UtcNow));
         return await channel.SendAsync(Message(), CancellationToken.None);
     }
 

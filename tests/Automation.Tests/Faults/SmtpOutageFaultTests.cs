@@ -3,11 +3,12 @@ using Automation.Channels;
 using Automation.Core.Ingestion;
 using Automation.Core.Journeys;
 using Automation.Core.Messaging;
-using Automation.Core.Tags;
+using Automation.Core.Tiers;
 using Automation.Server.Jobs;
 using Automation.Storage;
 using Automation.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Automation.Tests.Faults;
@@ -37,8 +38,8 @@ public sealed class SmtpOutageFaultTests(string provider)
         var repository = ServerProcess.RepositoryRoot();
         var catalog = new JourneyCatalog();
         catalog.Reload(Path.Combine(repository, "rules"), new JourneyReadOptions(JourneyReadOptions.DefaultChannels, null, new QuartzCronSchedule().Problem));
-        var engine = new JourneyEngine(catalog, NullLogger<JourneyEngine>.Instance);
-        var ingestion = new IngestionService(db.Storage, engine, new TagEngine(new TagCatalog()), clock);
+        var engine = TestIngestion.Engine(catalog);
+        var ingestion = TestIngestion.Service(db.Storage, engine, clock);
 
         // Ten shoppers leave tea in their carts; an hour later their cart reminders are due. Thirty more follow.
         var scheduler = new JourneyScheduler(catalog, engine, db.Storage, new QuartzCronSchedule(), clock, NullLogger<JourneyScheduler>.Instance);
@@ -55,11 +56,11 @@ public sealed class SmtpOutageFaultTests(string provider)
         }
         await AbandonCartsAsync(0, 10);
 
-        using var email = new EmailChannel(new EmailOptions { Host = "127.0.0.1", Port = smtp.Port, Security = "None", From = "shop@example.com" });
+        using var email = new EmailChannel(Options.Create(new EmailOptions { Host = "127.0.0.1", Port = smtp.Port, Security = "None", From = "shop@example.com" }));
         var dispatcher = new OutboxDispatcher(db.Storage, new LiquidTemplates(new TemplateFiles(Path.Combine(repository, "templates"), "en")),
             new Dictionary<string, IChannel> { ["email"] = email }, new UnsubscribeLinks(Encoding.UTF8.GetBytes("0123456789abcdef0123456789abcdef"), "http://127.0.0.1:5080"),
             new Guardrails(db.Storage, new GuardrailSettings(0, 0, TimeOnly.MinValue, TimeOnly.MinValue)),
-            new DispatchSettings(BatchSize: 10), clock, NullLogger<OutboxDispatcher>.Instance);
+            new DispatchSettings(BatchSize: 10), clock, NullLogger<OutboxDispatcher>.Instance, new TierCatalog());
 
         // Ten go out, leaving pooled connections open; then the server dies and thirty more fall due.
         (await dispatcher.DispatchDueAsync(CancellationToken.None)).Should().Be(10);

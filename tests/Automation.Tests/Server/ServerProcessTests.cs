@@ -74,6 +74,11 @@ public sealed class ServerProcessTests
     [TestCase("--Urls=ftp://127.0.0.1:21", "error: Urls must be ';'-separated http:// or https:// addresses")]
     [TestCase("--Api:Keys:0=short", "error: Api:Keys:0 must be at least 16 characters long.")]
     [TestCase("--Console:Users:0:Name=ann", "error: Console:Users:0:PasswordHash is not a password hash; make one with `automation console-user ann`.")]
+    [TestCase("--Channels:File:From=automation", "error: Channels:File:From must be an email address such as automation@localhost, not 'automation'.")]
+    [TestCase("--Channels:Email:Port=70000", "error: Channels:Email:Port must be from 1 to 65535, not 70000.")]
+    [TestCase("--Channels:Email:Port=many", "error: Channels:Email:Port must be a whole number, not 'many'.")]
+    [TestCase("--Channels:Sms:AccountSid=AC0123456789", "error: Channels:Sms:AuthToken is required when Channels:Sms:AccountSid is set.")]
+    [TestCase("--Channels:Webhook:Url=hooks.example.com/automation", "error: Channels:Webhook:Url must be an http(s) address such as https://hooks.example.com/automation, not 'hooks.example.com/automation'.")]
     public async Task A_bad_setting_stops_start_up_with_one_line_naming_it(string setting, string expected)
     {
         await using var server = ServerProcess.Start(_root.FullName, $"--Urls=http://127.0.0.1:{ServerProcess.FreePort()}", setting);

@@ -2,7 +2,6 @@ using Automation.Core.Customers;
 using Automation.Core.Ingestion;
 using Automation.Core.Journeys;
 using Automation.Core.Storage;
-using Automation.Core.Tags;
 using Automation.Storage;
 using Automation.Tests.Support;
 using Dapper;
@@ -27,7 +26,7 @@ public abstract class IngestionContractTests(string provider)
     {
         _db = await TestDatabase.CreateAsync(provider);
         _clock = new FakeTimeProvider(Start);
-        _ingestion = new IngestionService(_db.Storage, new JourneyEngine(new JourneyCatalog(), NullLogger<JourneyEngine>.Instance), new TagEngine(new TagCatalog()), _clock);
+        _ingestion = TestIngestion.Service(_db.Storage, TestIngestion.Engine(new JourneyCatalog()), _clock);
     }
 
     [TearDown]

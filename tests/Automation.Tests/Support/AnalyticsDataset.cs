@@ -2,10 +2,8 @@ using System.Text.Json.Nodes;
 using Automation.Core.Analytics;
 using Automation.Core.Ingestion;
 using Automation.Core.Journeys;
-using Automation.Core.Tags;
 using Automation.Storage;
 using Dapper;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Automation.Tests.Support;
@@ -103,7 +101,7 @@ public sealed class AnalyticsDataset
     public async Task LoadAsync(AutomationStorage storage)
     {
         var clock = new FakeTimeProvider(AsOf);
-        var ingestion = new IngestionService(storage, new JourneyEngine(new JourneyCatalog(), NullLogger<JourneyEngine>.Instance), new TagEngine(new TagCatalog()), clock);
+        var ingestion = TestIngestion.Service(storage, TestIngestion.Engine(new JourneyCatalog()), clock);
         var completed = Orders.Where(o => o.CompletedAt is not null).Select(o => Segment.Order(o.Customer, o.OrderId, o.Total, o.CompletedAt!.Value));
         var refunds = Orders.Where(o => o.Refunded > 0).Select(o => o.FullyRefunded
             ? Segment.Track(o.Customer, CommerceEvents.OrderRefunded, new { order_id = o.OrderId }, (o.CompletedAt ?? HistoryEnd).AddDays(2))

@@ -1,7 +1,6 @@
 using System.Text;
 using Automation.Core.Ingestion;
 using Automation.Core.Journeys;
-using Automation.Core.Tags;
 using Automation.Server.Jobs;
 using Automation.Storage;
 using Automation.Tests.Support;
@@ -75,8 +74,8 @@ public sealed class JourneyEngineTests(string provider)
             Read(reader, "member-day.json", MemberDay),
             Read(reader, "promo.json", Promo),
         ]);
-        var engine = new JourneyEngine(_catalog, NullLogger<JourneyEngine>.Instance);
-        _ingestion = new IngestionService(_db.Storage, engine, new TagEngine(new TagCatalog()), _clock);
+        var engine = TestIngestion.Engine(_catalog);
+        _ingestion = TestIngestion.Service(_db.Storage, engine, _clock);
         _scheduler = new JourneyScheduler(_catalog, engine, _db.Storage, new QuartzCronSchedule(), _clock, NullLogger<JourneyScheduler>.Instance);
     }
 

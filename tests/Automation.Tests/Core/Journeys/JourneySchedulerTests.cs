@@ -1,7 +1,6 @@
 using System.Text;
 using Automation.Core.Ingestion;
 using Automation.Core.Journeys;
-using Automation.Core.Tags;
 using Automation.Server.Jobs;
 using Automation.Storage;
 using Automation.Tests.Support;
@@ -54,8 +53,8 @@ public sealed class JourneySchedulerTests(string provider)
         var catalog = _catalog = new JourneyCatalog();
         var reader = new JourneyFileReader(new JourneyReadOptions(JourneyReadOptions.DefaultChannels, null, new QuartzCronSchedule().Problem));
         catalog.Replace([.. new[] { ("morning.json", Morning), ("tagger.json", Tagger), ("tagged.json", Tagged) }.Select(f => JourneyEngineTests.Read(reader, f.Item1, f.Item2))]);
-        var engine = _engine = new JourneyEngine(catalog, NullLogger<JourneyEngine>.Instance);
-        _ingestion = new IngestionService(_db.Storage, engine, new TagEngine(new TagCatalog()), _clock);
+        var engine = _engine = TestIngestion.Engine(catalog);
+        _ingestion = TestIngestion.Service(_db.Storage, engine, _clock);
         _scheduler = new JourneyScheduler(catalog, engine, _db.Storage, new QuartzCronSchedule(), _clock, NullLogger<JourneyScheduler>.Instance);
     }
 

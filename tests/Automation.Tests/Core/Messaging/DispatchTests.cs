@@ -4,13 +4,13 @@ using Automation.Core.Ingestion;
 using Automation.Core.Journeys;
 using Automation.Core.Messaging;
 using Automation.Core.Storage;
-using Automation.Core.Tags;
 using Automation.Core.Tiers;
 using Automation.Server.Jobs;
 using Automation.Storage;
 using Automation.Tests.Support;
 using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Automation.Tests.Core.Messaging;
@@ -46,8 +46,8 @@ public sealed class DispatchTests(string provider)
     {
         var catalog = new JourneyCatalog();
         catalog.Reload(Path.Combine(Repository, "rules"), new JourneyReadOptions(JourneyReadOptions.DefaultChannels, null, new QuartzCronSchedule().Problem));
-        var engine = new JourneyEngine(catalog, NullLogger<JourneyEngine>.Instance);
-        _ingestion = new IngestionService(_db.Storage, engine, new TagEngine(new TagCatalog()), _clock);
+        var engine = TestIngestion.Engine(catalog);
+        _ingestion = TestIngestion.Service(_db.Storage, engine, _clock);
         _scheduler = new JourneyScheduler(catalog, engine, _db.Storage, new QuartzCronSchedule(), _clock, NullLogger<JourneyScheduler>.Instance);
         _templates = new LiquidTemplates(new TemplateFiles(Path.Combine(Repository, "templates"), "en"));
         _links = new UnsubscribeLinks(Encoding.UTF8.GetBytes("0123456789abcdef0123456789abcdef"), "http://127.0.0.1:5080");
@@ -64,11 +64,14 @@ public sealed class DispatchTests(string provider)
 
     // Tests of delivery run with no caps or quiet hours; the guardrail tests set their own.
     private OutboxDispatcher Dispatcher(IChannel email, int maxAttempts = 8, GuardrailSettings? guardrails = null) => new(_db.Storage, _templates,
-        new Dictionary<string, IChannel> { ["email"] = email, ["sms"] = new FileOutboxChannel(_outbox.FullName, "shop@example.com") },
+        new Dictionary<string, IChannel> { ["email"] = email, ["sms"] = FileOutbox(Recipients.PhoneNumber) },
         _links, new Guardrails(_db.Storage, guardrails ?? new GuardrailSettings(0, 0, TimeOnly.MinValue, TimeOnly.MinValue)),
         new DispatchSettings(MaxAttempts: maxAttempts), _clock, NullLogger<OutboxDispatcher>.Instance, _tiers);
 
-    private FileOutboxChannel Files => new(_outbox.FullName, "shop@example.com");
+    /// <summary>The file outbox standing in for a channel that sends to this recipient.</summary>
+    private FileOutboxChannel FileOutbox(RecipientField recipient) => new(Options.Create(new FileOutboxOptions { Path = _outbox.FullName, From = "shop@example.com" }), recipient);
+
+    private FileOutboxChannel Files => FileOutbox(Recipients.EmailAddress);
 
     /// <summary>Ann leaves tea in her cart; an hour later the reminder is queued.</summary>
     private async Task QueueCartReminder(string user = "ann", string email = "ann@example.com", string name = "Ann Lee")
@@ -87,7 +90,7 @@ public sealed class DispatchTests(string provider)
     public async Task A_queued_email_reaches_a_real_smtp_server_with_both_parts_and_one_click_unsubscribe()
     {
         await using var smtp = await SmtpServer.StartAsync();
-        using var email = new EmailChannel(new EmailOptions { Host = "127.0.0.1", Port = smtp.Port, Security = "None", From = "shop@example.com", FromName = "The Shop" });
+        using var email = new EmailChannel(Options.Create(new EmailOptions { Host = "127.0.0.1", Port = smtp.Port, Security = "None", From = "shop@example.com", FromName = "The Shop" }));
         await QueueCartReminder();
 
         (await Dispatcher(email).DispatchDueAsync(CancellationToken.None)).Should().Be(1);
@@ -111,7 +114,7 @@ public sealed class DispatchTests(string provider)
     public async Task Message_ids_differ_between_installations_and_stay_the_same_for_a_resend()
     {
         await using var smtp = await SmtpServer.StartAsync();
-        using var email = new EmailChannel(new EmailOptions { Host = "127.0.0.1", Port = smtp.Port, Security = "None", From = "shop@example.com" });
+        using var email = new EmailChannel(Options.Create(new EmailOptions { Host = "127.0.0.1", Port = smtp.Port, Security = "None", From = "shop@example.com" }));
         await QueueCartReminder();
         await Dispatcher(email).DispatchDueAsync(CancellationToken.None);
 
@@ -146,7 +149,7 @@ public sealed class DispatchTests(string provider)
     public async Task While_smtp_is_down_the_email_waits_and_is_sent_once_it_is_back()
     {
         var port = ServerProcess.FreePort();
-        using var email = new EmailChannel(new EmailOptions { Host = "127.0.0.1", Port = port, Security = "None", From = "shop@example.com" });
+        using var email = new EmailChannel(Options.Create(new EmailOptions { Host = "127.0.0.1", Port = port, Security = "None", From = "shop@example.com" }));
         await QueueCartReminder();
         var dispatcher = Dispatcher(email);
 
@@ -173,7 +176,7 @@ public sealed class DispatchTests(string provider)
         var slow = new SlowChannel(_clock, Files, TimeSpan.FromSeconds(150));
         var dispatcher = new OutboxDispatcher(_db.Storage, _templates, new Dictionary<string, IChannel> { ["email"] = slow }, _links,
             new Guardrails(_db.Storage, new GuardrailSettings(0, 0, TimeOnly.MinValue, TimeOnly.MinValue)),
-            new DispatchSettings(Concurrency: 1, Lease: TimeSpan.FromMinutes(5)), _clock, NullLogger<OutboxDispatcher>.Instance);
+            new DispatchSettings(Concurrency: 1, Lease: TimeSpan.FromMinutes(5)), _clock, NullLogger<OutboxDispatcher>.Instance, _tiers);
 
         await dispatcher.DispatchDueAsync(CancellationToken.None);
         slow.Sent.Should().Be(2);
@@ -191,6 +194,8 @@ public sealed class DispatchTests(string provider)
         private int _sent;
 
         public int Sent => _sent;
+
+        public RecipientField Recipient => inner.Recipient;
 
         public Task<SendOutcome> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
         {
@@ -219,7 +224,7 @@ public sealed class DispatchTests(string provider)
     [Test]
     public async Task After_the_last_attempt_the_message_is_dead_lettered_with_its_reason()
     {
-        using var email = new EmailChannel(new EmailOptions { Host = "127.0.0.1", Port = ServerProcess.FreePort(), Security = "None", From = "shop@example.com" });
+        using var email = new EmailChannel(Options.Create(new EmailOptions { Host = "127.0.0.1", Port = ServerProcess.FreePort(), Security = "None", From = "shop@example.com" }));
         await QueueCartReminder();
         var dispatcher = Dispatcher(email, maxAttempts: 3);
         for (var i = 0; i < 3; i++)
@@ -400,7 +405,7 @@ public sealed class DispatchTests(string provider)
     {
         var catalog = new JourneyCatalog();
         catalog.Reload(Path.Combine(Repository, "rules"), new JourneyReadOptions(JourneyReadOptions.DefaultChannels, null, new QuartzCronSchedule().Problem));
-        var ingestion = new IngestionService(_db.Storage, new JourneyEngine(catalog, NullLogger<JourneyEngine>.Instance), new TagEngine(new TagCatalog()), _clock, new TierEngine(_tiers));
+        var ingestion = TestIngestion.Service(_db.Storage, TestIngestion.Engine(catalog), _clock, tiers: new TierEngine(_tiers));
         await ingestion.IngestAsync(Segment.Read(_clock,
             Segment.Identify("ann", new { email = "ann@example.com", name = "Ann Lee" }, _clock.GetUtcNow()),
             Segment.Order("ann", "first", 1200m, _clock.GetUtcNow())), CancellationToken.None);
@@ -455,19 +460,23 @@ public sealed class TwilioDispatchTests(string provider)
         var repository = ServerProcess.RepositoryRoot();
         var catalog = new JourneyCatalog();
         catalog.Reload(Path.Combine(repository, "rules"), new JourneyReadOptions(JourneyReadOptions.DefaultChannels, null));
-        var engine = new JourneyEngine(catalog, NullLogger<JourneyEngine>.Instance);
-        await new IngestionService(_db.Storage, engine, new TagEngine(new TagCatalog()), _clock).IngestAsync(Segment.Read(_clock,
+        var engine = TestIngestion.Engine(catalog);
+        await TestIngestion.Service(_db.Storage, engine, _clock).IngestAsync(Segment.Read(_clock,
             Segment.Identify("bo", new { phone, name = "Bo" }, Start),
             Segment.Track("bo", "Product Added", new { product_id = "tea", price = 5 }, Start)), CancellationToken.None);
         _clock.Advance(TimeSpan.FromHours(24));
         await new JourneyScheduler(catalog, engine, _db.Storage, new QuartzCronSchedule(), _clock, NullLogger<JourneyScheduler>.Instance).TickAsync(CancellationToken.None);
 
-        var sms = new TwilioSmsChannel(_http, new TwilioOptions { AccountSid = "AC123", AuthToken = "secret", From = "+15005550006", BaseUrl = _twilio.Url, StatusCallbackUrl = "https://shop.example/twilio/status" });
+        var sms = new TwilioSmsChannel(_http, Options.Create(new TwilioOptions
+        {
+            AccountSid = "AC123", AuthToken = "secret", From = "+15005550006", BaseUrl = _twilio.Url, StatusCallbackUrl = "https://shop.example/twilio/status",
+        }));
         var outbox = Directory.CreateTempSubdirectory("automation-sms-outbox-");
+        var email = new FileOutboxChannel(Options.Create(new FileOutboxOptions { Path = outbox.FullName, From = "shop@example.com" }), Recipients.EmailAddress);
         return new OutboxDispatcher(_db.Storage, new LiquidTemplates(new TemplateFiles(Path.Combine(repository, "templates"), "en")),
-            new Dictionary<string, IChannel> { ["sms"] = sms, ["email"] = new FileOutboxChannel(outbox.FullName, "shop@example.com") },
+            new Dictionary<string, IChannel> { ["sms"] = sms, ["email"] = email },
             new UnsubscribeLinks(new byte[32], "http://127.0.0.1:5080"), new Guardrails(_db.Storage, new GuardrailSettings(0, 0, TimeOnly.MinValue, TimeOnly.MinValue)),
-            new DispatchSettings(), _clock, NullLogger<OutboxDispatcher>.Instance);
+            new DispatchSettings(), _clock, NullLogger<OutboxDispatcher>.Instance, new TierCatalog());
     }
 
     private async Task<MessageView> Sms() => (await _db.Storage.ListAsync(null, 10, CancellationToken.None)).Single(m => m.Channel == "sms");
@@ -540,6 +549,8 @@ internal sealed class RendezvousChannel(IChannel inner, int parties) : IChannel
 
     public int Sent => Volatile.Read(ref _sent);
 
+    public RecipientField Recipient => inner.Recipient;
+
     public async Task<SendOutcome> SendAsync(OutgoingMessage message, CancellationToken ct)
     {
         if (Interlocked.Increment(ref _arrived) >= parties) _together.TrySetResult();
@@ -552,5 +563,7 @@ internal sealed class RendezvousChannel(IChannel inner, int parties) : IChannel
 /// <summary>A provider that refuses every message for good.</summary>
 internal sealed class FailingChannel : IChannel
 {
+    public RecipientField Recipient => Recipients.EmailAddress;
+
     public Task<SendOutcome> SendAsync(OutgoingMessage message, CancellationToken ct) => Task.FromResult<SendOutcome>(new SendOutcome.Failed("refused by the test", false));
 }

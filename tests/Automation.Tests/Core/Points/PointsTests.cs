@@ -1,10 +1,8 @@
 using Automation.Core.Ingestion;
 using Automation.Core.Journeys;
 using Automation.Core.Points;
-using Automation.Core.Tags;
 using Automation.Storage;
 using Automation.Tests.Support;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Automation.Tests.Core.Points;
@@ -24,8 +22,7 @@ public sealed class PointsTests(string provider)
     {
         _db = await TestDatabase.CreateAsync(provider);
         _clock = new FakeTimeProvider(Start);
-        _ingestion = new IngestionService(_db.Storage, new JourneyEngine(new JourneyCatalog(), NullLogger<JourneyEngine>.Instance),
-            new TagEngine(new TagCatalog()), _clock, points: new PointsSettings(1m, 12));
+        _ingestion = TestIngestion.Service(_db.Storage, TestIngestion.Engine(new JourneyCatalog()), _clock, points: new PointsSettings(1m, 12));
     }
 
     [TearDown]

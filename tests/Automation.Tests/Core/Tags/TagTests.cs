@@ -6,7 +6,6 @@ using Automation.Server.Jobs;
 using Automation.Storage;
 using Automation.Tests.Support;
 using Dapper;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Automation.Tests.Core.Tags;
@@ -45,9 +44,9 @@ public sealed class TagTests(string provider)
         var read = new JourneyFileReader(new JourneyReadOptions(JourneyReadOptions.DefaultChannels, null, new QuartzCronSchedule().Problem))
             .Read("repeat-welcome.json", Encoding.UTF8.GetBytes(RepeatWelcome));
         journeys.Replace([new JourneyFileResult("repeat-welcome.json", read.Journey, read.Problems)]);
-        var engine = new JourneyEngine(journeys, NullLogger<JourneyEngine>.Instance);
-        var tags = new TagEngine(tagCatalog);
-        _ingestion = new IngestionService(_db.Storage, engine, tags, _clock);
+        var engine = TestIngestion.Engine(journeys);
+        var tags = TestIngestion.Tags(tagCatalog);
+        _ingestion = TestIngestion.Service(_db.Storage, engine, _clock, tags);
         _refresher = new TagRefresher(_db.Storage, _db.Storage, _db.Storage, tags, engine, _clock);
     }
 
@@ -147,7 +146,7 @@ public sealed class TagTests(string provider)
             """);
         var catalog = new TagCatalog(new RuleLimits(1000, TimeSpan.FromSeconds(30)));
         catalog.Reload(file).Should().BeEmpty();
-        var ingestion = new IngestionService(_db.Storage, new JourneyEngine(new JourneyCatalog(), NullLogger<JourneyEngine>.Instance), new TagEngine(catalog), _clock);
+        var ingestion = TestIngestion.Service(_db.Storage, TestIngestion.Engine(new JourneyCatalog()), _clock, TestIngestion.Tags(catalog));
         var manyTraits = Enumerable.Range(0, 30).ToDictionary(i => $"t{i}", i => (object)i);
 
         await ingestion.IngestAsync(Segment.Read(_clock, [Segment.Identify("ann", new { plan = "pro" })]), CancellationToken.None);

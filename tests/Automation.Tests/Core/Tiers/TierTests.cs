@@ -2,12 +2,10 @@ using System.Text;
 using Automation.Core.Ingestion;
 using Automation.Core.Journeys;
 using Automation.Core.Points;
-using Automation.Core.Tags;
 using Automation.Core.Tiers;
 using Automation.Server.Jobs;
 using Automation.Storage;
 using Automation.Tests.Support;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Automation.Tests.Core.Tiers;
@@ -47,9 +45,9 @@ public sealed class TierTests(string provider)
         _folder = Directory.CreateTempSubdirectory("automation-tiers-");
         _tiers = new TierCatalog();
         UseProgram(Program);
-        var engine = new JourneyEngine(new JourneyCatalog(), NullLogger<JourneyEngine>.Instance);
+        var engine = TestIngestion.Engine(new JourneyCatalog());
         var tiers = new TierEngine(_tiers);
-        _ingestion = new IngestionService(_db.Storage, engine, new TagEngine(new TagCatalog()), _clock, tiers, new PointsSettings(1m, 12));
+        _ingestion = TestIngestion.Service(_db.Storage, engine, _clock, tiers: tiers, points: new PointsSettings(1m, 12));
         _reviewer = new TierReviewer(_db.Storage, _db.Storage, tiers, engine, new QuartzCronSchedule(), _clock);
     }
 
@@ -118,7 +116,7 @@ public sealed class TierTests(string provider)
         var files = Automation.Server.Hosting.JourneyFiles.From(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(), ServerProcess.RepositoryRoot(), new QuartzCronSchedule());
         var catalog = new JourneyCatalog();
         catalog.Replace([.. JourneyDirectory.Load(files.RulesFolder, files.ReadOptions).Where(f => Path.GetFileNameWithoutExtension(f.File) == "tier-upgrade")]);
-        var ingestion = new IngestionService(_db.Storage, new JourneyEngine(catalog, NullLogger<JourneyEngine>.Instance), new TagEngine(new TagCatalog()), _clock, new TierEngine(_tiers));
+        var ingestion = TestIngestion.Service(_db.Storage, TestIngestion.Engine(catalog), _clock, tiers: new TierEngine(_tiers));
         async Task<int> Instances() =>
             (await _db.Storage.InstancesOfAsync((await _db.Storage.FindAsync("lee", CancellationToken.None))!.Profile.Id, CancellationToken.None)).Count;
 
@@ -187,8 +185,7 @@ public sealed class TierTests(string provider)
         // Eve ordered while there was no tiers file; Fay never ordered.
         var catalogWithout = new TierCatalog();
         catalogWithout.Reload(Path.Combine(_folder.FullName, "missing.json"));
-        var withoutTiers = new IngestionService(_db.Storage, new JourneyEngine(new JourneyCatalog(), NullLogger<JourneyEngine>.Instance),
-            new TagEngine(new TagCatalog()), _clock, new TierEngine(catalogWithout));
+        var withoutTiers = TestIngestion.Service(_db.Storage, TestIngestion.Engine(new JourneyCatalog()), _clock, tiers: new TierEngine(catalogWithout));
         await withoutTiers.IngestAsync(Segment.Read(_clock, Segment.Order("eve", "e1", 500m, Start), Segment.Identify("fay", new { email = "fay@example.com" }, Start)), CancellationToken.None);
         (await TierOf("eve")).Should().BeNull();
 

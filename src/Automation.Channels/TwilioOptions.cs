@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+
+namespace Automation.Channels;
+
+/// <summary>The <c>Channels:Sms</c> section (Twilio). Without an AccountSid, SMS goes to the file outbox.</summary>
+public sealed class TwilioOptions
+{
+    public const string Section = "Channels:Sms";
+
+    public string? AccountSid { get; set; }
+    public string? AuthToken { get; set; }
+
+    /// <summary>The sending number (E.164); or use <see cref="MessagingServiceSid"/>.</summary>
+    public string? From { get; set; }
+
+    public string? MessagingServiceSid { get; set; }
+
+    /// <summary>Twilio's API; a test server's address in tests.</summary>
+    public string BaseUrl { get; set; } = "https://api.twilio.com";
+
+    /// <summary>Where Twilio posts status updates; when unset, the server sets Messaging:PublicUrl + /twilio/status.</summary>
+    public string? StatusCallbackUrl { get; set; }
+}
+
+/// <summary>Checks the <c>Channels:Sms</c> section: an account needs its token and a sender.</summary>
+internal sealed class TwilioOptionsValidator : IValidateOptions<TwilioOptions>
+{
+    public ValidateOptionsResult Validate(string? name, TwilioOptions options)
+    {
+        if (!string.IsNullOrWhiteSpace(options.AccountSid))
+        {
+            if (string.IsNullOrWhiteSpace(options.AuthToken))
+                return ValidateOptionsResult.Fail("Channels:Sms:AuthToken is required when Channels:Sms:AccountSid is set.");
+            if (string.IsNullOrWhiteSpace(options.From) && string.IsNullOrWhiteSpace(options.MessagingServiceSid))
+                return ValidateOptionsResult.Fail("Channels:Sms:From (or Channels:Sms:MessagingServiceSid) is required when Channels:Sms:AccountSid is set.");
+        }
+        if (!ChannelSettings.IsHttpAddress(options.BaseUrl))
+            return ValidateOptionsResult.Fail($"Channels:Sms:BaseUrl must be an http(s) address such as https://api.twilio.com, not '{options.BaseUrl}'.");
+        if (options.StatusCallbackUrl is { } callback && !ChannelSettings.IsHttpAddress(callback))
+            return ValidateOptionsResult.Fail($"Channels:Sms:StatusCallbackUrl must be an http(s) address such as https://mail.example.com/twilio/status, not '{callback}'.");
+        return ValidateOptionsResult.Success;
+    }
+}
+
+public static partial class ChannelServiceCollectionExtensions
+{
+    /// <summary>The <c>sms</c> channel: Twilio when <c>Channels:Sms:AccountSid</c> is set, else the file outbox.</summary>
+    public static IServiceCollection AddTwilioSmsChannel(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddChannelOptions<TwilioOptions, TwilioOptionsValidator>(TwilioOptions.Section);
+        if (!ChannelSettings.IsSet(configuration, TwilioOptions.Section, nameof(TwilioOptions.AccountSid)))
+            return services.AddFileOutboxFor("sms", Recipients.PhoneNumber);
+
+        // Retries here only what Twilio never processed (429, no connection); anything else is the outbox's to retry.
+        services.AddHttpChannel<TwilioSmsChannel>("sms").AddResilienceHandler("twilio", pipeline => pipeline
+            .AddRetry(new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = 2,
+                UseJitter = true,
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is HttpRequestException
+                    || args.Outcome.Result?.StatusCode == System.Net.HttpStatusCode.TooManyRequests),
+            })
+            .AddTimeout(TimeSpan.FromSeconds(15)));
+        return services;
+    }
+}

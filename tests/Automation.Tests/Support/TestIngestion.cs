@@ -1,0 +1,24 @@
+using Automation.Core.Ingestion;
+using Automation.Core.Journeys;
+using Automation.Core.Points;
+using Automation.Core.Storage;
+using Automation.Core.Tags;
+using Automation.Core.Tiers;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Automation.Tests.Support;
+
+/// <summary>
+/// Ingestion built as the server builds it, with what appsettings.json ships (no tag rules, no tiers, one point per
+/// currency unit kept twelve months): a test passes only the parts it is about.
+/// </summary>
+internal static class TestIngestion
+{
+    public static JourneyEngine Engine(JourneyCatalog journeys) => new(journeys, NullLogger<JourneyEngine>.Instance, new PointsSettings());
+
+    public static TagEngine Tags(TagCatalog rules) => new(rules, NullLogger<TagEngine>.Instance);
+
+    public static IngestionService Service(IIngestionStore store, JourneyEngine journeys, TimeProvider clock,
+        TagEngine? tags = null, TierEngine? tiers = null, PointsSettings? points = null) =>
+        new(store, journeys, tags ?? Tags(new TagCatalog()), clock, tiers ?? new TierEngine(new TierCatalog()), points ?? new PointsSettings());
+}
