@@ -1,4 +1,3 @@
-using Automation.Core.Messaging;
 using MailKit.Security;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

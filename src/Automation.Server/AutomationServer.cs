@@ -1,4 +1,3 @@
-using Automation.Channels;
 using Automation.Core.Ingestion;
 using Automation.Server.Apis;
 using Automation.Server.Configuration;
@@ -50,10 +49,16 @@ public static class AutomationServer
         _ = services.GetRequiredService<IOptions<MessagingOptions>>().Value;
         _ = services.GetRequiredService<IOptions<GuardrailsOptions>>().Value;
         _ = services.GetRequiredService<IOptions<ConsoleOptions>>().Value;
-        _ = services.GetRequiredService<IOptions<FileOutboxOptions>>().Value;
-        _ = services.GetRequiredService<IOptions<EmailOptions>>().Value;
-        _ = services.GetRequiredService<IOptions<TwilioOptions>>().Value;
-        _ = services.GetRequiredService<IOptions<WebhookOptions>>().Value;
+        // Then every other section checked at start, each channel's among them, so a channel's own registration is all
+        // it takes. Several bad ones come together; the first is reported, as above.
+        try
+        {
+            services.GetRequiredService<IStartupValidator>().Validate();
+        }
+        catch (AggregateException e) when (e.InnerExceptions[0] is OptionsValidationException first)
+        {
+            throw first;
+        }
     }
 
     private static void AddServices(IServiceCollection services)
