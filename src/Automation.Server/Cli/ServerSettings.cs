@@ -9,10 +9,15 @@ namespace Automation.Server.Cli;
 /// </summary>
 internal static class ServerSettings
 {
-    /// <summary><c>--rules DIR</c>; configuration keys ignore case, so a plain <c>rules</c> key would collide with the <c>Rules</c> section.</summary>
-    private static readonly Option<string> Rules = new("--rules") { HelpName = "DIR", Description = "the journeys folder (setting Rules:Path)" };
-
-    private static readonly Option<string> Templates = new("--templates") { HelpName = "DIR", Description = "the templates folder (setting Templates:Path)" };
+    /// <summary>
+    /// The folder options and the settings they stand for. Configuration keys ignore case, so a plain <c>rules</c> key
+    /// would collide with the <c>Rules</c> section: hence options of their own rather than settings.
+    /// </summary>
+    private static readonly (string Name, string Key, string Description)[] Folders =
+    [
+        ("--rules", "Rules:Path", "the journeys folder"),
+        ("--templates", "Templates:Path", "the templates folder"),
+    ];
 
     /// <summary>Lets the server's settings through; with <paramref name="folders"/> also <c>--rules</c> and <c>--templates</c>.</summary>
     public static Command ReadingSettings(this Command command, bool folders = true)
@@ -20,8 +25,8 @@ internal static class ServerSettings
         command.TreatUnmatchedTokensAsErrors = false;
         if (folders)
         {
-            command.Options.Add(Rules);
-            command.Options.Add(Templates);
+            foreach (var (name, key, description) in Folders)
+                command.Options.Add(new Option<string>(name) { HelpName = "DIR", Description = $"{description} (setting {key})" });
         }
         return command;
     }
@@ -30,7 +35,9 @@ internal static class ServerSettings
     public static string[] Arguments(ParseResult result) =>
     [
         .. result.UnmatchedTokens,
-        .. result.GetValue(Rules) is { } rules ? [$"--Rules:Path={rules}"] : Array.Empty<string>(),
-        .. result.GetValue(Templates) is { } templates ? [$"--Templates:Path={templates}"] : Array.Empty<string>(),
+        .. from folder in Folders
+           join option in result.CommandResult.Command.Options.OfType<Option<string>>() on folder.Name equals option.Name
+           where result.GetValue(option) is not null
+           select $"--{folder.Key}={result.GetValue(option)}",
     ];
 }
