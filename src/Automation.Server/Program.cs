@@ -6,14 +6,8 @@ using Microsoft.Extensions.Options;
 
 try
 {
-    if (args is ["migrate", .. var migrateArgs]) return await MigrateCommand.RunAsync(migrateArgs);
-    if (args is ["validate", .. var validateArgs]) return ValidateCommand.Run(validateArgs, Console.Out, Console.Error);
-    if (args is ["render", .. var renderArgs]) return RenderCommand.Run(renderArgs, Console.Out, Console.Error);
-    if (args is ["simulate", .. var simulateArgs]) return await SimulateCommand.RunAsync(simulateArgs, Console.Out, Console.Error);
-    if (args is ["seed", .. var seedArgs]) return await SeedCommand.RunAsync(seedArgs, Console.Out, Console.Error);
-    if (args is ["console-user", .. var userArgs]) return ConsoleUserCommand.Run(userArgs, Console.In, Console.Out, Console.Error);
-    if (args is ["report", .. var reportArgs]) return await ReportCommand.RunAsync(reportArgs, Console.Out, Console.Error, TimeProvider.System);
-    if (CommandLine.IsCommand(args) || args is ["--help" or "-h" or "-?", ..]) return CommandLine.Help(args[0], Console.Out, Console.Error);
+    var commands = AutomationCommand.Create(Console.In, TimeProvider.System);
+    if (!AutomationCommand.StartsServer(args, commands)) return await AutomationCommand.InvokeAsync(commands, args, Console.Out, Console.Error);
     var app = AutomationServer.Build(args);
     AutomationServer.ValidateSettings(app.Services);
     await app.RunAsync();

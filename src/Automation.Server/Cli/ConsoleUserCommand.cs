@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Automation.Server.MarketerConsole;
@@ -10,15 +11,23 @@ namespace Automation.Server.Cli;
 /// </summary>
 internal static class ConsoleUserCommand
 {
-    private const string Usage = "usage: echo 'a long password' | automation console-user NAME (from a source checkout: dotnet run --project src/Automation.Server -- console-user NAME)";
+    private const string Usage = "usage: echo 'a long password' | automation console-user NAME";
 
-    public static int Run(string[] args, TextReader input, TextWriter output, TextWriter errors)
+    public static Command Create(TextReader input)
     {
-        if (args is not [var name] || string.IsNullOrWhiteSpace(name) || name.Any(char.IsWhiteSpace) || name.StartsWith('-'))
+        var name = new Argument<string>("NAME") { Description = "the user name, without spaces" };
+        name.Validators.Add(result =>
         {
-            errors.WriteLine($"error: one user name without spaces is required. {Usage}");
-            return 2;
-        }
+            if (result.GetValueOrDefault<string>() is var value && (string.IsNullOrWhiteSpace(value) || value.Any(char.IsWhiteSpace)))
+                result.AddError("the user name must be one word without spaces.");
+        });
+        var command = new Command("console-user", $"Make a console user's password hash; the password is read from standard input ({Usage}).") { name };
+        command.SetAction(result => Run(result.GetRequiredValue(name), input, result.InvocationConfiguration.Output, result.InvocationConfiguration.Error));
+        return command;
+    }
+
+    private static int Run(string name, TextReader input, TextWriter output, TextWriter errors)
+    {
         var password = input.ReadLine();
         if (password is null || password.Length < ConsolePasswords.MinimumLength)
         {

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Automation.Core.Messaging;
@@ -14,16 +15,31 @@ namespace Automation.Server.Cli;
 /// </summary>
 internal static class RenderCommand
 {
-    public static int Run(string[] args, TextWriter output, TextWriter errors)
+    public static Command Create()
     {
-        var builder = Host.CreateApplicationBuilder(Shorthands.Expand(args));
+        var template = new Option<string>("--template")
+        {
+            Required = true, HelpName = "NAME|FILE", Description = "the template: journey/step (cart-recovery/reminder), or a .liquid file",
+        };
+        var channel = new Option<string>("--channel")
+        {
+            HelpName = "CHANNEL", Description = "email, sms, webhook or file, for a template given by name", DefaultValueFactory = _ => "email",
+        };
+        var customer = new Option<string>("--customer")
+        {
+            Required = true, HelpName = "FILE", Description = "a JSON identify body, optionally with cart (products) and context (the step's action context)",
+        };
+        var command = new Command("render", "Render a template for a customer.") { template, channel, customer }.ReadingSettings();
+        command.SetAction(result => Run(ServerSettings.Arguments(result), result.GetRequiredValue(template), result.GetRequiredValue(channel),
+            result.GetRequiredValue(customer), result.InvocationConfiguration.Output, result.InvocationConfiguration.Error));
+        return command;
+    }
+
+    private static int Run(string[] settings, string template, string channel, string customerFile, TextWriter output, TextWriter errors)
+    {
+        var builder = Host.CreateApplicationBuilder(settings);
         var config = builder.Configuration;
         var root = builder.Environment.ContentRootPath;
-        if (config["template"] is not { Length: > 0 } template || config["customer"] is not { Length: > 0 } customerFile)
-        {
-            errors.WriteLine("error: usage: automation render --template NAME --channel email|sms|webhook|file --customer FILE, or --template FILE.liquid --customer FILE");
-            return 2;
-        }
 
         var folders = JourneyFiles.From(config, root, new QuartzCronSchedule());
         var templates = folders.CreateTemplates();
@@ -42,7 +58,7 @@ internal static class RenderCommand
             }
             else
             {
-                message = templates.Render(template, config["channel"] ?? "email", model);
+                message = templates.Render(template, channel, model);
             }
             output.WriteLine($"# {Path.GetRelativePath(root, message.TemplateFile)}");
             if (message.Subject is not null) output.WriteLine($"Subject: {message.Subject}\n\n--- html ---\n{message.Html}\n--- text ---");

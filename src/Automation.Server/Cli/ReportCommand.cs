@@ -1,3 +1,5 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Data.Common;
 using System.Globalization;
 using System.Text;
@@ -17,29 +19,55 @@ namespace Automation.Server.Cli;
 /// </summary>
 internal static class ReportCommand
 {
-    private const string Usage = "Usage: automation report [--from 2026-01-01] [--to 2026-07-01] [--segment new|returning|tier|tag] [--within 90] [--attribution-days 7] [--journey NAME] [--json]";
-
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors, TimeProvider clock)
+    /// <summary>The options as given: text, checked by the same <see cref="ReportParameters"/> as the metrics API's query.</summary>
+    private sealed record Request(string? From, string? To, string? Segment, string? Within, string? AttributionDays, string? Journey, bool Json)
     {
-        var json = args.Contains("--json");
-        var builder = Host.CreateApplicationBuilder([.. args.Where(a => a != "--json")]);
+        /// <summary>What is wrong with the options; when nothing, the queries they ask for.</summary>
+        public FieldError[] Check(DateTimeOffset now, out RepurchaseQuery repurchase, out AttributionQuery attribution)
+        {
+            FieldError?[] checks =
+            [
+                ReportParameters.Window(From, To, now, "--", out var from, out var to),
+                ReportParameters.Segment(Segment, "--segment", out var segment),
+                ReportParameters.Days(Within, ReportParameters.DefaultRepurchaseDays, "--within", out var within),
+                ReportParameters.Days(AttributionDays, ReportParameters.DefaultAttributionDays, "--attribution-days", out var attributionDays),
+            ];
+            repurchase = new RepurchaseQuery(from, to, within, segment, ReportParameters.NoTierGroup, now);
+            attribution = new AttributionQuery(from, to, attributionDays, string.IsNullOrWhiteSpace(Journey) ? null : Journey);
+            return [.. checks.OfType<FieldError>()];
+        }
+    }
+
+    public static Command Create(TimeProvider clock)
+    {
+        Option<string> Text(string name, string helpName, string description) => new(name) { HelpName = helpName, Description = description };
+        var from = Text("--from", "DATE", "the first day of the window, such as 2026-01-01 (default: a year before --to)");
+        var to = Text("--to", "DATE", "the end of the window, exclusive (default: now)");
+        var segment = Text("--segment", "new|returning|tier|tag", "how to group the repurchase report's customers");
+        var within = Text("--within", "DAYS", $"a repurchase counts within this many days (default {ReportParameters.DefaultRepurchaseDays})");
+        var attributionDays = Text("--attribution-days", "DAYS", $"an order counts for a message within this many days (default {ReportParameters.DefaultAttributionDays})");
+        var journey = Text("--journey", "NAME", "attribution for one journey only");
+        var json = new Option<bool>("--json") { Description = "print { \"repurchase\": …, \"attribution\": … }, each the document the metrics API answers" };
+        var command = new Command("report", "Print the repurchase, cohort, LTV and attribution reports of the configured database.")
+        {
+            from, to, segment, within, attributionDays, journey, json,
+        }.ReadingSettings(folders: false);
+        Request Read(SymbolResult r) => new(r.GetValue(from), r.GetValue(to), r.GetValue(segment), r.GetValue(within), r.GetValue(attributionDays), r.GetValue(journey), r.GetValue(json));
+        command.Validators.Add(result =>
+        {
+            foreach (var problem in Read(result).Check(clock.GetUtcNow(), out _, out _)) result.AddError(problem.ToString());
+        });
+        command.SetAction((result, cancellation) => RunAsync(ServerSettings.Arguments(result), Read(result.CommandResult),
+            result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, clock, cancellation));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string[] settings, Request request, TextWriter output, TextWriter errors, TimeProvider clock, CancellationToken cancellation)
+    {
+        request.Check(clock.GetUtcNow(), out var repurchaseQuery, out var attributionQuery);
+        var builder = Host.CreateApplicationBuilder(settings);
         builder.Services.AddSingleton(clock);
         builder.Services.AddAutomationStorage();
-        var config = builder.Configuration;
-        var now = clock.GetUtcNow();
-        FieldError?[] checks =
-        [
-            ReportParameters.Window(config["from"], config["to"], now, "--", out var from, out var to),
-            ReportParameters.Segment(config["segment"], "--segment", out var segment),
-            ReportParameters.Days(config["within"], ReportParameters.DefaultRepurchaseDays, "--within", out var within),
-            ReportParameters.Days(config["attribution-days"], ReportParameters.DefaultAttributionDays, "--attribution-days", out var attributionDays),
-        ];
-        if (checks.OfType<FieldError>().ToList() is { Count: > 0 } problems)
-        {
-            foreach (var problem in problems) errors.WriteLine($"error: {problem}");
-            errors.WriteLine(Usage);
-            return 2;
-        }
 
         using var host = builder.Build();
         var store = host.Services.GetRequiredService<IAnalyticsStore>();
@@ -47,9 +75,8 @@ internal static class ReportCommand
         AttributionReport attribution;
         try
         {
-            repurchase = await AnalyticsReports.RepurchaseAsync(store, new RepurchaseQuery(from, to, within, segment, ReportParameters.NoTierGroup, now), CancellationToken.None);
-            attribution = await AnalyticsReports.AttributionAsync(store,
-                new AttributionQuery(from, to, attributionDays, string.IsNullOrWhiteSpace(config["journey"]) ? null : config["journey"]), CancellationToken.None);
+            repurchase = await AnalyticsReports.RepurchaseAsync(store, repurchaseQuery, cancellation);
+            attribution = await AnalyticsReports.AttributionAsync(store, attributionQuery, cancellation);
         }
         catch (DbException e) when (!TransientFailures.IsTransient(e))
         {
@@ -58,7 +85,7 @@ internal static class ReportCommand
             return 1;
         }
 
-        if (json)
+        if (request.Json)
         {
             output.WriteLine(JsonSerializer.Serialize(new { repurchase, attribution }, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
             return 0;

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -23,32 +24,42 @@ namespace Automation.Server.Cli;
 /// </summary>
 internal static class SeedCommand
 {
-    private const string Usage = "Usage: automation seed --customers N [--days D] [--seed S] [--into-live]";
-    private const string IntoLive = "--into-live";
     public const string SeedDatabase = "Data Source=data/seed.db";
     private const int CustomersPerBatch = 20;
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors)
+    public static Command Create()
     {
-        // A database named on the command line is the user's explicit choice, like --into-live.
-        var intoLive = args.Contains(IntoLive)
-            || args.Any(a => a.TrimStart('-').StartsWith("Storage:", StringComparison.OrdinalIgnoreCase));
+        var customers = OptionValues.WholeNumber("--customers", "how many shoppers to generate", 1, 10_000_000);
+        var days = OptionValues.WholeNumber("--days", "how many days of history, up to today", 1, 3650, 365);
+        var seed = OptionValues.WholeNumber("--seed", "the random seed: the same seed makes the same shoppers", 0, int.MaxValue, 1);
+        var intoLive = new Option<bool>("--into-live") { Description = $"seed the configured database, whose server would send the journeys' messages, instead of {SeedDatabase}" };
+        var command = new Command("seed", "Generate shoppers through the real ingestion into a database of their own, for demos and benchmarks.")
+        {
+            customers, days, seed, intoLive,
+        }.ReadingSettings();
+        command.SetAction((result, cancellation) =>
+        {
+            var settings = ServerSettings.Arguments(result);
+            // A database named on the command line is the user's explicit choice, like --into-live.
+            var live = result.GetValue(intoLive) || settings.Any(a => a.TrimStart('-').StartsWith("Storage:", StringComparison.OrdinalIgnoreCase));
+            return RunAsync(settings, live, result.GetValue(customers), result.GetValue(days), result.GetValue(seed), result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, cancellation);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string[] settings, bool intoLive, int customers, int days, int seed, TextWriter output, TextWriter errors, CancellationToken cancellation)
+    {
         // Seeding is a batch job: no scheduler, no sending while it runs.
-        string[] settings = [.. Shorthands.Expand([.. args.Where(a => a != IntoLive)]), "--Scheduler:Enabled=false", "--Messaging:Dispatch=false"];
+        settings = [.. settings, "--Scheduler:Enabled=false", "--Messaging:Dispatch=false"];
         if (!intoLive) settings = [.. settings, "--Storage:Provider=sqlite", $"--Storage:ConnectionString={SeedDatabase}"];
         var app = AutomationServer.Build(settings);
-        var config = app.Configuration;
-        if (!TryRead(config["customers"], "customers", 1, 10_000_000, null, out var customers, errors)
-            || !TryRead(config["days"], "days", 1, 3650, 365, out var days, errors)
-            || !TryRead(config["seed"], "seed", 0, int.MaxValue, 1, out var seed, errors))
-            return 2;
         var services = app.Services;
         var storage = services.GetRequiredService<IOptions<StorageOptions>>().Value;
         var target = Describe(storage, app.Environment.ContentRootPath);
         output.WriteLine(intoLive
             ? $"Seeding the configured database, {target}: the journeys' messages to the generated addresses will be sent by a server on it."
             : $"Seeding {target}, a database of its own (--into-live seeds the configured one). Point a server or report at it with --Storage:ConnectionString=\"{SeedDatabase}\".");
-        await services.GetRequiredService<SchemaMigrator>().MigrateAsync(CancellationToken.None);
+        await services.GetRequiredService<SchemaMigrator>().MigrateAsync(cancellation);
         var files = services.GetRequiredService<JourneyFiles>();
         var problems = services.GetRequiredService<JourneyCatalog>().Reload(files.RulesFolder, files.ReadOptions).Entries.SelectMany(e => e.Problems)
             .Concat(services.GetRequiredService<TagCatalog>().Reload(files.TagsFile))
@@ -69,13 +80,13 @@ internal static class SeedCommand
                 foreach (var message in generator.Customer(i)) batch.Add(message);
             var read = reader.ReadBatch(Encoding.UTF8.GetBytes(new JsonObject { ["batch"] = batch }.ToJsonString()));
             if (read.Errors.Count > 0) throw new InvalidOperationException($"The generator made an invalid message: {read.Errors[0]}");
-            await ingestion.IngestAsync(read.Messages, CancellationToken.None);
+            await ingestion.IngestAsync(read.Messages, cancellation);
             events += read.Messages.Count;
             if ((first / CustomersPerBatch) % 500 == 499)
                 output.WriteLine($"{first + CustomersPerBatch:N0} customers, {events:N0} events, {events / watch.Elapsed.TotalSeconds:N0} events/s");
         }
         var ingested = watch.Elapsed;
-        var tagChanges = await services.GetRequiredService<TagRefresher>().RefreshAllAsync(CancellationToken.None);
+        var tagChanges = await services.GetRequiredService<TagRefresher>().RefreshAllAsync(cancellation);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Seeded {customers:N0} customers over {days} days: {events:N0} events in {ingested.TotalSeconds:N1} s ({events / ingested.TotalSeconds:N0} events/s); RFM and tags refreshed ({tagChanges:N0} changes) in {(watch.Elapsed - ingested).TotalSeconds:N1} s."));
         return 0;
@@ -91,14 +102,5 @@ internal static class SeedCommand
         }
         var sqlite = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(Storage.Sqlite.SqliteStorage.ResolveConnectionString(storage.ConnectionString, contentRoot));
         return $"SQLite file {sqlite.DataSource}";
-    }
-
-    private static bool TryRead(string? text, string name, int min, int max, int? fallback, out int value, TextWriter errors)
-    {
-        value = fallback ?? 0;
-        if (text is null && fallback is not null) return true;
-        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= min && value <= max) return true;
-        errors.WriteLine($"error: --{name} must be a whole number from {min} to {max}{(text is null ? "" : $", not '{text}'")}. {Usage}");
-        return false;
     }
 }

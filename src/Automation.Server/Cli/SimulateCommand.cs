@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -16,28 +17,54 @@ namespace Automation.Server.Cli;
 /// </summary>
 internal static class SimulateCommand
 {
-    private const string Usage = "Usage: automation simulate --journey NAME [--journey NAME …] | --all --customer FILE --events FILE [--days N] [--start ISO] [--step PT15M]";
+    /// <summary>What to simulate, as the options gave it.</summary>
+    private sealed record Request(List<string> Names, bool All, string CustomerFile, string EventsFile, double Days, DateTimeOffset? Start, TimeSpan? Step);
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors)
+    public static Command Create()
     {
-        var all = args.Contains("--all");
-        var (names, rest) = JourneyNames(args.Where(a => a != "--all").ToArray());
-        var builder = Host.CreateApplicationBuilder(Shorthands.Expand(rest));
+        var journeys = new Option<string[]>("--journey")
+        {
+            HelpName = "NAME", Description = "a journey to run (repeat it, or separate names with commas, to run several together)",
+        };
+        var all = new Option<bool>("--all") { Description = "run every valid journey together" };
+        var customer = new Option<string>("--customer") { Required = true, HelpName = "FILE", Description = "the customer: a JSON identify body (userId, traits)" };
+        var events = new Option<string>("--events") { Required = true, HelpName = "FILE", Description = "a JSON array of events, each with an offset (\"at\": \"+26h\")" };
+        var days = new Option<double>("--days")
+        {
+            HelpName = "N", Description = "how many days to simulate", DefaultValueFactory = _ => 7,
+            CustomParser = OptionValues.Parsed(text => double.Parse(text, CultureInfo.InvariantCulture)),
+        };
+        var start = new Option<DateTimeOffset?>("--start")
+        {
+            HelpName = "ISO", Description = "when the clock starts, in UTC unless an offset is given (default: this hour)",
+            CustomParser = OptionValues.Parsed<DateTimeOffset?>(text => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal).ToUniversalTime()),
+        };
+        var step = new Option<TimeSpan?>("--step")
+        {
+            HelpName = "OFFSET", Description = "the clock's tick, such as PT15M or 1h (default: 15 minutes up to three days, hourly beyond)",
+            CustomParser = OptionValues.Parsed<TimeSpan?>(text => JourneySimulation.ParseOffset(text)),
+        };
+        var command = new Command("simulate", "Replay journeys for one customer on a virtual clock against a temporary database, with when each message would go out under the configured guardrails.")
+        {
+            journeys, all, customer, events, days, start, step,
+        }.ReadingSettings();
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(journeys) is null && !result.GetValue(all)) result.AddError("--journey is required (or --all).");
+        });
+        command.SetAction((result, cancellation) => RunAsync(ServerSettings.Arguments(result),
+            new Request([.. (result.GetValue(journeys) ?? []).SelectMany(j => j.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))],
+                result.GetValue(all), result.GetRequiredValue(customer), result.GetRequiredValue(events), result.GetValue(days), result.GetValue(start), result.GetValue(step)),
+            result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, cancellation));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string[] settings, Request request, TextWriter output, TextWriter errors, CancellationToken cancellation)
+    {
+        var builder = Host.CreateApplicationBuilder(settings);
         var config = builder.Configuration;
         var root = builder.Environment.ContentRootPath;
-        string? Required(string key)
-        {
-            if (!string.IsNullOrWhiteSpace(config[key])) return config[key];
-            errors.WriteLine($"error: --{key} is required. {Usage}");
-            return null;
-        }
-
-        if (names.Count == 0 && !all)
-        {
-            errors.WriteLine($"error: --journey is required (or --all). {Usage}");
-            return 2;
-        }
-        if (Required("customer") is not { } customerFile || Required("events") is not { } eventsFile) return 2;
+        var (names, all, customerFile, eventsFile) = (request.Names, request.All, request.CustomerFile, request.EventsFile);
 
         var folders = JourneyFiles.From(config, root, new QuartzCronSchedule());
         if (all) names = [.. JourneyDirectory.Load(folders.RulesFolder, folders.ReadOptions).Select(r => Path.GetFileNameWithoutExtension(r.File)).Order(StringComparer.Ordinal)];
@@ -62,16 +89,10 @@ internal static class SimulateCommand
 
         JsonObject customer;
         List<SimulatedEvent> events;
-        double days;
-        DateTimeOffset start;
-        TimeSpan? step;
         try
         {
             customer = ReadJson(Path.Combine(root, customerFile)) as JsonObject ?? throw new FormatException($"{customerFile}: must hold one JSON object (an identify: userId, traits)");
             events = SimulationRunner.ReadEvents(ReadJson(Path.Combine(root, eventsFile)), eventsFile);
-            days = double.Parse(config["days"] ?? "7", CultureInfo.InvariantCulture);
-            start = config["start"] is { } s ? DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal).ToUniversalTime() : SimulationRunner.DefaultStart(TimeProvider.System.GetUtcNow());
-            step = config["step"] is { } st ? JourneySimulation.ParseOffset(st) : null;
         }
         catch (Exception e) when (e is FormatException or IOException or JsonException)
         {
@@ -82,7 +103,8 @@ internal static class SimulateCommand
         try
         {
             var guardrails = config.GetSection(GuardrailsOptions.Section).Get<GuardrailsOptions>() ?? new GuardrailsOptions();
-            var result = await SimulationRunner.RunAsync(folders, root, journeyFiles, customer, events, start, days, step, null, guardrails.ToSettings(), CancellationToken.None);
+            var start = request.Start ?? SimulationRunner.DefaultStart(TimeProvider.System.GetUtcNow());
+            var result = await SimulationRunner.RunAsync(folders, root, journeyFiles, customer, events, start, request.Days, request.Step, null, guardrails.ToSettings(), cancellation);
             foreach (var warning in result.Warnings) errors.WriteLine(warning);
             output.WriteLine(result.Heading);
             foreach (var line in result.Lines) output.WriteLine(line);
@@ -96,20 +118,4 @@ internal static class SimulateCommand
     }
 
     private static JsonNode? ReadJson(string path) => SimulationRunner.ParseJson(File.ReadAllText(path), path);
-
-    /// <summary>Every <c>--journey NAME</c> (or <c>--journey=NAME</c>, or a comma-separated list), and the other arguments.</summary>
-    private static (List<string> Names, string[] Others) JourneyNames(string[] args)
-    {
-        var names = new List<string>();
-        var rest = new List<string>();
-        for (var i = 0; i < args.Length; i++)
-        {
-            string? value = null;
-            if (args[i] == "--journey" && i + 1 < args.Length) value = args[++i];
-            else if (args[i].StartsWith("--journey=", StringComparison.Ordinal)) value = args[i]["--journey=".Length..];
-            if (value is null) rest.Add(args[i]);
-            else names.AddRange(value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        }
-        return (names, [.. rest]);
-    }
 }

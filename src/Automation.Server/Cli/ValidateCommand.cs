@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Automation.Core.Journeys;
 using Automation.Core.Messaging;
 using Automation.Core.Tags;
@@ -14,9 +15,16 @@ namespace Automation.Server.Cli;
 /// </summary>
 internal static class ValidateCommand
 {
-    public static int Run(string[] args, TextWriter output, TextWriter errors)
+    public static Command Create()
     {
-        var builder = Host.CreateApplicationBuilder(Shorthands.Expand(args));
+        var command = new Command("validate", "Check every journey, tag, tier and template file; print file:line: reason for each problem.").ReadingSettings();
+        command.SetAction(result => Run(ServerSettings.Arguments(result), result.InvocationConfiguration.Output, result.InvocationConfiguration.Error));
+        return command;
+    }
+
+    private static int Run(string[] settings, TextWriter output, TextWriter errors)
+    {
+        var builder = Host.CreateApplicationBuilder(settings);
         var root = builder.Environment.ContentRootPath;
         var folders = JourneyFiles.From(builder.Configuration, root, new QuartzCronSchedule());
         if (!Directory.Exists(folders.RulesFolder))

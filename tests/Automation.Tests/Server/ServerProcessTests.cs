@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Automation.Server.Cli;
 using Automation.Server.Configuration;
 using Automation.Tests.Support;
 using Microsoft.Data.Sqlite;
@@ -111,18 +112,52 @@ public sealed class ServerProcessTests
 
     [TestCase("help", 0)]
     [TestCase("--help", 0)]
+    [TestCase("-h", 0)]
     [TestCase("valdiate", 2)]
     [TestCase("console-usr", 2)]
     public async Task Help_prints_the_commands_and_an_unknown_command_fails_instead_of_starting_the_server(string command, int expectedExit)
     {
-        await using var process = ServerProcess.Start(_root.FullName, command, $"--Urls=http://127.0.0.1:{ServerProcess.FreePort()}");
+        // A setting after an unknown command would start no server either: it is an error too.
+        string[] args = expectedExit == 0 ? [command] : [command, $"--Urls=http://127.0.0.1:{ServerProcess.FreePort()}"];
+        await using var process = ServerProcess.Start(_root.FullName, args);
         var (exitCode, stdout, stderr) = await process.WaitForExitAsync(Timeout);
 
         exitCode.Should().Be(expectedExit, stderr);
         var usage = expectedExit == 0 ? stdout : stderr;
         usage.Should().Contain("dotnet run --project src/Automation.Server --").And.Contain("console-user").And.Contain("validate");
-        if (expectedExit != 0) stderr.Should().Contain($"error: '{command}' is not a command.");
+        if (expectedExit != 0) stderr.Should().StartWith($"error: Unrecognized command or argument '{command}'.");
         File.Exists(Path.Combine(_root.FullName, "data", "automation.db")).Should().BeFalse("no server started");
+    }
+
+    [Test]
+    public async Task Every_command_answers_help_with_its_options()
+    {
+        var commands = AutomationCommand.Create(TextReader.Null, TimeProvider.System).Subcommands;
+        var answers = await Task.WhenAll(commands.Select(async command =>
+        {
+            await using var process = ServerProcess.Start(_root.FullName, command.Name, "--help");
+            return (command, await process.WaitForExitAsync(Timeout));
+        }));
+
+        commands.Should().HaveCountGreaterThan(7);
+        foreach (var (command, (exitCode, stdout, stderr)) in answers)
+        {
+            exitCode.Should().Be(0, $"{command.Name}: {stderr}");
+            stdout.Should().Contain($"automation {command.Name}").And.Contain(command.Description!).And.Contain("--help");
+            foreach (var option in command.Options) stdout.Should().Contain(option.Name, command.Name).And.Contain(option.Description!);
+            if (!command.TreatUnmatchedTokensAsErrors) stdout.Should().Contain("--Key=value", $"{command.Name} passes server settings through");
+        }
+    }
+
+    [Test]
+    public async Task A_bad_option_of_a_command_is_named_with_its_usage_and_exit_code_2()
+    {
+        await using var process = ServerProcess.Start(_root.FullName, "seed", "--customers", "lots");
+        var (exitCode, stdout, stderr) = await process.WaitForExitAsync(Timeout);
+
+        exitCode.Should().Be(2);
+        stdout.Should().BeEmpty();
+        stderr.Should().StartWith("error: --customers: must be a whole number from 1 to 10000000, not 'lots'.").And.Contain("automation seed [options]");
     }
 
     [Test]

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Automation.Server.Cli;
 using Automation.Tests.Support;
 
 namespace Automation.Tests.Server.Cli;
@@ -29,19 +28,17 @@ public sealed partial class ReadmeCommandTests
     public async Task The_simulate_example_runs_on_the_shipped_files()
     {
         var args = Lines("simulate").Should().ContainSingle().Subject;
-        var output = new StringWriter();
-        var errors = new StringWriter();
-        (await SimulateCommand.RunAsync(["--contentRoot", ServerProcess.RepositoryRoot(), .. args], output, errors)).Should().Be(0, errors.ToString());
-        output.ToString().Should().Contain("enter").And.Contain("send email cart-recovery/reminder").And.Contain("exit: Order Completed");
+        var (code, output, errors) = await AutomationCli.RunAsync(["simulate", "--contentRoot", ServerProcess.RepositoryRoot(), .. args]);
+        code.Should().Be(0, errors);
+        output.Should().Contain("enter").And.Contain("send email cart-recovery/reminder").And.Contain("exit: Order Completed");
     }
 
     [Test]
-    public void The_render_example_runs_on_the_shipped_files()
+    public async Task The_render_example_runs_on_the_shipped_files()
     {
         var args = Lines("render").Should().ContainSingle().Subject;
-        var output = new StringWriter();
-        var errors = new StringWriter();
-        RenderCommand.Run(["--contentRoot", ServerProcess.RepositoryRoot(), .. args], output, errors).Should().Be(0, errors.ToString());
-        output.ToString().Should().Contain("Green tea");
+        var (code, output, errors) = await AutomationCli.RunAsync(["render", "--contentRoot", ServerProcess.RepositoryRoot(), .. args]);
+        code.Should().Be(0, errors);
+        output.Should().Contain("Green tea");
     }
 }

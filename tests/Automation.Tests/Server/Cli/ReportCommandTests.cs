@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Automation.Server.Cli;
 using Automation.Storage;
 using Automation.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
@@ -9,14 +8,8 @@ namespace Automation.Tests.Server.Cli;
 
 public sealed class ReportCommandTests
 {
-    private static async Task<(int Code, string Out, string Err)> Run(TestDatabase db, params string[] args)
-    {
-        var output = new StringWriter();
-        var errors = new StringWriter();
-        var code = await ReportCommand.RunAsync(["--Storage:Provider", db.Provider, "--Storage:ConnectionString", db.ConnectionString, .. args],
-            output, errors, new FakeTimeProvider(AnalyticsDataset.AsOf));
-        return (code, output.ToString(), errors.ToString());
-    }
+    private static Task<(int Code, string Out, string Err)> Run(TestDatabase db, params string[] args) =>
+        AutomationCli.RunAsync(["report", "--Storage:Provider", db.Provider, "--Storage:ConnectionString", db.ConnectionString, .. args], clock: new FakeTimeProvider(AnalyticsDataset.AsOf));
 
     [Test]
     public async Task Prints_tables_and_with_json_the_documents_of_the_api()
@@ -51,7 +44,7 @@ public sealed class ReportCommandTests
         code.Should().Be(2);
         output.Should().BeEmpty();
         errors.Should().Contain("error: --from: must be before --to").And.Contain("error: --within: must be a whole number of days from 1 to 3650")
-            .And.Contain("error: --segment: must be one of new, returning, tier, tag").And.Contain("Usage: automation report");
+            .And.Contain("error: --segment: must be one of new, returning, tier, tag").And.Contain("Usage:").And.Contain("--attribution-days <DAYS>");
     }
 
     [Test]

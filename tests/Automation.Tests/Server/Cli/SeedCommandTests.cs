@@ -20,12 +20,12 @@ public sealed class SeedCommandTests(string provider)
         {
             foreach (var folder in new[] { "rules", "templates" })
                 CopyFolder(Path.Combine(ServerProcess.RepositoryRoot(), folder), Path.Combine(root.FullName, folder));
-            string[] args = ["--customers", "150", "--days", "400", "--seed", "7", "--contentRoot", root.FullName,
+            string[] args = ["seed", "--customers", "150", "--days", "400", "--seed", "7", "--contentRoot", root.FullName,
                 "--Storage:Provider", provider, "--Storage:ConnectionString", db.ConnectionString];
 
-            var output = new StringWriter();
-            (await SeedCommand.RunAsync(args, output, new StringWriter())).Should().Be(0);
-            output.ToString().Should().MatchRegex(@"Seeded 150 customers over 400 days: [\d,]+ events");
+            var (code, output, _) = await AutomationCli.RunAsync(args);
+            code.Should().Be(0);
+            output.Should().MatchRegex(@"Seeded 150 customers over 400 days: [\d,]+ events");
 
             await using var connection = await db.Storage.OpenConnectionAsync(CancellationToken.None);
             async Task<long> Count(string sql) => await connection.ExecuteScalarAsync<long>(sql);
@@ -36,7 +36,7 @@ public sealed class SeedCommandTests(string provider)
             (await Count("SELECT COUNT(*) FROM customer_rfm")).Should().BeGreaterThan(100, "the daily RFM pass ran once");
             (await Count("SELECT COUNT(*) FROM customer_stats WHERE order_count >= 2")).Should().BeGreaterThan(30, "regulars and loyal shoppers come back");
 
-            (await SeedCommand.RunAsync(args, new StringWriter(), new StringWriter())).Should().Be(0);
+            (await AutomationCli.RunAsync(args)).Code.Should().Be(0);
             (await Count("SELECT COUNT(*) FROM events")).Should().Be(events, "the same seed makes the same message ids");
         }
         finally
@@ -53,19 +53,19 @@ public sealed class SeedCommandTests(string provider)
         {
             foreach (var folder in new[] { "rules", "templates" })
                 CopyFolder(Path.Combine(ServerProcess.RepositoryRoot(), folder), Path.Combine(root.FullName, folder));
-            var output = new StringWriter();
-            (await SeedCommand.RunAsync(["--customers", "20", "--days", "60", "--contentRoot", root.FullName], output, new StringWriter())).Should().Be(0);
+            var (code, output, _) = await AutomationCli.RunAsync(["seed", "--customers", "20", "--days", "60", "--contentRoot", root.FullName]);
+            code.Should().Be(0);
 
             var seedFile = Path.Combine(root.FullName, "data", "seed.db");
-            output.ToString().Should().Contain($"Seeding SQLite file {seedFile}, a database of its own");
+            output.Should().Contain($"Seeding SQLite file {seedFile}, a database of its own");
             File.Exists(seedFile).Should().BeTrue();
             File.Exists(Path.Combine(root.FullName, "data", "automation.db")).Should().BeFalse("the live database is not touched");
             await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={seedFile};Pooling=False");
             (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM customers")).Should().Be(20);
 
-            var live = new StringWriter();
-            (await SeedCommand.RunAsync(["--customers", "5", "--days", "30", "--contentRoot", root.FullName, "--into-live"], live, new StringWriter())).Should().Be(0);
-            live.ToString().Should().Contain($"Seeding the configured database, SQLite file {Path.Combine(root.FullName, "data", "automation.db")}")
+            var live = await AutomationCli.RunAsync(["seed", "--customers", "5", "--days", "30", "--contentRoot", root.FullName, "--into-live"]);
+            live.Code.Should().Be(0);
+            live.Out.Should().Contain($"Seeding the configured database, SQLite file {Path.Combine(root.FullName, "data", "automation.db")}")
                 .And.Contain("will be sent by a server on it");
         }
         finally
@@ -78,9 +78,9 @@ public sealed class SeedCommandTests(string provider)
     [Test]
     public async Task A_bad_count_is_refused_with_the_usage()
     {
-        var errors = new StringWriter();
-        (await SeedCommand.RunAsync(["--customers", "lots"], new StringWriter(), errors)).Should().Be(2);
-        errors.ToString().Should().Be("error: --customers must be a whole number from 1 to 10000000, not 'lots'. Usage: automation seed --customers N [--days D] [--seed S] [--into-live]" + Environment.NewLine);
+        var (code, _, errors) = await AutomationCli.RunAsync(["seed", "--customers", "lots"]);
+        code.Should().Be(2);
+        errors.Should().StartWith("error: --customers: must be a whole number from 1 to 10000000, not 'lots'.").And.Contain("--into-live");
     }
 
     [Test]

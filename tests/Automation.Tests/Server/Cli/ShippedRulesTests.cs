@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Automation.Core.Journeys;
 using Automation.Core.Tiers;
-using Automation.Server.Cli;
 using Automation.Tests.Support;
 using NJsonSchema;
 
@@ -16,14 +15,12 @@ public sealed class ShippedRulesTests
         Directory.EnumerateFiles(Rules, "*.json").Where(f => Path.GetFileName(f) is not ("schema.json" or "tiers.schema.json" or "tags.json" or "tiers.json")).Order();
 
     [Test]
-    public void Automation_validate_accepts_the_repository()
+    public async Task Automation_validate_accepts_the_repository()
     {
-        var output = new StringWriter();
-        var errors = new StringWriter();
-        var code = ValidateCommand.Run(["--contentRoot", ServerProcess.RepositoryRoot()], output, errors);
-        errors.ToString().Should().BeEmpty();
+        var (code, output, errors) = await AutomationCli.RunAsync(["validate", "--contentRoot", ServerProcess.RepositoryRoot()]);
+        errors.Should().BeEmpty();
         code.Should().Be(0);
-        output.ToString().Should().Contain($"{JourneyFiles().Count()} journey(s) valid");
+        output.Should().Contain($"{JourneyFiles().Count()} journey(s) valid");
     }
 
     [TestCaseSource(nameof(JourneyFiles))]

@@ -1,4 +1,3 @@
-using Automation.Server.Cli;
 using Automation.Tests.Support;
 
 namespace Automation.Tests.Server.Cli;
@@ -24,13 +23,8 @@ public sealed class SimulateCommandTests
     [TearDown]
     public void RemoveFiles() => _work.Delete(recursive: true);
 
-    private async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var errors = new StringWriter();
-        var code = await SimulateCommand.RunAsync(["--contentRoot", ServerProcess.RepositoryRoot(), .. args], output, errors);
-        return (code, output.ToString(), errors.ToString());
-    }
+    private static Task<(int Code, string Out, string Err)> Run(params string[] args) =>
+        AutomationCli.RunAsync(["simulate", "--contentRoot", ServerProcess.RepositoryRoot(), .. args]);
 
     [Test]
     public async Task Prints_the_timeline_of_the_real_engine()

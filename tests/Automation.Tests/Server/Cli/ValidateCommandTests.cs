@@ -1,4 +1,4 @@
-using Automation.Server.Cli;
+using Automation.Tests.Support;
 
 namespace Automation.Tests.Server.Cli;
 
@@ -31,39 +31,33 @@ public sealed class ValidateCommandTests
     [TearDown]
     public void RemoveRoot() => _root.Delete(recursive: true);
 
-    private (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var errors = new StringWriter();
-        var code = ValidateCommand.Run(["--contentRoot", _root.FullName, .. args], output, errors);
-        return (code, output.ToString(), errors.ToString());
-    }
+    private Task<(int Code, string Out, string Err)> Run(params string[] args) => AutomationCli.RunAsync(["validate", "--contentRoot", _root.FullName, .. args]);
 
     [Test]
-    public void Valid_journeys_exit_0()
+    public async Task Valid_journeys_exit_0()
     {
-        var (code, output, errors) = Run();
+        var (code, output, errors) = await Run();
         errors.Should().BeEmpty();
         code.Should().Be(0);
         output.Should().Contain("1 journey(s) valid in rules; their templates render.");
     }
 
     [Test]
-    public void A_template_that_would_fail_at_send_time_fails_validation()
+    public async Task A_template_that_would_fail_at_send_time_fails_validation()
     {
         File.WriteAllText(Path.Combine(_root.FullName, "templates", "welcome", "hello.email.zh-CN.liquid"), "---\nsubject: 你好\n---\n<p>你好</p>\n<p>{{ customer.nickname }}</p>");
-        var (code, _, errors) = Run();
+        var (code, _, errors) = await Run();
         code.Should().Be(1);
         errors.Trim().Should().Be("templates/welcome/hello.email.zh-CN.liquid:5: Variable 'customer.nickname' could not be found");
     }
 
     [Test]
-    public void Each_problem_is_one_line_with_file_line_rule_and_reason()
+    public async Task Each_problem_is_one_line_with_file_line_rule_and_reason()
     {
         File.WriteAllText(Path.Combine(_root.FullName, "rules", "welcome.json"), Welcome.Replace("\"welcome/hello\"", "\"welcome/missing\""));
         File.WriteAllText(Path.Combine(_root.FullName, "rules", "broken.json"), "{ \"WorkflowName\": \"broken\",\n  \"Trigger\": ");
 
-        var (code, _, errors) = Run();
+        var (code, _, errors) = await Run();
         code.Should().Be(1);
         errors.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().Equal(
             "rules/broken.json:2: malformed JSON: Expected depth to be zero at the end of the JSON payload. There is an open JSON object or array that should be closed",
@@ -71,10 +65,10 @@ public sealed class ValidateCommandTests
     }
 
     [Test]
-    public void Other_folders_can_be_named()
+    public async Task Other_folders_can_be_named()
     {
         Directory.Move(Path.Combine(_root.FullName, "rules"), Path.Combine(_root.FullName, "journeys"));
-        Run("--rules", "journeys").Code.Should().Be(0);
-        Run("--rules", "journeys", "--templates", "nowhere").Code.Should().Be(1);
+        (await Run("--rules", "journeys")).Code.Should().Be(0);
+        (await Run("--rules=journeys", "--templates", "nowhere")).Code.Should().Be(1);
     }
 }

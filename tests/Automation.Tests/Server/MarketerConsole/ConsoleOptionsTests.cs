@@ -1,4 +1,3 @@
-using Automation.Server.Cli;
 using Automation.Server.MarketerConsole;
 using Automation.Storage;
 using Automation.Tests.Support;
@@ -12,27 +11,27 @@ public sealed class ConsoleOptionsTests
     private static ConsoleOptions With(params ConsoleUser[] users) => new() { Users = [.. users] };
 
     [Test]
-    public void Console_user_prints_an_entry_whose_hash_checks_the_password_and_never_the_password()
+    public async Task Console_user_prints_an_entry_whose_hash_checks_the_password_and_never_the_password()
     {
-        var output = new StringWriter();
-        var errors = new StringWriter();
-        ConsoleUserCommand.Run(["ann"], new StringReader("a-long-password-1\n"), output, errors).Should().Be(0);
+        var (code, output, _) = await AutomationCli.RunAsync(["console-user", "ann"], "a-long-password-1\n");
+        code.Should().Be(0);
 
-        var entry = System.Text.Json.JsonSerializer.Deserialize<ConsoleUser>(output.ToString())!;
+        var entry = System.Text.Json.JsonSerializer.Deserialize<ConsoleUser>(output)!;
         entry.Name.Should().Be("ann");
-        output.ToString().Should().NotContain("a-long-password-1").And.NotContain("\\u002B");
+        output.Should().NotContain("a-long-password-1").And.NotContain("\\u002B");
         ConsolePasswords.Verify(entry, "a-long-password-1").Should().BeTrue();
         ConsolePasswords.Verify(entry, "a-long-password-2").Should().BeFalse();
         new ConsoleOptionsValidator().Validate(null, With(entry)).Succeeded.Should().BeTrue();
     }
 
     [Test]
-    public void Console_user_refuses_a_short_password_and_a_missing_name()
+    public async Task Console_user_refuses_a_short_password_and_a_missing_name()
     {
-        var errors = new StringWriter();
-        ConsoleUserCommand.Run(["ann"], new StringReader("short\n"), new StringWriter(), errors).Should().Be(2);
-        errors.ToString().Should().Contain("at least 12 characters");
-        ConsoleUserCommand.Run([], new StringReader("a-long-password-1\n"), new StringWriter(), errors).Should().Be(2);
+        var (code, _, errors) = await AutomationCli.RunAsync(["console-user", "ann"], "short\n");
+        code.Should().Be(2);
+        errors.Should().Contain("at least 12 characters");
+        (await AutomationCli.RunAsync(["console-user"], "a-long-password-1\n")).Code.Should().Be(2);
+        (await AutomationCli.RunAsync(["console-user", "a b"], "a-long-password-1\n")).Err.Should().StartWith("error: the user name must be one word without spaces.");
     }
 
     [Test]
