@@ -94,15 +94,15 @@ public abstract partial class AutomationStorage : IOutboxStore
             "SELECT COUNT(*) FROM suppressions WHERE channel = @channel AND address = @address", new { channel, address }, cancellationToken: cancellationToken)) > 0;
     }
 
-    public async Task<string?> ReportDeliveryAsync(string channel, string providerId, MessageStatus status, string? error, CancellationToken cancellationToken)
+    public async Task<string?> ReportDeliveryAsync(string channel, string providerId, MessageStatus status, string? lastError, CancellationToken cancellationToken)
     {
         await using var writer = await OpenWriterAsync(cancellationToken);
         var connection = writer.Connection;
         return await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition($"""
-            UPDATE outbox SET status = @status, last_error = COALESCE(@error, last_error)
+            UPDATE outbox SET status = @status, last_error = COALESCE(@lastError, last_error)
             WHERE channel = @channel AND provider_id = @providerId AND status IN ({Sent}, {Delivered})
             RETURNING recipient
-            """, new { channel, providerId, status = status.Text(), error }, cancellationToken: cancellationToken));
+            """, new { channel, providerId, status = status.Text(), lastError }, cancellationToken: cancellationToken));
     }
 
     public async Task<CapClaim> ClaimCapAsync(ClaimedMessage message, FrequencyCaps caps, DateTimeOffset now, CancellationToken cancellationToken)

@@ -105,7 +105,7 @@ public static class CommerceEvents
         return currency.ToUpperInvariant();
     }
 
-    private static IReadOnlyList<ProductLine>? ReadProducts(JsonObject p, string path, JsonFieldReader r)
+    private static List<ProductLine>? ReadProducts(JsonObject p, string path, JsonFieldReader r)
     {
         var array = r.Array(p, "products", path);
         if (array is null) return null;

@@ -18,7 +18,7 @@ public sealed record AudienceScreen(JourneySet Set, IReadOnlyCollection<long> Cu
 /// Each entry and each step is guarded by a unique key, so a retry, a second node or a replayed event never fires
 /// anything twice.
 /// </summary>
-public sealed class JourneyEngine(JourneyCatalog catalog, ILogger<JourneyEngine> logger, Points.PointsSettings points)
+public sealed partial class JourneyEngine(JourneyCatalog catalog, ILogger<JourneyEngine> logger, Points.PointsSettings points)
 {
     private readonly int _pointsExpiryMonths = points.ExpiryMonths;
 
@@ -299,10 +299,9 @@ public sealed class JourneyEngine(JourneyCatalog catalog, ILogger<JourneyEngine>
     {
         var result = rule.Evaluate(facts, now);
         if (result.QuarantinedNow is { } quarantine)
-            logger.LogError("Journey {Journey} rule {Rule} is quarantined and no longer evaluated until its file changes: it {Reason} for customer {CustomerId}",
-                journey.Name, rule.Name, quarantine.Reason, quarantine.CustomerId);
+            LogQuarantined(logger, journey.Name, rule.Name, quarantine.Reason, quarantine.CustomerId);
         else if (result.Error is { } error)
-            logger.LogWarning("Journey {Journey} rule {Rule} failed for customer {CustomerId}: {Error}", journey.Name, rule.Name, customerId, error);
+            LogRuleFailed(logger, journey.Name, rule.Name, customerId, error);
         return result.Holds;
     }
 
@@ -362,7 +361,7 @@ public sealed class JourneyEngine(JourneyCatalog catalog, ILogger<JourneyEngine>
             _changed.Clear();
         }
 
-        public IEnumerable<JourneyInstance> ActiveOf(long customerId) => _active.TryGetValue(customerId, out var list) ? list : [];
+        public List<JourneyInstance> ActiveOf(long customerId) => _active.TryGetValue(customerId, out var list) ? list : [];
 
         public void Entered(JourneyInstance instance)
         {
@@ -378,4 +377,10 @@ public sealed class JourneyEngine(JourneyCatalog catalog, ILogger<JourneyEngine>
             list.Add(instance);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Journey {Journey} rule {Rule} is quarantined and no longer evaluated until its file changes: it {Reason} for customer {CustomerId}")]
+    private static partial void LogQuarantined(ILogger logger, string journey, string rule, string reason, string customerId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Journey {Journey} rule {Rule} failed for customer {CustomerId}: {Error}")]
+    private static partial void LogRuleFailed(ILogger logger, string journey, string rule, long customerId, string error);
 }

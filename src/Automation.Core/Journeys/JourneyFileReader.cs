@@ -18,6 +18,7 @@ public sealed partial class JourneyFileReader(JourneyReadOptions options)
     private static readonly string[] TopLevelFields = ["$schema", "WorkflowName", "Description", "Enabled", "Trigger", "Exit", "ReEntry", "MaxAge", "GlobalParams", "Rules"];
     private static readonly string[] RuleFields = ["RuleName", "Expression", "RuleExpressionType", "LocalParams", "Actions", "Properties", "Enabled", "ErrorMessage", "SuccessEvent"];
     private static readonly string[] TriggerFields = ["Event", "Schedule", "Scan", "Condition", "Audience"];
+    private static readonly string[] TriggerKinds = ["Event", "Schedule", "Scan"];
     private static readonly string[] ExitFields = ["Events", "Condition"];
     private static readonly string[] ParamFields = ["Name", "Expression"];
     private static readonly string[] ActionsFields = ["OnSuccess"];
@@ -81,7 +82,7 @@ public sealed partial class JourneyFileReader(JourneyReadOptions options)
             return null;
         }
         check.UnknownFields(trigger, "Trigger", TriggerFields);
-        var kinds = new[] { "Event", "Schedule", "Scan" }.Where(trigger.ContainsKey).ToList();
+        var kinds = TriggerKinds.Where(trigger.ContainsKey).ToList();
         if (kinds.Count != 1)
         {
             check.Add("Trigger", null, "must hold exactly one of Event, Schedule or Scan");

@@ -28,7 +28,7 @@ public sealed record DueAudience(JourneyDefinition Journey, string EntryKey, str
 /// bounded; each page is read once for every journey due, and the work grows with active instances and the customers
 /// of the zones that have something due.
 /// </summary>
-public sealed class JourneyScheduler(JourneyCatalog catalog, JourneyEngine engine, IJourneyStore store, ICronSchedule cron, TimeProvider clock, ILogger<JourneyScheduler> logger)
+public sealed partial class JourneyScheduler(JourneyCatalog catalog, JourneyEngine engine, IJourneyStore store, ICronSchedule cron, TimeProvider clock, ILogger<JourneyScheduler> logger)
 {
     public const int PageSize = 2000;
 
@@ -46,7 +46,7 @@ public sealed class JourneyScheduler(JourneyCatalog catalog, JourneyEngine engin
         var now = clock.GetUtcNow();
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var evaluated = await EvaluateActiveAsync(now, ct);
-        logger.LogInformation("Evaluated the active instances of {Customers} customers in {Seconds:N1} s", evaluated, watch.Elapsed.TotalSeconds);
+        LogEvaluated(logger, evaluated, watch.Elapsed.TotalSeconds);
 
         var (due, checkedKeys) = await DueAudiencesAsync(now, ct);
         var entered = new int[due.Count];
@@ -61,8 +61,8 @@ public sealed class JourneyScheduler(JourneyCatalog catalog, JourneyEngine engin
             var indexes = Enumerable.Range(0, due.Count).Where(i => zone == AllZones || due[i].Zone == zone).ToList();
             var (customers, counts) = await EnterPagesAsync([.. indexes.Select(i => due[i])], zone, now, ct);
             for (var i = 0; i < indexes.Count; i++) entered[indexes[i]] += counts[i];
-            logger.LogInformation("Read {Customers} customers of zone {Zone} for {Journeys} in {Seconds:N1} s", customers, zone,
-                string.Join(", ", indexes.Select(i => $"{due[i].Journey.Name} ({due[i].Zone}: {entered[i]} entered)")), watch.Elapsed.TotalSeconds);
+            var journeys = string.Join(", ", indexes.Select(i => $"{due[i].Journey.Name} ({due[i].Zone}: {entered[i]} entered)"));
+            LogZoneRead(logger, customers, zone, journeys, watch.Elapsed.TotalSeconds);
         }
 
         await using (var tx = await store.BeginJourneyWorkAsync(ct))
@@ -116,7 +116,7 @@ public sealed class JourneyScheduler(JourneyCatalog catalog, JourneyEngine engin
                         if (cron.LatestOccurrence(schedule.Cron, FactsBuilder.ZoneOf(zone), lastChecked ?? now - FirstLookBack, now) is { } at)
                         {
                             due.Add(new DueAudience(journey, $"schedule:{at.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}", zone));
-                            logger.LogInformation("Journey {Journey}: schedule {Occurrence} in {Zone}", journey.Name, at, zone);
+                            LogScheduleDue(logger, journey.Name, at, zone);
                         }
                         checkedKeys.Add((journey.Name, zone));
                     }
@@ -185,4 +185,13 @@ public sealed class JourneyScheduler(JourneyCatalog catalog, JourneyEngine engin
             foreach (var pending in screening) await pending.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Evaluated the active instances of {Customers} customers in {Seconds:N1} s")]
+    private static partial void LogEvaluated(ILogger logger, int customers, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Read {Customers} customers of zone {Zone} for {Journeys} in {Seconds:N1} s")]
+    private static partial void LogZoneRead(ILogger logger, int customers, string zone, string journeys, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Journey {Journey}: schedule {Occurrence} in {Zone}")]
+    private static partial void LogScheduleDue(ILogger logger, string journey, DateTimeOffset occurrence, string zone);
 }

@@ -24,7 +24,7 @@ public sealed record SendAction(string Channel, string Template, JsonObject Cont
     public override string Name => StepActions.Send;
 
     /// <summary>The coupon code the message carries, if the step names one.</summary>
-    public string? Coupon => Context["Coupon"]?.ToString();
+    public string? Coupon => Context[nameof(Coupon)]?.ToString();
 }
 
 /// <summary><c>AddTag</c>: tags the customer.</summary>

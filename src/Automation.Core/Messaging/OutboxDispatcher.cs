@@ -19,7 +19,7 @@ public sealed record DispatchSettings(int BatchSize = 100, int Concurrency = 16,
 /// crash fell between the provider accepting it and its status commit: at most one message per sender
 /// (<see cref="DispatchSettings.Concurrency"/>) per crashed dispatcher.
 /// </summary>
-public sealed class OutboxDispatcher(
+public sealed partial class OutboxDispatcher(
     IOutboxStore store,
     LiquidTemplates templates,
     IReadOnlyDictionary<string, IChannel> channels,
@@ -106,7 +106,7 @@ public sealed class OutboxDispatcher(
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // Left in 'sending': claimed again when the lease runs out. The rest goes on.
-                logger.LogWarning(e, "Message {Id} could not be handled; it is retried after its claim runs out", message.Id);
+                LogUnhandled(logger, e, message.Id);
                 continue;
             }
             // Null: another dispatcher's claim has the message now, and records what it does with it.
@@ -168,7 +168,7 @@ public sealed class OutboxDispatcher(
                 if (failed.SuppressRecipient) await store.SuppressAsync(message.Channel, recipient, failed.Reason, now, ct);
                 return Failed(failed.Reason, recipient);
             case SendOutcome.Retry retry when message.Attempts >= settings.MaxAttempts:
-                logger.LogWarning("Message {Id} dead-lettered after {Attempts} attempts: {Reason}", message.Id, message.Attempts, retry.Reason);
+                LogDeadLettered(logger, message.Id, message.Attempts, retry.Reason);
                 return Failed($"gave up after {message.Attempts} attempts: {retry.Reason}", recipient);
             case SendOutcome.Retry retry:
                 return new DeliveryResult(MessageStatus.Queued, recipient, null, retry.Reason, now + (retry.After ?? Backoff(message.Attempts)), null);
@@ -186,4 +186,10 @@ public sealed class OutboxDispatcher(
     }
 
     private static DeliveryResult Failed(string reason, string? recipient) => new(MessageStatus.Failed, recipient, null, reason, null, null);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {Id} could not be handled; it is retried after its claim runs out")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, long id);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {Id} dead-lettered after {Attempts} attempts: {Reason}")]
+    private static partial void LogDeadLettered(ILogger logger, long id, int attempts, string reason);
 }

@@ -28,7 +28,7 @@ public interface IOutboxStore
     Task<bool> IsSuppressedAsync(string channel, string address, CancellationToken cancellationToken);
 
     /// <summary>Applies a provider's delivery report to the message it sent; returns its recipient, or null when no message has that id.</summary>
-    Task<string?> ReportDeliveryAsync(string channel, string providerId, MessageStatus status, string? error, CancellationToken cancellationToken);
+    Task<string?> ReportDeliveryAsync(string channel, string providerId, MessageStatus status, string? lastError, CancellationToken cancellationToken);
 
     /// <summary>
     /// Takes a place for a claimed marketing message under its customer's frequency caps on its channel, in one statement

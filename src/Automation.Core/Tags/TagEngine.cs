@@ -13,7 +13,7 @@ namespace Automation.Core.Tags;
 /// Manual and journey tags are never taken away by the rules, and a quarantined rule (one that went past its budget)
 /// leaves its tag as it is until the file is fixed.
 /// </summary>
-public sealed class TagEngine(TagCatalog catalog, ILogger<TagEngine> logger)
+public sealed partial class TagEngine(TagCatalog catalog, ILogger<TagEngine> logger)
 {
     /// <summary>Applies the tag rules to these customers; returns the tag events, already stored, for the journey engine.</summary>
     public async Task<IReadOnlyList<(InboundMessage Message, long CustomerId)>> ApplyAsync(IIngestTransaction tx, IReadOnlyCollection<long> customerIds, DateTimeOffset now, CancellationToken ct)
@@ -31,8 +31,7 @@ public sealed class TagEngine(TagCatalog catalog, ILogger<TagEngine> logger)
             {
                 var result = rule.Evaluate(facts, now);
                 if (result.QuarantinedNow is { } quarantine)
-                    logger.LogError("Tag rule {Tag} is quarantined and leaves its tag as it is until rules/tags.json changes: it {Reason} for customer {CustomerId}",
-                        rule.Name, quarantine.Reason, quarantine.CustomerId);
+                    LogQuarantined(logger, rule.Name, quarantine.Reason, quarantine.CustomerId);
                 if (rule.Quarantine is not null) onHold.Add(rule.Name);
                 else if (result.Holds) wanted.Add(rule.Name);
             }
@@ -66,4 +65,7 @@ public sealed class TagEngine(TagCatalog catalog, ILogger<TagEngine> logger)
 
     private static InboundMessage Event(long customerId, string tag, string name, string source, DateTimeOffset now) =>
         DerivedEvents.Create(customerId, name, name == TagSources.TagAdded ? "tag-added" : "tag-removed", tag, new JsonObject { ["tag"] = tag, ["source"] = source }, now);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Tag rule {Tag} is quarantined and leaves its tag as it is until rules/tags.json changes: it {Reason} for customer {CustomerId}")]
+    private static partial void LogQuarantined(ILogger logger, string tag, string reason, string customerId);
 }

@@ -11,6 +11,8 @@ namespace Automation.Server.Cli;
 /// </summary>
 internal static class ConsoleUserCommand
 {
+    private static readonly JsonSerializerOptions Relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private const string Usage = "usage: echo 'a long password' | automation console-user NAME";
 
     public static Command Create(TextReader input)
@@ -36,7 +38,7 @@ internal static class ConsoleUserCommand
         }
         var entry = new ConsoleUser { Name = name, PasswordHash = ConsolePasswords.Hash(password) };
         // Relaxed escaping: a base64 '+' stays '+' rather than \u002B, so the entry reads as it will be pasted.
-        output.WriteLine(JsonSerializer.Serialize(entry, new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+        output.WriteLine(JsonSerializer.Serialize(entry, Relaxed));
         errors.WriteLine($"Add this entry to the list \"Console\": {{ \"Users\": [ ... ] }} in appsettings.json, or set Console__Users__N__Name and Console__Users__N__PasswordHash.");
         return 0;
     }

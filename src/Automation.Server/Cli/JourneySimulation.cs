@@ -154,7 +154,7 @@ public sealed class JourneySimulation(AutomationStorage storage, IReadOnlyList<J
         await ingestion.IngestAsync(read.Messages, ct);
     }
 
-    private async Task<IReadOnlyList<TimelineEntry>> TimelineAsync(IReadOnlyList<JourneyDefinition> journeys, string userId, DateTimeOffset start, CancellationToken ct)
+    private async Task<IReadOnlyList<TimelineEntry>> TimelineAsync(List<JourneyDefinition> journeys, string userId, DateTimeOffset start, CancellationToken ct)
     {
         var customer = await storage.FindAsync(userId, ct) ?? throw new InvalidOperationException("The simulated customer was not stored.");
         var messages = delivery is null ? [] : await storage.MessagesOfAsync(customer.Profile.Id, ct);
@@ -185,7 +185,7 @@ public sealed class JourneySimulation(AutomationStorage storage, IReadOnlyList<J
     }
 
     /// <summary>What the dispatcher did with a step's message: when it went out, or why it did not.</summary>
-    private static string Delivery(IReadOnlyList<Automation.Core.Storage.OutboxView> messages, DateTimeOffset fired, DateTimeOffset start, string? timezone, Guardrails guardrails)
+    private static string Delivery(List<Automation.Core.Storage.OutboxView> messages, DateTimeOffset fired, DateTimeOffset start, string? timezone, Guardrails guardrails)
     {
         if (messages.Count == 0) return "";
         var message = messages[0];

@@ -19,6 +19,8 @@ namespace Automation.Server.Cli;
 /// </summary>
 internal static class ReportCommand
 {
+    private static readonly JsonSerializerOptions Indented = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
     /// <summary>The options as given: text, checked by the same <see cref="ReportParameters"/> as the metrics API's query.</summary>
     private sealed record Request(string? From, string? To, string? Segment, string? Within, string? AttributionDays, string? Journey, bool Json)
     {
@@ -87,7 +89,7 @@ internal static class ReportCommand
 
         if (request.Json)
         {
-            output.WriteLine(JsonSerializer.Serialize(new { repurchase, attribution }, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
+            output.WriteLine(JsonSerializer.Serialize(new { repurchase, attribution }, Indented));
             return 0;
         }
         WriteRepurchase(output, repurchase);
@@ -99,7 +101,7 @@ internal static class ReportCommand
     private static void WriteRepurchase(TextWriter output, RepurchaseReport r)
     {
         output.WriteLine($"Repurchase: anchor orders {Day(r.From)} to {Day(r.To)} (exclusive), again within {r.WithinDays} days, as of {r.AsOf.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)}Z");
-        var groups = new List<string[]> { new[] { "group", "customers", "repurchased", "rate", "still open", "intervals", "median days", "mean days" } };
+        List<string[]> groups = [["group", "customers", "repurchased", "rate", "still open", "intervals", "median days", "mean days"]];
         foreach (var g in new[] { r.Overall with { Name = "new (headline)" } }.Concat(r.Groups))
             groups.Add([g.Name, Count(g.Customers), Count(g.Repurchased), Percent(g.Rate), Count(g.StillOpen), Count(g.Intervals), Number(g.MedianIntervalDays), Number(g.MeanIntervalDays)]);
         WriteTable(output, groups);
@@ -124,7 +126,7 @@ internal static class ReportCommand
     private static void WriteAttribution(TextWriter output, AttributionReport a)
     {
         output.WriteLine($"Attribution: messages sent {Day(a.From)} to {Day(a.To)} (exclusive), orders within {a.WithinDays} days, last touch{(a.Journey is null ? "" : $", journey {a.Journey}")}");
-        var rows = new List<string[]> { new[] { "journey", "step", "variant", "messages", "conversions", "rate", "revenue", "lift (points)", "95% CI", "relative" } };
+        List<string[]> rows = [["journey", "step", "variant", "messages", "conversions", "rate", "revenue", "lift (points)", "95% CI", "relative"]];
         foreach (var step in a.Steps)
         {
             foreach (var v in step.Variants)
@@ -141,7 +143,7 @@ internal static class ReportCommand
         else WriteTable(output, rows);
     }
 
-    private static void WriteTable(TextWriter output, IReadOnlyList<string[]> rows)
+    private static void WriteTable(TextWriter output, List<string[]> rows)
     {
         var widths = Enumerable.Range(0, rows.Max(r => r.Length)).Select(i => rows.Max(r => i < r.Length ? r[i].Length : 0)).ToArray();
         foreach (var row in rows)

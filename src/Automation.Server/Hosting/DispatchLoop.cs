@@ -10,7 +10,7 @@ namespace Automation.Server.Hosting;
 /// then a short sleep. Nodes share the work through the claims in the outbox. A database outage pauses it; nothing is
 /// lost, the messages wait.
 /// </summary>
-internal sealed class DispatchLoop(OutboxDispatcher dispatcher, IOptions<MessagingOptions> options, ILogger<DispatchLoop> logger) : BackgroundService
+internal sealed partial class DispatchLoop(OutboxDispatcher dispatcher, IOptions<MessagingOptions> options, ILogger<DispatchLoop> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -24,12 +24,12 @@ internal sealed class DispatchLoop(OutboxDispatcher dispatcher, IOptions<Messagi
             }
             catch (Exception e) when (TransientFailures.IsTransient(e))
             {
-                logger.LogWarning("Dispatch paused, the database is unavailable: {Error}", e.Message);
+                LogPaused(logger, e.Message);
                 idle = TimeSpan.FromSeconds(5);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogError(e, "Dispatch failed; retrying shortly");
+                LogFailed(logger, e);
             }
             try
             {
@@ -42,4 +42,10 @@ internal sealed class DispatchLoop(OutboxDispatcher dispatcher, IOptions<Messagi
             idle = TimeSpan.FromMilliseconds(options.Value.PollMilliseconds);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dispatch paused, the database is unavailable: {Error}")]
+    private static partial void LogPaused(ILogger logger, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Dispatch failed; retrying shortly")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
 }

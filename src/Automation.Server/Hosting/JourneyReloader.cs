@@ -11,7 +11,7 @@ namespace Automation.Server.Hosting;
 /// Polling rather than file-system events: it works the same on every file system and in containers.
 /// A bad file is logged and reported by the API; it never stops the server.
 /// </summary>
-internal sealed class JourneyReloader(JourneyCatalog catalog, TagCatalog tags, TierCatalog tiers, JourneyFiles files, IOptions<RulesOptions> options, ILogger<JourneyReloader> logger) : BackgroundService
+internal sealed partial class JourneyReloader(JourneyCatalog catalog, TagCatalog tags, TierCatalog tiers, JourneyFiles files, IOptions<RulesOptions> options, ILogger<JourneyReloader> logger) : BackgroundService
 {
     private string _signature = "";
 
@@ -38,18 +38,32 @@ internal sealed class JourneyReloader(JourneyCatalog catalog, TagCatalog tags, T
             var set = catalog.Reload(files.RulesFolder, files.ReadOptions);
             foreach (var entry in set.Entries.Where(e => e.Status == JourneyStatus.Invalid))
             {
-                foreach (var problem in entry.Problems) logger.LogError("Journey file rejected: {Problem}", problem);
-                if (entry.Running is not null) logger.LogWarning("Journey {Journey} keeps running its last good version", entry.Name);
+                foreach (var problem in entry.Problems) LogRejected(logger, "Journey file", problem);
+                if (entry.Running is not null) LogLastGood(logger, entry.Name);
             }
-            foreach (var problem in tags.Reload(files.TagsFile)) logger.LogError("Tag rules rejected: {Problem}", problem);
-            foreach (var problem in tiers.Reload(files.TiersFile)) logger.LogError("Tier rules rejected: {Problem}", problem);
-            logger.LogInformation("Journeys loaded: {Running} running, {Invalid} invalid, {Disabled} disabled",
-                set.Entries.Count(e => e.Status == JourneyStatus.Active), set.Entries.Count(e => e.Status == JourneyStatus.Invalid),
-                set.Entries.Count(e => e.Status == JourneyStatus.Disabled));
+            foreach (var problem in tags.Reload(files.TagsFile)) LogRejected(logger, "Tag rules", problem);
+            foreach (var problem in tiers.Reload(files.TiersFile)) LogRejected(logger, "Tier rules", problem);
+            var byStatus = set.Entries.CountBy(e => e.Status).ToDictionary();
+            byStatus.TryGetValue(JourneyStatus.Active, out var running);
+            byStatus.TryGetValue(JourneyStatus.Invalid, out var invalid);
+            byStatus.TryGetValue(JourneyStatus.Disabled, out var disabled);
+            LogLoaded(logger, running, invalid, disabled);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            logger.LogError(e, "Reloading journeys failed; the previous set keeps running");
+            LogReloadFailed(logger, e);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{What} rejected: {Problem}")]
+    private static partial void LogRejected(ILogger logger, string what, JourneyProblem problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Journey {Journey} keeps running its last good version")]
+    private static partial void LogLastGood(ILogger logger, string journey);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Journeys loaded: {Running} running, {Invalid} invalid, {Disabled} disabled")]
+    private static partial void LogLoaded(ILogger logger, int running, int invalid, int disabled);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reloading journeys failed; the previous set keeps running")]
+    private static partial void LogReloadFailed(ILogger logger, Exception exception);
 }

@@ -45,5 +45,5 @@ internal static class MessagingServices
 
     /// <summary>Where customers and providers reach this server: <c>Messaging:PublicUrl</c>, else the first of <c>Urls</c>.</summary>
     private static string PublicUrl(MessagingOptions options, IConfiguration configuration) =>
-        options.PublicUrl ?? ServerUrls.Parse(configuration["Urls"], out _).FirstOrDefault()?.ToString() ?? ServerUrls.Default;
+        options.PublicUrl ?? (ServerUrls.Parse(configuration["Urls"], out _) is [var first, ..] ? first.ToString() : null) ?? ServerUrls.Default;
 }

@@ -7,7 +7,7 @@ namespace Automation.Server.MarketerConsole;
 /// Computes the analytics page's default reports when the server starts and again whenever they age, so a marketer
 /// opening the page never waits the seconds a large shop's reports take. Runs only when console users are configured.
 /// </summary>
-internal sealed class AnalyticsWarmer(AnalyticsReportSet reports, IOptions<ConsoleOptions> options, TimeProvider clock, ILogger<AnalyticsWarmer> logger)
+internal sealed partial class AnalyticsWarmer(AnalyticsReportSet reports, IOptions<ConsoleOptions> options, TimeProvider clock, ILogger<AnalyticsWarmer> logger)
     : BackgroundService
 {
     private int _passes;
@@ -29,8 +29,8 @@ internal sealed class AnalyticsWarmer(AnalyticsReportSet reports, IOptions<Conso
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                if (TransientFailures.IsTransient(e)) logger.LogWarning("Analytics reports not computed, the database is unavailable: {Error}", e.Message);
-                else logger.LogError(e, "Analytics reports could not be computed");
+                if (TransientFailures.IsTransient(e)) LogUnavailable(logger, e.Message);
+                else LogFailed(logger, e);
             }
             try
             {
@@ -42,4 +42,10 @@ internal sealed class AnalyticsWarmer(AnalyticsReportSet reports, IOptions<Conso
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Analytics reports not computed, the database is unavailable: {Error}")]
+    private static partial void LogUnavailable(ILogger logger, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Analytics reports could not be computed")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
 }

@@ -13,7 +13,7 @@ public sealed record CachedReport<T>(T Report, DateTimeOffset AsOf, TimeSpan Too
 /// request still gets it at once and starts computing a fresh one in the background. Pages say when a report was
 /// computed and how long that took, so the cost is shown, not hidden. Concurrent requests share one computation.
 /// </summary>
-internal sealed class ReportCache(TimeProvider clock, IOptions<ConsoleOptions> options, ILogger<ReportCache> logger)
+internal sealed partial class ReportCache(TimeProvider clock, IOptions<ConsoleOptions> options, ILogger<ReportCache> logger)
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<object>>> _reports = new(StringComparer.Ordinal);
 
@@ -60,8 +60,11 @@ internal sealed class ReportCache(TimeProvider clock, IOptions<ConsoleOptions> o
         }
         catch (Exception e)
         {
-            logger.LogWarning(e, "Refreshing the console report {Key} failed; the previous one stays", key);
+            LogRefreshFailed(logger, e, key);
             _reports.TryUpdate(key, previous, fresh);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refreshing the console report {Key} failed; the previous one stays")]
+    private static partial void LogRefreshFailed(ILogger logger, Exception exception, string key);
 }

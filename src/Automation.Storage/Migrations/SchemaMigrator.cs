@@ -20,7 +20,7 @@ public sealed class SchemaTooNewException(int databaseVersion, int knownVersion)
 /// Applies the numbered migrations embedded in this assembly, each in its own transaction together with its
 /// row in <c>schema_version</c>; safe to run from several nodes at once.
 /// </summary>
-public sealed class SchemaMigrator(AutomationStorage storage, TimeProvider clock, ILogger<SchemaMigrator> logger)
+public sealed partial class SchemaMigrator(AutomationStorage storage, TimeProvider clock, ILogger<SchemaMigrator> logger)
 {
     /// <summary>The migrations this build carries for a dialect, in order.</summary>
     public static IReadOnlyList<Migration> Available(string dialect)
@@ -58,7 +58,7 @@ public sealed class SchemaMigrator(AutomationStorage storage, TimeProvider clock
                     new { migration.Version, migration.Name, now = clock.GetUtcNow() },
                     transaction, cancellationToken: cancellationToken));
                 await transaction.CommitAsync(cancellationToken);
-                logger.LogInformation("Applied {Dialect} migration {Version:D4} {Name}", storage.Dialect.Name, migration.Version, migration.Name);
+                LogApplied(logger, storage.Dialect.Name, migration.Version, migration.Name);
                 applied.Add(migration);
             }
             return applied;
@@ -79,4 +79,7 @@ public sealed class SchemaMigrator(AutomationStorage storage, TimeProvider clock
         using var reader = new StreamReader(stream);
         return new Migration(version, stem[(separator + 1)..], reader.ReadToEnd());
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applied {Dialect} migration {Version:D4} {Name}")]
+    private static partial void LogApplied(ILogger logger, string dialect, int version, string name);
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Html;
 using static Automation.Server.MarketerConsole.Charts.SvgWriter;
@@ -18,9 +19,9 @@ public static class ChartDocument
     {
         var html = new StringBuilder();
         var id = caption.Id;
-        html.Append($"<figure class=\"chart\" id=\"{id}\"><figcaption>{Encode(caption.Title)}</figcaption>");
-        html.Append($"<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" viewBox=\"0 0 {ChartNumbers.Attribute(width)} {ChartNumbers.Attribute(height)}\" width=\"100%\" preserveAspectRatio=\"xMidYMid meet\" font-family=\"system-ui, sans-serif\">");
-        html.Append($"<title id=\"{id}-title\">{Encode(caption.Title)}</title><desc id=\"{id}-desc\">{Encode(caption.Description)}</desc>");
+        html.Append(CultureInfo.InvariantCulture, $"<figure class=\"chart\" id=\"{id}\"><figcaption>{Encode(caption.Title)}</figcaption>");
+        html.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" viewBox=\"0 0 {ChartNumbers.Attribute(width)} {ChartNumbers.Attribute(height)}\" width=\"100%\" preserveAspectRatio=\"xMidYMid meet\" font-family=\"system-ui, sans-serif\">");
+        html.Append(CultureInfo.InvariantCulture, $"<title id=\"{id}-title\">{Encode(caption.Title)}</title><desc id=\"{id}-desc\">{Encode(caption.Description)}</desc>");
         html.Append(drawing);
         html.Append("</svg>");
         data.WriteTo(html);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using static Automation.Server.MarketerConsole.Charts.SvgWriter;
 
@@ -22,12 +23,12 @@ public sealed class DataTable(IReadOnlyList<string> headers)
     public void WriteTo(StringBuilder html)
     {
         html.Append("<details><summary>Data</summary><table><thead><tr>");
-        foreach (var header in Headers) html.Append($"<th scope=\"col\">{Encode(header)}</th>");
+        foreach (var header in Headers) html.Append(CultureInfo.InvariantCulture, $"<th scope=\"col\">{Encode(header)}</th>");
         html.Append("</tr></thead><tbody>");
         foreach (var row in _rows)
         {
-            html.Append($"<tr><th scope=\"row\">{Encode(row[0])}</th>");
-            foreach (var cell in row.Skip(1)) html.Append($"<td>{Encode(cell)}</td>");
+            html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{Encode(row[0])}</th>");
+            foreach (var cell in row.Skip(1)) html.Append(CultureInfo.InvariantCulture, $"<td>{Encode(cell)}</td>");
             html.Append("</tr>");
         }
         html.Append("</tbody></table></details>");

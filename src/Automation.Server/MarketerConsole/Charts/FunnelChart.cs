@@ -36,7 +36,7 @@ public static class FunnelChart
                 svg.Text(8, y + 15, ValueAxis.Shorten(name, 40), bold: true);
                 y += HeaderHeight;
             }
-            var first = series[s].Stages.FirstOrDefault()?.Count ?? 0;
+            var first = series[s].Stages is [var head, ..] ? head.Count : 0;
             foreach (var stage in series[s].Stages)
             {
                 var width = (Right - Left) * stage.Count / max;

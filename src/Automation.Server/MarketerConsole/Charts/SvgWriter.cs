@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using static Automation.Server.MarketerConsole.Charts.ChartNumbers;
@@ -27,28 +28,28 @@ public sealed class SvgWriter
     /// <summary>A rectangle, with an optional tooltip.</summary>
     public void Rect(double x, double y, double width, double height, string fill, string? tooltip = null)
     {
-        _svg.Append($"<rect x=\"{Attribute(x)}\" y=\"{Attribute(y)}\" width=\"{Attribute(Math.Max(0, width))}\" height=\"{Attribute(Math.Max(0, height))}\" fill=\"{fill}\"");
+        _svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{Attribute(x)}\" y=\"{Attribute(y)}\" width=\"{Attribute(Math.Max(0, width))}\" height=\"{Attribute(Math.Max(0, height))}\" fill=\"{fill}\"");
         Close("rect", tooltip);
     }
 
     /// <summary>A straight line.</summary>
     public void Line(double x1, double y1, double x2, double y2, string stroke, double strokeWidth = 1, string? dash = null) =>
-        _svg.Append($"<line x1=\"{Attribute(x1)}\" y1=\"{Attribute(y1)}\" x2=\"{Attribute(x2)}\" y2=\"{Attribute(y2)}\" stroke=\"{stroke}\" stroke-width=\"{Attribute(strokeWidth)}\"{Dash(dash)}/>");
+        _svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{Attribute(x1)}\" y1=\"{Attribute(y1)}\" x2=\"{Attribute(x2)}\" y2=\"{Attribute(y2)}\" stroke=\"{stroke}\" stroke-width=\"{Attribute(strokeWidth)}\"{Dash(dash)}/>");
 
     /// <summary>A circle marker, with an optional tooltip.</summary>
     public void Circle(double cx, double cy, double r, string fill, string? tooltip = null)
     {
-        _svg.Append($"<circle cx=\"{Attribute(cx)}\" cy=\"{Attribute(cy)}\" r=\"{Attribute(r)}\" fill=\"{fill}\"");
+        _svg.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{Attribute(cx)}\" cy=\"{Attribute(cy)}\" r=\"{Attribute(r)}\" fill=\"{fill}\"");
         Close("circle", tooltip);
     }
 
     /// <summary>An open line through <paramref name="points"/>.</summary>
     public void Polyline(IEnumerable<(double X, double Y)> points, string stroke, double strokeWidth, string? dash = null) =>
-        _svg.Append($"<polyline points=\"{Points(points)}\" fill=\"none\" stroke=\"{stroke}\" stroke-width=\"{Attribute(strokeWidth)}\"{Dash(dash)}/>");
+        _svg.Append(CultureInfo.InvariantCulture, $"<polyline points=\"{Points(points)}\" fill=\"none\" stroke=\"{stroke}\" stroke-width=\"{Attribute(strokeWidth)}\"{Dash(dash)}/>");
 
     /// <summary>A filled shape through <paramref name="points"/>.</summary>
     public void Polygon(IEnumerable<(double X, double Y)> points, string fill, double opacity) =>
-        _svg.Append($"<polygon points=\"{Points(points)}\" fill=\"{fill}\" fill-opacity=\"{Attribute(opacity)}\"/>");
+        _svg.Append(CultureInfo.InvariantCulture, $"<polygon points=\"{Points(points)}\" fill=\"{fill}\" fill-opacity=\"{Attribute(opacity)}\"/>");
 
     /// <summary>The width of every chart's canvas, in SVG units.</summary>
     public const double CanvasWidth = 640;
@@ -64,7 +65,7 @@ public sealed class SvgWriter
         var width = TextWidth(text, size);
         var (from, to) = anchor switch { "end" => (width, 0.0), "middle" => (width / 2, width / 2), _ => (0.0, width) };
         x = Math.Max(EdgeMargin + from, Math.Min(x, CanvasWidth - EdgeMargin - to));
-        _svg.Append($"<text x=\"{Attribute(x)}\" y=\"{Attribute(y)}\" text-anchor=\"{anchor}\" fill=\"{fill}\" font-size=\"{Attribute(size)}\"{(bold ? " font-weight=\"bold\"" : "")}>{Encode(text)}</text>");
+        _svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Attribute(x)}\" y=\"{Attribute(y)}\" text-anchor=\"{anchor}\" fill=\"{fill}\" font-size=\"{Attribute(size)}\"{(bold ? " font-weight=\"bold\"" : "")}>{Encode(text)}</text>");
     }
 
     /// <summary>
