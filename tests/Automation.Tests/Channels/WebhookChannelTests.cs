@@ -49,7 +49,7 @@ public sealed class WebhookChannelTests
     private async Task<SendOutcome> Send(string secret = Secret, string? url = null)
     {
         using var http = new HttpClient();
-        var channel = new WebhookChannel(http, Options.Create(new WebhookOptions { Url = url ?? $"{_url}/hook", Secret = secret }), new FakeTimeProvider(DateTimeOffset.UtcNow));
+        var channel = new WebhookChannel(http, Options.Create(new WebhookOptions { Url = url ?? $"{_url}/hook", Secret = secret }), new FakeTimeProvider(TimeProvider.System.GetUtcNow()));
         return await channel.SendAsync(Message(), CancellationToken.None);
     }
 

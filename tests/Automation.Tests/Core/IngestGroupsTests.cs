@@ -45,13 +45,15 @@ public sealed class IngestGroupsTests
 
         var first = groups.IngestAsync(Request("a"), CancellationToken.None);
         await WaitUntil(() => writes.Groups.Count == 1);
-        var waiting = new[] { "b", "c", "d" }.Select(id => groups.IngestAsync(Request(id), CancellationToken.None)).ToArray();
+        string[] later = ["b", "c", "d"];
+        var waiting = later.Select(id => groups.IngestAsync(Request(id), CancellationToken.None)).ToArray();
         first.IsCompleted.Should().BeFalse();
         writes.ReleaseFirst();
 
         (await first).Accepted.Should().Be(1);
         (await Task.WhenAll(waiting)).Should().AllSatisfy(o => o.Accepted.Should().Be(1));
-        writes.Groups.Should().BeEquivalentTo(new[] { new[] { "a" }, ["b", "c", "d"] }, o => o.WithStrictOrdering());
+        string[][] expected = [["a"], ["b", "c", "d"]];
+        writes.Groups.Should().BeEquivalentTo(expected, o => o.WithStrictOrdering());
     }
 
     [Test]
@@ -87,7 +89,8 @@ public sealed class IngestGroupsTests
         (await alsoGood).Accepted.Should().Be(1);
         await FluentActions.Awaiting(() => bad).Should().ThrowAsync<InvalidOperationException>().WithMessage("refused");
         await first;
-        writes.Groups.Should().BeEquivalentTo(new[] { new[] { "a" }, ["b", "bad", "c"], ["b"], ["bad"], ["c"] }, o => o.WithStrictOrdering());
+        string[][] expected = [["a"], ["b", "bad", "c"], ["b"], ["bad"], ["c"]];
+        writes.Groups.Should().BeEquivalentTo(expected, o => o.WithStrictOrdering());
     }
 
     [Test]
@@ -104,7 +107,8 @@ public sealed class IngestGroupsTests
         writes.ReleaseFirst();
 
         (await groups.IngestAsync(Request("b"), CancellationToken.None)).Accepted.Should().Be(1);
-        writes.Groups.Should().BeEquivalentTo(new[] { new[] { "a" }, ["b"] }, o => o.WithStrictOrdering());
+        string[][] expected = [["a"], ["b"]];
+        writes.Groups.Should().BeEquivalentTo(expected, o => o.WithStrictOrdering());
     }
 
     [Test]

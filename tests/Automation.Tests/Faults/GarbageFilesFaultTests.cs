@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Automation.Core.Messaging;
@@ -25,7 +26,7 @@ public sealed class GarbageFilesFaultTests
     public async Task Garbage_journey_and_template_files_under_load_leave_serving_and_dispatch_on_the_last_good_versions()
     {
         await using var db = await TestDatabase.CreateAsync(StorageOptions.Sqlite);
-        await using var factory = new AutomationFactory(db, new FakeTimeProvider(DateTimeOffset.Parse("2026-06-01T12:00:00Z")), settings: new Dictionary<string, string>
+        await using var factory = new AutomationFactory(db, new FakeTimeProvider(DateTimeOffset.Parse("2026-06-01T12:00:00Z", CultureInfo.InvariantCulture)), settings: new Dictionary<string, string>
         {
             ["Messaging:Dispatch"] = "true",
             ["Messaging:PollMilliseconds"] = "50",
@@ -46,7 +47,7 @@ public sealed class GarbageFilesFaultTests
             {
                 var user = $"garbage-{c}-{n}";
                 var response = await FaultDrill.EnterAsync(client, user, user, $"+1415{c}{n:000000}");
-                if (response.IsSuccessStatusCode) acknowledged.Enqueue((user, DateTime.UtcNow));
+                if (response.IsSuccessStatusCode) acknowledged.Enqueue((user, TimeProvider.System.GetUtcNow().UtcDateTime));
                 else refused.Enqueue($"{user}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
                 await Task.Delay(20);
             }
@@ -56,10 +57,10 @@ public sealed class GarbageFilesFaultTests
         // A save cut short and a paste gone wrong: neither is JSON or Liquid a server could run.
         await File.WriteAllTextAsync(FaultDrill.JourneyFile(factory.ContentRoot), "{\n  \"WorkflowName\": \"fault-drill\",\n  \"Rules\": [\n    { \"RuleName\": \"notice\", \"Expression\": \"journey.HoursSince\n");
         await File.WriteAllTextAsync(FaultDrill.TemplateFile(factory.ContentRoot, "sms"), "Drill notice v2 {% if customer.first_name %}for {{ customer.first_name | \n\u0000\u0001garbage");
-        var garbageAt = DateTime.UtcNow;
+        var garbageAt = TimeProvider.System.GetUtcNow().UtcDateTime;
 
         var journey = await WaitForInvalidJourney(client);
-        var invalidSeenAt = DateTime.UtcNow;
+        var invalidSeenAt = TimeProvider.System.GetUtcNow().UtcDateTime;
         // Load goes on for a while on the bad files: journeys are entered and messages rendered after both were seen.
         await Task.Delay(TimeSpan.FromSeconds(3));
         await stop.CancelAsync();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Automation.Core.Messaging;
 using Automation.Storage;
 using Automation.Tests.Support;
@@ -22,7 +23,7 @@ public sealed class TwilioThrottlingFaultTests
     public async Task Twilio_answering_429_for_ten_minutes_delays_every_sms_and_loses_or_repeats_none()
     {
         await using var db = await TestDatabase.CreateAsync(StorageOptions.Sqlite);
-        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-06-01T12:00:00Z"));
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-06-01T12:00:00Z", CultureInfo.InvariantCulture));
         var recovers = clock.GetUtcNow() + Throttled;
         await using var twilio = await FakeTwilio.StartAsync();
         twilio.Throttling = () => clock.GetUtcNow() < recovers;

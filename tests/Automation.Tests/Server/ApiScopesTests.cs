@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
 using Automation.Storage;
@@ -33,7 +34,7 @@ public sealed class ApiScopesTests
     public async Task Every_route_answers_403_to_a_key_without_its_scope_and_not_to_one_with_it()
     {
         await using var db = await TestDatabase.CreateAsync(StorageOptions.Sqlite, migrate: false);
-        await using var factory = new AutomationFactory(db, new FakeTimeProvider(DateTimeOffset.Parse("2026-06-01T00:00:00Z")), settings: new Dictionary<string, string>
+        await using var factory = new AutomationFactory(db, new FakeTimeProvider(DateTimeOffset.Parse("2026-06-01T00:00:00Z", CultureInfo.InvariantCulture)), settings: new Dictionary<string, string>
         {
             ["Api:Keys:1:Key"] = IngestKey, ["Api:Keys:1:Scopes:0"] = "ingest",
             ["Api:Keys:2:Key"] = ReadKey, ["Api:Keys:2:Scopes:0"] = "read",
@@ -68,7 +69,7 @@ public sealed class ApiScopesTests
     public async Task The_OpenAPI_document_lists_every_route_with_the_scope_it_needs()
     {
         await using var db = await TestDatabase.CreateAsync(StorageOptions.Sqlite, migrate: false);
-        await using var factory = new AutomationFactory(db, new FakeTimeProvider(DateTimeOffset.Parse("2026-06-01T00:00:00Z")));
+        await using var factory = new AutomationFactory(db, new FakeTimeProvider(DateTimeOffset.Parse("2026-06-01T00:00:00Z", CultureInfo.InvariantCulture)));
         using var client = factory.CreateClient();
 
         var response = await client.GetAsync("/openapi/v1.json");

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using Automation.Storage;
@@ -18,7 +19,7 @@ public sealed class DatabaseOutageTests
         var target = new NpgsqlConnectionStringBuilder(db.ConnectionString);
         await using var proxy = new TcpProxy(target.Port);
         var viaProxy = new NpgsqlConnectionStringBuilder(db.ConnectionString) { Port = proxy.Port, Timeout = 3 }.ToString();
-        await using var factory = new AutomationFactory(db, new FakeTimeProvider(DateTimeOffset.Parse("2026-06-01T00:00:00Z")), viaProxy);
+        await using var factory = new AutomationFactory(db, new FakeTimeProvider(DateTimeOffset.Parse("2026-06-01T00:00:00Z", CultureInfo.InvariantCulture)), viaProxy);
         using var client = factory.CreateAuthorizedClient();
 
         var acknowledged = new List<string>();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using Automation.Storage;
@@ -22,7 +23,7 @@ public sealed class DatabaseUnwritableTests
     {
         await using var db = await TestDatabase.CreateAsync(StorageOptions.Sqlite);
         var file = new SqliteConnectionStringBuilder(db.ConnectionString).DataSource;
-        await using var factory = new AutomationFactory(db, new FakeTimeProvider(DateTimeOffset.Parse("2026-06-01T00:00:00Z")));
+        await using var factory = new AutomationFactory(db, new FakeTimeProvider(DateTimeOffset.Parse("2026-06-01T00:00:00Z", CultureInfo.InvariantCulture)));
         using var client = factory.CreateAuthorizedClient();
         Task<HttpResponseMessage> Track(string id) =>
             client.PostAsJsonAsync("/v1/track", new { userId = "ro", @event = "Page Viewed", messageId = id });
@@ -57,7 +58,7 @@ public sealed class DatabaseUnwritableTests
     {
         await using var db = await TestDatabase.CreateAsync(StorageOptions.Sqlite);
         var file = new SqliteConnectionStringBuilder(db.ConnectionString).DataSource;
-        await using var factory = new AutomationFactory(db, new FakeTimeProvider(DateTimeOffset.Parse("2026-06-01T00:00:00Z")));
+        await using var factory = new AutomationFactory(db, new FakeTimeProvider(DateTimeOffset.Parse("2026-06-01T00:00:00Z", CultureInfo.InvariantCulture)));
         using var client = factory.CreateAuthorizedClient();
         (await client.GetAsync("/health/ready")).StatusCode.Should().Be(HttpStatusCode.OK);
 
@@ -79,7 +80,7 @@ public sealed class DatabaseUnwritableTests
         await using var db = await TestDatabase.CreateAsync(StorageOptions.Postgres);
         // Unpooled, so every connection is a new session and takes up the database's setting at once.
         var unpooled = new NpgsqlConnectionStringBuilder(db.ConnectionString) { Pooling = false }.ToString();
-        await using var factory = new AutomationFactory(db, new FakeTimeProvider(DateTimeOffset.Parse("2026-06-01T00:00:00Z")), unpooled);
+        await using var factory = new AutomationFactory(db, new FakeTimeProvider(DateTimeOffset.Parse("2026-06-01T00:00:00Z", CultureInfo.InvariantCulture)), unpooled);
         using var client = factory.CreateAuthorizedClient();
         Task<HttpResponseMessage> Track(string id) =>
             client.PostAsJsonAsync("/v1/track", new { userId = "ro", @event = "Page Viewed", messageId = id });

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -12,7 +13,7 @@ namespace Automation.Tests.Server;
 [TestFixture(StorageOptions.Postgres)]
 public sealed class ExtremeValuesApiTests(string provider)
 {
-    private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-03-01T00:00:00Z");
+    private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-03-01T00:00:00Z", CultureInfo.InvariantCulture);
 
     [TestCase("3000000000")]
     [TestCase("10000000000")]

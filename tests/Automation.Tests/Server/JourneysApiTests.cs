@@ -68,7 +68,7 @@ public sealed class JourneysApiTests(string provider)
         await Journeys(client);
 
         await File.WriteAllTextAsync(file, (await File.ReadAllTextAsync(file)).Replace("\"Description\": \"", "\"Description\": \"Edited: "));
-        await Eventually(client, js => Journey(js, "cart-recovery")["description"]!.GetValue<string>().StartsWith("Edited: "));
+        await Eventually(client, js => Journey(js, "cart-recovery")["description"]!.GetValue<string>().StartsWith("Edited: ", StringComparison.Ordinal));
 
         await File.WriteAllTextAsync(file, (await File.ReadAllTextAsync(file)).Replace("cart.ItemCount > 0", "cart.Nope > 0"));
         var journeys = await Eventually(client, js => Journey(js, "cart-recovery")["status"]!.GetValue<string>() == "invalid");
@@ -83,7 +83,7 @@ public sealed class JourneysApiTests(string provider)
         (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM journey_instances WHERE journey = 'cart-recovery'")).Should().Be(1);
 
         await File.WriteAllTextAsync(file, "{ not json");
-        journeys = await Eventually(client, js => Journey(js, "cart-recovery")["errors"]![0]!["reason"]!.GetValue<string>().StartsWith("malformed JSON"));
+        journeys = await Eventually(client, js => Journey(js, "cart-recovery")["errors"]![0]!["reason"]!.GetValue<string>().StartsWith("malformed JSON", StringComparison.Ordinal));
         Journey(journeys, "cart-recovery")["runningLastGoodVersion"]!.GetValue<bool>().Should().BeTrue();
 
         File.Delete(file);
@@ -101,15 +101,11 @@ public sealed class JourneysApiTests(string provider)
 
         // Quartz waits on the application's clock too: time moves as the test moves it, two hours and then by seconds.
         _clock.Advance(TimeSpan.FromHours(2));
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        JsonNode customer;
-        do
+        var customer = await Support.Eventually.Until(async () =>
         {
-            await Task.Delay(100);
             _clock.Advance(TimeSpan.FromSeconds(1));
-            customer = JsonNode.Parse(await client.GetStringAsync("/v1/customers/ann"))!;
-        }
-        while (customer["messages"]!.AsArray().Count == 0 && DateTime.UtcNow < deadline);
+            return JsonNode.Parse(await client.GetStringAsync("/v1/customers/ann"))!;
+        }, c => c["messages"]!.AsArray().Count > 0, TimeSpan.FromSeconds(20), what: "the tick's message");
 
         var message = customer["messages"]!.AsArray().Should().ContainSingle().Subject!;
         message["template"]!.GetValue<string>().Should().Be("cart-recovery/reminder");

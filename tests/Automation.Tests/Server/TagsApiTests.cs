@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -15,7 +16,7 @@ public sealed class TagsApiTests(string provider)
     public async Task Support_staff_tag_and_untag_a_customer_and_rule_tags_show_alongside()
     {
         await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
-        await using var factory = new AutomationFactory(db, new FakeTimeProvider(DateTimeOffset.Parse("2026-03-01T00:00:00Z"))).WithShippedJourneys();
+        await using var factory = new AutomationFactory(db, new FakeTimeProvider(DateTimeOffset.Parse("2026-03-01T00:00:00Z", CultureInfo.InvariantCulture))).WithShippedJourneys();
         using var client = factory.CreateAuthorizedClient();
         (await client.PostAsJsonAsync("/v1/track", new { userId = "dee", @event = "Order Completed", properties = new { order_id = "d1", total = 10 } })).EnsureSuccessStatusCode();
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -16,7 +17,7 @@ public sealed class TiersApiTests(string provider)
     public async Task A_customer_sees_their_tier_what_it_brings_and_how_far_the_next_one_is()
     {
         await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
-        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-03-01T00:00:00Z"));
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-03-01T00:00:00Z", CultureInfo.InvariantCulture));
         await using var factory = new AutomationFactory(db, clock).WithShippedJourneys();
         using var client = factory.CreateAuthorizedClient();
         foreach (var (id, total) in new[] { ("o1", 120), ("o2", 200) })
@@ -43,7 +44,7 @@ public sealed class TiersApiTests(string provider)
     public async Task A_broken_tiers_file_is_reported_and_the_last_good_program_keeps_running()
     {
         await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
-        await using var factory = new AutomationFactory(db, new FakeTimeProvider(DateTimeOffset.Parse("2026-03-01T00:00:00Z"))).WithShippedJourneys();
+        await using var factory = new AutomationFactory(db, new FakeTimeProvider(DateTimeOffset.Parse("2026-03-01T00:00:00Z", CultureInfo.InvariantCulture))).WithShippedJourneys();
         using var client = factory.CreateAuthorizedClient();
         var program = JsonNode.Parse(await client.GetStringAsync("/v1/tiers"))!;
         program["status"]!.GetValue<string>().Should().Be("active");

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using Automation.Storage;
@@ -58,7 +59,7 @@ public sealed class UnwritableDatabaseTests
         var mount = _mount!;
         await using var db = await TestDatabase.CreateAsync(StorageOptions.Sqlite, migrate: false);
         var connectionString = $"Data Source={Path.Combine(mount, "automation.db")}";
-        await using var factory = new AutomationFactory(db, new FakeTimeProvider(DateTimeOffset.Parse("2026-06-01T00:00:00Z")), connectionString);
+        await using var factory = new AutomationFactory(db, new FakeTimeProvider(DateTimeOffset.Parse("2026-06-01T00:00:00Z", CultureInfo.InvariantCulture)), connectionString);
         using var client = factory.CreateAuthorizedClient();
         Task<HttpResponseMessage> Send(string id) => client.PostAsJsonAsync("/v1/batch", new
         {
@@ -99,7 +100,7 @@ public sealed class UnwritableDatabaseTests
         var refusal = Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(async () =>
         {
             await using var tx = await readOnly.BeginAsync(CancellationToken.None);
-            await tx.CreateCustomersAsync([new Automation.Core.Storage.NewCustomer("ro-1", null)], DateTimeOffset.UtcNow, CancellationToken.None);
+            await tx.CreateCustomersAsync([new Automation.Core.Storage.NewCustomer("ro-1", null)], TimeProvider.System.GetUtcNow(), CancellationToken.None);
         })!;
         TransientFailures.IsTransient(refusal).Should().BeTrue(refusal.Message);
     }

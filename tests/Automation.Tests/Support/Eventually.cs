@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Automation.Tests.Support;
 
 /// <summary>
@@ -10,12 +12,12 @@ public static class Eventually
     public static async Task<T> Until<T>(Func<Task<T>> probe, Func<T, bool> done, TimeSpan? within = null, TimeSpan? every = null, string? what = null)
     {
         var limit = within ?? TimeSpan.FromSeconds(30);
-        var deadline = DateTime.UtcNow + limit;
+        var waited = Stopwatch.StartNew();
         while (true)
         {
             var result = await probe();
             if (done(result)) return result;
-            if (DateTime.UtcNow > deadline)
+            if (waited.Elapsed > limit)
                 throw new AssertionException($"{what ?? "the condition"} did not hold within {limit.TotalSeconds:0.#} s; last seen: {Describe(result)}");
             await Task.Delay(every ?? TimeSpan.FromMilliseconds(100));
         }

@@ -49,8 +49,7 @@ public sealed class SmtpServer : IAsyncDisposable
         foreach (var arg in new[] { "-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{Port}", "-c", "aiosmtpd.handlers.Mailbox", _maildir.FullName })
             start.ArgumentList.Add(arg);
         _process = Process.Start(start)!;
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (DateTime.UtcNow < deadline)
+        for (var waited = Stopwatch.StartNew(); waited.Elapsed < TimeSpan.FromSeconds(15);)
         {
             try
             {

@@ -11,6 +11,8 @@ namespace Automation.Tests.Core.Journeys;
 /// <summary>Compiled rules answer as RulesEngine does, for every shipped expression over varied customers.</summary>
 public sealed class CompiledRuleTests
 {
+    private static readonly string[] Tiers = ["", "Member", "Silver", "Gold"];
+
     /// <summary>Customers with every fact varied, zero and empty included.</summary>
     public static IEnumerable<Facts> VariedFacts(int count, int seed)
     {
@@ -22,7 +24,7 @@ public sealed class CompiledRuleTests
             yield return new Facts(
                 new CustomerFacts
                 {
-                    Id = $"c{i}", Email = random.Next(4) == 0 ? "" : $"c{i}@example.com", Tier = new[] { "", "Member", "Silver", "Gold" }[random.Next(4)],
+                    Id = $"c{i}", Email = random.Next(4) == 0 ? "" : $"c{i}@example.com", Tier = Tiers[random.Next(Tiers.Length)],
                     Points = random.Next(500), PointsExpiring = random.Next(3) == 0 ? random.Next(100) : 0, PointsExpiringInDays = random.Next(-1, 40),
                     EmailConsent = random.Next(5) > 0, SmsConsent = random.Next(2) == 0,
                     Tags = [.. tags.Where(_ => random.Next(4) == 0)],

@@ -90,7 +90,7 @@ public sealed class JourneyEngineTests(string provider)
         return new JourneyFileResult(file, result.Journey, result.Problems);
     }
 
-    private Task Ingest(params System.Text.Json.Nodes.JsonObject[] messages) =>
+    private Task<IngestOutcome> Ingest(params System.Text.Json.Nodes.JsonObject[] messages) =>
         _ingestion.IngestAsync(Segment.Read(_clock, messages), CancellationToken.None);
 
     private async Task<long> Count(string sql)

@@ -183,7 +183,7 @@ public sealed class LiquidTemplatesTests
         Write("j/s.sms.liquid", "first");
         _templates.Render("j/s", "sms", Model()).Text.Should().Be("first");
         Write("j/s.sms.liquid", "second");
-        File.SetLastWriteTimeUtc(Path.Combine(_root.FullName, "j/s.sms.liquid"), DateTime.UtcNow.AddSeconds(5));
+        File.SetLastWriteTimeUtc(Path.Combine(_root.FullName, "j/s.sms.liquid"), TimeProvider.System.GetUtcNow().UtcDateTime.AddSeconds(5));
         _templates.Render("j/s", "sms", Model()).Text.Should().Be("second");
     }
 

@@ -53,7 +53,7 @@ public sealed class TagTests(string provider)
     [TearDown]
     public async Task TearDown() => await _db.DisposeAsync();
 
-    private Task Ingest(params System.Text.Json.Nodes.JsonObject[] messages) => _ingestion.IngestAsync(Segment.Read(_clock, messages), CancellationToken.None);
+    private Task<IngestOutcome> Ingest(params System.Text.Json.Nodes.JsonObject[] messages) => _ingestion.IngestAsync(Segment.Read(_clock, messages), CancellationToken.None);
 
     private async Task<IReadOnlyList<string>> Tags(string id) => (await _db.Storage.FindAsync(id, CancellationToken.None))!.Tags;
 

@@ -65,7 +65,7 @@ public sealed class TierTests(string provider)
         _tiers.Reload(file).Should().BeEmpty();
     }
 
-    private Task Ingest(params System.Text.Json.Nodes.JsonObject[] messages) => _ingestion.IngestAsync(Segment.Read(_clock, messages), CancellationToken.None);
+    private Task<IngestOutcome> Ingest(params System.Text.Json.Nodes.JsonObject[] messages) => _ingestion.IngestAsync(Segment.Read(_clock, messages), CancellationToken.None);
 
     private async Task<string?> TierOf(string id) => (await _db.Storage.FindAsync(id, CancellationToken.None))!.Tier?.Tier;
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Automation.Server.Cli;
 using Automation.Storage;
@@ -86,11 +87,11 @@ public sealed class SeedCommandTests(string provider)
     [Test]
     public void A_shopper_comes_out_the_same_for_the_same_seed_and_in_time_order()
     {
-        var end = DateTimeOffset.Parse("2026-11-01T00:00:00Z");
+        var end = DateTimeOffset.Parse("2026-11-01T00:00:00Z", CultureInfo.InvariantCulture);
         var once = new ShopperGenerator(3, end, 365).Customer(42).Select(m => m.ToJsonString()).ToList();
         var again = new ShopperGenerator(3, end, 365).Customer(42).Select(m => m.ToJsonString()).ToList();
         again.Should().Equal(once);
-        var times = once.Select(m => DateTimeOffset.Parse(JsonNode.Parse(m)!["timestamp"]!.GetValue<string>())).ToList();
+        var times = once.Select(m => DateTimeOffset.Parse(JsonNode.Parse(m)!["timestamp"]!.GetValue<string>(), CultureInfo.InvariantCulture)).ToList();
         times.Should().BeInAscendingOrder().And.OnlyContain(t => t <= end && t >= end.AddDays(-365));
     }
 

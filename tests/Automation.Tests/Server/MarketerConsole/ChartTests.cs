@@ -98,7 +98,8 @@ public sealed partial class ChartTests
             [new HeatmapRow("2026-01", [1.0, 0.3, 0.1]), new HeatmapRow("2026-02", [1.0, 0.6, null])]));
         var cells = Marks(figure, "rect");
         cells.Should().HaveCount(5);
-        var byValue = new[] { 0.1, 0.3, 0.6, 1.0 }.Select(v => Brightness(Heatmap.Shade(v))).ToList();
+        double[] shares = [0.1, 0.3, 0.6, 1.0];
+        var byValue = shares.Select(v => Brightness(Heatmap.Shade(v))).ToList();
         byValue.Should().BeInDescendingOrder();
         cells.Select(c => c.Attribute("fill")!.Value).Should().Equal(
             Heatmap.Shade(1.0), Heatmap.Shade(0.3), Heatmap.Shade(0.1), Heatmap.Shade(1.0), Heatmap.Shade(0.6));
