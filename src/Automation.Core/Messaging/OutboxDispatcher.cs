@@ -6,9 +6,13 @@ using Microsoft.Extensions.Logging;
 namespace Automation.Core.Messaging;
 
 /// <summary>How the dispatcher works through the outbox.</summary>
-public sealed record DispatchSettings(int BatchSize = 100, int Concurrency = 16, int MaxAttempts = 8, TimeSpan? Lease = null, string DefaultCurrency = "USD")
+/// <param name="Jitter">Spreads retries (see <see cref="OutboxDispatcher.Backoff"/>); a seeded one makes them repeatable in tests.</param>
+public sealed record DispatchSettings(int BatchSize = 100, int Concurrency = 16, int MaxAttempts = 8, TimeSpan? Lease = null, string DefaultCurrency = "USD",
+    Random? Jitter = null)
 {
     public TimeSpan ClaimLease => Lease ?? TimeSpan.FromMinutes(5);
+
+    public Random RetryJitter => Jitter ?? Random.Shared;
 }
 
 /// <summary>
@@ -171,18 +175,18 @@ public sealed partial class OutboxDispatcher(
                 LogDeadLettered(logger, message.Id, message.Attempts, retry.Reason);
                 return Failed($"gave up after {message.Attempts} attempts: {retry.Reason}", recipient);
             case SendOutcome.Retry retry:
-                return new DeliveryResult(MessageStatus.Queued, recipient, null, retry.Reason, now + (retry.After ?? Backoff(message.Attempts)), null);
+                return new DeliveryResult(MessageStatus.Queued, recipient, null, retry.Reason, now + (retry.After ?? Backoff(message.Attempts, settings.RetryJitter)), null);
             default:
                 throw new InvalidOperationException($"Unknown outcome {outcome}.");
         }
     }
 
     /// <summary>30 s, 1 min, 2 min, … up to 6 h, each ±20 % so retries of an outage do not arrive all at once.</summary>
-    public static TimeSpan Backoff(int attempts)
+    public static TimeSpan Backoff(int attempts, Random jitter)
     {
         var exponential = FirstRetry * Math.Pow(2, Math.Max(0, attempts - 1));
         var capped = exponential > LongestRetry ? LongestRetry : exponential;
-        return capped * (0.8 + Random.Shared.NextDouble() * 0.4);
+        return capped * (0.8 + jitter.NextDouble() * 0.4);
     }
 
     private static DeliveryResult Failed(string reason, string? recipient) => new(MessageStatus.Failed, recipient, null, reason, null, null);

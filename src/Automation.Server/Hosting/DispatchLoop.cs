@@ -10,7 +10,8 @@ namespace Automation.Server.Hosting;
 /// then a short sleep. Nodes share the work through the claims in the outbox. A database outage pauses it; nothing is
 /// lost, the messages wait.
 /// </summary>
-internal sealed partial class DispatchLoop(OutboxDispatcher dispatcher, IOptions<MessagingOptions> options, ILogger<DispatchLoop> logger) : BackgroundService
+internal sealed partial class DispatchLoop(OutboxDispatcher dispatcher, IOptions<MessagingOptions> options, TimeProvider clock, ILogger<DispatchLoop> logger)
+    : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -33,7 +34,7 @@ internal sealed partial class DispatchLoop(OutboxDispatcher dispatcher, IOptions
             }
             try
             {
-                await Task.Delay(idle, stoppingToken);
+                await Task.Delay(idle, clock, stoppingToken);
             }
             catch (OperationCanceledException)
             {
