@@ -10,8 +10,7 @@ namespace Automation.Server.Hosting;
 /// then a short sleep. Nodes share the work through the claims in the outbox. A database outage pauses it; nothing is
 /// lost, the messages wait.
 /// </summary>
-internal sealed partial class DispatchLoop(OutboxDispatcher dispatcher, IOptions<MessagingOptions> options, TimeProvider clock, ILogger<DispatchLoop> logger)
-    : BackgroundService
+internal sealed partial class DispatchLoop(OutboxDispatcher dispatcher, IOptions<MessagingOptions> options, ILogger<DispatchLoop> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -34,7 +33,8 @@ internal sealed partial class DispatchLoop(OutboxDispatcher dispatcher, IOptions
             }
             try
             {
-                await Task.Delay(idle, clock, stoppingToken);
+                // A poll interval on the wall clock, not TimeProvider: a server on a test's fake clock must still poll.
+                await Task.Delay(idle, stoppingToken);
             }
             catch (OperationCanceledException)
             {
