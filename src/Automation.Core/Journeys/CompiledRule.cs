@@ -110,12 +110,21 @@ public sealed class CompiledRule
         return ExpressionAllowList.Problem(parsed) is { } refused ? throw new RuleCompileException(where + refused) : parsed;
     }
 
+    /// <summary>How deep brackets nest outside string and character literals.</summary>
     private static int Nesting(string text)
     {
         int depth = 0, deepest = 0;
-        foreach (var c in text)
+        char? quote = null;
+        for (var i = 0; i < text.Length; i++)
         {
-            if (c is '(' or '[' or '{') deepest = Math.Max(deepest, ++depth);
+            var c = text[i];
+            if (quote is not null)
+            {
+                if (c == '\\') i++;
+                else if (c == quote) quote = null;
+            }
+            else if (c is '"' or '\'') quote = c;
+            else if (c is '(' or '[' or '{') deepest = Math.Max(deepest, ++depth);
             else if (c is ')' or ']' or '}') depth--;
         }
         return deepest;
@@ -135,7 +144,12 @@ public sealed class CompiledRule
         }
         catch (Exception e) when (e is RuleBudgetExceededException or OutOfMemoryException or InsufficientExecutionStackException)
         {
-            var reason = e is RuleBudgetExceededException ? e.Message : $"ran out of memory ({e.Message})";
+            var reason = e switch
+            {
+                RuleBudgetExceededException => e.Message,
+                OutOfMemoryException => $"ran out of memory ({e.Message})",
+                _ => $"ran out of stack ({e.Message})",
+            };
             var quarantine = new RuleQuarantine(reason, facts.Customer.Id, now);
             var first = Interlocked.CompareExchange(ref _quarantine, quarantine, null) is null;
             return new RuleResult(false, $"quarantined: {reason}", first ? quarantine : null);

@@ -55,6 +55,8 @@ public sealed class RuleSandboxTests
     {
         Refusal(new string('(', 40) + "true" + new string(')', 40)).Should().Contain($"nests brackets more than {CompiledRule.MaxNesting} deep");
         Refusal(string.Join(" && ", Enumerable.Repeat("stats.OrderCount > 0", 200))).Should().Contain($"an expression may have {CompiledRule.MaxLength:N0}");
+        var bracketsInText = $"customer.Trait(\"{new string('(', 40)}\") == \"\" && customer.Name != \"{new string(')', 40)}\"";
+        CompiledRule.Compile("probe", bracketsInText, []).Evaluate(Facts.Empty(), Now).Should().Be(new RuleResult(true), "brackets inside text are not nesting");
     }
 
     [TestCase("customer.Tags.Any(t => t == \"vip\") || customer.HasTag(\"member\")")]
