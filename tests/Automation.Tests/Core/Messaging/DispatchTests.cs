@@ -1,11 +1,9 @@
 using System.Text;
 using Automation.Channels;
-using Automation.Core.Ingestion;
 using Automation.Core.Journeys;
 using Automation.Core.Messaging;
 using Automation.Core.Storage;
 using Automation.Core.Tiers;
-using Automation.Server.Jobs;
 using Automation.Storage;
 using Automation.Tests.Support;
 using Dapper;

@@ -1,12 +1,10 @@
 using System.Text;
-using Automation.Core.Ingestion;
 using Automation.Core.Journeys;
 using Automation.Core.Points;
 using Automation.Core.Tiers;
 using Automation.Server.Jobs;
 using Automation.Storage;
 using Automation.Tests.Support;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Automation.Tests.Core.Tiers;
 
