@@ -65,8 +65,6 @@ public sealed class JourneyEngineTests(string storage)
     [TearDown]
     public async Task TearDown() => await _h.DisposeAsync();
 
-    private Task Ingest(params System.Text.Json.Nodes.JsonObject[] messages) => _h.Ingest(messages);
-
     private Task Tick() => _h.Scheduler.TickAsync(CancellationToken.None);
 
     /// <summary>Instances of all journeys in this status, or in any.</summary>
@@ -85,9 +83,9 @@ public sealed class JourneyEngineTests(string storage)
     [Test]
     public async Task The_same_event_twice_enters_once_and_sends_once()
     {
-        await Ingest(Added("ann", "m-1"));
-        await Ingest(Added("ann", "m-1"));
-        await Ingest(Added("ann", "m-2"));
+        await _h.Ingest(Added("ann", "m-1"));
+        await _h.Ingest(Added("ann", "m-1"));
+        await _h.Ingest(Added("ann", "m-2"));
 
         _h.Clock.Advance(TimeSpan.FromHours(2));
         await Tick();
@@ -100,7 +98,7 @@ public sealed class JourneyEngineTests(string storage)
     [Test]
     public async Task Two_evaluator_runs_at_once_fire_each_step_once()
     {
-        for (var i = 0; i < 20; i++) await Ingest(Added($"c{i}"));
+        for (var i = 0; i < 20; i++) await _h.Ingest(Added($"c{i}"));
         _h.Clock.Advance(TimeSpan.FromHours(25));
 
         await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(Tick)));
@@ -113,39 +111,39 @@ public sealed class JourneyEngineTests(string storage)
     [Test]
     public async Task An_exit_event_ends_the_instance_and_re_entry_waits_its_period()
     {
-        await Ingest(Added("ann"));
-        await Ingest(Segment.Order("ann", "o1", 5m, Start.AddMinutes(30)));
+        await _h.Ingest(Added("ann"));
+        await _h.Ingest(Segment.Order("ann", "o1", 5m, Start.AddMinutes(30)));
         (await _h.Storage.Queries.InstancesOfAsync((await _h.Customer("ann")).Profile.Id, CancellationToken.None))
             .Should().ContainSingle(i => i.Status == "exited" && i.EndReason == "event: Order Completed");
 
         _h.Clock.Advance(TimeSpan.FromDays(2));
-        await Ingest(Added("ann", at: _h.Clock.GetUtcNow()));
+        await _h.Ingest(Added("ann", at: _h.Clock.GetUtcNow()));
         (await Instances()).Should().Be(1, "re-entry waits 7 days");
 
         _h.Clock.Advance(TimeSpan.FromDays(6));
-        await Ingest(Added("ann", at: _h.Clock.GetUtcNow()));
+        await _h.Ingest(Added("ann", at: _h.Clock.GetUtcNow()));
         (await Instances()).Should().Be(2);
     }
 
     [Test]
     public async Task An_exit_event_from_before_the_entry_does_not_end_it()
     {
-        await Ingest(Added("ann"));
-        await Ingest(Segment.Order("ann", "late", 5m, Start.AddHours(-3)));
+        await _h.Ingest(Added("ann"));
+        await _h.Ingest(Segment.Order("ann", "late", 5m, Start.AddHours(-3)));
         (await Instances(c => c.Active)).Should().Be(1);
     }
 
     [Test]
     public async Task Events_older_than_a_day_do_not_start_journeys()
     {
-        await Ingest(Added("ann", at: Start.AddDays(-2)));
+        await _h.Ingest(Added("ann", at: Start.AddDays(-2)));
         (await Instances()).Should().Be(0);
     }
 
     [Test]
     public async Task A_missed_schedule_runs_once_after_downtime()
     {
-        await Ingest(Segment.Identify("member", new { membership = "gold" }, Start));
+        await _h.Ingest(Segment.Identify("member", new { membership = "gold" }, Start));
         await Tick();
 
         // Down from 15 June to 20 August: the 18 June, 18 July and 18 August runs were missed.
@@ -167,7 +165,7 @@ public sealed class JourneyEngineTests(string storage)
     [Test]
     public async Task Variants_are_recorded_with_each_message_and_the_holdout_gets_none()
     {
-        for (var i = 0; i < 100; i++) await Ingest(Segment.Track($"p{i}", "Signed Up"));
+        for (var i = 0; i < 100; i++) await _h.Ingest(Segment.Track($"p{i}", "Signed Up"));
 
         var rows = new List<OutboxView>();
         for (var i = 0; i < 100; i++) rows.AddRange(await _h.Storage.Queries.MessagesOfAsync((await _h.Customer($"p{i}")).Profile.Id, CancellationToken.None));
@@ -184,7 +182,7 @@ public sealed class JourneyEngineTests(string storage)
     [Test]
     public async Task A_journey_that_is_no_longer_loaded_leaves_its_instances_waiting()
     {
-        await Ingest(Added("ann"));
+        await _h.Ingest(Added("ann"));
         _h.Journeys.Replace([]);
         _h.Clock.Advance(TimeSpan.FromHours(3));
         await Tick();

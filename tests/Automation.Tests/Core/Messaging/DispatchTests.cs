@@ -69,10 +69,9 @@ public sealed class DispatchTests(string provider)
     /// <summary>Ann leaves tea in her cart; an hour later the reminder is queued.</summary>
     private async Task QueueCartReminder(string user = "ann", string email = "ann@example.com", string name = "Ann Lee")
     {
-        await _h.Ingestion.IngestAsync(Segment.Read(_h.Clock,
+        await _h.Ingest(
             Segment.Identify(user, new { email, name, firstName = name.Split(' ')[0] }, _h.Clock.GetUtcNow()),
-            Segment.Track(user, "Product Added", new { product_id = "tea", name = "Green tea", price = 12.5, quantity = 2, url = "https://shop.example/tea" }, _h.Clock.GetUtcNow())),
-            CancellationToken.None);
+            Segment.Track(user, "Product Added", new { product_id = "tea", name = "Green tea", price = 12.5, quantity = 2, url = "https://shop.example/tea" }, _h.Clock.GetUtcNow()));
         _h.Clock.Advance(TimeSpan.FromHours(1));
         await _h.Scheduler.TickAsync(CancellationToken.None);
     }
@@ -299,7 +298,7 @@ public sealed class DispatchTests(string provider)
     public async Task Quiet_hours_in_the_customer_time_zone_defer_marketing_to_their_end()
     {
         // 08:00 UTC + 1 h is 17:00 in Tokyo: fine. Ann in Los Angeles is at 02:00: quiet until 09:00 there (16:00 UTC).
-        await _h.Ingestion.IngestAsync(Segment.Read(_h.Clock, Segment.Identify("ann", new { email = "ann@example.com", name = "Ann", timezone = "America/Los_Angeles" }, Start)), CancellationToken.None);
+        await _h.Ingest(Segment.Identify("ann", new { email = "ann@example.com", name = "Ann", timezone = "America/Los_Angeles" }, Start));
         await QueueCartReminder();
         var dispatcher = Dispatcher(Files, guardrails: new GuardrailSettings(0, 0));
 
@@ -321,13 +320,13 @@ public sealed class DispatchTests(string provider)
         await dispatcher.DispatchDueAsync(CancellationToken.None);
 
         // The next day's coupon goes by SMS, another channel: not capped. A second email the same day would be.
-        await _h.Ingestion.IngestAsync(Segment.Read(_h.Clock, Segment.Identify("ann", new { phone = "+14155550123" }, _h.Clock.GetUtcNow())), CancellationToken.None);
+        await _h.Ingest(Segment.Identify("ann", new { phone = "+14155550123" }, _h.Clock.GetUtcNow()));
         _h.Clock.Advance(TimeSpan.FromHours(23));
         await _h.Scheduler.TickAsync(CancellationToken.None);
         await dispatcher.DispatchDueAsync(CancellationToken.None);
         (await Messages(MessageStatus.Sent)).Select(m => m.Channel).Should().BeEquivalentTo("email", "sms");
 
-        await _h.Ingestion.IngestAsync(Segment.Read(_h.Clock, Segment.Order("ann", "first", 25m, _h.Clock.GetUtcNow())), CancellationToken.None);
+        await _h.Ingest(Segment.Order("ann", "first", 25m, _h.Clock.GetUtcNow()));
         await dispatcher.DispatchDueAsync(CancellationToken.None);
         var thankYou = (await Messages()).Single(m => m.Journey == "welcome-series");
         thankYou.Status.Should().Be(MessageStatus.Skipped);
@@ -369,7 +368,7 @@ public sealed class DispatchTests(string provider)
         await Dispatcher(new FailingChannel(), guardrails: caps).DispatchDueAsync(CancellationToken.None);
         (await Messages(MessageStatus.Failed)).Should().ContainSingle();
 
-        await _h.Ingestion.IngestAsync(Segment.Read(_h.Clock, Segment.Order("ann", "first", 25m, _h.Clock.GetUtcNow())), CancellationToken.None);
+        await _h.Ingest(Segment.Order("ann", "first", 25m, _h.Clock.GetUtcNow()));
         await Dispatcher(Files, guardrails: caps).DispatchDueAsync(CancellationToken.None);
         (await Messages()).Single(m => m.Journey == "welcome-series").Status.Should().Be(MessageStatus.Sent);
     }

@@ -21,8 +21,6 @@ public sealed class PointsTests(string storage)
     [TearDown]
     public async Task TearDown() => await _h.DisposeAsync();
 
-    private Task Ingest(params System.Text.Json.Nodes.JsonObject[] messages) => _h.Ingest(messages);
-
     private Task<IIngestTransaction> Begin() => _h.Storage.Ingestion.BeginAsync(CancellationToken.None);
 
     private async Task<long> IdOf(string id) => (await _h.Customer(id)).Profile.Id;
@@ -39,16 +37,16 @@ public sealed class PointsTests(string storage)
     [Test]
     public async Task Orders_earn_once_and_refunds_give_back_no_more_than_was_earned()
     {
-        await Ingest(Segment.Order("ann", "o1", 42.7m, Start));
-        await Ingest(Segment.Order("ann", "o1", 42.7m, Start));
+        await _h.Ingest(Segment.Order("ann", "o1", 42.7m, Start));
+        await _h.Ingest(Segment.Order("ann", "o1", 42.7m, Start));
         var earned = (await Ledger("ann")).Should().ContainSingle().Subject;
         earned.Points.Should().Be(42);
         earned.Kind.Should().Be(PointsKinds.Earn);
         earned.ExpiresAt.Should().Be(Start.AddMonths(12));
 
-        await Ingest(Segment.Track("ann", "Order Refunded", new { order_id = "o1", total = 10.5 }, Start.AddDays(1)));
-        await Ingest(Segment.Track("ann", "Order Refunded", new { order_id = "o1" }, Start.AddDays(2)));
-        await Ingest(Segment.Track("ann", "Order Refunded", new { order_id = "o1" }, Start.AddDays(3)));
+        await _h.Ingest(Segment.Track("ann", "Order Refunded", new { order_id = "o1", total = 10.5 }, Start.AddDays(1)));
+        await _h.Ingest(Segment.Track("ann", "Order Refunded", new { order_id = "o1" }, Start.AddDays(2)));
+        await _h.Ingest(Segment.Track("ann", "Order Refunded", new { order_id = "o1" }, Start.AddDays(3)));
 
         (await Ledger("ann")).Select(e => e.Points).Should().Equal(42, -10, -32);
         (await Balance("ann")).Should().Be(0);
@@ -57,8 +55,8 @@ public sealed class PointsTests(string storage)
     [Test]
     public async Task The_oldest_points_lapse_first_and_only_what_is_left_of_them()
     {
-        await Ingest(Segment.Order("bo", "b1", 100m, Start));
-        await Ingest(Segment.Order("bo", "b2", 50m, Start.AddMonths(6)));
+        await _h.Ingest(Segment.Order("bo", "b1", 100m, Start));
+        await _h.Ingest(Segment.Order("bo", "b2", 50m, Start.AddMonths(6)));
         var id = await IdOf("bo");
         await using (var tx = await Begin())
         {
@@ -78,7 +76,7 @@ public sealed class PointsTests(string storage)
     [Test]
     public async Task Concurrent_redemptions_never_take_the_balance_below_zero_and_a_repeated_key_returns_the_first_result()
     {
-        await Ingest(Segment.Order("cy", "c1", 100m, Start));
+        await _h.Ingest(Segment.Order("cy", "c1", 100m, Start));
         var id = await IdOf("cy");
 
         async Task<RedemptionResult> Redeem(string key)
@@ -104,7 +102,7 @@ public sealed class PointsTests(string storage)
     [Test]
     public async Task An_order_stamped_at_the_end_of_the_calendar_earns_points_that_never_lapse()
     {
-        await Ingest(Segment.Identify("far", new { email = "far@example.com" }, Start));
+        await _h.Ingest(Segment.Identify("far", new { email = "far@example.com" }, Start));
         var id = await IdOf("far");
         var endOfCalendar = new DateTimeOffset(9999, 12, 31, 23, 59, 59, TimeSpan.Zero);
 
@@ -123,7 +121,7 @@ public sealed class PointsTests(string storage)
     [Test]
     public async Task More_than_an_entry_holds_lapsing_at_once_is_written_off_in_several_entries()
     {
-        await Ingest(Segment.Order("big", "g1", 3_000_000_000m, Start), Segment.Order("big", "g2", 3_000_000_000m, Start.AddMinutes(1)));
+        await _h.Ingest(Segment.Order("big", "g1", 3_000_000_000m, Start), Segment.Order("big", "g2", 3_000_000_000m, Start.AddMinutes(1)));
         (await Ledger("big")).Select(e => e.Points).Should().Equal(PointsEarning.MaxPerOrder, PointsEarning.MaxPerOrder);
 
         _h.Clock.SetUtcNow(Start.AddMonths(12).AddDays(1));

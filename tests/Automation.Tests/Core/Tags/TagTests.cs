@@ -37,20 +37,18 @@ public sealed class TagTests(string storage)
     [TearDown]
     public async Task TearDown() => await _h.DisposeAsync();
 
-    private Task Ingest(params System.Text.Json.Nodes.JsonObject[] messages) => _h.Ingest(messages);
-
     private async Task<IReadOnlyList<string>> Tags(string id) => (await _h.Customer(id)).Tags;
 
     [Test]
     public async Task Tags_follow_the_orders_as_they_are_ingested()
     {
-        await Ingest(Segment.Order("ann", "o1", 20m, Start, coupon: "WELCOME"));
+        await _h.Ingest(Segment.Order("ann", "o1", 20m, Start, coupon: "WELCOME"));
         (await Tags("ann")).Should().BeEquivalentTo("new", "active", "price-sensitive");
 
-        await Ingest(Segment.Order("ann", "o2", 30m, Start.AddDays(5)));
+        await _h.Ingest(Segment.Order("ann", "o2", 30m, Start.AddDays(5)));
         (await Tags("ann")).Should().BeEquivalentTo("new", "active", "repeat", "price-sensitive", "thanked-for-repeat");
 
-        await Ingest(Segment.Track("ann", "Order Refunded", new { order_id = "o2" }, Start.AddDays(6)));
+        await _h.Ingest(Segment.Track("ann", "Order Refunded", new { order_id = "o2" }, Start.AddDays(6)));
         (await Tags("ann")).Should().BeEquivalentTo("new", "active", "price-sensitive", "thanked-for-repeat");
 
         var events = await _h.Storage.Customers.EventsOfAsync((await _h.Customer("ann")).Profile.Id, 100, CancellationToken.None);
@@ -62,8 +60,8 @@ public sealed class TagTests(string storage)
     [Test]
     public async Task The_daily_refresh_moves_quiet_customers_to_dormant_then_lapsed()
     {
-        await Ingest(Segment.Order("bo", "b1", 20m, Start));
-        await Ingest(Segment.Track("bo", "Product Added", new { product_id = "tea", price = 4 }, Start.AddHours(1)));
+        await _h.Ingest(Segment.Order("bo", "b1", 20m, Start));
+        await _h.Ingest(Segment.Track("bo", "Product Added", new { product_id = "tea", price = 4 }, Start.AddHours(1)));
 
         _h.Clock.Advance(TimeSpan.FromDays(2));
         (await _h.TagRefresher.RefreshAllAsync(CancellationToken.None)).Should().Be(1);
@@ -83,8 +81,8 @@ public sealed class TagTests(string storage)
     public async Task The_top_fifth_by_365_day_spend_is_high_value()
     {
         // Ten customers spending 10, 20, … 100 within the year; one spent 1,000 two years ago, which does not count.
-        for (var i = 1; i <= 10; i++) await Ingest(Segment.Order($"s{i}", $"so{i}", 10m * i, Start.AddDays(-i)));
-        await Ingest(Segment.Order("old", "old-1", 1000m, Start.AddDays(-730)));
+        for (var i = 1; i <= 10; i++) await _h.Ingest(Segment.Order($"s{i}", $"so{i}", 10m * i, Start.AddDays(-i)));
+        await _h.Ingest(Segment.Order("old", "old-1", 1000m, Start.AddDays(-730)));
 
         await _h.TagRefresher.RefreshAllAsync(CancellationToken.None);
 
@@ -102,7 +100,7 @@ public sealed class TagTests(string storage)
     [Test]
     public async Task Manual_tags_stay_when_the_rules_run()
     {
-        await Ingest(Segment.Identify("cy", new { email = "cy@example.com" }, Start));
+        await _h.Ingest(Segment.Identify("cy", new { email = "cy@example.com" }, Start));
         await using (var tx = await _h.Storage.Ingestion.BeginAsync(CancellationToken.None))
         {
             var id = (await _h.Customer("cy")).Profile.Id;

@@ -55,8 +55,6 @@ public sealed class TierTests(string storage)
         _h.Tiers.Reload(_programFile).Should().BeEmpty();
     }
 
-    private Task Ingest(params System.Text.Json.Nodes.JsonObject[] messages) => _h.Ingest(messages);
-
     private async Task<string?> TierOf(string id) => (await _h.Customer(id)).Tier?.Tier;
 
     private async Task<IReadOnlyList<string>> History(string id) =>
@@ -76,11 +74,11 @@ public sealed class TierTests(string storage)
     [Test]
     public async Task An_order_that_reaches_a_tier_upgrades_at_once_and_earns_at_the_new_multiplier()
     {
-        await Ingest(Segment.Order("ann", "a1", 200m, Start));
+        await _h.Ingest(Segment.Order("ann", "a1", 200m, Start));
         (await TierOf("ann")).Should().Be("Member", "the first order makes a member");
 
         _h.Clock.Advance(TimeSpan.FromDays(3));
-        await Ingest(Segment.Order("ann", "a2", 150m, _h.Clock.GetUtcNow()));
+        await _h.Ingest(Segment.Order("ann", "a2", 150m, _h.Clock.GetUtcNow()));
         (await TierOf("ann")).Should().Be("Silver", "350 spent over the window reaches Silver's 300");
         (await EarnedPoints("ann")).Should().Equal([200, 225], "the qualifying order already earns Silver's 1.5×");
 
@@ -116,7 +114,7 @@ public sealed class TierTests(string storage)
     [Test]
     public async Task Concurrent_orders_of_one_customer_change_each_tier_once()
     {
-        var orders = Enumerable.Range(0, 8).Select(i => Task.Run(() => Ingest(Segment.Order("kim", $"k{i}", 60m, Start)))).ToArray();
+        var orders = Enumerable.Range(0, 8).Select(i => Task.Run(() => _h.Ingest(Segment.Order("kim", $"k{i}", 60m, Start)))).ToArray();
         await Task.WhenAll(orders);
         (await History("kim")).Should().Equal("->Member (order)", "Member->Silver (order)");
         (await TierEvents("kim")).Should().HaveCount(2);
@@ -126,17 +124,17 @@ public sealed class TierTests(string storage)
     public async Task Either_threshold_is_enough_and_a_refund_never_downgrades_between_reviews()
     {
         for (var i = 0; i < 10; i++)
-            await Ingest(Segment.Order("bo", $"b{i}", 20m, Start.AddDays(i)));
+            await _h.Ingest(Segment.Order("bo", $"b{i}", 20m, Start.AddDays(i)));
         (await TierOf("bo")).Should().Be("Gold", "ten orders reach Gold whatever they came to");
 
-        await Ingest(Segment.Track("bo", "Order Refunded", new { order_id = "b9" }, Start.AddDays(11)));
+        await _h.Ingest(Segment.Track("bo", "Order Refunded", new { order_id = "b9" }, Start.AddDays(11)));
         (await TierOf("bo")).Should().Be("Gold", "tiers only go down at the review");
     }
 
     [Test]
     public async Task The_review_downgrades_but_never_below_its_own_grant_before_the_period_ends()
     {
-        await Ingest(Segment.Order("cy", "c1", 1200m, Start));
+        await _h.Ingest(Segment.Order("cy", "c1", 1200m, Start));
         (await TierOf("cy")).Should().Be("Gold");
 
         // An ordinary review on 1 April keeps Gold and grants it until 1 May.
@@ -147,7 +145,7 @@ public sealed class TierTests(string storage)
         granted.ReviewUntil.Should().Be(new DateTimeOffset(2026, 5, 1, 3, 30, 0, TimeSpan.Zero));
 
         // Most of the order comes back: 200 now qualifies for Member only.
-        await Ingest(Segment.Track("cy", "Order Refunded", new { order_id = "c1", total = 1000 }, _h.Clock.GetUtcNow()));
+        await _h.Ingest(Segment.Track("cy", "Order Refunded", new { order_id = "c1", total = 1000 }, _h.Clock.GetUtcNow()));
         _h.Clock.Advance(TimeSpan.FromDays(5));
         (await _h.TierReviewer.ReviewAllAsync(ReviewCron, CancellationToken.None)).Should().Be(0, "a second review within the period does not take back what the first granted");
         (await TierOf("cy")).Should().Be("Gold");
@@ -162,7 +160,7 @@ public sealed class TierTests(string storage)
     [Test]
     public async Task The_review_lets_spend_age_out_of_the_window_and_enrols_those_who_ordered_before_tiers_existed()
     {
-        await Ingest(Segment.Order("dee", "d1", 400m, Start));
+        await _h.Ingest(Segment.Order("dee", "d1", 400m, Start));
         (await TierOf("dee")).Should().Be("Silver");
 
         // Eve ordered while there was no tiers file; Fay never ordered.
@@ -201,7 +199,7 @@ public sealed class TierTests(string storage)
         async Task OrderOn(DateTimeOffset at, string id, decimal total)
         {
             _h.Clock.SetUtcNow(at);
-            await Ingest(Segment.Order("gil", id, total, at));
+            await _h.Ingest(Segment.Order("gil", id, total, at));
         }
         await OrderOn(april, "g1", 80m);                  // month 80: below every band
         await OrderOn(april.AddDays(1), "g2", 50m);       // month 130: 1 per unit
@@ -214,9 +212,9 @@ public sealed class TierTests(string storage)
     [Test]
     public async Task A_partial_refund_takes_back_its_share_of_what_the_order_earned()
     {
-        await Ingest(Segment.Order("hal", "h1", 400m, Start));
+        await _h.Ingest(Segment.Order("hal", "h1", 400m, Start));
         (await EarnedPoints("hal")).Should().Equal([600], "400 reaches Silver at once: 1.5×");
-        await Ingest(Segment.Track("hal", "Order Refunded", new { order_id = "h1", total = 100 }, Start.AddDays(1)));
+        await _h.Ingest(Segment.Track("hal", "Order Refunded", new { order_id = "h1", total = 100 }, Start.AddDays(1)));
         (await _h.Customer("hal")).PointsBalance(_h.Clock.GetUtcNow()).Should().Be(450, "a quarter of the order, a quarter of its points");
     }
 
