@@ -1,12 +1,7 @@
-using System.Text;
-using Automation.Core.Ingestion;
 using Automation.Core.Journeys;
-using Automation.Server.Jobs;
 using Automation.Storage;
 using Automation.Tests.Support;
 using Dapper;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Automation.Tests.Core.Journeys;
 
@@ -38,28 +33,17 @@ public sealed class JourneySchedulerTests(string provider)
             "Actions": { "OnSuccess": { "Name": "Send", "Context": { "Channel": "sms", "Template": "tagged/note" } } } } ] }
         """;
 
-    private TestDatabase _db = null!;
-    private FakeTimeProvider _clock = null!;
-    private IngestionService _ingestion = null!;
-    private JourneyScheduler _scheduler = null!;
-    private JourneyCatalog _catalog = null!;
-    private JourneyEngine _engine = null!;
+    private EngineHarness _h = null!;
 
     [SetUp]
-    public async Task SetUp()
-    {
-        _db = await TestDatabase.CreateAsync(provider);
-        _clock = new FakeTimeProvider(Now);
-        var catalog = _catalog = new JourneyCatalog();
-        var reader = new JourneyFileReader(new JourneyReadOptions(JourneyReadOptions.DefaultChannels, null, new QuartzCronSchedule().Problem));
-        catalog.Replace([.. new[] { ("morning.json", Morning), ("tagger.json", Tagger), ("tagged.json", Tagged) }.Select(f => JourneyEngineTests.Read(reader, f.Item1, f.Item2))]);
-        var engine = _engine = TestIngestion.Engine(catalog);
-        _ingestion = TestIngestion.Service(_db.Storage, engine, _clock);
-        _scheduler = new JourneyScheduler(catalog, engine, _db.Storage, new QuartzCronSchedule(), _clock, NullLogger<JourneyScheduler>.Instance);
-    }
+    public async Task SetUp() =>
+        _h = await EngineHarness.CreateAsync(provider, Now, new EngineSetup { Journeys = [("morning.json", Morning), ("tagger.json", Tagger), ("tagged.json", Tagged)] });
+
+    // The assertions read entry keys, steps and outbox rows with SQL and a test rewinds the schedule state: databases only.
+    private TestDatabase Db => _h.RequireDatabase();
 
     [TearDown]
-    public async Task TearDown() => await _db.DisposeAsync();
+    public async Task TearDown() => await _h.DisposeAsync();
 
     // More than a page of customers, spread over no zone, 'UTC' named, and Tokyo; two in three on a plan, one in three gold.
     private async Task<int> CreateCustomersAsync(int count)
@@ -71,13 +55,13 @@ public sealed class JourneySchedulerTests(string provider)
             if (i % 4 < 2) traits["timezone"] = i % 4 == 0 ? "Asia/Tokyo" : "UTC";
             return Segment.Identify($"c{i:D4}", traits, Now.AddMinutes(-10));
         }).ToArray();
-        foreach (var chunk in messages.Chunk(200)) await _ingestion.IngestAsync(Segment.Read(_clock, chunk), CancellationToken.None);
+        foreach (var chunk in messages.Chunk(200)) await _h.Ingest(chunk);
         return count;
     }
 
     private async Task<List<(string Journey, string ExternalId, string EntryKey, string Status)>> InstancesAsync()
     {
-        await using var connection = await _db.Storage.OpenConnectionAsync(CancellationToken.None);
+        await using var connection = await Db.Storage.OpenConnectionAsync(CancellationToken.None);
         return [.. await connection.QueryAsync<(string, string, string, string)>("""
             SELECT i.journey, c.external_id, i.entry_key, i.status FROM journey_instances i JOIN customers c ON c.id = i.customer_id
             ORDER BY i.journey, c.external_id
@@ -88,7 +72,7 @@ public sealed class JourneySchedulerTests(string provider)
     public async Task A_scan_and_a_zone_schedule_share_the_pages_and_enter_exactly_their_audiences()
     {
         var count = await CreateCustomersAsync(JourneyScheduler.PageSize + 101);
-        var report = await _scheduler.TickAsync(CancellationToken.None);
+        var report = await _h.Scheduler.TickAsync(CancellationToken.None);
 
         var instances = await InstancesAsync();
         var customers = Enumerable.Range(0, count).Select(i => (Id: $"c{i:D4}", Plan: i % 3, Tokyo: i % 4 == 0)).ToList();
@@ -102,7 +86,7 @@ public sealed class JourneySchedulerTests(string provider)
         report.ScheduledEntries.Should().Be(instances.Count(i => i.Journey == "morning"));
         report.ScanEntries.Should().Be(instances.Count(i => i.Journey != "morning"));
 
-        await using var connection = await _db.Storage.OpenConnectionAsync(CancellationToken.None);
+        await using var connection = await Db.Storage.OpenConnectionAsync(CancellationToken.None);
         var messages = (await connection.QueryAsync<(string Journey, string Step, string Status, string Key)>(
             "SELECT o.journey, o.step, o.status, o.idempotency_key FROM outbox o JOIN journey_instances i ON i.id = o.instance_id")).ToList();
         messages.Should().HaveCount(instances.Count(i => i.Journey != "tagger"));
@@ -115,13 +99,13 @@ public sealed class JourneySchedulerTests(string provider)
     public async Task A_tick_run_again_after_a_crash_before_its_checks_were_saved_enters_nobody_twice()
     {
         await CreateCustomersAsync(JourneyScheduler.PageSize + 20);
-        await _scheduler.TickAsync(CancellationToken.None);
+        await _h.Scheduler.TickAsync(CancellationToken.None);
         var first = await InstancesAsync();
-        await using var connection = await _db.Storage.OpenConnectionAsync(CancellationToken.None);
+        await using var connection = await Db.Storage.OpenConnectionAsync(CancellationToken.None);
         var outbox = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox");
 
         await connection.ExecuteAsync("DELETE FROM journey_schedule_state");
-        var again = await _scheduler.TickAsync(CancellationToken.None);
+        var again = await _h.Scheduler.TickAsync(CancellationToken.None);
 
         again.ScheduledEntries.Should().Be(0);
         again.ScanEntries.Should().Be(0);
@@ -133,11 +117,11 @@ public sealed class JourneySchedulerTests(string provider)
     public async Task Only_the_zones_with_a_schedule_due_are_read_when_no_scan_is_due()
     {
         await CreateCustomersAsync(40);
-        await _scheduler.TickAsync(CancellationToken.None);
+        await _h.Scheduler.TickAsync(CancellationToken.None);
 
         // 01:00 UTC the next day is 10:00 in Tokyo: the schedule is due there, and the scans wait for their day.
-        _clock.SetUtcNow(new DateTimeOffset(2026, 11, 19, 1, 0, 30, TimeSpan.Zero));
-        var report = await _scheduler.TickAsync(CancellationToken.None);
+        _h.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 19, 1, 0, 30, TimeSpan.Zero));
+        var report = await _h.Scheduler.TickAsync(CancellationToken.None);
 
         report.ScanEntries.Should().Be(0);
         var tokyo = (await InstancesAsync()).Where(i => i.EntryKey == "schedule:2026-11-19T01:00:00Z").Select(i => i.ExternalId).ToList();
@@ -149,19 +133,19 @@ public sealed class JourneySchedulerTests(string provider)
     public async Task A_page_screened_outside_the_transaction_is_checked_again_before_anyone_enters()
     {
         await CreateCustomersAsync(6);
-        await using var connection = await _db.Storage.OpenConnectionAsync(CancellationToken.None);
+        await using var connection = await Db.Storage.OpenConnectionAsync(CancellationToken.None);
         var ids = (await connection.QueryAsync<long>("SELECT id FROM customers ORDER BY id")).ToList();
-        DueAudience[] due = [new(_catalog.Current.Find("tagger")!, "scan:1", JourneyScheduler.AllZones)];
-        var screen = await _engine.ScreenAsync(_db.Storage, due, ids, Now, CancellationToken.None);
+        DueAudience[] due = [new(_h.Journeys.Current.Find("tagger")!, "scan:1", JourneyScheduler.AllZones)];
+        var screen = await _h.Engine.ScreenAsync(Db.Storage, due, ids, Now, CancellationToken.None);
         screen.Candidates[0].Should().Equal(new[] { ids[0], ids[1], ids[3], ids[4] }, "those on a plan");
 
         // Between the screen and the transaction, c0000 leaves its plan and c0002 takes one.
-        await _ingestion.IngestAsync(Segment.Read(_clock, [
+        await _h.Ingest(
             Segment.Identify("c0000", new System.Text.Json.Nodes.JsonObject { ["plan"] = "" }, Now),
-            Segment.Identify("c0002", new System.Text.Json.Nodes.JsonObject { ["plan"] = "gold" }, Now)]), CancellationToken.None);
-        await using (var tx = await _db.Storage.BeginJourneyWorkAsync(CancellationToken.None))
+            Segment.Identify("c0002", new System.Text.Json.Nodes.JsonObject { ["plan"] = "gold" }, Now));
+        await using (var tx = await Db.Storage.BeginJourneyWorkAsync(CancellationToken.None))
         {
-            (await _engine.EnterAudiencesAsync(tx, due, screen, Now, CancellationToken.None)).Should().Equal(3);
+            (await _h.Engine.EnterAudiencesAsync(tx, due, screen, Now, CancellationToken.None)).Should().Equal(3);
             await tx.CommitAsync(CancellationToken.None);
         }
 

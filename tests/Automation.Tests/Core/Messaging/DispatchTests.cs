@@ -1,11 +1,9 @@
 using System.Text;
 using Automation.Channels;
-using Automation.Core.Ingestion;
 using Automation.Core.Journeys;
 using Automation.Core.Messaging;
 using Automation.Core.Storage;
 using Automation.Core.Tiers;
-using Automation.Server.Jobs;
 using Automation.Storage;
 using Automation.Tests.Support;
 using Dapper;
@@ -24,10 +22,7 @@ public sealed class DispatchTests(string provider)
     private static readonly DateTimeOffset Start = new(2026, 5, 4, 8, 0, 0, TimeSpan.Zero);
     private static readonly string Repository = ServerProcess.RepositoryRoot();
 
-    private TestDatabase _db = null!;
-    private FakeTimeProvider _clock = null!;
-    private IngestionService _ingestion = null!;
-    private JourneyScheduler _scheduler = null!;
+    private EngineHarness _h = null!;
     private DirectoryInfo _outbox = null!;
     private LiquidTemplates _templates = null!;
     private UnsubscribeLinks _links = null!;
@@ -36,19 +31,17 @@ public sealed class DispatchTests(string provider)
     [SetUp]
     public async Task SetUp()
     {
-        _db = await TestDatabase.CreateAsync(provider);
-        _clock = new FakeTimeProvider(Start);
         _outbox = Directory.CreateTempSubdirectory("automation-outbox-");
-        SetUpServices();
+        await SetUpServices(Start);
     }
 
-    private void SetUpServices()
+    // The dispatcher reads and writes the outbox store, which only the databases implement.
+    private TestDatabase Db => _h.RequireDatabase();
+
+    private async Task SetUpServices(DateTimeOffset start)
     {
-        var catalog = new JourneyCatalog();
-        catalog.Reload(Path.Combine(Repository, "rules"), new JourneyReadOptions(JourneyReadOptions.DefaultChannels, null, new QuartzCronSchedule().Problem));
-        var engine = TestIngestion.Engine(catalog);
-        _ingestion = TestIngestion.Service(_db.Storage, engine, _clock);
-        _scheduler = new JourneyScheduler(catalog, engine, _db.Storage, new QuartzCronSchedule(), _clock, NullLogger<JourneyScheduler>.Instance);
+        _h = await EngineHarness.CreateAsync(provider, start);
+        _h.Journeys.Reload(Path.Combine(Repository, "rules"), EngineHarness.ReadOptions);
         _templates = new LiquidTemplates(new TemplateFiles(Path.Combine(Repository, "templates"), "en"));
         _links = new UnsubscribeLinks(Encoding.UTF8.GetBytes("0123456789abcdef0123456789abcdef"), "http://127.0.0.1:5080");
         _tiers = new TierCatalog();
@@ -58,15 +51,15 @@ public sealed class DispatchTests(string provider)
     [TearDown]
     public async Task TearDown()
     {
-        await _db.DisposeAsync();
+        await _h.DisposeAsync();
         _outbox.Delete(recursive: true);
     }
 
     // Tests of delivery run with no caps or quiet hours; the guardrail tests set their own.
-    private OutboxDispatcher Dispatcher(IChannel email, int maxAttempts = 8, GuardrailSettings? guardrails = null) => new(_db.Storage, _templates,
+    private OutboxDispatcher Dispatcher(IChannel email, int maxAttempts = 8, GuardrailSettings? guardrails = null) => new(Db.Storage, _templates,
         new Dictionary<string, IChannel> { ["email"] = email, ["sms"] = FileOutbox(Recipients.PhoneNumber) },
-        _links, new Guardrails(_db.Storage, guardrails ?? new GuardrailSettings(0, 0, TimeOnly.MinValue, TimeOnly.MinValue)),
-        new DispatchSettings(MaxAttempts: maxAttempts), _clock, NullLogger<OutboxDispatcher>.Instance, _tiers);
+        _links, new Guardrails(Db.Storage, guardrails ?? new GuardrailSettings(0, 0, TimeOnly.MinValue, TimeOnly.MinValue)),
+        new DispatchSettings(MaxAttempts: maxAttempts), _h.Clock, NullLogger<OutboxDispatcher>.Instance, _tiers);
 
     /// <summary>The file outbox standing in for a channel that sends to this recipient.</summary>
     private FileOutboxChannel FileOutbox(RecipientField recipient) => new(Options.Create(new FileOutboxOptions { Path = _outbox.FullName, From = "shop@example.com" }), recipient);
@@ -76,15 +69,14 @@ public sealed class DispatchTests(string provider)
     /// <summary>Ann leaves tea in her cart; an hour later the reminder is queued.</summary>
     private async Task QueueCartReminder(string user = "ann", string email = "ann@example.com", string name = "Ann Lee")
     {
-        await _ingestion.IngestAsync(Segment.Read(_clock,
-            Segment.Identify(user, new { email, name, firstName = name.Split(' ')[0] }, _clock.GetUtcNow()),
-            Segment.Track(user, "Product Added", new { product_id = "tea", name = "Green tea", price = 12.5, quantity = 2, url = "https://shop.example/tea" }, _clock.GetUtcNow())),
-            CancellationToken.None);
-        _clock.Advance(TimeSpan.FromHours(1));
-        await _scheduler.TickAsync(CancellationToken.None);
+        await _h.Ingest(
+            Segment.Identify(user, new { email, name, firstName = name.Split(' ')[0] }, _h.Clock.GetUtcNow()),
+            Segment.Track(user, "Product Added", new { product_id = "tea", name = "Green tea", price = 12.5, quantity = 2, url = "https://shop.example/tea" }, _h.Clock.GetUtcNow()));
+        _h.Clock.Advance(TimeSpan.FromHours(1));
+        await _h.Scheduler.TickAsync(CancellationToken.None);
     }
 
-    private Task<IReadOnlyList<MessageView>> Messages(MessageStatus? status = null) => _db.Storage.ListAsync(status, 100, CancellationToken.None);
+    private Task<IReadOnlyList<MessageView>> Messages(MessageStatus? status = null) => Db.Storage.ListAsync(status, 100, CancellationToken.None);
 
     [Test]
     public async Task A_queued_email_reaches_a_real_smtp_server_with_both_parts_and_one_click_unsubscribe()
@@ -119,11 +111,10 @@ public sealed class DispatchTests(string provider)
         await Dispatcher(email).DispatchDueAsync(CancellationToken.None);
 
         // A second install (or this one's database reset) queues the same journey:instance:step.
-        var first = _db;
-        _db = await TestDatabase.CreateAsync(provider);
+        var first = _h;
         try
         {
-            SetUpServices();
+            await SetUpServices(first.Clock.GetUtcNow());
             await QueueCartReminder();
             await Dispatcher(email).DispatchDueAsync(CancellationToken.None);
             (await Messages(MessageStatus.Sent)).Single().ProviderId.Should().NotBeNull();
@@ -136,7 +127,7 @@ public sealed class DispatchTests(string provider)
         var received = smtp.Received();
         received.Should().HaveCount(2);
         received[0].MessageId.Should().NotBe(received[1].MessageId);
-        (await _db.Storage.InstallationIdAsync(CancellationToken.None)).Should().MatchRegex("^[0-9a-f]{32}$");
+        (await Db.Storage.InstallationIdAsync(CancellationToken.None)).Should().MatchRegex("^[0-9a-f]{32}$");
 
         var resent = EmailMessages.Build(new OutgoingMessage(1, "cart-recovery:1:reminder", "email", "ann", "ann@example.com", null,
             new RenderedMessage("s", null, "t", "t.liquid", null), "https://x/u/1", []) { Installation = "abc" }, "shop@example.com", null);
@@ -157,11 +148,11 @@ public sealed class DispatchTests(string provider)
         var waiting = (await Messages(MessageStatus.Queued)).Should().ContainSingle().Subject;
         waiting.LastError.Should().StartWith("SMTP server unreachable");
         waiting.Attempts.Should().Be(1);
-        waiting.DueAt.Should().BeAfter(_clock.GetUtcNow());
+        waiting.DueAt.Should().BeAfter(_h.Clock.GetUtcNow());
         (await dispatcher.DispatchDueAsync(CancellationToken.None)).Should().Be(0, "it waits for its backoff");
 
         await using var smtp = await SmtpServer.StartAsync(port);
-        _clock.Advance(TimeSpan.FromMinutes(2));
+        _h.Clock.Advance(TimeSpan.FromMinutes(2));
         await dispatcher.DispatchDueAsync(CancellationToken.None);
 
         smtp.Received().Should().ContainSingle();
@@ -173,16 +164,16 @@ public sealed class DispatchTests(string provider)
     {
         foreach (var user in new[] { "a", "b", "c" }) await QueueCartReminder(user, $"{user}@example.com", $"Customer {user}");
         // Each send takes two and a half minutes of a five-minute lease: the third would start after the last fifth.
-        var slow = new SlowChannel(_clock, Files, TimeSpan.FromSeconds(150));
-        var dispatcher = new OutboxDispatcher(_db.Storage, _templates, new Dictionary<string, IChannel> { ["email"] = slow }, _links,
-            new Guardrails(_db.Storage, new GuardrailSettings(0, 0, TimeOnly.MinValue, TimeOnly.MinValue)),
-            new DispatchSettings(Concurrency: 1, Lease: TimeSpan.FromMinutes(5)), _clock, NullLogger<OutboxDispatcher>.Instance, _tiers);
+        var slow = new SlowChannel(_h.Clock, Files, TimeSpan.FromSeconds(150));
+        var dispatcher = new OutboxDispatcher(Db.Storage, _templates, new Dictionary<string, IChannel> { ["email"] = slow }, _links,
+            new Guardrails(Db.Storage, new GuardrailSettings(0, 0, TimeOnly.MinValue, TimeOnly.MinValue)),
+            new DispatchSettings(Concurrency: 1, Lease: TimeSpan.FromMinutes(5)), _h.Clock, NullLogger<OutboxDispatcher>.Instance, _tiers);
 
         await dispatcher.DispatchDueAsync(CancellationToken.None);
         slow.Sent.Should().Be(2);
         (await Messages(MessageStatus.Sending)).Should().ContainSingle();
 
-        _clock.Advance(TimeSpan.FromMinutes(1));
+        _h.Clock.Advance(TimeSpan.FromMinutes(1));
         await dispatcher.DispatchDueAsync(CancellationToken.None);
         slow.Sent.Should().Be(3, "the message left behind is claimed again once the lease is over, and sent once");
         (await Messages(MessageStatus.Sent)).Should().HaveCount(3);
@@ -209,14 +200,14 @@ public sealed class DispatchTests(string provider)
     public async Task A_dispatcher_whose_lease_ran_out_cannot_overwrite_the_claim_that_took_over()
     {
         await QueueCartReminder();
-        var stale = (await _db.Storage.ClaimDueAsync(_clock.GetUtcNow(), 10, TimeSpan.FromMinutes(5), CancellationToken.None)).Single();
-        _clock.Advance(TimeSpan.FromMinutes(6));
-        var current = (await _db.Storage.ClaimDueAsync(_clock.GetUtcNow(), 10, TimeSpan.FromMinutes(5), CancellationToken.None)).Single();
+        var stale = (await Db.Storage.ClaimDueAsync(_h.Clock.GetUtcNow(), 10, TimeSpan.FromMinutes(5), CancellationToken.None)).Single();
+        _h.Clock.Advance(TimeSpan.FromMinutes(6));
+        var current = (await Db.Storage.ClaimDueAsync(_h.Clock.GetUtcNow(), 10, TimeSpan.FromMinutes(5), CancellationToken.None)).Single();
         current.Id.Should().Be(stale.Id);
 
         // The stale result lands while the newer claim is still sending.
-        await _db.Storage.CompleteAsync([(stale, new DeliveryResult(MessageStatus.Failed, "ann@example.com", null, "timed out", null, null))], CancellationToken.None);
-        await _db.Storage.CompleteAsync([(current, new DeliveryResult(MessageStatus.Sent, "ann@example.com", "provider-2", null, null, _clock.GetUtcNow()))], CancellationToken.None);
+        await Db.Storage.CompleteAsync([(stale, new DeliveryResult(MessageStatus.Failed, "ann@example.com", null, "timed out", null, null))], CancellationToken.None);
+        await Db.Storage.CompleteAsync([(current, new DeliveryResult(MessageStatus.Sent, "ann@example.com", "provider-2", null, null, _h.Clock.GetUtcNow()))], CancellationToken.None);
         var message = (await Messages(MessageStatus.Sent)).Should().ContainSingle().Subject;
         message.LastError.Should().BeNull("the stale dispatcher's late failure was not recorded over the newer claim's success");
     }
@@ -230,7 +221,7 @@ public sealed class DispatchTests(string provider)
         for (var i = 0; i < 3; i++)
         {
             await dispatcher.DispatchDueAsync(CancellationToken.None);
-            _clock.Advance(TimeSpan.FromHours(1));
+            _h.Clock.Advance(TimeSpan.FromHours(1));
         }
 
         var failed = (await Messages(MessageStatus.Failed)).Should().ContainSingle().Subject;
@@ -242,12 +233,12 @@ public sealed class DispatchTests(string provider)
     public async Task A_message_left_sending_by_a_crashed_dispatcher_is_sent_after_its_lease()
     {
         await QueueCartReminder();
-        var claimed = await _db.Storage.ClaimDueAsync(_clock.GetUtcNow(), 10, TimeSpan.FromMinutes(5), CancellationToken.None);
+        var claimed = await Db.Storage.ClaimDueAsync(_h.Clock.GetUtcNow(), 10, TimeSpan.FromMinutes(5), CancellationToken.None);
         claimed.Should().ContainSingle();
         // The dispatcher that claimed it dies here.
 
         (await Dispatcher(Files).DispatchDueAsync(CancellationToken.None)).Should().Be(0, "the claim still holds");
-        _clock.Advance(TimeSpan.FromMinutes(6));
+        _h.Clock.Advance(TimeSpan.FromMinutes(6));
         (await Dispatcher(Files).DispatchDueAsync(CancellationToken.None)).Should().Be(1);
         (await Messages(MessageStatus.Sent)).Should().ContainSingle().Which.Attempts.Should().Be(2);
     }
@@ -271,15 +262,15 @@ public sealed class DispatchTests(string provider)
     public async Task A_suppressed_address_is_not_sent_marketing()
     {
         await QueueCartReminder();
-        await _db.Storage.SuppressAsync("email", "ann@example.com", "unsubscribed", Start, CancellationToken.None);
+        await Db.Storage.SuppressAsync("email", "ann@example.com", "unsubscribed", Start, CancellationToken.None);
 
         await Dispatcher(Files).DispatchDueAsync(CancellationToken.None);
 
         (await Messages(MessageStatus.Suppressed)).Should().ContainSingle().Which.LastError.Should().Be("ann@example.com is suppressed on email");
         Directory.Exists(Path.Combine(_outbox.FullName, "email")).Should().BeFalse();
-        var ann = await _db.Storage.FindAsync("ann", CancellationToken.None);
+        var ann = await Db.Storage.FindAsync("ann", CancellationToken.None);
         ann!.SuppressedChannels.Should().Equal("email");
-        FactsBuilder.Customer(ann, _clock.GetUtcNow()).EmailConsent.Should().BeFalse("journeys can see the opt-out");
+        FactsBuilder.Customer(ann, _h.Clock.GetUtcNow()).EmailConsent.Should().BeFalse("journeys can see the opt-out");
     }
 
     [Test]
@@ -307,7 +298,7 @@ public sealed class DispatchTests(string provider)
     public async Task Quiet_hours_in_the_customer_time_zone_defer_marketing_to_their_end()
     {
         // 08:00 UTC + 1 h is 17:00 in Tokyo: fine. Ann in Los Angeles is at 02:00: quiet until 09:00 there (16:00 UTC).
-        await _ingestion.IngestAsync(Segment.Read(_clock, Segment.Identify("ann", new { email = "ann@example.com", name = "Ann", timezone = "America/Los_Angeles" }, Start)), CancellationToken.None);
+        await _h.Ingest(Segment.Identify("ann", new { email = "ann@example.com", name = "Ann", timezone = "America/Los_Angeles" }, Start));
         await QueueCartReminder();
         var dispatcher = Dispatcher(Files, guardrails: new GuardrailSettings(0, 0));
 
@@ -316,7 +307,7 @@ public sealed class DispatchTests(string provider)
         deferred.DueAt.Should().Be(new DateTimeOffset(2026, 5, 4, 16, 0, 0, TimeSpan.Zero));
         deferred.LastError.Should().Be("quiet hours 21:00-09:00 in America/Los_Angeles");
 
-        _clock.SetUtcNow(new DateTimeOffset(2026, 5, 4, 16, 0, 0, TimeSpan.Zero));
+        _h.Clock.SetUtcNow(new DateTimeOffset(2026, 5, 4, 16, 0, 0, TimeSpan.Zero));
         await dispatcher.DispatchDueAsync(CancellationToken.None);
         (await Messages(MessageStatus.Sent)).Should().ContainSingle();
     }
@@ -329,13 +320,13 @@ public sealed class DispatchTests(string provider)
         await dispatcher.DispatchDueAsync(CancellationToken.None);
 
         // The next day's coupon goes by SMS, another channel: not capped. A second email the same day would be.
-        await _ingestion.IngestAsync(Segment.Read(_clock, Segment.Identify("ann", new { phone = "+14155550123" }, _clock.GetUtcNow())), CancellationToken.None);
-        _clock.Advance(TimeSpan.FromHours(23));
-        await _scheduler.TickAsync(CancellationToken.None);
+        await _h.Ingest(Segment.Identify("ann", new { phone = "+14155550123" }, _h.Clock.GetUtcNow()));
+        _h.Clock.Advance(TimeSpan.FromHours(23));
+        await _h.Scheduler.TickAsync(CancellationToken.None);
         await dispatcher.DispatchDueAsync(CancellationToken.None);
         (await Messages(MessageStatus.Sent)).Select(m => m.Channel).Should().BeEquivalentTo("email", "sms");
 
-        await _ingestion.IngestAsync(Segment.Read(_clock, Segment.Order("ann", "first", 25m, _clock.GetUtcNow())), CancellationToken.None);
+        await _h.Ingest(Segment.Order("ann", "first", 25m, _h.Clock.GetUtcNow()));
         await dispatcher.DispatchDueAsync(CancellationToken.None);
         var thankYou = (await Messages()).Single(m => m.Journey == "welcome-series");
         thankYou.Status.Should().Be(MessageStatus.Skipped);
@@ -350,12 +341,12 @@ public sealed class DispatchTests(string provider)
         // Each send waits until a second one is under way (or a while has passed), so two sends that the caps let
         // through are in flight at the same instant.
         var channel = new RendezvousChannel(Files, parties: 2);
-        var nodes = Enumerable.Range(0, 3).Select(_ => provider == StorageOptions.Postgres ? new Automation.Storage.Postgres.PostgresStorage(_db.ConnectionString) : _db.Storage).ToArray();
+        var nodes = Enumerable.Range(0, 3).Select(_ => provider == StorageOptions.Postgres ? new Automation.Storage.Postgres.PostgresStorage(Db.ConnectionString) : Db.Storage).ToArray();
         try
         {
             var dispatchers = nodes.Select(node => new OutboxDispatcher(node, _templates, new Dictionary<string, IChannel> { ["email"] = channel },
                 _links, new Guardrails(node, new GuardrailSettings(1, 3, TimeOnly.MinValue, TimeOnly.MinValue)),
-                new DispatchSettings(BatchSize: 1, Concurrency: 16), _clock, NullLogger<OutboxDispatcher>.Instance, _tiers)).ToArray();
+                new DispatchSettings(BatchSize: 1, Concurrency: 16), _h.Clock, NullLogger<OutboxDispatcher>.Instance, _tiers)).ToArray();
             await Task.WhenAll(dispatchers.Select(d => Task.Run(() => d.DispatchDueAsync(CancellationToken.None))));
         }
         finally
@@ -377,7 +368,7 @@ public sealed class DispatchTests(string provider)
         await Dispatcher(new FailingChannel(), guardrails: caps).DispatchDueAsync(CancellationToken.None);
         (await Messages(MessageStatus.Failed)).Should().ContainSingle();
 
-        await _ingestion.IngestAsync(Segment.Read(_clock, Segment.Order("ann", "first", 25m, _clock.GetUtcNow())), CancellationToken.None);
+        await _h.Ingest(Segment.Order("ann", "first", 25m, _h.Clock.GetUtcNow()));
         await Dispatcher(Files, guardrails: caps).DispatchDueAsync(CancellationToken.None);
         (await Messages()).Single(m => m.Journey == "welcome-series").Status.Should().Be(MessageStatus.Sent);
     }
@@ -388,7 +379,7 @@ public sealed class DispatchTests(string provider)
         var caps = new GuardrailSettings(0, 2, TimeOnly.MinValue, TimeOnly.MinValue);
         await QueueWelcomeAndTierUpgrade();
         await Dispatcher(Files, guardrails: caps).DispatchDueAsync(CancellationToken.None);
-        _clock.Advance(TimeSpan.FromDays(2));
+        _h.Clock.Advance(TimeSpan.FromDays(2));
         await QueueCartReminder();
         await Dispatcher(Files, guardrails: caps).DispatchDueAsync(CancellationToken.None);
 
@@ -403,12 +394,10 @@ public sealed class DispatchTests(string provider)
     /// <summary>A first order of 1,200: the welcome thank-you and the tier-upgrade congratulations are queued together.</summary>
     private async Task QueueWelcomeAndTierUpgrade()
     {
-        var catalog = new JourneyCatalog();
-        catalog.Reload(Path.Combine(Repository, "rules"), new JourneyReadOptions(JourneyReadOptions.DefaultChannels, null, new QuartzCronSchedule().Problem));
-        var ingestion = TestIngestion.Service(_db.Storage, TestIngestion.Engine(catalog), _clock, tiers: new TierEngine(_tiers));
-        await ingestion.IngestAsync(Segment.Read(_clock,
-            Segment.Identify("ann", new { email = "ann@example.com", name = "Ann Lee" }, _clock.GetUtcNow()),
-            Segment.Order("ann", "first", 1200m, _clock.GetUtcNow())), CancellationToken.None);
+        var ingestion = TestIngestion.Service(_h.Storage.Ingestion, _h.Engine, _h.Clock, tiers: new TierEngine(_tiers));
+        await ingestion.IngestAsync(Segment.Read(_h.Clock,
+            Segment.Identify("ann", new { email = "ann@example.com", name = "Ann Lee" }, _h.Clock.GetUtcNow()),
+            Segment.Order("ann", "first", 1200m, _h.Clock.GetUtcNow())), CancellationToken.None);
         (await Messages(MessageStatus.Queued)).Where(m => m.Channel == "email").Select(m => m.Journey).Should().BeEquivalentTo("welcome-series", "tier-upgrade");
     }
 
@@ -432,40 +421,39 @@ public sealed class DispatchTests(string provider)
 public sealed class TwilioDispatchTests(string provider)
 {
     private static readonly DateTimeOffset Start = new(2026, 5, 4, 8, 0, 0, TimeSpan.Zero);
-    private TestDatabase _db = null!;
-    private FakeTimeProvider _clock = null!;
+    private EngineHarness _h = null!;
     private FakeTwilio _twilio = null!;
     private HttpClient _http = null!;
 
     [SetUp]
     public async Task SetUp()
     {
-        _db = await TestDatabase.CreateAsync(provider);
-        _clock = new FakeTimeProvider(Start);
+        _h = await EngineHarness.CreateAsync(provider, Start);
         _twilio = await FakeTwilio.StartAsync();
         _http = new HttpClient();
     }
+
+    // The dispatcher reads and writes the outbox store, which only the databases implement.
+    private TestDatabase Db => _h.RequireDatabase();
 
     [TearDown]
     public async Task TearDown()
     {
         _http.Dispose();
         await _twilio.DisposeAsync();
-        await _db.DisposeAsync();
+        await _h.DisposeAsync();
     }
 
     /// <summary>A cart-recovery coupon SMS queued for a shopper with this number, and a dispatcher for it.</summary>
     private async Task<OutboxDispatcher> QueueCoupon(string phone)
     {
         var repository = ServerProcess.RepositoryRoot();
-        var catalog = new JourneyCatalog();
-        catalog.Reload(Path.Combine(repository, "rules"), new JourneyReadOptions(JourneyReadOptions.DefaultChannels, null));
-        var engine = TestIngestion.Engine(catalog);
-        await TestIngestion.Service(_db.Storage, engine, _clock).IngestAsync(Segment.Read(_clock,
+        _h.Journeys.Reload(Path.Combine(repository, "rules"), EngineHarness.ReadOptions);
+        await _h.Ingest(
             Segment.Identify("bo", new { phone, name = "Bo" }, Start),
-            Segment.Track("bo", "Product Added", new { product_id = "tea", price = 5 }, Start)), CancellationToken.None);
-        _clock.Advance(TimeSpan.FromHours(24));
-        await new JourneyScheduler(catalog, engine, _db.Storage, new QuartzCronSchedule(), _clock, NullLogger<JourneyScheduler>.Instance).TickAsync(CancellationToken.None);
+            Segment.Track("bo", "Product Added", new { product_id = "tea", price = 5 }, Start));
+        _h.Clock.Advance(TimeSpan.FromHours(24));
+        await _h.Scheduler.TickAsync(CancellationToken.None);
 
         var sms = new TwilioSmsChannel(_http, Options.Create(new TwilioOptions
         {
@@ -473,13 +461,13 @@ public sealed class TwilioDispatchTests(string provider)
         }));
         var outbox = Directory.CreateTempSubdirectory("automation-sms-outbox-");
         var email = new FileOutboxChannel(Options.Create(new FileOutboxOptions { Path = outbox.FullName, From = "shop@example.com" }), Recipients.EmailAddress);
-        return new OutboxDispatcher(_db.Storage, new LiquidTemplates(new TemplateFiles(Path.Combine(repository, "templates"), "en")),
+        return new OutboxDispatcher(Db.Storage, new LiquidTemplates(new TemplateFiles(Path.Combine(repository, "templates"), "en")),
             new Dictionary<string, IChannel> { ["sms"] = sms, ["email"] = email },
-            new UnsubscribeLinks(new byte[32], "http://127.0.0.1:5080"), new Guardrails(_db.Storage, new GuardrailSettings(0, 0, TimeOnly.MinValue, TimeOnly.MinValue)),
-            new DispatchSettings(), _clock, NullLogger<OutboxDispatcher>.Instance, new TierCatalog());
+            new UnsubscribeLinks(new byte[32], "http://127.0.0.1:5080"), new Guardrails(Db.Storage, new GuardrailSettings(0, 0, TimeOnly.MinValue, TimeOnly.MinValue)),
+            new DispatchSettings(), _h.Clock, NullLogger<OutboxDispatcher>.Instance, new TierCatalog());
     }
 
-    private async Task<MessageView> Sms() => (await _db.Storage.ListAsync(null, 10, CancellationToken.None)).Single(m => m.Channel == "sms");
+    private async Task<MessageView> Sms() => (await Db.Storage.ListAsync(null, 10, CancellationToken.None)).Single(m => m.Channel == "sms");
 
     [Test]
     public async Task A_coupon_sms_is_posted_as_twilio_documents_it()
@@ -508,9 +496,9 @@ public sealed class TwilioDispatchTests(string provider)
         var waiting = await Sms();
         waiting.Status.Should().Be(MessageStatus.Queued);
         waiting.LastError.Should().StartWith("Twilio 429 20429");
-        waiting.DueAt.Should().Be(_clock.GetUtcNow().AddSeconds(1));
+        waiting.DueAt.Should().Be(_h.Clock.GetUtcNow().AddSeconds(1));
 
-        _clock.Advance(TimeSpan.FromSeconds(1));
+        _h.Clock.Advance(TimeSpan.FromSeconds(1));
         await dispatcher.DispatchDueAsync(CancellationToken.None);
         (await Sms()).Status.Should().Be(MessageStatus.Sent);
     }
@@ -524,7 +512,7 @@ public sealed class TwilioDispatchTests(string provider)
         var sms = await Sms();
         sms.Status.Should().Be(MessageStatus.Failed);
         sms.LastError.Should().Contain("21610");
-        (await _db.Storage.IsSuppressedAsync("sms", FakeTwilio.Unsubscribed, CancellationToken.None)).Should().BeTrue();
+        (await Db.Storage.IsSuppressedAsync("sms", FakeTwilio.Unsubscribed, CancellationToken.None)).Should().BeTrue();
     }
 
     [Test]
@@ -536,7 +524,7 @@ public sealed class TwilioDispatchTests(string provider)
         var sms = await Sms();
         sms.Status.Should().Be(MessageStatus.Failed);
         sms.LastError.Should().StartWith("Twilio 400 21211");
-        (await _db.Storage.IsSuppressedAsync("sms", FakeTwilio.InvalidNumber, CancellationToken.None)).Should().BeFalse();
+        (await Db.Storage.IsSuppressedAsync("sms", FakeTwilio.InvalidNumber, CancellationToken.None)).Should().BeFalse();
     }
 }
 

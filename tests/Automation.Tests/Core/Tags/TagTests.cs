@@ -1,19 +1,16 @@
 using System.Text;
-using Automation.Core.Ingestion;
 using Automation.Core.Journeys;
 using Automation.Core.Tags;
-using Automation.Server.Jobs;
 using Automation.Storage;
 using Automation.Tests.Support;
-using Dapper;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Automation.Tests.Core.Tags;
 
-/// <summary>Rule tags from the shipped rules/tags.json, on both databases.</summary>
+/// <summary>Rule tags from the shipped rules/tags.json, on both databases and in memory.</summary>
 [TestFixture(StorageOptions.Sqlite)]
 [TestFixture(StorageOptions.Postgres)]
-public sealed class TagTests(string provider)
+[TestFixture(EngineHarness.Memory)]
+public sealed class TagTests(string storage)
 {
     private static readonly DateTimeOffset Start = new(2026, 2, 1, 10, 0, 0, TimeSpan.Zero);
 
@@ -28,49 +25,34 @@ public sealed class TagTests(string provider)
         }
         """;
 
-    private TestDatabase _db = null!;
-    private FakeTimeProvider _clock = null!;
-    private IngestionService _ingestion = null!;
-    private TagRefresher _refresher = null!;
+    private EngineHarness _h = null!;
 
     [SetUp]
-    public async Task SetUp()
+    public async Task SetUp() => _h = await EngineHarness.CreateAsync(storage, Start, new EngineSetup
     {
-        _db = await TestDatabase.CreateAsync(provider);
-        _clock = new FakeTimeProvider(Start);
-        var tagCatalog = new TagCatalog();
-        tagCatalog.Reload(Path.Combine(ServerProcess.RepositoryRoot(), "rules", "tags.json")).Should().BeEmpty();
-        var journeys = new JourneyCatalog();
-        var read = new JourneyFileReader(new JourneyReadOptions(JourneyReadOptions.DefaultChannels, null, new QuartzCronSchedule().Problem))
-            .Read("repeat-welcome.json", Encoding.UTF8.GetBytes(RepeatWelcome));
-        journeys.Replace([new JourneyFileResult("repeat-welcome.json", read.Journey, read.Problems)]);
-        var engine = TestIngestion.Engine(journeys);
-        var tags = TestIngestion.Tags(tagCatalog);
-        _ingestion = TestIngestion.Service(_db.Storage, engine, _clock, tags);
-        _refresher = new TagRefresher(_db.Storage, _db.Storage, _db.Storage, tags, engine, _clock);
-    }
+        Journeys = [("repeat-welcome.json", RepeatWelcome)],
+        TagRulesFile = Path.Combine(ServerProcess.RepositoryRoot(), "rules", "tags.json"),
+    });
 
     [TearDown]
-    public async Task TearDown() => await _db.DisposeAsync();
+    public async Task TearDown() => await _h.DisposeAsync();
 
-    private Task<IngestOutcome> Ingest(params System.Text.Json.Nodes.JsonObject[] messages) => _ingestion.IngestAsync(Segment.Read(_clock, messages), CancellationToken.None);
-
-    private async Task<IReadOnlyList<string>> Tags(string id) => (await _db.Storage.FindAsync(id, CancellationToken.None))!.Tags;
+    private async Task<IReadOnlyList<string>> Tags(string id) => (await _h.Customer(id)).Tags;
 
     [Test]
     public async Task Tags_follow_the_orders_as_they_are_ingested()
     {
-        await Ingest(Segment.Order("ann", "o1", 20m, Start, coupon: "WELCOME"));
+        await _h.Ingest(Segment.Order("ann", "o1", 20m, Start, coupon: "WELCOME"));
         (await Tags("ann")).Should().BeEquivalentTo("new", "active", "price-sensitive");
 
-        await Ingest(Segment.Order("ann", "o2", 30m, Start.AddDays(5)));
+        await _h.Ingest(Segment.Order("ann", "o2", 30m, Start.AddDays(5)));
         (await Tags("ann")).Should().BeEquivalentTo("new", "active", "repeat", "price-sensitive", "thanked-for-repeat");
 
-        await Ingest(Segment.Track("ann", "Order Refunded", new { order_id = "o2" }, Start.AddDays(6)));
+        await _h.Ingest(Segment.Track("ann", "Order Refunded", new { order_id = "o2" }, Start.AddDays(6)));
         (await Tags("ann")).Should().BeEquivalentTo("new", "active", "price-sensitive", "thanked-for-repeat");
 
-        await using var connection = await _db.Storage.OpenConnectionAsync(CancellationToken.None);
-        var tagEvents = (await connection.QueryAsync<string>("SELECT name FROM events WHERE name IN ('Tag Added', 'Tag Removed') ORDER BY id")).ToList();
+        var events = await _h.Storage.Customers.EventsOfAsync((await _h.Customer("ann")).Profile.Id, 100, CancellationToken.None);
+        var tagEvents = events.Select(e => e.Name).Where(name => name is "Tag Added" or "Tag Removed").ToList();
         tagEvents.Count(e => e == "Tag Removed").Should().Be(1);
         tagEvents.Count(e => e == "Tag Added").Should().Be(4);
     }
@@ -78,55 +60,55 @@ public sealed class TagTests(string provider)
     [Test]
     public async Task The_daily_refresh_moves_quiet_customers_to_dormant_then_lapsed()
     {
-        await Ingest(Segment.Order("bo", "b1", 20m, Start));
-        await Ingest(Segment.Track("bo", "Product Added", new { product_id = "tea", price = 4 }, Start.AddHours(1)));
+        await _h.Ingest(Segment.Order("bo", "b1", 20m, Start));
+        await _h.Ingest(Segment.Track("bo", "Product Added", new { product_id = "tea", price = 4 }, Start.AddHours(1)));
 
-        _clock.Advance(TimeSpan.FromDays(2));
-        (await _refresher.RefreshAllAsync(CancellationToken.None)).Should().Be(1);
+        _h.Clock.Advance(TimeSpan.FromDays(2));
+        (await _h.TagRefresher.RefreshAllAsync(CancellationToken.None)).Should().Be(1);
         (await Tags("bo")).Should().BeEquivalentTo("new", "active", "cart-abandoner");
 
-        _clock.Advance(TimeSpan.FromDays(63));
-        await _refresher.RefreshAllAsync(CancellationToken.None);
+        _h.Clock.Advance(TimeSpan.FromDays(63));
+        await _h.TagRefresher.RefreshAllAsync(CancellationToken.None);
         (await Tags("bo")).Should().BeEquivalentTo("dormant", "cart-abandoner");
 
-        _clock.Advance(TimeSpan.FromDays(30));
-        await _refresher.RefreshAllAsync(CancellationToken.None);
+        _h.Clock.Advance(TimeSpan.FromDays(30));
+        await _h.TagRefresher.RefreshAllAsync(CancellationToken.None);
         (await Tags("bo")).Should().BeEquivalentTo("lapsed", "cart-abandoner");
-        (await _refresher.RefreshAllAsync(CancellationToken.None)).Should().Be(0, "nothing changed");
+        (await _h.TagRefresher.RefreshAllAsync(CancellationToken.None)).Should().Be(0, "nothing changed");
     }
 
     [Test]
     public async Task The_top_fifth_by_365_day_spend_is_high_value()
     {
         // Ten customers spending 10, 20, … 100 within the year; one spent 1,000 two years ago, which does not count.
-        for (var i = 1; i <= 10; i++) await Ingest(Segment.Order($"s{i}", $"so{i}", 10m * i, Start.AddDays(-i)));
-        await Ingest(Segment.Order("old", "old-1", 1000m, Start.AddDays(-730)));
+        for (var i = 1; i <= 10; i++) await _h.Ingest(Segment.Order($"s{i}", $"so{i}", 10m * i, Start.AddDays(-i)));
+        await _h.Ingest(Segment.Order("old", "old-1", 1000m, Start.AddDays(-730)));
 
-        await _refresher.RefreshAllAsync(CancellationToken.None);
+        await _h.TagRefresher.RefreshAllAsync(CancellationToken.None);
 
         var highValue = new List<string>();
         foreach (var id in Enumerable.Range(1, 10).Select(i => $"s{i}").Append("old"))
             if ((await Tags(id)).Contains("high-value")) highValue.Add(id);
         highValue.Should().BeEquivalentTo("s9", "s10");
-        var top = (await _db.Storage.FindAsync("s10", CancellationToken.None))!.Rfm!;
+        var top = (await _h.Customer("s10")).Rfm!;
         top.M.Should().Be(5);
         top.Spend365.Should().Be(100m);
         top.R.Should().Be(1, "its order is the oldest of the year");
-        (await _db.Storage.FindAsync("old", CancellationToken.None))!.Rfm!.M.Should().Be(1);
+        (await _h.Customer("old")).Rfm!.M.Should().Be(1);
     }
 
     [Test]
     public async Task Manual_tags_stay_when_the_rules_run()
     {
-        await Ingest(Segment.Identify("cy", new { email = "cy@example.com" }, Start));
-        await using (var tx = await _db.Storage.BeginAsync(CancellationToken.None))
+        await _h.Ingest(Segment.Identify("cy", new { email = "cy@example.com" }, Start));
+        await using (var tx = await _h.Storage.Ingestion.BeginAsync(CancellationToken.None))
         {
-            var id = (await _db.Storage.FindAsync("cy", CancellationToken.None))!.Profile.Id;
+            var id = (await _h.Customer("cy")).Profile.Id;
             (await TagEngine.SetManualAsync(tx, id, "vip", add: true, Start, CancellationToken.None)).Should().ContainSingle();
             (await TagEngine.SetManualAsync(tx, id, "vip", add: true, Start, CancellationToken.None)).Should().BeEmpty("it is already there");
             await tx.CommitAsync(CancellationToken.None);
         }
-        await _refresher.RefreshAllAsync(CancellationToken.None);
+        await _h.TagRefresher.RefreshAllAsync(CancellationToken.None);
         (await Tags("cy")).Should().Equal("vip");
     }
 
@@ -146,19 +128,19 @@ public sealed class TagTests(string provider)
             """);
         var catalog = new TagCatalog(new RuleLimits(1000, TimeSpan.FromSeconds(30)));
         catalog.Reload(file).Should().BeEmpty();
-        var ingestion = TestIngestion.Service(_db.Storage, TestIngestion.Engine(new JourneyCatalog()), _clock, TestIngestion.Tags(catalog));
+        var ingestion = TestIngestion.Service(_h.Storage.Ingestion, TestIngestion.Engine(new JourneyCatalog()), _h.Clock, TestIngestion.Tags(catalog));
         var manyTraits = Enumerable.Range(0, 30).ToDictionary(i => $"t{i}", i => (object)i);
 
-        await ingestion.IngestAsync(Segment.Read(_clock, [Segment.Identify("ann", new { plan = "pro" })]), CancellationToken.None);
+        await ingestion.IngestAsync(Segment.Read(_h.Clock, [Segment.Identify("ann", new { plan = "pro" })]), CancellationToken.None);
         (await Tags("ann")).Should().Equal("few-traits");
 
         // 30³ steps: past the budget of 1,000. The rule is quarantined and the batch is stored all the same.
-        await ingestion.IngestAsync(Segment.Read(_clock, [Segment.Identify("bob", manyTraits), Segment.Order("bob", "o1", 20m, Start)]), CancellationToken.None);
+        await ingestion.IngestAsync(Segment.Read(_h.Clock, [Segment.Identify("bob", manyTraits), Segment.Order("bob", "o1", 20m, Start)]), CancellationToken.None);
         catalog.Rules!.Rules.Single(r => r.Name == "few-traits").Quarantine!.CustomerId.Should().Be("bob");
         (await Tags("bob")).Should().Equal("buyer");
 
         // Ann's tag stays though the quarantined rule no longer holds for anyone; her order still tags her.
-        await ingestion.IngestAsync(Segment.Read(_clock, [Segment.Identify("ann", manyTraits), Segment.Order("ann", "o2", 20m, Start)]), CancellationToken.None);
+        await ingestion.IngestAsync(Segment.Read(_h.Clock, [Segment.Identify("ann", manyTraits), Segment.Order("ann", "o2", 20m, Start)]), CancellationToken.None);
         (await Tags("ann")).Should().BeEquivalentTo("few-traits", "buyer");
         folder.Delete(recursive: true);
     }

@@ -1,19 +1,18 @@
 using System.Text;
-using Automation.Core.Ingestion;
 using Automation.Core.Journeys;
 using Automation.Core.Points;
 using Automation.Core.Tiers;
 using Automation.Server.Jobs;
 using Automation.Storage;
 using Automation.Tests.Support;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Automation.Tests.Core.Tiers;
 
-/// <summary>Membership tiers on both databases: upgrades on orders, monthly reviews, history, events, and what tiers do to points.</summary>
+/// <summary>Membership tiers on both databases and in memory: upgrades on orders, monthly reviews, history, events, and what tiers do to points.</summary>
 [TestFixture(StorageOptions.Sqlite)]
 [TestFixture(StorageOptions.Postgres)]
-public sealed class TierTests(string provider)
+[TestFixture(EngineHarness.Memory)]
+public sealed class TierTests(string storage)
 {
     // A Tuesday in March; the review runs on the 1st of each month at 03:30 UTC.
     private static readonly DateTimeOffset Start = new(2026, 3, 10, 12, 0, 0, TimeSpan.Zero);
@@ -30,85 +29,67 @@ public sealed class TierTests(string provider)
         }
         """;
 
-    private TestDatabase _db = null!;
-    private FakeTimeProvider _clock = null!;
-    private TierCatalog _tiers = null!;
-    private IngestionService _ingestion = null!;
-    private TierReviewer _reviewer = null!;
+    private EngineHarness _h = null!;
     private DirectoryInfo _folder = null!;
+    private string _programFile = null!;
 
     [SetUp]
     public async Task SetUp()
     {
-        _db = await TestDatabase.CreateAsync(provider);
-        _clock = new FakeTimeProvider(Start);
         _folder = Directory.CreateTempSubdirectory("automation-tiers-");
-        _tiers = new TierCatalog();
-        UseProgram(Program);
-        var engine = TestIngestion.Engine(new JourneyCatalog());
-        var tiers = new TierEngine(_tiers);
-        _ingestion = TestIngestion.Service(_db.Storage, engine, _clock, tiers: tiers, points: new PointsSettings(1m, 12));
-        _reviewer = new TierReviewer(_db.Storage, _db.Storage, tiers, engine, new QuartzCronSchedule(), _clock);
+        _programFile = Path.Combine(_folder.FullName, "tiers.json");
+        await File.WriteAllTextAsync(_programFile, Program);
+        _h = await EngineHarness.CreateAsync(storage, Start, new EngineSetup { TiersFile = _programFile, Points = new PointsSettings(1m, 12) });
     }
 
     [TearDown]
     public async Task TearDown()
     {
-        await _db.DisposeAsync();
+        await _h.DisposeAsync();
         _folder.Delete(recursive: true);
     }
 
     private void UseProgram(string json)
     {
-        var file = Path.Combine(_folder.FullName, "tiers.json");
-        File.WriteAllText(file, json);
-        _tiers.Reload(file).Should().BeEmpty();
+        File.WriteAllText(_programFile, json);
+        _h.Tiers.Reload(_programFile).Should().BeEmpty();
     }
 
-    private Task<IngestOutcome> Ingest(params System.Text.Json.Nodes.JsonObject[] messages) => _ingestion.IngestAsync(Segment.Read(_clock, messages), CancellationToken.None);
+    private async Task<string?> TierOf(string id) => (await _h.Customer(id)).Tier?.Tier;
 
-    private async Task<string?> TierOf(string id) => (await _db.Storage.FindAsync(id, CancellationToken.None))!.Tier?.Tier;
+    private async Task<IReadOnlyList<string>> History(string id) =>
+        [.. (await _h.Storage.Customers.TierHistoryAsync((await _h.Customer(id)).Profile.Id, CancellationToken.None)).Select(c => $"{c.From}->{c.To} ({c.Reason})")];
 
-    private async Task<IReadOnlyList<string>> History(string id)
-    {
-        var customerId = (await _db.Storage.FindAsync(id, CancellationToken.None))!.Profile.Id;
-        return [.. (await _db.Storage.TierHistoryAsync(customerId, CancellationToken.None)).Select(c => $"{c.From}->{c.To} ({c.Reason})")];
-    }
-
-    private async Task<IReadOnlyList<int>> EarnedPoints(string id)
-    {
-        var customer = await _db.Storage.FindAsync(id, CancellationToken.None);
-        return [.. customer!.PointsLedger.Where(e => e.Kind == PointsKinds.Earn).Select(e => e.Points)];
-    }
+    private async Task<IReadOnlyList<int>> EarnedPoints(string id) =>
+        [.. (await _h.Customer(id)).PointsLedger.Where(e => e.Kind == PointsKinds.Earn).Select(e => e.Points)];
 
     private async Task<IReadOnlyList<(string To, string Direction, string Reason)>> TierEvents(string id)
     {
-        await using var connection = await _db.Storage.OpenConnectionAsync(CancellationToken.None);
-        var customerId = (await _db.Storage.FindAsync(id, CancellationToken.None))!.Profile.Id;
-        var rows = await Dapper.SqlMapper.QueryAsync<string>(connection,
-            "SELECT properties FROM events WHERE customer_id = @customerId AND name = 'Tier Changed' ORDER BY occurred_at, id", new { customerId });
-        return [.. rows.Select(r => System.Text.Json.Nodes.JsonNode.Parse(r)!).Select(p => (p["to"]!.GetValue<string>(), p["direction"]!.GetValue<string>(), p["reason"]!.GetValue<string>()))];
+        var events = await _h.Storage.Customers.EventsOfAsync((await _h.Customer(id)).Profile.Id, 1000, CancellationToken.None);
+        return [.. events.Where(e => e.Name == "Tier Changed").Reverse()
+            .Select(e => System.Text.Json.Nodes.JsonNode.Parse(e.Properties)!)
+            .Select(p => (p["to"]!.GetValue<string>(), p["direction"]!.GetValue<string>(), p["reason"]!.GetValue<string>()))];
     }
 
     [Test]
     public async Task An_order_that_reaches_a_tier_upgrades_at_once_and_earns_at_the_new_multiplier()
     {
-        await Ingest(Segment.Order("ann", "a1", 200m, Start));
+        await _h.Ingest(Segment.Order("ann", "a1", 200m, Start));
         (await TierOf("ann")).Should().Be("Member", "the first order makes a member");
 
-        _clock.Advance(TimeSpan.FromDays(3));
-        await Ingest(Segment.Order("ann", "a2", 150m, _clock.GetUtcNow()));
+        _h.Clock.Advance(TimeSpan.FromDays(3));
+        await _h.Ingest(Segment.Order("ann", "a2", 150m, _h.Clock.GetUtcNow()));
         (await TierOf("ann")).Should().Be("Silver", "350 spent over the window reaches Silver's 300");
         (await EarnedPoints("ann")).Should().Equal([200, 225], "the qualifying order already earns Silver's 1.5×");
 
         (await History("ann")).Should().Equal("->Member (order)", "Member->Silver (order)");
         (await TierEvents("ann")).Should().Equal(("Member", "up", "order"), ("Silver", "up", "order"));
-        var snapshot = await _db.Storage.FindAsync("ann", CancellationToken.None);
-        snapshot!.Tier!.Since.Should().Be(_clock.GetUtcNow());
+        var snapshot = await _h.Customer("ann");
+        snapshot.Tier!.Since.Should().Be(_h.Clock.GetUtcNow());
         FactsOf(snapshot).Tier.Should().Be("Silver");
     }
 
-    private CustomerFacts FactsOf(Automation.Core.Customers.CustomerSnapshot snapshot) => FactsBuilder.Customer(snapshot, _clock.GetUtcNow());
+    private CustomerFacts FactsOf(Automation.Core.Customers.CustomerSnapshot snapshot) => FactsBuilder.Customer(snapshot, _h.Clock.GetUtcNow());
 
     [Test]
     public async Task An_imported_history_dates_each_change_from_its_order_and_congratulates_nobody_late()
@@ -116,16 +97,16 @@ public sealed class TierTests(string provider)
         var files = Automation.Server.Hosting.JourneyFiles.From(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(), ServerProcess.RepositoryRoot(), new QuartzCronSchedule());
         var catalog = new JourneyCatalog();
         catalog.Replace([.. JourneyDirectory.Load(files.RulesFolder, files.ReadOptions).Where(f => Path.GetFileNameWithoutExtension(f.File) == "tier-upgrade")]);
-        var ingestion = TestIngestion.Service(_db.Storage, TestIngestion.Engine(catalog), _clock, tiers: new TierEngine(_tiers));
+        var ingestion = TestIngestion.Service(_h.Storage.Ingestion, TestIngestion.Engine(catalog), _h.Clock, tiers: _h.TierEngine);
         async Task<int> Instances() =>
-            (await _db.Storage.InstancesOfAsync((await _db.Storage.FindAsync("lee", CancellationToken.None))!.Profile.Id, CancellationToken.None)).Count;
+            (await _h.Storage.Queries.InstancesOfAsync((await _h.Customer("lee")).Profile.Id, CancellationToken.None)).Count;
 
-        await ingestion.IngestAsync(Segment.Read(_clock, Segment.Order("lee", "l1", 200m, Start.AddDays(-40)), Segment.Order("lee", "l2", 200m, Start.AddDays(-30))), CancellationToken.None);
+        await ingestion.IngestAsync(Segment.Read(_h.Clock, Segment.Order("lee", "l1", 200m, Start.AddDays(-40)), Segment.Order("lee", "l2", 200m, Start.AddDays(-30))), CancellationToken.None);
         (await TierOf("lee")).Should().Be("Silver");
-        (await _db.Storage.FindAsync("lee", CancellationToken.None))!.Tier!.Since.Should().Be(Start.AddDays(-30));
+        (await _h.Customer("lee")).Tier!.Since.Should().Be(Start.AddDays(-30));
         (await Instances()).Should().Be(0, "a Tier Changed dated a month back is too old to start a journey");
 
-        await ingestion.IngestAsync(Segment.Read(_clock, Segment.Order("lee", "l3", 700m, Start)), CancellationToken.None);
+        await ingestion.IngestAsync(Segment.Read(_h.Clock, Segment.Order("lee", "l3", 700m, Start)), CancellationToken.None);
         (await TierOf("lee")).Should().Be("Gold");
         (await Instances()).Should().Be(1, "an upgrade as it happens is congratulated");
     }
@@ -133,7 +114,7 @@ public sealed class TierTests(string provider)
     [Test]
     public async Task Concurrent_orders_of_one_customer_change_each_tier_once()
     {
-        var orders = Enumerable.Range(0, 8).Select(i => Task.Run(() => Ingest(Segment.Order("kim", $"k{i}", 60m, Start)))).ToArray();
+        var orders = Enumerable.Range(0, 8).Select(i => Task.Run(() => _h.Ingest(Segment.Order("kim", $"k{i}", 60m, Start)))).ToArray();
         await Task.WhenAll(orders);
         (await History("kim")).Should().Equal("->Member (order)", "Member->Silver (order)");
         (await TierEvents("kim")).Should().HaveCount(2);
@@ -143,34 +124,34 @@ public sealed class TierTests(string provider)
     public async Task Either_threshold_is_enough_and_a_refund_never_downgrades_between_reviews()
     {
         for (var i = 0; i < 10; i++)
-            await Ingest(Segment.Order("bo", $"b{i}", 20m, Start.AddDays(i)));
+            await _h.Ingest(Segment.Order("bo", $"b{i}", 20m, Start.AddDays(i)));
         (await TierOf("bo")).Should().Be("Gold", "ten orders reach Gold whatever they came to");
 
-        await Ingest(Segment.Track("bo", "Order Refunded", new { order_id = "b9" }, Start.AddDays(11)));
+        await _h.Ingest(Segment.Track("bo", "Order Refunded", new { order_id = "b9" }, Start.AddDays(11)));
         (await TierOf("bo")).Should().Be("Gold", "tiers only go down at the review");
     }
 
     [Test]
     public async Task The_review_downgrades_but_never_below_its_own_grant_before_the_period_ends()
     {
-        await Ingest(Segment.Order("cy", "c1", 1200m, Start));
+        await _h.Ingest(Segment.Order("cy", "c1", 1200m, Start));
         (await TierOf("cy")).Should().Be("Gold");
 
         // An ordinary review on 1 April keeps Gold and grants it until 1 May.
-        _clock.SetUtcNow(new DateTimeOffset(2026, 4, 1, 3, 30, 0, TimeSpan.Zero));
-        (await _reviewer.ReviewAllAsync(ReviewCron, CancellationToken.None)).Should().Be(0);
-        var granted = (await _db.Storage.FindAsync("cy", CancellationToken.None))!.Tier!;
+        _h.Clock.SetUtcNow(new DateTimeOffset(2026, 4, 1, 3, 30, 0, TimeSpan.Zero));
+        (await _h.TierReviewer.ReviewAllAsync(ReviewCron, CancellationToken.None)).Should().Be(0);
+        var granted = (await _h.Customer("cy")).Tier!;
         granted.ReviewTier.Should().Be("Gold");
         granted.ReviewUntil.Should().Be(new DateTimeOffset(2026, 5, 1, 3, 30, 0, TimeSpan.Zero));
 
         // Most of the order comes back: 200 now qualifies for Member only.
-        await Ingest(Segment.Track("cy", "Order Refunded", new { order_id = "c1", total = 1000 }, _clock.GetUtcNow()));
-        _clock.Advance(TimeSpan.FromDays(5));
-        (await _reviewer.ReviewAllAsync(ReviewCron, CancellationToken.None)).Should().Be(0, "a second review within the period does not take back what the first granted");
+        await _h.Ingest(Segment.Track("cy", "Order Refunded", new { order_id = "c1", total = 1000 }, _h.Clock.GetUtcNow()));
+        _h.Clock.Advance(TimeSpan.FromDays(5));
+        (await _h.TierReviewer.ReviewAllAsync(ReviewCron, CancellationToken.None)).Should().Be(0, "a second review within the period does not take back what the first granted");
         (await TierOf("cy")).Should().Be("Gold");
 
-        _clock.SetUtcNow(new DateTimeOffset(2026, 5, 1, 3, 30, 0, TimeSpan.Zero));
-        (await _reviewer.ReviewAllAsync(ReviewCron, CancellationToken.None)).Should().Be(1);
+        _h.Clock.SetUtcNow(new DateTimeOffset(2026, 5, 1, 3, 30, 0, TimeSpan.Zero));
+        (await _h.TierReviewer.ReviewAllAsync(ReviewCron, CancellationToken.None)).Should().Be(1);
         (await TierOf("cy")).Should().Be("Member");
         (await History("cy")).Should().Equal("->Gold (order)", "Gold->Member (review)");
         (await TierEvents("cy")).Should().EndWith(("Member", "down", "review"));
@@ -179,24 +160,24 @@ public sealed class TierTests(string provider)
     [Test]
     public async Task The_review_lets_spend_age_out_of_the_window_and_enrols_those_who_ordered_before_tiers_existed()
     {
-        await Ingest(Segment.Order("dee", "d1", 400m, Start));
+        await _h.Ingest(Segment.Order("dee", "d1", 400m, Start));
         (await TierOf("dee")).Should().Be("Silver");
 
         // Eve ordered while there was no tiers file; Fay never ordered.
         var catalogWithout = new TierCatalog();
         catalogWithout.Reload(Path.Combine(_folder.FullName, "missing.json"));
-        var withoutTiers = TestIngestion.Service(_db.Storage, TestIngestion.Engine(new JourneyCatalog()), _clock, tiers: new TierEngine(catalogWithout));
-        await withoutTiers.IngestAsync(Segment.Read(_clock, Segment.Order("eve", "e1", 500m, Start), Segment.Identify("fay", new { email = "fay@example.com" }, Start)), CancellationToken.None);
+        var withoutTiers = TestIngestion.Service(_h.Storage.Ingestion, TestIngestion.Engine(new JourneyCatalog()), _h.Clock, tiers: new TierEngine(catalogWithout));
+        await withoutTiers.IngestAsync(Segment.Read(_h.Clock, Segment.Order("eve", "e1", 500m, Start), Segment.Identify("fay", new { email = "fay@example.com" }, Start)), CancellationToken.None);
         (await TierOf("eve")).Should().BeNull();
 
-        _clock.SetUtcNow(new DateTimeOffset(2026, 4, 1, 3, 30, 0, TimeSpan.Zero));
-        (await _reviewer.ReviewAllAsync(ReviewCron, CancellationToken.None)).Should().Be(1);
+        _h.Clock.SetUtcNow(new DateTimeOffset(2026, 4, 1, 3, 30, 0, TimeSpan.Zero));
+        (await _h.TierReviewer.ReviewAllAsync(ReviewCron, CancellationToken.None)).Should().Be(1);
         (await TierOf("eve")).Should().Be("Silver");
         (await TierOf("fay")).Should().BeNull("a customer who never ordered holds no tier");
 
         // A year and a month on, both orders have left the window.
-        _clock.SetUtcNow(new DateTimeOffset(2027, 4, 1, 3, 30, 0, TimeSpan.Zero));
-        (await _reviewer.ReviewAllAsync(ReviewCron, CancellationToken.None)).Should().Be(2);
+        _h.Clock.SetUtcNow(new DateTimeOffset(2027, 4, 1, 3, 30, 0, TimeSpan.Zero));
+        (await _h.TierReviewer.ReviewAllAsync(ReviewCron, CancellationToken.None)).Should().Be(2);
         (await TierOf("dee")).Should().Be("Member");
         (await TierOf("eve")).Should().Be("Member");
     }
@@ -217,8 +198,8 @@ public sealed class TierTests(string provider)
         var april = new DateTimeOffset(2026, 4, 2, 10, 0, 0, TimeSpan.Zero);
         async Task OrderOn(DateTimeOffset at, string id, decimal total)
         {
-            _clock.SetUtcNow(at);
-            await Ingest(Segment.Order("gil", id, total, at));
+            _h.Clock.SetUtcNow(at);
+            await _h.Ingest(Segment.Order("gil", id, total, at));
         }
         await OrderOn(april, "g1", 80m);                  // month 80: below every band
         await OrderOn(april.AddDays(1), "g2", 50m);       // month 130: 1 per unit
@@ -231,10 +212,10 @@ public sealed class TierTests(string provider)
     [Test]
     public async Task A_partial_refund_takes_back_its_share_of_what_the_order_earned()
     {
-        await Ingest(Segment.Order("hal", "h1", 400m, Start));
+        await _h.Ingest(Segment.Order("hal", "h1", 400m, Start));
         (await EarnedPoints("hal")).Should().Equal([600], "400 reaches Silver at once: 1.5×");
-        await Ingest(Segment.Track("hal", "Order Refunded", new { order_id = "h1", total = 100 }, Start.AddDays(1)));
-        (await _db.Storage.FindAsync("hal", CancellationToken.None))!.PointsBalance(_clock.GetUtcNow()).Should().Be(450, "a quarter of the order, a quarter of its points");
+        await _h.Ingest(Segment.Track("hal", "Order Refunded", new { order_id = "h1", total = 100 }, Start.AddDays(1)));
+        (await _h.Customer("hal")).PointsBalance(_h.Clock.GetUtcNow()).Should().Be(450, "a quarter of the order, a quarter of its points");
     }
 
     [Test]
@@ -267,7 +248,7 @@ public sealed class TierTests(string provider)
     {
         var file = Path.Combine(_folder.FullName, "tiers.json");
         File.WriteAllText(file, "{ \"Tiers\": [ { \"Name\": \"Member\" }, ");
-        _tiers.Reload(file).Should().ContainSingle().Which.ToString().Should().Contain("malformed JSON");
-        _tiers.Program!.Tiers.Select(t => t.Name).Should().Equal("Member", "Silver", "Gold");
+        _h.Tiers.Reload(file).Should().ContainSingle().Which.ToString().Should().Contain("malformed JSON");
+        _h.Tiers.Program!.Tiers.Select(t => t.Name).Should().Equal("Member", "Silver", "Gold");
     }
 }
