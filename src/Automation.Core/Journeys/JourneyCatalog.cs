@@ -28,12 +28,8 @@ public sealed record CompiledJourney(JourneyDefinition Definition, IReadOnlyList
 
     public static CompiledJourney From(JourneyDefinition journey)
     {
-        var globals = journey.Workflow.GlobalParams ?? [];
-        var steps = journey.Workflow.Rules.Where(r => r.Enabled).Select(rule =>
-            (journey.Steps.First(s => s.Name == rule.RuleName), CompiledRule.Compile(rule.RuleName, rule.Expression, globals.Concat(rule.LocalParams ?? []), journey.Limits))).ToList();
-        return new CompiledJourney(journey, steps,
-            journey.Trigger.Condition is { } trigger ? CompiledRule.Compile(JourneySet.TriggerRule, trigger, globals, journey.Limits) : null,
-            journey.Exit.Condition is { } exit ? CompiledRule.Compile(JourneySet.ExitRule, exit, globals, journey.Limits) : null);
+        var steps = journey.Steps.Zip(journey.Rules.Steps, journey.Workflow.Rules).Where(s => s.Third.Enabled).Select(s => (s.First, s.Second)).ToList();
+        return new CompiledJourney(journey, steps, journey.Rules.Trigger, journey.Rules.Exit);
     }
 
     /// <summary>Every compiled rule of the journey: its trigger, its steps and its exit condition.</summary>

@@ -45,6 +45,6 @@ public sealed record JourneyDefinition
 
     public required string SourceFile { get; init; }
 
-    /// <summary>The budget each evaluation of its expressions runs under.</summary>
-    public RuleLimits Limits { get; init; } = RuleLimits.Default;
+    /// <summary>Its expressions, compiled and checked when the file was read.</summary>
+    public required JourneyRules Rules { get; init; }
 }

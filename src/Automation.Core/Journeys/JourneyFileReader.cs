@@ -46,8 +46,7 @@ public sealed partial class JourneyFileReader(JourneyReadOptions options)
         var globalParams = ReadParams(journey["GlobalParams"], "GlobalParams", null, check);
         var steps = ReadSteps(journey, check);
 
-        if (check.Problems.Count == 0)
-            RuleCompilation.Check(globalParams, steps, trigger!, exit, check, options.RuleLimits);
+        var rules = check.Problems.Count == 0 ? RuleCompilation.Check(globalParams, steps, trigger!, exit, check, options.RuleLimits) : null;
         if (check.Problems.Count > 0) return new JourneyReadResult(null, check.Problems);
 
         var workflow = new Workflow
@@ -68,7 +67,7 @@ public sealed partial class JourneyFileReader(JourneyReadOptions options)
             Steps = steps.Select(s => s.Step).ToList(),
             Workflow = workflow,
             SourceFile = file,
-            Limits = options.RuleLimits,
+            Rules = rules!,
         }, []);
     }
 

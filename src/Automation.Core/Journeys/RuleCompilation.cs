@@ -25,47 +25,63 @@ public static class RuleCompilation
         new("event", @event), new("journey", journey), new("now", now),
     ];
 
-    /// <summary>Compiles and runs every expression once against empty facts; each failure becomes a problem.</summary>
-    internal static void Check(List<ScopedParam> globalParams, List<(JourneyStep Step, Rule Rule)> steps, JourneyTrigger trigger, JourneyExit exit,
+    /// <summary>
+    /// Compiles and runs every expression once against empty facts; each failure becomes a problem. The rules compiled
+    /// here are the ones the journey runs, so a file is compiled once per read.
+    /// </summary>
+    internal static JourneyRules? Check(List<ScopedParam> globalParams, List<(JourneyStep Step, Rule Rule)> steps, JourneyTrigger trigger, JourneyExit exit,
         JourneyFileReader.Checker check, RuleLimits limits)
     {
-        var probes = new List<(string Expression, List<ScopedParam> LocalParams, string Path, string? Label)>();
+        var probes = new List<RuleProbe>();
         for (var i = 0; i < steps.Count; i++)
-            probes.Add((steps[i].Rule.Expression, steps[i].Rule.LocalParams?.ToList() ?? [], $"Rules[{i}].Expression", steps[i].Rule.RuleName));
+            probes.Add(new(steps[i].Rule.RuleName, steps[i].Rule.Expression, steps[i].Rule.LocalParams?.ToList() ?? [], $"Rules[{i}].Expression", steps[i].Rule.RuleName));
         var triggerField = trigger is EventTrigger ? "Condition" : "Audience";
-        if (trigger.Condition is { } condition) probes.Add((condition, [], $"Trigger.{triggerField}", null));
-        if (exit.Condition is { } exitCondition) probes.Add((exitCondition, [], "Exit.Condition", null));
-        CheckProbes(globalParams, probes, check, limits);
+        if (trigger.Condition is { } condition) probes.Add(new(JourneySet.TriggerRule, condition, [], $"Trigger.{triggerField}", null));
+        if (exit.Condition is { } exitCondition) probes.Add(new(JourneySet.ExitRule, exitCondition, [], "Exit.Condition", null));
+        if (CheckProbes(globalParams, probes, check, limits) is not { } compiled) return null;
+        return new JourneyRules(compiled.Take(steps.Count).ToList(), trigger.Condition is null ? null : compiled[steps.Count],
+            exit.Condition is null ? null : compiled[^1]);
     }
 
     /// <summary>
     /// Compiles each probe with the global params and runs it once against empty facts under the budget; a failure
-    /// becomes a problem at the probe's path. A global param that fails is reported once, at GlobalParams.
+    /// becomes a problem at the probe's path. A global param that fails is reported once, at GlobalParams. Returns the
+    /// compiled rules in the probes' order, or null when any failed.
     /// </summary>
-    internal static void CheckProbes(List<ScopedParam> globalParams, List<(string Expression, List<ScopedParam> LocalParams, string Path, string? Label)> probes,
-        JourneyFileReader.Checker check, RuleLimits limits)
+    internal static IReadOnlyList<CompiledRule>? CheckProbes(List<ScopedParam> globalParams, List<RuleProbe> probes, JourneyFileReader.Checker check, RuleLimits limits)
     {
-        if (globalParams.Count > 0 && Problem("true", globalParams, limits) is { } paramsProblem)
+        if (globalParams.Count > 0 && Compile("params", "true", globalParams, limits, out var paramsProblem) is null)
         {
-            check.Add("GlobalParams", null, paramsProblem);
-            return;
+            check.Add("GlobalParams", null, paramsProblem!);
+            return null;
         }
-        foreach (var (expression, localParams, path, label) in probes)
+        var compiled = new List<CompiledRule>(probes.Count);
+        foreach (var probe in probes)
         {
-            if (Problem(expression, [.. globalParams, .. localParams], limits) is { } problem) check.Add(path, label, problem);
+            if (Compile(probe.Name, probe.Expression, [.. globalParams, .. probe.LocalParams], limits, out var problem) is { } rule) compiled.Add(rule);
+            else check.Add(probe.Path, probe.Label, problem!);
         }
+        return compiled.Count == probes.Count ? compiled : null;
     }
 
-    private static string? Problem(string expression, IEnumerable<ScopedParam> scopedParams, RuleLimits limits)
+    private static CompiledRule? Compile(string name, string expression, IEnumerable<ScopedParam> scopedParams, RuleLimits limits, out string? problem)
     {
         try
         {
-            var result = CompiledRule.Compile("probe", expression, scopedParams, limits).Evaluate(Facts.Empty(), DateTimeOffset.UnixEpoch);
-            return result.Error is { } error ? $"fails on an empty customer: {error}" : null;
+            var rule = CompiledRule.Compile(name, expression, scopedParams, limits);
+            problem = rule.Evaluate(Facts.Empty(), DateTimeOffset.UnixEpoch).Error is { } error ? $"fails on an empty customer: {error}" : null;
+            return problem is null ? rule : null;
         }
         catch (RuleCompileException e)
         {
-            return e.Message;
+            problem = e.Message;
+            return null;
         }
     }
 }
+
+/// <summary>An expression of a rule file to compile and check, and where its problems are reported.</summary>
+internal sealed record RuleProbe(string Name, string Expression, List<ScopedParam> LocalParams, string Path, string? Label);
+
+/// <summary>A journey file's expressions, compiled when it was read: every step in file order, and its conditions.</summary>
+public sealed record JourneyRules(IReadOnlyList<CompiledRule> Steps, CompiledRule? Trigger, CompiledRule? Exit);

@@ -12,10 +12,10 @@ public sealed class TagRuleSet
 {
     public const string WorkflowName = "tags";
 
-    public TagRuleSet(Workflow workflow, RuleLimits limits)
+    public TagRuleSet(IReadOnlyList<CompiledRule> rules)
     {
-        Tags = workflow.Rules.Select(r => r.RuleName).ToList();
-        Rules = workflow.Rules.Select(r => CompiledRule.Compile(r.RuleName, r.Expression, workflow.GlobalParams ?? [], limits)).ToList();
+        Tags = [.. rules.Select(r => r.Name)];
+        Rules = rules;
     }
 
     /// <summary>The tags the rules manage.</summary>
@@ -44,8 +44,7 @@ public static partial class TagRulesReader
             check.Add("WorkflowName", null, $"must be '{TagRuleSet.WorkflowName}'");
         var globals = JourneyFileReader.ReadParams(top["GlobalParams"], "GlobalParams", null, check);
 
-        var rules = new List<Rule>();
-        var probes = new List<(string Expression, List<ScopedParam> LocalParams, string Path, string? Label)>();
+        var probes = new List<RuleProbe>();
         if (top["Rules"] is not JsonArray array)
         {
             check.Add("Rules", null, "must be an array of { \"RuleName\": tag, \"Expression\": … }");
@@ -66,12 +65,10 @@ public static partial class TagRulesReader
             else if (tag is not null && !seen.Add(tag)) check.Add($"{path}.RuleName", tag, "is used by another rule");
             var expression = check.RequiredText(rule, "Expression", path, tag);
             if (tag is null || expression is null || check.OptionalBool(rule, "Enabled", path, tag) == false) continue;
-            rules.Add(new Rule { RuleName = tag, Expression = expression, RuleExpressionType = RuleExpressionType.LambdaExpression });
-            probes.Add((expression, [], $"{path}.Expression", tag));
+            probes.Add(new RuleProbe(tag, expression, [], $"{path}.Expression", tag));
         }
-        if (check.Problems.Count == 0) RuleCompilation.CheckProbes(globals, probes, check, limits);
-        if (check.Problems.Count > 0) return (null, check.Problems);
-        return (new TagRuleSet(new Workflow { WorkflowName = TagRuleSet.WorkflowName, GlobalParams = globals, Rules = rules }, limits), []);
+        var rules = check.Problems.Count == 0 ? RuleCompilation.CheckProbes(globals, probes, check, limits) : null;
+        return rules is null ? (null, check.Problems) : (new TagRuleSet(rules), []);
     }
 
     [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]

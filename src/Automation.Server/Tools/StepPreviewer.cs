@@ -17,8 +17,8 @@ public sealed record StepPreview(string Step, string Channel, string Template, s
 /// Renders a journey's send steps, every variant, for a customer as the dispatcher would; shared by
 /// <c>POST /v1/journeys/{name}/preview</c> and the console's preview page.
 /// </summary>
-internal sealed class StepPreviewer(LiquidTemplates templates, UnsubscribeLinks links, IOptions<TemplatesOptions> templateOptions, TierCatalog tiers,
-    TimeProvider clock, IHostEnvironment environment)
+internal sealed class StepPreviewer(LiquidTemplates templates, UnsubscribeLinks links, IReadOnlyDictionary<string, IChannel> channels,
+    IOptions<TemplatesOptions> templateOptions, TierCatalog tiers, TimeProvider clock, IHostEnvironment environment)
 {
     /// <summary>The send steps of <paramref name="journey"/> (only <paramref name="step"/> when given), rendered for <paramref name="customer"/>.</summary>
     public IReadOnlyList<StepPreview> Preview(JourneyDefinition journey, CustomerSnapshot customer, string? step = null)
@@ -35,7 +35,7 @@ internal sealed class StepPreviewer(LiquidTemplates templates, UnsubscribeLinks 
             {
                 var channel = context["Channel"]!.GetValue<string>();
                 var template = context["Template"]!.GetValue<string>();
-                var recipient = channel == "sms" ? customer.Profile.Phone : customer.Profile.Email;
+                var recipient = channels[channel].Recipient.Read(customer.Profile);
                 try
                 {
                     var model = TemplateModel.For(customer, journey.Name, sendStep.Name, now, null, context,
