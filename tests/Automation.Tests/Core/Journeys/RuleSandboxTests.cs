@@ -94,6 +94,21 @@ public sealed class RuleSandboxTests
     }
 
     [Test]
+    public async Task Sixteen_evaluations_past_the_budget_at_once_quarantine_the_rule_once()
+    {
+        var rule = CompiledRule.Compile("heavy", Cubic, [], new RuleLimits(1000, TimeSpan.FromSeconds(30)));
+        using var start = new Barrier(16);
+        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(() =>
+        {
+            start.SignalAndWait();
+            return rule.Evaluate(WithTraits(30, $"c{i}"), Now);
+        })));
+        results.Should().OnlyContain(r => !r.Holds);
+        results.Where(r => r.QuarantinedNow is not null).Should().ContainSingle("one evaluation reports the quarantine, and logs it");
+        rule.Quarantine.Should().Be(results.Single(r => r.QuarantinedNow is not null).QuarantinedNow);
+    }
+
+    [Test]
     public void A_rule_past_its_time_budget_is_quarantined()
     {
         // About 10⁸ steps: seconds of work, cut off at the first clock read past 20 ms.
