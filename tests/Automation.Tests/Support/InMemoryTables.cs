@@ -69,6 +69,10 @@ internal sealed record InMemoryTables
             Tags = [.. tags.Select(t => t.Tag)],
             RuleTags = [.. tags.Where(t => t.Source == TagSources.Rule).Select(t => t.Tag)],
             PointsLedger = parts.HasFlag(SnapshotParts.Points) ? Ledger(customer.Id) : [],
+            Coupons = parts.HasFlag(SnapshotParts.Coupons)
+                ? [.. CouponCodes.Values.Where(c => c.CustomerId == customer.Id && c.RedeemedAt is null).Select(c => c.Coupon!)
+                    .OrderBy(c => c.ExpiresAt is null).ThenBy(c => c.ExpiresAt).ThenBy(c => c.Code, StringComparer.Ordinal)]
+                : [],
             Tier = parts.HasFlag(SnapshotParts.Tier) ? Tiers.GetValueOrDefault(customer.Id) : null,
             Rfm = parts.HasFlag(SnapshotParts.Rfm) ? Rfm.GetValueOrDefault(customer.Id) : null,
             // Suppressions are written by the dispatcher's outbox store, which this store does not implement: none.

@@ -65,4 +65,31 @@ public sealed class CouponJourneyTests(string storage)
         coupon["ExpiresAt"]!.GetValue<string>().Should().StartWith("2026-12-31T08:00:00");
         (await connection.QuerySingleAsync<int>("SELECT COUNT(*) FROM coupon_codes WHERE campaign = 'vip'")).Should().Be(0);
     }
+
+    [Test]
+    public async Task The_shipped_reminder_writes_three_days_before_an_unredeemed_code_expires()
+    {
+        var journey = await File.ReadAllTextAsync(Path.Combine(ServerProcess.RepositoryRoot(), "rules", "expiring-coupons.json"));
+        await using var h = await EngineHarness.CreateAsync(storage, Start, new EngineSetup { CouponsFolder = _coupons.FullName, Journeys = [("expiring-coupons.json", journey)] });
+        await h.Ingest(Segment.Identify("ann", new { email = "ann@example.com" }, Start), Segment.Identify("bo", new { email = "bo@example.com" }, Start));
+        var campaign = h.Coupons.Find("welcome")! with { Validity = new Automation.Core.Coupons.CouponValidity(null, null, 5) };
+        string? redeemed = null;
+        foreach (var id in new[] { "ann", "bo" })
+        {
+            await using var tx = await h.Storage.Ingestion.BeginAsync(CancellationToken.None);
+            var issue = await tx.IssueCouponAsync(new Automation.Core.Coupons.CouponIssueRequest(campaign, (await h.Customer(id)).Profile.Id, id, Start), CancellationToken.None);
+            await tx.CommitAsync(CancellationToken.None);
+            if (id == "bo") redeemed = issue.Coupon!.Code;
+        }
+        await h.Ingest(Segment.Track("bo", "Order Completed", new { order_id = "o1", total = 40, coupon = redeemed }, Start.AddHours(1)));
+
+        h.Clock.Advance(TimeSpan.FromDays(1));
+        await h.Scheduler.TickAsync(CancellationToken.None);
+        await using var connection = await h.RequireDatabase().Storage.OpenConnectionAsync(CancellationToken.None);
+        (await connection.QuerySingleAsync<int>("SELECT COUNT(*) FROM outbox")).Should().Be(0, "four days before expiry is too early");
+
+        h.Clock.Advance(TimeSpan.FromDays(1.5));
+        await h.Scheduler.TickAsync(CancellationToken.None);
+        (await connection.QueryAsync<long>("SELECT customer_id FROM outbox")).Should().Equal([(await h.Customer("ann")).Profile.Id], "bo redeemed his code");
+    }
 }
