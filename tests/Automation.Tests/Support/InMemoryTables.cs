@@ -134,7 +134,7 @@ internal sealed record LedgerRow(long CustomerId, PointsEntry Entry);
 
 internal sealed record TierChangeRow(long Id, long CustomerId, TierChange Change);
 
-internal sealed record StepRow(long InstanceId, string Step, string Action, DateTimeOffset FiredAt);
+internal sealed record StepRow(long InstanceId, string Step, string Action, DateTimeOffset FiredAt, string? Outcome = null);
 
 /// <summary>A journey instance; <see cref="EntryKey"/> is unique per customer and journey, and one instance per customer and journey is active.</summary>
 internal sealed record InstanceRow(long Id, long CustomerId, string Journey, string EntryKey, DateTimeOffset EnteredAt, JsonObject? TriggerEvent)

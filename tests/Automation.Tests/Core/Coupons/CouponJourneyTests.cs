@@ -64,6 +64,9 @@ public sealed class CouponJourneyTests(string storage)
         coupon["Amount"]!.GetValue<decimal>().Should().Be(5);
         coupon["ExpiresAt"]!.GetValue<string>().Should().StartWith("2026-12-31T08:00:00");
         (await connection.QuerySingleAsync<int>("SELECT COUNT(*) FROM coupon_codes WHERE campaign = 'vip'")).Should().Be(0);
+        var steps = (await _h.Storage.Queries.InstancesOfAsync((await _h.Customer("ann")).Profile.Id, CancellationToken.None)).Single().Steps;
+        steps.Single(s => s.Step == "vip").Outcome.Should().Be("no coupon of vip: the customer is not eligible (Eligible does not hold)");
+        steps.Single(s => s.Step == "tell").Outcome.Should().BeNull();
     }
 
     [Test]
