@@ -40,7 +40,7 @@ public sealed class DispatchTests(string provider)
 
     private async Task SetUpServices(DateTimeOffset start)
     {
-        _h = await EngineHarness.CreateAsync(provider, start);
+        _h = await EngineHarness.CreateAsync(provider, start, new EngineSetup { CouponsFolder = Path.Combine(ServerProcess.RepositoryRoot(), "rules", "coupons") });
         _h.Journeys.Reload(Path.Combine(Repository, "rules"), EngineHarness.ReadOptions);
         _templates = new LiquidTemplates(new TemplateFiles(Path.Combine(Repository, "templates"), "en"));
         _links = new UnsubscribeLinks(Encoding.UTF8.GetBytes("0123456789abcdef0123456789abcdef"), "http://127.0.0.1:5080");
