@@ -1,43 +1,60 @@
+using Automation.Core;
 using Automation.Core.Journeys;
 using Automation.Core.Messaging;
 using Automation.Server.Configuration;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Primitives;
 
 namespace Automation.Server.Hosting;
 
-/// <summary>Where the journey and template folders are, and what journey files are checked against.</summary>
-internal sealed record JourneyFiles(string RulesFolder, string TemplatesFolder, JourneyReadOptions ReadOptions, TemplatesOptions Templates)
+/// <summary>The journey and template folders on disk, and what journey files are checked against.</summary>
+internal sealed record JourneyFiles(ContentFolder RulesFolder, ContentFolder TemplatesFolder, JourneyReadOptions ReadOptions, TemplatesOptions Templates) : IDisposable
 {
     public static JourneyFiles From(IConfiguration configuration, string contentRoot, ICronSchedule cron)
     {
         var rules = configuration.GetSection(RulesOptions.Section).Get<RulesOptions>() ?? new RulesOptions();
         var templates = configuration.GetSection(TemplatesOptions.Section).Get<TemplatesOptions>() ?? new TemplatesOptions();
-        var rulesFolder = Path.GetFullPath(Path.Combine(contentRoot, rules.Path));
-        var templatesFolder = Path.GetFullPath(Path.Combine(contentRoot, templates.Path));
+        var rulesFolder = DiskFolderProvider.Open(Path.GetFullPath(Path.Combine(contentRoot, rules.Path)));
+        var templatesFolder = DiskFolderProvider.Open(Path.GetFullPath(Path.Combine(contentRoot, templates.Path)));
         return new JourneyFiles(rulesFolder, templatesFolder,
             new JourneyReadOptions(JourneyReadOptions.DefaultChannels, JourneyDirectory.TemplatesIn(templatesFolder), cron.Problem, rules.Limits), templates);
     }
 
     /// <summary>rules/tags.json: the tag rules.</summary>
-    public string TagsFile => Path.Combine(RulesFolder, "tags.json");
+    public const string TagsName = "tags.json";
 
     /// <summary>rules/tiers.json: the membership tiers and spend bands.</summary>
-    public string TiersFile => Path.Combine(RulesFolder, "tiers.json");
+    public const string TiersName = "tiers.json";
+
+    public string TiersFile => RulesFolder.PathOf(TiersName);
 
     public LiquidTemplates CreateTemplates() => new(new TemplateFiles(TemplatesFolder, Templates.DefaultLocale));
 
-    /// <summary>Changes whenever a file in either folder is added, removed, resized or saved.</summary>
-    public string Signature()
+    /// <summary>
+    /// A token that fires when a rule file (<c>*.json</c>) or a template (<c>*.liquid</c>, which journeys are checked
+    /// against) is added, changed or removed. A folder that does not exist has nothing to watch: see <see cref="MissingFolders"/>.
+    /// </summary>
+    public IChangeToken WatchChanges() => new CompositeChangeToken([Watch(RulesFolder, "**/*.json"), Watch(TemplatesFolder, "**/*.liquid")]);
+
+    /// <summary>How many of the two folders do not exist, and so are not watched.</summary>
+    public int MissingFolders() => new[] { RulesFolder, TemplatesFolder }.Count(f => f.Files is DiskFolderProvider { Exists: false });
+
+    public void Dispose()
     {
-        var parts = new List<string>();
-        foreach (var folder in new[] { RulesFolder, TemplatesFolder })
+        (RulesFolder.Files as IDisposable)?.Dispose();
+        (TemplatesFolder.Files as IDisposable)?.Dispose();
+    }
+
+    private static IChangeToken Watch(ContentFolder folder, string filter)
+    {
+        try
         {
-            if (!Directory.Exists(folder)) continue;
-            foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-            {
-                var info = new FileInfo(file);
-                parts.Add($"{file}|{info.Length}|{info.LastWriteTimeUtc.Ticks}");
-            }
+            return folder.Watch(filter);
         }
-        return string.Join('\n', parts);
+        catch (Exception e) when (e is IOException or ArgumentException)
+        {
+            // Deleted since it was opened: it counts as missing until it is back.
+            return NullChangeToken.Singleton;
+        }
     }
 }
