@@ -56,8 +56,8 @@ internal sealed class EngineHarness : IAsyncDisposable
         Clock = new FakeTimeProvider(start);
         var reader = new JourneyFileReader(ReadOptions);
         Journeys.Replace([.. setup.Journeys.Select(f => Read(reader, f.File, f.Json))]);
-        if (setup.TagRulesFile is { } tagRules) TagRules.Reload(tagRules).Should().BeEmpty();
-        if (setup.TiersFile is { } tiers) Tiers.Reload(tiers).Should().BeEmpty();
+        if (setup.TagRulesFile is { } tagRules) TagRules.ReloadFile(tagRules).Should().BeEmpty();
+        if (setup.TiersFile is { } tiers) Tiers.ReloadFile(tiers).Should().BeEmpty();
         Engine = TestIngestion.Engine(Journeys);
         TagEngine = TestIngestion.Tags(TagRules);
         TierEngine = new TierEngine(Tiers);
