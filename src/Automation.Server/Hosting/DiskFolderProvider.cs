@@ -10,13 +10,18 @@ namespace Automation.Server.Hosting;
 /// its folder to exist, and rules/ or templates/ may be created after start: until the folder exists, it has no files
 /// and nothing to watch, and the provider is opened the first time it is found.
 /// </summary>
-internal sealed class DiskFolderProvider(string root) : IFileProvider, IDisposable
+/// <param name="poll">
+/// Watch by looking at the files every four seconds rather than by file-system events. Chosen here, not by
+/// <c>DOTNET_USE_POLLING_FILE_WATCHER</c>: the server sets that variable for the content root it does not want
+/// watched by events, while these folders hold only content and are watched by events unless polling is asked for.
+/// </param>
+internal sealed class DiskFolderProvider(string root, bool poll) : IFileProvider, IDisposable
 {
     private readonly Lock _opening = new();
     private PhysicalFileProvider? _disk;
 
     /// <summary>The folder <paramref name="path"/> as Core reads it, named by <paramref name="path"/> in problems and errors.</summary>
-    public static ContentFolder Open(string path) => new(new DiskFolderProvider(Path.GetFullPath(path)), path);
+    public static ContentFolder Open(string path, bool poll = false) => new(new DiskFolderProvider(Path.GetFullPath(path), poll), path);
 
     /// <summary>Whether the folder exists, so that <see cref="Watch"/> can see its changes.</summary>
     public bool Exists => Directory.Exists(root);
@@ -35,7 +40,8 @@ internal sealed class DiskFolderProvider(string root) : IFileProvider, IDisposab
         lock (_opening)
         {
             // Every file, dot files included, as the folder was read before it went through a provider.
-            if (_disk is null && Directory.Exists(root)) Volatile.Write(ref _disk, new PhysicalFileProvider(root, ExclusionFilters.None));
+            if (_disk is null && Directory.Exists(root))
+                Volatile.Write(ref _disk, new PhysicalFileProvider(root, ExclusionFilters.None) { UsePollingFileWatcher = poll, UseActivePolling = poll });
             return _disk;
         }
     }

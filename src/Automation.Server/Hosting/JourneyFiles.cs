@@ -14,8 +14,8 @@ internal sealed record JourneyFiles(ContentFolder RulesFolder, ContentFolder Tem
     {
         var rules = configuration.GetSection(RulesOptions.Section).Get<RulesOptions>() ?? new RulesOptions();
         var templates = configuration.GetSection(TemplatesOptions.Section).Get<TemplatesOptions>() ?? new TemplatesOptions();
-        var rulesFolder = DiskFolderProvider.Open(Path.GetFullPath(Path.Combine(contentRoot, rules.Path)));
-        var templatesFolder = DiskFolderProvider.Open(Path.GetFullPath(Path.Combine(contentRoot, templates.Path)));
+        var rulesFolder = DiskFolderProvider.Open(Path.GetFullPath(Path.Combine(contentRoot, rules.Path)), rules.PollForChanges);
+        var templatesFolder = DiskFolderProvider.Open(Path.GetFullPath(Path.Combine(contentRoot, templates.Path)), rules.PollForChanges);
         return new JourneyFiles(rulesFolder, templatesFolder,
             new JourneyReadOptions(JourneyReadOptions.DefaultChannels, JourneyDirectory.TemplatesIn(templatesFolder), cron.Problem, rules.Limits), templates);
     }
