@@ -15,14 +15,8 @@ public sealed class ContentFolderTests
     private static readonly string Nowhere = Path.Combine(Path.GetTempPath(), $"automation-nowhere-{Guid.NewGuid():N}");
 
     private const string Welcome = """
-        {
-          "WorkflowName": "welcome",
-          "Trigger": { "Event": "Signed Up" },
-          "Rules": [
-            { "RuleName": "hello", "Expression": "true",
-              "Actions": { "OnSuccess": { "Name": "Send", "Context": { "Channel": "email", "Template": "welcome/hello" } } } }
-          ]
-        }
+        { "WorkflowName": "welcome", "Trigger": { "Event": "Signed Up" }, "Rules": [ { "RuleName": "hello", "Expression": "true",
+          "Actions": { "OnSuccess": { "Name": "Send", "Context": { "Channel": "email", "Template": "welcome/hello" } } } } ] }
         """;
 
     private readonly InMemoryFiles _rules = new();
