@@ -2,7 +2,6 @@ using Automation.Core;
 using Automation.Core.Journeys;
 using Automation.Core.Messaging;
 using Automation.Server.Configuration;
-using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Primitives;
 
 namespace Automation.Server.Hosting;
@@ -32,29 +31,41 @@ internal sealed record JourneyFiles(ContentFolder RulesFolder, ContentFolder Tem
 
     /// <summary>
     /// A token that fires when a rule file (<c>*.json</c>) or a template (<c>*.liquid</c>, which journeys are checked
-    /// against) is added, changed or removed. A folder that does not exist has nothing to watch: see <see cref="MissingFolders"/>.
+    /// against) is added, changed or removed, and the folders it cannot see: one that does not exist, or whose watch
+    /// failed (such as when the system's limit of file watchers is reached).
     /// </summary>
-    public IChangeToken WatchChanges() => new CompositeChangeToken([Watch(RulesFolder, "**/*.json"), Watch(TemplatesFolder, "**/*.liquid")]);
-
-    /// <summary>How many of the two folders do not exist, and so are not watched.</summary>
-    public int MissingFolders() => new[] { RulesFolder, TemplatesFolder }.Count(f => f.Files is DiskFolderProvider { Exists: false });
+    public FolderWatch WatchChanges()
+    {
+        var tokens = new List<IChangeToken>();
+        var unwatched = new List<UnwatchedFolder>();
+        foreach (var (folder, filter) in new[] { (RulesFolder, "**/*.json"), (TemplatesFolder, "**/*.liquid") })
+        {
+            if (folder.Files is DiskFolderProvider { Exists: false })
+            {
+                unwatched.Add(new UnwatchedFolder(folder.Root, "it does not exist"));
+                continue;
+            }
+            try
+            {
+                tokens.Add(folder.Watch(filter));
+            }
+            catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
+            {
+                unwatched.Add(new UnwatchedFolder(folder.Root, e.Message));
+            }
+        }
+        return new FolderWatch(new CompositeChangeToken(tokens), unwatched);
+    }
 
     public void Dispose()
     {
         (RulesFolder.Files as IDisposable)?.Dispose();
         (TemplatesFolder.Files as IDisposable)?.Dispose();
     }
-
-    private static IChangeToken Watch(ContentFolder folder, string filter)
-    {
-        try
-        {
-            return folder.Watch(filter);
-        }
-        catch (Exception e) when (e is IOException or ArgumentException)
-        {
-            // Deleted since it was opened: it counts as missing until it is back.
-            return NullChangeToken.Singleton;
-        }
-    }
 }
+
+/// <summary>What the reloader waits on: a token for changes in the folders it watches, and those it cannot.</summary>
+internal sealed record FolderWatch(IChangeToken Changes, IReadOnlyList<UnwatchedFolder> Unwatched);
+
+/// <summary>A folder whose changes are not seen, and why.</summary>
+internal sealed record UnwatchedFolder(string Folder, string Reason);

@@ -2,28 +2,28 @@ using Automation.Core.Journeys;
 using Automation.Core.Tags;
 using Automation.Core.Tiers;
 using Automation.Server.Configuration;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 
 namespace Automation.Server.Hosting;
 
 /// <summary>
-/// Loads the journeys before the server takes requests, then reloads them when a file changes, as the folders'
-/// file providers report it (file-system events; polling when <c>DOTNET_USE_POLLING_FILE_WATCHER</c> is set, for
+/// Loads the journeys before the server takes requests, then reloads them when a file changes, as the change tokens
+/// of the folders' file providers report it (file-system events, or polling with <c>Rules:PollForChanges</c> for
 /// mounts that raise no events). A reload waits <c>Rules:ReloadSeconds</c> after the first change, so the writes of
 /// one save are read together. A bad file is logged and reported by the API; it never stops the server.
 /// </summary>
 /// <remarks>The wait is wall-clock time, not the server's <see cref="TimeProvider"/>: a save happens in real time, also under a simulated clock.</remarks>
 internal sealed partial class JourneyReloader(JourneyCatalog catalog, TagCatalog tags, TierCatalog tiers, JourneyFiles files, IOptions<RulesOptions> options, ILogger<JourneyReloader> logger) : BackgroundService
 {
-    private IChangeToken _changes = NullChangeToken.Singleton;
+    private FolderWatch _watch = new(NullChangeToken.Singleton, []);
 
     private TimeSpan Settle => TimeSpan.FromSeconds(options.Value.ReloadSeconds);
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        _changes = files.WatchChanges();
+        Watch();
         Reload();
         return base.StartAsync(cancellationToken);
     }
@@ -35,22 +35,28 @@ internal sealed partial class JourneyReloader(JourneyCatalog catalog, TagCatalog
             await ChangedAsync(stoppingToken);
             await Task.Delay(Settle, stoppingToken);
             // Watched again before reading: a save during the reload fires the new token and is read by the next one.
-            _changes = files.WatchChanges();
+            Watch();
             Reload();
         }
     }
 
-    /// <summary>Until a watched file changes, or a folder that did not exist (and so could not be watched) appears.</summary>
+    private void Watch()
+    {
+        _watch = files.WatchChanges();
+        foreach (var folder in _watch.Unwatched) LogUnwatched(logger, folder.Folder, folder.Reason, options.Value.ReloadSeconds);
+    }
+
+    /// <summary>Until a watched file changes, or a folder that could not be watched (not there yet, or its watch failed) can be.</summary>
     private async Task ChangedAsync(CancellationToken stoppingToken)
     {
         var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var registration = _changes.RegisterChangeCallback(static state => ((TaskCompletionSource)state!).TrySetResult(), changed);
-        var missing = files.MissingFolders();
-        while (missing > 0 && !changed.Task.IsCompleted)
+        using var registration = _watch.Changes.RegisterChangeCallback(static state => ((TaskCompletionSource)state!).TrySetResult(), changed);
+        while (_watch.Unwatched.Count > 0 && !changed.Task.IsCompleted)
         {
             await Task.WhenAny(changed.Task, Task.Delay(Settle, stoppingToken));
             stoppingToken.ThrowIfCancellationRequested();
-            if (files.MissingFolders() < missing) return;
+            // Its files may have changed unseen: reload once it can be watched.
+            if (files.WatchChanges().Unwatched.Count < _watch.Unwatched.Count) return;
         }
         await changed.Task.WaitAsync(stoppingToken);
     }
@@ -78,6 +84,9 @@ internal sealed partial class JourneyReloader(JourneyCatalog catalog, TagCatalog
             LogReloadFailed(logger, e);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Changes to {Folder} are not watched ({Reason}); looking again every {Seconds} s")]
+    private static partial void LogUnwatched(ILogger logger, string folder, string reason, int seconds);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{What} rejected: {Problem}")]
     private static partial void LogRejected(ILogger logger, string what, JourneyProblem problem);

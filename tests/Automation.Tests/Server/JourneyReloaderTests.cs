@@ -32,15 +32,15 @@ public sealed class JourneyReloaderTests
             Directory.CreateDirectory(Path.Combine(root.FullName, "templates", "welcome"));
             var settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Rules:PollForChanges"] = poll ? "true" : "false" }).Build();
             using var files = JourneyFiles.From(settings, root.FullName, new QuartzCronSchedule());
-            files.MissingFolders().Should().Be(0);
-
-            var changes = files.WatchChanges();
+            var watch = files.WatchChanges();
+            watch.Unwatched.Should().BeEmpty();
+            var changes = watch.Changes;
             changes.ActiveChangeCallbacks.Should().BeTrue("a reload waits for the token's callback");
             changes.HasChanged.Should().BeFalse();
             await File.WriteAllTextAsync(Path.Combine(root.FullName, "rules", "welcome.json"), Journey("first"));
             await Eventually.Until(() => Task.FromResult(changes.HasChanged), what: "the token fired for rules/welcome.json");
 
-            var next = files.WatchChanges();
+            var next = files.WatchChanges().Changes;
             await File.WriteAllTextAsync(Path.Combine(root.FullName, "templates", "welcome", "hello.sms.liquid"), "Hello");
             await Eventually.Until(() => Task.FromResult(next.HasChanged), what: "the token fired for templates/welcome/hello.sms.liquid");
         }
