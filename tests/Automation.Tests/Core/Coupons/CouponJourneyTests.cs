@@ -95,4 +95,19 @@ public sealed class CouponJourneyTests(string storage)
         await h.Scheduler.TickAsync(CancellationToken.None);
         (await connection.QueryAsync<long>("SELECT customer_id FROM outbox")).Should().Equal([(await h.Customer("ann")).Profile.Id], "bo redeemed his code");
     }
+
+    [Test]
+    public async Task Ingesting_an_order_with_a_coupon_redeems_it()
+    {
+        var db = _h.RequireDatabase();
+        await _h.Ingest(Segment.Identify("ann", new { email = "ann@example.com" }, Start), Segment.Track("ann", "Signed Up", null, Start));
+        await using var connection = await db.Storage.OpenConnectionAsync(CancellationToken.None);
+        var code = await connection.QuerySingleAsync<string>("SELECT code FROM coupon_codes WHERE campaign = 'welcome'");
+        await _h.Ingest(Segment.Track("ann", "Order Completed", new { order_id = "o1", total = 90, discount = 10, currency = "USD", coupon = code }, Start));
+        await _h.Ingest(Segment.Track("ann", "Order Completed", new { order_id = "o2", total = 50, coupon = "NOPE" }, Start));
+
+        (await connection.QueryAsync<(string, string, decimal)>("SELECT order_id, outcome, discount FROM coupon_redemptions ORDER BY order_id"))
+            .Should().Equal(("o1", "redeemed", 10m), ("o2", "unknown", 0m));
+        (await connection.QuerySingleAsync<string>("SELECT order_id FROM coupon_codes WHERE code = @code", new { code })).Should().Be("o1");
+    }
 }
