@@ -29,20 +29,6 @@ internal sealed class DrawEntryRow
 
     public DrawEntry ToEntry() => new(Id,
         new DrawEntryStart(Draw, CustomerId, RequestKey, EnteredAt, LocalDay, PointsSpent),
-        new DrawPick(Prize ?? "", KindOf(PrizeKind), PointsWon, CouponCode, RandomValue ?? 0, RandomRange ?? 0,
+        new DrawPick(Prize ?? "", PrizeKinds.Parse(PrizeKind) ?? Core.Draws.PrizeKind.Nothing, PointsWon, CouponCode, RandomValue ?? 0, RandomRange ?? 0,
             OutOfStock.Length == 0 ? [] : OutOfStock.Split(',')));
-
-    public static string KindText(PrizeKind kind) => kind switch
-    {
-        Core.Draws.PrizeKind.Coupon => "coupon",
-        Core.Draws.PrizeKind.Points => "points",
-        _ => "nothing",
-    };
-
-    private static PrizeKind KindOf(string? text) => text switch
-    {
-        "coupon" => Core.Draws.PrizeKind.Coupon,
-        "points" => Core.Draws.PrizeKind.Points,
-        _ => Core.Draws.PrizeKind.Nothing,
-    };
 }

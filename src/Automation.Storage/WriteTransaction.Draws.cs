@@ -1,3 +1,4 @@
+using Automation.Core.Draws;
 using Automation.Core.Storage;
 using Dapper;
 
@@ -47,7 +48,7 @@ internal sealed partial class WriteTransaction
                 random_value = @RandomValue, random_range = @RandomRange, out_of_stock = @outOfStock
             WHERE id = @entryId
             """,
-            new { entryId, pick.Prize, kind = DrawEntryRow.KindText(pick.Kind), pick.PointsWon, pick.CouponCode, pick.RandomValue, pick.RandomRange,
+            new { entryId, pick.Prize, kind = PrizeKinds.Text(pick.Kind), pick.PointsWon, pick.CouponCode, pick.RandomValue, pick.RandomRange,
                 outOfStock = string.Join(',', pick.OutOfStock) },
             cancellationToken));
 }

@@ -13,6 +13,26 @@ public enum PrizeKind
     Nothing,
 }
 
+/// <summary>The words draw files, storage and the API use for a <see cref="PrizeKind"/>.</summary>
+public static class PrizeKinds
+{
+    public static string Text(PrizeKind kind) => kind switch
+    {
+        PrizeKind.Coupon => "coupon",
+        PrizeKind.Points => "points",
+        _ => "nothing",
+    };
+
+    /// <summary>The kind a word names, or null.</summary>
+    public static PrizeKind? Parse(string? text) => text switch
+    {
+        "coupon" => PrizeKind.Coupon,
+        "points" => PrizeKind.Points,
+        "nothing" => PrizeKind.Nothing,
+        _ => null,
+    };
+}
+
 /// <summary>One prize of a draw.</summary>
 /// <param name="Name">Unique within the draw; stock, reports and audit rows name the prize by it.</param>
 /// <param name="Weight">The prize's share of the pick: weight over the sum of the weights of the prizes in stock.</param>

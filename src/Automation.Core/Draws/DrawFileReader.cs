@@ -108,14 +108,7 @@ public static partial class DrawFileReader
     private static PrizeKind? Kind(JsonObject prize, string path, string? name, JourneyFileReader.Checker check)
     {
         var text = check.RequiredText(prize, "Kind", path, name);
-        PrizeKind? kind = text switch
-        {
-            null => null,
-            "coupon" => PrizeKind.Coupon,
-            "points" => PrizeKind.Points,
-            "nothing" => PrizeKind.Nothing,
-            _ => null,
-        };
+        var kind = PrizeKinds.Parse(text);
         if (text is not null && kind is null) check.Add($"{path}.Kind", name, $"'{text}' is not a kind of prize: use coupon, points or nothing");
         return kind;
     }

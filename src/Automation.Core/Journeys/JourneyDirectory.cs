@@ -4,12 +4,15 @@ namespace Automation.Core.Journeys;
 public sealed record JourneyFileResult(string File, JourneyDefinition? Journey, IReadOnlyList<JourneyProblem> Problems);
 
 /// <summary>
-/// Reads the journey files of a rules folder: every <c>*.json</c> except the schema and the tag and tier rule files,
-/// which are not journeys.
+/// Reads the journey files of a rules folder: every <c>*.json</c> except the schemas (<c>*.schema.json</c>) and the tag
+/// and tier rule files, which are not journeys. Subfolders (such as <c>draws/</c>) hold other rule files.
 /// </summary>
 public static class JourneyDirectory
 {
-    private static readonly string[] NotJourneys = ["schema.json", "tiers.schema.json", "tags.json", "tiers.json"];
+    private static readonly string[] NotJourneys = ["schema.json", "tags.json", "tiers.json"];
+
+    private static bool IsJourney(string file) =>
+        !NotJourneys.Contains(Path.GetFileName(file)) && !file.EndsWith(".schema.json", StringComparison.Ordinal);
 
     /// <summary>The files of the folder; none when the folder does not exist.</summary>
     public static IReadOnlyList<JourneyFileResult> Load(string rulesFolder, JourneyReadOptions options)
@@ -18,7 +21,7 @@ public static class JourneyDirectory
 
         var reader = new JourneyFileReader(options);
         return [.. Directory.EnumerateFiles(rulesFolder, "*.json").Order(StringComparer.Ordinal)
-            .Where(file => !NotJourneys.Contains(Path.GetFileName(file)))
+            .Where(IsJourney)
             .Select(file => Read(reader, file))];
     }
 
@@ -26,7 +29,7 @@ public static class JourneyDirectory
     public static JourneyFileResult? LoadOne(string rulesFolder, string name, JourneyReadOptions options)
     {
         var file = Path.Combine(rulesFolder, $"{name}.json");
-        if (name.IndexOfAny(['/', '\\']) >= 0 || NotJourneys.Contains(Path.GetFileName(file)) || !File.Exists(file)) return null;
+        if (name.IndexOfAny(['/', '\\']) >= 0 || !IsJourney(file) || !File.Exists(file)) return null;
         return Read(new JourneyFileReader(options), file);
     }
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Automation.Core.Draws;
 using Automation.Core.Journeys;
 using Automation.Core.Messaging;
 using Automation.Core.Tags;
@@ -17,7 +18,7 @@ internal static class ValidateCommand
 {
     public static Command Create()
     {
-        var command = new Command("validate", "Check every journey, tag, tier and template file; print file:line: reason for each problem.").ReadingSettings();
+        var command = new Command("validate", "Check every journey, tag, tier, draw and template file; print file:line: reason for each problem.").ReadingSettings();
         command.SetAction(result => Run(ServerSettings.Arguments(result), result.InvocationConfiguration.Output, result.InvocationConfiguration.Error));
         return command;
     }
@@ -37,6 +38,8 @@ internal static class ValidateCommand
         problems.AddRange(new TagCatalog(folders.ReadOptions.Limits).Reload(folders.TagsFile));
         var tiers = new TierCatalog();
         problems.AddRange(tiers.Reload(folders.TiersFile));
+        var draws = new DrawCatalog();
+        problems.AddRange(draws.Reload(folders.DrawsFolder, DrawContext.Of(tiers)));
         foreach (var problem in problems)
             errors.WriteLine(problem with { File = Path.GetRelativePath(root, problem.File) });
 
@@ -46,6 +49,7 @@ internal static class ValidateCommand
         if (problems.Count > 0 || templateProblems.Count > 0) return 1;
 
         output.WriteLine($"{files.Count} journey(s) valid in {Path.GetRelativePath(root, folders.RulesFolder)}; their templates render.");
+        if (draws.Files.Count > 0) output.WriteLine($"{draws.Files.Count} draw(s) valid in {Path.GetRelativePath(root, folders.DrawsFolder)}.");
         return 0;
     }
 }

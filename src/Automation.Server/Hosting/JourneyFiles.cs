@@ -23,6 +23,9 @@ internal sealed record JourneyFiles(string RulesFolder, string TemplatesFolder, 
     /// <summary>rules/tiers.json: the membership tiers and spend bands.</summary>
     public string TiersFile => Path.Combine(RulesFolder, "tiers.json");
 
+    /// <summary>rules/draws/: one points lucky draw per file.</summary>
+    public string DrawsFolder => Path.Combine(RulesFolder, "draws");
+
     public LiquidTemplates CreateTemplates() => new(new TemplateFiles(TemplatesFolder, Templates.DefaultLocale));
 
     /// <summary>Changes whenever a file in either folder is added, removed, resized or saved.</summary>
