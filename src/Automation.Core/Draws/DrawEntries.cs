@@ -1,4 +1,6 @@
 using System.Globalization;
+using Automation.Core.Coupons;
+using Automation.Core.Customers;
 using Automation.Core.Journeys;
 using Automation.Core.Points;
 using Automation.Core.Storage;
@@ -30,7 +32,7 @@ public sealed record DrawResult(DrawEntry? Entry, bool Replayed, DrawRefusal? Re
 /// must be rolled back (the daily entry and prize stock may have been claimed before it), and a result committed whole,
 /// so no points are ever spent without a prize recorded, nor a prize given without its points spent.
 /// </summary>
-public sealed class DrawEntries(IDrawRandom random, PointsSettings points)
+public sealed class DrawEntries(IDrawRandom random, PointsSettings points, CouponCatalog coupons)
 {
     public async Task<DrawResult> EnterAsync(IJourneyTransaction tx, Draw draw, long customerId, string? timezone, string requestKey, DateTimeOffset now, CancellationToken ct)
     {
@@ -97,7 +99,10 @@ public sealed class DrawEntries(IDrawRandom random, PointsSettings points)
                 case PrizeKind.Nothing:
                     return new DrawPick(prize.Name, prize.Kind, 0, null, value, range, outOfStock);
                 default:
-                    // Coupons are issued once the coupon campaigns exist; until then a coupon prize is never handed over.
+                    if (await IssueAsync(tx, prize, entryId, customerId, now, ct) is { } coupon)
+                        return new DrawPick(prize.Name, prize.Kind, 0, coupon.Code, value, range, outOfStock);
+                    // The campaign is gone, its budget spent, or the customer not eligible for it: the prize goes back
+                    // and counts as out of stock for this entry.
                     if (prize.Stock is not null) await tx.ReleasePrizeAsync(draw.Name, prize.Name, ct);
                     candidates.Remove(prize);
                     outOfStock.Add(prize.Name);
@@ -105,6 +110,21 @@ public sealed class DrawEntries(IDrawRandom random, PointsSettings points)
             }
         }
         return null;
+    }
+
+    /// <summary>
+    /// Issues the coupon of a coupon prize, keyed by the entry so that it is issued once; null when the campaign is gone,
+    /// the customer is not eligible for it (its <c>Eligible</c> expression), or a limit of the campaign is reached.
+    /// </summary>
+    private async Task<IssuedCoupon?> IssueAsync(IJourneyTransaction tx, DrawPrize prize, long entryId, long customerId, DateTimeOffset now, CancellationToken ct)
+    {
+        if (coupons.Find(prize.Campaign!) is not { } campaign) return null;
+        if (campaign.Eligible is { } eligible)
+        {
+            var snapshot = (await tx.LoadSnapshotsAsync([customerId], eligible.Reads, ct))[0];
+            if (!eligible.Evaluate(FactsBuilder.Facts(snapshot, null, FactsBuilder.Event(null, null), now), now).Holds) return null;
+        }
+        return (await tx.IssueCouponAsync(new CouponIssueRequest(campaign, customerId, $"draw:{entryId}", now), ct)).Coupon;
     }
 
     /// <summary>The customer's calendar day at <paramref name="now"/>, in their zone (UTC when unknown).</summary>

@@ -38,7 +38,7 @@ internal static class DrawsApi
             return Results.Ok(new
             {
                 draws = draws.ToList(),
-                problems = catalog.Files.SelectMany(f => f.Problems).Select(p => (p with { File = Path.GetRelativePath(root, p.File) }).ToString()).ToList(),
+                problems = catalog.Problems.Select(p => (p with { File = Path.GetRelativePath(root, p.File) }).ToString()).ToList(),
             });
         });
 

@@ -40,7 +40,7 @@ internal static class ValidateCommand
         var tiers = new TierCatalog();
         problems.AddRange(tiers.Reload(folders.TiersFile));
         var draws = new DrawCatalog();
-        problems.AddRange(draws.Reload(folders.DrawsFolder, DrawContext.Of(tiers)));
+        problems.AddRange(draws.Reload(folders.DrawsFolder, DrawContext.Of(tiers, folders.Coupons)));
         foreach (var problem in problems)
             errors.WriteLine(problem with { File = Path.GetRelativePath(root, problem.File) });
 
@@ -50,7 +50,7 @@ internal static class ValidateCommand
         if (problems.Count > 0 || templateProblems.Count > 0) return 1;
 
         output.WriteLine($"{files.Count} journey(s) and {folders.Coupons.Campaigns.Count} coupon campaign(s) valid in {Path.GetRelativePath(root, folders.RulesFolder)}; their templates render.");
-        if (draws.Files.Count > 0) output.WriteLine($"{draws.Files.Count} draw(s) valid in {Path.GetRelativePath(root, folders.DrawsFolder)}.");
+        if (draws.Draws.Count > 0) output.WriteLine($"{draws.Draws.Count} draw(s) valid in {Path.GetRelativePath(root, folders.DrawsFolder)}.");
         return 0;
     }
 }

@@ -46,7 +46,7 @@ internal sealed partial class JourneyReloader(JourneyCatalog catalog, TagCatalog
             }
             foreach (var problem in tags.Reload(files.TagsFile)) LogRejected(logger, "Tag rules", problem);
             foreach (var problem in tiers.Reload(files.TiersFile)) LogRejected(logger, "Tier rules", problem);
-            foreach (var problem in draws.Reload(files.DrawsFolder, DrawContext.Of(tiers))) LogRejected(logger, "Draw file", problem);
+            foreach (var problem in draws.Reload(files.DrawsFolder, DrawContext.Of(tiers, files.Coupons))) LogRejected(logger, "Draw file", problem);
             var byStatus = set.Entries.CountBy(e => e.Status).ToDictionary();
             byStatus.TryGetValue(JourneyStatus.Active, out var running);
             byStatus.TryGetValue(JourneyStatus.Invalid, out var invalid);

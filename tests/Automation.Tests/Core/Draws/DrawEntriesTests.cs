@@ -1,3 +1,4 @@
+using Automation.Core.Coupons;
 using Automation.Core.Draws;
 using Automation.Core.Points;
 using Automation.Core.Storage;
@@ -29,21 +30,37 @@ public sealed class DrawEntriesTests(string storage)
         }
     }
 
+    // One code per customer: a second win of the prize is refused by the campaign, not by the draw's stock.
+    private const string Voucher = """
+        { "Name": "draw-voucher", "Value": { "AmountOff": 5, "Currency": "USD" }, "Validity": { "DaysFromIssue": 30 }, "PerCustomer": 1,
+          "Codes": { "Generate": { "Length": 10, "Prefix": "DR-" } } }
+        """;
+
     private EngineHarness _h = null!;
-    private readonly LowestValue _random = new();
+    private LowestValue _random = null!;
     private DrawEntries _entries = null!;
+    private DirectoryInfo _coupons = null!;
 
     [SetUp]
     public async Task SetUp()
     {
         _h = await EngineHarness.CreateAsync(storage, Start);
-        _entries = new DrawEntries(_random, new PointsSettings(1m, 12));
+        _random = new LowestValue();
+        _coupons = Directory.CreateTempSubdirectory("automation-coupons-");
+        await File.WriteAllTextAsync(Path.Combine(_coupons.FullName, "draw-voucher.json"), Voucher);
+        var catalog = new CouponCatalog();
+        catalog.Reload(_coupons.FullName).Should().BeEmpty();
+        _entries = new DrawEntries(_random, new PointsSettings(1m, 12), catalog);
         // 200 points, and a customer whose day starts at 16:00 UTC.
         await _h.Ingest(Segment.Identify("ann", new { timezone = "Asia/Shanghai" }, Start.AddDays(-1)), Segment.Order("ann", "o1", 200m, Start.AddDays(-1)));
     }
 
     [TearDown]
-    public async Task TearDown() => await _h.DisposeAsync();
+    public async Task TearDown()
+    {
+        await _h.DisposeAsync();
+        _coupons.Delete(recursive: true);
+    }
 
     private static Draw Draw(int? dailyLimit, params DrawPrize[] prizes) => new("weekly", "", 50, prizes, dailyLimit, null, null, [], "weekly.json");
 
@@ -76,6 +93,22 @@ public sealed class DrawEntriesTests(string storage)
         (await Balance()).Should().Be(110);
         (await _h.Customer("ann")).PointsLedger.Select(e => (e.Points, e.Kind)).Should().Equal(
             (200, PointsKinds.Earn), (10, PointsKinds.Award), (-50, PointsKinds.Redeem), (-50, PointsKinds.Redeem));
+    }
+
+    [Test]
+    public async Task A_coupon_prize_is_issued_once_per_entry_and_one_the_campaign_refuses_goes_back_to_stock()
+    {
+        var draw = Draw(null, new DrawPrize("voucher", PrizeKind.Coupon, 1, 5, "draw-voucher", 0), new DrawPrize("thanks", PrizeKind.Nothing, 1, null, null, 0));
+
+        var first = await Enter(draw, "k1");
+        first.Entry!.Pick.Prize.Should().Be("voucher");
+        first.Entry.Pick.CouponCode.Should().MatchRegex("^DR-[A-Z0-9]{10}$");
+        (await Enter(draw, "k1")).Entry!.Pick.CouponCode.Should().Be(first.Entry.Pick.CouponCode);
+
+        var second = await Enter(draw, "k2");
+        second.Entry!.Pick.Prize.Should().Be("thanks", "the campaign gives one code per customer");
+        second.Entry.Pick.OutOfStock.Should().Equal("voucher");
+        (await _h.Storage.Draws.DrawTalliesAsync("weekly", CancellationToken.None)).Select(t => (t.Prize, t.Entries)).Should().Equal(("thanks", 1L), ("voucher", 1L));
     }
 
     [Test]
