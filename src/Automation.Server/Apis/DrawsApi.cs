@@ -99,7 +99,7 @@ internal static class DrawsApi
         var (status, title, code) = refusal.Reason switch
         {
             DrawRefusalReason.NotOpen => (StatusCodes.Status409Conflict, "Draw not open", "not-open"),
-            DrawRefusalReason.NotEligible => (StatusCodes.Status403Forbidden, "Not eligible for this draw", "not-eligible"),
+            DrawRefusalReason.NotEligible => (StatusCodes.Status409Conflict, "Not eligible for this draw", "not-eligible"),
             DrawRefusalReason.NotEnoughPoints => (StatusCodes.Status409Conflict, "Not enough points", "not-enough-points"),
             DrawRefusalReason.DailyLimitReached => (StatusCodes.Status429TooManyRequests, "Daily limit reached", "daily-limit"),
             DrawRefusalReason.OutOfStock => (StatusCodes.Status409Conflict, "Out of stock", "out-of-stock"),
