@@ -11,9 +11,6 @@ public sealed record PrizeReport(string Prize, string? Kind, int? Weight, int? S
 /// <param name="Open">Whether it takes entries now; null for a draw whose file is gone.</param>
 public sealed record DrawReport(string Draw, bool? Open, int? EntryCost, long Entries, long PointsSpent, long PointsWon, IReadOnlyList<PrizeReport> Prizes)
 {
-    /// <summary>True when some prize can still be given.</summary>
-    public bool HasStockLeft => Prizes.Any(p => p.Kind is not null && p.Left is null or > 0);
-
     /// <summary>
     /// The report of every draw in force and of every draw with entries recorded: the files give the prizes and their
     /// stock, the audit rows what was given.

@@ -31,7 +31,7 @@ internal static class DrawsApi
         v1.Read.MapGet("/draws", async (bool? all, DrawCatalog catalog, IDrawQueries queries, TimeProvider clock, IHostEnvironment environment, CancellationToken ct) =>
         {
             var now = clock.GetUtcNow();
-            var reports = DrawReport.Build([], await queries.DrawTalliesAsync(null, ct), now).ToDictionary(r => r.Draw, StringComparer.Ordinal);
+            var reports = DrawReport.Build(catalog.Draws, await queries.DrawTalliesAsync(null, ct), now).ToDictionary(r => r.Draw, StringComparer.Ordinal);
             var draws = catalog.Draws.Select(d => Describe(d, reports.GetValueOrDefault(d.Name), now))
                 .Where(d => all == true || (d.Open && d.Prizes.Any(p => p.Left is null or > 0)));
             var root = environment.ContentRootPath;

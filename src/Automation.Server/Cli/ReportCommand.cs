@@ -105,7 +105,7 @@ internal static class ReportCommand
         return 0;
     }
 
-    /// <summary>Every draw of the rules folder (a bad file by its last good version: none here) and every draw with entries recorded.</summary>
+    /// <summary>Every draw of the rules folder that reads well (a command keeps no last good version) and every draw with entries recorded.</summary>
     private static async Task<IReadOnlyList<DrawReport>> DrawsAsync(HostApplicationBuilder builder, IDrawQueries queries, TimeProvider clock, CancellationToken cancellation)
     {
         var folders = JourneyFiles.From(builder.Configuration, builder.Environment.ContentRootPath, new QuartzCronSchedule());
