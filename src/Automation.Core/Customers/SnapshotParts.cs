@@ -25,5 +25,7 @@ public enum SnapshotParts
     Tier = 32,
     /// <summary>The channels on which the customer's address is suppressed (consent).</summary>
     Suppressions = 64,
-    All = Traits | Stats | Cart | Tags | Points | Rfm | Tier | Suppressions,
+    /// <summary>The coupon codes held and not yet redeemed.</summary>
+    Coupons = 256,
+    All = Traits | Stats | Cart | Tags | Points | Rfm | Tier | Suppressions | Coupons,
 }

@@ -27,8 +27,11 @@ public static class FactsBuilder
         // Most customers of a scan hold no points (or were read without their ledger): skip walking an empty ledger.
         var holdsPoints = s.PointsLedger.Count > 0;
         var next = holdsPoints ? Points.PointsExpiry.Next(s.PointsLedger, now) : null;
+        var coupons = s.Coupons.Count > 0 ? s.UsableCoupons(now).ToList() : [];
         return new CustomerFacts
         {
+            CouponsHeld = coupons.Count,
+            CouponExpiringInDays = coupons.FirstOrDefault(c => c.ExpiresAt is not null)?.ExpiresAt is { } expires ? (int)Math.Floor((expires - now).TotalDays) : -1,
             PointsExpiringInDays = next is { } n ? (int)Math.Floor((n.At - now).TotalDays) : -1,
             PointsExpiring = next?.Points ?? 0,
             Id = s.Profile.ExternalId ?? s.Profile.AnonymousId ?? "",

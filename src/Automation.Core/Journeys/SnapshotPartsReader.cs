@@ -25,6 +25,8 @@ internal sealed class SnapshotPartsReader : ExpressionVisitor
         [nameof(CustomerFacts.Points)] = SnapshotParts.Points,
         [nameof(CustomerFacts.PointsExpiring)] = SnapshotParts.Points,
         [nameof(CustomerFacts.PointsExpiringInDays)] = SnapshotParts.Points,
+        [nameof(CustomerFacts.CouponsHeld)] = SnapshotParts.Coupons,
+        [nameof(CustomerFacts.CouponExpiringInDays)] = SnapshotParts.Coupons,
         [nameof(CustomerFacts.EmailConsent)] = SnapshotParts.Suppressions,
         [nameof(CustomerFacts.SmsConsent)] = SnapshotParts.Suppressions,
         [nameof(CustomerFacts.Tags)] = SnapshotParts.Tags,

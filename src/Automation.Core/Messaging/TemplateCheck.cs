@@ -54,12 +54,19 @@ public static class TemplateCheck
             Tier = tier is null ? null : new Tiers.TierStanding(tier.Name, now.AddDays(-1), null, null),
             Tags = ["sample"],
             PointsLedger = [new Points.PointsEntry(1, 120, Points.PointsKinds.Earn, "order sample-order", "order:sample-order", now.AddMonths(-11), now.AddDays(10))],
+            Coupons = [SampleCoupon("sample", now)],
         };
+        // A step that names a campaign is sent with a code of it: the sample carries one.
+        var context = send.Coupon is null ? send.Context : (JsonObject)send.Context.DeepClone();
+        if (send.Coupon is not null) context["Coupon"] = SampleCoupon(send.Coupon, now).ToContext();
         var trigger = journey.Trigger is EventTrigger e
             ? new JsonObject { ["name"] = e.Events[0], ["properties"] = new JsonObject { ["order_id"] = "sample-order", ["total"] = 39.8, ["currency"] = "USD" } }
             : null;
-        return TemplateModel.For(snapshot, journey.Name, step, now.AddHours(-1), trigger, send.Context, "https://automation.example/u/sample", "USD", now, tier);
+        return TemplateModel.For(snapshot, journey.Name, step, now.AddHours(-1), trigger, context, "https://automation.example/u/sample", "USD", now, tier);
     }
+
+    private static Coupons.IssuedCoupon SampleCoupon(string campaign, DateTimeOffset now) =>
+        new(campaign, "SAMPLE-CODE", new Coupons.CouponValue(Coupons.CouponValueKind.AmountOff, 10, "USD"), 50, now.AddDays(-27), now.AddDays(3));
 
     private static IEnumerable<(string File, string? Locale)> Variants(TemplateFiles files, string template, string channel)
     {
