@@ -64,12 +64,12 @@ public sealed class DrawEntriesTests(string storage)
 
     private static Draw Draw(int? dailyLimit, params DrawPrize[] prizes) => new("weekly", "", 50, prizes, dailyLimit, null, null, [], "weekly.json");
 
-    private async Task<DrawResult> Enter(Draw draw, string key, bool commit = true)
+    private async Task<DrawResult> Enter(Draw draw, string key, string customerId = "ann")
     {
-        var customer = await _h.Customer("ann");
+        var customer = await _h.Customer(customerId);
         await using var tx = await _h.Storage.Ingestion.BeginAsync(CancellationToken.None);
         var result = await _entries.EnterAsync(tx, draw, customer.Profile.Id, customer.Profile.Timezone, key, _h.Clock.GetUtcNow(), CancellationToken.None);
-        if (commit && result.Refusal is null) await tx.CommitAsync(CancellationToken.None);
+        if (result.Refusal is null) await tx.CommitAsync(CancellationToken.None);
         return result;
     }
 
@@ -98,7 +98,7 @@ public sealed class DrawEntriesTests(string storage)
     [Test]
     public async Task A_coupon_prize_is_issued_once_per_entry_and_one_the_campaign_refuses_goes_back_to_stock()
     {
-        var draw = Draw(null, new DrawPrize("voucher", PrizeKind.Coupon, 1, 5, "draw-voucher", 0), new DrawPrize("thanks", PrizeKind.Nothing, 1, null, null, 0));
+        var draw = Draw(null, new DrawPrize("voucher", PrizeKind.Coupon, 1, 2, "draw-voucher", 0), new DrawPrize("thanks", PrizeKind.Nothing, 1, null, null, 0));
 
         var first = await Enter(draw, "k1");
         first.Entry!.Pick.Prize.Should().Be("voucher");
@@ -108,7 +108,10 @@ public sealed class DrawEntriesTests(string storage)
         var second = await Enter(draw, "k2");
         second.Entry!.Pick.Prize.Should().Be("thanks", "the campaign gives one code per customer");
         second.Entry.Pick.OutOfStock.Should().Equal("voucher");
-        (await _h.Storage.Draws.DrawTalliesAsync("weekly", CancellationToken.None)).Select(t => (t.Prize, t.Entries)).Should().Equal(("thanks", 1L), ("voucher", 1L));
+        await _h.Ingest(Segment.Order("bob", "b1", 100m, Start));
+        (await Enter(draw, "k1", "bob")).Entry!.Pick.Prize.Should().Be("voucher", "the voucher ann's second entry could not take went back to stock");
+        (await Enter(draw, "k2", "bob")).Entry!.Pick.OutOfStock.Should().Equal("voucher");
+        (await _h.Storage.Draws.DrawTalliesAsync("weekly", CancellationToken.None)).Select(t => (t.Prize, t.Entries)).Should().Equal(("thanks", 2L), ("voucher", 2L));
     }
 
     [Test]
