@@ -62,10 +62,9 @@ public sealed class DrawEntries(IDrawRandom random, PointsSettings points, Coupo
 
         var start = new DrawEntryStart(draw.Name, customerId, requestKey, now, day, draw.EntryCost);
         var entryId = await tx.StartDrawEntryAsync(start, ct);
+        await tx.AddPointsAsync(customerId, -draw.EntryCost, PointsKinds.Redeem, $"draw {draw.Name}", $"draw:{entryId}", now, null, ct);
         if (await PickAsync(tx, draw, entryId, customerId, now, ct) is not { } pick)
             return Refused(DrawRefusalReason.OutOfStock, $"every prize of the draw {draw.Name} is out of stock", balance);
-
-        await tx.AddPointsAsync(customerId, -draw.EntryCost, PointsKinds.Redeem, $"draw {draw.Name}", $"draw:{entryId}", now, null, ct);
         await tx.CompleteDrawEntryAsync(entryId, pick, ct);
         return new DrawResult(new DrawEntry(entryId, start, pick), Replayed: false, null, balance - draw.EntryCost + pick.PointsWon);
     }

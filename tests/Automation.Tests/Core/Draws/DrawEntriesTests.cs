@@ -92,7 +92,7 @@ public sealed class DrawEntriesTests(string storage)
         second.Balance.Should().Be(110);
         (await Balance()).Should().Be(110);
         (await _h.Customer("ann")).PointsLedger.Select(e => (e.Points, e.Kind)).Should().Equal(
-            (200, PointsKinds.Earn), (10, PointsKinds.Award), (-50, PointsKinds.Redeem), (-50, PointsKinds.Redeem));
+            (200, PointsKinds.Earn), (-50, PointsKinds.Redeem), (10, PointsKinds.Award), (-50, PointsKinds.Redeem));
     }
 
     [Test]
