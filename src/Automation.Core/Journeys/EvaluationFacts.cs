@@ -27,6 +27,9 @@ public sealed class CustomerFacts
 
     /// <summary>Whole days until the first of those codes expires; -1 when none of them does.</summary>
     public int CouponExpiringInDays { get; init; } = -1;
+
+    /// <summary>Whole days that code has been held: a short-lived code (cart recovery's 48 hours) needs no reminder; -1 when none.</summary>
+    public int CouponExpiringHeldDays { get; init; } = -1;
     /// <summary>The customer has an email address that is not suppressed (unsubscribed or bounced).</summary>
     public bool EmailConsent { get; init; }
 

@@ -27,6 +27,7 @@ internal sealed class SnapshotPartsReader : ExpressionVisitor
         [nameof(CustomerFacts.PointsExpiringInDays)] = SnapshotParts.Points,
         [nameof(CustomerFacts.CouponsHeld)] = SnapshotParts.Coupons,
         [nameof(CustomerFacts.CouponExpiringInDays)] = SnapshotParts.Coupons,
+        [nameof(CustomerFacts.CouponExpiringHeldDays)] = SnapshotParts.Coupons,
         [nameof(CustomerFacts.EmailConsent)] = SnapshotParts.Suppressions,
         [nameof(CustomerFacts.SmsConsent)] = SnapshotParts.Suppressions,
         [nameof(CustomerFacts.Tags)] = SnapshotParts.Tags,

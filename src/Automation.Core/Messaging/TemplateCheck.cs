@@ -71,11 +71,12 @@ public static class TemplateCheck
     private static IEnumerable<(string File, string? Locale)> Variants(TemplateFiles files, string template, string channel)
     {
         var folder = Path.GetDirectoryName(Path.Combine(files.Root, template))!;
-        if (!Directory.Exists(folder)) yield break;
         var prefix = $"{Path.GetFileName(template)}.{channel}.";
-        foreach (var file in Directory.EnumerateFiles(folder, $"{prefix}*liquid").Order(StringComparer.Ordinal))
+        foreach (var file in files.Folder.FilesIn(folder))
         {
-            var middle = Path.GetFileName(file)[prefix.Length..^"liquid".Length].TrimEnd('.');
+            var name = Path.GetFileName(file);
+            if (name.Length < prefix.Length + "liquid".Length || !name.StartsWith(prefix, StringComparison.Ordinal) || !name.EndsWith("liquid", StringComparison.Ordinal)) continue;
+            var middle = name[prefix.Length..^"liquid".Length].TrimEnd('.');
             yield return (file, middle.Length == 0 ? null : middle);
         }
     }

@@ -108,9 +108,9 @@ internal static class ReportCommand
     /// <summary>Every draw of the rules folder that reads well (a command keeps no last good version) and every draw with entries recorded.</summary>
     private static async Task<IReadOnlyList<DrawReport>> DrawsAsync(HostApplicationBuilder builder, IDrawQueries queries, TimeProvider clock, CancellationToken cancellation)
     {
-        var folders = JourneyFiles.From(builder.Configuration, builder.Environment.ContentRootPath, new QuartzCronSchedule());
-        var catalog = new Core.Draws.DrawCatalog();
-        catalog.Reload(folders.DrawsFolder, DrawReadContext.Unchecked);
+        using var folders = JourneyFiles.From(builder.Configuration, builder.Environment.ContentRootPath, new QuartzCronSchedule());
+        var catalog = new DrawCatalog();
+        catalog.Reload(folders.RulesFolder, JourneyFiles.DrawsName, DrawReadContext.Unchecked);
         return DrawReport.Build(catalog.Draws, await queries.DrawTalliesAsync(null, cancellation), clock.GetUtcNow());
     }
 

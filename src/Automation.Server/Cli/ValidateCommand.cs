@@ -27,20 +27,20 @@ internal static class ValidateCommand
     {
         var builder = Host.CreateApplicationBuilder(settings);
         var root = builder.Environment.ContentRootPath;
-        var folders = JourneyFiles.From(builder.Configuration, root, new QuartzCronSchedule());
-        if (!Directory.Exists(folders.RulesFolder))
+        using var folders = JourneyFiles.From(builder.Configuration, root, new QuartzCronSchedule());
+        if (!Directory.Exists(folders.RulesFolder.Root))
         {
-            errors.WriteLine($"{Path.GetRelativePath(root, folders.RulesFolder)}: the rules folder does not exist");
+            errors.WriteLine($"{Path.GetRelativePath(root, folders.RulesFolder.Root)}: the rules folder does not exist");
             return 1;
         }
         var problems = folders.Coupons.Problems.ToList();
         var files = JourneyDirectory.Load(folders.RulesFolder, folders.ReadOptions);
         problems.AddRange(files.SelectMany(f => f.Problems));
-        problems.AddRange(new TagCatalog(folders.ReadOptions.Limits).Reload(folders.TagsFile));
+        problems.AddRange(new TagCatalog(folders.ReadOptions.Limits).Reload(folders.RulesFolder, JourneyFiles.TagsName));
         var tiers = new TierCatalog();
-        problems.AddRange(tiers.Reload(folders.TiersFile));
+        problems.AddRange(tiers.Reload(folders.RulesFolder, JourneyFiles.TiersName));
         var draws = new DrawCatalog();
-        problems.AddRange(draws.Reload(folders.DrawsFolder, DrawContext.Of(tiers, folders.Coupons)));
+        problems.AddRange(draws.Reload(folders.RulesFolder, JourneyFiles.DrawsName, DrawContext.Of(tiers, folders.Coupons)));
         foreach (var problem in problems)
             errors.WriteLine(problem with { File = Path.GetRelativePath(root, problem.File) });
 
@@ -49,8 +49,8 @@ internal static class ValidateCommand
             errors.WriteLine($"{Path.GetRelativePath(root, problem.File)}:{problem.Line}: {problem.Reason}");
         if (problems.Count > 0 || templateProblems.Count > 0) return 1;
 
-        output.WriteLine($"{files.Count} journey(s) and {folders.Coupons.Campaigns.Count} coupon campaign(s) valid in {Path.GetRelativePath(root, folders.RulesFolder)}; their templates render.");
-        if (draws.Draws.Count > 0) output.WriteLine($"{draws.Draws.Count} draw(s) valid in {Path.GetRelativePath(root, folders.DrawsFolder)}.");
+        output.WriteLine($"{files.Count} journey(s) and {folders.Coupons.Campaigns.Count} coupon campaign(s) valid in {Path.GetRelativePath(root, folders.RulesFolder.Root)}; their templates render.");
+        if (draws.Draws.Count > 0) output.WriteLine($"{draws.Draws.Count} draw(s) valid in {Path.GetRelativePath(root, folders.RulesFolder.PathOf(JourneyFiles.DrawsName))}.");
         return 0;
     }
 }

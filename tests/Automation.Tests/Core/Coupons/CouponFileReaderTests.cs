@@ -1,6 +1,7 @@
 using System.Text;
 using Automation.Core.Coupons;
 using Automation.Core.Journeys;
+using Automation.Tests.Support;
 
 namespace Automation.Tests.Core.Coupons;
 
@@ -82,15 +83,15 @@ public sealed class CouponFileReaderTests
             File.WriteAllText(Path.Combine(folder, "member-day.json"), MemberDay);
             File.WriteAllText(Path.Combine(folder, "birthday.json"), """{ "Name": "birthday", "Value": { "PercentOff": 15 } }""");
             var catalog = new CouponCatalog();
-            catalog.Reload(folder).Should().BeEmpty();
+            catalog.ReloadFolder(folder).Should().BeEmpty();
             catalog.Campaigns.Select(c => c.Name).Should().Equal("birthday", "member-day");
 
             File.WriteAllText(Path.Combine(folder, "member-day.json"), MemberDay.Replace("\"Budget\": 5000", "\"Budget\": -1", StringComparison.Ordinal));
-            catalog.Reload(folder).Should().ContainSingle().Which.ToString().Should().Contain("member-day.json:7: Budget:");
+            catalog.ReloadFolder(folder).Should().ContainSingle().Which.ToString().Should().Contain("member-day.json:7: Budget:");
             catalog.Find("member-day")!.Budget.Should().Be(5000, "the last good version keeps running");
 
             File.Delete(Path.Combine(folder, "birthday.json"));
-            catalog.Reload(folder);
+            catalog.ReloadFolder(folder);
             catalog.Find("birthday").Should().BeNull();
         }
         finally

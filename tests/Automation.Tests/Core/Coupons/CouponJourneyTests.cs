@@ -75,7 +75,7 @@ public sealed class CouponJourneyTests(string storage)
         var journey = await File.ReadAllTextAsync(Path.Combine(ServerProcess.RepositoryRoot(), "rules", "expiring-coupons.json"));
         await using var h = await EngineHarness.CreateAsync(storage, Start, new EngineSetup { CouponsFolder = _coupons.FullName, Journeys = [("expiring-coupons.json", journey)] });
         await h.Ingest(Segment.Identify("ann", new { email = "ann@example.com" }, Start), Segment.Identify("bo", new { email = "bo@example.com" }, Start));
-        var campaign = h.Coupons.Find("welcome")! with { Validity = new Automation.Core.Coupons.CouponValidity(null, null, 5) };
+        var campaign = h.Coupons.Find("welcome")! with { Validity = new Automation.Core.Coupons.CouponValidity(null, null, 10) };
         string? redeemed = null;
         foreach (var id in new[] { "ann", "bo" })
         {
@@ -89,9 +89,9 @@ public sealed class CouponJourneyTests(string storage)
         h.Clock.Advance(TimeSpan.FromDays(1));
         await h.Scheduler.TickAsync(CancellationToken.None);
         await using var connection = await h.RequireDatabase().Storage.OpenConnectionAsync(CancellationToken.None);
-        (await connection.QuerySingleAsync<int>("SELECT COUNT(*) FROM outbox")).Should().Be(0, "four days before expiry is too early");
+        (await connection.QuerySingleAsync<int>("SELECT COUNT(*) FROM outbox")).Should().Be(0, "nine days before expiry is too early");
 
-        h.Clock.Advance(TimeSpan.FromDays(1.5));
+        h.Clock.Advance(TimeSpan.FromDays(6.5));
         await h.Scheduler.TickAsync(CancellationToken.None);
         (await connection.QueryAsync<long>("SELECT customer_id FROM outbox")).Should().Equal([(await h.Customer("ann")).Profile.Id], "bo redeemed his code");
     }

@@ -1,5 +1,6 @@
 using System.Text;
 using Automation.Core.Draws;
+using Automation.Tests.Support;
 
 namespace Automation.Tests.Core.Draws;
 
@@ -105,28 +106,30 @@ public sealed class DrawFileReaderTests
     [Test]
     public void The_catalog_keeps_each_files_last_good_version_and_drops_removed_files()
     {
-        var folder = Directory.CreateTempSubdirectory("automation-draws-");
+        var folder = Directory.CreateTempSubdirectory("automation-rules-");
         try
         {
-            var weekly = Path.Combine(folder.FullName, "weekly.json");
-            var daily = Path.Combine(folder.FullName, "daily.json");
+            var rules = DiskFiles.Folder(folder.FullName);
+            var draws = Directory.CreateDirectory(Path.Combine(folder.FullName, "draws")).FullName;
+            var weekly = Path.Combine(draws, "weekly.json");
+            var daily = Path.Combine(draws, "daily.json");
             File.WriteAllText(weekly, Good);
             File.WriteAllText(daily, Good.Replace("\"EntryCost\": 50", "\"EntryCost\": 10"));
             var catalog = new DrawCatalog();
-            catalog.Reload(folder.FullName, Known).Should().BeEmpty();
+            catalog.Reload(rules, "draws", Known).Should().BeEmpty();
             catalog.Draws.Select(d => d.Name).Should().Equal("daily", "weekly");
 
             File.WriteAllText(weekly, Good.Replace("\"EntryCost\": 50", "\"EntryCost\": \"fifty\""));
             File.WriteAllText(daily, Good.Replace("\"EntryCost\": 50", "\"EntryCost\": 20"));
-            catalog.Reload(folder.FullName, Known).Select(p => p.ToString()).Should().Equal($"{weekly}:3: EntryCost: must be a whole number from 1 to 1,000,000");
+            catalog.Reload(rules, "draws", Known).Select(p => p.ToString()).Should().Equal($"{weekly}:3: EntryCost: must be a whole number from 1 to 1,000,000");
             catalog.Find("weekly")!.EntryCost.Should().Be(50, "the last good version keeps running");
             catalog.Find("daily")!.EntryCost.Should().Be(20, "a good file next to a bad one is read as it is");
             catalog.Problems.Should().ContainSingle();
 
             File.Delete(weekly);
-            catalog.Reload(folder.FullName, Known).Should().BeEmpty();
+            catalog.Reload(rules, "draws", Known).Should().BeEmpty();
             catalog.Find("weekly").Should().BeNull();
-            catalog.Reload(Path.Combine(folder.FullName, "missing"), Known).Should().BeEmpty();
+            catalog.Reload(rules, "missing", Known).Should().BeEmpty();
             catalog.Draws.Should().BeEmpty();
         }
         finally

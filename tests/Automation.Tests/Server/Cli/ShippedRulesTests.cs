@@ -78,9 +78,9 @@ public sealed class ShippedRulesTests
         var schema = await JsonSchema.FromFileAsync(Path.Combine(Rules, "draws.schema.json"));
         schema.Validate(json).Should().BeEmpty();
         var tiers = new TierCatalog();
-        tiers.Reload(Path.Combine(Rules, "tiers.json"));
+        tiers.ReloadFile(Path.Combine(Rules, "tiers.json"));
         var coupons = new CouponCatalog();
-        coupons.Reload(Path.Combine(Rules, "coupons"));
+        coupons.ReloadFolder(Path.Combine(Rules, "coupons"));
         var context = new DrawReadContext([.. tiers.Program!.Tiers.Select(t => t.Name)], name => coupons.Find(name) is not null);
         var (draw, problems) = DrawFileReader.Read(file, System.Text.Encoding.UTF8.GetBytes(json), context);
         problems.Should().BeEmpty();
