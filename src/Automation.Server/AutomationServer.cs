@@ -128,6 +128,7 @@ public static class AutomationServer
         v1.MapTagsApi();
         v1.MapPointsApi();
         v1.MapTiersApi();
+        v1.MapDrawsApi();
         v1.MapMetricsApi();
         app.MapUnsubscribeApi();
         app.MapTwilioApi();

@@ -4,19 +4,22 @@ namespace Automation.Core.Journeys;
 public sealed record JourneyFileResult(string File, JourneyDefinition? Journey, IReadOnlyList<JourneyProblem> Problems);
 
 /// <summary>
-/// Reads the journey files of a rules folder: every <c>*.json</c> except the schema and the tag and tier rule files,
-/// which are not journeys.
+/// Reads the journey files of a rules folder: every <c>*.json</c> except the schemas (<c>*.schema.json</c>) and the tag
+/// and tier rule files, which are not journeys. Subfolders (such as <c>draws/</c>) hold other rule files.
 /// </summary>
 public static class JourneyDirectory
 {
-    private static readonly string[] NotJourneys = ["schema.json", "tiers.schema.json", "coupons.schema.json", "tags.json", "tiers.json"];
+    private static readonly string[] NotJourneys = ["schema.json", "tags.json", "tiers.json"];
+
+    private static bool IsJourney(string file) =>
+        !NotJourneys.Contains(Path.GetFileName(file)) && !file.EndsWith(".schema.json", StringComparison.Ordinal);
 
     /// <summary>The files of the folder; none when the folder does not exist.</summary>
     public static IReadOnlyList<JourneyFileResult> Load(ContentFolder rules, JourneyReadOptions options)
     {
         var reader = new JourneyFileReader(options);
         return [.. rules.FilesIn(rules.Root)
-            .Where(file => file.EndsWith(".json", StringComparison.Ordinal) && !NotJourneys.Contains(Path.GetFileName(file)))
+            .Where(file => file.EndsWith(".json", StringComparison.Ordinal) && IsJourney(file))
             .Select(file => Read(reader, rules, file))];
     }
 
@@ -24,7 +27,7 @@ public static class JourneyDirectory
     public static JourneyFileResult? LoadOne(ContentFolder rules, string name, JourneyReadOptions options)
     {
         var file = rules.PathOf($"{name}.json");
-        if (name.IndexOfAny(['/', '\\']) >= 0 || NotJourneys.Contains(Path.GetFileName(file)) || !rules.Exists(file)) return null;
+        if (name.IndexOfAny(['/', '\\']) >= 0 || !IsJourney(file) || !rules.Exists(file)) return null;
         return Read(new JourneyFileReader(options), rules, file);
     }
 

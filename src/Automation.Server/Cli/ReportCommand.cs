@@ -5,17 +5,20 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Automation.Core.Analytics;
+using Automation.Core.Draws;
 using Automation.Core.Ingestion;
 using Automation.Core.Storage;
 using Automation.Server.Analytics;
+using Automation.Server.Hosting;
+using Automation.Server.Jobs;
 using Automation.Storage;
 
 namespace Automation.Server.Cli;
 
 /// <summary>
 /// <c>automation report [--from D] [--to D] [--segment S] [--within N] [--attribution-days N] [--journey J] [--json]</c>:
-/// the repurchase and attribution reports of the configured database as tables, or with <c>--json</c> as
-/// <c>{ "repurchase": …, "attribution": … }</c>, each the document the metrics API answers.
+/// the repurchase, attribution and draw reports of the configured database as tables, or with <c>--json</c> as
+/// <c>{ "repurchase": …, "attribution": …, "draws": […] }</c>, each the document the metrics and draws APIs answer.
 /// </summary>
 internal static class ReportCommand
 {
@@ -49,8 +52,8 @@ internal static class ReportCommand
         var within = Text("--within", "DAYS", $"a repurchase counts within this many days (default {ReportParameters.DefaultRepurchaseDays})");
         var attributionDays = Text("--attribution-days", "DAYS", $"an order counts for a message within this many days (default {ReportParameters.DefaultAttributionDays})");
         var journey = Text("--journey", "NAME", "attribution for one journey only");
-        var json = new Option<bool>("--json") { Description = "print { \"repurchase\": …, \"attribution\": … }, each the document the metrics API answers" };
-        var command = new Command("report", "Print the repurchase, cohort, LTV and attribution reports of the configured database.")
+        var json = new Option<bool>("--json") { Description = "print { \"repurchase\": …, \"attribution\": …, \"draws\": […] }, each the document the metrics and draws APIs answer" };
+        var command = new Command("report", "Print the repurchase, cohort, LTV, attribution and lucky-draw reports of the configured database.")
         {
             from, to, segment, within, attributionDays, journey, json,
         }.ReadingSettings(folders: false);
@@ -75,10 +78,12 @@ internal static class ReportCommand
         var store = host.Services.GetRequiredService<IAnalyticsStore>();
         RepurchaseReport repurchase;
         AttributionReport attribution;
+        IReadOnlyList<DrawReport> draws;
         try
         {
             repurchase = await AnalyticsReports.RepurchaseAsync(store, repurchaseQuery, cancellation);
             attribution = await AnalyticsReports.AttributionAsync(store, attributionQuery, cancellation);
+            draws = await DrawsAsync(builder, host.Services.GetRequiredService<IDrawQueries>(), clock, cancellation);
         }
         catch (DbException e) when (!TransientFailures.IsTransient(e))
         {
@@ -89,13 +94,41 @@ internal static class ReportCommand
 
         if (request.Json)
         {
-            output.WriteLine(JsonSerializer.Serialize(new { repurchase, attribution }, Indented));
+            output.WriteLine(JsonSerializer.Serialize(new { repurchase, attribution, draws }, Indented));
             return 0;
         }
         WriteRepurchase(output, repurchase);
         output.WriteLine();
         WriteAttribution(output, attribution);
+        output.WriteLine();
+        WriteDraws(output, draws);
         return 0;
+    }
+
+    /// <summary>Every draw of the rules folder that reads well (a command keeps no last good version) and every draw with entries recorded.</summary>
+    private static async Task<IReadOnlyList<DrawReport>> DrawsAsync(HostApplicationBuilder builder, IDrawQueries queries, TimeProvider clock, CancellationToken cancellation)
+    {
+        using var folders = JourneyFiles.From(builder.Configuration, builder.Environment.ContentRootPath, new QuartzCronSchedule());
+        var catalog = new DrawCatalog();
+        catalog.Reload(folders.RulesFolder, JourneyFiles.DrawsName, DrawReadContext.Unchecked);
+        return DrawReport.Build(catalog.Draws, await queries.DrawTalliesAsync(null, cancellation), clock.GetUtcNow());
+    }
+
+    private static void WriteDraws(TextWriter output, IReadOnlyList<DrawReport> draws)
+    {
+        output.WriteLine("Lucky draws: entries, points spent and won, and prizes given against stock");
+        if (draws.Count == 0)
+        {
+            output.WriteLine("(no draws in rules/draws/ and no entries recorded)");
+            return;
+        }
+        WriteTable(output, [["draw", "open", "entry cost", "entries", "points spent", "points won"],
+            .. draws.Select(d => (string[])[d.Draw, d.Open switch { true => "yes", false => "no", null => "file gone" }, d.EntryCost is { } c ? Count(c) : "-",
+                Count(d.Entries), Count(d.PointsSpent), Count(d.PointsWon)])]);
+        output.WriteLine();
+        WriteTable(output, [["draw", "prize", "kind", "weight", "stock", "given", "left"],
+            .. draws.SelectMany(d => d.Prizes.Select(p => (string[])[d.Draw, p.Prize, p.Kind ?? "(removed)", p.Weight is { } w ? Count(w) : "-",
+                p.Stock is { } s ? Count(s) : "unlimited", Count(p.Given), p.Left is { } l ? Count(l) : "-"]))]);
     }
 
     private static void WriteRepurchase(TextWriter output, RepurchaseReport r)
@@ -153,7 +186,7 @@ internal static class ReportCommand
             {
                 if (i > 0) line.Append("  ");
                 // Names left, numbers right.
-                line.Append(i == 0 || (i < 3 && rows[0][i] is "step" or "variant") ? row[i].PadRight(widths[i]) : row[i].PadLeft(widths[i]));
+                line.Append(i == 0 || (i < 3 && rows[0][i] is "step" or "variant" or "prize" or "kind" or "open") ? row[i].PadRight(widths[i]) : row[i].PadLeft(widths[i]));
             }
             output.WriteLine(line.ToString().TrimEnd());
         }

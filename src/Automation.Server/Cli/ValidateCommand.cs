@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Automation.Core.Draws;
 using Automation.Core.Journeys;
 using Automation.Core.Messaging;
 using Automation.Core.Tags;
@@ -17,7 +18,7 @@ internal static class ValidateCommand
 {
     public static Command Create()
     {
-        var command = new Command("validate", "Check every journey, coupon campaign, tag, tier and template file; print file:line: reason for each problem.").ReadingSettings();
+        var command = new Command("validate", "Check every journey, coupon campaign, tag, tier, draw and template file; print file:line: reason for each problem.").ReadingSettings();
         command.SetAction(result => Run(ServerSettings.Arguments(result), result.InvocationConfiguration.Output, result.InvocationConfiguration.Error));
         return command;
     }
@@ -38,6 +39,8 @@ internal static class ValidateCommand
         problems.AddRange(new TagCatalog(folders.ReadOptions.Limits).Reload(folders.RulesFolder, JourneyFiles.TagsName));
         var tiers = new TierCatalog();
         problems.AddRange(tiers.Reload(folders.RulesFolder, JourneyFiles.TiersName));
+        var draws = new DrawCatalog();
+        problems.AddRange(draws.Reload(folders.RulesFolder, JourneyFiles.DrawsName, DrawContext.Of(tiers, folders.Coupons)));
         foreach (var problem in problems)
             errors.WriteLine(problem with { File = Path.GetRelativePath(root, problem.File) });
 
@@ -47,6 +50,7 @@ internal static class ValidateCommand
         if (problems.Count > 0 || templateProblems.Count > 0) return 1;
 
         output.WriteLine($"{files.Count} journey(s) and {folders.Coupons.Campaigns.Count} coupon campaign(s) valid in {Path.GetRelativePath(root, folders.RulesFolder.Root)}; their templates render.");
+        if (draws.Draws.Count > 0) output.WriteLine($"{draws.Draws.Count} draw(s) valid in {Path.GetRelativePath(root, folders.RulesFolder.PathOf(JourneyFiles.DrawsName))}.");
         return 0;
     }
 }

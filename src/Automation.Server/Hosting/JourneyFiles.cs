@@ -39,6 +39,9 @@ internal sealed record JourneyFiles(ContentFolder RulesFolder, ContentFolder Tem
 
     public string TiersFile => RulesFolder.PathOf(TiersName);
 
+    /// <summary>rules/draws/: one points lucky draw per file.</summary>
+    public const string DrawsName = "draws";
+
     public LiquidTemplates CreateTemplates() => new(new TemplateFiles(TemplatesFolder, Templates.DefaultLocale));
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Automation.Core.Draws;
 using Automation.Core.Journeys;
 using Automation.Core.Points;
 using Automation.Core.Tags;
@@ -35,6 +36,9 @@ internal static class JourneyServices
         services.AddSingleton<TierReviewer>();
         services.AddSingleton(builder.Configuration.GetSection("Points").Get<PointsSettings>() ?? new PointsSettings());
         services.AddSingleton<PointsExpirer>();
+        services.AddSingleton<DrawCatalog>();
+        services.AddSingleton<IDrawRandom, CryptoDrawRandom>();
+        services.AddSingleton<DrawEntries>();
         services.AddSingleton<JourneyEngine>();
         services.AddSingleton<JourneyScheduler>();
         services.AddHostedService<JourneyReloader>();

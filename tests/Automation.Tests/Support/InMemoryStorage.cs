@@ -15,7 +15,7 @@ namespace Automation.Tests.Support;
 /// analytics, which the dispatcher and reports tests run on the databases.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The writer semaphore never hands out its wait handle, so it holds nothing to dispose.")]
-internal sealed class InMemoryStorage : IIngestionStore, IJourneyStore, IJourneyQueries, ICustomerStore, IRfmStore
+internal sealed class InMemoryStorage : IIngestionStore, IJourneyStore, IJourneyQueries, ICustomerStore, IRfmStore, IDrawQueries
 {
     private readonly SemaphoreSlim _writer = new(1, 1);
     private volatile InMemoryTables _committed = InMemoryTables.Empty;
@@ -125,6 +125,19 @@ internal sealed class InMemoryStorage : IIngestionStore, IJourneyStore, IJourney
         var scored = transaction.ComputeRfm(now);
         await transaction.CommitAsync(cancellationToken);
         return scored;
+    }
+
+    public Task<IReadOnlyList<DrawPrizeTally>> DrawTalliesAsync(string? draw, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<DrawPrizeTally>>([.. _committed.DrawEntries.Where(e => draw is null || e.Start.Draw == draw)
+            .GroupBy(e => (e.Start.Draw, e.Pick.Prize)).OrderBy(g => g.Key.Draw, StringComparer.Ordinal).ThenBy(g => g.Key.Prize, StringComparer.Ordinal)
+            .Select(g => new DrawPrizeTally(g.Key.Draw, g.Key.Prize, g.Count(), g.Sum(e => (long)e.Start.PointsSpent), g.Sum(e => (long)e.Pick.PointsWon)))]);
+
+    public Task<IReadOnlyList<DrawEntryLine>> DrawEntriesAsync(string draw, long? beforeId, int limit, CancellationToken cancellationToken)
+    {
+        var tables = _committed;
+        return Task.FromResult<IReadOnlyList<DrawEntryLine>>([.. tables.DrawEntries.Where(e => e.Start.Draw == draw && e.Id < (beforeId ?? long.MaxValue))
+            .OrderByDescending(e => e.Id).Take(limit)
+            .Select(e => new DrawEntryLine(tables.Customer(e.Start.CustomerId) is { } c ? c.ExternalId ?? c.AnonymousId ?? "" : "", e))]);
     }
 
     private static string Zone(CustomerProfile customer) => customer.Timezone ?? "UTC";

@@ -26,6 +26,7 @@ internal sealed record InMemoryTables
     public ImmutableList<OutboxRow> Outbox { get; init; } = [];
     public ImmutableList<LedgerRow> Points { get; init; } = [];
     public ImmutableList<TierChangeRow> TierHistory { get; init; } = [];
+    public ImmutableList<DrawEntry> DrawEntries { get; init; } = [];
 
     public ImmutableDictionary<string, OrderRow> Orders { get; init; } = ImmutableDictionary.Create<string, OrderRow>(StringComparer.Ordinal);
     public ImmutableDictionary<long, CustomerStats> Stats { get; init; } = ImmutableDictionary<long, CustomerStats>.Empty;
@@ -39,6 +40,8 @@ internal sealed record InMemoryTables
     public ImmutableDictionary<(string Journey, string Timezone), DateTimeOffset> ScheduleChecks { get; init; } = ImmutableDictionary<(string, string), DateTimeOffset>.Empty;
     public ImmutableDictionary<long, TierStanding> Tiers { get; init; } = ImmutableDictionary<long, TierStanding>.Empty;
     public ImmutableDictionary<long, RfmScore> Rfm { get; init; } = ImmutableDictionary<long, RfmScore>.Empty;
+    public ImmutableDictionary<(string Draw, string Prize), int> DrawPrizesGiven { get; init; } = ImmutableDictionary<(string, string), int>.Empty;
+    public ImmutableDictionary<(long CustomerId, string Draw, string LocalDay), int> DrawDailyEntries { get; init; } = ImmutableDictionary<(long, string, string), int>.Empty;
 
     public CustomerProfile? Customer(long id) => id >= 1 && id <= Customers.Count ? Customers[(int)id - 1] : null;
 

@@ -36,6 +36,37 @@ public sealed class ReportCommandTests
     }
 
     [Test]
+    public async Task Draws_are_reported_with_entries_points_and_prizes_given_against_stock_as_the_api_reports_them()
+    {
+        await using var db = await TestDatabase.CreateAsync(StorageOptions.Sqlite);
+        await using var factory = new AutomationFactory(db, new FakeTimeProvider(AnalyticsDataset.AsOf));
+        var draws = Directory.CreateDirectory(Path.Combine(factory.ContentRoot, "rules", "draws")).FullName;
+        File.WriteAllText(Path.Combine(draws, "lucky.json"), """
+            { "EntryCost": 30, "Prizes": [ { "Name": "bonus", "Kind": "points", "Points": 5, "Weight": 1, "Stock": 4 } ] }
+            """);
+        using var client = factory.CreateAuthorizedClient();
+        (await client.PostAsJsonAsync("/v1/track", new { userId = "ann", @event = "Order Completed", properties = new { order_id = "a1", total = 100 } })).EnsureSuccessStatusCode();
+        foreach (var key in new[] { "k1", "k2" })
+        {
+            using var entry = new HttpRequestMessage(HttpMethod.Post, "/v1/customers/ann/draws/lucky");
+            entry.Headers.Add("Idempotency-Key", key);
+            (await client.SendAsync(entry)).EnsureSuccessStatusCode();
+        }
+
+        var (code, output, errors) = await Run(db, "--contentRoot", factory.ContentRoot);
+        errors.Should().BeEmpty();
+        code.Should().Be(0);
+        var lines = output.Split('\n').Select(l => l.TrimEnd()).ToList();
+        lines.Should().Contain("Lucky draws: entries, points spent and won, and prizes given against stock")
+            .And.Contain("draw   open  entry cost  entries  points spent  points won")
+            .And.Contain("lucky  yes           30        2            60          10")
+            .And.Contain("lucky  bonus  points       1      4      2     2");
+
+        var json = await Run(db, "--contentRoot", factory.ContentRoot, "--json");
+        JsonNode.DeepEquals(JsonNode.Parse(json.Out)!["draws"]![0], JsonNode.Parse(await client.GetStringAsync("/v1/draws/lucky/report"))).Should().BeTrue();
+    }
+
+    [Test]
     public async Task Bad_arguments_exit_2_naming_them()
     {
         await using var db = await TestDatabase.CreateAsync(StorageOptions.Sqlite);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Automation.Core.Coupons;
+using Automation.Core.Draws;
 using Automation.Core.Journeys;
 using Automation.Core.Tiers;
 using Automation.Tests.Support;
@@ -13,7 +14,7 @@ public sealed class ShippedRulesTests
     private static readonly string Rules = Path.Combine(ServerProcess.RepositoryRoot(), "rules");
 
     private static IEnumerable<string> JourneyFiles() =>
-        Directory.EnumerateFiles(Rules, "*.json").Where(f => Path.GetFileName(f) is not ("schema.json" or "tiers.schema.json" or "coupons.schema.json" or "tags.json" or "tiers.json")).Order();
+        Directory.EnumerateFiles(Rules, "*.json").Where(f => Path.GetFileName(f) is not ("schema.json" or "tiers.schema.json" or "coupons.schema.json" or "draws.schema.json" or "tags.json" or "tiers.json")).Order();
 
     [Test]
     public async Task Automation_validate_accepts_the_repository()
@@ -21,7 +22,8 @@ public sealed class ShippedRulesTests
         var (code, output, errors) = await AutomationCli.RunAsync(["validate", "--contentRoot", ServerProcess.RepositoryRoot()]);
         errors.Should().BeEmpty();
         code.Should().Be(0);
-        output.Should().Contain($"{JourneyFiles().Count()} journey(s) and {CouponFiles().Count()} coupon campaign(s) valid");
+        output.Should().Contain($"{JourneyFiles().Count()} journey(s) and {CouponFiles().Count()} coupon campaign(s) valid")
+            .And.Contain($"{DrawFiles().Count()} draw(s) valid in rules/draws.");
     }
 
     [TestCaseSource(nameof(JourneyFiles))]
@@ -64,6 +66,27 @@ public sealed class ShippedRulesTests
         problems.Should().BeEmpty();
         campaign!.Name.Should().Be(Path.GetFileNameWithoutExtension(file));
         schema.Validate(json.Replace("\"Value\": {", "\"Value\": { \"Off\": 1,")).Should().NotBeEmpty();
+    }
+
+    private static IEnumerable<string> DrawFiles() => Directory.EnumerateFiles(Path.Combine(Rules, "draws"), "*.json").Order();
+
+    [TestCaseSource(nameof(DrawFiles))]
+    public async Task Each_draw_satisfies_its_schema_and_the_reader_with_the_shipped_tiers_and_campaigns(string file)
+    {
+        var json = await File.ReadAllTextAsync(file);
+        JsonNode.Parse(json)!["$schema"]!.GetValue<string>().Should().Be("../draws.schema.json");
+        var schema = await JsonSchema.FromFileAsync(Path.Combine(Rules, "draws.schema.json"));
+        schema.Validate(json).Should().BeEmpty();
+        var tiers = new TierCatalog();
+        tiers.ReloadFile(Path.Combine(Rules, "tiers.json"));
+        var coupons = new CouponCatalog();
+        coupons.ReloadFolder(Path.Combine(Rules, "coupons"));
+        var context = new DrawReadContext([.. tiers.Program!.Tiers.Select(t => t.Name)], name => coupons.Find(name) is not null);
+        var (draw, problems) = DrawFileReader.Read(file, System.Text.Encoding.UTF8.GetBytes(json), context);
+        problems.Should().BeEmpty();
+        draw!.Prizes.Should().NotBeEmpty();
+        schema.Validate(json.Replace("\"Points\": 500, ", "")).Should().NotBeEmpty("a points prize names its points");
+        schema.Validate(json.Replace("\"EntryCost\": 50", "\"EntryCost\": 0")).Should().NotBeEmpty();
     }
 
     [Test]

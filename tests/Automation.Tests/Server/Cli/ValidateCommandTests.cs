@@ -65,6 +65,32 @@ public sealed class ValidateCommandTests
     }
 
     [Test]
+    public async Task Draw_files_are_checked_against_the_tiers_with_file_and_line()
+    {
+        var draws = Directory.CreateDirectory(Path.Combine(_root.FullName, "rules", "draws")).FullName;
+        File.WriteAllText(Path.Combine(_root.FullName, "rules", "tiers.json"), """{ "Tiers": [ { "Name": "Member", "Perks": {} } ] }""");
+        const string draw = """
+            {
+              "EntryCost": 50,
+              "EligibleTiers": ["Member"],
+              "Prizes": [ { "Name": "thanks", "Kind": "nothing", "Weight": 1 } ]
+            }
+            """;
+        File.WriteAllText(Path.Combine(draws, "weekly.json"), draw);
+        var (code, output, _) = await Run();
+        code.Should().Be(0);
+        output.Should().Contain("1 draw(s) valid in rules/draws.");
+
+        File.WriteAllText(Path.Combine(draws, "weekly.json"), draw.Replace("[\"Member\"]", "[\"Gold\"]").Replace("\"nothing\"", "\"points\""));
+        var failed = await Run();
+        failed.Code.Should().Be(1);
+        failed.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().Equal(
+            "rules/draws/weekly.json:3: EligibleTiers[0]: 'Gold' is not a tier of rules/tiers.json (Member)",
+            "rules/draws/weekly.json:4 thanks: Prizes[0].Stock: is required",
+            "rules/draws/weekly.json:4 thanks: Prizes[0].Points: is required");
+    }
+
+    [Test]
     public async Task Other_folders_can_be_named()
     {
         Directory.Move(Path.Combine(_root.FullName, "rules"), Path.Combine(_root.FullName, "journeys"));
