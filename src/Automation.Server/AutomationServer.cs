@@ -129,6 +129,7 @@ public static class AutomationServer
         v1.MapPointsApi();
         v1.MapTiersApi();
         v1.MapMetricsApi();
+        v1.MapCouponsApi();
         app.MapUnsubscribeApi();
         app.MapTwilioApi();
         app.MapConsole();

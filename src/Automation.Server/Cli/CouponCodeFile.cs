@@ -1,0 +1,60 @@
+using System.Text;
+using Automation.Core.Coupons;
+
+namespace Automation.Server.Cli;
+
+/// <summary>
+/// Reads the codes of a CSV file for <c>automation coupons import</c>: one code a line, optionally under a header
+/// <c>code</c>, optionally quoted as spreadsheets write them (<c>"A1B2"</c>). Empty lines are skipped. Problems come
+/// as <c>file:line: reason</c>, every one of them, so a file is fixed in one pass.
+/// </summary>
+internal static class CouponCodeFile
+{
+    private const string Header = "code";
+
+    /// <summary>The codes of <paramref name="path"/>, or the problems that stop it from being imported.</summary>
+    public static (IReadOnlyList<string> Codes, IReadOnlyList<string> Problems) Read(string path, string shownAs)
+    {
+        var codes = new List<string>();
+        var problems = new List<string>();
+        var number = 0;
+        try
+        {
+            // Strict UTF-8: a file in another encoding would otherwise import codes no checkout recognises.
+            using var reader = new StreamReader(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
+            while (reader.ReadLine() is { } line)
+            {
+                number++;
+                if (line.Length == 0) continue;
+                var (code, problem) = Field(line);
+                if (problem is null && codes.Count == 0 && problems.Count == 0 && string.Equals(code, Header, StringComparison.OrdinalIgnoreCase)) continue;
+                problem ??= ImportedCodes.Problem(code) is { } reason ? $"the code {reason}" : null;
+                if (problem is null) codes.Add(code!);
+                else problems.Add($"{shownAs}:{number}: {problem}");
+            }
+        }
+        catch (DecoderFallbackException)
+        {
+            problems.Add($"{shownAs}:{number + 1}: is not UTF-8 text; save the file as UTF-8 (CSV UTF-8)");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            problems.Add($"{shownAs}: cannot be read: {e.Message}");
+        }
+        if (problems.Count == 0 && codes.Count == 0) problems.Add($"{shownAs}: holds no codes");
+        return (codes, problems);
+    }
+
+    // One field: plain, or quoted with "" standing for a quote inside.
+    private static (string? Code, string? Problem) Field(string line)
+    {
+        if (!line.StartsWith('"')) return line.Contains(',', StringComparison.Ordinal)
+            ? (null, "holds several fields; the file has one code a line")
+            : (line, null);
+        if (line.Length < 2 || !line.EndsWith('"')) return (null, "opens a quote it does not close");
+        var inner = line[1..^1];
+        if (inner.Replace("\"\"", "", StringComparison.Ordinal).Contains('"', StringComparison.Ordinal))
+            return (null, "holds a quote inside a quoted code that is not doubled (\"\"), or several fields");
+        return (inner.Replace("\"\"", "\"", StringComparison.Ordinal), null);
+    }
+}
