@@ -60,11 +60,25 @@ internal static class CouponsApi
         var errors = new List<FieldError>();
         for (var i = 0; i < list.Count && errors.Count < MaxErrors; i++)
         {
-            var code = list[i] is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
-            if ((code is null ? "must be a string" : ImportedCodes.Problem(code)) is { } reason) errors.Add(new FieldError($"codes[{i}]", reason));
+            var (code, reason) = Code(list[i]);
+            if ((reason ?? ImportedCodes.Problem(code)) is { } problem) errors.Add(new FieldError($"codes[{i}]", problem));
             else codes.Add(code!);
         }
         return (codes, errors);
+    }
+
+    private static (string? Code, string? Problem) Code(JsonNode? node)
+    {
+        if (node is not JsonValue value || value.GetValueKind() != JsonValueKind.String) return (null, "must be a string");
+        try
+        {
+            return (value.GetValue<string>(), null);
+        }
+        catch (InvalidOperationException)
+        {
+            // An escape such as \ud800 decodes to a lone surrogate, which is no text.
+            return (null, "holds a lone surrogate (an escape such as \\ud800 alone), which is no text");
+        }
     }
 }
 

@@ -28,6 +28,7 @@ public sealed class ApiScopesTests
         ["DELETE /v1/suppressions/{channel}/{address}"] = "admin", ["GET /v1/metrics/repurchase"] = "admin",
         ["GET /v1/metrics/attribution"] = "admin", ["POST /v1/customers/{id}/points/redeem"] = "admin",
         ["POST /v1/customers/{id}/tags"] = "admin", ["DELETE /v1/customers/{id}/tags/{tag}"] = "admin",
+        ["POST /v1/coupons/{campaign}/codes"] = "admin", ["GET /v1/metrics/coupons"] = "admin",
     };
 
     [Test]
@@ -52,7 +53,7 @@ public sealed class ApiScopesTests
         {
             var (method, pattern) = (route.Split(' ')[0], route.Split(' ')[1]);
             var path = pattern.Replace("{id}", "nobody").Replace("{name}", "cart-recovery").Replace("{channel}", "email")
-                .Replace("{address}", "a@example.com").Replace("{tag}", "vip");
+                .Replace("{address}", "a@example.com").Replace("{tag}", "vip").Replace("{campaign}", "spring-sale");
             foreach (var (key, held) in new[] { (IngestKey, "ingest"), (ReadKey, "read"), (AdminKey, "admin"), (AutomationFactory.ApiKey, "all") })
             {
                 using var request = new HttpRequestMessage(new HttpMethod(method), path);
