@@ -12,34 +12,48 @@ internal static class CouponCodeFile
 {
     private const string Header = "code";
 
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
     /// <summary>The codes of <paramref name="path"/>, or the problems that stop it from being imported.</summary>
     public static (IReadOnlyList<string> Codes, IReadOnlyList<string> Problems) Read(string path, string shownAs)
     {
         var codes = new List<string>();
         var problems = new List<string>();
-        var number = 0;
+        byte[] bytes;
         try
         {
-            // Strict UTF-8: a file in another encoding would otherwise import codes no checkout recognises.
-            using var reader = new StreamReader(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
-            while (reader.ReadLine() is { } line)
-            {
-                number++;
-                if (line.Length == 0) continue;
-                var (code, problem) = Field(line);
-                if (problem is null && codes.Count == 0 && problems.Count == 0 && string.Equals(code, Header, StringComparison.OrdinalIgnoreCase)) continue;
-                problem ??= ImportedCodes.Problem(code) is { } reason ? $"the code {reason}" : null;
-                if (problem is null) codes.Add(code!);
-                else problems.Add($"{shownAs}:{number}: {problem}");
-            }
-        }
-        catch (DecoderFallbackException)
-        {
-            problems.Add($"{shownAs}:{number + 1}: is not UTF-8 text; save the file as UTF-8 (CSV UTF-8)");
+            bytes = File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            problems.Add($"{shownAs}: cannot be read: {e.Message}");
+            return ([], [$"{shownAs}: cannot be read: {e.Message}"]);
+        }
+        var text = bytes.AsSpan(bytes.AsSpan().StartsWith(Utf8Bom) ? Utf8Bom.Length : 0);
+        var number = 0;
+        foreach (var range in text.Split((byte)'\n'))
+        {
+            number++;
+            var bytesOfLine = text[range].TrimEnd((byte)'\r');
+            if (bytesOfLine.IsEmpty) continue;
+            string line;
+            try
+            {
+                line = StrictUtf8.GetString(bytesOfLine);
+            }
+            catch (DecoderFallbackException)
+            {
+                // Decoded line by line so the problem names its line: a file in another encoding would otherwise
+                // import codes no checkout recognises.
+                problems.Add($"{shownAs}:{number}: is not UTF-8 text; save the file as UTF-8 (CSV UTF-8)");
+                continue;
+            }
+            var (code, problem) = Field(line);
+            if (problem is null && codes.Count == 0 && problems.Count == 0 && string.Equals(code, Header, StringComparison.OrdinalIgnoreCase)) continue;
+            problem ??= ImportedCodes.Problem(code) is { } reason ? $"the code {reason}" : null;
+            if (problem is null) codes.Add(code!);
+            else problems.Add($"{shownAs}:{number}: {problem}");
         }
         if (problems.Count == 0 && codes.Count == 0) problems.Add($"{shownAs}: holds no codes");
         return (codes, problems);

@@ -8,14 +8,16 @@ using Automation.Core.Analytics;
 using Automation.Core.Ingestion;
 using Automation.Core.Storage;
 using Automation.Server.Analytics;
+using Automation.Server.Hosting;
+using Automation.Server.Jobs;
 using Automation.Storage;
 
 namespace Automation.Server.Cli;
 
 /// <summary>
 /// <c>automation report [--from D] [--to D] [--segment S] [--within N] [--attribution-days N] [--journey J] [--json]</c>:
-/// the repurchase and attribution reports of the configured database as tables, or with <c>--json</c> as
-/// <c>{ "repurchase": …, "attribution": … }</c>, each the document the metrics API answers.
+/// the repurchase, attribution and coupon reports of the configured database as tables, or with <c>--json</c> as
+/// <c>{ "repurchase": …, "attribution": …, "coupons": … }</c>, each the document the metrics API answers.
 /// </summary>
 internal static class ReportCommand
 {
@@ -25,7 +27,7 @@ internal static class ReportCommand
     private sealed record Request(string? From, string? To, string? Segment, string? Within, string? AttributionDays, string? Journey, bool Json)
     {
         /// <summary>What is wrong with the options; when nothing, the queries they ask for.</summary>
-        public FieldError[] Check(DateTimeOffset now, out RepurchaseQuery repurchase, out AttributionQuery attribution)
+        public FieldError[] Check(DateTimeOffset now, out RepurchaseQuery repurchase, out AttributionQuery attribution, out CouponReportQuery coupons)
         {
             FieldError?[] checks =
             [
@@ -36,6 +38,7 @@ internal static class ReportCommand
             ];
             repurchase = new RepurchaseQuery(from, to, within, segment, ReportParameters.NoTierGroup, now);
             attribution = new AttributionQuery(from, to, attributionDays, string.IsNullOrWhiteSpace(Journey) ? null : Journey);
+            coupons = new CouponReportQuery(from, to);
             return [.. checks.OfType<FieldError>()];
         }
     }
@@ -49,15 +52,15 @@ internal static class ReportCommand
         var within = Text("--within", "DAYS", $"a repurchase counts within this many days (default {ReportParameters.DefaultRepurchaseDays})");
         var attributionDays = Text("--attribution-days", "DAYS", $"an order counts for a message within this many days (default {ReportParameters.DefaultAttributionDays})");
         var journey = Text("--journey", "NAME", "attribution for one journey only");
-        var json = new Option<bool>("--json") { Description = "print { \"repurchase\": …, \"attribution\": … }, each the document the metrics API answers" };
-        var command = new Command("report", "Print the repurchase, cohort, LTV and attribution reports of the configured database.")
+        var json = new Option<bool>("--json") { Description = "print { \"repurchase\": …, \"attribution\": …, \"coupons\": … }, each the document the metrics API answers" };
+        var command = new Command("report", "Print the repurchase, cohort, LTV, attribution and coupon reports of the configured database.")
         {
             from, to, segment, within, attributionDays, journey, json,
         }.ReadingSettings(folders: false);
         Request Read(SymbolResult r) => new(r.GetValue(from), r.GetValue(to), r.GetValue(segment), r.GetValue(within), r.GetValue(attributionDays), r.GetValue(journey), r.GetValue(json));
         command.Validators.Add(result =>
         {
-            foreach (var problem in Read(result).Check(clock.GetUtcNow(), out _, out _)) result.AddError(problem.ToString());
+            foreach (var problem in Read(result).Check(clock.GetUtcNow(), out _, out _, out _)) result.AddError(problem.ToString());
         });
         command.SetAction((result, cancellation) => RunAsync(ServerSettings.Arguments(result), Read(result.CommandResult),
             result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, clock, cancellation));
@@ -66,8 +69,9 @@ internal static class ReportCommand
 
     private static async Task<int> RunAsync(string[] settings, Request request, TextWriter output, TextWriter errors, TimeProvider clock, CancellationToken cancellation)
     {
-        request.Check(clock.GetUtcNow(), out var repurchaseQuery, out var attributionQuery);
+        request.Check(clock.GetUtcNow(), out var repurchaseQuery, out var attributionQuery, out var couponQuery);
         var builder = Host.CreateApplicationBuilder(settings);
+        var campaigns = JourneyFiles.From(builder.Configuration, builder.Environment.ContentRootPath, new QuartzCronSchedule()).Coupons;
         builder.Services.AddSingleton(clock);
         builder.Services.AddAutomationStorage();
 
@@ -75,10 +79,12 @@ internal static class ReportCommand
         var store = host.Services.GetRequiredService<IAnalyticsStore>();
         RepurchaseReport repurchase;
         AttributionReport attribution;
+        CouponReport coupons;
         try
         {
             repurchase = await AnalyticsReports.RepurchaseAsync(store, repurchaseQuery, cancellation);
             attribution = await AnalyticsReports.AttributionAsync(store, attributionQuery, cancellation);
+            coupons = await AnalyticsReports.CouponsAsync(store, couponQuery, campaigns, cancellation);
         }
         catch (DbException e) when (!TransientFailures.IsTransient(e))
         {
@@ -89,12 +95,14 @@ internal static class ReportCommand
 
         if (request.Json)
         {
-            output.WriteLine(JsonSerializer.Serialize(new { repurchase, attribution }, Indented));
+            output.WriteLine(JsonSerializer.Serialize(new { repurchase, attribution, coupons }, Indented));
             return 0;
         }
         WriteRepurchase(output, repurchase);
         output.WriteLine();
         WriteAttribution(output, attribution);
+        output.WriteLine();
+        WriteCoupons(output, coupons);
         return 0;
     }
 
@@ -141,6 +149,21 @@ internal static class ReportCommand
         }
         if (rows.Count == 1) output.WriteLine("(no messages sent in the window)");
         else WriteTable(output, rows);
+    }
+
+    private static void WriteCoupons(TextWriter output, CouponReport c)
+    {
+        output.WriteLine($"Coupons: codes issued {Day(c.From)} to {Day(c.To)} (exclusive) and the orders that redeemed them; refused orders placed in the window");
+        List<string[]> rows = [["campaign", "issued", "redeemed", "rate", "95% CI", "revenue", "cost", "codes left", "budget left", "expired", "already redeemed"]];
+        foreach (var line in c.Campaigns)
+        {
+            rows.Add([line.InForce ? line.Campaign : $"{line.Campaign} (file gone)", Count(line.Issued), Count(line.Redeemed), Percent(line.RedemptionRate),
+                line.RedemptionInterval is { } i ? $"{Percent(i.Low)} to {Percent(i.High)}" : "-", Money(line.Revenue), Money(line.Cost),
+                line.CodesLeft is { } left ? Count(left) : "-", line.BudgetLeft is { } budget ? Count(budget) : "-", Count(line.Expired), Count(line.AlreadyRedeemed)]);
+        }
+        if (rows.Count == 1) output.WriteLine("(no coupon campaigns)");
+        else WriteTable(output, rows);
+        output.WriteLine($"Orders naming a code no campaign issued: {Count(c.UnknownCodes)}");
     }
 
     private static void WriteTable(TextWriter output, List<string[]> rows)
