@@ -44,7 +44,8 @@ internal sealed class CouponsModel(CouponCatalog catalog, IAnalyticsStore store,
         FilesGone = [.. Report.Campaigns.Where(r => !r.InForce)];
         IssuedChart = BarChart.Render(new ChartCaption("coupons-issued", "Codes issued by campaign",
                 "How many codes each campaign issued in the period, whether redeemed or not."),
-            [.. Report.Campaigns.Select(r => new Bar(r.Campaign, r.Issued))], ValueFormat.Count, "Campaign", "Codes issued");
+            // Nothing issued draws no axis of zeros: the chart says there is no data instead.
+            Report.Campaigns.Any(r => r.Issued > 0) ? [.. Report.Campaigns.Select(r => new Bar(r.Campaign, r.Issued))] : [], ValueFormat.Count, "Campaign", "Codes issued");
         RateChart = BarChart.Render(new ChartCaption("coupons-redemption-rate", "Redemption rate by campaign",
                 "Share of the codes issued in the period that an order redeemed; a campaign that issued none has no bar."),
             [.. Report.Campaigns.Select(r => new Bar(r.Campaign, r.RedemptionRate))], ValueFormat.Percent, "Campaign", "Redeemed share");
