@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Data.Common;
 using Automation.Core.Storage;
+using Automation.Server.Configuration;
 using Automation.Server.Hosting;
 using Automation.Server.Jobs;
 using Automation.Storage;
@@ -29,15 +30,14 @@ internal static class CouponsCommand
     {
         var builder = Host.CreateApplicationBuilder(settings);
         var root = builder.Environment.ContentRootPath;
-        var files = JourneyFiles.From(builder.Configuration, root, new QuartzCronSchedule());
-        var catalog = files.Coupons;
+        var catalog = JourneyFiles.From(builder.Configuration, root, new QuartzCronSchedule()).Coupons;
         var campaign = catalog.Find(campaignName);
         if (campaign is null || !campaign.Imported)
         {
             foreach (var problem in catalog.Problems.Where(p => Path.GetFileNameWithoutExtension(p.File) == campaignName))
                 errors.WriteLine(problem with { File = Path.GetRelativePath(root, problem.File) });
             errors.WriteLine(campaign is null
-                ? $"error: --campaign: no campaign '{campaignName}' is in force in {Path.GetRelativePath(root, files.CouponsFolder)}"
+                ? $"error: --campaign: no campaign '{campaignName}' is in force ({Path.Combine((builder.Configuration.GetSection(RulesOptions.Section).Get<RulesOptions>() ?? new RulesOptions()).Path, "coupons", campaignName + ".json")})"
                 : $"error: --campaign: '{campaignName}' generates its codes; only a campaign with \"Codes\": {{ \"Import\": true }} takes the shop's codes");
             return 1;
         }

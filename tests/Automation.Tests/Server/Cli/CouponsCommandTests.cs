@@ -96,7 +96,7 @@ public sealed class CouponsCommandTests(string provider)
         (await Codes()).Should().BeEmpty();
     }
 
-    [TestCase("nope", "error: --campaign: no campaign 'nope' is in force in rules/coupons")]
+    [TestCase("nope", "error: --campaign: no campaign 'nope' is in force (rules/coupons/nope.json)")]
     [TestCase("made-here", "error: --campaign: 'made-here' generates its codes")]
     public async Task A_campaign_that_takes_no_codes_exits_1_naming_it(string campaign, string error)
     {
