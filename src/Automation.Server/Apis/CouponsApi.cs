@@ -85,13 +85,13 @@ internal static class CouponsApi
 /// <summary>The answers for a campaign that cannot take codes, naming the <c>campaign</c> field.</summary>
 internal static class CampaignProblem
 {
-    public static IResult Unknown(string campaign) => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Campaign not found",
-        detail: $"campaign: no campaign '{campaign}' is in force (rules/coupons/{campaign}.json)",
-        extensions: Field($"no campaign '{campaign}' is in force (rules/coupons/{campaign}.json)"));
+    public static IResult Unknown(string campaign) => Problem(StatusCodes.Status404NotFound, "Campaign not found",
+        $"no campaign '{campaign}' is in force (rules/coupons/{campaign}.json)");
 
-    public static IResult Generated(string campaign) => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Campaign generates its codes",
-        detail: $"campaign: '{campaign}' generates its codes; only a campaign with \"Codes\": {{ \"Import\": true }} takes the shop's codes",
-        extensions: Field($"'{campaign}' generates its codes; only a campaign with \"Codes\": {{ \"Import\": true }} takes the shop's codes"));
+    public static IResult Generated(string campaign) => Problem(StatusCodes.Status409Conflict, "Campaign generates its codes",
+        $"'{campaign}' generates its codes; only a campaign with \"Codes\": {{ \"Import\": true }} takes the shop's codes");
 
-    private static Dictionary<string, object?> Field(string message) => new() { ["errors"] = new[] { new { field = "campaign", message } } };
+    private static IResult Problem(int status, string title, string message) => Results.Problem(statusCode: status, title: title,
+        detail: new FieldError("campaign", message).ToString(),
+        extensions: new Dictionary<string, object?> { ["errors"] = new[] { new { field = "campaign", message } } });
 }

@@ -63,9 +63,10 @@ internal static class CouponsCommand
             errors.WriteLine($"error: the codes cannot be stored ({e.Message}). Check Storage:ConnectionString, or run `automation migrate` first.");
             return 1;
         }
-        output.WriteLine($"{result.Added} code(s) added to {campaign.Name}; {result.Existing.Count} already existed, left as they were.");
-        foreach (var existing in result.Existing)
-            output.WriteLine($"  {existing.Code}: already in {(existing.Campaign == campaign.Name ? "this campaign" : $"campaign {existing.Campaign}")}");
+        // A file imported again lists nothing but the count; a code of another campaign is worth telling the shop about.
+        var elsewhere = result.Existing.Where(e => e.Campaign != campaign.Name).ToList();
+        output.WriteLine($"{result.Added} code(s) added to {campaign.Name}; {result.Existing.Count - elsewhere.Count} were in it already, {elsewhere.Count} in other campaigns (left there).");
+        foreach (var existing in elsewhere) output.WriteLine($"  {existing.Code}: already in campaign {existing.Campaign}");
         return 0;
     }
 }

@@ -58,12 +58,15 @@ public sealed class CouponsCommandTests(string provider)
 
         errors.Should().BeEmpty();
         code.Should().Be(0);
-        output.Should().Contain("3 code(s) added to shop; 0 already existed");
+        output.Should().Contain("3 code(s) added to shop; 0 were in it already, 0 in other campaigns");
         (await Codes()).Should().Equal("A-1", "B-\"2", "C-3");
 
-        var again = await Run("coupons", "import", "--campaign", "shop", Csv("more.csv", "C-3\nD-4\n"));
+        await using (var connection = await _db.Storage.OpenConnectionAsync(CancellationToken.None))
+            await connection.ExecuteAsync("INSERT INTO coupon_codes (code, campaign) VALUES ('X-9', 'elsewhere')");
+        var again = await Run("coupons", "import", "--campaign", "shop", Csv("more.csv", "C-3\nD-4\nX-9\n"));
         again.Code.Should().Be(0);
-        again.Out.Should().Contain("1 code(s) added to shop; 1 already existed").And.Contain("C-3: already in this campaign");
+        again.Out.Should().Contain("1 code(s) added to shop; 1 were in it already, 1 in other campaigns (left there).")
+            .And.Contain("X-9: already in campaign elsewhere").And.NotContain("C-3");
         (await Codes()).Should().Equal("A-1", "B-\"2", "C-3", "D-4");
     }
 
