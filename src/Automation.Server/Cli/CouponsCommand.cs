@@ -36,8 +36,9 @@ internal static class CouponsCommand
         {
             foreach (var problem in catalog.Problems.Where(p => Path.GetFileNameWithoutExtension(p.File) == campaignName))
                 errors.WriteLine(problem with { File = Path.GetRelativePath(root, problem.File) });
+            var rules = builder.Configuration.GetSection(RulesOptions.Section).Get<RulesOptions>() ?? new RulesOptions();
             errors.WriteLine(campaign is null
-                ? $"error: --campaign: no campaign '{campaignName}' is in force ({Path.Combine((builder.Configuration.GetSection(RulesOptions.Section).Get<RulesOptions>() ?? new RulesOptions()).Path, "coupons", campaignName + ".json")})"
+                ? $"error: --campaign: no campaign '{campaignName}' is in force ({Path.Combine(rules.Path, "coupons", campaignName + ".json")})"
                 : $"error: --campaign: '{campaignName}' generates its codes; only a campaign with \"Codes\": {{ \"Import\": true }} takes the shop's codes");
             return 1;
         }

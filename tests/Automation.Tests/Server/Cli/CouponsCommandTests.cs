@@ -110,6 +110,18 @@ public sealed class CouponsCommandTests(string provider)
     }
 
     [Test]
+    public async Task A_broken_campaign_file_is_shown_at_file_and_line()
+    {
+        File.WriteAllText(Path.Combine(_root.FullName, "rules", "coupons", "broken.json"), "{\n  \"Name\": \"broken\",\n  \"Value\": { \"PercentOff\": 500 },\n  \"Codes\": { \"Import\": true }\n}");
+
+        var (code, _, errors) = await Run("coupons", "import", "--campaign", "broken", Csv("codes.csv", "A-1\n"));
+
+        code.Should().Be(1);
+        errors.Should().MatchRegex(@"rules/coupons/broken\.json:\d+: Value\.PercentOff").And.Contain("error: --campaign: no campaign 'broken' is in force");
+        (await Codes()).Should().BeEmpty();
+    }
+
+    [Test]
     public async Task A_missing_file_exits_1_and_a_missing_campaign_exits_2()
     {
         var missing = Path.Combine(_root.FullName, "missing.csv");
