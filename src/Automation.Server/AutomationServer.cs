@@ -130,6 +130,7 @@ public static class AutomationServer
         v1.MapTiersApi();
         v1.MapDrawsApi();
         v1.MapMetricsApi();
+        v1.MapCouponsApi();
         app.MapUnsubscribeApi();
         app.MapTwilioApi();
         app.MapConsole();

@@ -1,4 +1,5 @@
 using Automation.Core.Analytics;
+using Automation.Core.Coupons;
 using Automation.Core.Storage;
 
 namespace Automation.Server.Analytics;
@@ -11,4 +12,7 @@ internal static class AnalyticsReports
 
     public static async Task<AttributionReport> AttributionAsync(IAnalyticsStore store, AttributionQuery query, CancellationToken ct) =>
         AttributionReport.Build(query, await store.LoadAttributionAsync(query, ct));
+
+    public static async Task<CouponReport> CouponsAsync(IAnalyticsStore store, CouponReportQuery query, CouponCatalog catalog, CancellationToken ct) =>
+        CouponReport.Build(query, await store.LoadCouponsAsync(query, ct), catalog.Campaigns);
 }

@@ -49,6 +49,15 @@ internal static class ReportParameters
         return start < end ? null : new FieldError(prefix + "from", $"must be before {prefix}to");
     }
 
+    /// <summary>The window [from, to) where both are optional: a missing from is <see cref="EarliestTime"/>, a missing to <see cref="LatestTime"/>.</summary>
+    public static FieldError? OpenWindow(string? from, string? to, string prefix, out DateTimeOffset start, out DateTimeOffset end)
+    {
+        start = end = default;
+        if (Time(to, LatestTime, prefix + "to", out end) is { } toError) return toError;
+        if (Time(from, EarliestTime, prefix + "from", out start) is { } fromError) return fromError;
+        return start < end ? null : new FieldError(prefix + "from", $"must be before {prefix}to");
+    }
+
     /// <summary>Days from 1 to <see cref="MaxDays"/>.</summary>
     public static FieldError? Days(string? text, int fallback, string field, out int days)
     {

@@ -1,4 +1,5 @@
 using Automation.Core.Analytics;
+using Automation.Core.Coupons;
 using Automation.Core.Ingestion;
 using Automation.Core.Storage;
 using Automation.Server.Analytics;
@@ -6,7 +7,7 @@ using Automation.Server.Http;
 
 namespace Automation.Server.Apis;
 
-/// <summary>Reports: <c>GET /v1/metrics/repurchase</c> and <c>GET /v1/metrics/attribution</c>; see docs/analytics.md.</summary>
+/// <summary>Reports: <c>GET /v1/metrics/repurchase</c>, <c>GET /v1/metrics/attribution</c> and <c>GET /v1/metrics/coupons</c>; see docs/analytics.md.</summary>
 internal static class MetricsApi
 {
     public static ApiRoutes MapMetricsApi(this ApiRoutes v1)
@@ -37,6 +38,12 @@ internal static class MetricsApi
             if (checks.OfType<FieldError>().ToList() is { Count: > 0 } errors) return ValidationProblem.For(errors);
             var query = new AttributionQuery(start, end, days, string.IsNullOrWhiteSpace(journey) ? null : journey);
             return Results.Ok(await AnalyticsReports.AttributionAsync(store, query, ct));
+        });
+
+        v1.Admin.MapGet("/metrics/coupons", async (string? from, string? to, IAnalyticsStore store, CouponCatalog catalog, CancellationToken ct) =>
+        {
+            if (ReportParameters.OpenWindow(from, to, "", out var start, out var end) is { } error) return ValidationProblem.For([error]);
+            return Results.Ok(await AnalyticsReports.CouponsAsync(store, new CouponReportQuery(start, end), catalog, ct));
         });
         return v1;
     }

@@ -27,6 +27,7 @@ internal static class AutomationCommand
             RenderCommand.Create(),
             SeedCommand.Create(),
             ReportCommand.Create(clock),
+            CouponsCommand.Create(clock),
             ConsoleUserCommand.Create(input),
         };
         CommandHelp.Add(root);

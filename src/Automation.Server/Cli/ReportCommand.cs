@@ -17,8 +17,8 @@ namespace Automation.Server.Cli;
 
 /// <summary>
 /// <c>automation report [--from D] [--to D] [--segment S] [--within N] [--attribution-days N] [--journey J] [--json]</c>:
-/// the repurchase, attribution and draw reports of the configured database as tables, or with <c>--json</c> as
-/// <c>{ "repurchase": …, "attribution": …, "draws": […] }</c>, each the document the metrics and draws APIs answer.
+/// the repurchase, attribution, coupon and draw reports of the configured database as tables, or with <c>--json</c> as
+/// <c>{ "repurchase": …, "attribution": …, "coupons": …, "draws": […] }</c>, each the document the metrics and draws APIs answer.
 /// </summary>
 internal static class ReportCommand
 {
@@ -28,7 +28,7 @@ internal static class ReportCommand
     private sealed record Request(string? From, string? To, string? Segment, string? Within, string? AttributionDays, string? Journey, bool Json)
     {
         /// <summary>What is wrong with the options; when nothing, the queries they ask for.</summary>
-        public FieldError[] Check(DateTimeOffset now, out RepurchaseQuery repurchase, out AttributionQuery attribution)
+        public FieldError[] Check(DateTimeOffset now, out RepurchaseQuery repurchase, out AttributionQuery attribution, out CouponReportQuery coupons)
         {
             FieldError?[] checks =
             [
@@ -39,6 +39,7 @@ internal static class ReportCommand
             ];
             repurchase = new RepurchaseQuery(from, to, within, segment, ReportParameters.NoTierGroup, now);
             attribution = new AttributionQuery(from, to, attributionDays, string.IsNullOrWhiteSpace(Journey) ? null : Journey);
+            coupons = new CouponReportQuery(from, to);
             return [.. checks.OfType<FieldError>()];
         }
     }
@@ -52,15 +53,15 @@ internal static class ReportCommand
         var within = Text("--within", "DAYS", $"a repurchase counts within this many days (default {ReportParameters.DefaultRepurchaseDays})");
         var attributionDays = Text("--attribution-days", "DAYS", $"an order counts for a message within this many days (default {ReportParameters.DefaultAttributionDays})");
         var journey = Text("--journey", "NAME", "attribution for one journey only");
-        var json = new Option<bool>("--json") { Description = "print { \"repurchase\": …, \"attribution\": …, \"draws\": […] }, each the document the metrics and draws APIs answer" };
-        var command = new Command("report", "Print the repurchase, cohort, LTV, attribution and lucky-draw reports of the configured database.")
+        var json = new Option<bool>("--json") { Description = "print { \"repurchase\": …, \"attribution\": …, \"coupons\": …, \"draws\": […] }, each the document the metrics and draws APIs answer" };
+        var command = new Command("report", "Print the repurchase, cohort, LTV, attribution, coupon and lucky-draw reports of the configured database.")
         {
             from, to, segment, within, attributionDays, journey, json,
         }.ReadingSettings(folders: false);
         Request Read(SymbolResult r) => new(r.GetValue(from), r.GetValue(to), r.GetValue(segment), r.GetValue(within), r.GetValue(attributionDays), r.GetValue(journey), r.GetValue(json));
         command.Validators.Add(result =>
         {
-            foreach (var problem in Read(result).Check(clock.GetUtcNow(), out _, out _)) result.AddError(problem.ToString());
+            foreach (var problem in Read(result).Check(clock.GetUtcNow(), out _, out _, out _)) result.AddError(problem.ToString());
         });
         command.SetAction((result, cancellation) => RunAsync(ServerSettings.Arguments(result), Read(result.CommandResult),
             result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, clock, cancellation));
@@ -69,8 +70,10 @@ internal static class ReportCommand
 
     private static async Task<int> RunAsync(string[] settings, Request request, TextWriter output, TextWriter errors, TimeProvider clock, CancellationToken cancellation)
     {
-        request.Check(clock.GetUtcNow(), out var repurchaseQuery, out var attributionQuery);
+        request.Check(clock.GetUtcNow(), out var repurchaseQuery, out var attributionQuery, out var couponQuery);
         var builder = Host.CreateApplicationBuilder(settings);
+        using var files = JourneyFiles.From(builder.Configuration, builder.Environment.ContentRootPath, new QuartzCronSchedule());
+        var campaigns = files.Coupons;
         builder.Services.AddSingleton(clock);
         builder.Services.AddAutomationStorage();
 
@@ -78,12 +81,14 @@ internal static class ReportCommand
         var store = host.Services.GetRequiredService<IAnalyticsStore>();
         RepurchaseReport repurchase;
         AttributionReport attribution;
+        CouponReport coupons;
         IReadOnlyList<DrawReport> draws;
         try
         {
             repurchase = await AnalyticsReports.RepurchaseAsync(store, repurchaseQuery, cancellation);
             attribution = await AnalyticsReports.AttributionAsync(store, attributionQuery, cancellation);
-            draws = await DrawsAsync(builder, host.Services.GetRequiredService<IDrawQueries>(), clock, cancellation);
+            coupons = await AnalyticsReports.CouponsAsync(store, couponQuery, campaigns, cancellation);
+            draws = await DrawsAsync(files, host.Services.GetRequiredService<IDrawQueries>(), clock, cancellation);
         }
         catch (DbException e) when (!TransientFailures.IsTransient(e))
         {
@@ -94,21 +99,22 @@ internal static class ReportCommand
 
         if (request.Json)
         {
-            output.WriteLine(JsonSerializer.Serialize(new { repurchase, attribution, draws }, Indented));
+            output.WriteLine(JsonSerializer.Serialize(new { repurchase, attribution, coupons, draws }, Indented));
             return 0;
         }
         WriteRepurchase(output, repurchase);
         output.WriteLine();
         WriteAttribution(output, attribution);
         output.WriteLine();
+        WriteCoupons(output, coupons);
+        output.WriteLine();
         WriteDraws(output, draws);
         return 0;
     }
 
     /// <summary>Every draw of the rules folder that reads well (a command keeps no last good version) and every draw with entries recorded.</summary>
-    private static async Task<IReadOnlyList<DrawReport>> DrawsAsync(HostApplicationBuilder builder, IDrawQueries queries, TimeProvider clock, CancellationToken cancellation)
+    private static async Task<IReadOnlyList<DrawReport>> DrawsAsync(JourneyFiles folders, IDrawQueries queries, TimeProvider clock, CancellationToken cancellation)
     {
-        using var folders = JourneyFiles.From(builder.Configuration, builder.Environment.ContentRootPath, new QuartzCronSchedule());
         var catalog = new DrawCatalog();
         catalog.Reload(folders.RulesFolder, JourneyFiles.DrawsName, DrawReadContext.Unchecked);
         return DrawReport.Build(catalog.Draws, await queries.DrawTalliesAsync(null, cancellation), clock.GetUtcNow());
@@ -174,6 +180,21 @@ internal static class ReportCommand
         }
         if (rows.Count == 1) output.WriteLine("(no messages sent in the window)");
         else WriteTable(output, rows);
+    }
+
+    private static void WriteCoupons(TextWriter output, CouponReport c)
+    {
+        output.WriteLine($"Coupons: codes issued {Day(c.From)} to {Day(c.To)} (exclusive) and the orders that redeemed them; refused orders placed in the window");
+        List<string[]> rows = [["campaign", "issued", "redeemed", "rate", "95% CI", "revenue", "cost", "codes left", "budget left", "expired", "already redeemed"]];
+        foreach (var line in c.Campaigns)
+        {
+            rows.Add([line.InForce ? line.Campaign : $"{line.Campaign} (file gone)", Count(line.Issued), Count(line.Redeemed), Percent(line.RedemptionRate),
+                line.RedemptionInterval is { } i ? $"{Percent(i.Low)} to {Percent(i.High)}" : "-", Money(line.Revenue), Money(line.Cost),
+                line.CodesLeft is { } left ? Count(left) : "-", line.BudgetLeft is { } budget ? Count(budget) : "-", Count(line.Expired), Count(line.AlreadyRedeemed)]);
+        }
+        if (rows.Count == 1) output.WriteLine("(no coupon campaigns)");
+        else WriteTable(output, rows);
+        output.WriteLine($"Orders naming a code no campaign issued: {Count(c.UnknownCodes)}");
     }
 
     private static void WriteTable(TextWriter output, List<string[]> rows)

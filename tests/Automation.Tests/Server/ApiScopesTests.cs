@@ -30,6 +30,7 @@ public sealed class ApiScopesTests
         ["POST /v1/customers/{id}/tags"] = "admin", ["DELETE /v1/customers/{id}/tags/{tag}"] = "admin",
         ["GET /v1/draws"] = "read", ["POST /v1/customers/{id}/draws/{draw}"] = "admin", ["GET /v1/draws/{draw}/report"] = "admin",
         ["GET /v1/draws/{draw}/entries"] = "admin",
+        ["POST /v1/coupons/{campaign}/codes"] = "admin", ["GET /v1/metrics/coupons"] = "admin",
     };
 
     [Test]
@@ -54,7 +55,7 @@ public sealed class ApiScopesTests
         {
             var (method, pattern) = (route.Split(' ')[0], route.Split(' ')[1]);
             var path = pattern.Replace("{id}", "nobody").Replace("{name}", "cart-recovery").Replace("{channel}", "email")
-                .Replace("{address}", "a@example.com").Replace("{tag}", "vip").Replace("{draw}", "weekly-points-draw");
+                .Replace("{address}", "a@example.com").Replace("{tag}", "vip").Replace("{draw}", "weekly-points-draw").Replace("{campaign}", "spring-sale");
             foreach (var (key, held) in new[] { (IngestKey, "ingest"), (ReadKey, "read"), (AdminKey, "admin"), (AutomationFactory.ApiKey, "all") })
             {
                 using var request = new HttpRequestMessage(new HttpMethod(method), path);

@@ -15,7 +15,7 @@ namespace Automation.Tests.Support;
 /// analytics, which the dispatcher and reports tests run on the databases.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The writer semaphore never hands out its wait handle, so it holds nothing to dispose.")]
-internal sealed class InMemoryStorage : IIngestionStore, IJourneyStore, IJourneyQueries, ICustomerStore, IRfmStore, IDrawQueries
+internal sealed partial class InMemoryStorage : IIngestionStore, IJourneyStore, IJourneyQueries, ICustomerStore, IRfmStore, IDrawQueries
 {
     private readonly SemaphoreSlim _writer = new(1, 1);
     private volatile InMemoryTables _committed = InMemoryTables.Empty;
