@@ -14,6 +14,9 @@ public sealed class CustomerFacts
     public string Locale { get; init; } = "";
     /// <summary>The membership tier's name (rules/tiers.json); "" when the customer holds none.</summary>
     public string Tier { get; init; } = "";
+
+    /// <summary>The perks of that tier (rules/tiers.json), such as <c>customer.Perks.FreeShipping</c>; those of no tier when none is held.</summary>
+    public Tiers.TierPerks Perks { get; init; } = Tiers.TierPerks.None;
     public long Points { get; init; }
 
     /// <summary>Whole days until the next points lapse; -1 when none are due to.</summary>

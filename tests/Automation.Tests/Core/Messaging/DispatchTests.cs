@@ -270,7 +270,7 @@ public sealed class DispatchTests(string provider)
         Directory.Exists(Path.Combine(_outbox.FullName, "email")).Should().BeFalse();
         var ann = await Db.Storage.FindAsync("ann", CancellationToken.None);
         ann!.SuppressedChannels.Should().Equal("email");
-        FactsBuilder.Customer(ann, _h.Clock.GetUtcNow()).EmailConsent.Should().BeFalse("journeys can see the opt-out");
+        FactsBuilder.Customer(ann, _h.Clock.GetUtcNow(), _tiers.Program).EmailConsent.Should().BeFalse("journeys can see the opt-out");
     }
 
     [Test]

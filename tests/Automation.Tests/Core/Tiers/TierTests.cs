@@ -89,7 +89,7 @@ public sealed class TierTests(string storage)
         FactsOf(snapshot).Tier.Should().Be("Silver");
     }
 
-    private CustomerFacts FactsOf(Automation.Core.Customers.CustomerSnapshot snapshot) => FactsBuilder.Customer(snapshot, _h.Clock.GetUtcNow());
+    private CustomerFacts FactsOf(Automation.Core.Customers.CustomerSnapshot snapshot) => FactsBuilder.Customer(snapshot, _h.Clock.GetUtcNow(), _h.Tiers.Program);
 
     [Test]
     public async Task An_imported_history_dates_each_change_from_its_order_and_congratulates_nobody_late()
