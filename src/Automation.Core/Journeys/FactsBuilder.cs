@@ -44,7 +44,7 @@ public static class FactsBuilder
             Timezone = s.Profile.Timezone ?? DefaultZone,
             Locale = s.Profile.Locale ?? "",
             Tier = s.Tier?.Tier ?? "",
-            Perks = tiers?.Find(s.Tier?.Tier)?.Perks ?? Tiers.TierPerks.None,
+            Perks = PerksFacts.Of(tiers?.Find(s.Tier?.Tier)?.Perks ?? Tiers.TierPerks.None),
             Points = holdsPoints ? s.PointsBalance(now) : 0,
             EmailConsent = s.Profile.Email is not null && !s.SuppressedChannels.Contains("email"),
             SmsConsent = s.Profile.Phone is not null && !s.SuppressedChannels.Contains("sms"),
