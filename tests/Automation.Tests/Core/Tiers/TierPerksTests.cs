@@ -106,3 +106,20 @@ public sealed class TierPerksTests(string storage)
         ((DotLiquid.Hash)((DotLiquid.Hash)top.Plain["customer"])["tier_perks"])["free_shipping"].Should().Be(true, "customer.tier_perks keeps working");
     }
 }
+
+/// <summary>The shipped rules/tiers.json is the playbook's example: its monthly spend ladder and its typed perks.</summary>
+public sealed class ShippedTiersTests
+{
+    [Test]
+    public void The_shipped_tiers_carry_the_playbooks_spend_ladder_and_gold_doubles_birthday_points()
+    {
+        var file = Path.Combine(ServerProcess.RepositoryRoot(), "rules", "tiers.json");
+        var (program, problems) = TierFileReader.Read(file, File.ReadAllBytes(file));
+        problems.Should().BeEmpty();
+        // Monthly spend ≥100 → 1 %, ≥300 → 1.5 %, ≥500 → 2 % back: at 100 points = 1 unit, 1, 1.5 and 2 points per unit.
+        program!.Bands.Should().Equal(new SpendBand(100, 1), new SpendBand(300, 1.5m), new SpendBand(500, 2));
+        program.BandRate(99.99m).Should().Be(0);
+        program.BandRate(320m).Should().Be(1.5m);
+        program.Tiers.Select(t => (t.Name, t.Perks.BirthdayPointsMultiplier)).Should().Equal(("Member", 1m), ("Silver", 1m), ("Gold", 2m), ("Diamond", 2m));
+    }
+}
