@@ -55,6 +55,13 @@ public abstract partial class AutomationStorage : IOutboxStore
     public Task<IReadOnlyList<CustomerSnapshot>> LoadCustomersAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken) =>
         SnapshotsAsync(customerIds, SnapshotParts.All, cancellationToken);
 
+    public async Task<IReadOnlyDictionary<long, Core.Tiers.OrderTotals>> OrderTotalsAsync(IReadOnlyCollection<long> customerIds, DateTimeOffset from, DateTimeOffset until,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        return await TierQueries.OrderTotalsAsync(Dialect, connection, null, customerIds, from, until, cancellationToken);
+    }
+
     public async Task CompleteAsync(IReadOnlyCollection<(ClaimedMessage Message, DeliveryResult Result)> results, CancellationToken cancellationToken)
     {
         if (results.Count == 0) return;

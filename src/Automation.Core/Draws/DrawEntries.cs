@@ -32,7 +32,7 @@ public sealed record DrawResult(DrawEntry? Entry, bool Replayed, DrawRefusal? Re
 /// must be rolled back (the daily entry and prize stock may have been claimed before it), and a result committed whole,
 /// so no points are ever spent without a prize recorded, nor a prize given without its points spent.
 /// </summary>
-public sealed class DrawEntries(IDrawRandom random, PointsSettings points, CouponCatalog coupons)
+public sealed class DrawEntries(IDrawRandom random, PointsSettings points, CouponCatalog coupons, Tiers.TierCatalog tiers)
 {
     public async Task<DrawResult> EnterAsync(IJourneyTransaction tx, Draw draw, long customerId, string? timezone, string requestKey, DateTimeOffset now, CancellationToken ct)
     {
@@ -121,7 +121,7 @@ public sealed class DrawEntries(IDrawRandom random, PointsSettings points, Coupo
         if (campaign.Eligible is { } eligible)
         {
             var snapshot = (await tx.LoadSnapshotsAsync([customerId], eligible.Reads, ct))[0];
-            if (!eligible.Evaluate(FactsBuilder.Facts(snapshot, null, FactsBuilder.Event(null, null), now), now).Holds) return null;
+            if (!eligible.Evaluate(FactsBuilder.Facts(snapshot, null, FactsBuilder.Event(null, null), now, tiers.Program), now).Holds) return null;
         }
         return (await tx.IssueCouponAsync(new CouponIssueRequest(campaign, customerId, $"draw:{entryId}", now), ct)).Coupon;
     }

@@ -14,6 +14,9 @@ public sealed class CustomerFacts
     public string Locale { get; init; } = "";
     /// <summary>The membership tier's name (rules/tiers.json); "" when the customer holds none.</summary>
     public string Tier { get; init; } = "";
+
+    /// <summary>The perks of that tier (rules/tiers.json), such as <c>customer.Perks.FreeShipping</c>; those of no tier when none is held.</summary>
+    public PerksFacts Perks { get; init; } = PerksFacts.Of(Tiers.TierPerks.None);
     public long Points { get; init; }
 
     /// <summary>Whole days until the next points lapse; -1 when none are due to.</summary>
@@ -43,6 +46,35 @@ public sealed class CustomerFacts
 
     /// <summary>A trait as text, or "" when absent.</summary>
     public string Trait(string name) => Traits.TryGetValue(name, out var value) ? value : "";
+}
+
+/// <summary><c>customer.Perks</c>: the perks of the tier held (see <see cref="Tiers.TierPerks"/>).</summary>
+public sealed class PerksFacts
+{
+    public decimal DiscountPercent { get; init; }
+
+    /// <summary>Orders of at least this much ship free; 0 every order, -1 none.</summary>
+    public decimal FreeShippingOver { get; init; } = -1;
+
+    /// <summary>Every order ships free.</summary>
+    public bool FreeShipping { get; init; }
+
+    public int EarlyAccessHours { get; init; }
+    public decimal BirthdayPointsMultiplier { get; init; } = 1m;
+    public bool BirthdayGift { get; init; }
+    public bool DedicatedService { get; init; }
+
+    /// <summary>The facts of these perks.</summary>
+    public static PerksFacts Of(Tiers.TierPerks perks) => new()
+    {
+        DiscountPercent = perks.DiscountPercent,
+        FreeShippingOver = perks.FreeShippingOver ?? -1,
+        FreeShipping = perks.FreeShipping,
+        EarlyAccessHours = perks.EarlyAccessHours,
+        BirthdayPointsMultiplier = perks.BirthdayPointsMultiplier,
+        BirthdayGift = perks.BirthdayGift,
+        DedicatedService = perks.DedicatedService,
+    };
 }
 
 /// <summary><c>stats</c>: purchase statistics.</summary>

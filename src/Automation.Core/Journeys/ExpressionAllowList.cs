@@ -15,7 +15,7 @@ namespace Automation.Core.Journeys;
 internal sealed class ExpressionAllowList : ExpressionVisitor
 {
     private static readonly Type[] FactTypes =
-        [typeof(CustomerFacts), typeof(StatsFacts), typeof(CartFacts), typeof(EventFacts), typeof(JourneyFacts), typeof(NowFacts), typeof(RfmFacts)];
+        [typeof(CustomerFacts), typeof(StatsFacts), typeof(CartFacts), typeof(EventFacts), typeof(JourneyFacts), typeof(NowFacts), typeof(RfmFacts), typeof(PerksFacts)];
 
     private static readonly HashSet<Type> Numbers =
         [typeof(byte), typeof(short), typeof(int), typeof(long), typeof(float), typeof(double), typeof(decimal), typeof(bool), typeof(char)];

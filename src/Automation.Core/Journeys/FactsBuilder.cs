@@ -19,10 +19,11 @@ public static class FactsBuilder
     public static TimeZoneInfo ZoneOf(string? timezone) =>
         timezone is null ? TimeZoneInfo.Utc : Zones.GetOrAdd(timezone, id => TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc);
 
-    public static Facts Facts(CustomerSnapshot customer, JourneyInstance? instance, EventFacts @event, DateTimeOffset now) =>
-        new(Customer(customer, now), Stats(customer.Stats, now, customer.Rfm), Cart(customer.Cart, now), @event, Journey(instance, now), Now(customer.Profile, now));
+    /// <param name="tiers">The tier program in force, for <c>customer.Perks</c>; null without one.</param>
+    public static Facts Facts(CustomerSnapshot customer, JourneyInstance? instance, EventFacts @event, DateTimeOffset now, Tiers.TierProgram? tiers) =>
+        new(Customer(customer, now, tiers), Stats(customer.Stats, now, customer.Rfm), Cart(customer.Cart, now), @event, Journey(instance, now), Now(customer.Profile, now));
 
-    public static CustomerFacts Customer(CustomerSnapshot s, DateTimeOffset now)
+    public static CustomerFacts Customer(CustomerSnapshot s, DateTimeOffset now, Tiers.TierProgram? tiers)
     {
         // Most customers of a scan hold no points (or were read without their ledger): skip walking an empty ledger.
         var holdsPoints = s.PointsLedger.Count > 0;
@@ -43,6 +44,7 @@ public static class FactsBuilder
             Timezone = s.Profile.Timezone ?? DefaultZone,
             Locale = s.Profile.Locale ?? "",
             Tier = s.Tier?.Tier ?? "",
+            Perks = PerksFacts.Of(tiers?.Find(s.Tier?.Tier)?.Perks ?? Tiers.TierPerks.None),
             Points = holdsPoints ? s.PointsBalance(now) : 0,
             EmailConsent = s.Profile.Email is not null && !s.SuppressedChannels.Contains("email"),
             SmsConsent = s.Profile.Phone is not null && !s.SuppressedChannels.Contains("sms"),

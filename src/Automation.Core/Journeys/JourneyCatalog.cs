@@ -23,8 +23,12 @@ public sealed record CatalogEntry(string Name, string File, JourneyStatus Status
 /// <summary>A running journey's expressions, compiled: its enabled steps in file order, and its conditions.</summary>
 public sealed record CompiledJourney(JourneyDefinition Definition, IReadOnlyList<(JourneyStep Step, CompiledRule Rule)> Steps, CompiledRule? Trigger, CompiledRule? Exit)
 {
-    /// <summary>The parts of a customer snapshot its steps and exit condition read, for evaluating an instance.</summary>
-    public SnapshotParts StepReads { get; } = Steps.Aggregate(Exit?.Reads ?? SnapshotParts.Profile, (parts, step) => parts | step.Rule.Reads);
+    /// <summary>
+    /// The parts of a customer snapshot its steps and exit condition read, for evaluating an instance, and the tier an
+    /// AwardPoints step multiplies by a perk of.
+    /// </summary>
+    public SnapshotParts StepReads { get; } = Steps.Aggregate(Exit?.Reads ?? SnapshotParts.Profile, (parts, step) => parts | step.Rule.Reads
+        | (step.Step.Action is AwardPointsAction { TimesPerk: not null } ? SnapshotParts.Tier : SnapshotParts.Profile));
 
     public static CompiledJourney From(JourneyDefinition journey)
     {

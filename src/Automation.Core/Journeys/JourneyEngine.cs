@@ -18,7 +18,8 @@ public sealed record AudienceScreen(JourneySet Set, IReadOnlyCollection<long> Cu
 /// Each entry and each step is guarded by a unique key, so a retry, a second node or a replayed event never fires
 /// anything twice.
 /// </summary>
-public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.CouponCatalog coupons, ILogger<JourneyEngine> logger, Points.PointsSettings points)
+public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.CouponCatalog coupons, ILogger<JourneyEngine> logger, Points.PointsSettings points,
+    Tiers.TierCatalog tiers)
 {
     private readonly int _pointsExpiryMonths = points.ExpiryMonths;
 
@@ -81,7 +82,7 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
         foreach (var snapshot in await store.SnapshotsAsync(customerIds, reads, ct))
         {
             // One customer's facts serve every audience due.
-            var facts = FactsBuilder.Facts(snapshot, null, noEvent, now);
+            var facts = FactsBuilder.Facts(snapshot, null, noEvent, now, tiers.Program);
             for (var d = 0; d < due.Count; d++)
             {
                 var (journey, _, zone) = due[d];
@@ -167,7 +168,7 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
     {
         if (now - instance.EnteredAt > journey.MaxAge) return (new InstanceEnd(instance.Id, JourneyEnd.Completed, "max age", now), []);
         var compiled = set.Compiled(journey.Name);
-        var facts = FactsBuilder.Facts(snapshot, instance, TriggerFacts(instance), now);
+        var facts = FactsBuilder.Facts(snapshot, instance, TriggerFacts(instance), now, tiers.Program);
         if (compiled.Exit is { } exit && Holds(journey, exit, facts, snapshot.Profile.Id, now))
             return (new InstanceEnd(instance.Id, JourneyEnd.Exited, "exit condition", now), []);
         var steps = new List<JourneyStep>();
@@ -203,7 +204,7 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
     {
         var customerId = snapshot.Profile.Id;
         return MayEnter(journey, customerId, state, enteredAt) &&
-            (set.Compiled(journey.Name).Trigger is not { } trigger || Holds(journey, trigger, FactsBuilder.Facts(snapshot, null, eventFacts, now), customerId, now));
+            (set.Compiled(journey.Name).Trigger is not { } trigger || Holds(journey, trigger, FactsBuilder.Facts(snapshot, null, eventFacts, now, tiers.Program), customerId, now));
     }
 
     /// <summary>Whether the customer is out of the journey and past its re-entry wait, whatever its trigger says.</summary>
@@ -256,6 +257,14 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
         }
     }
 
+    // The step's points, times a perk of the tier held when it names one (rounded down: a perk of 0 gives none).
+    private int Awarded(AwardPointsAction award, CustomerSnapshot snapshot)
+    {
+        if (award.TimesPerk is not { } perk) return award.Points;
+        var perks = tiers.Program?.Find(snapshot.Tier?.Tier)?.Perks ?? Tiers.TierPerks.None;
+        return Points.PointsEarning.Earned(award.Points, perks.Number(perk));
+    }
+
     /// <summary>Runs a step's action; true when it ended the instance.</summary>
     private async Task<bool> RunActionAsync(IJourneyTransaction tx, PendingJourneyWrites writes, CustomerState state, JourneyDefinition journey, JourneyInstance instance, JourneyStep step,
         CustomerSnapshot snapshot, DateTimeOffset now, CancellationToken ct)
@@ -286,10 +295,12 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
                 await tx.RemoveTagAsync(customerId, remove.Tag, ct);
                 state.Changed(customerId);
                 return false;
-            case AwardPointsAction award:
-                await tx.AddPointsAsync(customerId, award.Points, Points.PointsKinds.Award, $"journey {journey.Name} step {step.Name}", source, now,
+            case AwardPointsAction award when Awarded(award, snapshot) is var awarded and > 0:
+                await tx.AddPointsAsync(customerId, awarded, Points.PointsKinds.Award, $"journey {journey.Name} step {step.Name}", source, now,
                     now.AddMonths(_pointsExpiryMonths), ct);
                 state.Changed(customerId);
+                return false;
+            case AwardPointsAction:
                 return false;
             case IssueCouponAction issue:
                 if (await IssueCouponAsync(tx, writes, journey, instance, step, snapshot, issue.Campaign, now, ct) is not null) state.Changed(customerId);
@@ -314,7 +325,7 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
         string refusal;
         if (coupons.Find(campaignName) is not { } campaign)
             refusal = "no such campaign in rules/coupons";
-        else if (campaign.Eligible is { } eligible && !eligible.Evaluate(FactsBuilder.Facts(snapshot, instance, TriggerFacts(instance), now), now).Holds)
+        else if (campaign.Eligible is { } eligible && !eligible.Evaluate(FactsBuilder.Facts(snapshot, instance, TriggerFacts(instance), now, tiers.Program), now).Holds)
             refusal = "the customer is not eligible (Eligible does not hold)";
         else
         {

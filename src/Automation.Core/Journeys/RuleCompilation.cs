@@ -15,7 +15,7 @@ public static class RuleCompilation
         AutoRegisterInputType = false,
         EnableFormattedErrorMessage = false,
         EnableExceptionAsErrorMessageForRuleExpressionParsing = true,
-        CustomTypes = [typeof(CustomerFacts), typeof(StatsFacts), typeof(CartFacts), typeof(EventFacts), typeof(JourneyFacts), typeof(NowFacts), typeof(RfmFacts)],
+        CustomTypes = [typeof(CustomerFacts), typeof(StatsFacts), typeof(CartFacts), typeof(EventFacts), typeof(JourneyFacts), typeof(NowFacts), typeof(RfmFacts), typeof(PerksFacts)],
     };
 
     /// <summary>The facts every expression is given, by the names expressions use.</summary>

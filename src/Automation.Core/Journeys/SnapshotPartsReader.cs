@@ -22,6 +22,7 @@ internal sealed class SnapshotPartsReader : ExpressionVisitor
         [nameof(CustomerFacts.Traits)] = SnapshotParts.Traits,
         [nameof(CustomerFacts.Trait)] = SnapshotParts.Traits,
         [nameof(CustomerFacts.Tier)] = SnapshotParts.Tier,
+        [nameof(CustomerFacts.Perks)] = SnapshotParts.Tier,
         [nameof(CustomerFacts.Points)] = SnapshotParts.Points,
         [nameof(CustomerFacts.PointsExpiring)] = SnapshotParts.Points,
         [nameof(CustomerFacts.PointsExpiringInDays)] = SnapshotParts.Points,

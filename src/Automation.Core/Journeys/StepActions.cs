@@ -40,7 +40,9 @@ public sealed record RemoveTagAction(string Tag) : StepAction
 }
 
 /// <summary><c>AwardPoints</c>: appends points to the customer's ledger.</summary>
-public sealed record AwardPointsAction(int Points) : StepAction
+/// <param name="TimesPerk">A number perk of the customer's tier (<see cref="Tiers.TierPerks.NumberNames"/>) the points are
+/// multiplied by, rounded down; as with no tier (<see cref="Tiers.TierPerks.None"/>) when the customer holds none.</param>
+public sealed record AwardPointsAction(int Points, string? TimesPerk = null) : StepAction
 {
     public override string Name => StepActions.AwardPoints;
 }
@@ -129,8 +131,11 @@ public static class StepActions
 
     private static AwardPointsAction? ReadAwardPoints(JsonObject context, JourneyReadOptions options, List<(string Field, string Reason)> problems)
     {
+        var perk = Text(context, "TimesPerk");
+        if (context["TimesPerk"] is not null && (perk is null || !Tiers.TierPerks.NumberNames.Contains(perk)))
+            problems.Add(("TimesPerk", $"must name a number perk of rules/tiers.json: one of {string.Join(", ", Tiers.TierPerks.NumberNames)}"));
         if (context["Points"] is JsonValue points && points.GetValueKind() == JsonValueKind.Number && points.TryGetValue<int>(out var n) && n > 0)
-            return new AwardPointsAction(n);
+            return new AwardPointsAction(n, perk);
         problems.Add(("Points", "must be a whole number above 0"));
         return null;
     }

@@ -49,7 +49,7 @@ public sealed partial class OutboxDispatcher(
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         // As many waiting as there are senders: the next claim starts once the current batch is nearly handed out, so a
         // crash leaves at most one batch and twice the senders claimed but unsent.
-        var claimed = Channel.CreateBounded<(ClaimedMessage Message, CustomerSnapshot? Customer)>(
+        var claimed = Channel.CreateBounded<(ClaimedMessage Message, CustomerSnapshot? Customer, Tiers.OrderTotals TierWindow)>(
             new BoundedChannelOptions(settings.Concurrency) { SingleWriter = true });
         var commits = new GroupCommit(store);
         var claims = ClaimAsync(claimed.Writer, stop.Token);
@@ -72,7 +72,7 @@ public sealed partial class OutboxDispatcher(
     }
 
     /// <summary>Claims batch after batch for the senders until nothing is due; returns how many it claimed.</summary>
-    private async Task<int> ClaimAsync(ChannelWriter<(ClaimedMessage, CustomerSnapshot?)> claimed, CancellationToken ct)
+    private async Task<int> ClaimAsync(ChannelWriter<(ClaimedMessage, CustomerSnapshot?, Tiers.OrderTotals)> claimed, CancellationToken ct)
     {
         var count = 0;
         try
@@ -81,10 +81,16 @@ public sealed partial class OutboxDispatcher(
             {
                 var batch = await store.ClaimDueAsync(clock.GetUtcNow(), settings.BatchSize, settings.ClaimLease, ct);
                 if (batch.Count == 0) return count;
-                var customers = (await store.LoadCustomersAsync(batch.Select(m => m.CustomerId).ToHashSet(), ct)).ToDictionary(c => c.Profile.Id);
+                var ids = batch.Select(m => m.CustomerId).ToHashSet();
+                var customers = (await store.LoadCustomersAsync(ids, ct)).ToDictionary(c => c.Profile.Id);
+                // The tier window's spend and orders, as the tier engine counts them, for tier.next in templates.
+                var now = clock.GetUtcNow();
+                var windows = tiers.Program is { } program
+                    ? await store.OrderTotalsAsync(ids, now.AddDays(-program.WindowDays), now, ct)
+                    : new Dictionary<long, Tiers.OrderTotals>();
                 foreach (var message in batch)
                 {
-                    await claimed.WriteAsync((message, customers.GetValueOrDefault(message.CustomerId)), ct);
+                    await claimed.WriteAsync((message, customers.GetValueOrDefault(message.CustomerId), windows.GetValueOrDefault(message.CustomerId)), ct);
                     count++;
                 }
             }
@@ -95,9 +101,9 @@ public sealed partial class OutboxDispatcher(
         }
     }
 
-    private async Task SendAsync(ChannelReader<(ClaimedMessage Message, CustomerSnapshot? Customer)> claimed, GroupCommit commits, CancellationToken ct)
+    private async Task SendAsync(ChannelReader<(ClaimedMessage Message, CustomerSnapshot? Customer, Tiers.OrderTotals TierWindow)> claimed, GroupCommit commits, CancellationToken ct)
     {
-        await foreach (var (message, customer) in claimed.ReadAllAsync(ct))
+        await foreach (var (message, customer, tierWindow) in claimed.ReadAllAsync(ct))
         {
             // Near the end of its lease another dispatcher may take the message over: leave it to that claim rather
             // than risk both sending it. A slow provider then costs time, never a duplicate.
@@ -105,7 +111,7 @@ public sealed partial class OutboxDispatcher(
             DeliveryResult? result;
             try
             {
-                result = await DeliverAsync(message, customer, ct);
+                result = await DeliverAsync(message, customer, tierWindow, ct);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -118,7 +124,7 @@ public sealed partial class OutboxDispatcher(
         }
     }
 
-    private async Task<DeliveryResult?> DeliverAsync(ClaimedMessage message, CustomerSnapshot? customer, CancellationToken ct)
+    private async Task<DeliveryResult?> DeliverAsync(ClaimedMessage message, CustomerSnapshot? customer, Tiers.OrderTotals tierWindow, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         if (customer is null) return Failed("the customer no longer exists", null);
@@ -143,8 +149,10 @@ public sealed partial class OutboxDispatcher(
         RenderedMessage content;
         try
         {
+            var program = tiers.Program;
+            var held = program?.Find(customer.Tier?.Tier);
             var model = TemplateModel.For(customer, message.Journey, message.Step, message.EnteredAt, message.TriggerEvent, message.Context,
-                unsubscribeUrl, settings.DefaultCurrency, now, tiers.Program?.Find(customer.Tier?.Tier));
+                unsubscribeUrl, settings.DefaultCurrency, now, held, program?.Next(held, tierWindow));
             content = templates.Render(message.Template, message.Channel, model);
         }
         catch (TemplateException e)

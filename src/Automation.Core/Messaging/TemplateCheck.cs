@@ -10,7 +10,7 @@ namespace Automation.Core.Messaging;
 /// </summary>
 public static class TemplateCheck
 {
-    /// <param name="tiers">The tier program; the sample customer holds its top tier. Perks have the same keys in every tier, so any tier would do.</param>
+    /// <param name="tiers">The tier program; the sample customer holds the tier below the top, so <c>tier.next</c> is filled.</param>
     public static IReadOnlyList<TemplateException> Check(LiquidTemplates templates, IEnumerable<JourneyDefinition> journeys, DateTimeOffset now, Tiers.TierProgram? tiers = null)
     {
         var problems = new List<TemplateException>();
@@ -48,7 +48,8 @@ public static class TemplateCheck
         };
         var cart = new Cart([new ProductLine("sample-product", "SKU-1", "Sample product", 19.9m, 2, "Samples", "https://shop.example/p/sample", "https://shop.example/p/sample.jpg")], "USD", now.AddHours(-2));
         var stats = CustomerStats.FromAggregates(2, 59.7m, now.AddDays(-40), now.AddDays(-10));
-        var tier = tiers?.Tiers[^1];
+        var tier = tiers?.Tiers[Math.Max(0, tiers.Tiers.Count - 2)];
+        var next = tiers?.Next(tier, new Tiers.OrderTotals(stats.TotalSpent, stats.OrderCount));
         var snapshot = new CustomerSnapshot(profile, stats, cart)
         {
             Tier = tier is null ? null : new Tiers.TierStanding(tier.Name, now.AddDays(-1), null, null),
@@ -62,7 +63,7 @@ public static class TemplateCheck
         var trigger = journey.Trigger is EventTrigger e
             ? new JsonObject { ["name"] = e.Events[0], ["properties"] = new JsonObject { ["order_id"] = "sample-order", ["total"] = 39.8, ["currency"] = "USD" } }
             : null;
-        return TemplateModel.For(snapshot, journey.Name, step, now.AddHours(-1), trigger, context, "https://automation.example/u/sample", "USD", now, tier);
+        return TemplateModel.For(snapshot, journey.Name, step, now.AddHours(-1), trigger, context, "https://automation.example/u/sample", "USD", now, tier, next);
     }
 
     private static Coupons.IssuedCoupon SampleCoupon(string campaign, DateTimeOffset now) =>

@@ -9,7 +9,8 @@ using DotLiquid;
 namespace Automation.Core.Messaging;
 
 /// <summary>
-/// What a template sees: <c>customer</c> (with <c>customer.coupons</c>, the codes held and usable), <c>stats</c>, <c>cart</c>, <c>event</c>, <c>journey</c>, <c>coupon</c>,
+/// What a template sees: <c>customer</c> (with <c>customer.coupons</c>, the codes held and usable), <c>tier</c> (the tier held, its
+/// perks and the distance to the next), <c>stats</c>, <c>cart</c>, <c>event</c>, <c>journey</c>, <c>coupon</c>,
 /// <c>context</c> (the step's action context) and <c>unsubscribe_url</c>; twice over, plain and HTML-escaped.
 /// </summary>
 public sealed class TemplateModel
@@ -33,8 +34,10 @@ public sealed class TemplateModel
     /// <summary>For the <c>money</c> filter: the cart's or the triggering order's currency, else the default.</summary>
     public string Currency { get; }
 
+    /// <param name="tier">The definition of the tier the customer holds, or null.</param>
+    /// <param name="next">The next tier up and what the customer lacks of it over the tier window, or null (at the top, or no tiers).</param>
     public static TemplateModel For(CustomerSnapshot customer, string journey, string step, DateTimeOffset enteredAt, JsonObject? triggerEvent,
-        JsonObject actionContext, string unsubscribeUrl, string defaultCurrency, DateTimeOffset now, Tiers.TierDefinition? tier = null)
+        JsonObject actionContext, string unsubscribeUrl, string defaultCurrency, DateTimeOffset now, Tiers.TierDefinition? tier = null, Tiers.NextTier? next = null)
     {
         var profile = customer.Profile;
         var eventProperties = triggerEvent?["properties"] as JsonObject ?? [];
@@ -43,6 +46,7 @@ public sealed class TemplateModel
         var nextExpiry = Points.PointsExpiry.Next(customer.PointsLedger, now);
         var culture = CultureOf(profile.Locale);
         var zone = FactsBuilder.ZoneOf(profile.Timezone);
+        var perks = Values((tier?.Perks ?? Tiers.TierPerks.None).ToJson());
         var values = new Dictionary<string, object?>
         {
             ["customer"] = new Dictionary<string, object?>
@@ -57,13 +61,21 @@ public sealed class TemplateModel
                 ["tier"] = customer.Tier?.Tier ?? "",
                 ["tier_since"] = customer.Tier?.Since.UtcDateTime,
                 ["tier_multiplier"] = tier?.Multiplier ?? 1m,
-                ["tier_perks"] = tier is null ? new Dictionary<string, object?>() : Values(tier.Perks),
+                ["tier_perks"] = perks,
                 ["points"] = customer.PointsBalance(now),
                 ["points_expiring"] = nextExpiry?.Points ?? 0,
                 ["points_expire_on"] = nextExpiry?.At.UtcDateTime,
                 ["coupons"] = customer.UsableCoupons(now).Select(c => CouponValues(c, culture, zone)).ToList(),
                 ["tags"] = customer.Tags.ToList(),
                 ["traits"] = Values(profile.Traits),
+            },
+            ["tier"] = new Dictionary<string, object?>
+            {
+                ["name"] = customer.Tier?.Tier ?? "",
+                ["since"] = customer.Tier?.Since.UtcDateTime,
+                ["multiplier"] = tier?.Multiplier ?? 1m,
+                ["perks"] = perks,
+                ["next"] = NextTierValues(next, defaultCurrency, culture),
             },
             ["stats"] = new Dictionary<string, object?>
             {
@@ -123,6 +135,15 @@ public sealed class TemplateModel
             ["expires_at_time"] = coupon.ExpiresAt?.UtcDateTime,
         };
     }
+
+    // Thresholds are in the shop's currency. A figure the next tier does not ask for is null, so {% if %} skips it.
+    private static Dictionary<string, object?> NextTierValues(Tiers.NextTier? next, string currency, CultureInfo culture) => new()
+    {
+        ["name"] = next?.Tier.Name,
+        ["remaining_spend"] = next?.SpendNeeded is { } spend ? LiquidFilters.FormatMoney(spend, currency, culture) : null,
+        ["remaining_spend_amount"] = next?.SpendNeeded,
+        ["remaining_orders"] = next?.OrdersNeeded,
+    };
 
     private static CultureInfo CultureOf(string? locale)
     {

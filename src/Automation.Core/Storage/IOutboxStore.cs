@@ -20,6 +20,13 @@ public interface IOutboxStore
     Task<IReadOnlyList<CustomerSnapshot>> LoadCustomersAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Net spend and order count of these customers from <paramref name="from"/> to <paramref name="until"/>, counted as the
+    /// tier engine counts them (for <c>tier.next</c> in templates); a customer without orders there is left out.
+    /// </summary>
+    Task<IReadOnlyDictionary<long, Tiers.OrderTotals>> OrderTotalsAsync(IReadOnlyCollection<long> customerIds, DateTimeOffset from, DateTimeOffset until,
+        CancellationToken cancellationToken);
+
+    /// <summary>
     /// Records the results of claimed messages in one transaction, except where the claim has been taken over by
     /// another dispatcher since (its lease ran out): a late result never overwrites the newer claim's.
     /// </summary>

@@ -13,7 +13,7 @@ namespace Automation.Core.Tags;
 /// Manual and journey tags are never taken away by the rules, and a quarantined rule (one that went past its budget)
 /// leaves its tag as it is until the file is fixed.
 /// </summary>
-public sealed partial class TagEngine(TagCatalog catalog, ILogger<TagEngine> logger)
+public sealed partial class TagEngine(TagCatalog catalog, ILogger<TagEngine> logger, Tiers.TierCatalog tiers)
 {
     /// <summary>Applies the tag rules to these customers; returns the tag events, already stored, for the journey engine.</summary>
     public async Task<IReadOnlyList<(InboundMessage Message, long CustomerId)>> ApplyAsync(IIngestTransaction tx, IReadOnlyCollection<long> customerIds, DateTimeOffset now, CancellationToken ct)
@@ -24,7 +24,7 @@ public sealed partial class TagEngine(TagCatalog catalog, ILogger<TagEngine> log
         var parts = rules.Rules.Aggregate(SnapshotParts.Tags, (read, rule) => read | rule.Reads);
         foreach (var snapshot in await tx.LoadSnapshotsAsync(customerIds, parts, ct))
         {
-            var facts = FactsBuilder.Facts(snapshot, null, new EventFacts(), now);
+            var facts = FactsBuilder.Facts(snapshot, null, new EventFacts(), now, tiers.Program);
             var wanted = new HashSet<string>(StringComparer.Ordinal);
             var onHold = new HashSet<string>(StringComparer.Ordinal);
             foreach (var rule in rules.Rules)

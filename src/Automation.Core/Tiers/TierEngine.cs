@@ -85,7 +85,7 @@ public sealed class TierEngine(TierCatalog catalog)
             ["direction"] = direction,
             ["reason"] = reason,
             ["multiplier"] = to.Multiplier,
-            ["perks"] = to.Perks.DeepClone(),
+            ["perks"] = to.Perks.ToJson(),
         };
         var change = (DerivedEvents.Create(customerId, TierChanged, "tier-changed", to.Name, properties, now), customerId);
         await DerivedEvents.StoreAsync(tx, [change], ct);

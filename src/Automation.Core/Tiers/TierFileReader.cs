@@ -6,7 +6,7 @@ namespace Automation.Core.Tiers;
 
 /// <summary>
 /// Reads rules/tiers.json: <c>WindowDays</c> (default 365), <c>Tiers</c> lowest first, each with <c>Name</c>,
-/// <c>MinSpend</c> and/or <c>MinOrders</c>, <c>Multiplier</c> and <c>Perks</c>, and optional <c>SpendBands</c>.
+/// <c>MinSpend</c> and/or <c>MinOrders</c>, <c>Multiplier</c> and typed <c>Perks</c> (<see cref="TierPerks"/>), and optional <c>SpendBands</c>.
 /// Problems come as <c>file:line tier: reason</c>.
 /// </summary>
 public static class TierFileReader
@@ -53,13 +53,7 @@ public static class TierFileReader
             var minSpend = Number(tier, "MinSpend", path, name, check, min: 0);
             var minOrders = Number(tier, "MinOrders", path, name, check, min: 0, whole: true) is { } n ? (int?)n : null;
             var multiplier = Number(tier, "Multiplier", path, name, check, min: 0) ?? 1m;
-            var perks = tier["Perks"] switch
-            {
-                null => [],
-                JsonObject o => (JsonObject)o.DeepClone(),
-                _ => null,
-            };
-            if (perks is null) check.Add($"{path}.Perks", name, "must be an object of values for templates, such as { \"free_shipping\": true }");
+            var perks = TierPerksReader.Read(tier["Perks"], path, name, check);
 
             if (i == 0 && (minSpend is not null || minOrders is not null))
                 check.Add(path, name, "the first tier is the one every customer who ordered holds: it takes no MinSpend or MinOrders");
@@ -67,15 +61,10 @@ public static class TierFileReader
                 check.Add(path, name, "needs MinSpend or MinOrders (only the first tier is open to all)");
             if (tiers.Count > 0 && tiers[^1] is { } below && (minSpend < below.MinSpend || minOrders < below.MinOrders))
                 check.Add(path, name, $"thresholds must not fall below those of {below.Name}: tiers go lowest first");
-            if (tiers.Count > 0 && perks is not null && !SameKeys(perks, tiers[0].Perks))
-                check.Add($"{path}.Perks", name, $"must name the same perks as {tiers[0].Name} ({string.Join(", ", tiers[0].Perks.Select(p => p.Key))}), so a template can show any of them for every tier");
             if (name is not null && perks is not null) tiers.Add(new TierDefinition(name, tiers.Count, minSpend, minOrders, multiplier, perks));
         }
         return tiers;
     }
-
-    private static bool SameKeys(JsonObject a, JsonObject b) =>
-        a.Count == b.Count && a.All(p => b.ContainsKey(p.Key));
 
     private static List<SpendBand> ReadBands(JsonObject top, JourneyFileReader.Checker check)
     {

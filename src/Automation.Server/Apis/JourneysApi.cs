@@ -37,7 +37,7 @@ internal static class JourneysApi
                 return ValidationProblem.For("customerId", "is required");
             if (await customers.FindAsync(body.CustomerId, ct) is not { } customer)
                 return NotFoundProblem.Customer(body.CustomerId);
-            return Results.Ok(previewer.Preview(journey, customer));
+            return Results.Ok(previewer.Preview(journey, customer, await previewer.TierWindowAsync(customers, customer.Profile.Id, ct)));
         });
 
         v1.Read.MapGet("/journeys", async (JourneyCatalog catalog, IJourneyQueries store, IHostEnvironment environment, CancellationToken ct) =>

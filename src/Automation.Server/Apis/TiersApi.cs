@@ -30,7 +30,7 @@ internal static class TiersApi
             // "invalid" while a bad file is on disk, even though its last good version keeps running.
             var status = catalog.Problems.Count > 0 ? "invalid" : program is null ? "absent" : "active";
             return Results.Ok(new ProgramResponse(Path.GetRelativePath(root, files.TiersFile), status, program?.WindowDays,
-                program is null ? [] : [.. program.Tiers.Select(t => new TierResponse(t.Name, t.Rank, t.MinSpend, t.MinOrders, t.Multiplier, t.Perks))],
+                program is null ? [] : [.. program.Tiers.Select(t => new TierResponse(t.Name, t.Rank, t.MinSpend, t.MinOrders, t.Multiplier, t.Perks.ToJson()))],
                 program?.Bands ?? [], [.. catalog.Problems.Select(p => (p with { File = Path.GetRelativePath(root, p.File) }).ToString())]));
         });
 
@@ -49,10 +49,9 @@ internal static class TiersApi
                 var from = now.AddDays(-program.WindowDays);
                 var totals = await customers.OrderTotalsAsync(customerId, from, now, ct);
                 window = new WindowResponse(from, totals.Spend, totals.Orders);
-                if (program.Tiers.FirstOrDefault(t => t.Rank > (held?.Rank ?? -1)) is { } up)
-                    next = new NextTierResponse(up.Name, up.MinSpend - totals.Spend is { } s ? Math.Max(0, s) : null, up.MinOrders - totals.Orders is { } o ? Math.Max(0, o) : null);
+                if (program.Next(held, totals) is { } up) next = new NextTierResponse(up.Tier.Name, up.SpendNeeded, up.OrdersNeeded);
             }
-            return Results.Ok(new CustomerTierResponse(customer.Tier?.Tier, customer.Tier?.Since, held?.Multiplier ?? 1m, held?.Perks ?? [],
+            return Results.Ok(new CustomerTierResponse(customer.Tier?.Tier, customer.Tier?.Since, held?.Multiplier ?? 1m, (held?.Perks ?? TierPerks.None).ToJson(),
                 customer.Tier?.ReviewTier, customer.Tier?.ReviewUntil, window, next, history));
         });
         return v1;

@@ -60,8 +60,8 @@ public sealed class JourneySimulation(AutomationStorage storage, IReadOnlyList<J
         var clock = new VirtualClock(start);
         // Points as appsettings.json ships them: a simulation reads no Points section.
         var points = new PointsSettings();
-        var engine = new JourneyEngine(catalog, coupons, NullLogger<JourneyEngine>.Instance, points);
-        var ingestion = new IngestionService(storage, engine, new TagEngine(tags, NullLogger<TagEngine>.Instance), clock, new TierEngine(tiers), points);
+        var engine = new JourneyEngine(catalog, coupons, NullLogger<JourneyEngine>.Instance, points, tiers);
+        var ingestion = new IngestionService(storage, engine, new TagEngine(tags, NullLogger<TagEngine>.Instance, tiers), clock, new TierEngine(tiers), points);
         var reader = new SegmentMessageReader(clock);
         var scheduler = new JourneyScheduler(catalog, engine, storage, new QuartzCronSchedule(), clock, NullLogger<JourneyScheduler>.Instance);
         var outbox = delivery is null ? null : Directory.CreateTempSubdirectory("automation-simulate-outbox-");
@@ -209,7 +209,7 @@ public sealed class JourneySimulation(AutomationStorage storage, IReadOnlyList<J
         SendAction send => $"send {send.Channel} {send.Template}" + (send.Coupon is null ? "" : $" (a coupon of {send.Coupon})"),
         AddTagAction add => $"tag + {add.Tag}",
         RemoveTagAction remove => $"tag - {remove.Tag}",
-        AwardPointsAction award => $"points + {award.Points}",
+        AwardPointsAction award => award.TimesPerk is null ? $"points + {award.Points}" : $"points + {award.Points} × {award.TimesPerk}",
         IssueCouponAction issue => $"coupon of {issue.Campaign}",
         _ => $"exit step {step.Name}",
     };

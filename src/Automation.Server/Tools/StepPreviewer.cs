@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Automation.Core.Customers;
 using Automation.Core.Journeys;
 using Automation.Core.Messaging;
+using Automation.Core.Storage;
 using Automation.Core.Tiers;
 using Automation.Server.Configuration;
 using Microsoft.Extensions.Options;
@@ -20,10 +21,30 @@ public sealed record StepPreview(string Step, string Channel, string Template, s
 internal sealed class StepPreviewer(LiquidTemplates templates, UnsubscribeLinks links, IReadOnlyDictionary<string, IChannel> channels,
     IOptions<TemplatesOptions> templateOptions, TierCatalog tiers, TimeProvider clock, IHostEnvironment environment)
 {
-    /// <summary>The send steps of <paramref name="journey"/> (only <paramref name="step"/> when given), rendered for <paramref name="customer"/>.</summary>
-    public IReadOnlyList<StepPreview> Preview(JourneyDefinition journey, CustomerSnapshot customer, string? step = null)
+    /// <summary>
+    /// A stored customer's net spend and orders over the tier window, as the dispatcher reads them for <c>tier.next</c>;
+    /// zero without a tier program.
+    /// </summary>
+    public async Task<OrderTotals> TierWindowAsync(ICustomerStore customers, long customerId, CancellationToken ct)
+    {
+        if (tiers.Program is not { } program) return default;
+        var now = clock.GetUtcNow();
+        return await customers.OrderTotalsAsync(customerId, now.AddDays(-program.WindowDays), now, ct);
+    }
+
+    /// <summary>Sample data has no dated orders: its stats stand for the tier window.</summary>
+    public static OrderTotals SampleTierWindow(CustomerSnapshot sample) => new(sample.Stats.TotalSpent, sample.Stats.OrderCount);
+
+    /// <summary>
+    /// The send steps of <paramref name="journey"/> (only <paramref name="step"/> when given), rendered for
+    /// <paramref name="customer"/>, whose spend and orders over the tier window are <paramref name="tierWindow"/>.
+    /// </summary>
+    public IReadOnlyList<StepPreview> Preview(JourneyDefinition journey, CustomerSnapshot customer, OrderTotals tierWindow, string? step = null)
     {
         var now = clock.GetUtcNow();
+        var program = tiers.Program;
+        var held = program?.Find(customer.Tier?.Tier);
+        var next = program?.Next(held, tierWindow);
         var previews = new List<StepPreview>();
         foreach (var sendStep in journey.Steps)
         {
@@ -39,7 +60,7 @@ internal sealed class StepPreviewer(LiquidTemplates templates, UnsubscribeLinks 
                 try
                 {
                     var model = TemplateModel.For(customer, journey.Name, sendStep.Name, now, null, context,
-                        links.UrlFor(channel, recipient ?? "preview"), templateOptions.Value.DefaultCurrency, now, tiers.Program?.Find(customer.Tier?.Tier));
+                        links.UrlFor(channel, recipient ?? "preview"), templateOptions.Value.DefaultCurrency, now, held, next);
                     var message = templates.Render(template, channel, model);
                     previews.Add(new StepPreview(sendStep.Name, channel, template, variant, message.Subject, message.Html, message.Text, Relative(message.TemplateFile), null));
                 }

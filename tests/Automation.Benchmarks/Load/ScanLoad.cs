@@ -43,7 +43,7 @@ public static class ScanLoad
             var clock = new FakeTimeProvider(Now);
             var coupons = new Automation.Core.Coupons.CouponCatalog();
             coupons.Reload(Automation.Server.Hosting.DiskFolderProvider.Open(Path.Combine(IngestLoad.RepositoryRoot(), "rules")), "coupons");
-            var engine = new JourneyEngine(catalog, coupons, NullLogger<JourneyEngine>.Instance, new PointsSettings());
+            var engine = new JourneyEngine(catalog, coupons, NullLogger<JourneyEngine>.Instance, new PointsSettings(), new Automation.Core.Tiers.TierCatalog());
             // The scheduler logs where a tick's time goes: active instances, then each pass over customers.
             using var logging = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
             var scheduler = new JourneyScheduler(catalog, engine, storage, new QuartzCronSchedule(), clock, logging.CreateLogger<JourneyScheduler>());

@@ -33,7 +33,14 @@ public sealed class TiersApiTests(string provider)
         tier["next"]!["ordersNeeded"]!.GetValue<int>().Should().Be(6);
         tier["history"]!.AsArray().Select(h => $"{h!["from"]}->{h["to"]}").Should().Equal("->Member", "Member->Silver");
         JsonNode.Parse(await client.GetStringAsync("/v1/customers/ivy"))!["tier"]!.GetValue<string>().Should().Be("Silver");
-        JsonNode.Parse(await client.GetStringAsync("/v1/customers/ivy/points"))!["balance"]!.GetValue<long>().Should().Be(120 + 250);
+        tier["perks"]!["discount_percent"]!.GetValue<decimal>().Should().Be(5m);
+        tier["perks"]!["free_shipping"]!.GetValue<bool>().Should().BeFalse();
+        // The shipped spend ladder: o1 brings March to 120, 1 point a unit as Member; o2 to 320, 1.5 a unit, × Silver's 1.25.
+        JsonNode.Parse(await client.GetStringAsync("/v1/customers/ivy/points"))!["balance"]!.GetValue<long>().Should().Be(120 + 375);
+
+        // A preview shows what the dispatcher would: Silver's perks and what Gold still asks over the window.
+        var preview = JsonNode.Parse(await (await client.PostAsJsonAsync("/v1/journeys/tier-upgrade/preview", new { customerId = "ivy" })).Content.ReadAsStringAsync())!;
+        preview[0]!["html"]!.GetValue<string>().Should().Contain("5% off every order").And.Contain("Next up is Gold: $680.00 more or 6 more orders within the year.");
 
         var messages = JsonNode.Parse(await client.GetStringAsync("/v1/messages"))!.AsArray();
         messages.Select(m => m!["template"]!.GetValue<string>()).Should().Contain("tier-upgrade/congratulations");

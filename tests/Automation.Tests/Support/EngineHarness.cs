@@ -63,8 +63,8 @@ internal sealed class EngineHarness : IAsyncDisposable
         Journeys.Replace([.. setup.Journeys.Select(f => Read(reader, f.File, f.Json))]);
         if (setup.TagRulesFile is { } tagRules) TagRules.ReloadFile(tagRules).Should().BeEmpty();
         if (setup.TiersFile is { } tiers) Tiers.ReloadFile(tiers).Should().BeEmpty();
-        Engine = TestIngestion.Engine(Journeys, Coupons);
-        TagEngine = TestIngestion.Tags(TagRules);
+        Engine = TestIngestion.Engine(Journeys, Coupons, Tiers);
+        TagEngine = TestIngestion.Tags(TagRules, Tiers);
         TierEngine = new TierEngine(Tiers);
         var points = setup.Points ?? new PointsSettings();
         Ingestion = TestIngestion.Service(storage.Ingestion, Engine, Clock, TagEngine, TierEngine, points);

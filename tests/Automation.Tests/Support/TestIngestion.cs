@@ -15,10 +15,10 @@ namespace Automation.Tests.Support;
 /// </summary>
 internal static class TestIngestion
 {
-    public static JourneyEngine Engine(JourneyCatalog journeys, CouponCatalog? coupons = null) =>
-        new(journeys, coupons ?? new CouponCatalog(), NullLogger<JourneyEngine>.Instance, new PointsSettings());
+    public static JourneyEngine Engine(JourneyCatalog journeys, CouponCatalog? coupons = null, TierCatalog? tiers = null) =>
+        new(journeys, coupons ?? new CouponCatalog(), NullLogger<JourneyEngine>.Instance, new PointsSettings(), tiers ?? new TierCatalog());
 
-    public static TagEngine Tags(TagCatalog rules) => new(rules, NullLogger<TagEngine>.Instance);
+    public static TagEngine Tags(TagCatalog rules, TierCatalog? tiers = null) => new(rules, NullLogger<TagEngine>.Instance, tiers ?? new TierCatalog());
 
     public static IngestionService Service(IIngestionStore store, JourneyEngine journeys, TimeProvider clock,
         TagEngine? tags = null, TierEngine? tiers = null, PointsSettings? points = null) =>

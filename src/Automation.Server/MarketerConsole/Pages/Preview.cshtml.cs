@@ -43,6 +43,7 @@ internal sealed class PreviewModel(JourneyCatalog catalog, ICustomerStore custom
             return;
         }
         CustomerSnapshot customer;
+        Automation.Core.Tiers.OrderTotals tierWindow;
         if (!string.IsNullOrEmpty(CustomerId))
         {
             if (await customers.FindAsync(CustomerId, ct) is not { } stored)
@@ -51,6 +52,7 @@ internal sealed class PreviewModel(JourneyCatalog catalog, ICustomerStore custom
                 return;
             }
             customer = stored;
+            tierWindow = await previewer.TierWindowAsync(customers, stored.Profile.Id, ct);
             RenderedFor = $"customer {CustomerId}";
         }
         else
@@ -65,9 +67,10 @@ internal sealed class PreviewModel(JourneyCatalog catalog, ICustomerStore custom
                 Error = e.Message;
                 return;
             }
+            tierWindow = StepPreviewer.SampleTierWindow(customer);
             RenderedFor = "the sample data";
         }
-        Previews = previewer.Preview(journey, customer, stepName);
+        Previews = previewer.Preview(journey, customer, tierWindow, stepName);
     }
 
     private void ListSteps() => SendSteps = [.. catalog.Current.Running.OrderBy(j => j.Name, StringComparer.Ordinal)

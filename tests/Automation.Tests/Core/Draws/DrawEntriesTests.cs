@@ -50,7 +50,7 @@ public sealed class DrawEntriesTests(string storage)
         await File.WriteAllTextAsync(Path.Combine(_coupons.FullName, "draw-voucher.json"), Voucher);
         var catalog = new CouponCatalog();
         catalog.ReloadFolder(_coupons.FullName).Should().BeEmpty();
-        _entries = new DrawEntries(_random, new PointsSettings(1m, 12), catalog);
+        _entries = new DrawEntries(_random, new PointsSettings(1m, 12), catalog, _h.Tiers);
         // 200 points, and a customer whose day starts at 16:00 UTC.
         await _h.Ingest(Segment.Identify("ann", new { timezone = "Asia/Shanghai" }, Start.AddDays(-1)), Segment.Order("ann", "o1", 200m, Start.AddDays(-1)));
     }

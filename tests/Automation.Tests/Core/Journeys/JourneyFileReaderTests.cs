@@ -84,6 +84,18 @@ public sealed class JourneyFileReaderTests
     }
 
     [Test]
+    public void Award_points_times_a_perk_takes_only_a_number_perk_of_the_tiers_file()
+    {
+        const string award = "\"Name\": \"AwardPoints\", \"Context\": { \"Points\": 200, \"TimesPerk\": \"{0}\" }";
+        var reminder = "\"Name\": \"Send\", \"Context\": { \"Channel\": \"email\", \"Template\": \"cart-recovery/reminder\" }";
+        Read(CartRecovery.Replace(reminder, award.Replace("{0}", "birthday_points_multiplier"))).Journey!.Steps[0].Action
+            .Should().Be(new AwardPointsAction(200, "birthday_points_multiplier"));
+        var problem = SingleProblem(CartRecovery.Replace(reminder, award.Replace("{0}", "free_shipping")));
+        problem.ToString().Should().Be("cart-recovery.json:12 reminder: Rules[0].Actions.OnSuccess.Context.TimesPerk: must name a number perk of rules/tiers.json: "
+            + "one of discount_percent, early_access_hours, birthday_points_multiplier");
+    }
+
+    [Test]
     public void An_unknown_channel_is_rejected()
     {
         var problem = SingleProblem(CartRecovery.Replace("\"Channel\": \"sms\"", "\"Channel\": \"fax\""));

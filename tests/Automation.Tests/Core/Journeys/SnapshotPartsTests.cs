@@ -16,10 +16,16 @@ public sealed class SnapshotPartsTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 18, 10, 0, 0, TimeSpan.Zero);
 
+    // Silver's perks differ from those of no tier, so customer.Perks read without the tier would differ.
+    private static readonly TierProgram Tiers = TierFileReader.Read("tiers.json", System.Text.Encoding.UTF8.GetBytes("""
+        { "Tiers": [ { "Name": "Member" }, { "Name": "Silver", "MinOrders": 2, "Perks": { "discount_percent": 5, "free_shipping_over": 0 } } ] }
+        """)).Program!;
+
     [TestCase("stats.OrderCount > 0 && stats.DaysSinceLastOrder >= 60", SnapshotParts.Stats)]
     [TestCase("customer.PointsExpiring > 0 && customer.PointsExpiringInDays <= 14", SnapshotParts.Points)]
     [TestCase("now.IsBirthday", SnapshotParts.Profile)]
     [TestCase("customer.Tier != \"\"", SnapshotParts.Tier)]
+    [TestCase("customer.Perks.BirthdayPointsMultiplier >= 2 || customer.Perks.FreeShipping", SnapshotParts.Tier)]
     [TestCase("customer.HasTag(\"vip\") && stats.Rfm.M == 5", SnapshotParts.Tags | SnapshotParts.Rfm)]
     [TestCase("customer.Tags.Count > 2", SnapshotParts.Tags)]
     [TestCase("journey.HoursSinceEntry >= 1 && cart.ItemCount > 0", SnapshotParts.Cart)]
@@ -50,7 +56,7 @@ public sealed class SnapshotPartsTests
         var checkedMembers = new List<string>();
         foreach (var (facts, build) in new (string, Func<CustomerSnapshot, object>)[]
                  {
-                     ("customer", s => FactsBuilder.Customer(s, Now)),
+                     ("customer", s => FactsBuilder.Customer(s, Now, Tiers)),
                      ("stats", s => FactsBuilder.Stats(s.Stats, Now, s.Rfm)),
                      ("cart", s => FactsBuilder.Cart(s.Cart, Now)),
                  })
@@ -65,7 +71,7 @@ public sealed class SnapshotPartsTests
                 checkedMembers.Add($"{facts}.{property.Name}");
             }
         }
-        checkedMembers.Should().Contain(["customer.Tags", "customer.PointsExpiringInDays", "customer.CouponExpiringInDays", "customer.Traits", "stats.Rfm", "cart.Value"]);
+        checkedMembers.Should().Contain(["customer.Tags", "customer.Perks", "customer.PointsExpiringInDays", "customer.CouponExpiringInDays", "customer.Traits", "stats.Rfm", "cart.Value"]);
     }
 
     /// <summary>The snapshot as storage reads it with only these parts: the rest empty.</summary>

@@ -270,7 +270,7 @@ public sealed class DispatchTests(string provider)
         Directory.Exists(Path.Combine(_outbox.FullName, "email")).Should().BeFalse();
         var ann = await Db.Storage.FindAsync("ann", CancellationToken.None);
         ann!.SuppressedChannels.Should().Equal("email");
-        FactsBuilder.Customer(ann, _h.Clock.GetUtcNow()).EmailConsent.Should().BeFalse("journeys can see the opt-out");
+        FactsBuilder.Customer(ann, _h.Clock.GetUtcNow(), _tiers.Program).EmailConsent.Should().BeFalse("journeys can see the opt-out");
     }
 
     [Test]
@@ -411,6 +411,28 @@ public sealed class DispatchTests(string provider)
         var message = MimeKit.MimeMessage.Load(file);
         message.Subject.Should().Be("You left 2 item(s) in your cart");
         (await Messages(MessageStatus.Sent)).Single().ProviderId.Should().Be(file);
+    }
+
+    /// <summary>
+    /// With the shipped tiers: 120 then 200 lift Ivy to Silver, and the congratulations show Silver's perks and what
+    /// Gold still asks over the tier window (1000 − 320 spend, 8 − 2 orders), the figures the tier engine counts.
+    /// </summary>
+    [Test]
+    public async Task A_tier_upgrade_email_shows_the_perks_and_how_far_the_next_tier_is()
+    {
+        await _h.DisposeAsync();
+        _h = await EngineHarness.CreateAsync(provider, Start, new EngineSetup { TiersFile = Path.Combine(Repository, "rules", "tiers.json") });
+        _h.Journeys.Replace([.. JourneyDirectory.Load(DiskFiles.Folder(Path.Combine(Repository, "rules")), EngineHarness.ReadOptions)
+            .Where(f => Path.GetFileNameWithoutExtension(f.File) == "tier-upgrade")]);
+        var now = _h.Clock.GetUtcNow();
+        await _h.Ingest(Segment.Identify("ivy", new { email = "ivy@example.com", firstName = "Ivy" }, now), Segment.Order("ivy", "o1", 120m, now));
+        await _h.Ingest(Segment.Order("ivy", "o2", 200m, now));
+
+        (await Dispatcher(Files).DispatchDueAsync(CancellationToken.None)).Should().Be(1);
+
+        var html = MimeKit.MimeMessage.Load(Directory.EnumerateFiles(Path.Combine(_outbox.FullName, "email")).Should().ContainSingle().Subject).HtmlBody;
+        html.Should().Contain("<strong>Silver</strong> member").And.Contain("5% off every order").And.Contain("shipping is free on orders over $25.00")
+            .And.Contain("Next up is Gold: $680.00 more or 6 more orders within the year.");
     }
 }
 

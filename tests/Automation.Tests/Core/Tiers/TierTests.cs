@@ -89,7 +89,7 @@ public sealed class TierTests(string storage)
         FactsOf(snapshot).Tier.Should().Be("Silver");
     }
 
-    private CustomerFacts FactsOf(Automation.Core.Customers.CustomerSnapshot snapshot) => FactsBuilder.Customer(snapshot, _h.Clock.GetUtcNow());
+    private CustomerFacts FactsOf(Automation.Core.Customers.CustomerSnapshot snapshot) => FactsBuilder.Customer(snapshot, _h.Clock.GetUtcNow(), _h.Tiers.Program);
 
     [Test]
     public async Task An_imported_history_dates_each_change_from_its_order_and_congratulates_nobody_late()
@@ -225,9 +225,10 @@ public sealed class TierTests(string storage)
             {
               "WindowDays": 0,
               "Tiers": [
-                { "Name": "Member", "MinSpend": 10, "Perks": { "gift": true } },
-                { "Name": "Silver", "MinSpend": 100, "Multiplier": -1, "Perks": { "gift": true } },
-                { "Name": "Gold", "MinSpend": 5, "Perks": { "present": true } }
+                { "Name": "Member", "MinSpend": 10, "Perks": { "discount_percent": "5", "dedicated_service": 1 } },
+                { "Name": "Silver", "MinSpend": 100, "Multiplier": -1, "Perks": { "birthday_gift": true } },
+                { "Name": "Gold", "MinSpend": 5, "Perks": { "present": true,
+                  "free_shipping_over": -1, "early_access_hours": 1.5, "birthday_points_multiplier": 2 } }
               ],
               "SpendBands": [ { "MinMonthlySpend": 100 } ]
             }
@@ -238,9 +239,13 @@ public sealed class TierTests(string storage)
             "rules/tiers.json:2: WindowDays: must be a whole number of at least 1 and at most 3650",
             "rules/tiers.json:4 Member: Tiers[0]: the first tier is the one every customer who ordered holds: it takes no MinSpend or MinOrders",
             "rules/tiers.json:5 Silver: Tiers[1].Multiplier: must be a number of at least 0",
-            "rules/tiers.json:6 Gold: Tiers[2].Perks: must name the same perks as Member (gift), so a template can show any of them for every tier",
+            "rules/tiers.json:4 Member: Tiers[0].Perks.discount_percent: must be a number from 0 to 100",
+            "rules/tiers.json:4 Member: Tiers[0].Perks.dedicated_service: must be true or false",
+            "rules/tiers.json:6 Gold: Tiers[2].Perks.present: unknown field; expected one of discount_percent, free_shipping_over, early_access_hours, birthday_points_multiplier, birthday_gift, dedicated_service (names are case-sensitive)",
+            "rules/tiers.json:7 Gold: Tiers[2].Perks.free_shipping_over: must be a number of at least 0 (or leave it out: no order ships free)",
+            "rules/tiers.json:7 Gold: Tiers[2].Perks.early_access_hours: must be a whole number from 0 to 8760",
             "rules/tiers.json:6 Gold: Tiers[2]: thresholds must not fall below those of Silver: tiers go lowest first",
-            "rules/tiers.json:8: SpendBands[0].PointsPerCurrencyUnit: is required");
+            "rules/tiers.json:9: SpendBands[0].PointsPerCurrencyUnit: is required");
     }
 
     [Test]

@@ -147,7 +147,7 @@ public sealed class StarterJourneyTests(string provider)
         (await Simulate("birthday", birthdayGirl, 3)).Should().Equal(
             "+37h enter",
             "+37h coupon of birthday",
-            "+37h points + 200",
+            "+37h points + 200 × birthday_points_multiplier",
             "+37h send email birthday/greeting (a coupon of birthday)",
             "+37h complete: all steps done");
         var customer = await _db.Storage.FindAsync("ann", CancellationToken.None);
