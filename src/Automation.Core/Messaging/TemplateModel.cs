@@ -9,7 +9,8 @@ using DotLiquid;
 namespace Automation.Core.Messaging;
 
 /// <summary>
-/// What a template sees: <c>customer</c> (with <c>customer.coupons</c>, the codes held and usable), <c>stats</c>, <c>cart</c>, <c>event</c>, <c>journey</c>, <c>coupon</c>,
+/// What a template sees: <c>customer</c> (with <c>customer.coupons</c>, the codes held and usable), <c>points</c> (balance,
+/// value and expiring, see <see cref="PointsValues"/>), <c>stats</c>, <c>cart</c>, <c>event</c>, <c>journey</c>, <c>coupon</c>,
 /// <c>context</c> (the step's action context) and <c>unsubscribe_url</c>; twice over, plain and HTML-escaped.
 /// </summary>
 public sealed class TemplateModel
@@ -34,7 +35,7 @@ public sealed class TemplateModel
     public string Currency { get; }
 
     public static TemplateModel For(CustomerSnapshot customer, string journey, string step, DateTimeOffset enteredAt, JsonObject? triggerEvent,
-        JsonObject actionContext, string unsubscribeUrl, string defaultCurrency, DateTimeOffset now, Tiers.TierDefinition? tier = null)
+        JsonObject actionContext, string unsubscribeUrl, string defaultCurrency, DateTimeOffset now, Tiers.TierDefinition? tier = null, Points.PointsSettings? points = null)
     {
         var profile = customer.Profile;
         var eventProperties = triggerEvent?["properties"] as JsonObject ?? [];
@@ -65,6 +66,7 @@ public sealed class TemplateModel
                 ["tags"] = customer.Tags.ToList(),
                 ["traits"] = Values(profile.Traits),
             },
+            ["points"] = PointsValues(customer, points ?? new Points.PointsSettings(), defaultCurrency, culture, now),
             ["stats"] = new Dictionary<string, object?>
             {
                 ["order_count"] = customer.Stats.OrderCount,
@@ -121,6 +123,28 @@ public sealed class TemplateModel
                 : coupon.MinimumSpend?.ToString("0.##", culture) ?? "",
             ["expires_at"] = local?.ToString("D", culture) ?? "",
             ["expires_at_time"] = coupon.ExpiresAt?.UtcDateTime,
+        };
+    }
+
+    /// <summary>
+    /// <c>points.balance</c>; <c>points.value</c>, what the balance is worth at checkout as money in the customer's
+    /// locale (points are worth <see cref="Points.PointsSettings.Value"/> of the default currency each);
+    /// <c>points.expiring</c>: <c>points</c>, <c>value</c> and <c>on</c> of the next lot to lapse (0 and nil when none).
+    /// </summary>
+    private static Dictionary<string, object?> PointsValues(CustomerSnapshot customer, Points.PointsSettings settings, string currency, CultureInfo culture, DateTimeOffset now)
+    {
+        var balance = customer.PointsBalance(now);
+        var next = Points.PointsExpiry.Next(customer.PointsLedger, now);
+        return new Dictionary<string, object?>
+        {
+            ["balance"] = balance,
+            ["value"] = LiquidFilters.FormatMoney(balance * settings.Value, currency, culture),
+            ["expiring"] = new Dictionary<string, object?>
+            {
+                ["points"] = next?.Points ?? 0,
+                ["value"] = LiquidFilters.FormatMoney((next?.Points ?? 0) * settings.Value, currency, culture),
+                ["on"] = next?.At.UtcDateTime,
+            },
         };
     }
 

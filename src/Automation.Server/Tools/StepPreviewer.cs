@@ -18,7 +18,7 @@ public sealed record StepPreview(string Step, string Channel, string Template, s
 /// <c>POST /v1/journeys/{name}/preview</c> and the console's preview page.
 /// </summary>
 internal sealed class StepPreviewer(LiquidTemplates templates, UnsubscribeLinks links, IReadOnlyDictionary<string, IChannel> channels,
-    IOptions<TemplatesOptions> templateOptions, TierCatalog tiers, TimeProvider clock, IHostEnvironment environment)
+    IOptions<TemplatesOptions> templateOptions, TierCatalog tiers, Automation.Core.Points.PointsSettings points, TimeProvider clock, IHostEnvironment environment)
 {
     /// <summary>The send steps of <paramref name="journey"/> (only <paramref name="step"/> when given), rendered for <paramref name="customer"/>.</summary>
     public IReadOnlyList<StepPreview> Preview(JourneyDefinition journey, CustomerSnapshot customer, string? step = null)
@@ -39,7 +39,7 @@ internal sealed class StepPreviewer(LiquidTemplates templates, UnsubscribeLinks 
                 try
                 {
                     var model = TemplateModel.For(customer, journey.Name, sendStep.Name, now, null, context,
-                        links.UrlFor(channel, recipient ?? "preview"), templateOptions.Value.DefaultCurrency, now, tiers.Program?.Find(customer.Tier?.Tier));
+                        links.UrlFor(channel, recipient ?? "preview"), templateOptions.Value.DefaultCurrency, now, tiers.Program?.Find(customer.Tier?.Tier), points);
                     var message = templates.Render(template, channel, model);
                     previews.Add(new StepPreview(sendStep.Name, channel, template, variant, message.Subject, message.Html, message.Text, Relative(message.TemplateFile), null));
                 }
