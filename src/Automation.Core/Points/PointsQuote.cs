@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Automation.Core.Points;
 
@@ -10,7 +11,8 @@ namespace Automation.Core.Points;
 /// </summary>
 public sealed record PointsQuote(string CustomerId, int Points, decimal OrderTotal, string Currency, string? OrderId, DateTimeOffset ExpiresAt)
 {
-    /// <summary>The id the shop sends back to commit: the quote as base64url JSON.</summary>
+    /// <summary>The id the shop sends back to commit: the quote as base64url JSON (without itself).</summary>
+    [JsonIgnore]
     public string Id => Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(this));
 
     /// <summary>The quote an id carries, or null for text that is not one.</summary>
