@@ -7,8 +7,9 @@ namespace Automation.Core.Messaging;
 
 /// <summary>How the dispatcher works through the outbox.</summary>
 /// <param name="Jitter">Spreads retries (see <see cref="OutboxDispatcher.Backoff"/>); a seeded one makes them repeatable in tests.</param>
+/// <param name="Points">What points are worth in templates (<c>points.value</c>); the <c>Points</c> defaults when null.</param>
 public sealed record DispatchSettings(int BatchSize = 100, int Concurrency = 16, int MaxAttempts = 8, TimeSpan? Lease = null, string DefaultCurrency = "USD",
-    Random? Jitter = null)
+    Random? Jitter = null, Points.PointsSettings? Points = null)
 {
     public TimeSpan ClaimLease => Lease ?? TimeSpan.FromMinutes(5);
 
@@ -152,7 +153,7 @@ public sealed partial class OutboxDispatcher(
             var program = tiers.Program;
             var held = program?.Find(customer.Tier?.Tier);
             var model = TemplateModel.For(customer, message.Journey, message.Step, message.EnteredAt, message.TriggerEvent, message.Context,
-                unsubscribeUrl, settings.DefaultCurrency, now, held, program?.Next(held, tierWindow));
+                unsubscribeUrl, settings.DefaultCurrency, now, held, program?.Next(held, tierWindow), settings.Points);
             content = templates.Render(message.Template, message.Channel, model);
         }
         catch (TemplateException e)

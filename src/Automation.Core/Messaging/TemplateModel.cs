@@ -10,7 +10,8 @@ namespace Automation.Core.Messaging;
 
 /// <summary>
 /// What a template sees: <c>customer</c> (with <c>customer.coupons</c>, the codes held and usable), <c>tier</c> (the tier held, its
-/// perks and the distance to the next), <c>stats</c>, <c>cart</c>, <c>event</c>, <c>journey</c>, <c>coupon</c>,
+/// perks and the distance to the next), <c>points</c> (balance, value and expiring, see <see cref="PointsValues"/>), <c>stats</c>,
+/// <c>cart</c>, <c>event</c>, <c>journey</c>, <c>coupon</c>,
 /// <c>context</c> (the step's action context) and <c>unsubscribe_url</c>; twice over, plain and HTML-escaped.
 /// </summary>
 public sealed class TemplateModel
@@ -37,7 +38,8 @@ public sealed class TemplateModel
     /// <param name="tier">The definition of the tier the customer holds, or null.</param>
     /// <param name="next">The next tier up and what the customer lacks of it over the tier window, or null (at the top, or no tiers).</param>
     public static TemplateModel For(CustomerSnapshot customer, string journey, string step, DateTimeOffset enteredAt, JsonObject? triggerEvent,
-        JsonObject actionContext, string unsubscribeUrl, string defaultCurrency, DateTimeOffset now, Tiers.TierDefinition? tier = null, Tiers.NextTier? next = null)
+        JsonObject actionContext, string unsubscribeUrl, string defaultCurrency, DateTimeOffset now, Tiers.TierDefinition? tier = null, Tiers.NextTier? next = null,
+        Points.PointsSettings? points = null)
     {
         var profile = customer.Profile;
         var eventProperties = triggerEvent?["properties"] as JsonObject ?? [];
@@ -77,6 +79,7 @@ public sealed class TemplateModel
                 ["perks"] = perks,
                 ["next"] = NextTierValues(next, defaultCurrency, culture),
             },
+            ["points"] = PointsValues(customer, points ?? new Points.PointsSettings(), defaultCurrency, culture, now),
             ["stats"] = new Dictionary<string, object?>
             {
                 ["order_count"] = customer.Stats.OrderCount,
@@ -144,6 +147,28 @@ public sealed class TemplateModel
         ["remaining_spend_amount"] = next?.SpendNeeded,
         ["remaining_orders"] = next?.OrdersNeeded,
     };
+
+    /// <summary>
+    /// <c>points.balance</c>; <c>points.value</c>, what the balance is worth at checkout as money in the customer's
+    /// locale (points are worth <see cref="Points.PointsSettings.Value"/> of the default currency each);
+    /// <c>points.expiring</c>: <c>points</c>, <c>value</c> and <c>on</c> of the next lot to lapse (0 and nil when none).
+    /// </summary>
+    private static Dictionary<string, object?> PointsValues(CustomerSnapshot customer, Points.PointsSettings settings, string currency, CultureInfo culture, DateTimeOffset now)
+    {
+        var balance = customer.PointsBalance(now);
+        var next = Points.PointsExpiry.Next(customer.PointsLedger, now);
+        return new Dictionary<string, object?>
+        {
+            ["balance"] = balance,
+            ["value"] = LiquidFilters.FormatMoney(balance * settings.Value, currency, culture),
+            ["expiring"] = new Dictionary<string, object?>
+            {
+                ["points"] = next?.Points ?? 0,
+                ["value"] = LiquidFilters.FormatMoney((next?.Points ?? 0) * settings.Value, currency, culture),
+                ["on"] = next?.At.UtcDateTime,
+            },
+        };
+    }
 
     private static CultureInfo CultureOf(string? locale)
     {

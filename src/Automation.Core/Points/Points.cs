@@ -1,9 +1,25 @@
 namespace Automation.Core.Points;
 
-/// <summary>How points are earned and how long they last (<c>Points</c> settings).</summary>
+/// <summary>How points are earned, how long they last and what they are worth at checkout (<c>Points</c> settings).</summary>
 /// <param name="PerCurrencyUnit">Points per unit of net order value, rounded down.</param>
 /// <param name="ExpiryMonths">Earned points lapse this many months after the order, oldest first.</param>
-public sealed record PointsSettings(decimal PerCurrencyUnit = 1m, int ExpiryMonths = 12);
+public sealed record PointsSettings(decimal PerCurrencyUnit = 1m, int ExpiryMonths = 12)
+{
+    /// <summary>For binding: the defaults, then what the <c>Points</c> section sets.</summary>
+    public PointsSettings() : this(1m, 12) { }
+
+    /// <summary>What one point is worth at checkout, in currency units (<c>Templates:DefaultCurrency</c>).</summary>
+    public decimal Value { get; init; } = 0.01m;
+
+    /// <summary>The fewest points a checkout may spend.</summary>
+    public int MinimumRedemption { get; init; } = 100;
+
+    /// <summary>The largest fraction of an order's total points may pay for.</summary>
+    public decimal MaxOrderShare { get; init; } = 0.5m;
+
+    /// <summary>How long a checkout quote may be committed.</summary>
+    public int QuoteMinutes { get; init; } = 15;
+}
 
 /// <summary>What a ledger entry is.</summary>
 public static class PointsKinds
@@ -13,6 +29,7 @@ public static class PointsKinds
     public const string Redeem = "redeem";
     public const string Reverse = "reverse";
     public const string Expire = "expire";
+    public const string Restore = "restore";
 }
 
 /// <summary>One line of the append-only points ledger.</summary>

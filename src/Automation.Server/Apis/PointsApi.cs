@@ -4,7 +4,11 @@ using Automation.Server.Http;
 
 namespace Automation.Server.Apis;
 
-/// <summary>The points ledger: <c>GET /v1/customers/{id}/points</c> and <c>POST /v1/customers/{id}/points/redeem</c>.</summary>
+/// <summary>
+/// The points ledger: <c>GET /v1/customers/{id}/points</c>, the checkout routes of <see cref="PointsCheckoutApi"/>, and
+/// the deprecated <c>POST /v1/customers/{id}/points/redeem</c>, which spends points with no order's rules (kept for
+/// shops that call it; answers carry a <c>Deprecation</c> header pointing at <c>points/quote</c> and <c>points/commit</c>).
+/// </summary>
 internal static class PointsApi
 {
     public sealed record RedeemRequest(int? Points, string? IdempotencyKey, string? Reason);
@@ -28,9 +32,10 @@ internal static class PointsApi
 
         v1.Admin.MapPost("/customers/{id}/points/redeem", async (string id, RedeemRequest? body, HttpRequest request, ICustomerStore customers, IIngestionStore store, TimeProvider clock, CancellationToken ct) =>
         {
-            var key = body?.IdempotencyKey ?? request.Headers["Idempotency-Key"].FirstOrDefault();
+            request.HttpContext.Response.Headers["Deprecation"] = "true";
+            request.HttpContext.Response.Headers.Link = $"</v1/customers/{Uri.EscapeDataString(id)}/points/quote>; rel=\"successor-version\"";
             if (body?.Points is not ({ } points and > 0)) return ValidationProblem.For("points", "must be a whole number above 0");
-            if (string.IsNullOrWhiteSpace(key) || key.Length > 200) return ValidationProblem.For("idempotencyKey", "is required (or the Idempotency-Key header), at most 200 characters");
+            if (PointsCheckoutApi.IdempotencyKey(body.IdempotencyKey, request) is not { } key) return PointsCheckoutApi.KeyProblem;
             if (await customers.FindAsync(id, ct) is not { } customer) return NotFoundProblem.Customer(id);
 
             await using var tx = await store.BeginAsync(ct);
@@ -41,6 +46,6 @@ internal static class PointsApi
             await tx.CommitAsync(ct);
             return Results.Ok(new { redeemed = result.Points, balance = result.Balance, replayed = result.Replayed });
         });
-        return v1;
+        return v1.MapPointsCheckoutApi();
     }
 }

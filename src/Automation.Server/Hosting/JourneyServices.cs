@@ -34,7 +34,9 @@ internal static class JourneyServices
         services.AddSingleton<TierCatalog>();
         services.AddSingleton<TierEngine>();
         services.AddSingleton<TierReviewer>();
-        services.AddSingleton(builder.Configuration.GetSection("Points").Get<PointsSettings>() ?? new PointsSettings());
+        services.AddOptions<PointsSettings>().BindConfiguration(PointsSettingsValidator.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PointsSettings>, PointsSettingsValidator>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<PointsSettings>>().Value);
         services.AddSingleton<PointsExpirer>();
         services.AddSingleton<DrawCatalog>();
         services.AddSingleton<IDrawRandom, CryptoDrawRandom>();

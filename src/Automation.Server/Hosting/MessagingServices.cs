@@ -25,7 +25,7 @@ internal static class MessagingServices
             return new UnsubscribeLinks(SigningKey.Load(options, environment.ContentRootPath), PublicUrl(options, sp.GetRequiredService<IConfiguration>()));
         });
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<MessagingOptions>>().Value
-            .ToDispatchSettings(sp.GetRequiredService<JourneyFiles>().Templates.DefaultCurrency));
+            .ToDispatchSettings(sp.GetRequiredService<JourneyFiles>().Templates.DefaultCurrency) with { Points = sp.GetRequiredService<Automation.Core.Points.PointsSettings>() });
         // Every channel a journey may name, so a name without one fails at start rather than at its first message.
         services.AddSingleton(sp => sp.GetChannels(sp.GetRequiredService<JourneyFiles>().ReadOptions.Channels));
         services.AddSingleton<OutboxDispatcher>();

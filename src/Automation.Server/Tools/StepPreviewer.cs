@@ -19,7 +19,7 @@ public sealed record StepPreview(string Step, string Channel, string Template, s
 /// <c>POST /v1/journeys/{name}/preview</c> and the console's preview page.
 /// </summary>
 internal sealed class StepPreviewer(LiquidTemplates templates, UnsubscribeLinks links, IReadOnlyDictionary<string, IChannel> channels,
-    IOptions<TemplatesOptions> templateOptions, TierCatalog tiers, TimeProvider clock, IHostEnvironment environment)
+    IOptions<TemplatesOptions> templateOptions, TierCatalog tiers, Automation.Core.Points.PointsSettings points, TimeProvider clock, IHostEnvironment environment)
 {
     /// <summary>
     /// A stored customer's net spend and orders over the tier window, as the dispatcher reads them for <c>tier.next</c>;
@@ -60,7 +60,7 @@ internal sealed class StepPreviewer(LiquidTemplates templates, UnsubscribeLinks 
                 try
                 {
                     var model = TemplateModel.For(customer, journey.Name, sendStep.Name, now, null, context,
-                        links.UrlFor(channel, recipient ?? "preview"), templateOptions.Value.DefaultCurrency, now, held, next);
+                        links.UrlFor(channel, recipient ?? "preview"), templateOptions.Value.DefaultCurrency, now, held, next, points);
                     var message = templates.Render(template, channel, model);
                     previews.Add(new StepPreview(sendStep.Name, channel, template, variant, message.Subject, message.Html, message.Text, Relative(message.TemplateFile), null));
                 }

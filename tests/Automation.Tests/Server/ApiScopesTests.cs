@@ -23,10 +23,11 @@ public sealed class ApiScopesTests
         ["POST /v1/identify"] = "ingest", ["POST /v1/track"] = "ingest", ["POST /v1/page"] = "ingest", ["POST /v1/screen"] = "ingest",
         ["POST /v1/group"] = "ingest", ["POST /v1/alias"] = "ingest", ["POST /v1/batch"] = "ingest",
         ["GET /v1/customers/{id}"] = "read", ["GET /v1/journeys"] = "read", ["GET /v1/messages"] = "read",
-        ["GET /v1/customers/{id}/points"] = "read", ["GET /v1/tiers"] = "read", ["GET /v1/customers/{id}/tier"] = "read",
+        ["GET /v1/customers/{id}/points"] = "read", ["POST /v1/customers/{id}/points/quote"] = "read", ["GET /v1/tiers"] = "read", ["GET /v1/customers/{id}/tier"] = "read",
         ["GET /v1/rejected"] = "admin", ["POST /v1/journeys/{name}/preview"] = "admin", ["POST /v1/suppressions"] = "admin",
         ["DELETE /v1/suppressions/{channel}/{address}"] = "admin", ["GET /v1/metrics/repurchase"] = "admin",
         ["GET /v1/metrics/attribution"] = "admin", ["POST /v1/customers/{id}/points/redeem"] = "admin",
+        ["POST /v1/customers/{id}/points/commit"] = "admin", ["POST /v1/customers/{id}/points/commits/{key}/cancel"] = "admin",
         ["POST /v1/customers/{id}/tags"] = "admin", ["DELETE /v1/customers/{id}/tags/{tag}"] = "admin",
         ["GET /v1/draws"] = "read", ["POST /v1/customers/{id}/draws/{draw}"] = "admin", ["GET /v1/draws/{draw}/report"] = "admin",
         ["GET /v1/draws/{draw}/entries"] = "admin",
@@ -55,7 +56,7 @@ public sealed class ApiScopesTests
         {
             var (method, pattern) = (route.Split(' ')[0], route.Split(' ')[1]);
             var path = pattern.Replace("{id}", "nobody").Replace("{name}", "cart-recovery").Replace("{channel}", "email")
-                .Replace("{address}", "a@example.com").Replace("{tag}", "vip").Replace("{draw}", "weekly-points-draw").Replace("{campaign}", "spring-sale");
+                .Replace("{address}", "a@example.com").Replace("{tag}", "vip").Replace("{draw}", "weekly-points-draw").Replace("{campaign}", "spring-sale").Replace("{key}", "checkout-1");
             foreach (var (key, held) in new[] { (IngestKey, "ingest"), (ReadKey, "read"), (AdminKey, "admin"), (AutomationFactory.ApiKey, "all") })
             {
                 using var request = new HttpRequestMessage(new HttpMethod(method), path);

@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Automation.Storage;
+using Automation.Tests.Support;
+using Dapper;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+
+namespace Automation.Tests.Server;
+
+/// <summary>
+/// Checkout commits racing on PostgreSQL, spread over two servers with storages of their own on one database: the
+/// customer's row lock orders them, so exactly the commits the balance covers succeed and it never goes below zero.
+/// </summary>
+[NonParallelizable]
+public sealed class PointsCommitRaceTests
+{
+    private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-03-01T10:00:00Z", CultureInfo.InvariantCulture);
+
+    private TestDatabase _db = null!;
+    private AutomationFactory[] _servers = null!;
+    private HttpClient[] _clients = null!;
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        _db = await TestDatabase.CreateAsync(StorageOptions.Postgres);
+        _servers = [new AutomationFactory(_db, new FakeTimeProvider(Now)), new AutomationFactory(_db, new FakeTimeProvider(Now))];
+        _clients = [.. _servers.Select(s => s.CreateAuthorizedClient())];
+        foreach (var client in _clients) (await client.GetAsync("/v1/tiers")).EnsureSuccessStatusCode();
+    }
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        foreach (var client in _clients) client.Dispose();
+        foreach (var server in _servers) await server.DisposeAsync();
+        await _db.DisposeAsync();
+    }
+
+    /// <summary><paramref name="racers"/> commits of 300 points each, quoted while the balance covered each alone, started together.</summary>
+    private async Task<HttpStatusCode[]> Race(int balance, int racers)
+    {
+        (await _clients[0].PostAsJsonAsync("/v1/track", new { userId = "ann", @event = "Order Completed", properties = new { order_id = "a-1", total = balance } })).EnsureSuccessStatusCode();
+        var quote = JsonNode.Parse(await (await _clients[0].PostAsJsonAsync("/v1/customers/ann/points/quote", new { orderTotal = 1000, currency = "USD", points = 300 })).Content.ReadAsStringAsync())!;
+        var quoteId = quote["quoteId"]!.GetValue<string>();
+
+        using var start = new ManualResetEventSlim();
+        var tasks = Enumerable.Range(0, racers).Select(i => Task.Run(async () =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/customers/ann/points/commit") { Content = JsonContent.Create(new { quoteId }) };
+            request.Headers.Add("Idempotency-Key", $"checkout-{i}");
+            start.Wait();
+            return (await _clients[i % 2].SendAsync(request)).StatusCode;
+        })).ToArray();
+        start.Set();
+        return await Task.WhenAll(tasks);
+    }
+
+    private async Task<List<int>> Ledger()
+    {
+        await using var connection = new NpgsqlConnection(_db.ConnectionString);
+        return [.. await connection.QueryAsync<int>("SELECT points FROM points_ledger ORDER BY id")];
+    }
+
+    [Test]
+    public async Task Two_commits_that_together_exceed_the_balance_spend_exactly_one()
+    {
+        var results = await Race(balance: 500, racers: 2);
+        results.Should().BeEquivalentTo([HttpStatusCode.OK, HttpStatusCode.Conflict]);
+        (await Ledger()).Should().Equal(500, -300);
+    }
+
+    [Test]
+    public async Task Sixteen_commits_on_two_servers_spend_exactly_what_the_balance_covers()
+    {
+        var results = await Race(balance: 1000, racers: 16);
+        results.Count(s => s == HttpStatusCode.OK).Should().Be(3);
+        results.Where(s => s != HttpStatusCode.OK).Should().OnlyContain(s => s == HttpStatusCode.Conflict);
+        var ledger = await Ledger();
+        ledger.Should().Equal(1000, -300, -300, -300);
+        ledger.Select((_, n) => ledger.Take(n + 1).Sum()).Should().OnlyContain(balance => balance >= 0, "the balance is never below zero after any commit");
+    }
+}
