@@ -6,6 +6,7 @@ using Automation.Core.Messaging;
 using Automation.Core.Points;
 using Automation.Core.Storage;
 using Automation.Core.Tags;
+using Automation.Core.Teams;
 using Automation.Core.Tiers;
 
 namespace Automation.Tests.Support;
@@ -36,6 +37,11 @@ internal sealed record InMemoryTables
     public ImmutableDictionary<(string Journey, string Timezone), DateTimeOffset> ScheduleChecks { get; init; } = ImmutableDictionary<(string, string), DateTimeOffset>.Empty;
     public ImmutableDictionary<long, TierStanding> Tiers { get; init; } = ImmutableDictionary<long, TierStanding>.Empty;
     public ImmutableDictionary<long, RfmScore> Rfm { get; init; } = ImmutableDictionary<long, RfmScore>.Empty;
+
+    // Teams are never deleted either: a team's id is its position.
+    public ImmutableList<Team> Teams { get; init; } = [];
+    public ImmutableDictionary<(long TeamId, long CustomerId), TeamMember> TeamMembers { get; init; } = ImmutableDictionary<(long, long), TeamMember>.Empty;
+    public ImmutableDictionary<long, ReferralRow> Referrals { get; init; } = ImmutableDictionary<long, ReferralRow>.Empty;
 
     public CustomerProfile? Customer(long id) => id >= 1 && id <= Customers.Count ? Customers[(int)id - 1] : null;
 
@@ -119,6 +125,15 @@ internal sealed record OrderRow(string OrderId, long CustomerId)
     public decimal RefundedAmount { get; init; }
     public bool FullyRefunded { get; init; }
     public DateTimeOffset? DeliveredAt { get; init; }
+}
+
+/// <summary>A referral, one per referred customer.</summary>
+internal sealed record ReferralRow(long ReferredId, long ReferrerId, string Source, DateTimeOffset AttributedAt)
+{
+    public string? FirstOrderId { get; init; }
+    public DateTimeOffset? FirstOrderAt { get; init; }
+    public DateTimeOffset? RewardedAt { get; init; }
+    public string? Outcome { get; init; }
 }
 
 internal sealed record TagRow(long CustomerId, string Tag, string Source, DateTimeOffset AddedAt);
