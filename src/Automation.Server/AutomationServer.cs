@@ -128,8 +128,10 @@ public static class AutomationServer
         v1.MapTagsApi();
         v1.MapPointsApi();
         v1.MapTiersApi();
+        v1.MapTeamsApi();
         v1.MapMetricsApi();
         app.MapUnsubscribeApi();
+        app.MapTeamLandingApi();
         app.MapTwilioApi();
         app.MapConsole();
     }

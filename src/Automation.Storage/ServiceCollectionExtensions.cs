@@ -31,6 +31,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IRfmStore>(sp => sp.GetRequiredService<AutomationStorage>());
         services.AddSingleton<IAnalyticsStore>(sp => sp.GetRequiredService<AutomationStorage>());
         services.AddSingleton<IRejectedMessageStore>(sp => sp.GetRequiredService<AutomationStorage>());
+        services.AddSingleton<ITeamQueries>(sp => sp.GetRequiredService<AutomationStorage>());
         services.AddSingleton<SchemaMigrator>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         return services;

@@ -18,7 +18,7 @@ public sealed record AudienceScreen(JourneySet Set, IReadOnlyCollection<long> Cu
 /// Each entry and each step is guarded by a unique key, so a retry, a second node or a replayed event never fires
 /// anything twice.
 /// </summary>
-public sealed partial class JourneyEngine(JourneyCatalog catalog, ILogger<JourneyEngine> logger, Points.PointsSettings points)
+public sealed partial class JourneyEngine(JourneyCatalog catalog, ILogger<JourneyEngine> logger, Points.PointsSettings points, Teams.TeamEngine? teams = null)
 {
     private readonly int _pointsExpiryMonths = points.ExpiryMonths;
 
@@ -287,6 +287,13 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, ILogger<Journe
                 await tx.IssueCouponAsync(customerId, issue.Coupon, source, now, ct);
                 state.Changed(customerId);
                 return false;
+            case OpenTeamAction open:
+                // The Team Opened event is stored for the timeline and later triggers; it starts no journey within this evaluation.
+                var opening = teams?.Campaign(open.Campaign) is { } campaign
+                    ? await teams.OpenAsync(tx, campaign, customerId, now, ct)
+                    : Teams.TeamResult.Refused(Teams.TeamRefusal.UnknownCampaign, $"there is no team campaign '{open.Campaign}' in rules/teams/");
+                if (opening.Reason is { } why) LogStepRefused(logger, journey.Name, step.Name, customerId, why);
+                return false;
             case ExitAction:
                 writes.End(new InstanceEnd(instance.Id, JourneyEnd.Exited, $"step: {step.Name}", now));
                 return true;
@@ -380,6 +387,9 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, ILogger<Journe
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Journey {Journey} rule {Rule} is quarantined and no longer evaluated until its file changes: it {Reason} for customer {CustomerId}")]
     private static partial void LogQuarantined(ILogger logger, string journey, string rule, string reason, string customerId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Journey {Journey} step {Step} did nothing for customer {CustomerId}: {Reason}")]
+    private static partial void LogStepRefused(ILogger logger, string journey, string step, long customerId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Journey {Journey} rule {Rule} failed for customer {CustomerId}: {Error}")]
     private static partial void LogRuleFailed(ILogger logger, string journey, string rule, long customerId, string error);

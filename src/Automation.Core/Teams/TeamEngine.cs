@@ -34,7 +34,7 @@ public sealed record TeamResult(Team? Team, TeamRefusal? Refusal, string? Reason
 /// as a customer event in that same transaction (<c>Team Opened</c>, <c>Team Joined</c>, <c>Team Completed</c>,
 /// <c>Team Expired</c>, and <c>Referred</c> for a new customer who joined), returned for the journey engine.
 /// </summary>
-public sealed class TeamEngine(TeamLinks links, Func<long, long>? randomBelow = null)
+public sealed class TeamEngine(TeamCatalog catalog, TeamLinks links, Func<long, long>? randomBelow = null)
 {
     public const string TeamOpened = "Team Opened";
     public const string TeamJoined = "Team Joined";
@@ -42,6 +42,12 @@ public sealed class TeamEngine(TeamLinks links, Func<long, long>? randomBelow = 
     public const string TeamExpired = "Team Expired";
 
     private readonly Func<long, long> _randomBelow = randomBelow ?? (n => RandomNumberGenerator.GetInt32(checked((int)n)));
+
+    /// <summary>The campaign of that name in rules/teams/, or null.</summary>
+    public TeamCampaign? Campaign(string name) => catalog.Find(name);
+
+    /// <summary>The share link of a team.</summary>
+    public string LinkFor(long teamId) => links.UrlFor(teamId);
 
     /// <summary>Opens a team of the campaign for the initiator, or returns the one they have open.</summary>
     public async Task<TeamResult> OpenAsync(IJourneyTransaction tx, TeamCampaign campaign, long initiatorId, DateTimeOffset now, CancellationToken ct)

@@ -7,12 +7,12 @@ namespace Automation.Core.Teams;
 /// Opening and joining teams for the API and the share page: each in one transaction with the events it records
 /// and the journeys they start, committed only when the team was opened or joined — a refusal leaves nothing behind.
 /// </summary>
-public sealed class TeamService(IIngestionStore store, TeamCatalog catalog, TeamEngine teams, JourneyEngine journeys, TimeProvider clock)
+public sealed class TeamService(IIngestionStore store, TeamEngine teams, JourneyEngine journeys, TimeProvider clock)
 {
     /// <summary>Opens a team of the campaign for the customer (created when unknown), or returns the one they have open.</summary>
     public async Task<TeamResult> OpenAsync(string campaignName, CustomerIds initiator, CancellationToken ct)
     {
-        if (catalog.Find(campaignName) is not { } campaign)
+        if (teams.Campaign(campaignName) is not { } campaign)
             return TeamResult.Refused(TeamRefusal.UnknownCampaign, $"There is no team campaign '{campaignName}' in rules/teams/.");
         return await InTransactionAsync(initiator, create: true, (tx, customerId, now) => teams.OpenAsync(tx, campaign, customerId, now, ct), ct);
     }

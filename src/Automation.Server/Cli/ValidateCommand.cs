@@ -2,6 +2,7 @@ using System.CommandLine;
 using Automation.Core.Journeys;
 using Automation.Core.Messaging;
 using Automation.Core.Tags;
+using Automation.Core.Teams;
 using Automation.Core.Tiers;
 using Automation.Server.Hosting;
 using Automation.Server.Jobs;
@@ -17,7 +18,7 @@ internal static class ValidateCommand
 {
     public static Command Create()
     {
-        var command = new Command("validate", "Check every journey, tag, tier and template file; print file:line: reason for each problem.").ReadingSettings();
+        var command = new Command("validate", "Check every journey, tag, tier, team campaign and template file; print file:line: reason for each problem.").ReadingSettings();
         command.SetAction(result => Run(ServerSettings.Arguments(result), result.InvocationConfiguration.Output, result.InvocationConfiguration.Error));
         return command;
     }
@@ -37,6 +38,11 @@ internal static class ValidateCommand
         problems.AddRange(new TagCatalog(folders.ReadOptions.Limits).Reload(folders.TagsFile));
         var tiers = new TierCatalog();
         problems.AddRange(tiers.Reload(folders.TiersFile));
+        var teams = new TeamCatalog();
+        problems.AddRange(teams.Reload(folders.TeamsFolder));
+        problems.AddRange(files.Where(f => f.Journey is not null).SelectMany(f => f.Journey!.Steps
+            .Where(s => s.Action is OpenTeamAction open && teams.Find(open.Campaign) is null)
+            .Select(s => new JourneyProblem(f.File, 1, s.Name, $"OpenTeam: no team campaign '{((OpenTeamAction)s.Action).Campaign}' in rules/teams/"))));
         foreach (var problem in problems)
             errors.WriteLine(problem with { File = Path.GetRelativePath(root, problem.File) });
 

@@ -23,6 +23,9 @@ internal sealed record JourneyFiles(string RulesFolder, string TemplatesFolder, 
     /// <summary>rules/tiers.json: the membership tiers and spend bands.</summary>
     public string TiersFile => Path.Combine(RulesFolder, "tiers.json");
 
+    /// <summary>rules/teams/: one team-split coupon campaign per file.</summary>
+    public string TeamsFolder => Path.Combine(RulesFolder, "teams");
+
     public LiquidTemplates CreateTemplates() => new(new TemplateFiles(TemplatesFolder, Templates.DefaultLocale));
 
     /// <summary>Changes whenever a file in either folder is added, removed, resized or saved.</summary>

@@ -34,6 +34,7 @@ internal static class JourneyServices
         services.AddSingleton<TierReviewer>();
         services.AddSingleton(builder.Configuration.GetSection("Points").Get<PointsSettings>() ?? new PointsSettings());
         services.AddSingleton<PointsExpirer>();
+        services.AddTeams();
         services.AddSingleton<JourneyEngine>();
         services.AddSingleton<JourneyScheduler>();
         services.AddHostedService<JourneyReloader>();
@@ -69,6 +70,10 @@ internal static class JourneyServices
             quartz.AddJob<TagRefreshJob>(job => job.WithIdentity(TagRefreshJob.Key).StoreDurably());
             quartz.AddJob<PointsExpiryJob>(job => job.WithIdentity(PointsExpiryJob.Key).StoreDurably());
             quartz.AddJob<TierReviewJob>(job => job.WithIdentity(TierReviewJob.Key).StoreDurably());
+            quartz.AddJob<TeamExpiryJob>(job => job.WithIdentity(TeamExpiryJob.Key).StoreDurably());
+            quartz.AddTrigger<TeamExpiryJob>(trigger => trigger.ForJob(TeamExpiryJob.Key).WithIdentity("team-expiry", "automation").StartNow()
+                .WithSchedule(SimpleScheduleBuilder.Create().WithInterval(TimeSpan.FromSeconds(scheduler.TickSeconds)).RepeatForever()
+                    .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
             // Tiers are reviewed on UTC dates whatever the server's zone, so every node agrees on the period.
             quartz.AddTrigger<TierReviewJob>(trigger => trigger.ForJob(TierReviewJob.Key).WithIdentity("tier-review", "automation")
                 .WithSchedule(CronScheduleBuilder.Create(scheduler.TierReviewCron).InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));

@@ -1,0 +1,16 @@
+using Automation.Core.Teams;
+
+namespace Automation.Server.Hosting;
+
+/// <summary>Team-split coupons: the campaigns of rules/teams/, share links signed with the server's key, the engine and the service the API calls.</summary>
+internal static class TeamServices
+{
+    public static void AddTeams(this IServiceCollection services)
+    {
+        services.AddSingleton<TeamCatalog>();
+        services.AddSingleton(sp => new TeamLinks(sp.GetRequiredService<ServerSigningKey>().Bytes, MessagingServices.PublicUrl(sp)));
+        services.AddSingleton(sp => new TeamEngine(sp.GetRequiredService<TeamCatalog>(), sp.GetRequiredService<TeamLinks>()));
+        services.AddSingleton<TeamService>();
+        services.AddSingleton<TeamExpirer>();
+    }
+}
