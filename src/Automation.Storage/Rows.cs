@@ -98,3 +98,25 @@ internal static class ProductJson
     public static IReadOnlyList<ProductLine> ReadLines(JsonArray array) =>
         array.Deserialize<List<ProductLine>>(Options) ?? [];
 }
+
+/// <summary>A row of coupon_codes.</summary>
+internal sealed class CouponRow
+{
+    public const string Columns = "code, campaign, customer_id, kind, amount, currency, minimum_spend, imported_at, issued_at, expires_at, redeemed_at, order_id";
+    public string Code { get; set; } = "";
+    public string Campaign { get; set; } = "";
+    public long? CustomerId { get; set; }
+    public string? Kind { get; set; }
+    public decimal? Amount { get; set; }
+    public string? Currency { get; set; }
+    public decimal? MinimumSpend { get; set; }
+    public DateTimeOffset? ImportedAt { get; set; }
+    public DateTimeOffset? IssuedAt { get; set; }
+    public DateTimeOffset? ExpiresAt { get; set; }
+    public DateTimeOffset? RedeemedAt { get; set; }
+    public string? OrderId { get; set; }
+
+    public Core.Coupons.IssuedCoupon ToCoupon() => new(Campaign, Code,
+        new Core.Coupons.CouponValue(Enum.Parse<Core.Coupons.CouponValueKind>(Kind ?? nameof(Core.Coupons.CouponValueKind.AmountOff)), Amount ?? 0, Currency),
+        MinimumSpend, IssuedAt ?? DateTimeOffset.MinValue, ExpiresAt);
+}

@@ -50,11 +50,6 @@ internal sealed partial class WriteTransaction
         return connection.ExecuteAsync(Command($"SELECT id FROM customers WHERE id {dialect.InList("ids", customerIds, p)} ORDER BY id {dialect.RowLockClause}", p, cancellationToken));
     }
 
-    public Task IssueCouponAsync(long customerId, string coupon, string source, DateTimeOffset at, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(Command(
-            "INSERT INTO customer_coupons (customer_id, coupon, source, issued_at) VALUES (@customerId, @coupon, @source, @at) ON CONFLICT DO NOTHING",
-            new { customerId, coupon, source, at }, cancellationToken));
-
     public Task<DateTimeOffset?> LastCheckedAsync(string journey, string timezone, CancellationToken cancellationToken) =>
         connection.QuerySingleOrDefaultAsync<DateTimeOffset?>(Command(
             "SELECT last_checked_at FROM journey_schedule_state WHERE journey = @journey AND timezone = @timezone", new { journey, timezone }, cancellationToken));

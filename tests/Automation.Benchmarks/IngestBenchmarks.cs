@@ -49,7 +49,7 @@ public class IngestBenchmarks
         }
         new SchemaMigrator(_storage, TimeProvider.System, NullLogger<SchemaMigrator>.Instance).MigrateAsync(CancellationToken.None).GetAwaiter().GetResult();
         var points = new PointsSettings();
-        _ingestion = new IngestionService(_storage, new JourneyEngine(new JourneyCatalog(), NullLogger<JourneyEngine>.Instance, points),
+        _ingestion = new IngestionService(_storage, new JourneyEngine(new JourneyCatalog(), new Automation.Core.Coupons.CouponCatalog(), NullLogger<JourneyEngine>.Instance, points),
             new TagEngine(new TagCatalog(), NullLogger<TagEngine>.Instance), TimeProvider.System, new TierEngine(new TierCatalog()), points);
         _reader = new SegmentMessageReader(TimeProvider.System);
     }

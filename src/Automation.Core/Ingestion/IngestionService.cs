@@ -104,6 +104,8 @@ public sealed class IngestionService(IIngestionStore store, JourneyEngine journe
             {
                 case OrderCompleted order:
                     await tx.RecordOrderAsync(customerId, order, message.Timestamp, ct);
+                    if (order.Coupon is { } code)
+                        await tx.RedeemCouponAsync(new Coupons.CouponRedemption(order.OrderId, customerId, code, order.Total, order.Discount, order.Currency, message.Timestamp), ct);
                     var (tier, change) = await tiers.OnOrderAsync(tx, customerId, message.Timestamp, now, ct);
                     if (change is { } c) tierChanges.Add(c);
                     await PointsEarning.OnOrderAsync(tx, customerId, order, message.Timestamp, points, tiers.Program, tier, ct);

@@ -9,7 +9,7 @@ public sealed record JourneyFileResult(string File, JourneyDefinition? Journey, 
 /// </summary>
 public static class JourneyDirectory
 {
-    private static readonly string[] NotJourneys = ["schema.json", "tiers.schema.json", "tags.json", "tiers.json", "teams.schema.json", "referrals.json", "referrals.schema.json"];
+    private static readonly string[] NotJourneys = ["schema.json", "tiers.schema.json", "coupons.schema.json", "tags.json", "tiers.json", "teams.schema.json", "referrals.json", "referrals.schema.json"];
 
     /// <summary>The files of the folder; none when the folder does not exist.</summary>
     public static IReadOnlyList<JourneyFileResult> Load(string rulesFolder, JourneyReadOptions options)

@@ -18,7 +18,7 @@ public sealed record AudienceScreen(JourneySet Set, IReadOnlyCollection<long> Cu
 /// Each entry and each step is guarded by a unique key, so a retry, a second node or a replayed event never fires
 /// anything twice.
 /// </summary>
-public sealed partial class JourneyEngine(JourneyCatalog catalog, ILogger<JourneyEngine> logger, Points.PointsSettings points, Teams.TeamEngine? teams = null)
+public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.CouponCatalog coupons, ILogger<JourneyEngine> logger, Points.PointsSettings points, Teams.TeamEngine? teams = null)
 {
     private readonly int _pointsExpiryMonths = points.ExpiryMonths;
 
@@ -265,10 +265,18 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, ILogger<Journe
         switch (step.Action)
         {
             case SendAction send:
-                var (variant, sent) = Messaging.Variants.Assign(journey.Name, snapshot.Profile.ExternalId ?? snapshot.Profile.AnonymousId ?? customerId.ToString(System.Globalization.CultureInfo.InvariantCulture), send.Context);
+                var (variant, assigned) = Messaging.Variants.Assign(journey.Name, snapshot.Profile.ExternalId ?? snapshot.Profile.AnonymousId ?? customerId.ToString(System.Globalization.CultureInfo.InvariantCulture), send.Context);
+                // Without variants the assigned context is the step's own, which the journey keeps: the message gets a copy.
+                var sent = (JsonObject)assigned.DeepClone();
+                // A message that promises a coupon carries the code it was issued, or is not sent.
+                if (sent["Coupon"] is JsonValue campaign && campaign.TryGetValue<string>(out var campaignName))
+                {
+                    if (await IssueCouponAsync(tx, journey, instance, step, snapshot, campaignName, now, ct) is not { } coupon) return false;
+                    sent["Coupon"] = coupon.ToContext();
+                }
                 // A variant may name its own template (and, laid over the context, anything else the step gives).
                 writes.Enqueue(new OutboxMessage(variant is null ? source : $"{source}:{variant}", customerId, journey.Name, instance.Id, step.Name,
-                    sent["Channel"]!.GetValue<string>(), sent["Template"]!.GetValue<string>(), (JsonObject)sent.DeepClone(), now, variant));
+                    sent["Channel"]!.GetValue<string>(), sent["Template"]!.GetValue<string>(), sent, now, variant));
                 return false;
             case AddTagAction add:
                 await tx.AddTagAsync(customerId, add.Tag, source, now, ct);
@@ -284,13 +292,12 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, ILogger<Journe
                 state.Changed(customerId);
                 return false;
             case IssueCouponAction issue:
-                await tx.IssueCouponAsync(customerId, issue.Coupon, source, now, ct);
-                state.Changed(customerId);
+                if (await IssueCouponAsync(tx, journey, instance, step, snapshot, issue.Campaign, now, ct) is not null) state.Changed(customerId);
                 return false;
             case OpenTeamAction open:
                 // The Team Opened event is stored for the timeline and later triggers; it starts no journey within this evaluation.
-                var opening = teams?.Campaign(open.Campaign) is { } campaign
-                    ? await teams.OpenAsync(tx, campaign, customerId, now, ct)
+                var opening = teams?.Campaign(open.Campaign) is { } teamCampaign
+                    ? await teams.OpenAsync(tx, teamCampaign, customerId, now, ct)
                     : Teams.TeamResult.Refused(Teams.TeamRefusal.UnknownCampaign, $"there is no team campaign '{open.Campaign}' in rules/teams/");
                 if (opening.Reason is { } why) LogStepRefused(logger, journey.Name, step.Name, customerId, why);
                 return false;
@@ -300,6 +307,30 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, ILogger<Journe
             default:
                 throw new System.Diagnostics.UnreachableException($"No handler for the action {step.Action.Name}.");
         }
+    }
+
+    /// <summary>
+    /// Issues a code of the campaign to the customer, keyed by the instance and campaign: every step of one instance
+    /// naming the campaign (an IssueCoupon, then Sends that remind of it) gets the same code. Null, logged with the
+    /// reason, when the campaign is gone, the customer is not eligible or a limit is reached.
+    /// </summary>
+    private async Task<Coupons.IssuedCoupon?> IssueCouponAsync(IJourneyTransaction tx, JourneyDefinition journey, JourneyInstance instance, JourneyStep step,
+        CustomerSnapshot snapshot, string campaignName, DateTimeOffset now, CancellationToken ct)
+    {
+        var customerId = snapshot.Profile.Id;
+        string refusal;
+        if (coupons.Find(campaignName) is not { } campaign)
+            refusal = "no such campaign in rules/coupons";
+        else if (campaign.Eligible is { } eligible && !eligible.Evaluate(FactsBuilder.Facts(snapshot, instance, TriggerFacts(instance), now), now).Holds)
+            refusal = "the customer is not eligible (Eligible does not hold)";
+        else
+        {
+            var issue = await tx.IssueCouponAsync(new Coupons.CouponIssueRequest(campaign, customerId, $"journey:{journey.Name}:{instance.Id}:{campaign.Name}", now), ct);
+            if (issue.Coupon is { } coupon) return coupon;
+            refusal = issue.Refusal!;
+        }
+        LogCouponRefused(logger, journey.Name, step.Name, customerId, campaignName, refusal);
+        return null;
     }
 
     private bool Holds(JourneyDefinition journey, CompiledRule rule, Facts facts, long customerId, DateTimeOffset now)
@@ -393,4 +424,7 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, ILogger<Journe
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Journey {Journey} rule {Rule} failed for customer {CustomerId}: {Error}")]
     private static partial void LogRuleFailed(ILogger logger, string journey, string rule, long customerId, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Journey {Journey} step {Step} issued no coupon of {Campaign} to customer {CustomerId}, and sent nothing that promises one: {Reason}")]
+    private static partial void LogCouponRefused(ILogger logger, string journey, string step, long customerId, string campaign, string reason);
 }

@@ -4,8 +4,9 @@ namespace Automation.Core.Journeys;
 /// <param name="Channels">Channel names a <c>Send</c> may use.</param>
 /// <param name="TemplateExists">Whether a template exists for (template, channel); null skips the check.</param>
 /// <param name="CronProblem">Why a schedule is not a valid cron expression, or null; when not given only its shape is checked.</param>
+/// <param name="CouponCampaignExists">Whether rules/coupons has a campaign of this name in force; null skips the check.</param>
 public sealed record JourneyReadOptions(IReadOnlySet<string> Channels, Func<string, string, bool>? TemplateExists, Func<string, string?>? CronProblem = null,
-    RuleLimits? Limits = null)
+    RuleLimits? Limits = null, Func<string, bool>? CouponCampaignExists = null)
 {
     /// <summary>The budget expressions are validated and run under.</summary>
     public RuleLimits RuleLimits => Limits ?? RuleLimits.Default;

@@ -23,7 +23,7 @@ public sealed record SendAction(string Channel, string Template, JsonObject Cont
 {
     public override string Name => StepActions.Send;
 
-    /// <summary>The coupon code the message carries, if the step names one.</summary>
+    /// <summary>The coupon campaign whose code the message carries, if the step names one.</summary>
     public string? Coupon => Context[nameof(Coupon)]?.ToString();
 }
 
@@ -45,8 +45,11 @@ public sealed record AwardPointsAction(int Points) : StepAction
     public override string Name => StepActions.AwardPoints;
 }
 
-/// <summary><c>IssueCoupon</c>: records a coupon as issued to the customer.</summary>
-public sealed record IssueCouponAction(string Coupon) : StepAction
+/// <summary>
+/// <c>IssueCoupon</c>: gives the customer a code of a campaign of rules/coupons; a later <c>Send</c> of the instance
+/// naming the campaign as its <c>Coupon</c> carries the same code.
+/// </summary>
+public sealed record IssueCouponAction(string Campaign) : StepAction
 {
     public override string Name => StepActions.IssueCoupon;
 }
@@ -86,7 +89,7 @@ public static class StepActions
         (AddTag, (context, _, problems) => Required(context, "Tag", problems) is { } tag ? new AddTagAction(tag) : null),
         (RemoveTag, (context, _, problems) => Required(context, "Tag", problems) is { } tag ? new RemoveTagAction(tag) : null),
         (AwardPoints, ReadAwardPoints),
-        (IssueCoupon, (context, _, problems) => Required(context, "Coupon", problems) is { } coupon ? new IssueCouponAction(coupon) : null),
+        (IssueCoupon, (context, options, problems) => Campaign(context, "Campaign", options, problems, required: true) is { } campaign ? new IssueCouponAction(campaign) : null),
         (OpenTeam, (context, _, problems) => Required(context, "Campaign", problems) is { } campaign ? new OpenTeamAction(campaign) : null),
         (Exit, (_, _, _) => new ExitAction()),
     ];
@@ -113,6 +116,14 @@ public static class StepActions
         else if (channel is not null && options.TemplateExists is { } exists && !exists(template, channel))
             problems.Add(("Template", $"no template 'templates/{template}.{channel}.liquid' (or a localised variant)"));
         problems.AddRange(Messaging.Variants.Check(context));
+        Campaign(context, "Coupon", options, problems, required: false);
+        if (context["Variants"] is JsonArray withCoupons)
+        {
+            for (var i = 0; i < withCoupons.Count; i++)
+            {
+                if (withCoupons[i] is JsonObject variant) Campaign(variant, "Coupon", options, problems, required: false, $"Variants[{i}].");
+            }
+        }
         if (channel is not null && options.TemplateExists is { } variantExists && context["Variants"] is JsonArray variants)
         {
             for (var i = 0; i < variants.Count; i++)
@@ -129,6 +140,18 @@ public static class StepActions
         if (context["Points"] is JsonValue points && points.GetValueKind() == JsonValueKind.Number && points.TryGetValue<int>(out var n) && n > 0)
             return new AwardPointsAction(n);
         problems.Add(("Points", "must be a whole number above 0"));
+        return null;
+    }
+
+    /// <summary>A coupon campaign the context names, which must be a file of rules/coupons when the options can tell.</summary>
+    private static string? Campaign(JsonObject context, string name, JourneyReadOptions options, List<(string Field, string Reason)> problems, bool required, string prefix = "")
+    {
+        if (context[name] is null && !required) return null;
+        var campaign = Text(context, name);
+        if (campaign is null) problems.Add(($"{prefix}{name}", "must name a coupon campaign, a file of rules/coupons without .json"));
+        else if (options.CouponCampaignExists is { } exists && !exists(campaign))
+            problems.Add(($"{prefix}{name}", $"no coupon campaign 'rules/coupons/{campaign}.json' (or it is not valid)"));
+        else return campaign;
         return null;
     }
 

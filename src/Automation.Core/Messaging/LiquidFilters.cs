@@ -15,8 +15,13 @@ public static class LiquidFilters
     public static string Money(Context context, object input, string? currency = null)
     {
         var amount = System.Convert.ToDecimal(input, CultureInfo.InvariantCulture);
-        var code = (currency ?? (string)context.Registers["currency"]).ToUpperInvariant();
-        var culture = (CultureInfo)context.Registers["culture"];
+        return FormatMoney(amount, currency ?? (string)context.Registers["currency"], (CultureInfo)context.Registers["culture"]);
+    }
+
+    /// <summary>An amount as money in a culture, as the <c>money</c> filter prints it: "$24.00", "24.00 CHF".</summary>
+    public static string FormatMoney(decimal amount, string currency, CultureInfo culture)
+    {
+        var code = currency.ToUpperInvariant();
         var symbol = Symbol(code, culture);
         var formatted = amount.ToString("N2", culture.Name.Length == 0 ? CultureInfo.GetCultureInfo("en-US") : culture);
         return symbol is null ? $"{formatted} {code}" : $"{symbol}{formatted}";

@@ -86,13 +86,39 @@ public sealed class TemplateModel
                 ["properties"] = Values(eventProperties),
             },
             ["journey"] = new Dictionary<string, object?> { ["name"] = journey, ["step"] = step, ["entered_at"] = enteredAt.UtcDateTime },
-            ["coupon"] = (actionContext["Coupon"] as JsonValue)?.ToString() ?? "",
+            ["coupon"] = Coupon(actionContext["Coupon"], CultureOf(profile.Locale), FactsBuilder.ZoneOf(profile.Timezone)),
             ["context"] = Values(actionContext),
             ["unsubscribe_url"] = unsubscribeUrl,
         };
         var culture = CultureOf(profile.Locale);
         return new TemplateModel(ToHash(values, escape: false), ToHash(values, escape: true), profile.Locale,
             FactsBuilder.ZoneOf(profile.Timezone), culture, currency);
+    }
+
+    /// <summary>
+    /// The code the message carries, its value and minimum spend as money and its expiry as a date in the customer's
+    /// locale and zone. A step not yet sent (a preview, a check) names only the campaign: its code reads as such.
+    /// </summary>
+    private static Dictionary<string, object?> Coupon(JsonNode? node, CultureInfo culture, TimeZoneInfo zone)
+    {
+        if (Coupons.IssuedCoupon.FromContext(node) is not { } coupon)
+        {
+            var campaign = (node as JsonValue)?.ToString();
+            return new() { ["code"] = campaign is null ? "" : $"({campaign} code)", ["campaign"] = campaign ?? "", ["value"] = "", ["minimum_spend"] = "", ["expires_at"] = "" };
+        }
+        var local = coupon.ExpiresAt is { } expires ? TimeZoneInfo.ConvertTime(expires, zone) : (DateTimeOffset?)null;
+        return new()
+        {
+            ["code"] = coupon.Code,
+            ["campaign"] = coupon.Campaign,
+            ["value"] = coupon.Value.Format(culture),
+            ["amount"] = coupon.Value.Amount,
+            ["percent_off"] = coupon.Value.Kind == Coupons.CouponValueKind.PercentOff,
+            ["minimum_spend"] = coupon.MinimumSpend is { } spend && coupon.Value.Currency is { } currency ? LiquidFilters.FormatMoney(spend, currency, culture)
+                : coupon.MinimumSpend?.ToString("0.##", culture) ?? "",
+            ["expires_at"] = local?.ToString("D", culture) ?? "",
+            ["expires_at_time"] = coupon.ExpiresAt?.UtcDateTime,
+        };
     }
 
     private static CultureInfo CultureOf(string? locale)

@@ -37,6 +37,12 @@ public interface IIngestTransaction : IJourneyTransaction
 
     Task RecordOrderAsync(long customerId, OrderCompleted order, DateTimeOffset completedAt, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Redeems the code an order named, once: the same order again changes nothing and gets the same outcome; a code
+    /// that is unknown, expired or redeemed by another order is recorded as such.
+    /// </summary>
+    Task<Coupons.CouponRedemptionOutcome> RedeemCouponAsync(Coupons.CouponRedemption redemption, CancellationToken cancellationToken);
+
     Task RecordRefundAsync(long customerId, OrderRefunded refund, CancellationToken cancellationToken);
 
     Task RecordDeliveryAsync(long customerId, OrderDelivered delivery, DateTimeOffset deliveredAt, CancellationToken cancellationToken);

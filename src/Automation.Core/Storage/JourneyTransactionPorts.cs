@@ -99,8 +99,13 @@ public interface ITierWrites
     Task RecordTierChangeAsync(long customerId, Tiers.TierChange change, CancellationToken cancellationToken);
 }
 
-/// <summary>Coupons issued to customers.</summary>
+/// <summary>Codes of coupon campaigns issued to customers.</summary>
 public interface ICouponWrites
 {
-    Task IssueCouponAsync(long customerId, string coupon, string source, DateTimeOffset at, CancellationToken cancellationToken);
+    /// <summary>
+    /// Gives the customer a code of the campaign, or says why not. The campaign's budget, the customer's limit and the
+    /// code itself are each claimed in the statement that takes them, so concurrent issues on any number of nodes never
+    /// exceed a limit or hand out a code twice; a repeated issue key returns the code issued first.
+    /// </summary>
+    Task<Coupons.CouponIssue> IssueCouponAsync(Coupons.CouponIssueRequest request, CancellationToken cancellationToken);
 }

@@ -1,3 +1,4 @@
+using Automation.Core.Coupons;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -43,10 +44,10 @@ public sealed record SimulatedEvent(TimeSpan Offset, JsonObject Message);
 /// </summary>
 /// <remarks>Tag rules and tiers come from the same rules folder when given, so journeys on <c>Tag Added</c> or <c>Tier Changed</c> simulate too.</remarks>
 public sealed class JourneySimulation(AutomationStorage storage, IReadOnlyList<JourneyFileResult> journeyFiles, TagCatalog tags, TierCatalog tiers,
-    SimulatedDelivery? delivery = null)
+    CouponCatalog coupons, SimulatedDelivery? delivery = null)
 {
-    public JourneySimulation(AutomationStorage storage, JourneyFileResult journeyFile, TagCatalog tags, TierCatalog tiers, SimulatedDelivery? delivery = null)
-        : this(storage, [journeyFile], tags, tiers, delivery)
+    public JourneySimulation(AutomationStorage storage, JourneyFileResult journeyFile, TagCatalog tags, TierCatalog tiers, CouponCatalog coupons, SimulatedDelivery? delivery = null)
+        : this(storage, [journeyFile], tags, tiers, coupons, delivery)
     {
     }
 
@@ -59,7 +60,7 @@ public sealed class JourneySimulation(AutomationStorage storage, IReadOnlyList<J
         var clock = new VirtualClock(start);
         // Points as appsettings.json ships them: a simulation reads no Points section.
         var points = new PointsSettings();
-        var engine = new JourneyEngine(catalog, NullLogger<JourneyEngine>.Instance, points);
+        var engine = new JourneyEngine(catalog, coupons, NullLogger<JourneyEngine>.Instance, points);
         var ingestion = new IngestionService(storage, engine, new TagEngine(tags, NullLogger<TagEngine>.Instance), clock, new TierEngine(tiers), points);
         var reader = new SegmentMessageReader(clock);
         var scheduler = new JourneyScheduler(catalog, engine, storage, new QuartzCronSchedule(), clock, NullLogger<JourneyScheduler>.Instance);
@@ -204,11 +205,11 @@ public sealed class JourneySimulation(AutomationStorage storage, IReadOnlyList<J
 
     private static string Describe(JourneyStep step) => step.Action switch
     {
-        SendAction send => $"send {send.Channel} {send.Template}" + (send.Coupon is null ? "" : $" (coupon {send.Coupon})"),
+        SendAction send => $"send {send.Channel} {send.Template}" + (send.Coupon is null ? "" : $" (a coupon of {send.Coupon})"),
         AddTagAction add => $"tag + {add.Tag}",
         RemoveTagAction remove => $"tag - {remove.Tag}",
         AwardPointsAction award => $"points + {award.Points}",
-        IssueCouponAction issue => $"coupon {issue.Coupon}",
+        IssueCouponAction issue => $"coupon of {issue.Campaign}",
         _ => $"exit step {step.Name}",
     };
 }

@@ -18,7 +18,7 @@ internal static class ValidateCommand
 {
     public static Command Create()
     {
-        var command = new Command("validate", "Check every journey, tag, tier, team campaign and template file; print file:line: reason for each problem.").ReadingSettings();
+        var command = new Command("validate", "Check every journey, coupon campaign, team campaign, tag, tier and template file; print file:line: reason for each problem.").ReadingSettings();
         command.SetAction(result => Run(ServerSettings.Arguments(result), result.InvocationConfiguration.Output, result.InvocationConfiguration.Error));
         return command;
     }
@@ -33,8 +33,9 @@ internal static class ValidateCommand
             errors.WriteLine($"{Path.GetRelativePath(root, folders.RulesFolder)}: the rules folder does not exist");
             return 1;
         }
+        var problems = folders.Coupons.Problems.ToList();
         var files = JourneyDirectory.Load(folders.RulesFolder, folders.ReadOptions);
-        var problems = files.SelectMany(f => f.Problems).ToList();
+        problems.AddRange(files.SelectMany(f => f.Problems));
         problems.AddRange(new TagCatalog(folders.ReadOptions.Limits).Reload(folders.TagsFile));
         var tiers = new TierCatalog();
         problems.AddRange(tiers.Reload(folders.TiersFile));
@@ -51,7 +52,7 @@ internal static class ValidateCommand
             errors.WriteLine($"{Path.GetRelativePath(root, problem.File)}:{problem.Line}: {problem.Reason}");
         if (problems.Count > 0 || templateProblems.Count > 0) return 1;
 
-        output.WriteLine($"{files.Count} journey(s) valid in {Path.GetRelativePath(root, folders.RulesFolder)}; their templates render.");
+        output.WriteLine($"{files.Count} journey(s) and {folders.Coupons.Campaigns.Count} coupon campaign(s) valid in {Path.GetRelativePath(root, folders.RulesFolder)}; their templates render.");
         return 0;
     }
 }

@@ -1,11 +1,15 @@
+using Automation.Core.Coupons;
 using Automation.Core.Journeys;
 using Automation.Core.Messaging;
 using Automation.Server.Configuration;
 
 namespace Automation.Server.Hosting;
 
-/// <summary>Where the journey and template folders are, and what journey files are checked against.</summary>
-internal sealed record JourneyFiles(string RulesFolder, string TemplatesFolder, JourneyReadOptions ReadOptions, TemplatesOptions Templates)
+/// <summary>
+/// Where the journey and template folders are, and what journey files are checked against: the coupon campaigns of
+/// <see cref="Coupons"/> among them, read when this is made; reload them before the journeys.
+/// </summary>
+internal sealed record JourneyFiles(string RulesFolder, string TemplatesFolder, JourneyReadOptions ReadOptions, TemplatesOptions Templates, CouponCatalog Coupons)
 {
     public static JourneyFiles From(IConfiguration configuration, string contentRoot, ICronSchedule cron)
     {
@@ -13,9 +17,16 @@ internal sealed record JourneyFiles(string RulesFolder, string TemplatesFolder, 
         var templates = configuration.GetSection(TemplatesOptions.Section).Get<TemplatesOptions>() ?? new TemplatesOptions();
         var rulesFolder = Path.GetFullPath(Path.Combine(contentRoot, rules.Path));
         var templatesFolder = Path.GetFullPath(Path.Combine(contentRoot, templates.Path));
+        var coupons = new CouponCatalog(rules.Limits);
+        coupons.Reload(Path.Combine(rulesFolder, "coupons"));
         return new JourneyFiles(rulesFolder, templatesFolder,
-            new JourneyReadOptions(JourneyReadOptions.DefaultChannels, JourneyDirectory.TemplatesIn(templatesFolder), cron.Problem, rules.Limits), templates);
+            new JourneyReadOptions(JourneyReadOptions.DefaultChannels, JourneyDirectory.TemplatesIn(templatesFolder), cron.Problem, rules.Limits,
+                campaign => coupons.Find(campaign) is not null),
+            templates, coupons);
     }
+
+    /// <summary>rules/coupons/: a coupon campaign a file.</summary>
+    public string CouponsFolder => Path.Combine(RulesFolder, "coupons");
 
     /// <summary>rules/tags.json: the tag rules.</summary>
     public string TagsFile => Path.Combine(RulesFolder, "tags.json");

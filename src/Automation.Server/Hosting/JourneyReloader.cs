@@ -36,6 +36,8 @@ internal sealed partial class JourneyReloader(JourneyCatalog catalog, TagCatalog
         try
         {
             _signature = files.Signature();
+            // Journeys are checked against the campaigns they name.
+            foreach (var problem in files.Coupons.Reload(files.CouponsFolder)) LogRejected(logger, "Coupon campaign", problem);
             var set = catalog.Reload(files.RulesFolder, files.ReadOptions);
             foreach (var entry in set.Entries.Where(e => e.Status == JourneyStatus.Invalid))
             {

@@ -25,6 +25,7 @@ internal static class JourneyServices
 
         services.AddSingleton<ICronSchedule, QuartzCronSchedule>();
         services.AddSingleton(sp => JourneyFiles.From(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IHostEnvironment>().ContentRootPath, sp.GetRequiredService<ICronSchedule>()));
+        services.AddSingleton(sp => sp.GetRequiredService<JourneyFiles>().Coupons);
         services.AddSingleton<JourneyCatalog>();
         services.AddSingleton(sp => new TagCatalog(sp.GetRequiredService<JourneyFiles>().ReadOptions.Limits));
         services.AddSingleton<TagEngine>();

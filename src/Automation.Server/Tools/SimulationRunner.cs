@@ -121,7 +121,7 @@ internal static class SimulationRunner
             var warnings = loaded is not null ? [] : tags.Reload(folders.TagsFile).Concat(tiers.Reload(folders.TiersFile))
                 .Select(p => $"warning: {p with { File = Path.GetRelativePath(contentRoot, p.File) }}").ToList();
             var delivery = new SimulatedDelivery(folders.CreateTemplates(), guardrails, folders.Templates.DefaultCurrency);
-            var timeline = await new JourneySimulation(storage, journeyFiles, tags, tiers, delivery).RunAsync(customer, events, start, duration, tick, ct);
+            var timeline = await new JourneySimulation(storage, journeyFiles, tags, tiers, folders.Coupons, delivery).RunAsync(customer, events, start, duration, tick, ct);
             var lines = timeline.Select(t => t.ToString()).ToList();
             if (lines.Count == 0) lines.Add(journeyFiles.Count == 1 ? "(the customer never entered this journey)" : "(the customer never entered these journeys)");
             return new SimulationResult($"{name}: simulated {days.ToString(CultureInfo.InvariantCulture)} day(s) from {start:yyyy-MM-dd HH:mm}Z, a tick every {tick}",

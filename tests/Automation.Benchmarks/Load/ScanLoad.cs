@@ -40,7 +40,9 @@ public static class ScanLoad
             var catalog = new JourneyCatalog();
             var set = catalog.Reload(Path.Combine(IngestLoad.RepositoryRoot(), "rules"), new JourneyReadOptions(JourneyReadOptions.DefaultChannels, null, new QuartzCronSchedule().Problem));
             var clock = new FakeTimeProvider(Now);
-            var engine = new JourneyEngine(catalog, NullLogger<JourneyEngine>.Instance, new PointsSettings());
+            var coupons = new Automation.Core.Coupons.CouponCatalog();
+            coupons.Reload(Path.Combine(IngestLoad.RepositoryRoot(), "rules", "coupons"));
+            var engine = new JourneyEngine(catalog, coupons, NullLogger<JourneyEngine>.Instance, new PointsSettings());
             // The scheduler logs where a tick's time goes: active instances, then each pass over customers.
             using var logging = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
             var scheduler = new JourneyScheduler(catalog, engine, storage, new QuartzCronSchedule(), clock, logging.CreateLogger<JourneyScheduler>());

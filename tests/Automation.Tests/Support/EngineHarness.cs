@@ -1,3 +1,4 @@
+using Automation.Core.Coupons;
 using System.Text;
 using System.Text.Json.Nodes;
 using Automation.Core.Customers;
@@ -27,6 +28,9 @@ internal sealed record EngineSetup
     public string? TiersFile { get; init; }
 
     public PointsSettings? Points { get; init; }
+
+    /// <summary>A folder of coupon campaign files such as rules/coupons; none: no campaigns.</summary>
+    public string? CouponsFolder { get; init; }
 }
 
 /// <summary>The storage ports the engines and the tests' assertions go through, whichever store stands behind them.</summary>
@@ -54,11 +58,12 @@ internal sealed class EngineHarness : IAsyncDisposable
         Database = database;
         Storage = storage;
         Clock = new FakeTimeProvider(start);
-        var reader = new JourneyFileReader(ReadOptions);
+        if (setup.CouponsFolder is { } coupons) Coupons.Reload(coupons).Should().BeEmpty();
+        var reader = new JourneyFileReader(ReadOptions with { CouponCampaignExists = name => Coupons.Find(name) is not null });
         Journeys.Replace([.. setup.Journeys.Select(f => Read(reader, f.File, f.Json))]);
         if (setup.TagRulesFile is { } tagRules) TagRules.Reload(tagRules).Should().BeEmpty();
         if (setup.TiersFile is { } tiers) Tiers.Reload(tiers).Should().BeEmpty();
-        Engine = TestIngestion.Engine(Journeys);
+        Engine = TestIngestion.Engine(Journeys, Coupons);
         TagEngine = TestIngestion.Tags(TagRules);
         TierEngine = new TierEngine(Tiers);
         var points = setup.Points ?? new PointsSettings();
@@ -88,6 +93,7 @@ internal sealed class EngineHarness : IAsyncDisposable
     public JourneyCatalog Journeys { get; } = new();
     public TagCatalog TagRules { get; } = new();
     public TierCatalog Tiers { get; } = new();
+    public CouponCatalog Coupons { get; } = new();
     public JourneyEngine Engine { get; }
     public TagEngine TagEngine { get; }
     public TierEngine TierEngine { get; }

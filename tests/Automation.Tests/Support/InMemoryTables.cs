@@ -32,7 +32,10 @@ internal sealed record InMemoryTables
     public ImmutableDictionary<long, CustomerStats> Stats { get; init; } = ImmutableDictionary<long, CustomerStats>.Empty;
     public ImmutableDictionary<long, Cart> Carts { get; init; } = ImmutableDictionary<long, Cart>.Empty;
     public ImmutableDictionary<(long CustomerId, string Tag), TagRow> Tags { get; init; } = ImmutableDictionary<(long, string), TagRow>.Empty;
-    public ImmutableHashSet<(long CustomerId, string Coupon, string Source)> Coupons { get; init; } = [];
+    public ImmutableDictionary<string, CouponCodeRow> CouponCodes { get; init; } = ImmutableDictionary.Create<string, CouponCodeRow>(StringComparer.Ordinal);
+    public ImmutableDictionary<string, int> CouponCampaignCounts { get; init; } = ImmutableDictionary.Create<string, int>(StringComparer.Ordinal);
+    public ImmutableDictionary<(string Campaign, long CustomerId), int> CouponHoldings { get; init; } = ImmutableDictionary<(string, long), int>.Empty;
+    public ImmutableDictionary<string, Automation.Core.Coupons.CouponRedemptionOutcome> CouponRedemptions { get; init; } = ImmutableDictionary.Create<string, Automation.Core.Coupons.CouponRedemptionOutcome>(StringComparer.Ordinal);
     public ImmutableDictionary<(long InstanceId, string Step), StepRow> Steps { get; init; } = ImmutableDictionary<(long, string), StepRow>.Empty;
     public ImmutableDictionary<(string Journey, string Timezone), DateTimeOffset> ScheduleChecks { get; init; } = ImmutableDictionary<(string, string), DateTimeOffset>.Empty;
     public ImmutableDictionary<long, TierStanding> Tiers { get; init; } = ImmutableDictionary<long, TierStanding>.Empty;
@@ -164,3 +167,7 @@ internal static class JsonCopy
 
     public static JsonObject? OrNull(JsonObject? json) => json is null ? null : Of(json);
 }
+
+/// <summary>A row of coupon_codes: an imported code waits with no customer; <see cref="Coupon"/> is set once issued.</summary>
+internal sealed record CouponCodeRow(string Code, string Campaign, long? CustomerId, string? IssueKey, Automation.Core.Coupons.IssuedCoupon? Coupon,
+    DateTimeOffset? RedeemedAt = null, string? OrderId = null);

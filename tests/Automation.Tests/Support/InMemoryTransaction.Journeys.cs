@@ -6,7 +6,7 @@ using Automation.Core.Tiers;
 
 namespace Automation.Tests.Support;
 
-// Journey work inside the transaction: instances, steps, outbox rows, tags, points, tiers and coupons.
+// Journey work inside the transaction: instances, steps, outbox rows, tags, points, and tiers.
 internal sealed partial class InMemoryTransaction
 {
     public Task<IReadOnlyList<CustomerSnapshot>> LoadSnapshotsAsync(IReadOnlyCollection<long> customerIds, SnapshotParts parts, CancellationToken cancellationToken) =>
@@ -126,12 +126,6 @@ internal sealed partial class InMemoryTransaction
     public Task RecordTierChangeAsync(long customerId, TierChange change, CancellationToken cancellationToken)
     {
         _tables = _tables with { TierHistory = _tables.TierHistory.Add(new TierChangeRow(_tables.TierHistory.Count + 1, customerId, change)) };
-        return Task.CompletedTask;
-    }
-
-    public Task IssueCouponAsync(long customerId, string coupon, string source, DateTimeOffset at, CancellationToken cancellationToken)
-    {
-        _tables = _tables with { Coupons = _tables.Coupons.Add((customerId, coupon, source)) };
         return Task.CompletedTask;
     }
 

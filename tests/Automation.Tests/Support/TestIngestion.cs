@@ -1,3 +1,4 @@
+using Automation.Core.Coupons;
 using Automation.Core.Ingestion;
 using Automation.Core.Journeys;
 using Automation.Core.Points;
@@ -14,7 +15,8 @@ namespace Automation.Tests.Support;
 /// </summary>
 internal static class TestIngestion
 {
-    public static JourneyEngine Engine(JourneyCatalog journeys) => new(journeys, NullLogger<JourneyEngine>.Instance, new PointsSettings());
+    public static JourneyEngine Engine(JourneyCatalog journeys, CouponCatalog? coupons = null) =>
+        new(journeys, coupons ?? new CouponCatalog(), NullLogger<JourneyEngine>.Instance, new PointsSettings());
 
     public static TagEngine Tags(TagCatalog rules) => new(rules, NullLogger<TagEngine>.Instance);
 

@@ -428,7 +428,7 @@ public sealed class TwilioDispatchTests(string provider)
     [SetUp]
     public async Task SetUp()
     {
-        _h = await EngineHarness.CreateAsync(provider, Start);
+        _h = await EngineHarness.CreateAsync(provider, Start, new EngineSetup { CouponsFolder = Path.Combine(ServerProcess.RepositoryRoot(), "rules", "coupons") });
         _twilio = await FakeTwilio.StartAsync();
         _http = new HttpClient();
     }
@@ -478,7 +478,8 @@ public sealed class TwilioDispatchTests(string provider)
         var request = _twilio.Requests.Should().ContainSingle(r => r["To"] == "+14155550123").Subject;
         request["AccountSid"].Should().Be("AC123");
         request["From"].Should().Be("+15005550006");
-        request["Body"].Should().Be("Your cart is waiting: code CART10 takes 10% off today. Reply STOP to opt out.");
+        // The code is the cart-recovery campaign's, issued when the step fired: good for two days from then.
+        request["Body"].Should().MatchRegex(@"^Your cart is waiting: code CART-[A-HJ-NP-Z2-9]{10} takes 10% off until Thursday, 07 May 2026\. Reply STOP to opt out\.$");
         request["StatusCallback"].Should().Be("https://shop.example/twilio/status");
         request["Authorization"].Should().Be("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("AC123:secret")));
         var sms = await Sms();

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Automation.Core.Coupons;
 using Automation.Core.Journeys;
 using Automation.Core.Tiers;
 using Automation.Tests.Support;
@@ -12,7 +13,7 @@ public sealed class ShippedRulesTests
     private static readonly string Rules = Path.Combine(ServerProcess.RepositoryRoot(), "rules");
 
     private static IEnumerable<string> JourneyFiles() =>
-        Directory.EnumerateFiles(Rules, "*.json").Where(f => Path.GetFileName(f) is not ("schema.json" or "tiers.schema.json" or "tags.json" or "tiers.json")).Order();
+        Directory.EnumerateFiles(Rules, "*.json").Where(f => Path.GetFileName(f) is not ("schema.json" or "tiers.schema.json" or "coupons.schema.json" or "tags.json" or "tiers.json")).Order();
 
     [Test]
     public async Task Automation_validate_accepts_the_repository()
@@ -20,7 +21,7 @@ public sealed class ShippedRulesTests
         var (code, output, errors) = await AutomationCli.RunAsync(["validate", "--contentRoot", ServerProcess.RepositoryRoot()]);
         errors.Should().BeEmpty();
         code.Should().Be(0);
-        output.Should().Contain($"{JourneyFiles().Count()} journey(s) valid");
+        output.Should().Contain($"{JourneyFiles().Count()} journey(s) and {CouponFiles().Count()} coupon campaign(s) valid");
     }
 
     [TestCaseSource(nameof(JourneyFiles))]
@@ -48,6 +49,21 @@ public sealed class ShippedRulesTests
         action["properties"]!["Name"]!["enum"]!.AsArray().Select(n => n!.GetValue<string>()).Should().BeEquivalentTo(StepActions.Names);
         action["allOf"]![0]!["then"]!["properties"]!["Context"]!["properties"]!["Channel"]!["enum"]!.AsArray()
             .Select(n => n!.GetValue<string>()).Should().BeEquivalentTo(JourneyReadOptions.DefaultChannels);
+    }
+
+    private static IEnumerable<string> CouponFiles() => Directory.EnumerateFiles(Path.Combine(Rules, "coupons"), "*.json").Order();
+
+    [TestCaseSource(nameof(CouponFiles))]
+    public async Task Each_coupon_campaign_satisfies_its_schema_and_the_reader(string file)
+    {
+        var json = await File.ReadAllTextAsync(file);
+        JsonNode.Parse(json)!["$schema"]!.GetValue<string>().Should().Be("../coupons.schema.json");
+        var schema = await JsonSchema.FromFileAsync(Path.Combine(Rules, "coupons.schema.json"));
+        schema.Validate(json).Should().BeEmpty();
+        var (campaign, problems) = CouponFileReader.Read(file, System.Text.Encoding.UTF8.GetBytes(json), RuleLimits.Default);
+        problems.Should().BeEmpty();
+        campaign!.Name.Should().Be(Path.GetFileNameWithoutExtension(file));
+        schema.Validate(json.Replace("\"Value\": {", "\"Value\": { \"Off\": 1,")).Should().NotBeEmpty();
     }
 
     [Test]

@@ -38,7 +38,7 @@ public sealed class SimulateCommandTests
             "cart-recovery: simulated 2 day(s) from 2026-11-02 08:00Z, a tick every 01:00:00",
             "+0h enter",
             "+1h send email cart-recovery/reminder → goes out at once",
-            "+24h send sms cart-recovery/coupon (coupon CART10) → failed: the customer has no phone number",
+            "+24h send sms cart-recovery/coupon (a coupon of cart-recovery) → failed: the customer has no phone number",
             "+24h complete: all steps done");
     }
 
@@ -61,7 +61,7 @@ public sealed class SimulateCommandTests
         output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Skip(1).Should().Equal(
             "-2h cart-recovery: enter",
             "+0h cart-recovery: send email cart-recovery/reminder → goes out +1h (after quiet hours)",
-            "+22h cart-recovery: send sms cart-recovery/coupon (coupon CART10) → failed: the customer has no phone number",
+            "+22h cart-recovery: send sms cart-recovery/coupon (a coupon of cart-recovery) → failed: the customer has no phone number",
             "+22h cart-recovery: complete: all steps done");
     }
 

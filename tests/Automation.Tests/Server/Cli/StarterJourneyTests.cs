@@ -45,7 +45,7 @@ public sealed class StarterJourneyTests(string provider)
         var tiers = new TierCatalog();
         tags.Reload(files.TagsFile).Should().BeEmpty();
         tiers.Reload(files.TiersFile).Should().BeEmpty();
-        var timeline = await new JourneySimulation(_db.Storage, file, tags, tiers).RunAsync(customer, simulated, start, TimeSpan.FromDays(days), step, CancellationToken.None);
+        var timeline = await new JourneySimulation(_db.Storage, file, tags, tiers, files.Coupons).RunAsync(customer, simulated, start, TimeSpan.FromDays(days), step, CancellationToken.None);
         return timeline.Select(t => t.ToString()).ToList();
     }
 
@@ -61,7 +61,7 @@ public sealed class StarterJourneyTests(string provider)
             "+0h enter",
             "+0h send email welcome-series/thank-you",
             "+72h send email welcome-series/guide",
-            "+168h send email welcome-series/second-order-coupon (coupon WELCOME10)",
+            "+168h send email welcome-series/second-order-coupon (a coupon of welcome-second-order)",
             "+168h complete: all steps done");
     }
 
@@ -81,7 +81,7 @@ public sealed class StarterJourneyTests(string provider)
         (await Simulate("cart-recovery", Ann, 3, ("+0h", new { @event = "Product Added", properties = new { product_id = "tea", price = 12 } }))).Should().Equal(
             "+0h enter",
             "+1h send email cart-recovery/reminder",
-            "+24h send sms cart-recovery/coupon (coupon CART10)",
+            "+24h send sms cart-recovery/coupon (a coupon of cart-recovery)",
             "+24h complete: all steps done");
     }
 
@@ -111,8 +111,8 @@ public sealed class StarterJourneyTests(string provider)
     {
         (await Simulate("win-back", Ann, 25, ("-70d", Order("old", 50)))).Should().Equal(
             "+0h enter",
-            "+0h send email win-back/miss-you (coupon COMEBACK10)",
-            "+480h send email win-back/bigger-coupon (coupon COMEBACK25)",
+            "+0h send email win-back/miss-you (a coupon of win-back)",
+            "+480h send email win-back/bigger-coupon (a coupon of win-back-bigger)",
             "+480h complete: all steps done");
     }
 
@@ -124,7 +124,7 @@ public sealed class StarterJourneyTests(string provider)
         var member = new { email = "ann@example.com", name = "Ann", timezone = "Asia/Shanghai" };
         (await SimulateFrom(from, "member-day", member, 3, ("-30d", Order("m1", 40)))).Should().Equal(
             "+50h enter",
-            "+50h send email member-day/offer",
+            "+50h send email member-day/offer (a coupon of member-day)",
             "+50h complete: all steps done");
         (await SimulateAs("bo", from, "member-day", new { email = "bo@example.com" }, 3)).Should().BeEmpty("customers who hold no tier (never ordered) are not in the audience");
     }
@@ -146,9 +146,9 @@ public sealed class StarterJourneyTests(string provider)
         var birthdayGirl = new { email = "ann@example.com", name = "Ann", timezone = "America/New_York", birthday = "1990-04-21" };
         (await Simulate("birthday", birthdayGirl, 3)).Should().Equal(
             "+37h enter",
-            "+37h coupon BIRTHDAY15",
+            "+37h coupon of birthday",
             "+37h points + 200",
-            "+37h send email birthday/greeting (coupon BIRTHDAY15)",
+            "+37h send email birthday/greeting (a coupon of birthday)",
             "+37h complete: all steps done");
         var customer = await _db.Storage.FindAsync("ann", CancellationToken.None);
         customer!.PointsBalance(Start.AddDays(3)).Should().Be(200);

@@ -39,7 +39,7 @@ public sealed class ValidateCommandTests
         var (code, output, errors) = await Run();
         errors.Should().BeEmpty();
         code.Should().Be(0);
-        output.Should().Contain("1 journey(s) valid in rules; their templates render.");
+        output.Should().Contain("1 journey(s) and 0 coupon campaign(s) valid in rules; their templates render.");
     }
 
     [Test]

@@ -1,0 +1,135 @@
+using Automation.Core.Coupons;
+using Dapper;
+
+namespace Automation.Storage;
+
+// Coupon codes: issued inside journey work (and draws, teams, referrals), redeemed inside an ingest.
+internal sealed partial class WriteTransaction
+{
+    private const int GeneratedCodeAttempts = 8;
+
+    public async Task<CouponIssue> IssueCouponAsync(CouponIssueRequest request, CancellationToken cancellationToken)
+    {
+        if (await IssuedAsync(request.IssueKey, cancellationToken) is { } earlier) return CouponIssue.Issued(earlier);
+        var campaign = request.Campaign;
+        if (campaign.Validity.Closed(request.At) is { } closed) return CouponIssue.Refused(closed);
+
+        // Each claim is a conditional upsert that answers no row when the limit is reached; on PostgreSQL it also holds
+        // the counter's row until commit, so the claims of concurrent issues queue rather than overlap. A later refusal
+        // gives back what was claimed before it, in the same transaction.
+        if (!await ClaimAsync("coupon_campaign_counts (campaign, issued) VALUES (@campaign, 1) ON CONFLICT (campaign)", "coupon_campaign_counts",
+                new { campaign = campaign.Name, limit = campaign.Budget ?? int.MaxValue }, cancellationToken))
+            return CouponIssue.Refused($"the campaign's budget of {campaign.Budget} codes is spent");
+        // The claim waited for any concurrent issue of the campaign to end: one with this key is visible now.
+        if (await IssuedAsync(request.IssueKey, cancellationToken) is { } concurrent)
+        {
+            await ReleaseAsync(request, holding: false, cancellationToken);
+            return CouponIssue.Issued(concurrent);
+        }
+        if (!await ClaimAsync("coupon_holdings (campaign, customer_id, issued) VALUES (@campaign, @customerId, 1) ON CONFLICT (campaign, customer_id)", "coupon_holdings",
+                new { campaign = campaign.Name, customerId = request.CustomerId, limit = campaign.PerCustomer ?? int.MaxValue }, cancellationToken))
+        {
+            await ReleaseAsync(request, holding: false, cancellationToken);
+            return CouponIssue.Refused($"the customer already holds {campaign.PerCustomer} code(s) of the campaign, its limit per customer");
+        }
+
+        var coupon = new IssuedCoupon(campaign.Name, "", request.Value, campaign.MinimumSpend, request.At, campaign.Validity.ExpiresAt(request.At));
+        var code = campaign.Generated is { } format
+            ? await InsertGeneratedAsync(format, coupon, request, cancellationToken)
+            : await TakeImportedAsync(coupon, request, cancellationToken);
+        if (code is null)
+        {
+            await ReleaseAsync(request, holding: true, cancellationToken);
+            return await IssuedAsync(request.IssueKey, cancellationToken) is { } meanwhile
+                ? CouponIssue.Issued(meanwhile)
+                : CouponIssue.Refused("the campaign has no imported codes left to issue");
+        }
+        return CouponIssue.Issued(coupon with { Code = code });
+    }
+
+    private async Task<bool> ClaimAsync(string insert, string table, object parameters, CancellationToken cancellationToken) =>
+        await connection.ExecuteScalarAsync<int?>(Command($"""
+            INSERT INTO {insert}
+            DO UPDATE SET issued = {table}.issued + 1 WHERE {table}.issued < @limit
+            RETURNING issued
+            """, parameters, cancellationToken)) is not null;
+
+    private async Task ReleaseAsync(CouponIssueRequest request, bool holding, CancellationToken cancellationToken)
+    {
+        var p = new { campaign = request.Campaign.Name, customerId = request.CustomerId };
+        await connection.ExecuteAsync(Command("UPDATE coupon_campaign_counts SET issued = issued - 1 WHERE campaign = @campaign", p, cancellationToken));
+        if (holding)
+            await connection.ExecuteAsync(Command("UPDATE coupon_holdings SET issued = issued - 1 WHERE campaign = @campaign AND customer_id = @customerId", p, cancellationToken));
+    }
+
+    private async Task<string?> InsertGeneratedAsync(CouponCodeFormat format, IssuedCoupon coupon, CouponIssueRequest request, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < GeneratedCodeAttempts; attempt++)
+        {
+            var code = CouponCodes.Generate(format);
+            // Nothing inserted: either the key was issued concurrently (the caller finds it) or, once in an age, the
+            // code exists already and another is drawn.
+            var inserted = await connection.ExecuteAsync(Command("""
+                INSERT INTO coupon_codes (code, campaign, customer_id, issue_key, kind, amount, currency, minimum_spend, issued_at, expires_at)
+                VALUES (@code, @Campaign, @customerId, @issueKey, @kind, @Amount, @Currency, @MinimumSpend, @IssuedAt, @ExpiresAt)
+                ON CONFLICT DO NOTHING
+                """, Parameters(code, coupon, request), cancellationToken));
+            if (inserted > 0) return code;
+            if (await connection.ExecuteScalarAsync<int>(Command("SELECT COUNT(*) FROM coupon_codes WHERE issue_key = @issueKey", new { issueKey = request.IssueKey }, cancellationToken)) > 0)
+                return null;
+        }
+        throw new InvalidOperationException($"Campaign {coupon.Campaign}: {GeneratedCodeAttempts} generated codes in a row exist already; lengthen its codes.");
+    }
+
+    private Task<string?> TakeImportedAsync(IssuedCoupon coupon, CouponIssueRequest request, CancellationToken cancellationToken) =>
+        // The claim lock skips codes another transaction is taking, so concurrent issues take different codes.
+        connection.ExecuteScalarAsync<string?>(Command($"""
+            UPDATE coupon_codes
+            SET customer_id = @customerId, issue_key = @issueKey, kind = @kind, amount = @Amount, currency = @Currency,
+                minimum_spend = @MinimumSpend, issued_at = @IssuedAt, expires_at = @ExpiresAt
+            WHERE code = (SELECT code FROM coupon_codes WHERE campaign = @Campaign AND customer_id IS NULL ORDER BY code LIMIT 1 {dialect.ClaimLockClause})
+              AND customer_id IS NULL
+            RETURNING code
+            """, Parameters(null, coupon, request), cancellationToken));
+
+    private static DynamicParameters Parameters(string? code, IssuedCoupon coupon, CouponIssueRequest request)
+    {
+        var p = new DynamicParameters(new { code, coupon.Campaign, customerId = request.CustomerId, issueKey = request.IssueKey, kind = coupon.Value.Kind.ToString(),
+            coupon.Value.Amount, coupon.Value.Currency, coupon.MinimumSpend, coupon.IssuedAt, coupon.ExpiresAt });
+        return p;
+    }
+
+    private async Task<IssuedCoupon?> IssuedAsync(string issueKey, CancellationToken cancellationToken) =>
+        (await connection.QuerySingleOrDefaultAsync<CouponRow>(Command($"SELECT {CouponRow.Columns} FROM coupon_codes WHERE issue_key = @issueKey",
+            new { issueKey }, cancellationToken)))?.ToCoupon();
+
+    public async Task<CouponRedemptionOutcome> RedeemCouponAsync(CouponRedemption redemption, CancellationToken cancellationToken)
+    {
+        var recorded = await connection.QuerySingleOrDefaultAsync<string>(Command("SELECT outcome FROM coupon_redemptions WHERE order_id = @OrderId", redemption, cancellationToken));
+        if (recorded is not null) return CouponRedemptionOutcomes.Parse(recorded);
+
+        // The update is the claim: of two orders naming one code at once, one redeems and the other finds it taken.
+        var campaign = await connection.ExecuteScalarAsync<string?>(Command("""
+            UPDATE coupon_codes SET redeemed_at = @At, order_id = @OrderId
+            WHERE code = @Code AND customer_id IS NOT NULL AND redeemed_at IS NULL AND (expires_at IS NULL OR expires_at > @At)
+            RETURNING campaign
+            """, redemption, cancellationToken));
+        var outcome = CouponRedemptionOutcome.Redeemed;
+        if (campaign is null)
+        {
+            var code = await connection.QuerySingleOrDefaultAsync<CouponRow>(Command($"SELECT {CouponRow.Columns} FROM coupon_codes WHERE code = @Code AND customer_id IS NOT NULL",
+                redemption, cancellationToken));
+            campaign = code?.Campaign;
+            outcome = code is null ? CouponRedemptionOutcome.Unknown
+                : code.RedeemedAt is not null ? CouponRedemptionOutcome.AlreadyRedeemed
+                : CouponRedemptionOutcome.Expired;
+        }
+        await connection.ExecuteAsync(Command("""
+            INSERT INTO coupon_redemptions (order_id, code, customer_id, campaign, outcome, total, discount, currency, at)
+            VALUES (@OrderId, @Code, @CustomerId, @campaign, @outcome, @Total, @Discount, @Currency, @At)
+            ON CONFLICT (order_id) DO NOTHING
+            """, new { redemption.OrderId, redemption.Code, redemption.CustomerId, campaign, outcome = CouponRedemptionOutcomes.Text(outcome),
+                redemption.Total, redemption.Discount, redemption.Currency, redemption.At }, cancellationToken));
+        return outcome;
+    }
+}
