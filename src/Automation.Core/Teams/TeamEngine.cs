@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Automation.Core.Coupons;
 using Automation.Core.Ingestion;
 using Automation.Core.Referrals;
 using Automation.Core.Storage;
@@ -34,7 +35,7 @@ public sealed record TeamResult(Team? Team, TeamRefusal? Refusal, string? Reason
 /// as a customer event in that same transaction (<c>Team Opened</c>, <c>Team Joined</c>, <c>Team Completed</c>,
 /// <c>Team Expired</c>, and <c>Referred</c> for a new customer who joined), returned for the journey engine.
 /// </summary>
-public sealed class TeamEngine(TeamCatalog catalog, TeamLinks links, Func<long, long>? randomBelow = null)
+public sealed class TeamEngine(TeamCatalog catalog, CouponCatalog coupons, TeamLinks links, Func<long, long>? randomBelow = null)
 {
     public const string TeamOpened = "Team Opened";
     public const string TeamJoined = "Team Joined";
@@ -108,6 +109,8 @@ public sealed class TeamEngine(TeamCatalog catalog, TeamLinks links, Func<long, 
         foreach (var member in await tx.LoadMembersAsync(teamId, ct))
         {
             var properties = Properties(team, member.Position == 0 ? "initiator" : "member", now);
+            if (team.Terms.ConsolationCoupon is { } consolation)
+                await IssueAsync(tx, consolation, member.CustomerId, $"team:{team.Id}:{member.CustomerId}:consolation", null, now, properties, ct);
             events.Add((DerivedEvents.Create(member.CustomerId, TeamExpired, "team-expired", team.Id.ToString(CultureInfo.InvariantCulture), properties, now), member.CustomerId));
         }
         await DerivedEvents.StoreAsync(tx, events, ct);
@@ -125,9 +128,32 @@ public sealed class TeamEngine(TeamCatalog catalog, TeamLinks links, Func<long, 
         {
             var properties = Properties(team, member.Position == 0 ? "initiator" : "member", now);
             properties["share"] = share;
+            await IssueAsync(tx, team.Terms.Coupon, member.CustomerId, $"team:{team.Id}:{member.CustomerId}", share, now, properties, ct);
             events.Add((DerivedEvents.Create(member.CustomerId, TeamCompleted, "team-completed", team.Id.ToString(CultureInfo.InvariantCulture), properties, now), member.CustomerId));
         }
         return events;
+    }
+
+    /// <summary>
+    /// Issues a coupon of the campaign (worth <paramref name="amount"/> when given) and puts its code, or why there is
+    /// none, into the event's properties: <c>coupon_code</c> and <c>coupon_expires_at</c>, or <c>coupon_refusal</c>.
+    /// The issue key makes a repeated settlement hand back the same code.
+    /// </summary>
+    private async Task IssueAsync(IJourneyTransaction tx, string campaignName, long customerId, string issueKey, decimal? amount, DateTimeOffset now,
+        JsonObject properties, CancellationToken ct)
+    {
+        var issue = coupons.Find(campaignName) is { } campaign
+            ? await tx.IssueCouponAsync(new CouponIssueRequest(campaign, customerId, issueKey, now, amount), ct)
+            : CouponIssue.Refused($"there is no coupon campaign '{campaignName}' in rules/coupons/");
+        if (issue.Coupon is { } coupon)
+        {
+            properties["coupon_code"] = coupon.Code;
+            properties["coupon_expires_at"] = coupon.ExpiresAt?.ToString("O", CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            properties["coupon_refusal"] = issue.Refusal;
+        }
     }
 
     private static async Task<TeamResult> WhyNoPlaceAsync(IJourneyTransaction tx, long teamId, long customerId, DateTimeOffset now, CancellationToken ct)

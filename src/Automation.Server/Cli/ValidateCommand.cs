@@ -39,7 +39,7 @@ internal static class ValidateCommand
         problems.AddRange(new TagCatalog(folders.ReadOptions.Limits).Reload(folders.TagsFile));
         var tiers = new TierCatalog();
         problems.AddRange(tiers.Reload(folders.TiersFile));
-        var teams = new TeamCatalog();
+        var teams = new TeamCatalog(folders.Coupons);
         problems.AddRange(teams.Reload(folders.TeamsFolder));
         problems.AddRange(files.Where(f => f.Journey is not null).SelectMany(f => f.Journey!.Steps
             .Where(s => s.Action is OpenTeamAction open && teams.Find(open.Campaign) is null)

@@ -9,7 +9,7 @@ internal static class TeamServices
     {
         services.AddSingleton<TeamCatalog>();
         services.AddSingleton(sp => new TeamLinks(sp.GetRequiredService<ServerSigningKey>().Bytes, MessagingServices.PublicUrl(sp)));
-        services.AddSingleton(sp => new TeamEngine(sp.GetRequiredService<TeamCatalog>(), sp.GetRequiredService<TeamLinks>()));
+        services.AddSingleton(sp => new TeamEngine(sp.GetRequiredService<TeamCatalog>(), sp.GetRequiredService<Core.Coupons.CouponCatalog>(), sp.GetRequiredService<TeamLinks>()));
         services.AddSingleton<TeamService>();
         services.AddSingleton<TeamExpirer>();
     }
