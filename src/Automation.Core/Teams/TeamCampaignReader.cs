@@ -58,7 +58,9 @@ public static partial class TeamCampaignReader
             "consolation" => UnfilledOutcome.Consolation,
             var other => Problem<UnfilledOutcome>(check, "IfUnfilled", $"'{other}' must be \"nothing\" or \"consolation\""),
         };
-        var consolation = CouponName(top, "ConsolationCoupon", check, couponExists, required: unfilled == UnfilledOutcome.Consolation);
+        if (unfilled == UnfilledOutcome.Consolation && top["ConsolationCoupon"] is null)
+            check.Add("IfUnfilled", null, "\"consolation\" needs ConsolationCoupon: the coupon campaign members of an unfilled team get");
+        var consolation = CouponName(top, "ConsolationCoupon", check, couponExists, required: false);
         if (unfilled == UnfilledOutcome.Nothing && top["ConsolationCoupon"] is not null)
             check.Add("ConsolationCoupon", null, "is given only with \"IfUnfilled\": \"consolation\"");
 
