@@ -56,7 +56,11 @@ public static class TemplateCheck
             PointsLedger = [new Points.PointsEntry(1, 120, Points.PointsKinds.Earn, "order sample-order", "order:sample-order", now.AddMonths(-11), now.AddDays(10))],
         };
         var trigger = journey.Trigger is EventTrigger e
-            ? new JsonObject { ["name"] = e.Events[0], ["properties"] = new JsonObject { ["order_id"] = "sample-order", ["total"] = 39.8, ["currency"] = "USD" } }
+            ? new JsonObject
+            {
+                ["name"] = e.Events[0],
+                ["properties"] = Teams.TeamEngine.SampleProperties(e.Events[0]) ?? new JsonObject { ["order_id"] = "sample-order", ["total"] = 39.8, ["currency"] = "USD" },
+            }
             : null;
         return TemplateModel.For(snapshot, journey.Name, step, now.AddHours(-1), trigger, send.Context, "https://automation.example/u/sample", "USD", now, tier);
     }

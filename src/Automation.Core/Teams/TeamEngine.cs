@@ -170,6 +170,25 @@ public sealed class TeamEngine(TeamCatalog catalog, CouponCatalog coupons, TeamL
     private (InboundMessage Message, long CustomerId) Event(long customerId, string name, string prefix, Team team, string role, DateTimeOffset now, string? subject = null) =>
         (DerivedEvents.Create(customerId, name, prefix, subject ?? team.Id.ToString(CultureInfo.InvariantCulture), Properties(team, role, now), now), customerId);
 
+    /// <summary>The properties of a team event with sample values, for checking templates; null for other events.</summary>
+    public static JsonObject? SampleProperties(string eventName)
+    {
+        if (eventName is not (TeamOpened or TeamJoined or TeamCompleted or TeamExpired)) return null;
+        var sample = new JsonObject
+        {
+            ["team_id"] = 1, ["campaign"] = "three-split-150", ["role"] = "initiator", ["size"] = 3, ["members"] = 2, ["places_left"] = 1,
+            ["pool"] = 150, ["currency"] = "CNY", ["expires_at"] = "2026-01-02T10:00:00.0000000+00:00", ["hours_left"] = 20,
+            ["link"] = "https://automation.example/t/1.sample",
+        };
+        if (eventName is TeamCompleted or TeamExpired)
+        {
+            sample["coupon_code"] = "TEAM-SAMPLE";
+            sample["coupon_expires_at"] = "2026-02-01T10:00:00.0000000+00:00";
+        }
+        if (eventName == TeamCompleted) sample["share"] = 50;
+        return sample;
+    }
+
     /// <summary>What templates and journey conditions see of the team (<c>event.properties.…</c>).</summary>
     private JsonObject Properties(Team team, string role, DateTimeOffset now) => new()
     {
