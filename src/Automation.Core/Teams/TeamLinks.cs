@@ -30,9 +30,11 @@ public sealed class TeamLinks(byte[] signingKey, string publicUrl)
         if (dot <= 0 || !long.TryParse(token.AsSpan(0, dot), NumberStyles.None, CultureInfo.InvariantCulture, out var teamId)) return null;
         var id = token[..dot];
         if (id != teamId.ToString(CultureInfo.InvariantCulture)) return null;
-        var mac = new byte[MacBytes + 2];
-        if (!Base64Url.TryDecodeFromChars(token.AsSpan(dot + 1), mac, out var written) || written != MacBytes) return null;
-        return CryptographicOperations.FixedTimeEquals(mac.AsSpan(0, MacBytes), Mac(id)) ? teamId : null;
+        var encodedMac = token.AsSpan(dot + 1);
+        var mac = new byte[MacBytes];
+        // A 12-byte MAC is exactly 16 characters: anything else is not ours (and would not decode cleanly).
+        if (encodedMac.Length != 16 || !Base64Url.IsValid(encodedMac) || !Base64Url.TryDecodeFromChars(encodedMac, mac, out var written) || written != MacBytes) return null;
+        return CryptographicOperations.FixedTimeEquals(mac, Mac(id)) ? teamId : null;
     }
 
     private byte[] Mac(string id) => HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes($"team\n{id}"))[..MacBytes];

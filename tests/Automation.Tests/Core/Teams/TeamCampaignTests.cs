@@ -95,5 +95,7 @@ public sealed class TeamCampaignTests
         links.Read(token[..^1] + (token[^1] == 'A' ? 'B' : 'A')).Should().BeNull();
         new TeamLinks(Enumerable.Repeat((byte)1, 32).ToArray(), "https://shop.example").Read(token).Should().BeNull();
         links.Read("garbage").Should().BeNull();
+        links.Read(token + "x").Should().BeNull();
+        links.Read("42.!!!!!!!!!!!!!!!!").Should().BeNull();
     }
 }
