@@ -28,6 +28,12 @@ internal sealed partial class WriteTransaction
             """, new { orderedBy, limit }, cancellationToken)))
             .Select(r => new DueReferral(r.ReferredId, r.ReferrerId, r.FirstOrderId, r.FirstOrderAt, r.Refunded != 0))];
 
+    public async Task<IReadOnlyCollection<long>> ReferrersOfAsync(IReadOnlyCollection<long> referredIds, CancellationToken cancellationToken)
+    {
+        var p = new DynamicParameters();
+        return [.. await connection.QueryAsync<long>(Command($"SELECT DISTINCT referrer_id FROM referrals WHERE referred_id {dialect.InList("ids", referredIds, p)}", p, cancellationToken))];
+    }
+
     public async Task<bool> SettleReferralAsync(long referredId, string outcome, DateTimeOffset at, CancellationToken cancellationToken) =>
         await connection.ExecuteAsync(Command(
             "UPDATE referrals SET rewarded_at = @at, outcome = @outcome WHERE referred_id = @referredId AND rewarded_at IS NULL",

@@ -20,6 +20,12 @@ public sealed record CustomerSnapshot(CustomerProfile Profile, CustomerStats Sta
     /// <summary>The membership tier held, or null for a customer who holds none (no tiers file, or no order in the window yet).</summary>
     public Tiers.TierStanding? Tier { get; init; }
 
+    /// <summary>The user id (else anonymous id) of the customer who referred this one; null when nobody did.</summary>
+    public string? ReferredBy { get; init; }
+
+    /// <summary>How many customers this one referred have ordered.</summary>
+    public int Referrals { get; init; }
+
     /// <summary>Channels on which the customer's address is suppressed (unsubscribed, bounced, replied STOP).</summary>
     public IReadOnlyList<string> SuppressedChannels { get; init; } = [];
 }

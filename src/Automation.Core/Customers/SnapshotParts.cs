@@ -25,5 +25,7 @@ public enum SnapshotParts
     Tier = 32,
     /// <summary>The channels on which the customer's address is suppressed (consent).</summary>
     Suppressions = 64,
-    All = Traits | Stats | Cart | Tags | Points | Rfm | Tier | Suppressions,
+    /// <summary>Who referred the customer, and how many customers they referred have ordered.</summary>
+    Referrals = 256,
+    All = Traits | Stats | Cart | Tags | Points | Rfm | Tier | Suppressions | Referrals,
 }

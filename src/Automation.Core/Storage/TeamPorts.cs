@@ -54,6 +54,9 @@ public interface IReferralWrites
     /// <summary>Unsettled referrals whose first order was placed at or before <paramref name="orderedBy"/>, oldest first.</summary>
     Task<IReadOnlyList<DueReferral>> DueReferralsAsync(DateTimeOffset orderedBy, int limit, CancellationToken cancellationToken);
 
+    /// <summary>The customers who referred these customers.</summary>
+    Task<IReadOnlyCollection<long>> ReferrersOfAsync(IReadOnlyCollection<long> referredIds, CancellationToken cancellationToken);
+
     /// <summary>Marks the referral settled with its outcome, unless settled already; true when settled now.</summary>
     Task<bool> SettleReferralAsync(long referredId, string outcome, DateTimeOffset at, CancellationToken cancellationToken);
 }

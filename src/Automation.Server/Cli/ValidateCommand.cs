@@ -39,6 +39,7 @@ internal static class ValidateCommand
         problems.AddRange(new TagCatalog(folders.ReadOptions.Limits).Reload(folders.TagsFile));
         var tiers = new TierCatalog();
         problems.AddRange(tiers.Reload(folders.TiersFile));
+        problems.AddRange(new Core.Referrals.ReferralCatalog(folders.Coupons).Reload(folders.ReferralsFile));
         var teams = new TeamCatalog(folders.Coupons);
         problems.AddRange(teams.Reload(folders.TeamsFolder));
         problems.AddRange(files.Where(f => f.Journey is not null).SelectMany(f => f.Journey!.Steps

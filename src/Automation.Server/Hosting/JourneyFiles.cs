@@ -34,6 +34,9 @@ internal sealed record JourneyFiles(string RulesFolder, string TemplatesFolder, 
     /// <summary>rules/tiers.json: the membership tiers and spend bands.</summary>
     public string TiersFile => Path.Combine(RulesFolder, "tiers.json");
 
+    /// <summary>rules/referrals.json: the referral program.</summary>
+    public string ReferralsFile => Path.Combine(RulesFolder, "referrals.json");
+
     /// <summary>rules/teams/: one team-split coupon campaign per file.</summary>
     public string TeamsFolder => Path.Combine(RulesFolder, "teams");
 

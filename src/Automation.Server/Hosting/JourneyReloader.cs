@@ -12,7 +12,7 @@ namespace Automation.Server.Hosting;
 /// Polling rather than file-system events: it works the same on every file system and in containers.
 /// A bad file is logged and reported by the API; it never stops the server.
 /// </summary>
-internal sealed partial class JourneyReloader(JourneyCatalog catalog, TagCatalog tags, TierCatalog tiers, TeamCatalog teams, JourneyFiles files, IOptions<RulesOptions> options, ILogger<JourneyReloader> logger) : BackgroundService
+internal sealed partial class JourneyReloader(JourneyCatalog catalog, TagCatalog tags, TierCatalog tiers, TeamCatalog teams, Core.Referrals.ReferralCatalog referrals, JourneyFiles files, IOptions<RulesOptions> options, ILogger<JourneyReloader> logger) : BackgroundService
 {
     private string _signature = "";
 
@@ -47,6 +47,7 @@ internal sealed partial class JourneyReloader(JourneyCatalog catalog, TagCatalog
             foreach (var problem in tags.Reload(files.TagsFile)) LogRejected(logger, "Tag rules", problem);
             foreach (var problem in tiers.Reload(files.TiersFile)) LogRejected(logger, "Tier rules", problem);
             foreach (var problem in teams.Reload(files.TeamsFolder)) LogRejected(logger, "Team campaign", problem);
+            foreach (var problem in referrals.Reload(files.ReferralsFile)) LogRejected(logger, "Referral program", problem);
             var byStatus = set.Entries.CountBy(e => e.Status).ToDictionary();
             byStatus.TryGetValue(JourneyStatus.Active, out var running);
             byStatus.TryGetValue(JourneyStatus.Invalid, out var invalid);

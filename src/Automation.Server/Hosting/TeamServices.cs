@@ -1,8 +1,12 @@
+using Automation.Core.Referrals;
 using Automation.Core.Teams;
 
 namespace Automation.Server.Hosting;
 
-/// <summary>Team-split coupons: the campaigns of rules/teams/, share links signed with the server's key, the engine and the service the API calls.</summary>
+/// <summary>
+/// Team-split coupons (the campaigns of rules/teams/, share links signed with the server's key, the engine and the
+/// service the API calls) and referrals (rules/referrals.json, codes signed with the same key, intake and rewards).
+/// </summary>
 internal static class TeamServices
 {
     public static void AddTeams(this IServiceCollection services)
@@ -12,5 +16,9 @@ internal static class TeamServices
         services.AddSingleton(sp => new TeamEngine(sp.GetRequiredService<TeamCatalog>(), sp.GetRequiredService<Core.Coupons.CouponCatalog>(), sp.GetRequiredService<TeamLinks>()));
         services.AddSingleton<TeamService>();
         services.AddSingleton<TeamExpirer>();
+        services.AddSingleton<ReferralCatalog>();
+        services.AddSingleton(sp => new ReferralCodes(sp.GetRequiredService<ServerSigningKey>().Bytes));
+        services.AddSingleton<ReferralIntake>();
+        services.AddSingleton<ReferralRewarder>();
     }
 }

@@ -77,6 +77,10 @@ internal sealed record InMemoryTables
             PointsLedger = parts.HasFlag(SnapshotParts.Points) ? Ledger(customer.Id) : [],
             Tier = parts.HasFlag(SnapshotParts.Tier) ? Tiers.GetValueOrDefault(customer.Id) : null,
             Rfm = parts.HasFlag(SnapshotParts.Rfm) ? Rfm.GetValueOrDefault(customer.Id) : null,
+            ReferredBy = parts.HasFlag(SnapshotParts.Referrals) && Referrals.TryGetValue(customer.Id, out var referral)
+                ? Customer(referral.ReferrerId) is { } referrer ? referrer.ExternalId ?? referrer.AnonymousId : null
+                : null,
+            Referrals = parts.HasFlag(SnapshotParts.Referrals) ? Referrals.Values.Count(r => r.ReferrerId == customer.Id && r.FirstOrderId is not null) : 0,
             // Suppressions are written by the dispatcher's outbox store, which this store does not implement: none.
             SuppressedChannels = [],
         };

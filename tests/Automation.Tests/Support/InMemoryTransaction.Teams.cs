@@ -77,6 +77,9 @@ internal sealed partial class InMemoryTransaction
             .Select(r => new DueReferral(r.ReferredId, r.ReferrerId, r.FirstOrderId!, r.FirstOrderAt!.Value,
                 _tables.Orders.GetValueOrDefault(r.FirstOrderId!) is not { } o || o.FullyRefunded || (o.RefundedAmount > 0 && o.RefundedAmount >= o.Total)))]);
 
+    public Task<IReadOnlyCollection<long>> ReferrersOfAsync(IReadOnlyCollection<long> referredIds, CancellationToken cancellationToken) =>
+        Done<IReadOnlyCollection<long>>([.. referredIds.Where(_tables.Referrals.ContainsKey).Select(id => _tables.Referrals[id].ReferrerId).Distinct()]);
+
     public Task<bool> SettleReferralAsync(long referredId, string outcome, DateTimeOffset at, CancellationToken cancellationToken)
     {
         if (!_tables.Referrals.TryGetValue(referredId, out var row) || row.RewardedAt is not null) return Done(false);
