@@ -20,7 +20,7 @@ public static class FactsBuilder
         timezone is null ? TimeZoneInfo.Utc : Zones.GetOrAdd(timezone, id => TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc);
 
     public static Facts Facts(CustomerSnapshot customer, JourneyInstance? instance, EventFacts @event, DateTimeOffset now) =>
-        new(Customer(customer, now), Stats(customer.Stats, now, customer.Rfm, customer.Referrals), Cart(customer.Cart, now), @event, Journey(instance, now), Now(customer.Profile, now));
+        new(Customer(customer, now), Stats(customer, now), Cart(customer.Cart, now), @event, Journey(instance, now), Now(customer.Profile, now));
 
     public static CustomerFacts Customer(CustomerSnapshot s, DateTimeOffset now)
     {
@@ -47,7 +47,9 @@ public static class FactsBuilder
         };
     }
 
-    public static StatsFacts Stats(CustomerStats stats, DateTimeOffset now, RfmScore? rfm = null, int referrals = 0) => new()
+    public static StatsFacts Stats(CustomerSnapshot customer, DateTimeOffset now) => Stats(customer.Stats, now, customer.Rfm, customer.Referrals);
+
+    private static StatsFacts Stats(CustomerStats stats, DateTimeOffset now, RfmScore? rfm, int referrals) => new()
     {
         Referrals = referrals,
         Rfm = rfm is null ? new RfmFacts() : new RfmFacts { R = rfm.R, F = rfm.F, M = rfm.M, Spend365 = rfm.Spend365 },

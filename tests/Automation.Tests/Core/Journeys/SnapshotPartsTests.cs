@@ -50,7 +50,7 @@ public sealed class SnapshotPartsTests
         foreach (var (facts, build) in new (string, Func<CustomerSnapshot, object>)[]
                  {
                      ("customer", s => FactsBuilder.Customer(s, Now)),
-                     ("stats", s => FactsBuilder.Stats(s.Stats, Now, s.Rfm)),
+                     ("stats", s => FactsBuilder.Stats(s, Now)),
                      ("cart", s => FactsBuilder.Cart(s.Cart, Now)),
                  })
         {
@@ -79,6 +79,8 @@ public sealed class SnapshotPartsTests
             Rfm = parts.HasFlag(SnapshotParts.Rfm) ? whole.Rfm : null,
             Tier = parts.HasFlag(SnapshotParts.Tier) ? whole.Tier : null,
             SuppressedChannels = parts.HasFlag(SnapshotParts.Suppressions) ? whole.SuppressedChannels : [],
+            ReferredBy = parts.HasFlag(SnapshotParts.Referrals) ? whole.ReferredBy : null,
+            Referrals = parts.HasFlag(SnapshotParts.Referrals) ? whole.Referrals : 0,
         };
 
     /// <summary>A customer with every part set to something other than its empty value.</summary>
@@ -97,6 +99,8 @@ public sealed class SnapshotPartsTests
             PointsLedger = [new PointsEntry(1, 80, PointsKinds.Earn, "order", "o1", Now.AddDays(-300), Now.AddDays(10))],
             Rfm = new RfmScore(4, 3, 5, 120m),
             Tier = new TierStanding("Silver", Now.AddDays(-30), null, null),
+            ReferredBy = "ann",
+            Referrals = 3,
             SuppressedChannels = ["email", "sms"],
         };
 }
