@@ -47,3 +47,6 @@ CREATE TABLE coupon_redemptions (
     at           TEXT NOT NULL
 );
 CREATE INDEX coupon_redemptions_by_campaign ON coupon_redemptions (campaign, outcome);
+
+-- Why a step that fired did not do what it says (no coupon could be issued…); null when it did.
+ALTER TABLE journey_steps ADD COLUMN outcome TEXT;

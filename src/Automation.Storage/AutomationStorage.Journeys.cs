@@ -78,12 +78,12 @@ public abstract partial class AutomationStorage
             "SELECT id, journey, status, end_reason, entered_at, ended_at FROM journey_instances WHERE customer_id = @customerId ORDER BY entered_at DESC, id DESC",
             new { customerId }, cancellationToken: cancellationToken))).ToList();
         var steps = (await connection.QueryAsync<StepViewRow>(new CommandDefinition("""
-            SELECT s.instance_id, s.step, s.action, s.fired_at FROM journey_steps s
+            SELECT s.instance_id, s.step, s.action, s.fired_at, s.outcome FROM journey_steps s
             JOIN journey_instances i ON i.id = s.instance_id
             WHERE i.customer_id = @customerId ORDER BY s.fired_at
             """, new { customerId }, cancellationToken: cancellationToken))).ToLookup(s => s.InstanceId);
         return instances.Select(i => new JourneyInstanceView(i.Id, i.Journey, i.Status, i.EndReason, i.EnteredAt, i.EndedAt,
-            [.. steps[i.Id].Select(s => new JourneyStepView(s.Step, s.Action, s.FiredAt))])).ToList();
+            [.. steps[i.Id].Select(s => new JourneyStepView(s.Step, s.Action, s.FiredAt, s.Outcome))])).ToList();
     }
 
     public async Task<IReadOnlyList<OutboxView>> MessagesOfAsync(long customerId, CancellationToken cancellationToken)
@@ -111,6 +111,7 @@ public abstract partial class AutomationStorage
         public string Step { get; set; } = "";
         public string Action { get; set; } = "";
         public DateTimeOffset FiredAt { get; set; }
+        public string? Outcome { get; set; }
     }
 
     private sealed class OutboxRow

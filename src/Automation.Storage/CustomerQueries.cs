@@ -87,6 +87,9 @@ internal static class CustomerQueries
         var ruleTags = tagRows.Where(t => t.Source == TagSources.Rule).ToLookup(t => t.CustomerId, t => t.Tag);
         var ledger = (await Query<LedgerRow>(SnapshotParts.Points, "SELECT id, customer_id, points, kind, reason, source_key, created_at, expires_at FROM points_ledger WHERE customer_id", "ORDER BY created_at, id"))
             .ToLookup(l => l.CustomerId, l => new PointsEntry(l.Id, l.Points, l.Kind, l.Reason, l.SourceKey, l.CreatedAt, l.ExpiresAt));
+        var coupons = (await Query<CouponRow>(SnapshotParts.Coupons, $"SELECT customer_id, {CouponRow.Columns} FROM coupon_codes WHERE redeemed_at IS NULL AND customer_id",
+                "ORDER BY CASE WHEN expires_at IS NULL THEN 1 ELSE 0 END, expires_at, code"))
+            .ToLookup(c => c.CustomerId!.Value, c => c.ToCoupon());
         var rfm = (await Query<RfmRow>(SnapshotParts.Rfm, "SELECT customer_id, r, f, m, spend_365 FROM customer_rfm WHERE customer_id")).ToDictionary(r => r.CustomerId);
         var tiers = parts.HasFlag(SnapshotParts.Tier) ? await TierQueries.LoadAsync(dialect, connection, transaction, ids, cancellationToken) : new Dictionary<long, TierStanding>();
         var suppressed = (await Query<(long CustomerId, string Channel)>(SnapshotParts.Suppressions, """
@@ -110,6 +113,7 @@ internal static class CustomerQueries
             Tags = [.. tags[c.Id]],
             RuleTags = [.. ruleTags[c.Id]],
             PointsLedger = [.. ledger[c.Id]],
+            Coupons = [.. coupons[c.Id]],
             SuppressedChannels = [.. suppressed[c.Id]],
             Tier = tiers.GetValueOrDefault(c.Id),
             ReferredBy = referredBy.GetValueOrDefault(c.Id),

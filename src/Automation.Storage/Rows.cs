@@ -102,7 +102,7 @@ internal static class ProductJson
 /// <summary>A row of coupon_codes.</summary>
 internal sealed class CouponRow
 {
-    public const string Columns = "code, campaign, customer_id, kind, amount, currency, minimum_spend, imported_at, issued_at, expires_at, redeemed_at, order_id";
+    public const string Columns = "code, campaign, kind, amount, currency, minimum_spend, imported_at, issued_at, expires_at, redeemed_at, order_id";
     public string Code { get; set; } = "";
     public string Campaign { get; set; } = "";
     public long? CustomerId { get; set; }

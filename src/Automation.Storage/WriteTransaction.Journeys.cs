@@ -42,6 +42,10 @@ internal sealed partial class WriteTransaction
         [.. (await connection.QueryAsync<PointsRow>(Command(
             $"SELECT {PointsRow.Columns} FROM points_ledger WHERE customer_id = @customerId ORDER BY created_at, id", new { customerId }, cancellationToken))).Select(r => r.ToEntry())];
 
+    public Task SetStepOutcomeAsync(long instanceId, string stepName, string outcome, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(Command("UPDATE journey_steps SET outcome = @outcome WHERE instance_id = @instanceId AND step = @step",
+            new { instanceId, step = stepName, outcome }, cancellationToken));
+
     public Task LockCustomersAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken)
     {
         // Without row locks writers take turns: nothing to order.

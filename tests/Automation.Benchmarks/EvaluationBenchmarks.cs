@@ -1,5 +1,6 @@
 using Automation.Benchmarks.Load;
 using Automation.Core.Journeys;
+using Automation.Server.Hosting;
 using BenchmarkDotNet.Attributes;
 using RulesEngine.Models;
 
@@ -29,7 +30,7 @@ public class EvaluationBenchmarks
     public void Setup()
     {
         var rules = Path.Combine(IngestLoad.RepositoryRoot(), "rules");
-        var definitions = JourneyDirectory.Load(rules, new JourneyReadOptions(JourneyReadOptions.DefaultChannels, null))
+        var definitions = JourneyDirectory.Load(DiskFolderProvider.Open(rules), new JourneyReadOptions(JourneyReadOptions.DefaultChannels, null))
             .Where(f => Starter.Contains(Path.GetFileNameWithoutExtension(f.File))).Select(f => f.Journey!).OrderBy(j => Array.IndexOf(Starter, j.Name)).ToList();
         _journeys = [.. definitions.Select(CompiledJourney.From)];
         var counted = _journeys.Sum(j => j.Steps.Count + (j.Trigger is null ? 0 : 1) + (j.Exit is null ? 0 : 1));

@@ -20,6 +20,12 @@ public sealed record CustomerSnapshot(CustomerProfile Profile, CustomerStats Sta
     /// <summary>The membership tier held, or null for a customer who holds none (no tiers file, or no order in the window yet).</summary>
     public Tiers.TierStanding? Tier { get; init; }
 
+    /// <summary>The coupon codes the customer holds and has not redeemed, expired ones included, soonest expiry first.</summary>
+    public IReadOnlyList<Coupons.IssuedCoupon> Coupons { get; init; } = [];
+
+    /// <summary>The codes held that can still be used at <paramref name="now"/>, soonest expiry first.</summary>
+    public IEnumerable<Coupons.IssuedCoupon> UsableCoupons(DateTimeOffset now) => Coupons.Where(c => c.ExpiresAt is not { } expires || expires > now);
+
     /// <summary>The user id (else anonymous id) of the customer who referred this one; null when nobody did.</summary>
     public string? ReferredBy { get; init; }
 

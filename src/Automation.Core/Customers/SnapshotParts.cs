@@ -25,7 +25,9 @@ public enum SnapshotParts
     Tier = 32,
     /// <summary>The channels on which the customer's address is suppressed (consent).</summary>
     Suppressions = 64,
+    /// <summary>The coupon codes held and not yet redeemed.</summary>
+    Coupons = 256,
     /// <summary>Who referred the customer, and how many customers they referred have ordered.</summary>
-    Referrals = 256,
-    All = Traits | Stats | Cart | Tags | Points | Rfm | Tier | Suppressions | Referrals,
+    Referrals = 512,
+    All = Traits | Stats | Cart | Tags | Points | Rfm | Tier | Suppressions | Coupons | Referrals,
 }

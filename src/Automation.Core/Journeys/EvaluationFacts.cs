@@ -21,6 +21,15 @@ public sealed class CustomerFacts
 
     /// <summary>How many points lapse then; 0 when none.</summary>
     public int PointsExpiring { get; init; }
+
+    /// <summary>Coupon codes held that are neither redeemed nor expired.</summary>
+    public int CouponsHeld { get; init; }
+
+    /// <summary>Whole days until the first of those codes expires; -1 when none of them does.</summary>
+    public int CouponExpiringInDays { get; init; } = -1;
+
+    /// <summary>Whole days that code has been held: a short-lived code (cart recovery's 48 hours) needs no reminder; -1 when none.</summary>
+    public int CouponExpiringHeldDays { get; init; } = -1;
     /// <summary>The customer has an email address that is not suppressed (unsubscribed or bounced).</summary>
     public bool EmailConsent { get; init; }
 

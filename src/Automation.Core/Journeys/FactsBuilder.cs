@@ -27,8 +27,13 @@ public static class FactsBuilder
         // Most customers of a scan hold no points (or were read without their ledger): skip walking an empty ledger.
         var holdsPoints = s.PointsLedger.Count > 0;
         var next = holdsPoints ? Points.PointsExpiry.Next(s.PointsLedger, now) : null;
+        var coupons = s.Coupons.Count > 0 ? s.UsableCoupons(now).ToList() : [];
+        var expiring = coupons.FirstOrDefault(c => c.ExpiresAt is not null);
         return new CustomerFacts
         {
+            CouponsHeld = coupons.Count,
+            CouponExpiringInDays = expiring?.ExpiresAt is { } expires ? (int)Math.Floor((expires - now).TotalDays) : -1,
+            CouponExpiringHeldDays = expiring is null ? -1 : (int)Math.Floor((now - expiring.IssuedAt).TotalDays),
             PointsExpiringInDays = next is { } n ? (int)Math.Floor((n.At - now).TotalDays) : -1,
             PointsExpiring = next?.Points ?? 0,
             Id = s.Profile.ExternalId ?? s.Profile.AnonymousId ?? "",

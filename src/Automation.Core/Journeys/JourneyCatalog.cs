@@ -88,7 +88,7 @@ public sealed class JourneyCatalog
     public JourneySet Current => Volatile.Read(ref _current);
 
     /// <summary>Reads the folder again and swaps in the new set; returns it.</summary>
-    public JourneySet Reload(string rulesFolder, JourneyReadOptions options) => Replace(JourneyDirectory.Load(rulesFolder, options));
+    public JourneySet Reload(ContentFolder rules, JourneyReadOptions options) => Replace(JourneyDirectory.Load(rules, options));
 
     /// <summary>Swaps in a set built from these files; an invalid file keeps its last good version running.</summary>
     public JourneySet Replace(IReadOnlyList<JourneyFileResult> files)

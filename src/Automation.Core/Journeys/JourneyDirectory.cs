@@ -12,30 +12,28 @@ public static class JourneyDirectory
     private static readonly string[] NotJourneys = ["schema.json", "tiers.schema.json", "coupons.schema.json", "tags.json", "tiers.json", "teams.schema.json", "referrals.json", "referrals.schema.json"];
 
     /// <summary>The files of the folder; none when the folder does not exist.</summary>
-    public static IReadOnlyList<JourneyFileResult> Load(string rulesFolder, JourneyReadOptions options)
+    public static IReadOnlyList<JourneyFileResult> Load(ContentFolder rules, JourneyReadOptions options)
     {
-        if (!Directory.Exists(rulesFolder)) return [];
-
         var reader = new JourneyFileReader(options);
-        return [.. Directory.EnumerateFiles(rulesFolder, "*.json").Order(StringComparer.Ordinal)
-            .Where(file => !NotJourneys.Contains(Path.GetFileName(file)))
-            .Select(file => Read(reader, file))];
+        return [.. rules.FilesIn(rules.Root)
+            .Where(file => file.EndsWith(".json", StringComparison.Ordinal) && !NotJourneys.Contains(Path.GetFileName(file)))
+            .Select(file => Read(reader, rules, file))];
     }
 
     /// <summary>The journey file <c>&lt;name&gt;.json</c> of the folder alone, without reading the others; null when there is none.</summary>
-    public static JourneyFileResult? LoadOne(string rulesFolder, string name, JourneyReadOptions options)
+    public static JourneyFileResult? LoadOne(ContentFolder rules, string name, JourneyReadOptions options)
     {
-        var file = Path.Combine(rulesFolder, $"{name}.json");
-        if (name.IndexOfAny(['/', '\\']) >= 0 || NotJourneys.Contains(Path.GetFileName(file)) || !File.Exists(file)) return null;
-        return Read(new JourneyFileReader(options), file);
+        var file = rules.PathOf($"{name}.json");
+        if (name.IndexOfAny(['/', '\\']) >= 0 || NotJourneys.Contains(Path.GetFileName(file)) || !rules.Exists(file)) return null;
+        return Read(new JourneyFileReader(options), rules, file);
     }
 
-    private static JourneyFileResult Read(JourneyFileReader reader, string file)
+    private static JourneyFileResult Read(JourneyFileReader reader, ContentFolder rules, string file)
     {
         JourneyReadResult result;
         try
         {
-            result = reader.ReadFile(file);
+            result = reader.Read(file, rules.ReadAllBytes(file));
         }
         catch (IOException e)
         {
@@ -48,11 +46,12 @@ public static class JourneyDirectory
     /// <summary>
     /// Whether <c>templates/&lt;template&gt;.&lt;channel&gt;[.&lt;locale&gt;].liquid</c> exists for a (template, channel) pair.
     /// </summary>
-    public static Func<string, string, bool> TemplatesIn(string templatesFolder) => (template, channel) =>
+    public static Func<string, string, bool> TemplatesIn(ContentFolder templates) => (template, channel) =>
     {
-        var path = Path.Combine(templatesFolder, $"{template}.{channel}.liquid");
-        if (File.Exists(path)) return true;
-        var folder = Path.GetDirectoryName(path)!;
-        return Directory.Exists(folder) && Directory.EnumerateFiles(folder, $"{Path.GetFileName(template)}.{channel}.*.liquid").Any();
+        var path = templates.PathOf($"{template}.{channel}.liquid");
+        if (templates.Exists(path)) return true;
+        var prefix = $"{Path.GetFileName(template)}.{channel}.";
+        return templates.FilesIn(Path.GetDirectoryName(path)!).Any(file => Path.GetFileName(file) is var name
+            && name.Length >= prefix.Length + ".liquid".Length && name.StartsWith(prefix, StringComparison.Ordinal) && name.EndsWith(".liquid", StringComparison.Ordinal));
     };
 }

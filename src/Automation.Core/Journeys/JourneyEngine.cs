@@ -271,7 +271,7 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
                 // A message that promises a coupon carries the code it was issued, or is not sent.
                 if (sent["Coupon"] is JsonValue campaign && campaign.TryGetValue<string>(out var campaignName))
                 {
-                    if (await IssueCouponAsync(tx, journey, instance, step, snapshot, campaignName, now, ct) is not { } coupon) return false;
+                    if (await IssueCouponAsync(tx, writes, journey, instance, step, snapshot, campaignName, now, ct) is not { } coupon) return false;
                     sent["Coupon"] = coupon.ToContext();
                 }
                 // A variant may name its own template (and, laid over the context, anything else the step gives).
@@ -292,7 +292,7 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
                 state.Changed(customerId);
                 return false;
             case IssueCouponAction issue:
-                if (await IssueCouponAsync(tx, journey, instance, step, snapshot, issue.Campaign, now, ct) is not null) state.Changed(customerId);
+                if (await IssueCouponAsync(tx, writes, journey, instance, step, snapshot, issue.Campaign, now, ct) is not null) state.Changed(customerId);
                 return false;
             case OpenTeamAction open:
                 // The Team Opened event is stored for the timeline and later triggers; it starts no journey within this evaluation.
@@ -314,7 +314,7 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
     /// naming the campaign (an IssueCoupon, then Sends that remind of it) gets the same code. Null, logged with the
     /// reason, when the campaign is gone, the customer is not eligible or a limit is reached.
     /// </summary>
-    private async Task<Coupons.IssuedCoupon?> IssueCouponAsync(IJourneyTransaction tx, JourneyDefinition journey, JourneyInstance instance, JourneyStep step,
+    private async Task<Coupons.IssuedCoupon?> IssueCouponAsync(IJourneyTransaction tx, PendingJourneyWrites writes, JourneyDefinition journey, JourneyInstance instance, JourneyStep step,
         CustomerSnapshot snapshot, string campaignName, DateTimeOffset now, CancellationToken ct)
     {
         var customerId = snapshot.Profile.Id;
@@ -330,6 +330,7 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
             refusal = issue.Refusal!;
         }
         LogCouponRefused(logger, journey.Name, step.Name, customerId, campaignName, refusal);
+        writes.StepOutcome(instance.Id, step.Name, $"no coupon of {campaignName}: {refusal}");
         return null;
     }
 

@@ -24,9 +24,6 @@ public sealed partial class JourneyFileReader(JourneyReadOptions options)
     private static readonly string[] ActionsFields = ["OnSuccess"];
     private static readonly string[] ActionFields = ["Name", "Context"];
 
-    /// <summary>Reads <paramref name="path"/> from disk.</summary>
-    public JourneyReadResult ReadFile(string path) => Read(path, File.ReadAllBytes(path));
-
     /// <summary>Reads a journey from its UTF-8 text; <paramref name="file"/> names it in problems.</summary>
     public JourneyReadResult Read(string file, byte[] utf8)
     {

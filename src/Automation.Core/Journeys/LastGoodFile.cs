@@ -16,15 +16,16 @@ public abstract class LastGoodFile<T> where T : class
     /// <summary>The last good version, or null when there is no file.</summary>
     protected T? Current => Volatile.Read(ref _current).Value;
 
-    /// <summary>Reads the file again; returns its problems.</summary>
-    public IReadOnlyList<JourneyProblem> Reload(string file)
+    /// <summary>Reads the file <paramref name="name"/> of the folder again; returns its problems.</summary>
+    public IReadOnlyList<JourneyProblem> Reload(ContentFolder folder, string name)
     {
-        if (!File.Exists(file))
+        var file = folder.PathOf(name);
+        if (!folder.Exists(file))
         {
             Volatile.Write(ref _current, new State(null, []));
             return [];
         }
-        var (value, problems) = Read(file, File.ReadAllBytes(file));
+        var (value, problems) = Read(file, folder.ReadAllBytes(file));
         Volatile.Write(ref _current, new State(value ?? Current, problems));
         return problems;
     }

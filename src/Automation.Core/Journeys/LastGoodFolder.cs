@@ -21,32 +21,31 @@ public abstract class LastGoodFolder<T> where T : class
     /// <summary>The item of <c>&lt;name&gt;.json</c>, or null when there is none (or it never was good).</summary>
     public T? Find(string name) => Volatile.Read(ref _current).Items.GetValueOrDefault(name);
 
-    /// <summary>Reads every <c>*.json</c> of the folder again; returns their problems. No folder: no items.</summary>
-    public IReadOnlyList<JourneyProblem> Reload(string folder)
+    /// <summary>Reads every <c>*.json</c> of the folder <paramref name="name"/> of <paramref name="rules"/> again; returns their problems. No folder: no items.</summary>
+    public IReadOnlyList<JourneyProblem> Reload(ContentFolder rules, string name)
     {
         lock (_reloading)
         {
             var before = Volatile.Read(ref _current).Items;
             var items = new Dictionary<string, T>(StringComparer.Ordinal);
             var problems = new List<JourneyProblem>();
-            IEnumerable<string> files = Directory.Exists(folder) ? Directory.EnumerateFiles(folder, "*.json").Order(StringComparer.Ordinal) : [];
-            foreach (var file in files)
+            foreach (var file in rules.FilesIn(rules.PathOf(name)).Where(f => f.EndsWith(".json", StringComparison.Ordinal)))
             {
-                var name = Path.GetFileNameWithoutExtension(file);
-                var (item, fileProblems) = ReadFile(file);
+                var itemName = Path.GetFileNameWithoutExtension(file);
+                var (item, fileProblems) = ReadFile(rules, file);
                 problems.AddRange(fileProblems);
-                if ((item ?? before.GetValueOrDefault(name)) is { } inForce) items[name] = inForce;
+                if ((item ?? before.GetValueOrDefault(itemName)) is { } inForce) items[itemName] = inForce;
             }
             Volatile.Write(ref _current, new State(items, problems));
             return problems;
         }
     }
 
-    private (T? Item, IReadOnlyList<JourneyProblem> Problems) ReadFile(string file)
+    private (T? Item, IReadOnlyList<JourneyProblem> Problems) ReadFile(ContentFolder rules, string file)
     {
         try
         {
-            return Read(file, File.ReadAllBytes(file));
+            return Read(file, rules.ReadAllBytes(file));
         }
         catch (IOException e)
         {

@@ -16,6 +16,7 @@ internal sealed class PendingJourneyWrites(IJourneyTransaction tx, DateTimeOffse
     private readonly List<FiredStep> _steps = [];
     private readonly List<InstanceEnd> _ends = [];
     private readonly List<OutboxMessage> _messages = [];
+    private readonly List<(long InstanceId, string Step, string Outcome)> _outcomes = [];
 
     public async Task<IReadOnlyList<JourneyInstance>> EnterAsync(IReadOnlyList<JourneyEntry> entries, CancellationToken ct)
     {
@@ -49,12 +50,17 @@ internal sealed class PendingJourneyWrites(IJourneyTransaction tx, DateTimeOffse
 
     public void Enqueue(OutboxMessage message) => _messages.Add(message);
 
+    /// <summary>Why a step recorded in this call did not do what it says; written once its step is.</summary>
+    public void StepOutcome(long instanceId, string step, string outcome) => _outcomes.Add((instanceId, step, outcome));
+
     public async Task FlushAsync(CancellationToken ct)
     {
         if (_steps.Count > 0) await tx.RecordStepsAsync(_steps, ct);
+        foreach (var (instanceId, step, outcome) in _outcomes) await tx.SetStepOutcomeAsync(instanceId, step, outcome, ct);
         if (_messages.Count > 0) await tx.EnqueueAsync(_messages, now, ct);
         if (_ends.Count > 0) await tx.EndAsync(_ends, ct);
         _steps.Clear();
+        _outcomes.Clear();
         _messages.Clear();
         _ends.Clear();
     }

@@ -20,7 +20,7 @@ public sealed partial class LiquidTemplates
 {
     public const string TextSeparator = "<!-- text -->";
 
-    private readonly ConcurrentDictionary<string, (DateTime Stamp, ParsedFile Parsed)> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (DateTimeOffset Stamp, ParsedFile Parsed)> _cache = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TemplateException> _problems = new(StringComparer.Ordinal);
 
     static LiquidTemplates()
@@ -65,11 +65,11 @@ public sealed partial class LiquidTemplates
     /// </summary>
     public ParsedFile Load(string file)
     {
-        var stamp = File.GetLastWriteTimeUtc(file);
+        var stamp = Files.Folder.LastModified(file);
         if (_cache.TryGetValue(file, out var cached) && cached.Stamp == stamp) return cached.Parsed;
         try
         {
-            var parsed = ParsedFile.Parse(file, File.ReadAllText(file));
+            var parsed = ParsedFile.Parse(file, Files.Folder.ReadAllText(file));
             _cache[file] = (stamp, parsed);
             _problems.TryRemove(file, out _);
             return parsed;
@@ -89,7 +89,7 @@ public sealed partial class LiquidTemplates
     private string RenderLayout(string file, string layoutName, string content, TemplateModel model)
     {
         var layoutFile = Path.Combine(Files.Root, "_layouts", $"{layoutName}.liquid");
-        if (!File.Exists(layoutFile)) throw new TemplateException(file, 1, $"layout '{layoutName}' not found: expected {layoutFile}");
+        if (!Files.Folder.Exists(layoutFile)) throw new TemplateException(file, 1, $"layout '{layoutName}' not found: expected {layoutFile}");
         var layout = Load(layoutFile);
         return RenderPart(layout, layout.Body, model, html: true, content);
     }
@@ -101,7 +101,7 @@ public sealed partial class LiquidTemplates
         if (content is not null) environments.Insert(0, Hash.FromDictionary(new Dictionary<string, object> { ["content"] = content }));
         var registers = new Hash
         {
-            ["templates_root"] = Files.Root,
+            ["templates"] = Files,
             ["zone"] = model.Zone,
             ["culture"] = model.Culture,
             ["currency"] = model.Currency,
@@ -235,7 +235,7 @@ public sealed partial class LiquidTemplates
     [GeneratedRegex("'([^']+)'")]
     private static partial Regex Quoted();
 
-    /// <summary>Resolves <c>{% include 'footer' %}</c> to <c>_partials/_footer.liquid</c> under the templates folder of the render.</summary>
+    /// <summary>Resolves <c>{% include 'footer' %}</c> to <c>_partials/_footer.liquid</c> in the templates folder of the render.</summary>
     private sealed class PartialsFileSystem : DotLiquid.FileSystems.IFileSystem
     {
         public string ReadTemplateFile(Context context, string templateName)
@@ -243,9 +243,10 @@ public sealed partial class LiquidTemplates
             var name = templateName.Trim('\'', '"');
             if (name.Contains("..", StringComparison.Ordinal) || name.Contains('/') || name.Contains('\\'))
                 throw new FileSystemException($"partial '{name}' must be a plain name");
-            var file = System.IO.Path.Combine((string)context.Registers["templates_root"], "_partials", $"_{name}.liquid");
-            if (!File.Exists(file)) throw new FileSystemException($"partial '{name}' not found: expected {file}");
-            return File.ReadAllText(file);
+            var templates = (TemplateFiles)context.Registers["templates"];
+            var file = System.IO.Path.Combine(templates.Root, "_partials", $"_{name}.liquid");
+            if (!templates.Folder.Exists(file)) throw new FileSystemException($"partial '{name}' not found: expected {file}");
+            return templates.Folder.ReadAllText(file);
         }
     }
 }

@@ -54,7 +54,11 @@ public static class TemplateCheck
             Tier = tier is null ? null : new Tiers.TierStanding(tier.Name, now.AddDays(-1), null, null),
             Tags = ["sample"],
             PointsLedger = [new Points.PointsEntry(1, 120, Points.PointsKinds.Earn, "order sample-order", "order:sample-order", now.AddMonths(-11), now.AddDays(10))],
+            Coupons = [SampleCoupon("sample", now)],
         };
+        // A step that names a campaign is sent with a code of it: the sample carries one.
+        var context = send.Coupon is null ? send.Context : (JsonObject)send.Context.DeepClone();
+        if (send.Coupon is not null) context["Coupon"] = SampleCoupon(send.Coupon, now).ToContext();
         var trigger = journey.Trigger is EventTrigger e
             ? new JsonObject
             {
@@ -62,17 +66,21 @@ public static class TemplateCheck
                 ["properties"] = Teams.TeamEngine.SampleProperties(e.Events[0]) ?? new JsonObject { ["order_id"] = "sample-order", ["total"] = 39.8, ["currency"] = "USD" },
             }
             : null;
-        return TemplateModel.For(snapshot, journey.Name, step, now.AddHours(-1), trigger, send.Context, "https://automation.example/u/sample", "USD", now, tier);
+        return TemplateModel.For(snapshot, journey.Name, step, now.AddHours(-1), trigger, context, "https://automation.example/u/sample", "USD", now, tier);
     }
+
+    private static Coupons.IssuedCoupon SampleCoupon(string campaign, DateTimeOffset now) =>
+        new(campaign, "SAMPLE-CODE", new Coupons.CouponValue(Coupons.CouponValueKind.AmountOff, 10, "USD"), 50, now.AddDays(-27), now.AddDays(3));
 
     private static IEnumerable<(string File, string? Locale)> Variants(TemplateFiles files, string template, string channel)
     {
         var folder = Path.GetDirectoryName(Path.Combine(files.Root, template))!;
-        if (!Directory.Exists(folder)) yield break;
         var prefix = $"{Path.GetFileName(template)}.{channel}.";
-        foreach (var file in Directory.EnumerateFiles(folder, $"{prefix}*liquid").Order(StringComparer.Ordinal))
+        foreach (var file in files.Folder.FilesIn(folder))
         {
-            var middle = Path.GetFileName(file)[prefix.Length..^"liquid".Length].TrimEnd('.');
+            var name = Path.GetFileName(file);
+            if (name.Length < prefix.Length + "liquid".Length || !name.StartsWith(prefix, StringComparison.Ordinal) || !name.EndsWith("liquid", StringComparison.Ordinal)) continue;
+            var middle = name[prefix.Length..^"liquid".Length].TrimEnd('.');
             yield return (file, middle.Length == 0 ? null : middle);
         }
     }

@@ -8,9 +8,14 @@ namespace Automation.Core.Messaging;
 /// <c>templates/&lt;journey&gt;/&lt;step&gt;.&lt;channel&gt;[.&lt;locale&gt;].liquid</c>, trying the full locale (zh-CN), its
 /// language (zh), the default locale, then the file without a locale.
 /// </summary>
-public sealed partial class TemplateFiles(string root, string defaultLocale)
+public sealed partial class TemplateFiles(ContentFolder folder, string defaultLocale)
 {
-    public string Root { get; } = Path.GetFullPath(root);
+    /// <summary>The templates folder, where the files are read.</summary>
+    public ContentFolder Folder { get; } = folder;
+
+    /// <summary>The full path of the templates folder: template files are named under it.</summary>
+    public string Root { get; } = Path.GetFullPath(folder.Root);
+
     public string DefaultLocale { get; } = defaultLocale;
 
     /// <summary>The file to render and the locale it is in (null for the unlocalised file); null when none exists.</summary>
@@ -19,7 +24,7 @@ public sealed partial class TemplateFiles(string root, string defaultLocale)
         foreach (var locale in Candidates(customerLocale))
         {
             var file = Inside($"{template}.{channel}{(locale is null ? "" : "." + locale)}.liquid");
-            if (file is not null && File.Exists(file)) return (file, locale);
+            if (file is not null && Folder.Exists(file)) return (file, locale);
         }
         return null;
     }
@@ -40,7 +45,7 @@ public sealed partial class TemplateFiles(string root, string defaultLocale)
         foreach (var candidate in Candidates(locale))
         {
             var file = Inside($"{name}{(candidate is null ? "" : "." + candidate)}.{extension}");
-            if (file is not null && File.Exists(file)) return (file, candidate);
+            if (file is not null && Folder.Exists(file)) return (file, candidate);
         }
         return null;
     }

@@ -9,7 +9,7 @@ using DotLiquid;
 namespace Automation.Core.Messaging;
 
 /// <summary>
-/// What a template sees: <c>customer</c>, <c>stats</c>, <c>cart</c>, <c>event</c>, <c>journey</c>, <c>coupon</c>,
+/// What a template sees: <c>customer</c> (with <c>customer.coupons</c>, the codes held and usable), <c>stats</c>, <c>cart</c>, <c>event</c>, <c>journey</c>, <c>coupon</c>,
 /// <c>context</c> (the step's action context) and <c>unsubscribe_url</c>; twice over, plain and HTML-escaped.
 /// </summary>
 public sealed class TemplateModel
@@ -41,6 +41,8 @@ public sealed class TemplateModel
         var currency = customer.Cart?.Currency ?? (eventProperties["currency"] as JsonValue)?.ToString()?.ToUpperInvariant() ?? defaultCurrency;
         var firstName = (profile.Traits["firstName"] as JsonValue)?.ToString() ?? profile.Name?.Split(' ')[0];
         var nextExpiry = Points.PointsExpiry.Next(customer.PointsLedger, now);
+        var culture = CultureOf(profile.Locale);
+        var zone = FactsBuilder.ZoneOf(profile.Timezone);
         var values = new Dictionary<string, object?>
         {
             ["customer"] = new Dictionary<string, object?>
@@ -59,6 +61,7 @@ public sealed class TemplateModel
                 ["points"] = customer.PointsBalance(now),
                 ["points_expiring"] = nextExpiry?.Points ?? 0,
                 ["points_expire_on"] = nextExpiry?.At.UtcDateTime,
+                ["coupons"] = customer.UsableCoupons(now).Select(c => CouponValues(c, culture, zone)).ToList(),
                 ["tags"] = customer.Tags.ToList(),
                 ["traits"] = Values(profile.Traits),
             },
@@ -86,13 +89,11 @@ public sealed class TemplateModel
                 ["properties"] = Values(eventProperties),
             },
             ["journey"] = new Dictionary<string, object?> { ["name"] = journey, ["step"] = step, ["entered_at"] = enteredAt.UtcDateTime },
-            ["coupon"] = Coupon(actionContext["Coupon"], CultureOf(profile.Locale), FactsBuilder.ZoneOf(profile.Timezone)),
+            ["coupon"] = Coupon(actionContext["Coupon"], culture, zone),
             ["context"] = Values(actionContext),
             ["unsubscribe_url"] = unsubscribeUrl,
         };
-        var culture = CultureOf(profile.Locale);
-        return new TemplateModel(ToHash(values, escape: false), ToHash(values, escape: true), profile.Locale,
-            FactsBuilder.ZoneOf(profile.Timezone), culture, currency);
+        return new TemplateModel(ToHash(values, escape: false), ToHash(values, escape: true), profile.Locale, zone, culture, currency);
     }
 
     /// <summary>
@@ -101,11 +102,13 @@ public sealed class TemplateModel
     /// </summary>
     private static Dictionary<string, object?> Coupon(JsonNode? node, CultureInfo culture, TimeZoneInfo zone)
     {
-        if (Coupons.IssuedCoupon.FromContext(node) is not { } coupon)
-        {
-            var campaign = (node as JsonValue)?.ToString();
-            return new() { ["code"] = campaign is null ? "" : $"({campaign} code)", ["campaign"] = campaign ?? "", ["value"] = "", ["minimum_spend"] = "", ["expires_at"] = "" };
-        }
+        if (Coupons.IssuedCoupon.FromContext(node) is { } coupon) return CouponValues(coupon, culture, zone);
+        var campaign = (node as JsonValue)?.ToString();
+        return new() { ["code"] = campaign is null ? "" : $"({campaign} code)", ["campaign"] = campaign ?? "", ["value"] = "", ["minimum_spend"] = "", ["expires_at"] = "" };
+    }
+
+    private static Dictionary<string, object?> CouponValues(Coupons.IssuedCoupon coupon, CultureInfo culture, TimeZoneInfo zone)
+    {
         var local = coupon.ExpiresAt is { } expires ? TimeZoneInfo.ConvertTime(expires, zone) : (DateTimeOffset?)null;
         return new()
         {

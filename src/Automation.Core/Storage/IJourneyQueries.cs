@@ -29,7 +29,7 @@ public sealed record StepMessageCount(string Step, string? Variant, MessageStatu
 
 public sealed record JourneyCounts(int Active, int Completed, int Exited);
 
-public sealed record JourneyStepView(string Step, string Action, DateTimeOffset FiredAt);
+public sealed record JourneyStepView(string Step, string Action, DateTimeOffset FiredAt, string? Outcome = null);
 
 public sealed record JourneyInstanceView(long Id, string Journey, string Status, string? EndReason, DateTimeOffset EnteredAt, DateTimeOffset? EndedAt, IReadOnlyList<JourneyStepView> Steps);
 

@@ -33,6 +33,9 @@ public interface IJourneyInstanceWrites
     /// </summary>
     Task<IReadOnlyList<FiredStep>> RecordStepsAsync(IReadOnlyList<FiredStep> steps, CancellationToken cancellationToken);
 
+    /// <summary>Records why a step that fired did not do what it says (no coupon could be issued…).</summary>
+    Task SetStepOutcomeAsync(long instanceId, string stepName, string outcome, CancellationToken cancellationToken);
+
     /// <summary>Ends instances that are still active; one that ended already keeps its first end.</summary>
     Task EndAsync(IReadOnlyList<InstanceEnd> ends, CancellationToken cancellationToken);
 

@@ -53,7 +53,7 @@ internal static class UnsubscribeApi
             return English;
         try
         {
-            var texts = JsonSerializer.Deserialize<PageTexts>(File.ReadAllText(found.File), JsonSerializerOptions.Web);
+            var texts = JsonSerializer.Deserialize<PageTexts>(files.TemplatesFolder.ReadAllText(found.File), JsonSerializerOptions.Web);
             return texts is null ? English : texts with { Locale = found.Locale ?? "en" };
         }
         catch (Exception e) when (e is JsonException or IOException)

@@ -176,6 +176,7 @@ public sealed class JourneySimulation(AutomationStorage storage, IReadOnlyList<J
                     if (definition.Action is SendAction && quietHours is not null)
                         text += Delivery(messages.Where(m => m.Journey == journey.Name && m.Step == step.Step && m.CreatedAt == step.FiredAt).ToList(),
                             step.FiredAt, start, customer.Profile.Timezone, quietHours);
+                    if (step.Outcome is { } outcome) text += $" → {outcome}";
                     timeline.Add((step.FiredAt, stepOrder[step.Step], text));
                 }
                 if (instance.EndedAt is { } ended)

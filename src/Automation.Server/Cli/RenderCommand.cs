@@ -41,7 +41,7 @@ internal static class RenderCommand
         var config = builder.Configuration;
         var root = builder.Environment.ContentRootPath;
 
-        var folders = JourneyFiles.From(config, root, new QuartzCronSchedule());
+        using var folders = JourneyFiles.From(config, root, new QuartzCronSchedule());
         var templates = folders.CreateTemplates();
         try
         {

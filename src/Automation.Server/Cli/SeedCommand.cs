@@ -62,8 +62,8 @@ internal static class SeedCommand
         await services.GetRequiredService<SchemaMigrator>().MigrateAsync(cancellation);
         var files = services.GetRequiredService<JourneyFiles>();
         var problems = services.GetRequiredService<JourneyCatalog>().Reload(files.RulesFolder, files.ReadOptions).Entries.SelectMany(e => e.Problems)
-            .Concat(services.GetRequiredService<TagCatalog>().Reload(files.TagsFile))
-            .Concat(services.GetRequiredService<TierCatalog>().Reload(files.TiersFile));
+            .Concat(services.GetRequiredService<TagCatalog>().Reload(files.RulesFolder, JourneyFiles.TagsName))
+            .Concat(services.GetRequiredService<TierCatalog>().Reload(files.RulesFolder, JourneyFiles.TiersName));
         foreach (var problem in problems) errors.WriteLine($"warning: {problem}");
 
         var clock = services.GetRequiredService<TimeProvider>();

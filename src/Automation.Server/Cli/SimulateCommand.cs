@@ -66,7 +66,7 @@ internal static class SimulateCommand
         var root = builder.Environment.ContentRootPath;
         var (names, all, customerFile, eventsFile) = (request.Names, request.All, request.CustomerFile, request.EventsFile);
 
-        var folders = JourneyFiles.From(config, root, new QuartzCronSchedule());
+        using var folders = JourneyFiles.From(config, root, new QuartzCronSchedule());
         if (all) names = [.. JourneyDirectory.Load(folders.RulesFolder, folders.ReadOptions).Select(r => Path.GetFileNameWithoutExtension(r.File)).Order(StringComparer.Ordinal)];
         var journeyFiles = new List<JourneyFileResult>();
         foreach (var name in names)
@@ -74,7 +74,7 @@ internal static class SimulateCommand
             var journeyFile = SimulationRunner.FindJourney(folders, name);
             if (journeyFile is null)
             {
-                errors.WriteLine($"error: no journey '{name}' in {Path.GetRelativePath(root, folders.RulesFolder)}");
+                errors.WriteLine($"error: no journey '{name}' in {Path.GetRelativePath(root, folders.RulesFolder.Root)}");
                 return 2;
             }
             if (journeyFile.Journey is null)

@@ -27,21 +27,21 @@ internal static class ValidateCommand
     {
         var builder = Host.CreateApplicationBuilder(settings);
         var root = builder.Environment.ContentRootPath;
-        var folders = JourneyFiles.From(builder.Configuration, root, new QuartzCronSchedule());
-        if (!Directory.Exists(folders.RulesFolder))
+        using var folders = JourneyFiles.From(builder.Configuration, root, new QuartzCronSchedule());
+        if (!Directory.Exists(folders.RulesFolder.Root))
         {
-            errors.WriteLine($"{Path.GetRelativePath(root, folders.RulesFolder)}: the rules folder does not exist");
+            errors.WriteLine($"{Path.GetRelativePath(root, folders.RulesFolder.Root)}: the rules folder does not exist");
             return 1;
         }
         var problems = folders.Coupons.Problems.ToList();
         var files = JourneyDirectory.Load(folders.RulesFolder, folders.ReadOptions);
         problems.AddRange(files.SelectMany(f => f.Problems));
-        problems.AddRange(new TagCatalog(folders.ReadOptions.Limits).Reload(folders.TagsFile));
+        problems.AddRange(new TagCatalog(folders.ReadOptions.Limits).Reload(folders.RulesFolder, JourneyFiles.TagsName));
         var tiers = new TierCatalog();
-        problems.AddRange(tiers.Reload(folders.TiersFile));
-        problems.AddRange(new Core.Referrals.ReferralCatalog(folders.Coupons).Reload(folders.ReferralsFile));
+        problems.AddRange(tiers.Reload(folders.RulesFolder, JourneyFiles.TiersName));
+        problems.AddRange(new Core.Referrals.ReferralCatalog(folders.Coupons).Reload(folders.RulesFolder, JourneyFiles.ReferralsName));
         var teams = new TeamCatalog(folders.Coupons);
-        problems.AddRange(teams.Reload(folders.TeamsFolder));
+        problems.AddRange(teams.Reload(folders.RulesFolder, JourneyFiles.TeamsName));
         problems.AddRange(files.Where(f => f.Journey is not null).SelectMany(f => f.Journey!.Steps
             .Where(s => s.Action is OpenTeamAction open && teams.Find(open.Campaign) is null)
             .Select(s => new JourneyProblem(f.File, 1, s.Name, $"OpenTeam: no team campaign '{((OpenTeamAction)s.Action).Campaign}' in rules/teams/"))));
@@ -53,7 +53,7 @@ internal static class ValidateCommand
             errors.WriteLine($"{Path.GetRelativePath(root, problem.File)}:{problem.Line}: {problem.Reason}");
         if (problems.Count > 0 || templateProblems.Count > 0) return 1;
 
-        output.WriteLine($"{files.Count} journey(s) and {folders.Coupons.Campaigns.Count} coupon campaign(s) valid in {Path.GetRelativePath(root, folders.RulesFolder)}; their templates render.");
+        output.WriteLine($"{files.Count} journey(s) and {folders.Coupons.Campaigns.Count} coupon campaign(s) valid in {Path.GetRelativePath(root, folders.RulesFolder.Root)}; their templates render.");
         return 0;
     }
 }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace Automation.Server.Configuration;
 
-/// <summary>The <c>Rules</c> section: where journey files live, how often they are reloaded, and the budget of one evaluation.</summary>
+/// <summary>The <c>Rules</c> section: where journey files live, how they are reloaded, and the budget of one evaluation.</summary>
 public sealed class RulesOptions
 {
     public const string Section = "Rules";
@@ -11,8 +11,14 @@ public sealed class RulesOptions
     /// <summary>The rules folder, relative to the content root.</summary>
     public string Path { get; set; } = "rules";
 
-    /// <summary>How often the folder is checked for changes.</summary>
+    /// <summary>How long a reload waits after a file of the rules or templates folder changes, so the writes of one save are read together.</summary>
     public int ReloadSeconds { get; set; } = 2;
+
+    /// <summary>
+    /// Look for changes to the rules and templates folders every four seconds instead of waiting for file-system
+    /// events: for network shares and Kubernetes ConfigMap volumes, which raise none.
+    /// </summary>
+    public bool PollForChanges { get; set; }
 
     /// <summary>Steps one evaluation of one rule may take (one per rule, one per item a LINQ method visits); past it the rule is quarantined.</summary>
     public long MaxSteps { get; set; } = RuleLimits.Default.MaxSteps;

@@ -1,24 +1,27 @@
+using Automation.Core;
 using Automation.Core.Coupons;
 using Automation.Core.Journeys;
 using Automation.Core.Messaging;
 using Automation.Server.Configuration;
+using Microsoft.Extensions.Primitives;
 
 namespace Automation.Server.Hosting;
 
 /// <summary>
-/// Where the journey and template folders are, and what journey files are checked against: the coupon campaigns of
+/// The journey and template folders on disk, and what journey files are checked against: the coupon campaigns of
 /// <see cref="Coupons"/> among them, read when this is made; reload them before the journeys.
 /// </summary>
-internal sealed record JourneyFiles(string RulesFolder, string TemplatesFolder, JourneyReadOptions ReadOptions, TemplatesOptions Templates, CouponCatalog Coupons)
+internal sealed record JourneyFiles(ContentFolder RulesFolder, ContentFolder TemplatesFolder, JourneyReadOptions ReadOptions, TemplatesOptions Templates,
+    CouponCatalog Coupons) : IDisposable
 {
     public static JourneyFiles From(IConfiguration configuration, string contentRoot, ICronSchedule cron)
     {
         var rules = configuration.GetSection(RulesOptions.Section).Get<RulesOptions>() ?? new RulesOptions();
         var templates = configuration.GetSection(TemplatesOptions.Section).Get<TemplatesOptions>() ?? new TemplatesOptions();
-        var rulesFolder = Path.GetFullPath(Path.Combine(contentRoot, rules.Path));
-        var templatesFolder = Path.GetFullPath(Path.Combine(contentRoot, templates.Path));
+        var rulesFolder = DiskFolderProvider.Open(Path.GetFullPath(Path.Combine(contentRoot, rules.Path)), rules.PollForChanges);
+        var templatesFolder = DiskFolderProvider.Open(Path.GetFullPath(Path.Combine(contentRoot, templates.Path)), rules.PollForChanges);
         var coupons = new CouponCatalog(rules.Limits);
-        coupons.Reload(Path.Combine(rulesFolder, "coupons"));
+        coupons.Reload(rulesFolder, CouponsName);
         return new JourneyFiles(rulesFolder, templatesFolder,
             new JourneyReadOptions(JourneyReadOptions.DefaultChannels, JourneyDirectory.TemplatesIn(templatesFolder), cron.Problem, rules.Limits,
                 campaign => coupons.Find(campaign) is not null),
@@ -26,35 +29,61 @@ internal sealed record JourneyFiles(string RulesFolder, string TemplatesFolder, 
     }
 
     /// <summary>rules/coupons/: a coupon campaign a file.</summary>
-    public string CouponsFolder => Path.Combine(RulesFolder, "coupons");
+    public const string CouponsName = "coupons";
 
     /// <summary>rules/tags.json: the tag rules.</summary>
-    public string TagsFile => Path.Combine(RulesFolder, "tags.json");
+    public const string TagsName = "tags.json";
 
     /// <summary>rules/tiers.json: the membership tiers and spend bands.</summary>
-    public string TiersFile => Path.Combine(RulesFolder, "tiers.json");
+    public const string TiersName = "tiers.json";
+
+    public string TiersFile => RulesFolder.PathOf(TiersName);
 
     /// <summary>rules/referrals.json: the referral program.</summary>
-    public string ReferralsFile => Path.Combine(RulesFolder, "referrals.json");
+    public const string ReferralsName = "referrals.json";
 
     /// <summary>rules/teams/: one team-split coupon campaign per file.</summary>
-    public string TeamsFolder => Path.Combine(RulesFolder, "teams");
+    public const string TeamsName = "teams";
 
     public LiquidTemplates CreateTemplates() => new(new TemplateFiles(TemplatesFolder, Templates.DefaultLocale));
 
-    /// <summary>Changes whenever a file in either folder is added, removed, resized or saved.</summary>
-    public string Signature()
+    /// <summary>
+    /// A token that fires when a rule file (<c>*.json</c>) or a template (<c>*.liquid</c>, which journeys are checked
+    /// against) is added, changed or removed, and the folders it cannot see: one that does not exist, or whose watch
+    /// failed (such as when the system's limit of file watchers is reached).
+    /// </summary>
+    public FolderWatch WatchChanges()
     {
-        var parts = new List<string>();
-        foreach (var folder in new[] { RulesFolder, TemplatesFolder })
+        var tokens = new List<IChangeToken>();
+        var unwatched = new List<UnwatchedFolder>();
+        foreach (var (folder, filter) in new[] { (RulesFolder, "**/*.json"), (TemplatesFolder, "**/*.liquid") })
         {
-            if (!Directory.Exists(folder)) continue;
-            foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            if (folder.Files is DiskFolderProvider { Exists: false })
             {
-                var info = new FileInfo(file);
-                parts.Add($"{file}|{info.Length}|{info.LastWriteTimeUtc.Ticks}");
+                unwatched.Add(new UnwatchedFolder(folder.Root, "it does not exist"));
+                continue;
+            }
+            try
+            {
+                tokens.Add(folder.Watch(filter));
+            }
+            catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
+            {
+                unwatched.Add(new UnwatchedFolder(folder.Root, e.Message));
             }
         }
-        return string.Join('\n', parts);
+        return new FolderWatch(new CompositeChangeToken(tokens), unwatched);
+    }
+
+    public void Dispose()
+    {
+        (RulesFolder.Files as IDisposable)?.Dispose();
+        (TemplatesFolder.Files as IDisposable)?.Dispose();
     }
 }
+
+/// <summary>What the reloader waits on: a token for changes in the folders it watches, and those it cannot.</summary>
+internal sealed record FolderWatch(IChangeToken Changes, IReadOnlyList<UnwatchedFolder> Unwatched);
+
+/// <summary>A folder whose changes are not seen, and why.</summary>
+internal sealed record UnwatchedFolder(string Folder, string Reason);

@@ -3,51 +3,81 @@ using Automation.Core.Tags;
 using Automation.Core.Teams;
 using Automation.Core.Tiers;
 using Automation.Server.Configuration;
+using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 
 namespace Automation.Server.Hosting;
 
 /// <summary>
-/// Loads the journeys before the server takes requests, then reloads them within seconds of a file changing.
-/// Polling rather than file-system events: it works the same on every file system and in containers.
-/// A bad file is logged and reported by the API; it never stops the server.
+/// Loads the journeys before the server takes requests, then reloads them when a file changes, as the change tokens
+/// of the folders' file providers report it (file-system events, or polling with <c>Rules:PollForChanges</c> for
+/// mounts that raise no events). A reload waits <c>Rules:ReloadSeconds</c> after the first change, so the writes of
+/// one save are read together. A bad file is logged and reported by the API; it never stops the server.
 /// </summary>
+/// <remarks>The wait is wall-clock time, not the server's <see cref="TimeProvider"/>: a save happens in real time, also under a simulated clock.</remarks>
 internal sealed partial class JourneyReloader(JourneyCatalog catalog, TagCatalog tags, TierCatalog tiers, TeamCatalog teams, Core.Referrals.ReferralCatalog referrals, JourneyFiles files, IOptions<RulesOptions> options, ILogger<JourneyReloader> logger) : BackgroundService
 {
-    private string _signature = "";
+    private FolderWatch _watch = new(NullChangeToken.Singleton, []);
+
+    private TimeSpan Settle => TimeSpan.FromSeconds(options.Value.ReloadSeconds);
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
+        Watch();
         Reload();
         return base.StartAsync(cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.ReloadSeconds));
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        while (!stoppingToken.IsCancellationRequested)
         {
-            if (files.Signature() != _signature) Reload();
+            await ChangedAsync(stoppingToken);
+            await Task.Delay(Settle, stoppingToken);
+            // Watched again before reading: a save during the reload fires the new token and is read by the next one.
+            Watch();
+            Reload();
         }
+    }
+
+    private void Watch()
+    {
+        _watch = files.WatchChanges();
+        foreach (var folder in _watch.Unwatched) LogUnwatched(logger, folder.Folder, folder.Reason, options.Value.ReloadSeconds);
+    }
+
+    /// <summary>Until a watched file changes, or a folder that could not be watched (not there yet, or its watch failed) can be.</summary>
+    private async Task ChangedAsync(CancellationToken stoppingToken)
+    {
+        var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var registration = _watch.Changes.RegisterChangeCallback(static state => ((TaskCompletionSource)state!).TrySetResult(), changed);
+        while (_watch.Unwatched.Count > 0 && !changed.Task.IsCompleted)
+        {
+            await Task.WhenAny(changed.Task, Task.Delay(Settle, stoppingToken));
+            stoppingToken.ThrowIfCancellationRequested();
+            // Its files may have changed unseen: reload once it can be watched.
+            if (files.WatchChanges().Unwatched.Count < _watch.Unwatched.Count) return;
+        }
+        await changed.Task.WaitAsync(stoppingToken);
     }
 
     private void Reload()
     {
         try
         {
-            _signature = files.Signature();
             // Journeys are checked against the campaigns they name.
-            foreach (var problem in files.Coupons.Reload(files.CouponsFolder)) LogRejected(logger, "Coupon campaign", problem);
+            foreach (var problem in files.Coupons.Reload(files.RulesFolder, JourneyFiles.CouponsName)) LogRejected(logger, "Coupon campaign", problem);
             var set = catalog.Reload(files.RulesFolder, files.ReadOptions);
             foreach (var entry in set.Entries.Where(e => e.Status == JourneyStatus.Invalid))
             {
                 foreach (var problem in entry.Problems) LogRejected(logger, "Journey file", problem);
                 if (entry.Running is not null) LogLastGood(logger, entry.Name);
             }
-            foreach (var problem in tags.Reload(files.TagsFile)) LogRejected(logger, "Tag rules", problem);
-            foreach (var problem in tiers.Reload(files.TiersFile)) LogRejected(logger, "Tier rules", problem);
-            foreach (var problem in teams.Reload(files.TeamsFolder)) LogRejected(logger, "Team campaign", problem);
-            foreach (var problem in referrals.Reload(files.ReferralsFile)) LogRejected(logger, "Referral program", problem);
+            foreach (var problem in tags.Reload(files.RulesFolder, JourneyFiles.TagsName)) LogRejected(logger, "Tag rules", problem);
+            foreach (var problem in tiers.Reload(files.RulesFolder, JourneyFiles.TiersName)) LogRejected(logger, "Tier rules", problem);
+            foreach (var problem in teams.Reload(files.RulesFolder, JourneyFiles.TeamsName)) LogRejected(logger, "Team campaign", problem);
+            foreach (var problem in referrals.Reload(files.RulesFolder, JourneyFiles.ReferralsName)) LogRejected(logger, "Referral program", problem);
             var byStatus = set.Entries.CountBy(e => e.Status).ToDictionary();
             byStatus.TryGetValue(JourneyStatus.Active, out var running);
             byStatus.TryGetValue(JourneyStatus.Invalid, out var invalid);
@@ -59,6 +89,9 @@ internal sealed partial class JourneyReloader(JourneyCatalog catalog, TagCatalog
             LogReloadFailed(logger, e);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Changes to {Folder} are not watched ({Reason}); looking again every {Seconds} s")]
+    private static partial void LogUnwatched(ILogger logger, string folder, string reason, int seconds);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{What} rejected: {Problem}")]
     private static partial void LogRejected(ILogger logger, string what, JourneyProblem problem);

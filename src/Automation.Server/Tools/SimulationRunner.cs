@@ -118,7 +118,7 @@ internal static class SimulationRunner
             var duration = TimeSpan.FromDays(days);
             var tick = step ?? (duration <= TimeSpan.FromDays(3) ? TimeSpan.FromMinutes(15) : TimeSpan.FromHours(1));
             var (tags, tiers) = loaded ?? (new TagCatalog(folders.ReadOptions.Limits), new TierCatalog());
-            var warnings = loaded is not null ? [] : tags.Reload(folders.TagsFile).Concat(tiers.Reload(folders.TiersFile))
+            var warnings = loaded is not null ? [] : tags.Reload(folders.RulesFolder, JourneyFiles.TagsName).Concat(tiers.Reload(folders.RulesFolder, JourneyFiles.TiersName))
                 .Select(p => $"warning: {p with { File = Path.GetRelativePath(contentRoot, p.File) }}").ToList();
             var delivery = new SimulatedDelivery(folders.CreateTemplates(), guardrails, folders.Templates.DefaultCurrency);
             var timeline = await new JourneySimulation(storage, journeyFiles, tags, tiers, folders.Coupons, delivery).RunAsync(customer, events, start, duration, tick, ct);

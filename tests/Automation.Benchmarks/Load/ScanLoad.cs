@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Automation.Core.Journeys;
 using Automation.Core.Points;
+using Automation.Server.Hosting;
 using Automation.Server.Jobs;
 using Automation.Storage;
 using Dapper;
@@ -38,10 +39,10 @@ public static class ScanLoad
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{provider}: {customers:N0} customers generated in {loading.Elapsed.TotalSeconds:N1} s"));
 
             var catalog = new JourneyCatalog();
-            var set = catalog.Reload(Path.Combine(IngestLoad.RepositoryRoot(), "rules"), new JourneyReadOptions(JourneyReadOptions.DefaultChannels, null, new QuartzCronSchedule().Problem));
+            var set = catalog.Reload(DiskFolderProvider.Open(Path.Combine(IngestLoad.RepositoryRoot(), "rules")), new JourneyReadOptions(JourneyReadOptions.DefaultChannels, null, new QuartzCronSchedule().Problem));
             var clock = new FakeTimeProvider(Now);
             var coupons = new Automation.Core.Coupons.CouponCatalog();
-            coupons.Reload(Path.Combine(IngestLoad.RepositoryRoot(), "rules", "coupons"));
+            coupons.Reload(Automation.Server.Hosting.DiskFolderProvider.Open(Path.Combine(IngestLoad.RepositoryRoot(), "rules")), "coupons");
             var engine = new JourneyEngine(catalog, coupons, NullLogger<JourneyEngine>.Instance, new PointsSettings());
             // The scheduler logs where a tick's time goes: active instances, then each pass over customers.
             using var logging = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));

@@ -50,7 +50,7 @@ public sealed class ReferralTests(string provider)
     {
         var coupons = new CouponCatalog();
         var program = new ReferralCatalog(coupons);
-        program.Reload(Path.Combine(ServerProcess.RepositoryRoot(), "rules", "referrals.json")).Should().BeEmpty();
+        program.ReloadFile(Path.Combine(ServerProcess.RepositoryRoot(), "rules", "referrals.json")).Should().BeEmpty();
         var journeys = new JourneyEngine(new JourneyCatalog(), coupons, NullLogger<JourneyEngine>.Instance, new PointsSettings());
         var ingestion = new IngestionService(store, journeys, TestIngestion.Tags(new TagCatalog()), clock, new TierEngine(new TierCatalog()), new PointsSettings(), new ReferralIntake(Codes));
         return (ingestion, new ReferralRewarder(store, program, coupons, journeys, new PointsSettings(), clock));

@@ -58,11 +58,11 @@ internal sealed class EngineHarness : IAsyncDisposable
         Database = database;
         Storage = storage;
         Clock = new FakeTimeProvider(start);
-        if (setup.CouponsFolder is { } coupons) Coupons.Reload(coupons).Should().BeEmpty();
+        if (setup.CouponsFolder is { } coupons) Coupons.ReloadFolder(coupons).Should().BeEmpty();
         var reader = new JourneyFileReader(ReadOptions with { CouponCampaignExists = name => Coupons.Find(name) is not null });
         Journeys.Replace([.. setup.Journeys.Select(f => Read(reader, f.File, f.Json))]);
-        if (setup.TagRulesFile is { } tagRules) TagRules.Reload(tagRules).Should().BeEmpty();
-        if (setup.TiersFile is { } tiers) Tiers.Reload(tiers).Should().BeEmpty();
+        if (setup.TagRulesFile is { } tagRules) TagRules.ReloadFile(tagRules).Should().BeEmpty();
+        if (setup.TiersFile is { } tiers) Tiers.ReloadFile(tiers).Should().BeEmpty();
         Engine = TestIngestion.Engine(Journeys, Coupons);
         TagEngine = TestIngestion.Tags(TagRules);
         TierEngine = new TierEngine(Tiers);

@@ -74,7 +74,7 @@ internal sealed class InMemoryStorage : IIngestionStore, IJourneyStore, IJourney
         return Task.FromResult<IReadOnlyList<JourneyInstanceView>>([.. tables.Instances.Where(i => i.CustomerId == customerId)
             .OrderByDescending(i => i.EnteredAt).ThenByDescending(i => i.Id)
             .Select(i => new JourneyInstanceView(i.Id, i.Journey, i.Status, i.EndReason, i.EnteredAt, i.EndedAt,
-                [.. tables.Steps.Values.Where(s => s.InstanceId == i.Id).OrderBy(s => s.FiredAt).Select(s => new JourneyStepView(s.Step, s.Action, s.FiredAt))]))]);
+                [.. tables.Steps.Values.Where(s => s.InstanceId == i.Id).OrderBy(s => s.FiredAt).Select(s => new JourneyStepView(s.Step, s.Action, s.FiredAt, s.Outcome))]))]);
     }
 
     public Task<IReadOnlyList<OutboxView>> MessagesOfAsync(long customerId, CancellationToken cancellationToken) =>

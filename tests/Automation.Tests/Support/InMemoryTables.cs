@@ -75,6 +75,10 @@ internal sealed record InMemoryTables
             Tags = [.. tags.Select(t => t.Tag)],
             RuleTags = [.. tags.Where(t => t.Source == TagSources.Rule).Select(t => t.Tag)],
             PointsLedger = parts.HasFlag(SnapshotParts.Points) ? Ledger(customer.Id) : [],
+            Coupons = parts.HasFlag(SnapshotParts.Coupons)
+                ? [.. CouponCodes.Values.Where(c => c.CustomerId == customer.Id && c.RedeemedAt is null).Select(c => c.Coupon!)
+                    .OrderBy(c => c.ExpiresAt is null).ThenBy(c => c.ExpiresAt).ThenBy(c => c.Code, StringComparer.Ordinal)]
+                : [],
             Tier = parts.HasFlag(SnapshotParts.Tier) ? Tiers.GetValueOrDefault(customer.Id) : null,
             Rfm = parts.HasFlag(SnapshotParts.Rfm) ? Rfm.GetValueOrDefault(customer.Id) : null,
             ReferredBy = parts.HasFlag(SnapshotParts.Referrals) && Referrals.TryGetValue(customer.Id, out var referral)
@@ -149,7 +153,7 @@ internal sealed record LedgerRow(long CustomerId, PointsEntry Entry);
 
 internal sealed record TierChangeRow(long Id, long CustomerId, TierChange Change);
 
-internal sealed record StepRow(long InstanceId, string Step, string Action, DateTimeOffset FiredAt);
+internal sealed record StepRow(long InstanceId, string Step, string Action, DateTimeOffset FiredAt, string? Outcome = null);
 
 /// <summary>A journey instance; <see cref="EntryKey"/> is unique per customer and journey, and one instance per customer and journey is active.</summary>
 internal sealed record InstanceRow(long Id, long CustomerId, string Journey, string EntryKey, DateTimeOffset EnteredAt, JsonObject? TriggerEvent)

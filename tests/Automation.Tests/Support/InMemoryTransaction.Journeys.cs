@@ -52,6 +52,13 @@ internal sealed partial class InMemoryTransaction
         return Done<IReadOnlyList<FiredStep>>(recorded);
     }
 
+    public Task SetStepOutcomeAsync(long instanceId, string stepName, string outcome, CancellationToken cancellationToken)
+    {
+        if (_tables.Steps.TryGetValue((instanceId, stepName), out var row))
+            _tables = _tables with { Steps = _tables.Steps.SetItem((instanceId, stepName), row with { Outcome = outcome }) };
+        return Task.CompletedTask;
+    }
+
     public Task EndAsync(IReadOnlyList<InstanceEnd> ends, CancellationToken cancellationToken)
     {
         var instances = _tables.Instances;

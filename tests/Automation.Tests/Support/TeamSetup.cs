@@ -17,9 +17,9 @@ internal sealed class TeamSetup
     public TeamSetup(IIngestionStore store, TimeProvider clock, Func<long, long>? randomBelow = null, JourneyCatalog? journeys = null)
     {
         var rules = Path.Combine(ServerProcess.RepositoryRoot(), "rules");
-        Coupons.Reload(Path.Combine(rules, "coupons")).Should().BeEmpty();
+        Coupons.ReloadFolder(Path.Combine(rules, "coupons")).Should().BeEmpty();
         Catalog = new TeamCatalog(Coupons);
-        Catalog.Reload(Path.Combine(rules, "teams")).Should().BeEmpty();
+        Catalog.ReloadFolder(Path.Combine(rules, "teams")).Should().BeEmpty();
         Links = new TeamLinks(SigningKey, "https://automation.example");
         Engine = new TeamEngine(Catalog, Coupons, Links, randomBelow);
         Journeys = new JourneyEngine(journeys ?? new JourneyCatalog(), Coupons, NullLogger<JourneyEngine>.Instance, new Automation.Core.Points.PointsSettings(), Engine);

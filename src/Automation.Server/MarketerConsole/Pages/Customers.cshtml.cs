@@ -49,7 +49,7 @@ internal sealed class CustomersModel(ICustomerStore customers, IJourneyQueries j
         foreach (var instance in await journeys.InstancesOfAsync(id, ct))
         {
             lines.Add(new TimelineLine(instance.EnteredAt, "journey", $"entered {instance.Journey}", null));
-            lines.AddRange(instance.Steps.Select(s => new TimelineLine(s.FiredAt, "step", $"{instance.Journey} · {s.Step} ({s.Action})", null)));
+            lines.AddRange(instance.Steps.Select(s => new TimelineLine(s.FiredAt, "step", $"{instance.Journey} · {s.Step} ({s.Action}){(s.Outcome is { } outcome ? $": {outcome}" : "")}", null)));
             if (instance.EndedAt is { } ended)
                 lines.Add(new TimelineLine(ended, "journey", $"{instance.Status} {instance.Journey}", instance.EndReason));
         }

@@ -52,11 +52,11 @@ public sealed class CompiledRuleTests
         var files = JourneyFiles.From(new ConfigurationBuilder().Build(), ServerProcess.RepositoryRoot(), new QuartzCronSchedule());
         var workflows = JourneyDirectory.Load(files.RulesFolder, files.ReadOptions).Select(f => f.Journey!.Workflow).ToList();
         var tagCatalog = new TagCatalog();
-        tagCatalog.Reload(files.TagsFile).Should().BeEmpty();
+        tagCatalog.Reload(files.RulesFolder, JourneyFiles.TagsName).Should().BeEmpty();
         var tagWorkflow = new Workflow
         {
             WorkflowName = TagRuleSet.WorkflowName,
-            Rules = [.. tagCatalog.Rules!.Rules.Select(r => new Rule { RuleName = r.Name, Expression = TagExpression(files.TagsFile, r.Name), RuleExpressionType = RuleExpressionType.LambdaExpression })],
+            Rules = [.. tagCatalog.Rules!.Rules.Select(r => new Rule { RuleName = r.Name, Expression = TagExpression(files.RulesFolder.PathOf(JourneyFiles.TagsName), r.Name), RuleExpressionType = RuleExpressionType.LambdaExpression })],
         };
         workflows.Add(tagWorkflow);
         var engine = new RulesEngine.RulesEngine([.. workflows], RuleCompilation.Settings());

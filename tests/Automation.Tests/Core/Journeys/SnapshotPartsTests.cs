@@ -25,6 +25,7 @@ public sealed class SnapshotPartsTests
     [TestCase("journey.HoursSinceEntry >= 1 && cart.ItemCount > 0", SnapshotParts.Cart)]
     [TestCase("customer.Trait(\"plan\") == \"gold\" && customer.Email != \"\"", SnapshotParts.Traits)]
     [TestCase("customer.EmailConsent || customer.SmsConsent", SnapshotParts.Suppressions)]
+    [TestCase("customer.CouponsHeld > 0 && customer.CouponExpiringInDays <= 3 && customer.CouponExpiringHeldDays > 3", SnapshotParts.Coupons)]
     [TestCase("event.Number(\"total\") > 10 && journey.HasDone(\"guide\")", SnapshotParts.Profile)]
     public void An_expression_reads_the_parts_its_members_come_from(string expression, SnapshotParts expected) =>
         CompiledRule.Compile("rule", expression, []).Reads.Should().Be(expected);
@@ -64,7 +65,7 @@ public sealed class SnapshotPartsTests
                 checkedMembers.Add($"{facts}.{property.Name}");
             }
         }
-        checkedMembers.Should().Contain(["customer.Tags", "customer.PointsExpiringInDays", "customer.Traits", "stats.Rfm", "cart.Value"]);
+        checkedMembers.Should().Contain(["customer.Tags", "customer.PointsExpiringInDays", "customer.CouponExpiringInDays", "customer.Traits", "stats.Rfm", "cart.Value"]);
     }
 
     /// <summary>The snapshot as storage reads it with only these parts: the rest empty.</summary>
@@ -79,6 +80,7 @@ public sealed class SnapshotPartsTests
             Rfm = parts.HasFlag(SnapshotParts.Rfm) ? whole.Rfm : null,
             Tier = parts.HasFlag(SnapshotParts.Tier) ? whole.Tier : null,
             SuppressedChannels = parts.HasFlag(SnapshotParts.Suppressions) ? whole.SuppressedChannels : [],
+            Coupons = parts.HasFlag(SnapshotParts.Coupons) ? whole.Coupons : [],
             ReferredBy = parts.HasFlag(SnapshotParts.Referrals) ? whole.ReferredBy : null,
             Referrals = parts.HasFlag(SnapshotParts.Referrals) ? whole.Referrals : 0,
         };
@@ -102,5 +104,6 @@ public sealed class SnapshotPartsTests
             ReferredBy = "ann",
             Referrals = 3,
             SuppressedChannels = ["email", "sms"],
+            Coupons = [new Automation.Core.Coupons.IssuedCoupon("welcome", "HI-ABCDEFGHJK", new(Automation.Core.Coupons.CouponValueKind.PercentOff, 10, null), null, Now.AddDays(-1), Now.AddDays(2))],
         };
 }

@@ -40,12 +40,12 @@ public sealed class DispatchTests(string provider)
 
     private async Task SetUpServices(DateTimeOffset start)
     {
-        _h = await EngineHarness.CreateAsync(provider, start);
-        _h.Journeys.Reload(Path.Combine(Repository, "rules"), EngineHarness.ReadOptions);
-        _templates = new LiquidTemplates(new TemplateFiles(Path.Combine(Repository, "templates"), "en"));
+        _h = await EngineHarness.CreateAsync(provider, start, new EngineSetup { CouponsFolder = Path.Combine(ServerProcess.RepositoryRoot(), "rules", "coupons") });
+        _h.Journeys.Reload(DiskFiles.Folder(Path.Combine(Repository, "rules")), EngineHarness.ReadOptions);
+        _templates = new LiquidTemplates(new TemplateFiles(DiskFiles.Folder(Path.Combine(Repository, "templates")), "en"));
         _links = new UnsubscribeLinks(Encoding.UTF8.GetBytes("0123456789abcdef0123456789abcdef"), "http://127.0.0.1:5080");
         _tiers = new TierCatalog();
-        _tiers.Reload(Path.Combine(Repository, "rules", "tiers.json")).Should().BeEmpty();
+        _tiers.ReloadFile(Path.Combine(Repository, "rules", "tiers.json")).Should().BeEmpty();
     }
 
     [TearDown]
@@ -281,7 +281,7 @@ public sealed class DispatchTests(string provider)
         {
             Directory.CreateDirectory(Path.Combine(templates.FullName, "cart-recovery"));
             await File.WriteAllTextAsync(Path.Combine(templates.FullName, "cart-recovery", "reminder.email.liquid"), "---\nsubject: Hi\n---\n<p>Hi {{ customer.nickname }}</p>");
-            _templates = new LiquidTemplates(new TemplateFiles(templates.FullName, "en"));
+            _templates = new LiquidTemplates(new TemplateFiles(DiskFiles.Folder(templates.FullName), "en"));
             await QueueCartReminder();
 
             await Dispatcher(Files).DispatchDueAsync(CancellationToken.None);
@@ -448,7 +448,7 @@ public sealed class TwilioDispatchTests(string provider)
     private async Task<OutboxDispatcher> QueueCoupon(string phone)
     {
         var repository = ServerProcess.RepositoryRoot();
-        _h.Journeys.Reload(Path.Combine(repository, "rules"), EngineHarness.ReadOptions);
+        _h.Journeys.Reload(DiskFiles.Folder(Path.Combine(repository, "rules")), EngineHarness.ReadOptions);
         await _h.Ingest(
             Segment.Identify("bo", new { phone, name = "Bo" }, Start),
             Segment.Track("bo", "Product Added", new { product_id = "tea", price = 5 }, Start));
@@ -461,7 +461,7 @@ public sealed class TwilioDispatchTests(string provider)
         }));
         var outbox = Directory.CreateTempSubdirectory("automation-sms-outbox-");
         var email = new FileOutboxChannel(Options.Create(new FileOutboxOptions { Path = outbox.FullName, From = "shop@example.com" }), Recipients.EmailAddress);
-        return new OutboxDispatcher(Db.Storage, new LiquidTemplates(new TemplateFiles(Path.Combine(repository, "templates"), "en")),
+        return new OutboxDispatcher(Db.Storage, new LiquidTemplates(new TemplateFiles(DiskFiles.Folder(Path.Combine(repository, "templates")), "en")),
             new Dictionary<string, IChannel> { ["sms"] = sms, ["email"] = email },
             new UnsubscribeLinks(new byte[32], "http://127.0.0.1:5080"), new Guardrails(Db.Storage, new GuardrailSettings(0, 0, TimeOnly.MinValue, TimeOnly.MinValue)),
             new DispatchSettings(), _h.Clock, NullLogger<OutboxDispatcher>.Instance, new TierCatalog());

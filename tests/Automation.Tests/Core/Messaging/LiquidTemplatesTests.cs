@@ -16,7 +16,7 @@ public sealed class LiquidTemplatesTests
     public void SetUp()
     {
         _root = Directory.CreateTempSubdirectory("automation-templates-");
-        _templates = new LiquidTemplates(new TemplateFiles(_root.FullName, "en"));
+        _templates = new LiquidTemplates(new TemplateFiles(DiskFiles.Folder(_root.FullName), "en"));
     }
 
     [TearDown]
@@ -64,7 +64,7 @@ public sealed class LiquidTemplatesTests
     [TestCase("//evil.example/x")]
     public void A_product_url_that_is_not_http_never_reaches_a_link_of_the_shipped_cart_email(string url)
     {
-        var shipped = new LiquidTemplates(new TemplateFiles(Path.Combine(ServerProcess.RepositoryRoot(), "templates"), "en"));
+        var shipped = new LiquidTemplates(new TemplateFiles(DiskFiles.Folder(Path.Combine(ServerProcess.RepositoryRoot(), "templates")), "en"));
         var profile = new CustomerProfile { Id = 1, ExternalId = "ann", Name = "Ann", Email = "ann@example.com" };
         var cart = new Cart([new ProductLine("tea", null, "Green tea", 12.5m, 2, null, url, null), new ProductLine("cup", null, "Cup", 5m, 1, null, "https://shop.example/cup", null)], "USD", Now);
         var model = TemplateModel.For(new CustomerSnapshot(profile, CustomerStats.None, cart), "cart-recovery", "reminder", Now.AddHours(-1), null,
@@ -85,7 +85,7 @@ public sealed class LiquidTemplatesTests
         {
             File.WriteAllText(Path.Combine(outside.FullName, "evil.liquid"), "<p>outside</p>");
             File.WriteAllText(Path.Combine(outside.FullName, "x.email.liquid"), "<p>outside</p>");
-            var files = new TemplateFiles(_root.FullName, "en");
+            var files = new TemplateFiles(DiskFiles.Folder(_root.FullName), "en");
             var escape = Path.GetRelativePath(_root.FullName, outside.FullName);
 
             files.Find("cart-recovery/reminder", "email", $"x/../../{escape}/evil")!.Value.File.Should().EndWith("reminder.email.liquid");

@@ -127,7 +127,7 @@ public sealed class TagTests(string storage)
             }
             """);
         var catalog = new TagCatalog(new RuleLimits(1000, TimeSpan.FromSeconds(30)));
-        catalog.Reload(file).Should().BeEmpty();
+        catalog.ReloadFile(file).Should().BeEmpty();
         var ingestion = TestIngestion.Service(_h.Storage.Ingestion, TestIngestion.Engine(new JourneyCatalog()), _h.Clock, TestIngestion.Tags(catalog));
         var manyTraits = Enumerable.Range(0, 30).ToDictionary(i => $"t{i}", i => (object)i);
 
@@ -171,9 +171,9 @@ public sealed class TagRulesReaderTests
             var file = Path.Combine(folder.FullName, "tags.json");
             File.WriteAllText(file, "{ \"WorkflowName\": \"tags\", \"Rules\": [ { \"RuleName\": \"repeat\", \"Expression\": \"stats.OrderCount >= 2\" } ] }");
             var catalog = new TagCatalog();
-            catalog.Reload(file).Should().BeEmpty();
+            catalog.ReloadFile(file).Should().BeEmpty();
             File.WriteAllText(file, "{ nope");
-            catalog.Reload(file).Should().ContainSingle().Which.Reason.Should().StartWith("malformed JSON");
+            catalog.ReloadFile(file).Should().ContainSingle().Which.Reason.Should().StartWith("malformed JSON");
             catalog.Rules!.Tags.Should().Equal("repeat");
         }
         finally

@@ -66,16 +66,16 @@ public sealed class TeamCampaignTests
         try
         {
             var coupons = new Automation.Core.Coupons.CouponCatalog();
-            coupons.Reload(Path.Combine(ServerProcess.RepositoryRoot(), "rules", "coupons"));
+            coupons.ReloadFolder(Path.Combine(ServerProcess.RepositoryRoot(), "rules", "coupons"));
             var catalog = new TeamCatalog(coupons);
             var file = Path.Combine(folder, "duo.json");
             File.WriteAllText(file, """{ "Name": "duo", "Pool": 20, "Currency": "CNY", "TeamSize": 2, "TimeLimit": "PT1H", "Split": "equal", "Coupon": "team-share" }""");
-            catalog.Reload(folder).Should().BeEmpty();
+            catalog.ReloadFolder(folder).Should().BeEmpty();
             File.WriteAllText(file, """{ "Name": "duo", "Pool": -1 }""");
-            catalog.Reload(folder).Should().NotBeEmpty();
+            catalog.ReloadFolder(folder).Should().NotBeEmpty();
             catalog.Find("duo")!.Pool.Should().Be(20m);
             File.Delete(file);
-            catalog.Reload(folder).Should().BeEmpty();
+            catalog.ReloadFolder(folder).Should().BeEmpty();
             catalog.Find("duo").Should().BeNull();
         }
         finally

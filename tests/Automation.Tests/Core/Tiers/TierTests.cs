@@ -52,7 +52,7 @@ public sealed class TierTests(string storage)
     private void UseProgram(string json)
     {
         File.WriteAllText(_programFile, json);
-        _h.Tiers.Reload(_programFile).Should().BeEmpty();
+        _h.Tiers.ReloadFile(_programFile).Should().BeEmpty();
     }
 
     private async Task<string?> TierOf(string id) => (await _h.Customer(id)).Tier?.Tier;
@@ -165,7 +165,7 @@ public sealed class TierTests(string storage)
 
         // Eve ordered while there was no tiers file; Fay never ordered.
         var catalogWithout = new TierCatalog();
-        catalogWithout.Reload(Path.Combine(_folder.FullName, "missing.json"));
+        catalogWithout.ReloadFile(Path.Combine(_folder.FullName, "missing.json"));
         var withoutTiers = TestIngestion.Service(_h.Storage.Ingestion, TestIngestion.Engine(new JourneyCatalog()), _h.Clock, tiers: new TierEngine(catalogWithout));
         await withoutTiers.IngestAsync(Segment.Read(_h.Clock, Segment.Order("eve", "e1", 500m, Start), Segment.Identify("fay", new { email = "fay@example.com" }, Start)), CancellationToken.None);
         (await TierOf("eve")).Should().BeNull();
@@ -248,7 +248,7 @@ public sealed class TierTests(string storage)
     {
         var file = Path.Combine(_folder.FullName, "tiers.json");
         File.WriteAllText(file, "{ \"Tiers\": [ { \"Name\": \"Member\" }, ");
-        _h.Tiers.Reload(file).Should().ContainSingle().Which.ToString().Should().Contain("malformed JSON");
+        _h.Tiers.ReloadFile(file).Should().ContainSingle().Which.ToString().Should().Contain("malformed JSON");
         _h.Tiers.Program!.Tiers.Select(t => t.Name).Should().Equal("Member", "Silver", "Gold");
     }
 }

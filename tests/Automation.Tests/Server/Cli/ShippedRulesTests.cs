@@ -77,7 +77,7 @@ public sealed class ShippedRulesTests
         var schema = await JsonSchema.FromFileAsync(Path.Combine(Rules, "teams.schema.json"));
         schema.Validate(json).Should().BeEmpty();
         var coupons = new CouponCatalog();
-        coupons.Reload(Path.Combine(Rules, "coupons")).Should().BeEmpty();
+        coupons.ReloadFolder(Path.Combine(Rules, "coupons")).Should().BeEmpty();
         var (campaign, problems) = Automation.Core.Teams.TeamCampaignReader.Read(file, System.Text.Encoding.UTF8.GetBytes(json), name => coupons.Find(name) is not null);
         problems.Should().BeEmpty();
         campaign!.Name.Should().Be(Path.GetFileNameWithoutExtension(file));

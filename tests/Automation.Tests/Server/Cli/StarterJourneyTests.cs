@@ -43,8 +43,8 @@ public sealed class StarterJourneyTests(string provider)
         var step = days <= 3 ? TimeSpan.FromMinutes(15) : TimeSpan.FromHours(1);
         var tags = new TagCatalog();
         var tiers = new TierCatalog();
-        tags.Reload(files.TagsFile).Should().BeEmpty();
-        tiers.Reload(files.TiersFile).Should().BeEmpty();
+        tags.Reload(files.RulesFolder, JourneyFiles.TagsName).Should().BeEmpty();
+        tiers.Reload(files.RulesFolder, JourneyFiles.TiersName).Should().BeEmpty();
         var timeline = await new JourneySimulation(_db.Storage, file, tags, tiers, files.Coupons).RunAsync(customer, simulated, start, TimeSpan.FromDays(days), step, CancellationToken.None);
         return timeline.Select(t => t.ToString()).ToList();
     }
