@@ -299,7 +299,15 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
                 var opening = teams?.Campaign(open.Campaign) is { } teamCampaign
                     ? await teams.OpenAsync(tx, teamCampaign, customerId, now, ct)
                     : Teams.TeamResult.Refused(Teams.TeamRefusal.UnknownCampaign, $"there is no team campaign '{open.Campaign}' in rules/teams/");
-                if (opening.Reason is { } why) LogStepRefused(logger, journey.Name, step.Name, customerId, why);
+                if (opening.Reason is { } why)
+                {
+                    LogStepRefused(logger, journey.Name, step.Name, customerId, why);
+                    writes.StepOutcome(instance.Id, step.Name, $"no team opened: {why}");
+                }
+                else
+                {
+                    writes.StepOutcome(instance.Id, step.Name, $"team {opening.Team!.Id} of {open.Campaign}");
+                }
                 return false;
             case ExitAction:
                 writes.End(new InstanceEnd(instance.Id, JourneyEnd.Exited, $"step: {step.Name}", now));

@@ -41,6 +41,7 @@ public sealed class OpenTeamActionTests
         (team.Team.Campaign, team.Team.Status, team.Members.Single().UserId).Should().Be(("three-split-150", TeamStatus.Open, "ann"));
         var ann = (await store.FindAsync("ann", CancellationToken.None))!.Profile.Id;
         (await store.EventsOfAsync(ann, 10, CancellationToken.None)).Select(e => e.Name).Should().Contain(TeamEngine.TeamOpened);
+        (await store.InstancesOfAsync(ann, CancellationToken.None)).Single().Steps.Single().Outcome.Should().Be("team 1 of three-split-150");
     }
 
     [Test]
@@ -52,5 +53,8 @@ public sealed class OpenTeamActionTests
         var ingestion = TestIngestion.Service(store, teams.Journeys, clock);
         await ingestion.IngestAsync(Segment.Read(clock, Segment.Track("ann", "Signed Up")), CancellationToken.None);
         (await ((ITeamQueries)store).FindTeamAsync(1, CancellationToken.None)).Should().BeNull();
+        var ann = (await store.FindAsync("ann", CancellationToken.None))!.Profile.Id;
+        (await store.InstancesOfAsync(ann, CancellationToken.None)).Single().Steps.Single().Outcome
+            .Should().Be("no team opened: there is no team campaign 'no-such-team' in rules/teams/");
     }
 }
