@@ -129,9 +129,12 @@ public static class AutomationServer
         v1.MapPointsApi();
         v1.MapTiersApi();
         v1.MapDrawsApi();
+        v1.MapTeamsApi();
+        v1.MapReferralsApi();
         v1.MapMetricsApi();
         v1.MapCouponsApi();
         app.MapUnsubscribeApi();
+        app.MapTeamLandingApi();
         app.MapTwilioApi();
         app.MapConsole();
     }

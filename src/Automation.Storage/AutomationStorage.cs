@@ -9,7 +9,7 @@ namespace Automation.Storage;
 /// Storage on a relational database through Dapper. The SQL is shared; each provider supplies connections and its
 /// way of serialising writers, and its <see cref="SqlDialect"/> the few pieces of SQL that must differ.
 /// </summary>
-public abstract partial class AutomationStorage : IIngestionStore, ICustomerStore, IJourneyStore, IJourneyQueries
+public abstract partial class AutomationStorage : IIngestionStore, ICustomerStore, IJourneyStore, IJourneyQueries, ITeamQueries
 {
     protected AutomationStorage(SqlDialect dialect)
     {

@@ -98,6 +98,13 @@ internal static class CustomerQueries
             WHERE c.id
             """)).ToLookup(s => s.CustomerId, s => s.Channel);
 
+        var referredBy = (await Query<(long CustomerId, string? ExternalId, string? AnonymousId)>(SnapshotParts.Referrals,
+            "SELECT r.referred_id, c.external_id, c.anonymous_id FROM referrals r JOIN customers c ON c.id = r.referrer_id WHERE r.referred_id"))
+            .ToDictionary(r => r.CustomerId, r => r.ExternalId ?? r.AnonymousId);
+        var referrals = (await Query<(long CustomerId, long Count)>(SnapshotParts.Referrals,
+            "SELECT referrer_id, COUNT(*) FROM referrals WHERE first_order_id IS NOT NULL AND referrer_id", "GROUP BY referrer_id"))
+            .ToDictionary(r => r.CustomerId, r => (int)r.Count);
+
         return [.. customers.Select(c => new CustomerSnapshot(
             c.ToProfile(),
             stats.TryGetValue(c.Id, out var s) ? s.ToStats() : CustomerStats.None,
@@ -109,6 +116,8 @@ internal static class CustomerQueries
             Coupons = [.. coupons[c.Id]],
             SuppressedChannels = [.. suppressed[c.Id]],
             Tier = tiers.GetValueOrDefault(c.Id),
+            ReferredBy = referredBy.GetValueOrDefault(c.Id),
+            Referrals = referrals.GetValueOrDefault(c.Id),
             Rfm = rfm.TryGetValue(c.Id, out var score) ? new RfmScore(score.R, score.F, score.M, score.Spend365) : null,
         })];
     }

@@ -26,6 +26,12 @@ public sealed record CustomerSnapshot(CustomerProfile Profile, CustomerStats Sta
     /// <summary>The codes held that can still be used at <paramref name="now"/>, soonest expiry first.</summary>
     public IEnumerable<Coupons.IssuedCoupon> UsableCoupons(DateTimeOffset now) => Coupons.Where(c => c.ExpiresAt is not { } expires || expires > now);
 
+    /// <summary>The user id (else anonymous id) of the customer who referred this one; null when nobody did.</summary>
+    public string? ReferredBy { get; init; }
+
+    /// <summary>How many customers this one referred have ordered.</summary>
+    public int Referrals { get; init; }
+
     /// <summary>Channels on which the customer's address is suppressed (unsubscribed, bounced, replied STOP).</summary>
     public IReadOnlyList<string> SuppressedChannels { get; init; } = [];
 }

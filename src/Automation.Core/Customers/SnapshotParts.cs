@@ -27,5 +27,7 @@ public enum SnapshotParts
     Suppressions = 64,
     /// <summary>The coupon codes held and not yet redeemed.</summary>
     Coupons = 256,
-    All = Traits | Stats | Cart | Tags | Points | Rfm | Tier | Suppressions | Coupons,
+    /// <summary>Who referred the customer, and how many customers they referred have ordered.</summary>
+    Referrals = 512,
+    All = Traits | Stats | Cart | Tags | Points | Rfm | Tier | Suppressions | Coupons | Referrals,
 }

@@ -20,7 +20,7 @@ public static class DerivedEvents
         Properties = properties,
     };
 
-    public static Task StoreAsync(IIngestTransaction tx, IReadOnlyCollection<(InboundMessage Message, long CustomerId)> events, CancellationToken ct) =>
+    public static Task StoreAsync(IEventWrites tx, IReadOnlyCollection<(InboundMessage Message, long CustomerId)> events, CancellationToken ct) =>
         events.Count == 0 ? Task.CompletedTask : tx.InsertEventsAsync(
             [.. events.Select(e => new EventRecord(e.Message.MessageId, e.CustomerId, MessageType.Track, e.Message.EventName, e.Message.Properties, null, e.Message.Timestamp, e.Message.ReceivedAt))], ct);
 }

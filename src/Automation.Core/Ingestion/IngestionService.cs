@@ -17,7 +17,8 @@ public sealed record IngestOutcome(int Accepted, IReadOnlyList<string> Duplicate
 /// tiers, points, rule tags and the journeys the events enter or exit — in one transaction, so a request is either
 /// wholly stored or not at all.
 /// </summary>
-public sealed class IngestionService(IIngestionStore store, JourneyEngine journeys, TagEngine tags, TimeProvider clock, TierEngine tiers, PointsSettings points)
+public sealed class IngestionService(IIngestionStore store, JourneyEngine journeys, TagEngine tags, TimeProvider clock, TierEngine tiers, PointsSettings points,
+    Referrals.ReferralIntake? referrals = null)
 {
     private IngestGroups? _groups;
 
@@ -55,10 +56,15 @@ public sealed class IngestionService(IIngestionStore store, JourneyEngine journe
         // instead of locking rows in different orders and deadlocking (the tier engine relies on holding them too).
         await tx.LockCustomersAsync(fresh.Select(f => f.CustomerId).ToHashSet(), ct);
         await ApplyIdentifiesAsync(tx, fresh, now, ct);
+        // Attributed before the orders of this group are noted: a customer who signs up with a code and orders at once is new.
+        if (referrals is not null) fresh.AddRange(await referrals.OnIdentifiesAsync(tx, [.. fresh], now, ct));
         fresh.AddRange(await ApplyCommerceAsync(tx, fresh, now, ct));
-        // Tag rules see the profile, stats, cart, tier and points: only identifies and commerce events change those.
-        // Page views and other events leave every tag as it was (time alone is the daily refresh's work).
-        var factsChanged = fresh.Where(f => ChangesProfile(f.Message) || f.Message.Commerce is not null).Select(f => f.CustomerId).ToHashSet();
+        var referrers = await Referrals.ReferralIntake.OnOrdersAsync(tx,
+            [.. fresh.Where(f => f.Message.Commerce is OrderCompleted).Select(f => (f.CustomerId, ((OrderCompleted)f.Message.Commerce!).OrderId, f.Message.Timestamp))], ct);
+        // Tag rules see the profile, stats, cart, tier, points and referrals: only identifies, commerce events and the
+        // first orders of referred customers change those. Page views and other events leave every tag as it was
+        // (time alone is the daily refresh's work).
+        var factsChanged = fresh.Where(f => ChangesProfile(f.Message) || f.Message.Commerce is not null).Select(f => f.CustomerId).Concat(referrers).ToHashSet();
         fresh.AddRange(await tags.ApplyAsync(tx, factsChanged, now, ct));
         await journeys.OnEventsAsync(tx, fresh, now, ct);
         await tx.CommitAsync(ct);

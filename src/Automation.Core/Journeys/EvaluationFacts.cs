@@ -39,6 +39,9 @@ public sealed class CustomerFacts
     /// <summary>The customer has a phone number that is not suppressed (replied STOP).</summary>
     public bool SmsConsent { get; init; }
     public IReadOnlyList<string> Tags { get; init; } = [];
+
+    /// <summary>The user id of the customer who referred this one (by a team or a referral code); "" when nobody did.</summary>
+    public string ReferredBy { get; init; } = "";
     public IReadOnlyDictionary<string, string> Traits { get; init; } = new Dictionary<string, string>();
 
     /// <summary>True when the customer carries the tag.</summary>
@@ -94,6 +97,9 @@ public sealed class StatsFacts
 
     /// <summary>Orders that used a coupon.</summary>
     public int CouponOrderCount { get; init; }
+
+    /// <summary>Customers this one referred who have ordered.</summary>
+    public int Referrals { get; init; }
 
     /// <summary>RFM quintiles, 1–5 each; all 0 for a customer who never ordered.</summary>
     public RfmFacts Rfm { get; init; } = new();

@@ -21,7 +21,7 @@ public static class FactsBuilder
 
     /// <param name="tiers">The tier program in force, for <c>customer.Perks</c>; null without one.</param>
     public static Facts Facts(CustomerSnapshot customer, JourneyInstance? instance, EventFacts @event, DateTimeOffset now, Tiers.TierProgram? tiers) =>
-        new(Customer(customer, now, tiers), Stats(customer.Stats, now, customer.Rfm), Cart(customer.Cart, now), @event, Journey(instance, now), Now(customer.Profile, now));
+        new(Customer(customer, now, tiers), Stats(customer, now), Cart(customer.Cart, now), @event, Journey(instance, now), Now(customer.Profile, now));
 
     public static CustomerFacts Customer(CustomerSnapshot s, DateTimeOffset now, Tiers.TierProgram? tiers)
     {
@@ -49,12 +49,16 @@ public static class FactsBuilder
             EmailConsent = s.Profile.Email is not null && !s.SuppressedChannels.Contains("email"),
             SmsConsent = s.Profile.Phone is not null && !s.SuppressedChannels.Contains("sms"),
             Tags = s.Tags,
+            ReferredBy = s.ReferredBy ?? "",
             Traits = Flatten(s.Profile.Traits),
         };
     }
 
-    public static StatsFacts Stats(CustomerStats stats, DateTimeOffset now, RfmScore? rfm = null) => new()
+    public static StatsFacts Stats(CustomerSnapshot customer, DateTimeOffset now) => Stats(customer.Stats, now, customer.Rfm, customer.Referrals);
+
+    private static StatsFacts Stats(CustomerStats stats, DateTimeOffset now, RfmScore? rfm, int referrals) => new()
     {
+        Referrals = referrals,
         Rfm = rfm is null ? new RfmFacts() : new RfmFacts { R = rfm.R, F = rfm.F, M = rfm.M, Spend365 = rfm.Spend365 },
         OrderCount = stats.OrderCount,
         TotalSpent = stats.TotalSpent,

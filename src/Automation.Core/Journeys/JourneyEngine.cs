@@ -19,7 +19,7 @@ public sealed record AudienceScreen(JourneySet Set, IReadOnlyCollection<long> Cu
 /// anything twice.
 /// </summary>
 public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.CouponCatalog coupons, ILogger<JourneyEngine> logger, Points.PointsSettings points,
-    Tiers.TierCatalog tiers)
+    Tiers.TierCatalog tiers, Teams.TeamEngine? teams = null)
 {
     private readonly int _pointsExpiryMonths = points.ExpiryMonths;
 
@@ -305,6 +305,21 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
             case IssueCouponAction issue:
                 if (await IssueCouponAsync(tx, writes, journey, instance, step, snapshot, issue.Campaign, now, ct) is not null) state.Changed(customerId);
                 return false;
+            case OpenTeamAction open:
+                // The Team Opened event is stored for the timeline and later triggers; it starts no journey within this evaluation.
+                var opening = teams?.Campaign(open.Campaign) is { } teamCampaign
+                    ? await teams.OpenAsync(tx, teamCampaign, customerId, now, ct)
+                    : Teams.TeamResult.Refused(Teams.TeamRefusal.UnknownCampaign, $"there is no team campaign '{open.Campaign}' in rules/teams/");
+                if (opening.Reason is { } why)
+                {
+                    LogStepRefused(logger, journey.Name, step.Name, customerId, why);
+                    writes.StepOutcome(instance.Id, step.Name, $"no team opened: {why}");
+                }
+                else
+                {
+                    writes.StepOutcome(instance.Id, step.Name, $"team {opening.Team!.Id} of {open.Campaign}");
+                }
+                return false;
             case ExitAction:
                 writes.End(new InstanceEnd(instance.Id, JourneyEnd.Exited, $"step: {step.Name}", now));
                 return true;
@@ -423,6 +438,9 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Journey {Journey} rule {Rule} is quarantined and no longer evaluated until its file changes: it {Reason} for customer {CustomerId}")]
     private static partial void LogQuarantined(ILogger logger, string journey, string rule, string reason, string customerId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Journey {Journey} step {Step} did nothing for customer {CustomerId}: {Reason}")]
+    private static partial void LogStepRefused(ILogger logger, string journey, string step, long customerId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Journey {Journey} rule {Rule} failed for customer {CustomerId}: {Error}")]
     private static partial void LogRuleFailed(ILogger logger, string journey, string rule, long customerId, string error);

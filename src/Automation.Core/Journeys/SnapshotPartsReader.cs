@@ -33,6 +33,7 @@ internal sealed class SnapshotPartsReader : ExpressionVisitor
         [nameof(CustomerFacts.SmsConsent)] = SnapshotParts.Suppressions,
         [nameof(CustomerFacts.Tags)] = SnapshotParts.Tags,
         [nameof(CustomerFacts.HasTag)] = SnapshotParts.Tags,
+        [nameof(CustomerFacts.ReferredBy)] = SnapshotParts.Referrals,
     };
 
     private SnapshotParts _parts;
@@ -81,7 +82,13 @@ internal sealed class SnapshotPartsReader : ExpressionVisitor
         if (facts == typeof(CustomerFacts))
             return member is null ? SnapshotParts.All : CustomerMembers.GetValueOrDefault(member, SnapshotParts.All);
         if (facts == typeof(StatsFacts))
-            return member switch { null => SnapshotParts.Stats | SnapshotParts.Rfm, nameof(StatsFacts.Rfm) => SnapshotParts.Rfm, _ => SnapshotParts.Stats };
+            return member switch
+            {
+                null => SnapshotParts.Stats | SnapshotParts.Rfm | SnapshotParts.Referrals,
+                nameof(StatsFacts.Rfm) => SnapshotParts.Rfm,
+                nameof(StatsFacts.Referrals) => SnapshotParts.Referrals,
+                _ => SnapshotParts.Stats,
+            };
         if (facts == typeof(CartFacts)) return SnapshotParts.Cart;
         // The event and the instance are not read from the snapshot; local time and birthdays come from the profile.
         if (facts == typeof(EventFacts) || facts == typeof(JourneyFacts) || facts == typeof(NowFacts)) return SnapshotParts.Profile;

@@ -56,6 +56,12 @@ public sealed record IssueCouponAction(string Campaign) : StepAction
     public override string Name => StepActions.IssueCoupon;
 }
 
+/// <summary><c>OpenTeam</c>: opens a team of a team-split campaign (rules/teams/) for the customer, who shares its link.</summary>
+public sealed record OpenTeamAction(string Campaign) : StepAction
+{
+    public override string Name => StepActions.OpenTeam;
+}
+
 /// <summary><c>Exit</c>: ends the instance.</summary>
 public sealed record ExitAction : StepAction
 {
@@ -74,6 +80,7 @@ public static class StepActions
     public const string RemoveTag = "RemoveTag";
     public const string AwardPoints = "AwardPoints";
     public const string IssueCoupon = "IssueCoupon";
+    public const string OpenTeam = "OpenTeam";
     public const string Exit = "Exit";
 
     private delegate StepAction? Reader(JsonObject context, JourneyReadOptions options, List<(string Field, string Reason)> problems);
@@ -85,6 +92,7 @@ public static class StepActions
         (RemoveTag, (context, _, problems) => Required(context, "Tag", problems) is { } tag ? new RemoveTagAction(tag) : null),
         (AwardPoints, ReadAwardPoints),
         (IssueCoupon, (context, options, problems) => Campaign(context, "Campaign", options, problems, required: true) is { } campaign ? new IssueCouponAction(campaign) : null),
+        (OpenTeam, (context, _, problems) => Required(context, "Campaign", problems) is { } campaign ? new OpenTeamAction(campaign) : null),
         (Exit, (_, _, _) => new ExitAction()),
     ];
 

@@ -61,7 +61,11 @@ public static class TemplateCheck
         var context = send.Coupon is null ? send.Context : (JsonObject)send.Context.DeepClone();
         if (send.Coupon is not null) context["Coupon"] = SampleCoupon(send.Coupon, now).ToContext();
         var trigger = journey.Trigger is EventTrigger e
-            ? new JsonObject { ["name"] = e.Events[0], ["properties"] = new JsonObject { ["order_id"] = "sample-order", ["total"] = 39.8, ["currency"] = "USD" } }
+            ? new JsonObject
+            {
+                ["name"] = e.Events[0],
+                ["properties"] = Teams.TeamEngine.SampleProperties(e.Events[0]) ?? new JsonObject { ["order_id"] = "sample-order", ["total"] = 39.8, ["currency"] = "USD" },
+            }
             : null;
         return TemplateModel.For(snapshot, journey.Name, step, now.AddHours(-1), trigger, context, "https://automation.example/u/sample", "USD", now, tier, next);
     }

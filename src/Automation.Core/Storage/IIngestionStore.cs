@@ -31,9 +31,6 @@ public interface IIngestTransaction : IJourneyTransaction
     /// <summary>Gives an anonymous customer the external id they signed in with.</summary>
     Task LinkExternalIdAsync(long customerId, string externalId, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Inserts events, skipping message ids already stored; returns the message ids inserted.</summary>
-    Task<IReadOnlySet<string>> InsertEventsAsync(IReadOnlyList<EventRecord> events, CancellationToken cancellationToken);
-
     Task<IReadOnlyList<CustomerProfile>> LoadProfilesAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken);
 
     Task SaveProfilesAsync(IReadOnlyList<CustomerProfile> profiles, CancellationToken cancellationToken);

@@ -3,6 +3,7 @@ using Automation.Core.Draws;
 using Automation.Core.Journeys;
 using Automation.Core.Messaging;
 using Automation.Core.Tags;
+using Automation.Core.Teams;
 using Automation.Core.Tiers;
 using Automation.Server.Hosting;
 using Automation.Server.Jobs;
@@ -18,7 +19,7 @@ internal static class ValidateCommand
 {
     public static Command Create()
     {
-        var command = new Command("validate", "Check every journey, coupon campaign, tag, tier, draw and template file; print file:line: reason for each problem.").ReadingSettings();
+        var command = new Command("validate", "Check every journey, coupon campaign, team campaign, referral, tag, tier, draw and template file; print file:line: reason for each problem.").ReadingSettings();
         command.SetAction(result => Run(ServerSettings.Arguments(result), result.InvocationConfiguration.Output, result.InvocationConfiguration.Error));
         return command;
     }
@@ -41,6 +42,12 @@ internal static class ValidateCommand
         problems.AddRange(tiers.Reload(folders.RulesFolder, JourneyFiles.TiersName));
         var draws = new DrawCatalog();
         problems.AddRange(draws.Reload(folders.RulesFolder, JourneyFiles.DrawsName, DrawContext.Of(tiers, folders.Coupons)));
+        problems.AddRange(new Core.Referrals.ReferralCatalog(folders.Coupons).Reload(folders.RulesFolder, JourneyFiles.ReferralsName));
+        var teams = new TeamCatalog(folders.Coupons);
+        problems.AddRange(teams.Reload(folders.RulesFolder, JourneyFiles.TeamsName));
+        problems.AddRange(files.Where(f => f.Journey is not null).SelectMany(f => f.Journey!.Steps
+            .Where(s => s.Action is OpenTeamAction open && teams.Find(open.Campaign) is null)
+            .Select(s => new JourneyProblem(f.File, 1, s.Name, $"OpenTeam: no team campaign '{((OpenTeamAction)s.Action).Campaign}' in rules/teams/"))));
         foreach (var problem in problems)
             errors.WriteLine(problem with { File = Path.GetRelativePath(root, problem.File) });
 

@@ -42,6 +42,12 @@ internal sealed record JourneyFiles(ContentFolder RulesFolder, ContentFolder Tem
     /// <summary>rules/draws/: one points lucky draw per file.</summary>
     public const string DrawsName = "draws";
 
+    /// <summary>rules/referrals.json: the referral program.</summary>
+    public const string ReferralsName = "referrals.json";
+
+    /// <summary>rules/teams/: one team-split coupon campaign per file.</summary>
+    public const string TeamsName = "teams";
+
     public LiquidTemplates CreateTemplates() => new(new TemplateFiles(TemplatesFolder, Templates.DefaultLocale));
 
     /// <summary>

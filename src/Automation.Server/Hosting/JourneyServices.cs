@@ -41,6 +41,7 @@ internal static class JourneyServices
         services.AddSingleton<DrawCatalog>();
         services.AddSingleton<IDrawRandom, CryptoDrawRandom>();
         services.AddSingleton<DrawEntries>();
+        services.AddTeams();
         services.AddSingleton<JourneyEngine>();
         services.AddSingleton<JourneyScheduler>();
         services.AddHostedService<JourneyReloader>();
@@ -76,6 +77,13 @@ internal static class JourneyServices
             quartz.AddJob<TagRefreshJob>(job => job.WithIdentity(TagRefreshJob.Key).StoreDurably());
             quartz.AddJob<PointsExpiryJob>(job => job.WithIdentity(PointsExpiryJob.Key).StoreDurably());
             quartz.AddJob<TierReviewJob>(job => job.WithIdentity(TierReviewJob.Key).StoreDurably());
+            quartz.AddJob<TeamExpiryJob>(job => job.WithIdentity(TeamExpiryJob.Key).StoreDurably());
+            quartz.AddJob<ReferralRewardJob>(job => job.WithIdentity(ReferralRewardJob.Key).StoreDurably());
+            quartz.AddTrigger<ReferralRewardJob>(trigger => trigger.ForJob(ReferralRewardJob.Key).WithIdentity("referral-rewards", "automation")
+                .WithSchedule(CronScheduleBuilder.Create(scheduler.TagRefreshCron).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
+            quartz.AddTrigger<TeamExpiryJob>(trigger => trigger.ForJob(TeamExpiryJob.Key).WithIdentity("team-expiry", "automation").StartNow()
+                .WithSchedule(SimpleScheduleBuilder.Create().WithInterval(TimeSpan.FromSeconds(scheduler.TickSeconds)).RepeatForever()
+                    .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
             // Tiers are reviewed on UTC dates whatever the server's zone, so every node agrees on the period.
             quartz.AddTrigger<TierReviewJob>(trigger => trigger.ForJob(TierReviewJob.Key).WithIdentity("tier-review", "automation")
                 .WithSchedule(CronScheduleBuilder.Create(scheduler.TierReviewCron).InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));

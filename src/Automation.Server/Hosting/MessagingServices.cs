@@ -18,12 +18,9 @@ internal static class MessagingServices
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<GuardrailsOptions>>().Value.ToSettings());
         services.AddSingleton<Guardrails>();
         services.AddSingleton(sp => sp.GetRequiredService<JourneyFiles>().CreateTemplates());
-        services.AddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<MessagingOptions>>().Value;
-            var environment = sp.GetRequiredService<IHostEnvironment>();
-            return new UnsubscribeLinks(SigningKey.Load(options, environment.ContentRootPath), PublicUrl(options, sp.GetRequiredService<IConfiguration>()));
-        });
+        services.AddSingleton(sp => new ServerSigningKey(
+            SigningKey.Load(sp.GetRequiredService<IOptions<MessagingOptions>>().Value, sp.GetRequiredService<IHostEnvironment>().ContentRootPath)));
+        services.AddSingleton(sp => new UnsubscribeLinks(sp.GetRequiredService<ServerSigningKey>().Bytes, PublicUrl(sp)));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<MessagingOptions>>().Value
             .ToDispatchSettings(sp.GetRequiredService<JourneyFiles>().Templates.DefaultCurrency) with { Points = sp.GetRequiredService<Automation.Core.Points.PointsSettings>() });
         // Every channel a journey may name, so a name without one fails at start rather than at its first message.
@@ -42,6 +39,10 @@ internal static class MessagingServices
                 sms.StatusCallbackUrl = $"{PublicUrl(messaging.Value, configuration).TrimEnd('/')}{Apis.TwilioApi.StatusPath}";
         });
     }
+
+    /// <summary>Where customers reach this server, for the links messages carry.</summary>
+    public static string PublicUrl(IServiceProvider services) =>
+        PublicUrl(services.GetRequiredService<IOptions<MessagingOptions>>().Value, services.GetRequiredService<IConfiguration>());
 
     /// <summary>Where customers and providers reach this server: <c>Messaging:PublicUrl</c>, else the first of <c>Urls</c>.</summary>
     private static string PublicUrl(MessagingOptions options, IConfiguration configuration) =>

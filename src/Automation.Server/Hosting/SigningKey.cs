@@ -3,6 +3,9 @@ using Automation.Server.Configuration;
 
 namespace Automation.Server.Hosting;
 
+/// <summary>The server's signing key, loaded once: unsubscribe links, team share links and referral codes derive their keys from it.</summary>
+internal sealed record ServerSigningKey(byte[] Bytes);
+
 /// <summary>The key that signs unsubscribe links: configured, or generated once into data/signing.key for a single node.</summary>
 internal static class SigningKey
 {

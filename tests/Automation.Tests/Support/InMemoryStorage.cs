@@ -15,8 +15,18 @@ namespace Automation.Tests.Support;
 /// analytics, which the dispatcher and reports tests run on the databases.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The writer semaphore never hands out its wait handle, so it holds nothing to dispose.")]
-internal sealed partial class InMemoryStorage : IIngestionStore, IJourneyStore, IJourneyQueries, ICustomerStore, IRfmStore, IDrawQueries
+internal sealed partial class InMemoryStorage : IIngestionStore, IJourneyStore, IJourneyQueries, ICustomerStore, IRfmStore, IDrawQueries, ITeamQueries
 {
+    public Task<Automation.Core.Teams.TeamView?> FindTeamAsync(long teamId, CancellationToken cancellationToken)
+    {
+        var tables = _committed;
+        if (teamId < 1 || teamId > tables.Teams.Count) return Task.FromResult<Automation.Core.Teams.TeamView?>(null);
+        var members = tables.TeamMembers.Where(m => m.Key.TeamId == teamId).Select(m => m.Value).OrderBy(m => m.Position)
+            .Select(m => tables.Customer(m.CustomerId) is { } c ? new Automation.Core.Teams.TeamMemberView(c.ExternalId, c.AnonymousId, c.Name, m.Position, m.JoinedAt, m.Share) : null)
+            .OfType<Automation.Core.Teams.TeamMemberView>().ToList();
+        return Task.FromResult<Automation.Core.Teams.TeamView?>(new Automation.Core.Teams.TeamView(tables.Teams[(int)teamId - 1], members));
+    }
+
     private readonly SemaphoreSlim _writer = new(1, 1);
     private volatile InMemoryTables _committed = InMemoryTables.Empty;
 

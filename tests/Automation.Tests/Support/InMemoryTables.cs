@@ -6,6 +6,7 @@ using Automation.Core.Messaging;
 using Automation.Core.Points;
 using Automation.Core.Storage;
 using Automation.Core.Tags;
+using Automation.Core.Teams;
 using Automation.Core.Tiers;
 
 namespace Automation.Tests.Support;
@@ -43,6 +44,11 @@ internal sealed record InMemoryTables
     public ImmutableDictionary<(string Draw, string Prize), int> DrawPrizesGiven { get; init; } = ImmutableDictionary<(string, string), int>.Empty;
     public ImmutableDictionary<(long CustomerId, string Draw, string LocalDay), int> DrawDailyEntries { get; init; } = ImmutableDictionary<(long, string, string), int>.Empty;
 
+    // Teams are never deleted either: a team's id is its position.
+    public ImmutableList<Team> Teams { get; init; } = [];
+    public ImmutableDictionary<(long TeamId, long CustomerId), TeamMember> TeamMembers { get; init; } = ImmutableDictionary<(long, long), TeamMember>.Empty;
+    public ImmutableDictionary<long, ReferralRow> Referrals { get; init; } = ImmutableDictionary<long, ReferralRow>.Empty;
+
     public CustomerProfile? Customer(long id) => id >= 1 && id <= Customers.Count ? Customers[(int)id - 1] : null;
 
     /// <summary>Orders that count towards stats and tiers, as the SQL filters them: completed, not refunded in full nor by their total.</summary>
@@ -78,6 +84,10 @@ internal sealed record InMemoryTables
                 : [],
             Tier = parts.HasFlag(SnapshotParts.Tier) ? Tiers.GetValueOrDefault(customer.Id) : null,
             Rfm = parts.HasFlag(SnapshotParts.Rfm) ? Rfm.GetValueOrDefault(customer.Id) : null,
+            ReferredBy = parts.HasFlag(SnapshotParts.Referrals) && Referrals.TryGetValue(customer.Id, out var referral)
+                ? Customer(referral.ReferrerId) is { } referrer ? referrer.ExternalId ?? referrer.AnonymousId : null
+                : null,
+            Referrals = parts.HasFlag(SnapshotParts.Referrals) ? Referrals.Values.Count(r => r.ReferrerId == customer.Id && r.FirstOrderId is not null) : 0,
             // Suppressions are written by the dispatcher's outbox store, which this store does not implement: none.
             SuppressedChannels = [],
         };
@@ -129,6 +139,15 @@ internal sealed record OrderRow(string OrderId, long CustomerId)
     public decimal RefundedAmount { get; init; }
     public bool FullyRefunded { get; init; }
     public DateTimeOffset? DeliveredAt { get; init; }
+}
+
+/// <summary>A referral, one per referred customer.</summary>
+internal sealed record ReferralRow(long ReferredId, long ReferrerId, string Source, DateTimeOffset AttributedAt)
+{
+    public string? FirstOrderId { get; init; }
+    public DateTimeOffset? FirstOrderAt { get; init; }
+    public DateTimeOffset? RewardedAt { get; init; }
+    public string? Outcome { get; init; }
 }
 
 internal sealed record TagRow(long CustomerId, string Tag, string Source, DateTimeOffset AddedAt);

@@ -57,7 +57,7 @@ public sealed class SnapshotPartsTests
         foreach (var (facts, build) in new (string, Func<CustomerSnapshot, object>)[]
                  {
                      ("customer", s => FactsBuilder.Customer(s, Now, Tiers)),
-                     ("stats", s => FactsBuilder.Stats(s.Stats, Now, s.Rfm)),
+                     ("stats", s => FactsBuilder.Stats(s, Now)),
                      ("cart", s => FactsBuilder.Cart(s.Cart, Now)),
                  })
         {
@@ -87,6 +87,8 @@ public sealed class SnapshotPartsTests
             Tier = parts.HasFlag(SnapshotParts.Tier) ? whole.Tier : null,
             SuppressedChannels = parts.HasFlag(SnapshotParts.Suppressions) ? whole.SuppressedChannels : [],
             Coupons = parts.HasFlag(SnapshotParts.Coupons) ? whole.Coupons : [],
+            ReferredBy = parts.HasFlag(SnapshotParts.Referrals) ? whole.ReferredBy : null,
+            Referrals = parts.HasFlag(SnapshotParts.Referrals) ? whole.Referrals : 0,
         };
 
     /// <summary>A customer with every part set to something other than its empty value.</summary>
@@ -105,6 +107,8 @@ public sealed class SnapshotPartsTests
             PointsLedger = [new PointsEntry(1, 80, PointsKinds.Earn, "order", "o1", Now.AddDays(-300), Now.AddDays(10))],
             Rfm = new RfmScore(4, 3, 5, 120m),
             Tier = new TierStanding("Silver", Now.AddDays(-30), null, null),
+            ReferredBy = "ann",
+            Referrals = 3,
             SuppressedChannels = ["email", "sms"],
             Coupons = [new Automation.Core.Coupons.IssuedCoupon("welcome", "HI-ABCDEFGHJK", new(Automation.Core.Coupons.CouponValueKind.PercentOff, 10, null), null, Now.AddDays(-1), Now.AddDays(2))],
         };

@@ -14,7 +14,8 @@ public sealed class ShippedRulesTests
     private static readonly string Rules = Path.Combine(ServerProcess.RepositoryRoot(), "rules");
 
     private static IEnumerable<string> JourneyFiles() =>
-        Directory.EnumerateFiles(Rules, "*.json").Where(f => Path.GetFileName(f) is not ("schema.json" or "tiers.schema.json" or "coupons.schema.json" or "draws.schema.json" or "tags.json" or "tiers.json")).Order();
+        Directory.EnumerateFiles(Rules, "*.json").Where(f => Path.GetFileName(f) is not ("schema.json" or "tags.json" or "tiers.json" or "referrals.json")
+            && !f.EndsWith(".schema.json", StringComparison.Ordinal)).Order();
 
     [Test]
     public async Task Automation_validate_accepts_the_repository()
@@ -87,6 +88,23 @@ public sealed class ShippedRulesTests
         draw!.Prizes.Should().NotBeEmpty();
         schema.Validate(json.Replace("\"Points\": 500, ", "")).Should().NotBeEmpty("a points prize names its points");
         schema.Validate(json.Replace("\"EntryCost\": 50", "\"EntryCost\": 0")).Should().NotBeEmpty();
+    }
+
+    private static IEnumerable<string> TeamFiles() => Directory.EnumerateFiles(Path.Combine(Rules, "teams"), "*.json").Order();
+
+    [TestCaseSource(nameof(TeamFiles))]
+    public async Task Each_team_campaign_satisfies_its_schema_and_the_reader(string file)
+    {
+        var json = await File.ReadAllTextAsync(file);
+        JsonNode.Parse(json)!["$schema"]!.GetValue<string>().Should().Be("../teams.schema.json");
+        var schema = await JsonSchema.FromFileAsync(Path.Combine(Rules, "teams.schema.json"));
+        schema.Validate(json).Should().BeEmpty();
+        var coupons = new CouponCatalog();
+        coupons.ReloadFolder(Path.Combine(Rules, "coupons")).Should().BeEmpty();
+        var (campaign, problems) = Automation.Core.Teams.TeamCampaignReader.Read(file, System.Text.Encoding.UTF8.GetBytes(json), name => coupons.Find(name) is not null);
+        problems.Should().BeEmpty();
+        campaign!.Name.Should().Be(Path.GetFileNameWithoutExtension(file));
+        schema.Validate(json.Replace("\"TeamSize\": ", "\"TeamSize\": 1, \"Size\": ")).Should().NotBeEmpty();
     }
 
     [Test]
