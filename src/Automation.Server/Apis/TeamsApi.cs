@@ -26,14 +26,14 @@ internal static class TeamsApi
             return opened ? Results.Created($"/v1/teams/{team.Id}", Shown(team, links)) : Results.Ok(Shown(team, links));
         });
 
-        v1.Admin.MapPost("/teams/{teamId:long}/members", async (long teamId, CustomerRequest? body, TeamService teams, TeamLinks links, CancellationToken ct) =>
+        v1.Admin.MapPost("/teams/{teamId}/members", async (long teamId, CustomerRequest? body, TeamService teams, TeamLinks links, CancellationToken ct) =>
         {
             if (Check(body) is { } invalid) return invalid;
             var result = await teams.JoinAsync(teamId, new CustomerIds(body!.UserId, body.AnonymousId), createUnknown: true, ct);
             return result.Team is { } team ? Results.Ok(Shown(team, links)) : Problem(result);
         });
 
-        v1.Read.MapGet("/teams/{teamId:long}", async (long teamId, ITeamQueries queries, TeamLinks links, CancellationToken ct) =>
+        v1.Read.MapGet("/teams/{teamId}", async (long teamId, ITeamQueries queries, TeamLinks links, CancellationToken ct) =>
             await queries.FindTeamAsync(teamId, ct) is { } view
                 ? Results.Ok(new
                 {
