@@ -8,7 +8,6 @@ using Automation.Core.Storage;
 using Automation.Core.Tags;
 using Automation.Core.Tiers;
 using Automation.Storage;
-using Automation.Storage.Postgres;
 using Automation.Tests.Support;
 using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -108,32 +107,5 @@ public sealed class ReferralTests(string provider)
         _clock.Advance(TimeSpan.FromDays(15));
         (await _rewarder.PayDueAsync(CancellationToken.None)).Should().Be(1);
         (await Customer("ann")).PointsLedger.Should().NotContain(e => e.SourceKey.StartsWith("referral:", StringComparison.Ordinal));
-    }
-
-    [Test]
-    public async Task Rewards_are_paid_once_when_sixteen_jobs_run_on_two_nodes_at_once()
-    {
-        if (provider != StorageOptions.Postgres) Assert.Ignore("Several nodes share a database on PostgreSQL.");
-        await using var second = new PostgresStorage(_db!.ConnectionString);
-        var nodes = new[] { _rewarder, Node(second, _clock).Rewarder };
-        await Ingest(Segment.Identify("ann", new { }));
-        var code = await CodeOf("ann");
-        for (var i = 0; i < 5; i++)
-            await Ingest(Segment.Identify($"friend-{i}", new { referral = code }), Segment.Track($"friend-{i}", "Order Completed", new { order_id = $"f{i}", total = 50 }));
-        _clock.Advance(TimeSpan.FromDays(14));
-
-        using var gate = new ManualResetEventSlim();
-        var runs = Enumerable.Range(0, 16).Select(i => Task.Run(async () =>
-        {
-            gate.Wait();
-            return await nodes[i % 2].PayDueAsync(CancellationToken.None);
-        })).ToArray();
-        gate.Set();
-        (await Task.WhenAll(runs)).Sum().Should().Be(5);
-
-        await using var connection = await _db.Storage.OpenConnectionAsync(CancellationToken.None);
-        (await connection.QuerySingleAsync<long>("SELECT COUNT(*) FROM points_ledger WHERE source_key LIKE 'referral:%'")).Should().Be(5);
-        (await connection.QuerySingleAsync<long>("SELECT COUNT(*) FROM events WHERE name = 'Referral Rewarded'")).Should().Be(5);
-        (await Customer("ann")).Referrals.Should().Be(5);
     }
 }
