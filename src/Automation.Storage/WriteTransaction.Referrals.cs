@@ -12,10 +12,25 @@ internal sealed partial class WriteTransaction
             ON CONFLICT (referred_id) DO NOTHING
             """, new { referredId, referrerId, source, at }, cancellationToken)) == 1;
 
-    public async Task<bool> RecordFirstOrderAsync(long referredId, string orderId, DateTimeOffset orderedAt, CancellationToken cancellationToken) =>
-        await connection.ExecuteAsync(Command(
-            "UPDATE referrals SET first_order_id = @orderId, first_order_at = @orderedAt WHERE referred_id = @referredId AND first_order_id IS NULL",
-            new { referredId, orderId, orderedAt }, cancellationToken)) == 1;
+    public async Task<IReadOnlyCollection<long>> RecordFirstOrdersAsync(IReadOnlyList<(long CustomerId, string OrderId, DateTimeOffset OrderedAt)> orders,
+        CancellationToken cancellationToken)
+    {
+        if (orders.Count == 0) return [];
+        var p = new DynamicParameters();
+        var pending = (await connection.QueryAsync<long>(Command(
+            $"SELECT referred_id FROM referrals WHERE first_order_id IS NULL AND referred_id {dialect.InList("ids", orders.Select(o => o.CustomerId).Distinct(), p)}",
+            p, cancellationToken))).ToHashSet();
+        var noted = new List<long>();
+        foreach (var first in orders.Where(o => pending.Contains(o.CustomerId)).GroupBy(o => o.CustomerId).Select(g => g.MinBy(o => o.OrderedAt)))
+        {
+            // Still claimed in the statement: a concurrent ingest of another order of the customer notes one of them.
+            if (await connection.ExecuteAsync(Command(
+                    "UPDATE referrals SET first_order_id = @OrderId, first_order_at = @OrderedAt WHERE referred_id = @CustomerId AND first_order_id IS NULL",
+                    new { first.CustomerId, first.OrderId, first.OrderedAt }, cancellationToken)) == 1)
+                noted.Add(first.CustomerId);
+        }
+        return noted;
+    }
 
     public async Task<IReadOnlyList<DueReferral>> DueReferralsAsync(DateTimeOffset orderedBy, int limit, CancellationToken cancellationToken) =>
         [.. (await connection.QueryAsync<DueReferralRow>(Command("""

@@ -29,11 +29,9 @@ public sealed class ReferralIntake(ReferralCodes codes)
     }
 
     /// <summary>Notes each order as its customer's first if they were referred and it is; returns the referrers whose count of ordering referrals rose.</summary>
-    public static async Task<IReadOnlyCollection<long>> OnOrdersAsync(IIngestTransaction tx, IEnumerable<(long CustomerId, string OrderId, DateTimeOffset At)> orders, CancellationToken ct)
+    public static async Task<IReadOnlyCollection<long>> OnOrdersAsync(IIngestTransaction tx, IReadOnlyList<(long CustomerId, string OrderId, DateTimeOffset At)> orders, CancellationToken ct)
     {
-        var noted = new List<long>();
-        foreach (var (customerId, orderId, at) in orders)
-            if (await tx.RecordFirstOrderAsync(customerId, orderId, at, ct)) noted.Add(customerId);
+        var noted = await tx.RecordFirstOrdersAsync(orders, ct);
         return noted.Count == 0 ? [] : await tx.ReferrersOfAsync(noted, ct);
     }
 }

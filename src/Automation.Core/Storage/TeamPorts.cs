@@ -48,8 +48,11 @@ public interface IReferralWrites
     /// <summary>Attributes a customer to the one who referred them, unless attributed before; true when recorded now.</summary>
     Task<bool> AttributeAsync(long referredId, long referrerId, string source, DateTimeOffset at, CancellationToken cancellationToken);
 
-    /// <summary>Notes the order as the first of a referred customer whose first order is not noted yet; true when noted now.</summary>
-    Task<bool> RecordFirstOrderAsync(long referredId, string orderId, DateTimeOffset orderedAt, CancellationToken cancellationToken);
+    /// <summary>
+    /// Notes, for each referred customer among these whose first order is not noted yet, their earliest order here as
+    /// the first; returns the customers noted now. One read whatever the number of orders when none is referred.
+    /// </summary>
+    Task<IReadOnlyCollection<long>> RecordFirstOrdersAsync(IReadOnlyList<(long CustomerId, string OrderId, DateTimeOffset OrderedAt)> orders, CancellationToken cancellationToken);
 
     /// <summary>Unsettled referrals whose first order was placed at or before <paramref name="orderedBy"/>, oldest first.</summary>
     Task<IReadOnlyList<DueReferral>> DueReferralsAsync(DateTimeOffset orderedBy, int limit, CancellationToken cancellationToken);

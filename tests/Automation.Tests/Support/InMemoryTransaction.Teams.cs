@@ -63,11 +63,16 @@ internal sealed partial class InMemoryTransaction
         return Done(true);
     }
 
-    public Task<bool> RecordFirstOrderAsync(long referredId, string orderId, DateTimeOffset orderedAt, CancellationToken cancellationToken)
+    public Task<IReadOnlyCollection<long>> RecordFirstOrdersAsync(IReadOnlyList<(long CustomerId, string OrderId, DateTimeOffset OrderedAt)> orders, CancellationToken cancellationToken)
     {
-        if (!_tables.Referrals.TryGetValue(referredId, out var row) || row.FirstOrderId is not null) return Done(false);
-        _tables = _tables with { Referrals = _tables.Referrals.SetItem(referredId, row with { FirstOrderId = orderId, FirstOrderAt = orderedAt }) };
-        return Done(true);
+        var noted = new List<long>();
+        foreach (var first in orders.GroupBy(o => o.CustomerId).Select(g => g.MinBy(o => o.OrderedAt)))
+        {
+            if (!_tables.Referrals.TryGetValue(first.CustomerId, out var row) || row.FirstOrderId is not null) continue;
+            _tables = _tables with { Referrals = _tables.Referrals.SetItem(first.CustomerId, row with { FirstOrderId = first.OrderId, FirstOrderAt = first.OrderedAt }) };
+            noted.Add(first.CustomerId);
+        }
+        return Done<IReadOnlyCollection<long>>(noted);
     }
 
     public Task<IReadOnlyList<DueReferral>> DueReferralsAsync(DateTimeOffset orderedBy, int limit, CancellationToken cancellationToken) =>
