@@ -107,4 +107,29 @@ public sealed class CouponRaceTests
         await using var check = await _db.Storage.OpenConnectionAsync(CancellationToken.None);
         (await check.QuerySingleAsync<int>("SELECT issued FROM coupon_campaign_counts WHERE campaign = 'test'")).Should().Be(1, "the repeats gave back what they claimed");
     }
+
+    [Test]
+    public async Task Sixteen_orders_naming_one_code_at_once_redeem_it_once()
+    {
+        var campaign = CouponIssueTests.Campaign("""{ "Name": "test", "Value": { "PercentOff": 10 } }""");
+        var code = (await RaceAsync(_ => new CouponIssueRequest(campaign, _customers[0], "one-key", Now))).First().Coupon!.Code;
+
+        var nodes = new AutomationStorage[] { _db.Storage, _other };
+        using var gate = new SemaphoreSlim(0);
+        var tasks = Enumerable.Range(0, Senders).Select(i => Task.Run(async () =>
+        {
+            await gate.WaitAsync();
+            await using var tx = await nodes[i % 2].BeginAsync(CancellationToken.None);
+            var outcome = await tx.RedeemCouponAsync(new CouponRedemption($"o{i}", _customers[0], code, 90, 10, "USD", Now), CancellationToken.None);
+            await tx.CommitAsync(CancellationToken.None);
+            return outcome;
+        })).ToList();
+        gate.Release(Senders);
+        var outcomes = await Task.WhenAll(tasks);
+
+        outcomes.Count(o => o == CouponRedemptionOutcome.Redeemed).Should().Be(1);
+        outcomes.Count(o => o == CouponRedemptionOutcome.AlreadyRedeemed).Should().Be(Senders - 1);
+        await using var connection = await _db.Storage.OpenConnectionAsync(CancellationToken.None);
+        (await connection.QuerySingleAsync<int>("SELECT COUNT(*) FROM coupon_redemptions WHERE outcome = 'redeemed'")).Should().Be(1);
+    }
 }
