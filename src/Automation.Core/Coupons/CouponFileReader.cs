@@ -32,10 +32,10 @@ public static partial class CouponFileReader
         else if (name is not null && name != Path.GetFileNameWithoutExtension(file)) check.Add("Name", null, $"must be the file's name, '{Path.GetFileNameWithoutExtension(file)}'");
         var description = check.OptionalText(top, "Description", "");
         var value = ReadValue(top, check);
-        var minimumSpend = Number(top, "MinimumSpend", "", check, min: 0);
+        var minimumSpend = check.Number(top, "MinimumSpend", "", null, min: 0);
         var validity = ReadValidity(top, check);
-        var perCustomer = Number(top, "PerCustomer", "", check, min: 1, whole: true) is { } p ? (int?)p : null;
-        var budget = Number(top, "Budget", "", check, min: 1, whole: true) is { } b ? (int?)b : null;
+        var perCustomer = check.Number(top, "PerCustomer", "", null, min: 1, whole: true) is { } p ? (int?)p : null;
+        var budget = check.Number(top, "Budget", "", null, min: 1, whole: true) is { } b ? (int?)b : null;
         var codes = ReadCodes(top, check);
         if (value is { Kind: CouponValueKind.AmountOff } && minimumSpend is { } spend && spend > 0 && value.Amount > spend)
             check.Add("Value.AmountOff", null, $"{value.Amount} off is more than the minimum spend of {spend}");
@@ -58,8 +58,8 @@ public static partial class CouponFileReader
             return null;
         }
         check.UnknownFields(value, "Value", ValueFields);
-        var amountOff = Number(value, "AmountOff", "Value", check, min: 0.01m);
-        var percentOff = Number(value, "PercentOff", "Value", check, min: 0.01m, max: 100);
+        var amountOff = check.Number(value, "AmountOff", "Value", null, min: 0.01m);
+        var percentOff = check.Number(value, "PercentOff", "Value", null, min: 0.01m, max: 100);
         var currency = check.OptionalText(value, "Currency", "Value");
         if (currency is not null && !CurrencyCode().IsMatch(currency)) check.Add("Value.Currency", null, "must be an ISO 4217 code such as CNY, USD or EUR");
         switch (amountOff, percentOff)
@@ -92,7 +92,7 @@ public static partial class CouponFileReader
         check.UnknownFields(validity, "Validity", ValidityFields);
         var from = Time(validity, "From", check);
         var until = Time(validity, "Until", check);
-        var days = Number(validity, "DaysFromIssue", "Validity", check, min: 1, max: 3650, whole: true) is { } d ? (int?)d : null;
+        var days = check.Number(validity, "DaysFromIssue", "Validity", null, min: 1, max: 3650, whole: true) is { } d ? (int?)d : null;
         if (from is not null && until is not null && until <= from) check.Add("Validity.Until", null, "must be after From");
         return new CouponValidity(from, until, days);
     }
@@ -127,7 +127,7 @@ public static partial class CouponFileReader
             return null;
         }
         check.UnknownFields(generate, "Codes.Generate", GenerateFields);
-        var length = Number(generate, "Length", "Codes.Generate", check, min: 4, max: 32, whole: true) is { } l ? (int)l : CouponCodeFormat.DefaultLength;
+        var length = check.Number(generate, "Length", "Codes.Generate", null, min: 4, max: 32, whole: true) is { } l ? (int)l : CouponCodeFormat.DefaultLength;
         var prefix = check.OptionalText(generate, "Prefix", "Codes.Generate") ?? "";
         if (prefix.Length > 16 || !prefix.All(c => char.IsAsciiLetterOrDigit(c) || c == '-')) check.Add("Codes.Generate.Prefix", null, "must be at most 16 letters, digits and '-'");
         var alphabet = check.OptionalText(generate, "Alphabet", "Codes.Generate") ?? CouponCodeFormat.DefaultAlphabet;
@@ -139,21 +139,6 @@ public static partial class CouponFileReader
         if (check.Problems.Count == 0 && CouponCodes.Bits(format) < CouponCodes.MinimumBits)
             check.Add("Codes.Generate.Length", null, $"{length} characters of {alphabet.Length} give {CouponCodes.Bits(format):0} bits; codes need {CouponCodes.MinimumBits} so they cannot be found by trying: make them longer");
         return (format, false);
-    }
-
-    private static decimal? Number(JsonObject obj, string field, string path, JourneyFileReader.Checker check, decimal min, decimal max = decimal.MaxValue, bool whole = false)
-    {
-        var at = JourneyFileReader.Checker.Join(path, field);
-        switch (obj[field])
-        {
-            case null:
-                return null;
-            case JsonValue v when v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<decimal>(out var n) && n >= min && n <= max && (!whole || n == decimal.Truncate(n)):
-                return n;
-            default:
-                check.Add(at, null, $"must be a {(whole ? "whole " : "")}number of at least {min}{(max < decimal.MaxValue ? $" and at most {max}" : "")}");
-                return null;
-        }
     }
 
     [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]

@@ -303,6 +303,23 @@ public sealed partial class JourneyFileReader(JourneyReadOptions options)
             return text;
         }
 
+        /// <summary>A number field within [min, max] (whole when asked); null, with a problem unless absent and optional, otherwise.</summary>
+        public decimal? Number(JsonObject obj, string field, string path, string? rule, decimal min, decimal max = decimal.MaxValue, bool whole = false, bool required = false)
+        {
+            var at = Join(path, field);
+            switch (obj[field])
+            {
+                case null:
+                    if (required) Add(at, rule, "is required");
+                    return null;
+                case JsonValue v when v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<decimal>(out var n) && n >= min && n <= max && (!whole || n == decimal.Truncate(n)):
+                    return n;
+                default:
+                    Add(at, rule, $"must be a {(whole ? "whole " : "")}number of at least {min}{(max < decimal.MaxValue ? $" and at most {max}" : "")}");
+                    return null;
+            }
+        }
+
         public bool? OptionalBool(JsonObject obj, string field, string path, string? rule = null)
         {
             var node = obj[field];

@@ -23,7 +23,7 @@ public static class TierFileReader
         var check = new JourneyFileReader.Checker(file, JsonLineIndex.Build(utf8));
         check.UnknownFields(top, "", TopLevelFields);
 
-        var window = Number(top, "WindowDays", "", null, check, min: 1, max: 3650, whole: true) is { } days ? (int)days : DefaultWindowDays;
+        var window = check.Number(top, "WindowDays", "", null, min: 1, max: 3650, whole: true) is { } days ? (int)days : DefaultWindowDays;
         var tiers = ReadTiers(top, check);
         var bands = ReadBands(top, check);
         return check.Problems.Count > 0 ? (null, check.Problems) : (new TierProgram(window, tiers, bands), []);
@@ -50,9 +50,9 @@ public static class TierFileReader
             check.UnknownFields(tier, path, TierFields, name);
             if (name is not null && (name.Length > 40 || !names.Add(name))) check.Add($"{path}.Name", name, "must be unique and at most 40 characters");
             check.OptionalText(tier, "Description", path, name);
-            var minSpend = Number(tier, "MinSpend", path, name, check, min: 0);
-            var minOrders = Number(tier, "MinOrders", path, name, check, min: 0, whole: true) is { } n ? (int?)n : null;
-            var multiplier = Number(tier, "Multiplier", path, name, check, min: 0) ?? 1m;
+            var minSpend = check.Number(tier, "MinSpend", path, name, min: 0);
+            var minOrders = check.Number(tier, "MinOrders", path, name, min: 0, whole: true) is { } n ? (int?)n : null;
+            var multiplier = check.Number(tier, "Multiplier", path, name, min: 0) ?? 1m;
             var perks = TierPerksReader.Read(tier["Perks"], path, name, check);
 
             if (i == 0 && (minSpend is not null || minOrders is not null))
@@ -83,8 +83,8 @@ public static class TierFileReader
                         continue;
                     }
                     check.UnknownFields(band, path, BandFields);
-                    var from = Number(band, "MinMonthlySpend", path, null, check, min: 0, required: true);
-                    var rate = Number(band, "PointsPerCurrencyUnit", path, null, check, min: 0, required: true);
+                    var from = check.Number(band, "MinMonthlySpend", path, null, min: 0, required: true);
+                    var rate = check.Number(band, "PointsPerCurrencyUnit", path, null, min: 0, required: true);
                     if (from is null || rate is null) continue;
                     if (bands.Count > 0 && from <= bands[^1].MinMonthlySpend)
                         check.Add($"{path}.MinMonthlySpend", null, "bands go lowest first, each above the one before");
@@ -94,23 +94,6 @@ public static class TierFileReader
             default:
                 check.Add("SpendBands", null, "must be an array of bands, lowest first");
                 return bands;
-        }
-    }
-
-    private static decimal? Number(JsonObject obj, string field, string path, string? tier, JourneyFileReader.Checker check,
-        decimal min, decimal max = decimal.MaxValue, bool whole = false, bool required = false)
-    {
-        var at = JourneyFileReader.Checker.Join(path, field);
-        switch (obj[field])
-        {
-            case null:
-                if (required) check.Add(at, tier, "is required");
-                return null;
-            case JsonValue v when v.TryGetValue<decimal>(out var n) && n >= min && n <= max && (!whole || n == decimal.Truncate(n)):
-                return n;
-            default:
-                check.Add(at, tier, $"must be a {(whole ? "whole " : "")}number of at least {min}{(max < decimal.MaxValue ? $" and at most {max}" : "")}");
-                return null;
         }
     }
 }
