@@ -21,10 +21,17 @@ public abstract partial class AutomationStorage : IAnalyticsStore
         )
         """;
 
+    // The tier a population row held when its window opened: the last change strictly before the anchor order (the
+    // anchor itself may upgrade them), else the base tier. One probe of ix_tier_history_customer per anchored customer.
+    private const string TierAtAnchor = """
+        COALESCE((SELECT h.to_tier FROM tier_history h WHERE h.customer_id = p.customer_id AND h.changed_at < p.anchor_at
+                  ORDER BY h.changed_at DESC, h.id DESC LIMIT 1), @baseTier)
+        """;
+
     public async Task<RepurchaseFigures> LoadRepurchaseAsync(RepurchaseQuery query, CancellationToken cancellationToken)
     {
         var parameters = new { from = query.From, to = query.To, within = query.WithinDays, openSince = query.OpenSince, asOf = query.AsOf,
-            noTierGroup = query.NoTierGroup, horizon = (double)RepurchaseQuery.LtvHorizonDays };
+            baseTier = query.BaseTier, horizon = (double)RepurchaseQuery.LtvHorizonDays };
         // Everyone with an order in the window, anchored at their first order in it: new when that is their first
         // order ever. Repurchased: at least two orders from the anchor to N days after it (ties with the anchor included).
         var population = $"""
@@ -54,8 +61,9 @@ public abstract partial class AutomationStorage : IAnalyticsStore
         {
             RepurchaseSegment.New => "SELECT customer_id, kind AS grp FROM population WHERE kind = 'new'",
             RepurchaseSegment.Returning => "SELECT customer_id, kind AS grp FROM population WHERE kind = 'returning'",
-            RepurchaseSegment.Tier => "SELECT p.customer_id, COALESCE(t.tier, @noTierGroup) AS grp FROM population p LEFT JOIN customer_tiers t ON t.customer_id = p.customer_id",
+            RepurchaseSegment.Tier => $"SELECT customer_id, {TierAtAnchor} AS grp FROM population p",
             RepurchaseSegment.Tag => "SELECT p.customer_id, cancellationToken.tag AS grp FROM population p JOIN customer_tags cancellationToken ON cancellationToken.customer_id = p.customer_id",
+            RepurchaseSegment.Member => $"SELECT customer_id, CASE WHEN {TierAtAnchor} = @baseTier THEN 'non-member' ELSE 'member' END AS grp FROM population p WHERE kind = 'returning'",
             null => "SELECT customer_id, kind AS grp FROM population",
             _ => throw new ArgumentOutOfRangeException(nameof(query)),
         };

@@ -2,7 +2,7 @@ using Automation.Core.Analytics;
 
 namespace Automation.Core.Storage;
 
-/// <summary>Computes the sums behind the repurchase, attribution and coupon reports, in the database.</summary>
+/// <summary>Computes the sums behind the repurchase, loyalty, attribution and coupon reports, in the database.</summary>
 public interface IAnalyticsStore
 {
     /// <summary>Repurchase groups, order intervals, cohort retention and revenue, and predicted-LTV inputs.</summary>
@@ -10,6 +10,9 @@ public interface IAnalyticsStore
 
     /// <summary>Sends, conversions and revenue per journey, step and variant, holdouts included, last touch.</summary>
     Task<IReadOnlyList<AttributionFigures>> LoadAttributionAsync(AttributionQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Returning customers' orders and revenue, and the points ledger's balance and flows.</summary>
+    Task<LoyaltyFigures> LoadLoyaltyAsync(LoyaltyQuery query, CancellationToken cancellationToken);
 
     /// <summary>Codes issued and redeemed, revenue, discounts, refused attempts and codes left, per coupon campaign.</summary>
     Task<CouponReportFigures> LoadCouponsAsync(CouponReportQuery query, CancellationToken cancellationToken);

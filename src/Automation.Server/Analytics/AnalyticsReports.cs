@@ -10,6 +10,9 @@ internal static class AnalyticsReports
     public static async Task<RepurchaseReport> RepurchaseAsync(IAnalyticsStore store, RepurchaseQuery query, CancellationToken ct) =>
         RepurchaseReport.Build(query, await store.LoadRepurchaseAsync(query, ct));
 
+    public static async Task<LoyaltyReport> LoyaltyAsync(IAnalyticsStore store, LoyaltyQuery query, decimal pointValue, double? returningShareTarget, CancellationToken ct) =>
+        LoyaltyReport.Build(query, await store.LoadLoyaltyAsync(query, ct), pointValue, returningShareTarget);
+
     public static async Task<AttributionReport> AttributionAsync(IAnalyticsStore store, AttributionQuery query, CancellationToken ct) =>
         AttributionReport.Build(query, await store.LoadAttributionAsync(query, ct));
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Automation.Core.Analytics;
 using Automation.Core.Ingestion;
+using Automation.Core.Tiers;
 
 namespace Automation.Server.Analytics;
 
@@ -23,10 +24,7 @@ internal static class ReportParameters
     /// <inheritdoc cref="EarliestTime"/>
     public static readonly DateTimeOffset LatestTime = new(3000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    /// <summary>
-    /// The group of customers who hold no tier: they ordered before rules/tiers.json existed and no review has run
-    /// since, or there are no tiers at all.
-    /// </summary>
+    /// <summary>The base tier's name when there are no tiers at all.</summary>
     public const string NoTierGroup = "none";
 
     private static readonly Dictionary<string, RepurchaseSegment> Segments = new(StringComparer.OrdinalIgnoreCase)
@@ -35,7 +33,11 @@ internal static class ReportParameters
         ["returning"] = RepurchaseSegment.Returning,
         ["tier"] = RepurchaseSegment.Tier,
         ["tag"] = RepurchaseSegment.Tag,
+        ["member"] = RepurchaseSegment.Member,
     };
+
+    /// <summary>The tier customers hold before any recorded change: the lowest of rules/tiers.json, <see cref="NoTierGroup"/> without tiers.</summary>
+    public static string BaseTier(TierCatalog tiers) => tiers.Program is { Tiers.Count: > 0 } program ? program.Tiers[0].Name : NoTierGroup;
 
     /// <summary>
     /// The window [from, to). Both are required unless <paramref name="defaultTo"/> is given; then a missing to is
@@ -68,7 +70,7 @@ internal static class ReportParameters
             : new FieldError(field, $"must be a whole number of days from 1 to {MaxDays}");
     }
 
-    /// <summary><c>new</c>, <c>returning</c>, <c>tier</c> or <c>tag</c>; null when absent.</summary>
+    /// <summary><c>new</c>, <c>returning</c>, <c>tier</c>, <c>tag</c> or <c>member</c>; null when absent.</summary>
     public static FieldError? Segment(string? text, string field, out RepurchaseSegment? segment)
     {
         segment = null;

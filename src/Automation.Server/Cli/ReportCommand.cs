@@ -7,8 +7,11 @@ using System.Text.Json;
 using Automation.Core.Analytics;
 using Automation.Core.Draws;
 using Automation.Core.Ingestion;
+using Automation.Core.Points;
 using Automation.Core.Storage;
+using Automation.Core.Tiers;
 using Automation.Server.Analytics;
+using Automation.Server.Configuration;
 using Automation.Server.Hosting;
 using Automation.Server.Jobs;
 using Automation.Storage;
@@ -17,8 +20,8 @@ namespace Automation.Server.Cli;
 
 /// <summary>
 /// <c>automation report [--from D] [--to D] [--segment S] [--within N] [--attribution-days N] [--journey J] [--json]</c>:
-/// the repurchase, attribution, coupon and draw reports of the configured database as tables, or with <c>--json</c> as
-/// <c>{ "repurchase": …, "attribution": …, "coupons": …, "draws": […] }</c>, each the document the metrics and draws APIs answer.
+/// the repurchase, loyalty, attribution, coupon and draw reports of the configured database as tables, or with <c>--json</c> as
+/// <c>{ "repurchase": …, "loyalty": …, "attribution": …, "coupons": …, "draws": […] }</c>, each the document the metrics and draws APIs answer.
 /// </summary>
 internal static class ReportCommand
 {
@@ -28,7 +31,7 @@ internal static class ReportCommand
     private sealed record Request(string? From, string? To, string? Segment, string? Within, string? AttributionDays, string? Journey, bool Json)
     {
         /// <summary>What is wrong with the options; when nothing, the queries they ask for.</summary>
-        public FieldError[] Check(DateTimeOffset now, out RepurchaseQuery repurchase, out AttributionQuery attribution, out CouponReportQuery coupons)
+        public FieldError[] Check(DateTimeOffset now, out RepurchaseQuery repurchase, out LoyaltyQuery loyalty, out AttributionQuery attribution, out CouponReportQuery coupons)
         {
             FieldError?[] checks =
             [
@@ -37,7 +40,9 @@ internal static class ReportCommand
                 ReportParameters.Days(Within, ReportParameters.DefaultRepurchaseDays, "--within", out var within),
                 ReportParameters.Days(AttributionDays, ReportParameters.DefaultAttributionDays, "--attribution-days", out var attributionDays),
             ];
+            // The base tier comes from rules/tiers.json, read when the command runs.
             repurchase = new RepurchaseQuery(from, to, within, segment, ReportParameters.NoTierGroup, now);
+            loyalty = new LoyaltyQuery(from, to, now);
             attribution = new AttributionQuery(from, to, attributionDays, string.IsNullOrWhiteSpace(Journey) ? null : Journey);
             coupons = new CouponReportQuery(from, to);
             return [.. checks.OfType<FieldError>()];
@@ -49,19 +54,19 @@ internal static class ReportCommand
         Option<string> Text(string name, string helpName, string description) => new(name) { HelpName = helpName, Description = description };
         var from = Text("--from", "DATE", "the first day of the window, such as 2026-01-01 (default: a year before --to)");
         var to = Text("--to", "DATE", "the end of the window, exclusive (default: now)");
-        var segment = Text("--segment", "new|returning|tier|tag", "how to group the repurchase report's customers");
+        var segment = Text("--segment", "new|returning|tier|tag|member", "how to group the repurchase report's customers");
         var within = Text("--within", "DAYS", $"a repurchase counts within this many days (default {ReportParameters.DefaultRepurchaseDays})");
         var attributionDays = Text("--attribution-days", "DAYS", $"an order counts for a message within this many days (default {ReportParameters.DefaultAttributionDays})");
         var journey = Text("--journey", "NAME", "attribution for one journey only");
-        var json = new Option<bool>("--json") { Description = "print { \"repurchase\": …, \"attribution\": …, \"coupons\": …, \"draws\": […] }, each the document the metrics and draws APIs answer" };
-        var command = new Command("report", "Print the repurchase, cohort, LTV, attribution, coupon and lucky-draw reports of the configured database.")
+        var json = new Option<bool>("--json") { Description = "print { \"repurchase\": …, \"loyalty\": …, \"attribution\": …, \"coupons\": …, \"draws\": […] }, each the document the metrics and draws APIs answer" };
+        var command = new Command("report", "Print the repurchase, cohort, LTV, loyalty, attribution, coupon and lucky-draw reports of the configured database.")
         {
             from, to, segment, within, attributionDays, journey, json,
         }.ReadingSettings(folders: false);
         Request Read(SymbolResult r) => new(r.GetValue(from), r.GetValue(to), r.GetValue(segment), r.GetValue(within), r.GetValue(attributionDays), r.GetValue(journey), r.GetValue(json));
         command.Validators.Add(result =>
         {
-            foreach (var problem in Read(result).Check(clock.GetUtcNow(), out _, out _, out _)) result.AddError(problem.ToString());
+            foreach (var problem in Read(result).Check(clock.GetUtcNow(), out _, out _, out _, out _)) result.AddError(problem.ToString());
         });
         command.SetAction((result, cancellation) => RunAsync(ServerSettings.Arguments(result), Read(result.CommandResult),
             result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, clock, cancellation));
@@ -70,22 +75,34 @@ internal static class ReportCommand
 
     private static async Task<int> RunAsync(string[] settings, Request request, TextWriter output, TextWriter errors, TimeProvider clock, CancellationToken cancellation)
     {
-        request.Check(clock.GetUtcNow(), out var repurchaseQuery, out var attributionQuery, out var couponQuery);
+        request.Check(clock.GetUtcNow(), out var repurchaseQuery, out var loyaltyQuery, out var attributionQuery, out var couponQuery);
         var builder = Host.CreateApplicationBuilder(settings);
         using var files = JourneyFiles.From(builder.Configuration, builder.Environment.ContentRootPath, new QuartzCronSchedule());
         var campaigns = files.Coupons;
+        var tiers = new TierCatalog();
+        tiers.Reload(files.RulesFolder, JourneyFiles.TiersName);
+        repurchaseQuery = repurchaseQuery with { BaseTier = ReportParameters.BaseTier(tiers) };
+        var points = builder.Configuration.GetSection(PointsSettingsValidator.Section).Get<PointsSettings>() ?? new PointsSettings();
+        var targets = builder.Configuration.GetSection(AnalyticsSettings.Section).Get<AnalyticsSettings>() ?? new AnalyticsSettings();
+        if (AnalyticsSettingsValidator.Problem(targets) is { } badTarget)
+        {
+            errors.WriteLine($"error: {badTarget}");
+            return 1;
+        }
         builder.Services.AddSingleton(clock);
         builder.Services.AddAutomationStorage();
 
         using var host = builder.Build();
         var store = host.Services.GetRequiredService<IAnalyticsStore>();
         RepurchaseReport repurchase;
+        LoyaltyReport loyalty;
         AttributionReport attribution;
         CouponReport coupons;
         IReadOnlyList<DrawReport> draws;
         try
         {
             repurchase = await AnalyticsReports.RepurchaseAsync(store, repurchaseQuery, cancellation);
+            loyalty = await AnalyticsReports.LoyaltyAsync(store, loyaltyQuery, points.Value, targets.ReturningShareTarget, cancellation);
             attribution = await AnalyticsReports.AttributionAsync(store, attributionQuery, cancellation);
             coupons = await AnalyticsReports.CouponsAsync(store, couponQuery, campaigns, cancellation);
             draws = await DrawsAsync(files, host.Services.GetRequiredService<IDrawQueries>(), clock, cancellation);
@@ -99,10 +116,12 @@ internal static class ReportCommand
 
         if (request.Json)
         {
-            output.WriteLine(JsonSerializer.Serialize(new { repurchase, attribution, coupons, draws }, Indented));
+            output.WriteLine(JsonSerializer.Serialize(new { repurchase, loyalty, attribution, coupons, draws }, Indented));
             return 0;
         }
         WriteRepurchase(output, repurchase);
+        output.WriteLine();
+        LoyaltyTables.Write(output, loyalty);
         output.WriteLine();
         WriteAttribution(output, attribution);
         output.WriteLine();
@@ -153,12 +172,14 @@ internal static class ReportCommand
 
         output.WriteLine();
         output.WriteLine("Revenue per customer, cumulative to month k (historical LTV), and predicted first-year LTV");
-        WriteTable(output, [["month", "customers", .. Enumerable.Range(0, ages).Select(k => k.ToString(CultureInfo.InvariantCulture)), "predicted"],
+        WriteTable(output, [["month", "customers", .. Enumerable.Range(0, ages).Select(k => k.ToString(CultureInfo.InvariantCulture)), "months seen", "naive", "weight", "predicted"],
             .. r.Cohorts.Select(c => (string[])[c.Month, Count(c.Customers),
-                .. Enumerable.Range(0, ages).Select(k => k < c.RevenuePerCustomer.Count ? Money(c.RevenuePerCustomer[k]) : ""), Money(c.PredictedLtv.Value)])]);
+                .. Enumerable.Range(0, ages).Select(k => k < c.RevenuePerCustomer.Count ? Money(c.RevenuePerCustomer[k]) : ""),
+                Number(c.PredictedLtv.MonthsObserved), Money(c.PredictedLtv.NaiveValue), Number(c.PredictedLtv.Weight), Money(c.PredictedLtv.Value)])]);
         var p = r.PredictedLtv;
         output.WriteLine();
         output.WriteLine($"Predicted first-year LTV of the window's new customers: {Money(p.Value)} (average order {Money(p.AverageOrderValue)}, {Number(p.RepeatOrdersPerYear)} repeat orders a year)");
+        output.WriteLine($"Shrunk toward {(r.LtvPrior.Value is { } prior ? $"{Money(prior)} per customer, the first year of {r.LtvPrior.FullCohorts} full cohort(s) ({Count(r.LtvPrior.Customers)} customers, spread {Money(r.LtvPrior.Low)} to {Money(r.LtvPrior.High)})" : "nothing: no full-year cohort in the window, so the naive projections stand")}");
         output.WriteLine($"Model: {r.LtvModel}");
     }
 
@@ -197,7 +218,7 @@ internal static class ReportCommand
         output.WriteLine($"Orders naming a code no campaign issued: {Count(c.UnknownCodes)}");
     }
 
-    private static void WriteTable(TextWriter output, List<string[]> rows)
+    internal static void WriteTable(TextWriter output, List<string[]> rows)
     {
         var widths = Enumerable.Range(0, rows.Max(r => r.Length)).Select(i => rows.Max(r => i < r.Length ? r[i].Length : 0)).ToArray();
         foreach (var row in rows)

@@ -38,6 +38,8 @@ internal static class JourneyServices
         services.AddSingleton<IValidateOptions<PointsSettings>, PointsSettingsValidator>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<PointsSettings>>().Value);
         services.AddSingleton<PointsExpirer>();
+        services.AddOptions<AnalyticsSettings>().BindConfiguration(AnalyticsSettings.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AnalyticsSettings>, AnalyticsSettingsValidator>();
         services.AddSingleton<DrawCatalog>();
         services.AddSingleton<IDrawRandom, CryptoDrawRandom>();
         services.AddSingleton<DrawEntries>();

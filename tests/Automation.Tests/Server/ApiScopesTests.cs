@@ -26,7 +26,7 @@ public sealed class ApiScopesTests
         ["GET /v1/customers/{id}/points"] = "read", ["POST /v1/customers/{id}/points/quote"] = "read", ["GET /v1/tiers"] = "read", ["GET /v1/customers/{id}/tier"] = "read",
         ["GET /v1/rejected"] = "admin", ["POST /v1/journeys/{name}/preview"] = "admin", ["POST /v1/suppressions"] = "admin",
         ["DELETE /v1/suppressions/{channel}/{address}"] = "admin", ["GET /v1/metrics/repurchase"] = "admin",
-        ["GET /v1/metrics/attribution"] = "admin", ["POST /v1/customers/{id}/points/redeem"] = "admin",
+        ["GET /v1/metrics/attribution"] = "admin", ["GET /v1/metrics/loyalty"] = "admin", ["POST /v1/customers/{id}/points/redeem"] = "admin",
         ["POST /v1/customers/{id}/points/commit"] = "admin", ["POST /v1/customers/{id}/points/commits/{key}/cancel"] = "admin",
         ["POST /v1/customers/{id}/tags"] = "admin", ["DELETE /v1/customers/{id}/tags/{tag}"] = "admin",
         ["GET /v1/draws"] = "read", ["POST /v1/customers/{id}/draws/{draw}"] = "admin", ["GET /v1/draws/{draw}/report"] = "admin",

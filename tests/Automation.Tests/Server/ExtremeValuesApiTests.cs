@@ -105,6 +105,8 @@ public sealed class ExtremeValuesApiTests(string provider)
     [TestCase("repurchase", "from=0001-01-01&to=0001-01-02", "to")]
     [TestCase("attribution", "from=2026-07-01&to=2026-01-01", "from")]
     [TestCase("repurchase", "from=9999-12-31T23:59:59Z&to=0001-01-01", "to")]
+    [TestCase("loyalty", "from=0001-01-01&to=9999-12-31", "to")]
+    [TestCase("loyalty", "from=2026-07-01&to=2026-01-01", "from")]
     public async Task A_report_window_beyond_the_supported_dates_is_a_400_naming_the_parameter(string report, string query, string field)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -119,6 +121,7 @@ public sealed class ExtremeValuesApiTests(string provider)
 
     [TestCase("repurchase")]
     [TestCase("attribution")]
+    [TestCase("loyalty")]
     public async Task The_widest_supported_window_answers_a_report(string report)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

@@ -37,12 +37,12 @@ public sealed class MetricsApiTests(string provider)
     [Test]
     public async Task Repurchase_answers_the_report_of_the_history()
     {
-        var report = JsonNode.Parse(await _client.GetStringAsync("/v1/metrics/repurchase?from=2026-01-01&to=2026-07-01T00:00:00Z&segment=tier&within=60"))!;
+        var report = JsonNode.Parse(await _client.GetStringAsync("/v1/metrics/repurchase?from=2026-01-01&to=2026-07-01T00:00:00Z&segment=member&within=60"))!;
 
-        var query = new RepurchaseQuery(new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), AnalyticsDataset.HistoryEnd, 60, RepurchaseSegment.Tier, AnalyticsDataset.NoTierGroup, AnalyticsDataset.AsOf);
+        var query = new RepurchaseQuery(new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), AnalyticsDataset.HistoryEnd, 60, RepurchaseSegment.Member, AnalyticsDataset.BaseTier, AnalyticsDataset.AsOf);
         var overall = _data.ExpectedOverall(query);
         report["withinDays"]!.GetValue<int>().Should().Be(60);
-        report["segment"]!.GetValue<string>().Should().Be("tier");
+        report["segment"]!.GetValue<string>().Should().Be("member");
         report["overall"]!["customers"]!.GetValue<long>().Should().Be(overall.Customers);
         report["overall"]!["rate"]!.GetValue<double>().Should().BeApproximately((double)overall.Repurchased / overall.Customers, 1e-12);
         report["groups"]!.AsArray().Select(g => (g!["name"]!.GetValue<string>(), g["repurchased"]!.GetValue<long>()))
@@ -50,6 +50,7 @@ public sealed class MetricsApiTests(string provider)
         report["cohorts"]!.AsArray().Select(c => c!["month"]!.GetValue<string>()).Should().Equal("2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06");
         report["cohorts"]![0]!["retention"]![0]!.GetValue<double>().Should().Be(1);
         report["predictedLtv"]!["value"]!.GetValue<decimal>().Should().BePositive();
+        report["ltvPrior"]!["fullCohorts"]!.GetValue<int>().Should().Be(0, "no cohort of 2026 has had its year by July");
     }
 
     [Test]
@@ -83,6 +84,8 @@ public sealed class MetricsApiTests(string provider)
     [TestCase("/v1/metrics/repurchase?from=2026-01-01&to=2026-07-01&within=3651", "within")]
     [TestCase("/v1/metrics/repurchase?from=2026-01-01&to=2026-07-01&within=ninety", "within")]
     [TestCase("/v1/metrics/repurchase?from=2026-01-01&to=2026-07-01&segment=vip", "segment")]
+    [TestCase("/v1/metrics/loyalty?from=2026-01-01", "to")]
+    [TestCase("/v1/metrics/loyalty?from=2026-02-30&to=2026-07-01", "from")]
     [TestCase("/v1/metrics/attribution?from=2026-01-01&to=soon", "to")]
     [TestCase("/v1/metrics/attribution?from=2026-01-01&to=2026-07-01&within=-7", "within")]
     public async Task Bad_parameters_are_named(string url, string field)

@@ -33,7 +33,7 @@ public sealed class AnalyticsStoreTests(string provider)
     public async Task Drop() => await _db.DisposeAsync();
 
     private static RepurchaseQuery Query(RepurchaseSegment? segment = null, int within = 90, DateTimeOffset? from = null, DateTimeOffset? to = null) =>
-        new(from ?? From, to ?? To, within, segment, AnalyticsDataset.NoTierGroup, AnalyticsDataset.AsOf);
+        new(from ?? From, to ?? To, within, segment, AnalyticsDataset.BaseTier, AnalyticsDataset.AsOf);
 
     [Test]
     public void The_history_exercises_every_rule()
@@ -51,6 +51,7 @@ public sealed class AnalyticsStoreTests(string provider)
     [TestCase(RepurchaseSegment.Returning, 30)]
     [TestCase(RepurchaseSegment.Tier, 90)]
     [TestCase(RepurchaseSegment.Tag, 60)]
+    [TestCase(RepurchaseSegment.Member, 90)]
     public async Task Repurchase_groups_match_the_history(RepurchaseSegment? segment, int within)
     {
         var q = Query(segment, within);
@@ -60,7 +61,9 @@ public sealed class AnalyticsStoreTests(string provider)
         var expected = _data.ExpectedGroups(q);
         figures.Groups.Select(g => g.Name).Should().BeEquivalentTo(expected.Select(g => g.Name));
         foreach (var group in expected) ShouldMatch(figures.Groups.Single(g => g.Name == group.Name), group);
-        if (segment == RepurchaseSegment.Tier) expected.Select(g => g.Name).Should().Contain(AnalyticsDataset.NoTierGroup);
+        // Guards the history: every tier and both membership groups are there to be miscounted.
+        if (segment == RepurchaseSegment.Tier) expected.Select(g => g.Name).Should().BeEquivalentTo([AnalyticsDataset.BaseTier, "silver", "gold"]);
+        if (segment == RepurchaseSegment.Member) expected.Select(g => g.Name).Should().BeEquivalentTo(["member", "non-member"]);
     }
 
     [TestCase(90)]

@@ -21,7 +21,8 @@ public sealed class AnalyticsDataset
     public static readonly DateTimeOffset HistoryStart = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
     public static readonly DateTimeOffset HistoryEnd = new(2026, 7, 1, 0, 0, 0, TimeSpan.Zero);
     public static readonly DateTimeOffset AsOf = new(2026, 7, 20, 12, 0, 0, TimeSpan.Zero);
-    public const string NoTierGroup = "none";
+    /// <summary>The tier every customer holds before their first recorded change.</summary>
+    public const string BaseTier = "bronze";
 
     public sealed record Order(string OrderId, string Customer, DateTimeOffset? CompletedAt, decimal Total, decimal Refunded, bool FullyRefunded)
     {
@@ -38,6 +39,9 @@ public sealed class AnalyticsDataset
     public List<Order> Orders { get; } = [];
     public List<Message> Messages { get; } = [];
     public Dictionary<string, string> Tiers { get; } = [];
+
+    /// <summary>How each tiered customer reached their current tier: bronze → silver, and on to gold for gold customers.</summary>
+    public List<(string Customer, string From, string To, DateTimeOffset At)> TierChanges { get; } = [];
     public List<(string Customer, string Tag)> Tags { get; } = [];
 
     public static AnalyticsDataset Generate(int seed = 20260101, int customers = 300)
@@ -68,6 +72,14 @@ public sealed class AnalyticsDataset
             else if (tierRoll < 0.5) data.Tiers[customer] = "silver";
             if (random.NextDouble() < 0.3) data.Tags.Add((customer, "vip"));
             if (random.NextDouble() < 0.5) data.Tags.Add((customer, "newsletter"));
+        }
+        // Tier changes from their own generator, so the orders and messages stay what they were before tiers had a history.
+        var tierRandom = new Random(seed + 1);
+        foreach (var (customer, tier) in data.Tiers.OrderBy(t => t.Key, StringComparer.Ordinal))
+        {
+            var silverAt = At(tierRandom.NextDouble() * span);
+            data.TierChanges.Add((customer, BaseTier, "silver", silverAt));
+            if (tier == "gold") data.TierChanges.Add((customer, "silver", "gold", silverAt.AddSeconds(Math.Floor(tierRandom.NextDouble() * (HistoryEnd - silverAt).TotalSeconds))));
         }
         // Refunds that arrived for orders that never completed: rows with completed_at NULL.
         for (var i = 0; i < 12; i++)
@@ -116,6 +128,9 @@ public sealed class AnalyticsDataset
         foreach (var (customer, tier) in Tiers)
             await connection.ExecuteAsync("INSERT INTO customer_tiers (customer_id, tier, since) VALUES (@id, @tier, @since)",
                 new { id = ids[customer], tier, since = HistoryStart }, transaction);
+        foreach (var (customer, from, to, at) in TierChanges)
+            await connection.ExecuteAsync("INSERT INTO tier_history (customer_id, from_tier, to_tier, reason, changed_at) VALUES (@id, @from, @to, 'review', @at)",
+                new { id = ids[customer], from, to, at }, transaction);
         foreach (var (customer, tag) in Tags)
             await connection.ExecuteAsync("INSERT INTO customer_tags (customer_id, tag, source, added_at) VALUES (@id, @tag, 'manual', @at)",
                 new { id = ids[customer], tag, at = HistoryStart }, transaction);
@@ -188,6 +203,10 @@ public sealed class AnalyticsDataset
 
     public GroupFigures ExpectedOverall(RepurchaseQuery q) => Group("new", [.. Population(q).Where(p => p.IsNew)], q);
 
+    // The tier held going into the anchor order: the last change strictly before it, else the base tier.
+    private string TierAt(string customer, DateTimeOffset anchor) =>
+        TierChanges.Where(c => c.Customer == customer && c.At < anchor).OrderBy(c => c.At).Select(c => c.To).LastOrDefault() ?? BaseTier;
+
     public IReadOnlyList<GroupFigures> ExpectedGroups(RepurchaseQuery q)
     {
         var population = Population(q);
@@ -195,7 +214,8 @@ public sealed class AnalyticsDataset
         {
             RepurchaseSegment.New => population.Where(p => p.IsNew).Select(p => ("new", p)),
             RepurchaseSegment.Returning => population.Where(p => !p.IsNew).Select(p => ("returning", p)),
-            RepurchaseSegment.Tier => population.Select(p => (Tiers.GetValueOrDefault(p.Customer, q.NoTierGroup), p)),
+            RepurchaseSegment.Tier => population.Select(p => (TierAt(p.Customer, p.Anchor), p)),
+            RepurchaseSegment.Member => population.Where(p => !p.IsNew).Select(p => (TierAt(p.Customer, p.Anchor) == BaseTier ? "non-member" : "member", p)),
             RepurchaseSegment.Tag => population.SelectMany(p => Tags.Where(t => t.Customer == p.Customer).Select(t => (t.Tag, p))),
             _ => population.Select(p => (p.IsNew ? "new" : "returning", p)),
         };

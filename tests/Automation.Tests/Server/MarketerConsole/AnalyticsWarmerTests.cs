@@ -1,3 +1,6 @@
+using Automation.Core.Points;
+using Automation.Core.Tiers;
+using Automation.Server.Configuration;
 using Automation.Server.MarketerConsole;
 using Automation.Storage;
 using Automation.Tests.Support;
@@ -23,7 +26,8 @@ public sealed class AnalyticsWarmerTests
             ReportCacheMinutes = 5,
             Users = users ? [new ConsoleUser { Name = "mara", PasswordHash = "unused here" }] : [],
         });
-        var reports = new AnalyticsReportSet(db.Storage, new ReportCache(clock, options, NullLogger<ReportCache>.Instance), clock);
+        var reports = new AnalyticsReportSet(db.Storage, new ReportCache(clock, options, NullLogger<ReportCache>.Instance), new TierCatalog(), new PointsSettings(),
+            Options.Create(new AnalyticsSettings { ReturningShareTarget = 0.5 }), clock);
         using var warmer = new AnalyticsWarmer(reports, options, clock, NullLogger<AnalyticsWarmer>.Instance);
 
         await warmer.StartAsync(CancellationToken.None);
@@ -38,5 +42,8 @@ public sealed class AnalyticsWarmerTests
         var expected = users ? Start : Start.AddMinutes(1);
         opened.Repurchase.AsOf.Should().Be(expected);
         opened.Attribution.AsOf.Should().Be(expected);
+        opened.Loyalty.AsOf.Should().Be(expected);
+        opened.ByTier.AsOf.Should().Be(expected);
+        opened.ByMembership.AsOf.Should().Be(expected);
     }
 }
