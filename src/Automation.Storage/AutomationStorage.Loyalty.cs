@@ -19,12 +19,12 @@ public abstract partial class AutomationStorage
             WITH period AS (
                 SELECT o.total - o.refunded_amount AS revenue,
                        CASE WHEN EXISTS (SELECT 1 FROM orders e WHERE e.customer_id = o.customer_id AND e.completed_at < o.completed_at AND NOT e.fully_refunded)
-                            THEN 1 ELSE 0 END AS returning
+                            THEN 1 ELSE 0 END AS is_returning
                 FROM orders o
                 WHERE o.completed_at >= @from AND o.completed_at < @balanceAt AND NOT o.fully_refunded
             )
-            SELECT COUNT(*) AS orders, COALESCE(SUM(returning), 0) AS returning_orders,
-                   COALESCE(SUM(revenue), 0) AS revenue, COALESCE(SUM(CASE WHEN returning = 1 THEN revenue ELSE 0 END), 0) AS returning_revenue
+            SELECT COUNT(*) AS orders, COALESCE(SUM(is_returning), 0) AS returning_orders,
+                   COALESCE(SUM(revenue), 0) AS revenue, COALESCE(SUM(CASE WHEN is_returning = 1 THEN revenue ELSE 0 END), 0) AS returning_revenue
             FROM period
             """, parameters, cancellationToken: cancellationToken));
 
