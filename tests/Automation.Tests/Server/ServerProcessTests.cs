@@ -81,6 +81,7 @@ public sealed class ServerProcessTests
     [TestCase("--Channels:Sms:AccountSid=AC0123456789", "error: Channels:Sms:AuthToken is required when Channels:Sms:AccountSid is set.")]
     [TestCase("--Points:Value=0", "error: Points:Value must be above 0 and at most 1000000 (currency units per point), not 0.")]
     [TestCase("--Points:MinimumRedemption=0", "error: Points:MinimumRedemption must be at least 1 point, not 0.")]
+    [TestCase("--Analytics:ReturningShareTarget=50", "error: Analytics:ReturningShareTarget must be a share from 0 to 1 (0.5 is 50 %), not 50.")]
     [TestCase("--Points:MaxOrderShare=1.5", "error: Points:MaxOrderShare must be above 0 and at most 1 (a fraction of the order), not 1.5.")]
     [TestCase("--Channels:Webhook:Url=hooks.example.com/automation", "error: Channels:Webhook:Url must be an http(s) address such as https://hooks.example.com/automation, not 'hooks.example.com/automation'.")]
     public async Task A_bad_setting_stops_start_up_with_one_line_naming_it(string setting, string expected)

@@ -21,7 +21,9 @@ public sealed class ReportCommandTests
         errors.Should().BeEmpty();
         code.Should().Be(0);
         output.Should().Contain("Repurchase: anchor orders 2026-01-01 to 2026-07-01 (exclusive), again within 90 days, as of 2026-07-20 12:00Z")
-            .And.Contain("Cohort retention").And.Contain("2026-03").And.Contain("Model: first-year value")
+            .And.Contain("Cohort retention").And.Contain("2026-03").And.Contain("Model: naive = average order value")
+            .And.Contain("Shrunk toward nothing: no full-year cohort in the window")
+            .And.Contain("Returning customers' share: orders completed 2026-01-01 to 2026-07-01 (exclusive)")
             .And.Contain("Attribution: messages sent 2026-01-01 to 2026-07-01 (exclusive), orders within 7 days, last touch")
             .And.Contain("no holdout");
         output.Split('\n').Should().Contain(l => l.StartsWith("newsletter ", StringComparison.Ordinal)).And.Contain(l => l.StartsWith("win-back ", StringComparison.Ordinal));
@@ -33,6 +35,32 @@ public sealed class ReportCommandTests
         using var client = factory.CreateAuthorizedClient();
         JsonNode.DeepEquals(document["repurchase"], JsonNode.Parse(await client.GetStringAsync("/v1/metrics/repurchase?from=2026-01-01&to=2026-07-01&segment=tag"))).Should().BeTrue();
         JsonNode.DeepEquals(document["attribution"], JsonNode.Parse(await client.GetStringAsync("/v1/metrics/attribution?from=2026-01-01&to=2026-07-01&within=5"))).Should().BeTrue();
+    }
+
+    [Test]
+    public async Task Loyalty_is_printed_and_with_json_is_the_document_of_the_api()
+    {
+        await using var db = await TestDatabase.CreateAsync(StorageOptions.Sqlite);
+        await LoyaltyWorkedExample.SeedAsync(db.Storage);
+        string[] window = ["--from", "2026-01-01", "--to", "2026-02-01", "--Analytics:ReturningShareTarget", "0.5"];
+
+        var (code, output, errors) = await Run(db, window);
+
+        errors.Should().BeEmpty();
+        code.Should().Be(0);
+        // LoyaltyStoreTests works these out: 6 of 9 orders, 280 of 590 revenue; 350 points at 0.01; 30 of 350 redeemed; 2 of 4 members.
+        output.Should().Contain("by customers who had ordered before; target 50.0% or more");
+        output.Split('\n').Select(l => l.TrimEnd()).Should().Contain("orders           6       9  66.7%")
+            .And.Contain("revenue     280.00  590.00  47.5%")
+            .And.Contain(l => l.StartsWith("liability", StringComparison.Ordinal) && l.EndsWith(" 3.50", StringComparison.Ordinal))
+            .And.Contain(l => l.StartsWith("redemption rate (redeemed / earned)", StringComparison.Ordinal) && l.EndsWith(" 8.6%", StringComparison.Ordinal))
+            .And.Contain(l => l.StartsWith("members who ever redeemed", StringComparison.Ordinal) && l.EndsWith(" 2 of 4 (50.0%)", StringComparison.Ordinal));
+
+        var json = await Run(db, [.. window, "--json"]);
+        json.Code.Should().Be(0);
+        await using var factory = new AutomationFactory(db, new FakeTimeProvider(AnalyticsDataset.AsOf), settings: new Dictionary<string, string> { ["Analytics:ReturningShareTarget"] = "0.5" });
+        using var client = factory.CreateAuthorizedClient();
+        JsonNode.DeepEquals(JsonNode.Parse(json.Out)!["loyalty"], JsonNode.Parse(await client.GetStringAsync("/v1/metrics/loyalty?from=2026-01-01&to=2026-02-01"))).Should().BeTrue();
     }
 
     [Test]
