@@ -149,11 +149,14 @@ public sealed partial class ConsoleBrowserTests
     {
         var page = await LoggedInPageAsync();
         await page.GotoAsync($"{_server.Url}/console/analytics");
-        // Five charts; the seeded shop's orders draw the four repurchase ones. Nothing is sent in this test server, so
-        // journey lift may have no data and say so instead.
-        (await page.Locator("main figure.chart").CountAsync()).Should().Be(5);
-        (await page.Locator("main figure.chart svg").CountAsync()).Should().BeGreaterThanOrEqualTo(4);
+        // Nine charts; the seeded shop's orders draw the four repurchase ones, the returning share and repurchase by
+        // tier. Nothing is sent in this test server, so journey lift may have no data and say so instead.
+        (await page.Locator("main figure.chart").CountAsync()).Should().Be(9);
+        (await page.Locator("main figure.chart svg").CountAsync()).Should().BeGreaterThanOrEqualTo(6);
         (await page.Locator("#repurchase-rate svg, #order-intervals svg, #cohort-retention svg, #ltv-by-cohort svg").CountAsync()).Should().Be(4);
+        (await page.Locator("#returning-share svg, #repurchase-by-tier svg").CountAsync()).Should().Be(2);
+        (await page.Locator("#loyalty").TextContentAsync()).Should().Be("Loyalty");
+        (await page.Locator("#returning-share table th").AllTextContentsAsync()).Should().Contain("Target");
         await ScreenshotAsync(page, "analytics");
     }
 

@@ -58,6 +58,7 @@ public sealed class ConsoleServer : IAsyncDisposable
             ["Scheduler"] = new JsonObject { ["Enabled"] = false },
             ["Messaging"] = new JsonObject { ["Dispatch"] = false },
             ["Rules"] = new JsonObject { ["ReloadSeconds"] = 1 },
+            ["Analytics"] = new JsonObject { ["ReturningShareTarget"] = 0.5 },
             ["Console"] = new JsonObject { ["Users"] = new JsonArray(JsonNode.Parse(entry)), ["SessionMinutes"] = 60 },
         };
         await File.WriteAllTextAsync(Path.Combine(root.FullName, "appsettings.json"), settings.ToJsonString());

@@ -34,8 +34,10 @@ internal sealed class AnalyticsReportSet(IAnalyticsStore store, ReportCache repo
     public async Task<AnalyticsPageReports> GetAsync(DateTimeOffset start, DateTimeOffset end, int repurchaseDays)
     {
         var key = string.Create(CultureInfo.InvariantCulture, $"{start:O}|{end:O}|{repurchaseDays}");
-        Task<CachedReport<RepurchaseReport>> Repurchase(RepurchaseSegment? segment) => reports.GetAsync($"repurchase|{segment}|{key}", ct => AnalyticsReports.RepurchaseAsync(store,
-            new RepurchaseQuery(start, end, repurchaseDays, segment, ReportParameters.BaseTier(tiers), clock.GetUtcNow()), ct));
+        // The base tier is part of a grouped report's key: rules/tiers.json may load, or change, after the report was kept.
+        var baseTier = ReportParameters.BaseTier(tiers);
+        Task<CachedReport<RepurchaseReport>> Repurchase(RepurchaseSegment? segment) => reports.GetAsync(segment is null ? $"repurchase|{key}" : $"repurchase|{segment}|{baseTier}|{key}", ct => AnalyticsReports.RepurchaseAsync(store,
+            new RepurchaseQuery(start, end, repurchaseDays, segment, baseTier, clock.GetUtcNow()), ct));
         var repurchase = await Repurchase(null);
         var attribution = await reports.GetAsync($"attribution|{start:O}|{end:O}", ct => AnalyticsReports.AttributionAsync(store,
             new AttributionQuery(start, end, ReportParameters.DefaultAttributionDays, null), ct));
