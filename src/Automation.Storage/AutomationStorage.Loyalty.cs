@@ -15,7 +15,8 @@ public abstract partial class AutomationStorage
         // Returning: the customer has a counted order completed strictly before this one, the same test that makes an
         // anchor "new" in the repurchase report. The period's orders come by ix_orders_completed and each look back is
         // one probe of ix_orders_customer, so the cost follows the period, not the whole history.
-        var sales = await connection.QuerySingleAsync<SalesRow>(new CommandDefinition("""
+        // Grouped by the flag so each order's look back runs once (an expression used by two aggregates runs twice).
+        var sales = (await connection.QueryAsync<SalesRow>(new CommandDefinition("""
             WITH period AS (
                 SELECT o.total - o.refunded_amount AS revenue,
                        CASE WHEN EXISTS (SELECT 1 FROM orders e WHERE e.customer_id = o.customer_id AND e.completed_at < o.completed_at AND NOT e.fully_refunded)
@@ -23,10 +24,9 @@ public abstract partial class AutomationStorage
                 FROM orders o
                 WHERE o.completed_at >= @from AND o.completed_at < @balanceAt AND NOT o.fully_refunded
             )
-            SELECT COUNT(*) AS orders, COALESCE(SUM(is_returning), 0) AS returning_orders,
-                   COALESCE(SUM(revenue), 0) AS revenue, COALESCE(SUM(CASE WHEN is_returning = 1 THEN revenue ELSE 0 END), 0) AS returning_revenue
-            FROM period
-            """, parameters, cancellationToken: cancellationToken));
+            SELECT is_returning, COUNT(*) AS orders, SUM(revenue) AS revenue FROM period GROUP BY is_returning
+            """, parameters, cancellationToken: cancellationToken))).ToList();
+        var returning = sales.Where(r => r.IsReturning == 1).ToList();
 
         // Outstanding points as the ledger's FIFO has it (Core/Points PointsExpiry): every deduction uses up the oldest
         // lots first, so what is left of a lot is its running total less all deductions, clamped to [0, its points];
@@ -58,16 +58,15 @@ public abstract partial class AutomationStorage
                    (SELECT COUNT(*) FROM holders WHERE earns > 0) AS members,
                    (SELECT COUNT(*) FROM holders WHERE earns > 0 AND redemptions > 0) AS redeemers
             """, parameters, cancellationToken: cancellationToken));
-        return new LoyaltyFigures(sales.Orders, sales.ReturningOrders, sales.Revenue, sales.ReturningRevenue,
+        return new LoyaltyFigures(sales.Sum(r => r.Orders), returning.Sum(r => r.Orders), sales.Sum(r => r.Revenue), returning.Sum(r => r.Revenue),
             points.Outstanding, points.Earned, points.Redeemed, points.Expired, points.Members, points.Redeemers);
     }
 
     private sealed class SalesRow
     {
+        public long IsReturning { get; set; }
         public long Orders { get; set; }
-        public long ReturningOrders { get; set; }
         public decimal Revenue { get; set; }
-        public decimal ReturningRevenue { get; set; }
     }
 
     private sealed class LedgerSumsRow

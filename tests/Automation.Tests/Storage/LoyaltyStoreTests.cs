@@ -1,6 +1,8 @@
 using Automation.Core.Analytics;
+using Automation.Core.Points;
 using Automation.Storage;
 using Automation.Tests.Support;
+using Dapper;
 
 namespace Automation.Tests.Storage;
 
@@ -77,6 +79,52 @@ public sealed class LoyaltyStoreTests(string provider)
         figures.OutstandingPoints.Should().Be(300);
         figures.PointsRedeemed.Should().Be(80);
         (figures.Orders, figures.ReturningOrders, figures.Revenue).Should().Be((10, 6, 680m));
+    }
+
+    [Test]
+    public async Task Outstanding_points_are_the_sum_of_every_customers_balance_as_checkout_computes_it()
+    {
+        // A random ledger per customer: lots of earned points with their expiry, redemptions, reversals, restores and
+        // write-offs in any order. The SQL must agree with PointsExpiry.Balance, the first-in-first-out rule checkout
+        // and templates use, summed over customers: an independent computation of the same definition.
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var random = new Random(20261204);
+        var start = LoyaltyWorkedExample.Day(2025, 1, 1);
+        var at = LoyaltyWorkedExample.Day(2026, 1, 1);
+        var ledgers = new List<List<PointsEntry>>();
+        await using (var connection = await db.Storage.OpenConnectionAsync(CancellationToken.None))
+        {
+            var id = 0L;
+            for (var c = 0; c < 40; c++)
+            {
+                var customer = await connection.QuerySingleAsync<long>("INSERT INTO customers (external_id, created_at, updated_at) VALUES (@name, @start, @start) RETURNING id",
+                    new { name = $"r{c}", start });
+                var entries = new List<PointsEntry>();
+                var held = 0;
+                for (var k = random.Next(1, 9); k > 0; k--)
+                {
+                    var created = start.AddHours(random.Next(0, 24 * 500));
+                    var earn = held == 0 || random.NextDouble() < 0.55;
+                    var points = earn ? random.Next(1, 300) : -random.Next(1, held + 1);
+                    held += points;
+                    var kind = earn ? (random.NextDouble() < 0.2 ? "restore" : "earn") : random.NextDouble() switch { < 0.6 => "redeem", < 0.8 => "reverse", _ => "expire" };
+                    DateTimeOffset? expires = earn ? created.AddDays(random.Next(30, 400)) : null;
+                    entries.Add(new PointsEntry(++id, points, kind, "random", $"r{id}", created, expires));
+                    await connection.ExecuteAsync("""
+                        INSERT INTO points_ledger (customer_id, points, reason, source_key, created_at, kind, expires_at)
+                        VALUES (@customer, @points, 'random', @key, @created, @kind, @expires)
+                        """, new { customer, points, key = $"r{id}", created, kind, expires });
+                }
+                ledgers.Add(entries);
+            }
+        }
+
+        var figures = await db.Storage.LoadLoyaltyAsync(new LoyaltyQuery(start, at, LoyaltyWorkedExample.AsOf), CancellationToken.None);
+
+        var expected = ledgers.Sum(entries => PointsExpiry.Balance([.. entries.Where(e => e.CreatedAt < at)], at));
+        expected.Should().BePositive();
+        ledgers.SelectMany(e => e).Should().Contain(e => e.ExpiresAt <= at, "lots must lapse for the rule to be tested");
+        figures.OutstandingPoints.Should().Be(expected);
     }
 
     [Test]
