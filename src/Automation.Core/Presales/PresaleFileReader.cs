@@ -60,7 +60,7 @@ public static partial class PresaleFileReader
         var name = check.RequiredText(sale, "Name", path)?.Trim();
         if (name is not null && (name.Length > 60 || !SaleName().IsMatch(name)))
         {
-            check.Add($"{path}.Name", name, $"'{name}' must be lower-case words joined by '-', at most 60 characters, such as autumn-collection: the API names the sale by it");
+            check.Add($"{path}.Name", null, $"'{name}' must be lower-case words joined by '-', at most 60 characters, such as autumn-collection: the API names the sale by it");
             name = null;
         }
         check.UnknownFields(sale, path, SaleFields, name);
