@@ -118,7 +118,10 @@ public sealed class PresaleRaceTests
         (await RaceAsync(_nodes)).Sum().Should().Be(0);
     }
 
-    /// <summary>The cost at scale; run by hand: <c>--filter Name~A_million</c> (takes minutes on two cores).</summary>
+    /// <summary>
+    /// The cost at scale; run by hand: <c>--filter Name~A_million</c>. <c>PRESALE_CUSTOMERS</c> sets how many (a million by
+    /// default); <c>PRESALE_NO_JOURNEY=1</c> leaves the journey out, to time the claims and events alone.
+    /// </summary>
     [Test]
     [Explicit("a measurement, not a check to run with the suite")]
     public async Task A_million_customers_are_told_by_set_based_pages()
