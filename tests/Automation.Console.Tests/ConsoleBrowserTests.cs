@@ -113,6 +113,9 @@ public sealed partial class ConsoleBrowserTests
             main.Should().Contain(ConsoleServer.KnownId).And.Contain("Product Added").And.Contain("entered cart-recovery");
             // An event reads as fields, not JSON with its escapes.
             (await page.TextContentAsync("tr.kind-event dl.fields")).Should().Contain("product_id").And.Contain("tea-100g").And.NotContain("{\"");
+            // Points with their money value and the way to the first tier (the customer has not ordered yet).
+            var loyalty = await page.Locator("#loyalty").InnerTextAsync();
+            loyalty.Should().Contain("0 points, worth $0.00").And.Contain("none yet").And.Contain("Member: a first order");
         }
         await ScreenshotAsync(page, "customer");
     }

@@ -19,7 +19,7 @@ internal static class ValidateCommand
 {
     public static Command Create()
     {
-        var command = new Command("validate", "Check every journey, coupon campaign, team campaign, referral, tag, tier, draw and template file; print file:line: reason for each problem.").ReadingSettings();
+        var command = new Command("validate", "Check every journey, coupon campaign, team campaign, referral, tag, tier, draw, pre-sale and template file; print file:line: reason for each problem.").ReadingSettings();
         command.SetAction(result => Run(ServerSettings.Arguments(result), result.InvocationConfiguration.Output, result.InvocationConfiguration.Error));
         return command;
     }
@@ -42,6 +42,8 @@ internal static class ValidateCommand
         problems.AddRange(tiers.Reload(folders.RulesFolder, JourneyFiles.TiersName));
         var draws = new DrawCatalog();
         problems.AddRange(draws.Reload(folders.RulesFolder, JourneyFiles.DrawsName, DrawContext.Of(tiers, folders.Coupons)));
+        var presales = new Core.Presales.PresaleCatalog();
+        problems.AddRange(presales.Reload(folders.RulesFolder, JourneyFiles.PresalesName, tiers.Program?.Tiers.Select(t => t.Name).ToList()));
         problems.AddRange(new Core.Referrals.ReferralCatalog(folders.Coupons).Reload(folders.RulesFolder, JourneyFiles.ReferralsName));
         var teams = new TeamCatalog(folders.Coupons);
         problems.AddRange(teams.Reload(folders.RulesFolder, JourneyFiles.TeamsName));
@@ -57,6 +59,7 @@ internal static class ValidateCommand
         if (problems.Count > 0 || templateProblems.Count > 0) return 1;
 
         output.WriteLine($"{files.Count} journey(s) and {folders.Coupons.Campaigns.Count} coupon campaign(s) valid in {Path.GetRelativePath(root, folders.RulesFolder.Root)}; their templates render.");
+        if (presales.Sales.Count > 0) output.WriteLine($"{presales.Sales.Count} pre-sale(s) valid in {Path.GetRelativePath(root, folders.RulesFolder.PathOf(JourneyFiles.PresalesName))}.");
         if (draws.Draws.Count > 0) output.WriteLine($"{draws.Draws.Count} draw(s) valid in {Path.GetRelativePath(root, folders.RulesFolder.PathOf(JourneyFiles.DrawsName))}.");
         return 0;
     }

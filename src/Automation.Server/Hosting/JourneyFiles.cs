@@ -45,6 +45,11 @@ internal sealed record JourneyFiles(ContentFolder RulesFolder, ContentFolder Tem
     /// <summary>rules/referrals.json: the referral program.</summary>
     public const string ReferralsName = "referrals.json";
 
+    /// <summary>rules/presales.json: the pre-sales and their early access by tier.</summary>
+    public const string PresalesName = "presales.json";
+
+    public string PresalesFile => RulesFolder.PathOf(PresalesName);
+
     /// <summary>rules/teams/: one team-split coupon campaign per file.</summary>
     public const string TeamsName = "teams";
 

@@ -1,6 +1,7 @@
 using Automation.Core.Draws;
 using Automation.Core.Journeys;
 using Automation.Core.Points;
+using Automation.Core.Presales;
 using Automation.Core.Tags;
 using Automation.Core.Tiers;
 using Automation.Server.Configuration;
@@ -44,6 +45,8 @@ internal static class JourneyServices
         services.AddSingleton<IDrawRandom, CryptoDrawRandom>();
         services.AddSingleton<DrawEntries>();
         services.AddTeams();
+        services.AddSingleton<PresaleCatalog>();
+        services.AddSingleton<PresaleAnnouncer>();
         services.AddSingleton<JourneyEngine>();
         services.AddSingleton<JourneyScheduler>();
         services.AddHostedService<JourneyReloader>();
@@ -81,6 +84,11 @@ internal static class JourneyServices
             quartz.AddJob<TierReviewJob>(job => job.WithIdentity(TierReviewJob.Key).StoreDurably());
             quartz.AddJob<TeamExpiryJob>(job => job.WithIdentity(TeamExpiryJob.Key).StoreDurably());
             quartz.AddJob<ReferralRewardJob>(job => job.WithIdentity(ReferralRewardJob.Key).StoreDurably());
+            quartz.AddJob<PresaleAnnounceJob>(job => job.WithIdentity(PresaleAnnounceJob.Key).StoreDurably());
+            // Missed runs are not replayed: each run announces every window open at that moment.
+            quartz.AddTrigger<PresaleAnnounceJob>(trigger => trigger.ForJob(PresaleAnnounceJob.Key).WithIdentity("presale-announce", "automation").StartNow()
+                .WithSchedule(SimpleScheduleBuilder.Create().WithInterval(TimeSpan.FromSeconds(scheduler.TickSeconds)).RepeatForever()
+                    .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
             quartz.AddTrigger<ReferralRewardJob>(trigger => trigger.ForJob(ReferralRewardJob.Key).WithIdentity("referral-rewards", "automation")
                 .WithSchedule(CronScheduleBuilder.Create(scheduler.TagRefreshCron).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
             quartz.AddTrigger<TeamExpiryJob>(trigger => trigger.ForJob(TeamExpiryJob.Key).WithIdentity("team-expiry", "automation").StartNow()

@@ -31,6 +31,7 @@ public sealed class ApiScopesTests
         ["POST /v1/customers/{id}/tags"] = "admin", ["DELETE /v1/customers/{id}/tags/{tag}"] = "admin",
         ["GET /v1/draws"] = "read", ["POST /v1/customers/{id}/draws/{draw}"] = "admin", ["GET /v1/draws/{draw}/report"] = "admin",
         ["GET /v1/draws/{draw}/entries"] = "admin",
+        ["GET /v1/presales"] = "read", ["GET /v1/customers/{id}/presales/{sale}/access"] = "read",
         ["POST /v1/coupons/{campaign}/codes"] = "admin", ["GET /v1/metrics/coupons"] = "admin",
         ["GET /v1/teams/{teamId}"] = "read", ["GET /v1/customers/{id}/referral"] = "read",
         ["POST /v1/teams/{campaign}"] = "admin", ["POST /v1/teams/{teamId}/members"] = "admin",
@@ -58,7 +59,7 @@ public sealed class ApiScopesTests
         {
             var (method, pattern) = (route.Split(' ')[0], route.Split(' ')[1]);
             var path = pattern.Replace("{id}", "nobody").Replace("{name}", "cart-recovery").Replace("{channel}", "email")
-                .Replace("{address}", "a@example.com").Replace("{tag}", "vip").Replace("{draw}", "weekly-points-draw").Replace("{campaign}", "spring-sale").Replace("{key}", "checkout-1").Replace("{teamId}", "1");
+                .Replace("{address}", "a@example.com").Replace("{tag}", "vip").Replace("{draw}", "weekly-points-draw").Replace("{campaign}", "spring-sale").Replace("{key}", "checkout-1").Replace("{teamId}", "1").Replace("{sale}", "new-collection");
             foreach (var (key, held) in new[] { (IngestKey, "ingest"), (ReadKey, "read"), (AdminKey, "admin"), (AutomationFactory.ApiKey, "all") })
             {
                 using var request = new HttpRequestMessage(new HttpMethod(method), path);

@@ -49,6 +49,10 @@ internal sealed record InMemoryTables
     public ImmutableDictionary<(long TeamId, long CustomerId), TeamMember> TeamMembers { get; init; } = ImmutableDictionary<(long, long), TeamMember>.Empty;
     public ImmutableDictionary<long, ReferralRow> Referrals { get; init; } = ImmutableDictionary<long, ReferralRow>.Empty;
 
+    // Pre-sale announcements by (sale, customer), and the waves gone through.
+    public ImmutableDictionary<(string Sale, long CustomerId), string> PresaleAnnouncements { get; init; } = ImmutableDictionary<(string, long), string>.Empty;
+    public ImmutableHashSet<(string Sale, string Wave, DateTimeOffset OpensAt)> PresaleWaves { get; init; } = [];
+
     public CustomerProfile? Customer(long id) => id >= 1 && id <= Customers.Count ? Customers[(int)id - 1] : null;
 
     /// <summary>Orders that count towards stats and tiers, as the SQL filters them: completed, not refunded in full nor by their total.</summary>

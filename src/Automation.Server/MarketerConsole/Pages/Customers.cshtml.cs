@@ -1,15 +1,19 @@
 using Automation.Core.Customers;
+using Automation.Core.Points;
 using Automation.Core.Storage;
+using Automation.Core.Tiers;
 using Automation.Server.Hosting;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Automation.Server.MarketerConsole.Pages;
 
 /// <summary>
-/// Finds a customer by id, email or phone and shows the profile, tags, tier, points, RFM, and the timeline of events,
-/// journey steps and messages, with the suppressions of their addresses.
+/// Finds a customer by id, email or phone and shows the profile, tags, points with their value and the next to lapse,
+/// tier progress with its perks, RFM, and the timeline of events, journey steps and messages, with the suppressions of
+/// their addresses.
 /// </summary>
-internal sealed class CustomersModel(ICustomerStore customers, IJourneyQueries journeys, TimeProvider clock, JourneyFiles files) : PageModel
+internal sealed class CustomersModel(ICustomerStore customers, IJourneyQueries journeys, TimeProvider clock, JourneyFiles files, TierCatalog tiers,
+    PointsSettings points) : PageModel
 {
     /// <summary>Events shown on the timeline, newest first.</summary>
     public const int EventLimit = 100;
@@ -24,7 +28,7 @@ internal sealed class CustomersModel(ICustomerStore customers, IJourneyQueries j
     public CustomerSnapshot? Customer { get; private set; }
     public IReadOnlyList<TimelineLine> Timeline { get; private set; } = [];
     public IReadOnlyList<SuppressionView> Suppressions { get; private set; } = [];
-    public long PointsBalance { get; private set; }
+    public LoyaltyStanding? Loyalty { get; private set; }
     public DateTimeOffset Now { get; private set; }
 
     /// <summary>The shop's currency (<c>Templates:DefaultCurrency</c>), in which order totals add up.</summary>
@@ -41,7 +45,9 @@ internal sealed class CustomersModel(ICustomerStore customers, IJourneyQueries j
         Customer = await customers.FindAsync(match.ExternalId ?? match.AnonymousId!, ct);
         if (Customer is null) return;
         var id = Customer.Profile.Id;
-        PointsBalance = Customer.PointsBalance(Now);
+        var program = tiers.Program;
+        var totals = program is null ? (OrderTotals?)null : await customers.OrderTotalsAsync(id, Now.AddDays(-program.WindowDays), Now, ct);
+        Loyalty = LoyaltyStanding.Of(Customer, program, totals, points, Currency, Now);
         Suppressions = await customers.SuppressionsOfAsync(id, ct);
         var lines = new List<TimelineLine>();
         lines.AddRange((await customers.EventsOfAsync(id, EventLimit, ct)).Select(e =>

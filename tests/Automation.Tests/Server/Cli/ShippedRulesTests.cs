@@ -14,7 +14,7 @@ public sealed class ShippedRulesTests
     private static readonly string Rules = Path.Combine(ServerProcess.RepositoryRoot(), "rules");
 
     private static IEnumerable<string> JourneyFiles() =>
-        Directory.EnumerateFiles(Rules, "*.json").Where(f => Path.GetFileName(f) is not ("schema.json" or "tags.json" or "tiers.json" or "referrals.json")
+        Directory.EnumerateFiles(Rules, "*.json").Where(f => Path.GetFileName(f) is not ("schema.json" or "tags.json" or "tiers.json" or "referrals.json" or "presales.json")
             && !f.EndsWith(".schema.json", StringComparison.Ordinal)).Order();
 
     [Test]
@@ -24,7 +24,8 @@ public sealed class ShippedRulesTests
         errors.Should().BeEmpty();
         code.Should().Be(0);
         output.Should().Contain($"{JourneyFiles().Count()} journey(s) and {CouponFiles().Count()} coupon campaign(s) valid")
-            .And.Contain($"{DrawFiles().Count()} draw(s) valid in rules/draws.");
+            .And.Contain($"{DrawFiles().Count()} draw(s) valid in rules/draws.")
+            .And.Contain("1 pre-sale(s) valid in rules/presales.json.");
     }
 
     [TestCaseSource(nameof(JourneyFiles))]
@@ -118,5 +119,24 @@ public sealed class ShippedRulesTests
         problems.Should().BeEmpty();
         program!.Tiers.Select(t => t.Name).Should().Equal("Member", "Silver", "Gold", "Diamond");
         schema.Validate(json.Replace("\"Multiplier\": 2", "\"Multiplier\": \"double\"")).Should().NotBeEmpty();
+    }
+
+    [Test]
+    public async Task The_presales_file_ships_the_playbooks_new_collection_with_gold_and_above_24_hours_early()
+    {
+        var file = Path.Combine(Rules, "presales.json");
+        var json = await File.ReadAllTextAsync(file);
+        JsonNode.Parse(json)!["$schema"]!.GetValue<string>().Should().Be("./presales.schema.json");
+        var schema = await JsonSchema.FromFileAsync(Path.Combine(Rules, "presales.schema.json"));
+        schema.Validate(json).Should().BeEmpty();
+        var tiers = new TierCatalog();
+        tiers.ReloadFile(Path.Combine(Rules, "tiers.json"));
+        var (sales, problems) = Automation.Core.Presales.PresaleFileReader.Read(file, System.Text.Encoding.UTF8.GetBytes(json), [.. tiers.Program!.Tiers.Select(t => t.Name)]);
+        problems.Should().BeEmpty();
+        var sale = sales!.Single();
+        sale.Openings(tiers.Program).Select(o => (o.Tier.Name, o.EarlyHours)).Should().Equal(("Member", 0), ("Silver", 0), ("Gold", 24), ("Diamond", 24));
+        sale.OpensAt.Offset.Should().Be(TimeSpan.FromHours(8));
+        schema.Validate(json.Replace("\"MaxHours\": 24", "\"MaxHours\": \"a day\"")).Should().NotBeEmpty();
+        schema.Validate(json.Replace("+08:00\",\n      \"EndsAt", "\",\n      \"EndsAt")).Should().NotBeEmpty("an opening needs its offset");
     }
 }

@@ -140,6 +140,23 @@ public sealed class StarterJourneyTests(string provider)
     }
 
     [Test]
+    public async Task Presale_announcement_sends_an_email_when_a_sale_opens_to_the_customer_and_an_sms_with_consent()
+    {
+        var opened = new
+        {
+            @event = "Presale Opened",
+            properties = new { sale = "new-collection", title = "New collection", early = true, tier = "Gold", early_access_hours = 24,
+                opens_at = "2026-04-20T10:00:00+08:00", opens_to_everyone_at = "2026-04-21T10:00:00+08:00" },
+        };
+        // Without SMS consent the SMS step waits (until the instance's MaxAge of a day) and never fires.
+        (await Simulate("presale-announcement", Ann, 1, ("+1h", opened))).Should().Equal(
+            "+1h enter",
+            "+1h send email presale-announcement/announce");
+        (await SimulateAs("sms-ann", Start, "presale-announcement", new { email = "ann@example.com", phone = "+14155550123", sms_consent = true }, 1, ("+1h", opened)))
+            .Should().Contain("+1h send sms presale-announcement/announce");
+    }
+
+    [Test]
     public async Task Birthday_greets_with_points_and_a_coupon_at_nine_their_time()
     {
         // 09:00 in New York on 21 April (EDT, UTC-4) is 13:00 UTC, 37 hours after the start.

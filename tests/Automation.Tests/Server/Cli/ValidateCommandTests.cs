@@ -91,6 +91,30 @@ public sealed class ValidateCommandTests
     }
 
     [Test]
+    public async Task The_presales_file_is_checked_against_the_tiers_with_file_and_line()
+    {
+        File.WriteAllText(Path.Combine(_root.FullName, "rules", "tiers.json"), """{ "Tiers": [ { "Name": "Member", "Perks": {} }, { "Name": "Gold", "MinSpend": 1000, "Perks": { "early_access_hours": 24 } } ] }""");
+        const string presales = """
+            {
+              "Sales": [
+                { "Name": "autumn", "Title": "Autumn", "Products": "all", "OpensAt": "2026-09-01T10:00:00+08:00",
+                  "EarlyAccess": { "Tiers": { "Gold": 12 } } }
+              ]
+            }
+            """;
+        File.WriteAllText(Path.Combine(_root.FullName, "rules", "presales.json"), presales);
+        var (code, output, _) = await Run();
+        code.Should().Be(0);
+        output.Should().Contain("1 pre-sale(s) valid in rules/presales.json.");
+
+        File.WriteAllText(Path.Combine(_root.FullName, "rules", "presales.json"), presales.Replace("\"Gold\": 12", "\"Platinum\": 12"));
+        var failed = await Run();
+        failed.Code.Should().Be(1);
+        failed.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().Equal(
+            "rules/presales.json:4 autumn: Sales[0].EarlyAccess.Tiers.Platinum: 'Platinum' is not a tier of rules/tiers.json (Member, Gold)");
+    }
+
+    [Test]
     public async Task Other_folders_can_be_named()
     {
         Directory.Move(Path.Combine(_root.FullName, "rules"), Path.Combine(_root.FullName, "journeys"));
