@@ -1,6 +1,7 @@
 using Automation.Core.Draws;
 using Automation.Core.Journeys;
 using Automation.Core.Points;
+using Automation.Core.Products;
 using Automation.Core.Tags;
 using Automation.Core.Tiers;
 using Automation.Server.Configuration;
@@ -38,6 +39,10 @@ internal static class JourneyServices
         services.AddSingleton<IValidateOptions<PointsSettings>, PointsSettingsValidator>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<PointsSettings>>().Value);
         services.AddSingleton<PointsExpirer>();
+        services.AddOptions<ReplenishmentSettings>().BindConfiguration(ReplenishmentSettings.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ReplenishmentSettings>, ReplenishmentSettingsValidator>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<ReplenishmentSettings>>().Value);
+        services.AddSingleton<ReplenishmentReminders>();
         services.AddSingleton<DrawCatalog>();
         services.AddSingleton<IDrawRandom, CryptoDrawRandom>();
         services.AddSingleton<DrawEntries>();
@@ -79,6 +84,10 @@ internal static class JourneyServices
             quartz.AddJob<TierReviewJob>(job => job.WithIdentity(TierReviewJob.Key).StoreDurably());
             quartz.AddJob<TeamExpiryJob>(job => job.WithIdentity(TeamExpiryJob.Key).StoreDurably());
             quartz.AddJob<ReferralRewardJob>(job => job.WithIdentity(ReferralRewardJob.Key).StoreDurably());
+            quartz.AddJob<ReplenishmentJob>(job => job.WithIdentity(ReplenishmentJob.Key).StoreDurably());
+            quartz.AddTrigger<ReplenishmentJob>(trigger => trigger.ForJob(ReplenishmentJob.Key).WithIdentity("replenishment", "automation").StartNow()
+                .WithSchedule(SimpleScheduleBuilder.Create().WithInterval(TimeSpan.FromSeconds(scheduler.TickSeconds)).RepeatForever()
+                    .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
             quartz.AddTrigger<ReferralRewardJob>(trigger => trigger.ForJob(ReferralRewardJob.Key).WithIdentity("referral-rewards", "automation")
                 .WithSchedule(CronScheduleBuilder.Create(scheduler.TagRefreshCron).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
             quartz.AddTrigger<TeamExpiryJob>(trigger => trigger.ForJob(TeamExpiryJob.Key).WithIdentity("team-expiry", "automation").StartNow()
