@@ -39,7 +39,12 @@ public sealed class ReplenishmentReminders(IIngestionStore store, JourneyEngine 
         }
     }
 
-    private InboundMessage Event(long customerId, List<ReplenishmentDue> due, Dictionary<string, Product> catalog, DateTimeOffset now)
+    private InboundMessage Event(long customerId, List<ReplenishmentDue> due, Dictionary<string, Product> catalog, DateTimeOffset now) =>
+        // The customer and the moment make the message id unique; the first product only says what it is about.
+        DerivedEvents.Create(customerId, ReplenishmentDueEvent, "replenishment-due", due[0].ProductId, Properties(due, catalog, settings.ReorderUrl), now);
+
+    /// <summary>The event's properties: the products due, soonest first, with what templates show of each.</summary>
+    public static JsonObject Properties(IReadOnlyList<ReplenishmentDue> due, IReadOnlyDictionary<string, Product> catalog, string? reorderUrl)
     {
         var products = new JsonArray();
         foreach (var d in due)
@@ -57,15 +62,25 @@ public sealed class ReplenishmentReminders(IIngestionStore store, JourneyEngine 
                 ["cycle_days"] = d.CycleDays,
                 ["cycle_source"] = d.CycleSource,
                 ["due_at"] = d.DueAt.ToString("O", CultureInfo.InvariantCulture),
-                ["reorder_url"] = ReorderUrl([d.ProductId]) ?? product?.Url,
+                ["reorder_url"] = ReorderUrl(reorderUrl, [d.ProductId]) ?? product?.Url,
             });
         }
-        var ids = due.Select(d => d.ProductId).ToList();
-        var properties = new JsonObject { ["products"] = products, ["product_count"] = due.Count, ["reorder_url"] = ReorderUrl(ids) };
-        // The customer and the moment make the message id unique; the first product only says what it is about.
-        return DerivedEvents.Create(customerId, ReplenishmentDueEvent, "replenishment-due", ids[0], properties, now);
+        return new JsonObject { ["products"] = products, ["product_count"] = due.Count, ["reorder_url"] = ReorderUrl(reorderUrl, due.Select(d => d.ProductId)) };
     }
 
-    private string? ReorderUrl(IEnumerable<string> productIds) =>
-        settings.ReorderUrl?.Replace("{products}", Uri.EscapeDataString(string.Join(",", productIds)), StringComparison.Ordinal);
+    /// <summary>Properties of a <c>Replenishment Due</c> event with two sample products, for template checks; null for other events.</summary>
+    public static JsonObject? SampleProperties(string eventName, DateTimeOffset now)
+    {
+        if (eventName != ReplenishmentDueEvent) return null;
+        Product Sample(string id, string name, int days) => new(id)
+        {
+            Name = name, Url = $"https://shop.example/p/{id}", ImageUrl = $"https://shop.example/p/{id}.jpg", Category = "Samples", UsageDays = days,
+        };
+        var catalog = new[] { Sample("sample-detergent", "Sample detergent", 30), Sample("sample-milk-powder", "Sample milk powder", 150) }.ToDictionary(p => p.ProductId);
+        var due = catalog.Values.Select(p => new ReplenishmentDue(1, p.ProductId, now.AddDays(-p.UsageDays!.Value + 3), 1, p.UsageDays.Value, CycleSources.UsageDays, now)).ToList();
+        return Properties(due, catalog, "https://shop.example/reorder?products={products}");
+    }
+
+    private static string? ReorderUrl(string? format, IEnumerable<string> productIds) =>
+        format?.Replace("{products}", Uri.EscapeDataString(string.Join(",", productIds)), StringComparison.Ordinal);
 }
