@@ -82,9 +82,15 @@ internal sealed partial class WriteTransaction
                     last_viewed_at = CASE WHEN excluded.last_viewed_at > product_views.last_viewed_at THEN excluded.last_viewed_at ELSE product_views.last_viewed_at END
                 """, p, cancellationToken));
         }
-        var old = new DynamicParameters(new { keepFrom = Day(keepFrom) });
-        await connection.ExecuteAsync(Command(
-            $"DELETE FROM product_views WHERE viewed_on < @keepFrom AND customer_id {dialect.InList("ids", views.Select(v => v.CustomerId).ToHashSet(), old)}", old, cancellationToken));
+        var old = new DynamicParameters(new { keepFrom = Day(keepFrom), kept = PurchaseHistory.ViewedProducts });
+        var customers = dialect.InList("ids", views.Select(v => v.CustomerId).ToHashSet(), old);
+        await connection.ExecuteAsync(Command($"""
+            DELETE FROM product_views
+            WHERE customer_id {customers}
+              AND (viewed_on < @keepFrom OR product_id NOT IN (
+                  SELECT recent.product_id FROM product_views recent WHERE recent.customer_id = product_views.customer_id
+                  GROUP BY recent.product_id ORDER BY MAX(recent.last_viewed_at) DESC, recent.product_id LIMIT @kept))
+            """, old, cancellationToken));
     }
 
     public async Task ScheduleReplenishmentsAsync(IReadOnlyList<ReplenishmentDue> dues, CancellationToken cancellationToken)

@@ -8,12 +8,16 @@ public sealed record ProductViews(string ProductId, DateOnly Day, int Views, Dat
 
 /// <summary>
 /// A customer's purchase history and recent browsing, as rules see it through <c>customer.Bought(…)</c> and its
-/// siblings. Bounded: one row per product bought, and views of the last <see cref="ViewDays"/> days only.
+/// siblings. Bounded: one row per product bought, and views of the last <see cref="ViewDays"/> days of the
+/// <see cref="ViewedProducts"/> products viewed last.
 /// </summary>
 public sealed record PurchaseHistory(IReadOnlyList<ProductPurchase> Purchases, IReadOnlyList<ProductViews> Views)
 {
     /// <summary>How many days of views are kept and read: the longest window <c>customer.Viewed(product, days)</c> can look back.</summary>
     public const int ViewDays = 30;
+
+    /// <summary>How many products' views are kept per customer: those viewed most recently. A crawler cannot grow it.</summary>
+    public const int ViewedProducts = 50;
 
     public static PurchaseHistory None { get; } = new([], []);
 }

@@ -26,7 +26,10 @@ public interface IProductWrites
     /// <summary>These customers' purchase history (after this transaction's purchases).</summary>
     Task<IReadOnlyList<(long CustomerId, ProductPurchase Purchase)>> LoadPurchasesAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken);
 
-    /// <summary>Adds views, one line per customer, product and day, and drops the views of these customers older than <paramref name="keepFrom"/>.</summary>
+    /// <summary>
+    /// Adds views, one line per customer, product and day, and drops the views of these customers older than
+    /// <paramref name="keepFrom"/> and those of products beyond the <see cref="PurchaseHistory.ViewedProducts"/> they viewed last.
+    /// </summary>
     Task RecordViewsAsync(IReadOnlyList<ProductViewLine> views, DateOnly keepFrom, CancellationToken cancellationToken);
 
     /// <summary>

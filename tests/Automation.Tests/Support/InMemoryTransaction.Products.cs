@@ -68,7 +68,15 @@ internal sealed partial class InMemoryTransaction
                 : new ProductViews(v.ProductId, v.Day, v.Views, v.LastViewedAt));
         }
         var customers = views.Select(v => v.CustomerId).ToHashSet();
-        _tables = _tables with { Views = rows.RemoveRange(rows.Keys.Where(k => customers.Contains(k.CustomerId) && k.Day < keepFrom).ToList()) };
+        rows = rows.RemoveRange(rows.Keys.Where(k => customers.Contains(k.CustomerId) && k.Day < keepFrom).ToList());
+        foreach (var customer in customers)
+        {
+            var recent = rows.Where(r => r.Key.CustomerId == customer).GroupBy(r => r.Key.ProductId)
+                .OrderByDescending(g => g.Max(r => r.Value.LastViewedAt)).ThenBy(g => g.Key, StringComparer.Ordinal)
+                .Take(PurchaseHistory.ViewedProducts).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
+            rows = rows.RemoveRange(rows.Keys.Where(k => k.CustomerId == customer && !recent.Contains(k.ProductId)).ToList());
+        }
+        _tables = _tables with { Views = rows };
         return Task.CompletedTask;
     }
 

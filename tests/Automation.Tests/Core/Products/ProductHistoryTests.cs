@@ -117,6 +117,14 @@ public sealed class ProductHistoryTests(string storage)
         (facts.Viewed("sku-1", 1), facts.Viewed("sku-1", 7), facts.Viewed("sku-1", 30), facts.Viewed("sku-1", 365), facts.Viewed("nope", 30)).Should().Be((1, 1, 2, 2, 0));
     }
 
+    [Test]
+    public async Task Only_the_50_products_viewed_last_are_kept()
+    {
+        await _h.Ingest([.. Enumerable.Range(0, 60).Select(i => Viewed("ann", new { product_id = $"p{i:D2}" }, Start.AddMinutes(i)))]);
+        var viewed = (await _h.Customer("ann")).History.Views.Select(v => v.ProductId).ToList();
+        viewed.Should().HaveCount(PurchaseHistory.ViewedProducts).And.NotContain("p09").And.Contain(["p10", "p59"]);
+    }
+
     private async Task SaveAsync(params ProductEdit[] edits)
     {
         await using var tx = await _h.Storage.Ingestion.BeginAsync(None);
