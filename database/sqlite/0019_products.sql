@@ -1,4 +1,4 @@
--- The product catalog (issue 20): what shop events carry (name, category, brand, price, url, image), upserted per
+-- Amounts and cycles are REAL, as in 0001. The product catalog (issue 20): what shop events carry (name, category, brand, price, url, image), upserted per
 -- ingest batch with the newest event winning (seen_at), and what only PUT/POST /v1/products sets: usage_days, whether
 -- the product is replenished, and extra categories (a JSON array of strings).
 CREATE TABLE products (
@@ -7,7 +7,7 @@ CREATE TABLE products (
     name         TEXT,
     category     TEXT,
     brand        TEXT,
-    price        NUMERIC,
+    price        REAL,
     url          TEXT,
     image_url    TEXT,
     usage_days   INTEGER,
@@ -47,7 +47,7 @@ CREATE TABLE replenishment_due (
     product_id      TEXT NOT NULL,
     bought_at       TEXT NOT NULL,
     quantity        INTEGER NOT NULL,
-    cycle_days      NUMERIC NOT NULL,
+    cycle_days      REAL NOT NULL,
     cycle_source    TEXT NOT NULL,
     due_at          TEXT NOT NULL,
     claimed_at      TEXT,

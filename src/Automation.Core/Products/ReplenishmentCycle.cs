@@ -7,6 +7,8 @@ namespace Automation.Core.Products;
 /// </summary>
 public static class ReplenishmentCycle
 {
+    public const int MaxCycleDays = 36_500;
+
     /// <summary>The reminder of this purchase, or null when the product is not replenished or no cycle is known.</summary>
     public static ReplenishmentDue? Due(long customerId, Product? product, ProductPurchase? history, string productId, int quantity, DateTimeOffset boughtAt,
         ReplenishmentSettings settings)
@@ -17,7 +19,8 @@ public static class ReplenishmentCycle
             : settings.DefaultCycleDays > 0 ? (settings.DefaultCycleDays, CycleSources.Default)
             : (0m, "");
         if (days <= 0) return null;
-        days = Math.Round(days, 2);
+        // A hundred years is never: it keeps a thousand units of a 10-year product within the column and the calendar.
+        days = Math.Round(Math.Min(days, MaxCycleDays), 2);
         var due = boughtAt.AddDays((double)days - settings.LeadDays);
         return new ReplenishmentDue(customerId, productId, boughtAt, quantity, days, source, due < boughtAt ? boughtAt : due);
     }
