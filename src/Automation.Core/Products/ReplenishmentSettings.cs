@@ -19,10 +19,10 @@ public sealed record ReplenishmentSettings
     /// <summary>What is wrong with these settings, naming each setting, or nothing.</summary>
     public IEnumerable<string> Problems()
     {
-        if (LeadDays is < 0 or > 60) yield return $"{Section}:{nameof(LeadDays)} must be from 0 to 60 days";
-        if (WindowDays is < 0 or > 30) yield return $"{Section}:{nameof(WindowDays)} must be from 0 to 30 days";
-        if (DefaultCycleDays is < 0 or > 3650) yield return $"{Section}:{nameof(DefaultCycleDays)} must be from 0 (none) to 3650 days";
-        if (ReorderUrl is { } url && !Uri.TryCreate(url.Replace("{products}", "p", StringComparison.Ordinal), UriKind.Absolute, out _))
-            yield return $"{Section}:{nameof(ReorderUrl)} must be an absolute URL (with {{products}} where the product ids go)";
+        if (LeadDays is < 0 or > 60) yield return $"{Section}:{nameof(LeadDays)} must be from 0 to 60 days, not {LeadDays}";
+        if (WindowDays is < 0 or > 30) yield return $"{Section}:{nameof(WindowDays)} must be from 0 to 30 days, not {WindowDays}";
+        if (DefaultCycleDays is < 0 or > 3650) yield return $"{Section}:{nameof(DefaultCycleDays)} must be from 0 (none) to 3650 days, not {DefaultCycleDays}";
+        if (ReorderUrl is { } url && !(Uri.TryCreate(url.Replace("{products}", "p", StringComparison.Ordinal), UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+            yield return $"{Section}:{nameof(ReorderUrl)} must be an absolute http(s) URL with {{products}} where the product ids go, not '{url}'";
     }
 }
