@@ -49,6 +49,13 @@ internal sealed partial class WriteTransaction
         }
     }
 
+    public async Task<IReadOnlySet<string>> CompletedOrdersAsync(IReadOnlyCollection<string> orderIds, CancellationToken cancellationToken)
+    {
+        var p = new DynamicParameters();
+        var sql = $"SELECT order_id FROM orders WHERE completed_at IS NOT NULL AND order_id {dialect.InList("ids", orderIds, p)}";
+        return (await connection.QueryAsync<string>(Command(sql, p, cancellationToken))).ToHashSet(StringComparer.Ordinal);
+    }
+
     public async Task RecordPurchasesAsync(IReadOnlyList<PurchaseLine> purchases, CancellationToken cancellationToken)
     {
         foreach (var chunk in purchases.Chunk(dialect.RowsPerStatement))

@@ -61,8 +61,8 @@ public sealed class IngestionService(IIngestionStore store, JourneyEngine journe
         await ApplyIdentifiesAsync(tx, fresh, now, ct);
         // Attributed before the orders of this group are noted: a customer who signs up with a code and orders at once is new.
         if (referrals is not null) fresh.AddRange(await referrals.OnIdentifiesAsync(tx, [.. fresh], now, ct));
-        fresh.AddRange(await ApplyCommerceAsync(tx, fresh, now, ct));
         await Products.ProductHistory.ApplyAsync(tx, fresh, _replenishment, now, ct);
+        fresh.AddRange(await ApplyCommerceAsync(tx, fresh, now, ct));
         var referrers = await Referrals.ReferralIntake.OnOrdersAsync(tx,
             [.. fresh.Where(f => f.Message.Commerce is OrderCompleted).Select(f => (f.CustomerId, ((OrderCompleted)f.Message.Commerce!).OrderId, f.Message.Timestamp))], ct);
         // Tag rules see the profile, stats, cart, tier, points and referrals: only identifies, commerce events and the

@@ -5,7 +5,8 @@ namespace Automation.Core.Products;
 
 /// <summary>
 /// What an ingest batch adds to the catalog, to customers' purchase history and views, and to their replenishment
-/// reminders — in the ingest's transaction, a handful of statements per batch whatever it holds.
+/// reminders — in the ingest's transaction, a handful of statements per batch whatever it holds. Runs before the
+/// batch's orders are recorded, so an order sent again (another message id, the same order id) is counted once.
 /// </summary>
 public static class ProductHistory
 {
@@ -15,9 +16,13 @@ public static class ProductHistory
         var sightings = Newest(fresh.SelectMany(f => ProductEvents.Sightings(f.Message)));
         if (sightings.Count > 0) await tx.UpsertSightingsAsync(sightings, now, ct);
 
-        var orderLines = fresh
-            .Where(f => f.Message.Commerce is OrderCompleted)
-            .SelectMany(f => ((OrderCompleted)f.Message.Commerce!).Products.Select(p => (f.CustomerId, p.ProductId, p.Quantity, At: f.Message.Timestamp)))
+        // Each order once: not one recorded before this batch, nor a second time within it.
+        var orders = fresh.Where(f => f.Message.Commerce is OrderCompleted).Select(f => (f.CustomerId, Order: (OrderCompleted)f.Message.Commerce!, At: f.Message.Timestamp)).ToList();
+        var recorded = orders.Count == 0 ? new HashSet<string>() : await tx.CompletedOrdersAsync(orders.Select(o => o.Order.OrderId).ToHashSet(StringComparer.Ordinal), ct);
+        var orderLines = orders
+            .Where(o => !recorded.Contains(o.Order.OrderId))
+            .DistinctBy(o => o.Order.OrderId)
+            .SelectMany(o => o.Order.Products.Select(p => (o.CustomerId, p.ProductId, p.Quantity, o.At)))
             .ToList();
         if (orderLines.Count > 0)
         {

@@ -20,6 +20,9 @@ public interface IProductWrites
     /// <summary>Writes these products whole (the API's edits, already applied to what was stored).</summary>
     Task SaveProductsAsync(IReadOnlyList<Product> products, CancellationToken cancellationToken);
 
+    /// <summary>Which of these orders are already recorded as completed: an order sent again adds nothing to the history.</summary>
+    Task<IReadOnlySet<string>> CompletedOrdersAsync(IReadOnlyCollection<string> orderIds, CancellationToken cancellationToken);
+
     /// <summary>Adds purchases to the history, one line per customer and product: counts add up, first and last widen.</summary>
     Task RecordPurchasesAsync(IReadOnlyList<PurchaseLine> purchases, CancellationToken cancellationToken);
 

@@ -35,6 +35,9 @@ internal sealed partial class InMemoryTransaction
         return Task.CompletedTask;
     }
 
+    public Task<IReadOnlySet<string>> CompletedOrdersAsync(IReadOnlyCollection<string> orderIds, CancellationToken cancellationToken) =>
+        Done<IReadOnlySet<string>>(orderIds.Where(id => _tables.Orders.TryGetValue(id, out var o) && o.CompletedAt is not null).ToHashSet(StringComparer.Ordinal));
+
     public Task RecordPurchasesAsync(IReadOnlyList<PurchaseLine> purchases, CancellationToken cancellationToken)
     {
         var rows = _tables.Purchases;
