@@ -134,6 +134,7 @@ public static class AutomationServer
         v1.MapReferralsApi();
         v1.MapMetricsApi();
         v1.MapCouponsApi();
+        v1.MapProductsApi();
         app.MapUnsubscribeApi();
         app.MapTeamLandingApi();
         app.MapTwilioApi();

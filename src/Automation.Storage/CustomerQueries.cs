@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Automation.Core.Customers;
 using Automation.Core.Journeys;
 using Automation.Core.Points;
+using Automation.Core.Products;
 using Automation.Core.Tags;
 using Automation.Core.Tiers;
 using Dapper;
@@ -105,6 +106,13 @@ internal static class CustomerQueries
             "SELECT referrer_id, COUNT(*) FROM referrals WHERE first_order_id IS NOT NULL AND referrer_id", "GROUP BY referrer_id"))
             .ToDictionary(r => r.CustomerId, r => (int)r.Count);
 
+        var purchases = parts.HasFlag(SnapshotParts.Purchases)
+            ? (await ProductQueries.PurchasesAsync(dialect, connection, transaction, ids, cancellationToken)).ToLookup(r => r.CustomerId, r => r.ToPurchase())
+            : Enumerable.Empty<PurchaseRow>().ToLookup(r => r.CustomerId, r => r.ToPurchase());
+        var views = parts.HasFlag(SnapshotParts.Purchases)
+            ? (await ProductQueries.ViewsAsync(dialect, connection, transaction, ids, cancellationToken)).ToLookup(r => r.CustomerId, r => r.ToViews())
+            : Enumerable.Empty<ViewRow>().ToLookup(r => r.CustomerId, r => r.ToViews());
+
         return [.. customers.Select(c => new CustomerSnapshot(
             c.ToProfile(),
             stats.TryGetValue(c.Id, out var s) ? s.ToStats() : CustomerStats.None,
@@ -118,6 +126,7 @@ internal static class CustomerQueries
             Tier = tiers.GetValueOrDefault(c.Id),
             ReferredBy = referredBy.GetValueOrDefault(c.Id),
             Referrals = referrals.GetValueOrDefault(c.Id),
+            History = purchases.Contains(c.Id) || views.Contains(c.Id) ? new PurchaseHistory([.. purchases[c.Id]], [.. views[c.Id]]) : PurchaseHistory.None,
             Rfm = rfm.TryGetValue(c.Id, out var score) ? new RfmScore(score.R, score.F, score.M, score.Spend365) : null,
         })];
     }

@@ -103,12 +103,8 @@ public class EvaluationBenchmarks
         f => f.Journey.DaysSinceEntry >= 7 && f.Stats.OrderCount < 2,
         f => f.Journey.HoursSinceEntry >= 1 && f.Cart.ItemCount > 0,
         f => f.Journey.HoursSinceEntry >= 24 && f.Cart.ItemCount > 0,
-        f => f.Event.ProductNumber("usage_days") > 0 || f.Stats.OrderCount >= 2,
-        f =>
-        {
-            var cycleDays = f.Stats.OrderCount >= 2 ? f.Stats.MeanOrderIntervalDays : f.Event.ProductNumber("usage_days");
-            return cycleDays > 3 && f.Journey.DaysSinceEntry >= cycleDays - 3;
-        },
+        f => f.Customer.EmailConsent,
+        f => !f.Customer.EmailConsent && f.Customer.SmsConsent,
         f => f.Stats.OrderCount > 0 && f.Stats.DaysSinceLastOrder >= 60,
         f => f.Journey.HoursSinceEntry >= 0,
         f => f.Stats.DaysSinceLastOrder >= 90,

@@ -32,6 +32,9 @@ public sealed record CustomerSnapshot(CustomerProfile Profile, CustomerStats Sta
     /// <summary>How many customers this one referred have ordered.</summary>
     public int Referrals { get; init; }
 
+    /// <summary>What the customer bought of each product, and their product views of the last 30 days.</summary>
+    public Products.PurchaseHistory History { get; init; } = Products.PurchaseHistory.None;
+
     /// <summary>Channels on which the customer's address is suppressed (unsubscribed, bounced, replied STOP).</summary>
     public IReadOnlyList<string> SuppressedChannels { get; init; } = [];
 }

@@ -29,5 +29,7 @@ public enum SnapshotParts
     Coupons = 256,
     /// <summary>Who referred the customer, and how many customers they referred have ordered.</summary>
     Referrals = 512,
-    All = Traits | Stats | Cart | Tags | Points | Rfm | Tier | Suppressions | Coupons | Referrals,
+    /// <summary>What the customer bought of each product and which products they viewed in the last 30 days.</summary>
+    Purchases = 1024,
+    All = Traits | Stats | Cart | Tags | Points | Rfm | Tier | Suppressions | Coupons | Referrals | Purchases,
 }

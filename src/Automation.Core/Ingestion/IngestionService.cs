@@ -14,12 +14,15 @@ public sealed record IngestOutcome(int Accepted, IReadOnlyList<string> Duplicate
 
 /// <summary>
 /// Stores validated messages and everything derived from them — customers, profile traits, orders, stats, carts,
+/// the product catalog, purchase history and replenishment reminders,
 /// tiers, points, rule tags and the journeys the events enter or exit — in one transaction, so a request is either
 /// wholly stored or not at all.
 /// </summary>
 public sealed class IngestionService(IIngestionStore store, JourneyEngine journeys, TagEngine tags, TimeProvider clock, TierEngine tiers, PointsSettings points,
-    Referrals.ReferralIntake? referrals = null)
+    Referrals.ReferralIntake? referrals = null, Products.ReplenishmentSettings? replenishment = null)
 {
+    private readonly Products.ReplenishmentSettings _replenishment = replenishment ?? new Products.ReplenishmentSettings();
+
     private IngestGroups? _groups;
 
     /// <summary>
@@ -58,6 +61,7 @@ public sealed class IngestionService(IIngestionStore store, JourneyEngine journe
         await ApplyIdentifiesAsync(tx, fresh, now, ct);
         // Attributed before the orders of this group are noted: a customer who signs up with a code and orders at once is new.
         if (referrals is not null) fresh.AddRange(await referrals.OnIdentifiesAsync(tx, [.. fresh], now, ct));
+        await Products.ProductHistory.ApplyAsync(tx, fresh, _replenishment, now, ct);
         fresh.AddRange(await ApplyCommerceAsync(tx, fresh, now, ct));
         var referrers = await Referrals.ReferralIntake.OnOrdersAsync(tx,
             [.. fresh.Where(f => f.Message.Commerce is OrderCompleted).Select(f => (f.CustomerId, ((OrderCompleted)f.Message.Commerce!).OrderId, f.Message.Timestamp))], ct);

@@ -4,7 +4,7 @@ namespace Automation.Core.Journeys;
 // type, and only these types' members are reachable from an expression. Members are read-only and side-effect free.
 
 /// <summary><c>customer</c>: who the customer is.</summary>
-public sealed class CustomerFacts
+public sealed partial class CustomerFacts
 {
     public string Id { get; init; } = "";
     public string Email { get; init; } = "";

@@ -51,6 +51,8 @@ public static class FactsBuilder
             Tags = s.Tags,
             ReferredBy = s.ReferredBy ?? "",
             Traits = Flatten(s.Profile.Traits),
+            History = s.History,
+            At = now,
         };
     }
 

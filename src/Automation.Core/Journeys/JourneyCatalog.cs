@@ -59,7 +59,15 @@ public sealed class JourneySet
         Entries = entries;
         _running = entries.Where(e => e.Running is { Enabled: true }).ToDictionary(e => e.Running!.Name, e => e.Running!, StringComparer.Ordinal);
         _compiled = _running.ToDictionary(r => r.Key, r => CompiledJourney.From(r.Value), StringComparer.Ordinal);
+        var readsHistory = _compiled.Values.SelectMany(c => c.Rules()).Any(r => r.Reads.HasFlag(SnapshotParts.Purchases));
+        WholeReads = readsHistory ? SnapshotParts.All : SnapshotParts.All & ~SnapshotParts.Purchases;
     }
+
+    /// <summary>
+    /// The parts read for a customer whose facts are read whole (on events, for audiences): every part, but purchase
+    /// history only when some journey's expression uses it, as it grows with the products a customer bought.
+    /// </summary>
+    public SnapshotParts WholeReads { get; }
 
     public static JourneySet Empty { get; } = new([]);
 

@@ -39,7 +39,7 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
         if (relevant.Count == 0) return;
 
         var customerIds = relevant.Select(f => f.CustomerId).ToHashSet();
-        var state = await CustomerState.LoadAsync(tx, customerIds, ct);
+        var state = await CustomerState.LoadAsync(tx, customerIds, set.WholeReads, ct);
         var writes = new PendingJourneyWrites(tx, now);
         foreach (var (message, customerId) in relevant)
         {
@@ -116,7 +116,7 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
             await state.RereadChangedAsync(tx, ct);
             var (journey, entryKey, zone) = due[d];
             var candidates = screen.Candidates[d].Union(state.Touched).ToList();
-            await state.LoadSnapshotsAsync(tx, candidates, SnapshotParts.All, ct);
+            await state.LoadSnapshotsAsync(tx, candidates, set.WholeReads, ct);
             // Active instances are not read: one would be the customer's last entry into the journey, so the re-entry
             // wait keeps them out, and where it has passed the unique index on active instances refuses the entry.
             foreach (var (key, at) in await tx.LoadLastEntriesAsync(candidates, journey.Name, ct)) state.LastEntries.TryAdd(key, at);
@@ -382,10 +382,10 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
         /// <summary>The parts of the snapshot read so far, which a reread reads again.</summary>
         private SnapshotParts _parts;
 
-        public static async Task<CustomerState> LoadAsync(IJourneyTransaction tx, IReadOnlyCollection<long> customerIds, CancellationToken ct)
+        public static async Task<CustomerState> LoadAsync(IJourneyTransaction tx, IReadOnlyCollection<long> customerIds, SnapshotParts parts, CancellationToken ct)
         {
             var state = new CustomerState();
-            await state.LoadSnapshotsAsync(tx, customerIds, SnapshotParts.All, ct);
+            await state.LoadSnapshotsAsync(tx, customerIds, parts, ct);
             await state.LoadInstancesAsync(tx, customerIds, ct);
             foreach (var (key, at) in await tx.LoadLastEntriesAsync(customerIds, null, ct)) state.LastEntries[key] = at;
             return state;

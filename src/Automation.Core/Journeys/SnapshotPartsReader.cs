@@ -34,6 +34,13 @@ internal sealed class SnapshotPartsReader : ExpressionVisitor
         [nameof(CustomerFacts.Tags)] = SnapshotParts.Tags,
         [nameof(CustomerFacts.HasTag)] = SnapshotParts.Tags,
         [nameof(CustomerFacts.ReferredBy)] = SnapshotParts.Referrals,
+        [nameof(CustomerFacts.Bought)] = SnapshotParts.Purchases,
+        [nameof(CustomerFacts.BoughtCount)] = SnapshotParts.Purchases,
+        [nameof(CustomerFacts.BoughtQuantity)] = SnapshotParts.Purchases,
+        [nameof(CustomerFacts.DaysSinceBought)] = SnapshotParts.Purchases,
+        [nameof(CustomerFacts.BoughtCategory)] = SnapshotParts.Purchases,
+        [nameof(CustomerFacts.DaysSinceBoughtCategory)] = SnapshotParts.Purchases,
+        [nameof(CustomerFacts.Viewed)] = SnapshotParts.Purchases,
     };
 
     private SnapshotParts _parts;

@@ -17,7 +17,7 @@ public interface IIngestionStore
 /// The writes of one ingest, all in one database transaction, journeys entered by its events included: set-based,
 /// so a batch of a thousand messages costs a handful of statements. Disposing without committing rolls everything back.
 /// </summary>
-public interface IIngestTransaction : IJourneyTransaction
+public interface IIngestTransaction : IJourneyTransaction, IProductWrites
 {
     /// <summary>Customers whose external id or anonymous id is among those given.</summary>
     Task<IReadOnlyList<CustomerKey>> FindCustomersAsync(IReadOnlyCollection<string> externalIds, IReadOnlyCollection<string> anonymousIds, CancellationToken cancellationToken);

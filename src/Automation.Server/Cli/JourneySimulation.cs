@@ -9,6 +9,7 @@ using Automation.Core.Ingestion;
 using Automation.Core.Journeys;
 using Automation.Core.Messaging;
 using Automation.Core.Points;
+using Automation.Core.Products;
 using Automation.Core.Tags;
 using Automation.Core.Tiers;
 using Automation.Server.Jobs;
@@ -64,6 +65,8 @@ public sealed class JourneySimulation(AutomationStorage storage, IReadOnlyList<J
         var ingestion = new IngestionService(storage, engine, new TagEngine(tags, NullLogger<TagEngine>.Instance, tiers), clock, new TierEngine(tiers), points);
         var reader = new SegmentMessageReader(clock);
         var scheduler = new JourneyScheduler(catalog, engine, storage, new QuartzCronSchedule(), clock, NullLogger<JourneyScheduler>.Instance);
+        // Replenishment as appsettings.json ships it, as for points.
+        var replenishment = new ReplenishmentReminders(storage, engine, new ReplenishmentSettings(), clock);
         var outbox = delivery is null ? null : Directory.CreateTempSubdirectory("automation-simulate-outbox-");
         using var channels = outbox is null ? null : FileChannels(outbox.FullName);
         try
@@ -93,6 +96,7 @@ public sealed class JourneySimulation(AutomationStorage storage, IReadOnlyList<J
                     await IngestAsync(ingestion, reader, message, type, userId, ct);
                 }
                 clock.Now = now;
+                await replenishment.RemindDueAsync(ct);
                 await scheduler.TickAsync(ct);
                 if (dispatcher is not null) await dispatcher.DispatchDueAsync(ct);
             }

@@ -2,6 +2,7 @@ using Automation.Core.Draws;
 using Automation.Core.Journeys;
 using Automation.Core.Points;
 using Automation.Core.Presales;
+using Automation.Core.Products;
 using Automation.Core.Tags;
 using Automation.Core.Tiers;
 using Automation.Server.Configuration;
@@ -41,6 +42,10 @@ internal static class JourneyServices
         services.AddSingleton<PointsExpirer>();
         services.AddOptions<AnalyticsSettings>().BindConfiguration(AnalyticsSettings.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AnalyticsSettings>, AnalyticsSettingsValidator>();
+        services.AddOptions<ReplenishmentSettings>().BindConfiguration(ReplenishmentSettings.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ReplenishmentSettings>, ReplenishmentSettingsValidator>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<ReplenishmentSettings>>().Value);
+        services.AddSingleton<ReplenishmentReminders>();
         services.AddSingleton<DrawCatalog>();
         services.AddSingleton<IDrawRandom, CryptoDrawRandom>();
         services.AddSingleton<DrawEntries>();
@@ -87,6 +92,10 @@ internal static class JourneyServices
             quartz.AddJob<PresaleAnnounceJob>(job => job.WithIdentity(PresaleAnnounceJob.Key).StoreDurably());
             // Missed runs are not replayed: each run announces every window open at that moment.
             quartz.AddTrigger<PresaleAnnounceJob>(trigger => trigger.ForJob(PresaleAnnounceJob.Key).WithIdentity("presale-announce", "automation").StartNow()
+                .WithSchedule(SimpleScheduleBuilder.Create().WithInterval(TimeSpan.FromSeconds(scheduler.TickSeconds)).RepeatForever()
+                    .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
+            quartz.AddJob<ReplenishmentJob>(job => job.WithIdentity(ReplenishmentJob.Key).StoreDurably());
+            quartz.AddTrigger<ReplenishmentJob>(trigger => trigger.ForJob(ReplenishmentJob.Key).WithIdentity("replenishment", "automation").StartNow()
                 .WithSchedule(SimpleScheduleBuilder.Create().WithInterval(TimeSpan.FromSeconds(scheduler.TickSeconds)).RepeatForever()
                     .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
             quartz.AddTrigger<ReferralRewardJob>(trigger => trigger.ForJob(ReferralRewardJob.Key).WithIdentity("referral-rewards", "automation")

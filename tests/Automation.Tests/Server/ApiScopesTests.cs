@@ -35,6 +35,8 @@ public sealed class ApiScopesTests
         ["POST /v1/coupons/{campaign}/codes"] = "admin", ["GET /v1/metrics/coupons"] = "admin",
         ["GET /v1/teams/{teamId}"] = "read", ["GET /v1/customers/{id}/referral"] = "read",
         ["POST /v1/teams/{campaign}"] = "admin", ["POST /v1/teams/{teamId}/members"] = "admin",
+        ["PUT /v1/products/{id}"] = "admin", ["POST /v1/products"] = "admin", ["GET /v1/products/{id}"] = "read", ["GET /v1/products"] = "read",
+        ["GET /v1/customers/{id}/replenishments"] = "read",
     };
 
     [Test]

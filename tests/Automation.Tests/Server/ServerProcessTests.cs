@@ -83,6 +83,8 @@ public sealed class ServerProcessTests
     [TestCase("--Points:MinimumRedemption=0", "error: Points:MinimumRedemption must be at least 1 point, not 0.")]
     [TestCase("--Analytics:ReturningShareTarget=50", "error: Analytics:ReturningShareTarget must be a share from 0 to 1 (0.5 is 50 %), not 50.")]
     [TestCase("--Points:MaxOrderShare=1.5", "error: Points:MaxOrderShare must be above 0 and at most 1 (a fraction of the order), not 1.5.")]
+    [TestCase("--Replenishment:LeadDays=-1", "error: Replenishment:LeadDays must be from 0 to 60 days, not -1.")]
+    [TestCase("--Replenishment:ReorderUrl=shop.example/reorder", "error: Replenishment:ReorderUrl must be an absolute http(s) URL with {products} where the product ids go, not 'shop.example/reorder'.")]
     [TestCase("--Channels:Webhook:Url=hooks.example.com/automation", "error: Channels:Webhook:Url must be an http(s) address such as https://hooks.example.com/automation, not 'hooks.example.com/automation'.")]
     public async Task A_bad_setting_stops_start_up_with_one_line_naming_it(string setting, string expected)
     {

@@ -34,10 +34,11 @@ internal sealed record EngineSetup
 }
 
 /// <summary>The storage ports the engines and the tests' assertions go through, whichever store stands behind them.</summary>
-internal sealed record EngineStorage(IIngestionStore Ingestion, IJourneyStore Journeys, IJourneyQueries Queries, ICustomerStore Customers, IRfmStore Rfm, IDrawQueries Draws)
+internal sealed record EngineStorage(IIngestionStore Ingestion, IJourneyStore Journeys, IJourneyQueries Queries, ICustomerStore Customers, IRfmStore Rfm, IDrawQueries Draws,
+    IProductQueries Products)
 {
-    public static EngineStorage Of<TStore>(TStore store) where TStore : IIngestionStore, IJourneyStore, IJourneyQueries, ICustomerStore, IRfmStore, IDrawQueries =>
-        new(store, store, store, store, store, store);
+    public static EngineStorage Of<TStore>(TStore store) where TStore : IIngestionStore, IJourneyStore, IJourneyQueries, ICustomerStore, IRfmStore, IDrawQueries, IProductQueries =>
+        new(store, store, store, store, store, store, store);
 }
 
 /// <summary>

@@ -52,6 +52,18 @@ internal sealed record InMemoryTables
     // Pre-sale announcements by (sale, customer), and the waves gone through.
     public ImmutableDictionary<(string Sale, long CustomerId), string> PresaleAnnouncements { get; init; } = ImmutableDictionary<(string, long), string>.Empty;
     public ImmutableHashSet<(string Sale, string Wave, DateTimeOffset OpensAt)> PresaleWaves { get; init; } = [];
+    // The catalog, purchase history, views and reminders (migration 0019).
+    public ImmutableDictionary<string, Automation.Core.Products.Product> Products { get; init; } = ImmutableDictionary.Create<string, Automation.Core.Products.Product>(StringComparer.Ordinal);
+    public ImmutableDictionary<(long CustomerId, string ProductId), Automation.Core.Products.ProductPurchase> Purchases { get; init; } = ImmutableDictionary<(long, string), Automation.Core.Products.ProductPurchase>.Empty;
+    public ImmutableDictionary<(long CustomerId, string ProductId, DateOnly Day), Automation.Core.Products.ProductViews> Views { get; init; } = ImmutableDictionary<(long, string, DateOnly), Automation.Core.Products.ProductViews>.Empty;
+    public ImmutableDictionary<(long CustomerId, string ProductId), Automation.Core.Products.ReplenishmentDue> Replenishments { get; init; } = ImmutableDictionary<(long, string), Automation.Core.Products.ReplenishmentDue>.Empty;
+
+    /// <summary>A customer's purchases with the categories the catalog gives each product, as the SQL joins them.</summary>
+    public IEnumerable<Automation.Core.Products.ProductPurchase> PurchasesOf(long customerId) =>
+        Purchases.Where(p => p.Key.CustomerId == customerId).OrderBy(p => p.Key.ProductId, StringComparer.Ordinal).Select(p => p.Value with
+        {
+            Categories = Products.GetValueOrDefault(p.Key.ProductId) is { } product ? [.. product.Category is null ? [] : new[] { product.Category }, .. product.Categories] : [],
+        });
 
     public CustomerProfile? Customer(long id) => id >= 1 && id <= Customers.Count ? Customers[(int)id - 1] : null;
 
@@ -92,6 +104,10 @@ internal sealed record InMemoryTables
                 ? Customer(referral.ReferrerId) is { } referrer ? referrer.ExternalId ?? referrer.AnonymousId : null
                 : null,
             Referrals = parts.HasFlag(SnapshotParts.Referrals) ? Referrals.Values.Count(r => r.ReferrerId == customer.Id && r.FirstOrderId is not null) : 0,
+            History = parts.HasFlag(SnapshotParts.Purchases)
+                ? new Automation.Core.Products.PurchaseHistory([.. PurchasesOf(customer.Id)],
+                    [.. Views.Where(v => v.Key.CustomerId == customer.Id).OrderBy(v => v.Key.Day).ThenBy(v => v.Key.ProductId, StringComparer.Ordinal).Select(v => v.Value)])
+                : Automation.Core.Products.PurchaseHistory.None,
             // Suppressions are written by the dispatcher's outbox store, which this store does not implement: none.
             SuppressedChannels = [],
         };

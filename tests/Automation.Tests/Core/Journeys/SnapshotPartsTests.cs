@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Automation.Core.Customers;
 using Automation.Core.Journeys;
 using Automation.Core.Points;
+using Automation.Core.Products;
 using Automation.Core.Tiers;
 using RulesEngine.Models;
 
@@ -33,6 +34,9 @@ public sealed class SnapshotPartsTests
     [TestCase("customer.EmailConsent || customer.SmsConsent", SnapshotParts.Suppressions)]
     [TestCase("customer.CouponsHeld > 0 && customer.CouponExpiringInDays <= 3 && customer.CouponExpiringHeldDays > 3", SnapshotParts.Coupons)]
     [TestCase("event.Number(\"total\") > 10 && journey.HasDone(\"guide\")", SnapshotParts.Profile)]
+    [TestCase("customer.Bought(\"sku-1\") && customer.BoughtCount(\"sku-1\") >= 2 && customer.BoughtQuantity(\"sku-1\") > 2", SnapshotParts.Purchases)]
+    [TestCase("customer.BoughtCategory(\"coffee\") && customer.DaysSinceBoughtCategory(\"coffee\") > 30", SnapshotParts.Purchases)]
+    [TestCase("customer.DaysSinceBought(\"sku-1\") > 25 || customer.Viewed(\"sku-1\", 7) >= 3", SnapshotParts.Purchases)]
     public void An_expression_reads_the_parts_its_members_come_from(string expression, SnapshotParts expected) =>
         CompiledRule.Compile("rule", expression, []).Reads.Should().Be(expected);
 
@@ -74,6 +78,31 @@ public sealed class SnapshotPartsTests
         checkedMembers.Should().Contain(["customer.Tags", "customer.Perks", "customer.PointsExpiringInDays", "customer.CouponExpiringInDays", "customer.Traits", "stats.Rfm", "cart.Value"]);
     }
 
+    /// <summary>The purchase history methods, like the members above: their part is enough, and without it they answer otherwise.</summary>
+    [TestCase("customer.Bought(\"sku-1\")")]
+    [TestCase("customer.BoughtCount(\"sku-1\")")]
+    [TestCase("customer.BoughtQuantity(\"sku-1\")")]
+    [TestCase("customer.DaysSinceBought(\"sku-1\")")]
+    [TestCase("customer.BoughtCategory(\"COFFEE\")")]
+    [TestCase("customer.DaysSinceBoughtCategory(\"coffee\")")]
+    [TestCase("customer.Viewed(\"sku-1\", 7)")]
+    public void A_purchase_history_method_reads_the_purchases_part_and_answers_from_it(string call)
+    {
+        var rule = CompiledRule.Compile("rule", $"{call}.ToString() == \"x\"", []);
+        rule.Reads.Should().Be(SnapshotParts.Purchases);
+        var whole = WholeSnapshot();
+        string Answer(CustomerSnapshot s) => Evaluate(call, FactsBuilder.Customer(s, Now, Tiers));
+        Answer(Keep(whole, rule.Reads)).Should().Be(Answer(whole));
+        Answer(Keep(whole, SnapshotParts.Profile)).Should().NotBe(Answer(whole));
+    }
+
+    private static string Evaluate(string call, CustomerFacts customer)
+    {
+        var name = call[("customer.".Length)..call.IndexOf('(')];
+        var arguments = call[(call.IndexOf('(') + 1)..^1].Split(", ").Select(a => a.StartsWith('"') ? (object)a.Trim('"') : int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        return Convert.ToString(typeof(CustomerFacts).GetMethod(name)!.Invoke(customer, arguments), System.Globalization.CultureInfo.InvariantCulture)!;
+    }
+
     /// <summary>The snapshot as storage reads it with only these parts: the rest empty.</summary>
     public static CustomerSnapshot Keep(CustomerSnapshot whole, SnapshotParts parts) =>
         new(parts.HasFlag(SnapshotParts.Traits) ? whole.Profile : whole.Profile with { Traits = [], TraitsUpdatedAt = null, CreatedAt = default, UpdatedAt = default },
@@ -89,6 +118,7 @@ public sealed class SnapshotPartsTests
             Coupons = parts.HasFlag(SnapshotParts.Coupons) ? whole.Coupons : [],
             ReferredBy = parts.HasFlag(SnapshotParts.Referrals) ? whole.ReferredBy : null,
             Referrals = parts.HasFlag(SnapshotParts.Referrals) ? whole.Referrals : 0,
+            History = parts.HasFlag(SnapshotParts.Purchases) ? whole.History : PurchaseHistory.None,
         };
 
     /// <summary>A customer with every part set to something other than its empty value.</summary>
@@ -110,6 +140,9 @@ public sealed class SnapshotPartsTests
             ReferredBy = "ann",
             Referrals = 3,
             SuppressedChannels = ["email", "sms"],
+            History = new PurchaseHistory(
+                [new ProductPurchase("sku-1", ["coffee"], Now.AddDays(-90), Now.AddDays(-30), 2, 3)],
+                [new ProductViews("sku-1", DateOnly.FromDateTime(Now.UtcDateTime), 4, Now.AddHours(-1))]),
             Coupons = [new Automation.Core.Coupons.IssuedCoupon("welcome", "HI-ABCDEFGHJK", new(Automation.Core.Coupons.CouponValueKind.PercentOff, 10, null), null, Now.AddDays(-1), Now.AddDays(2))],
         };
 }

@@ -101,9 +101,27 @@ public sealed class StarterJourneyTests(string provider)
     {
         var coffee = new[] { new { product_id = "coffee-1kg", price = 20, usage_days = 30 } };
         (await Simulate("replenishment", Ann, 30, ("+0h", Order("r1", 20, coffee)))).Should().Equal(
-            "+0h enter",
+            "+648h enter",
             "+648h send email replenishment/reminder",
-            "+648h complete: all steps done");
+            "+673h complete: max age");
+    }
+
+    [Test]
+    public async Task Replenishment_reminds_of_the_playbooks_detergent_bought_twice_at_57_days_and_of_milk_powder_at_147()
+    {
+        // The playbook: detergent lasts 30 days (two bottles, 60), milk powder 150; each is reminded 3 days before it runs out.
+        var basket = new object[]
+        {
+            new { product_id = "detergent", name = "Detergent", price = 30, quantity = 2, usage_days = 30 },
+            new { product_id = "milk-powder", name = "Milk powder", price = 200, usage_days = 150 },
+        };
+        (await Simulate("replenishment", Ann, 150, ("+0h", Order("r1", 260, basket)))).Should().Equal(
+            "+1368h enter",
+            "+1368h send email replenishment/reminder",
+            "+1393h complete: max age",
+            "+3528h enter",
+            "+3528h send email replenishment/reminder",
+            "+3553h complete: max age");
     }
 
     [Test]
