@@ -130,11 +130,15 @@ internal sealed partial class WriteTransaction
         CancellationToken cancellationToken)
     {
         // The claim is the UPDATE: a row another transaction claimed first no longer matches claimed_at IS NULL when
-        // this one re-reads it after the other commits, so it is not returned twice.
+        // this one re-reads it after the other commits, so it is not returned twice. The rows are locked in key order
+        // so that two nodes claiming overlapping customers wait on each other instead of deadlocking.
         var rows = await connection.QueryAsync<ReplenishmentRow>(Command($"""
             UPDATE replenishment_due SET claimed_at = @claimedAt
-            WHERE claimed_at IS NULL AND due_at <= @windowEnd AND customer_id IN (
-                SELECT DISTINCT customer_id FROM replenishment_due WHERE claimed_at IS NULL AND due_at <= @now ORDER BY customer_id LIMIT @customers)
+            WHERE claimed_at IS NULL AND (customer_id, product_id) IN (
+                SELECT customer_id, product_id FROM replenishment_due
+                WHERE claimed_at IS NULL AND due_at <= @windowEnd AND customer_id IN (
+                    SELECT DISTINCT customer_id FROM replenishment_due WHERE claimed_at IS NULL AND due_at <= @now ORDER BY customer_id LIMIT @customers)
+                ORDER BY customer_id, product_id {dialect.RowLockClause})
             RETURNING {ReplenishmentRow.Columns}
             """, new { now, windowEnd, customers, claimedAt }, cancellationToken));
         return [.. rows.Select(r => r.ToDue())];
