@@ -44,6 +44,11 @@ internal sealed record InMemoryTables
     public ImmutableDictionary<(string Draw, string Prize), int> DrawPrizesGiven { get; init; } = ImmutableDictionary<(string, string), int>.Empty;
     public ImmutableDictionary<(long CustomerId, string Draw, string LocalDay), int> DrawDailyEntries { get; init; } = ImmutableDictionary<(long, string, string), int>.Empty;
 
+    // Redemptions are never deleted: a redemption's id is its position + 1.
+    public ImmutableList<RewardRedemption> RewardRedemptions { get; init; } = [];
+    public ImmutableDictionary<string, int> RewardStock { get; init; } = ImmutableDictionary.Create<string, int>(StringComparer.Ordinal);
+    public ImmutableDictionary<(long CustomerId, string Item, string Period), int> RewardLimits { get; init; } = ImmutableDictionary<(long, string, string), int>.Empty;
+
     // Teams are never deleted either: a team's id is its position.
     public ImmutableList<Team> Teams { get; init; } = [];
     public ImmutableDictionary<(long TeamId, long CustomerId), TeamMember> TeamMembers { get; init; } = ImmutableDictionary<(long, long), TeamMember>.Empty;
