@@ -33,7 +33,7 @@ public sealed record RewardRefusal(RewardRefusalReason Reason, string Detail);
 /// customer's balance, whether an earlier call already did it, and the customer events to store and run journeys on.
 /// </summary>
 public sealed record RewardResult(RewardRedemption? Redemption, bool Replayed, RewardRefusal? Refusal, long Balance,
-    IReadOnlyCollection<(InboundMessage Message, long CustomerId)> Events)
+    IReadOnlyList<(InboundMessage Message, long CustomerId)> Events)
 {
     public static RewardResult Refused(RewardRefusalReason reason, string detail, long balance = 0) => new(null, false, new RewardRefusal(reason, detail), balance, []);
 }
@@ -89,8 +89,9 @@ public sealed class RewardRedemptions(CouponCatalog coupons, PointsSettings poin
             await tx.SetRewardCouponAsync(id, code, ct);
         }
         var redemption = new RewardRedemption(id, start, status, code, null, status == RewardStatuses.Fulfilled ? now : null, null);
-        var properties = Properties(redemption, item.Title);
-        return new RewardResult(redemption, Replayed: false, null, balance - item.Points, [Event(RewardRedeemed, "reward-redeemed", redemption, properties, now)]);
+        (InboundMessage, long)[] events = [Event(RewardRedeemed, "reward-redeemed", redemption, Properties(redemption, item.Title), now)];
+        await DerivedEvents.StoreAsync(tx, events, ct);
+        return new RewardResult(redemption, Replayed: false, null, balance - item.Points, events);
     }
 
     /// <summary>
@@ -116,8 +117,9 @@ public sealed class RewardRedemptions(CouponCatalog coupons, PointsSettings poin
             SaturatingCalendar.AddMonths(now, points.ExpiryMonths), ct);
         await tx.ReleaseRewardAsync(customerId, redemption.Start.Item, redemption.Start.Period, ct);
         var cancelled = redemption with { Status = RewardStatuses.Cancelled, CancelledAt = now };
-        return new RewardResult(cancelled, Replayed: false, null, balance + redemption.Start.Points,
-            [Event(RewardCancelled, "reward-cancelled", cancelled, Properties(cancelled, null), now)]);
+        (InboundMessage, long)[] events = [Event(RewardCancelled, "reward-cancelled", cancelled, Properties(cancelled, null), now)];
+        await DerivedEvents.StoreAsync(tx, events, ct);
+        return new RewardResult(cancelled, Replayed: false, null, balance + redemption.Start.Points, events);
     }
 
     /// <summary>Marks a gift shipped, with its tracking number when given; a second call answers as the first did.</summary>
