@@ -151,6 +151,12 @@ public sealed class RewardRedemptions(CouponCatalog coupons, PointsSettings poin
         ["request_key"] = redemption.Start.RequestKey,
     };
 
+    /// <summary>What <c>automation validate</c> renders a template of a reward journey with: every field a redemption event carries.</summary>
+    public static JsonObject? SampleProperties(string eventName) => eventName is RewardRedeemed or RewardCancelled
+        ? Properties(new RewardRedemption(1, new RewardRedemptionStart(1, "coupon-10", "coupon", "sample-key", 1000, 10m, "2026-01", "Sample Fund", RewardStatuses.Fulfilled,
+            DateTimeOffset.UnixEpoch), RewardStatuses.Fulfilled, "MALL-SAMPLE", null, null, null), "10-yuan coupon")
+        : null;
+
     private static (InboundMessage, long) Event(string name, string prefix, RewardRedemption redemption, JsonObject properties, DateTimeOffset now) =>
         (DerivedEvents.Create(redemption.Start.CustomerId, name, prefix, redemption.Id.ToString(CultureInfo.InvariantCulture), properties, now), redemption.Start.CustomerId);
 

@@ -119,4 +119,25 @@ public sealed class ShippedRulesTests
         program!.Tiers.Select(t => t.Name).Should().Equal("Member", "Silver", "Gold", "Diamond");
         schema.Validate(json.Replace("\"Multiplier\": 2", "\"Multiplier\": \"double\"")).Should().NotBeEmpty();
     }
+
+    [Test]
+    public async Task The_rewards_catalog_satisfies_its_schema_and_the_reader_with_the_shipped_tiers_and_campaigns()
+    {
+        var file = Path.Combine(Rules, "rewards.json");
+        var json = await File.ReadAllTextAsync(file);
+        JsonNode.Parse(json)!["$schema"]!.GetValue<string>().Should().Be("./rewards.schema.json");
+        var schema = await JsonSchema.FromFileAsync(Path.Combine(Rules, "rewards.schema.json"));
+        schema.Validate(json).Should().BeEmpty();
+        var tiers = new TierCatalog();
+        tiers.ReloadFile(Path.Combine(Rules, "tiers.json"));
+        var coupons = new CouponCatalog();
+        coupons.ReloadFolder(Path.Combine(Rules, "coupons")).Should().BeEmpty();
+        var (program, problems) = Automation.Core.Rewards.RewardFileReader.Read(file, System.Text.Encoding.UTF8.GetBytes(json),
+            name => coupons.Find(name) is not null, [.. tiers.Program!.Tiers.Select(t => t.Name)]);
+        problems.Should().BeEmpty();
+        program!.Items.Select(i => (i.Name, i.Points)).Should().Contain([("coupon-10", 1000), ("charity-10", 1000)], "the playbook's 1000 points for 10 yuan");
+        program.Items.Select(i => i.Kind).Distinct().Should().HaveCount(3);
+        schema.Validate(json.Replace("\"Kind\": \"gift\"", "\"Kind\": \"present\"")).Should().NotBeEmpty();
+        schema.Validate(json.Replace("\"Points\": 500", "\"Points\": 0")).Should().NotBeEmpty();
+    }
 }
