@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Automation.Core.Coupons;
 using Automation.Core.Ingestion;
-using Automation.Core.Messaging;
 using Automation.Core.Points;
 using Automation.Core.Storage;
 
