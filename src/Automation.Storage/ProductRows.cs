@@ -3,7 +3,7 @@ using Automation.Core.Products;
 
 namespace Automation.Storage;
 
-// Rows of the catalog, purchase history and reminders (migration 0019), mapped to Core records in one place each.
+// Rows of the catalog, purchase history and reminders (migration 0018), mapped to Core records in one place each.
 
 internal sealed class ProductRow
 {

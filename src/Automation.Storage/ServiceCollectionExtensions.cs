@@ -33,6 +33,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IRejectedMessageStore>(sp => sp.GetRequiredService<AutomationStorage>());
         services.AddSingleton<IDrawQueries>(sp => sp.GetRequiredService<AutomationStorage>());
         services.AddSingleton<IProductQueries>(sp => sp.GetRequiredService<AutomationStorage>());
+        services.AddSingleton<IRewardQueries>(sp => sp.GetRequiredService<AutomationStorage>());
         services.AddSingleton<ICouponStore>(sp => sp.GetRequiredService<AutomationStorage>());
         services.AddSingleton<ITeamQueries>(sp => sp.GetRequiredService<AutomationStorage>());
         services.AddSingleton<SchemaMigrator>();

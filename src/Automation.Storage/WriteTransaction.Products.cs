@@ -3,7 +3,7 @@ using Dapper;
 
 namespace Automation.Storage;
 
-// The catalog, purchase history, views and replenishment reminders (migration 0019): a few rows per statement.
+// The catalog, purchase history, views and replenishment reminders (migration 0018): a few rows per statement.
 internal sealed partial class WriteTransaction
 {
     public async Task UpsertSightingsAsync(IReadOnlyList<ProductSighting> sightings, DateTimeOffset now, CancellationToken cancellationToken)

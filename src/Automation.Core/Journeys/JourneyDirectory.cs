@@ -9,7 +9,7 @@ public sealed record JourneyFileResult(string File, JourneyDefinition? Journey, 
 /// </summary>
 public static class JourneyDirectory
 {
-    private static readonly string[] NotJourneys = ["schema.json", "tags.json", "tiers.json", "referrals.json", "presales.json"];
+    private static readonly string[] NotJourneys = ["schema.json", "tags.json", "tiers.json", "referrals.json", "presales.json", "rewards.json"];
 
     private static bool IsJourney(string file) =>
         !NotJourneys.Contains(Path.GetFileName(file)) && !file.EndsWith(".schema.json", StringComparison.Ordinal);

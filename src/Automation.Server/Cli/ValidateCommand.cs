@@ -19,7 +19,7 @@ internal static class ValidateCommand
 {
     public static Command Create()
     {
-        var command = new Command("validate", "Check every journey, coupon campaign, team campaign, referral, tag, tier, draw, pre-sale and template file; print file:line: reason for each problem.").ReadingSettings();
+        var command = new Command("validate", "Check every journey, coupon campaign, team campaign, referral, rewards, tag, tier, draw, pre-sale and template file; print file:line: reason for each problem.").ReadingSettings();
         command.SetAction(result => Run(ServerSettings.Arguments(result), result.InvocationConfiguration.Output, result.InvocationConfiguration.Error));
         return command;
     }
@@ -45,6 +45,7 @@ internal static class ValidateCommand
         var presales = new Core.Presales.PresaleCatalog();
         problems.AddRange(presales.Reload(folders.RulesFolder, JourneyFiles.PresalesName, tiers.Program?.Tiers.Select(t => t.Name).ToList()));
         problems.AddRange(new Core.Referrals.ReferralCatalog(folders.Coupons).Reload(folders.RulesFolder, JourneyFiles.ReferralsName));
+        problems.AddRange(new Core.Rewards.RewardCatalog(folders.Coupons, tiers).Reload(folders.RulesFolder, JourneyFiles.RewardsName));
         var teams = new TeamCatalog(folders.Coupons);
         problems.AddRange(teams.Reload(folders.RulesFolder, JourneyFiles.TeamsName));
         problems.AddRange(files.Where(f => f.Journey is not null).SelectMany(f => f.Journey!.Steps

@@ -42,6 +42,9 @@ internal sealed record JourneyFiles(ContentFolder RulesFolder, ContentFolder Tem
     /// <summary>rules/draws/: one points lucky draw per file.</summary>
     public const string DrawsName = "draws";
 
+    /// <summary>rules/rewards.json: the rewards catalog (积分商城).</summary>
+    public const string RewardsName = "rewards.json";
+
     /// <summary>rules/referrals.json: the referral program.</summary>
     public const string ReferralsName = "referrals.json";
 

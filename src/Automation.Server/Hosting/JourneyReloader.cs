@@ -17,7 +17,7 @@ namespace Automation.Server.Hosting;
 /// one save are read together. A bad file is logged and reported by the API; it never stops the server.
 /// </summary>
 /// <remarks>The wait is wall-clock time, not the server's <see cref="TimeProvider"/>: a save happens in real time, also under a simulated clock.</remarks>
-internal sealed partial class JourneyReloader(JourneyCatalog catalog, TagCatalog tags, TierCatalog tiers, DrawCatalog draws, Core.Presales.PresaleCatalog presales, TeamCatalog teams, Core.Referrals.ReferralCatalog referrals, JourneyFiles files, IOptions<RulesOptions> options,
+internal sealed partial class JourneyReloader(JourneyCatalog catalog, TagCatalog tags, TierCatalog tiers, DrawCatalog draws, Core.Presales.PresaleCatalog presales, TeamCatalog teams, Core.Referrals.ReferralCatalog referrals, Core.Rewards.RewardCatalog rewards, JourneyFiles files, IOptions<RulesOptions> options,
     ILogger<JourneyReloader> logger) : BackgroundService
 {
     private FolderWatch _watch = new(NullChangeToken.Singleton, []);
@@ -81,6 +81,7 @@ internal sealed partial class JourneyReloader(JourneyCatalog catalog, TagCatalog
             // Draws are checked against the tiers and campaigns just read.
             foreach (var problem in draws.Reload(files.RulesFolder, JourneyFiles.DrawsName, DrawContext.Of(tiers, files.Coupons))) LogRejected(logger, "Draw file", problem);
             foreach (var problem in presales.Reload(files.RulesFolder, JourneyFiles.PresalesName, tiers.Program?.Tiers.Select(t => t.Name).ToList())) LogRejected(logger, "Pre-sales file", problem);
+            foreach (var problem in rewards.Reload(files.RulesFolder, JourneyFiles.RewardsName)) LogRejected(logger, "Rewards catalog", problem);
             foreach (var problem in teams.Reload(files.RulesFolder, JourneyFiles.TeamsName)) LogRejected(logger, "Team campaign", problem);
             foreach (var problem in referrals.Reload(files.RulesFolder, JourneyFiles.ReferralsName)) LogRejected(logger, "Referral program", problem);
             var byStatus = set.Entries.CountBy(e => e.Status).ToDictionary();

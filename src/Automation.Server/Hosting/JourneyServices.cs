@@ -49,6 +49,8 @@ internal static class JourneyServices
         services.AddSingleton<DrawCatalog>();
         services.AddSingleton<IDrawRandom, CryptoDrawRandom>();
         services.AddSingleton<DrawEntries>();
+        services.AddSingleton<Core.Rewards.RewardCatalog>();
+        services.AddSingleton<Core.Rewards.RewardRedemptions>();
         services.AddTeams();
         services.AddSingleton<PresaleCatalog>();
         services.AddSingleton<PresaleAnnouncer>();

@@ -37,6 +37,9 @@ public sealed class ApiScopesTests
         ["POST /v1/teams/{campaign}"] = "admin", ["POST /v1/teams/{teamId}/members"] = "admin",
         ["PUT /v1/products/{id}"] = "admin", ["POST /v1/products"] = "admin", ["GET /v1/products/{id}"] = "read", ["GET /v1/products"] = "read",
         ["GET /v1/customers/{id}/replenishments"] = "read",
+        ["GET /v1/rewards"] = "read", ["GET /v1/customers/{id}/rewards"] = "read", ["POST /v1/customers/{id}/rewards/{item}/redeem"] = "admin",
+        ["GET /v1/rewards/redemptions"] = "admin", ["POST /v1/rewards/redemptions/{redemptionId}/fulfil"] = "admin",
+        ["POST /v1/rewards/redemptions/{redemptionId}/cancel"] = "admin",
     };
 
     [Test]
@@ -61,7 +64,8 @@ public sealed class ApiScopesTests
         {
             var (method, pattern) = (route.Split(' ')[0], route.Split(' ')[1]);
             var path = pattern.Replace("{id}", "nobody").Replace("{name}", "cart-recovery").Replace("{channel}", "email")
-                .Replace("{address}", "a@example.com").Replace("{tag}", "vip").Replace("{draw}", "weekly-points-draw").Replace("{campaign}", "spring-sale").Replace("{key}", "checkout-1").Replace("{teamId}", "1").Replace("{sale}", "new-collection");
+                .Replace("{address}", "a@example.com").Replace("{tag}", "vip").Replace("{draw}", "weekly-points-draw").Replace("{campaign}", "spring-sale").Replace("{key}", "checkout-1").Replace("{teamId}", "1").Replace("{sale}", "new-collection")
+                .Replace("{item}", "coupon-10").Replace("{redemptionId}", "1");
             foreach (var (key, held) in new[] { (IngestKey, "ingest"), (ReadKey, "read"), (AdminKey, "admin"), (AutomationFactory.ApiKey, "all") })
             {
                 using var request = new HttpRequestMessage(new HttpMethod(method), path);

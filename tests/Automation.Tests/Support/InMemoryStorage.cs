@@ -15,7 +15,7 @@ namespace Automation.Tests.Support;
 /// analytics, which the dispatcher and reports tests run on the databases.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The writer semaphore never hands out its wait handle, so it holds nothing to dispose.")]
-internal sealed partial class InMemoryStorage : IIngestionStore, IJourneyStore, IJourneyQueries, ICustomerStore, IRfmStore, IDrawQueries, ITeamQueries
+internal sealed partial class InMemoryStorage : IIngestionStore, IJourneyStore, IJourneyQueries, ICustomerStore, IRfmStore, IDrawQueries, IRewardQueries, ITeamQueries
 {
     public Task<Automation.Core.Teams.TeamView?> FindTeamAsync(long teamId, CancellationToken cancellationToken)
     {
@@ -141,6 +141,17 @@ internal sealed partial class InMemoryStorage : IIngestionStore, IJourneyStore, 
         Task.FromResult<IReadOnlyList<DrawPrizeTally>>([.. _committed.DrawEntries.Where(e => draw is null || e.Start.Draw == draw)
             .GroupBy(e => (e.Start.Draw, e.Pick.Prize)).OrderBy(g => g.Key.Draw, StringComparer.Ordinal).ThenBy(g => g.Key.Prize, StringComparer.Ordinal)
             .Select(g => new DrawPrizeTally(g.Key.Draw, g.Key.Prize, g.Count(), g.Sum(e => (long)e.Start.PointsSpent), g.Sum(e => (long)e.Pick.PointsWon)))]);
+
+    public Task<IReadOnlyDictionary<string, long>> RewardStockTakenAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<string, long>>(_committed.RewardStock.ToDictionary(s => s.Key, s => (long)s.Value, StringComparer.Ordinal));
+
+    public Task<IReadOnlyList<RewardRedemptionLine>> RewardRedemptionsAsync(string? status, long? beforeId, int limit, CancellationToken cancellationToken)
+    {
+        var tables = _committed;
+        return Task.FromResult<IReadOnlyList<RewardRedemptionLine>>([.. tables.RewardRedemptions.Where(r => (status is null || r.Status == status) && r.Id < (beforeId ?? long.MaxValue))
+            .OrderByDescending(r => r.Id).Take(limit)
+            .Select(r => new RewardRedemptionLine(tables.Customer(r.Start.CustomerId) is { } c ? c.ExternalId ?? c.AnonymousId ?? "" : "", r))]);
+    }
 
     public Task<IReadOnlyList<DrawEntryLine>> DrawEntriesAsync(string draw, long? beforeId, int limit, CancellationToken cancellationToken)
     {

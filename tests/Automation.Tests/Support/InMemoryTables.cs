@@ -44,6 +44,11 @@ internal sealed record InMemoryTables
     public ImmutableDictionary<(string Draw, string Prize), int> DrawPrizesGiven { get; init; } = ImmutableDictionary<(string, string), int>.Empty;
     public ImmutableDictionary<(long CustomerId, string Draw, string LocalDay), int> DrawDailyEntries { get; init; } = ImmutableDictionary<(long, string, string), int>.Empty;
 
+    // Redemptions are never deleted: a redemption's id is its position + 1.
+    public ImmutableList<RewardRedemption> RewardRedemptions { get; init; } = [];
+    public ImmutableDictionary<string, int> RewardStock { get; init; } = ImmutableDictionary.Create<string, int>(StringComparer.Ordinal);
+    public ImmutableDictionary<(long CustomerId, string Item, string Period), int> RewardLimits { get; init; } = ImmutableDictionary<(long, string, string), int>.Empty;
+
     // Teams are never deleted either: a team's id is its position.
     public ImmutableList<Team> Teams { get; init; } = [];
     public ImmutableDictionary<(long TeamId, long CustomerId), TeamMember> TeamMembers { get; init; } = ImmutableDictionary<(long, long), TeamMember>.Empty;
@@ -52,7 +57,7 @@ internal sealed record InMemoryTables
     // Pre-sale announcements by (sale, customer), and the waves gone through.
     public ImmutableDictionary<(string Sale, long CustomerId), string> PresaleAnnouncements { get; init; } = ImmutableDictionary<(string, long), string>.Empty;
     public ImmutableHashSet<(string Sale, string Wave, DateTimeOffset OpensAt)> PresaleWaves { get; init; } = [];
-    // The catalog, purchase history, views and reminders (migration 0019).
+    // The catalog, purchase history, views and reminders (migration 0018).
     public ImmutableDictionary<string, Automation.Core.Products.Product> Products { get; init; } = ImmutableDictionary.Create<string, Automation.Core.Products.Product>(StringComparer.Ordinal);
     public ImmutableDictionary<(long CustomerId, string ProductId), Automation.Core.Products.ProductPurchase> Purchases { get; init; } = ImmutableDictionary<(long, string), Automation.Core.Products.ProductPurchase>.Empty;
     public ImmutableDictionary<(long CustomerId, string ProductId, DateOnly Day), Automation.Core.Products.ProductViews> Views { get; init; } = ImmutableDictionary<(long, string, DateOnly), Automation.Core.Products.ProductViews>.Empty;

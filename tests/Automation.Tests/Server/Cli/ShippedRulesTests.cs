@@ -14,7 +14,7 @@ public sealed class ShippedRulesTests
     private static readonly string Rules = Path.Combine(ServerProcess.RepositoryRoot(), "rules");
 
     private static IEnumerable<string> JourneyFiles() =>
-        Directory.EnumerateFiles(Rules, "*.json").Where(f => Path.GetFileName(f) is not ("schema.json" or "tags.json" or "tiers.json" or "referrals.json" or "presales.json")
+        Directory.EnumerateFiles(Rules, "*.json").Where(f => Path.GetFileName(f) is not ("schema.json" or "tags.json" or "tiers.json" or "referrals.json" or "presales.json" or "rewards.json")
             && !f.EndsWith(".schema.json", StringComparison.Ordinal)).Order();
 
     [Test]
@@ -138,5 +138,26 @@ public sealed class ShippedRulesTests
         sale.OpensAt.Offset.Should().Be(TimeSpan.FromHours(8));
         schema.Validate(json.Replace("\"MaxHours\": 24", "\"MaxHours\": \"a day\"")).Should().NotBeEmpty();
         schema.Validate(json.Replace("+08:00\",\n      \"EndsAt", "\",\n      \"EndsAt")).Should().NotBeEmpty("an opening needs its offset");
+    }
+
+    [Test]
+    public async Task The_rewards_catalog_satisfies_its_schema_and_the_reader_with_the_shipped_tiers_and_campaigns()
+    {
+        var file = Path.Combine(Rules, "rewards.json");
+        var json = await File.ReadAllTextAsync(file);
+        JsonNode.Parse(json)!["$schema"]!.GetValue<string>().Should().Be("./rewards.schema.json");
+        var schema = await JsonSchema.FromFileAsync(Path.Combine(Rules, "rewards.schema.json"));
+        schema.Validate(json).Should().BeEmpty();
+        var tiers = new TierCatalog();
+        tiers.ReloadFile(Path.Combine(Rules, "tiers.json"));
+        var coupons = new CouponCatalog();
+        coupons.ReloadFolder(Path.Combine(Rules, "coupons")).Should().BeEmpty();
+        var (program, problems) = Automation.Core.Rewards.RewardFileReader.Read(file, System.Text.Encoding.UTF8.GetBytes(json),
+            name => coupons.Find(name) is not null, [.. tiers.Program!.Tiers.Select(t => t.Name)]);
+        problems.Should().BeEmpty();
+        program!.Items.Select(i => (i.Name, i.Points)).Should().Contain([("coupon-10", 1000), ("charity-10", 1000)], "the playbook's 1000 points for 10 yuan");
+        program.Items.Select(i => i.Kind).Distinct().Should().HaveCount(3);
+        schema.Validate(json.Replace("\"Kind\": \"gift\"", "\"Kind\": \"present\"")).Should().NotBeEmpty();
+        schema.Validate(json.Replace("\"Points\": 500", "\"Points\": 0")).Should().NotBeEmpty();
     }
 }

@@ -115,6 +115,24 @@ public sealed class ValidateCommandTests
     }
 
     [Test]
+    public async Task A_coupon_reward_naming_an_unknown_campaign_fails_with_file_and_line()
+    {
+        var rules = Path.Combine(_root.FullName, "rules");
+        File.WriteAllText(Path.Combine(rules, "rewards.json"), """
+            {
+              "Items": [
+                { "Name": "cup", "Title": "Cup", "Kind": "gift", "Points": 500 },
+                { "Name": "coupon-10", "Title": "10 off", "Kind": "coupon", "Campaign": "nowhere", "Points": 1000 }
+              ]
+            }
+            """);
+        var (code, _, errors) = await Run();
+        code.Should().Be(1);
+        errors.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().Equal(
+            "rules/rewards.json:4 coupon-10: Items[1].Campaign: 'nowhere' is not a coupon campaign of rules/coupons/");
+    }
+
+    [Test]
     public async Task Other_folders_can_be_named()
     {
         Directory.Move(Path.Combine(_root.FullName, "rules"), Path.Combine(_root.FullName, "journeys"));
