@@ -121,7 +121,12 @@ public sealed partial class JourneyFileReader(JourneyReadOptions options)
 
     private static TimeSpan? ReadReEntry(JsonObject journey, Checker check)
     {
-        if (journey["ReEntry"] is JsonValue v && v.TryGetValue<string>(out var text) && text == "Never") return null;
+        if (journey["ReEntry"] is JsonValue v && v.TryGetValue<string>(out var text))
+        {
+            if (text == "Never") return null;
+            // Every trigger enters, even at the same instant as the last: a journey that ends as it enters, one per event.
+            if (text == "Always") return TimeSpan.Zero;
+        }
         return journey["ReEntry"] is null ? null : check.Duration(journey, "ReEntry", "");
     }
 

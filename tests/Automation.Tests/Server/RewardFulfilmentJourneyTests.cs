@@ -9,7 +9,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace Automation.Tests.Server;
 
 /// <summary>
-/// The shipped rules/rewards.json and rules/reward-fulfilment.json together: a gift goes to the shop through the
+/// The shipped rules/rewards.json, rules/reward-fulfilment.json and rules/reward-confirmation.json together: a gift goes to the shop through the
 /// webhook (an outbox message, so it is retried until delivered) and every redemption is confirmed by email.
 /// </summary>
 public sealed class RewardFulfilmentJourneyTests
@@ -60,9 +60,24 @@ public sealed class RewardFulfilmentJourneyTests
         await Redeem("ann", "engraved-cup");
         await Redeem("bob", "charity-10");
 
-        (await Messages("ann")).Should().Contain([("reward-fulfilment/ship", "webhook"), ("reward-fulfilment/confirm", "email")]);
+        (await Messages("ann")).Should().Contain([("reward-fulfilment/ship", "webhook"), ("reward-confirmation/confirm", "email")]);
         var bob = await Messages("bob");
-        bob.Should().Contain(("reward-fulfilment/confirm", "email"));
+        bob.Should().Contain(("reward-confirmation/confirm", "email"));
         bob.Should().NotContain(m => m.Template == "reward-fulfilment/ship");
+    }
+
+    [Test]
+    public async Task Each_redemption_is_handled_even_when_another_came_at_the_same_instant()
+    {
+        (await _client.PostAsJsonAsync("/v1/identify", new { userId = "cai", traits = new { email = "cai@example.com", firstName = "Cai" } })).EnsureSuccessStatusCode();
+        (await _client.PostAsJsonAsync("/v1/track", new { userId = "cai", @event = "Order Completed", properties = new { order_id = "cai-1", total = 5000 } })).EnsureSuccessStatusCode();
+
+        // A donation first: its confirmation must not hold the customer in a journey that the gift then cannot enter.
+        await Redeem("cai", "charity-10");
+        await Redeem("cai", "engraved-cup");
+
+        var messages = await Messages("cai");
+        messages.Count(m => m == ("reward-fulfilment/ship", "webhook")).Should().Be(1);
+        messages.Count(m => m == ("reward-confirmation/confirm", "email")).Should().Be(2);
     }
 }
