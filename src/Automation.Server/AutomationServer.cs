@@ -129,6 +129,7 @@ public static class AutomationServer
         v1.MapPointsApi();
         v1.MapTiersApi();
         v1.MapDrawsApi();
+        v1.MapSegmentsApi();
         v1.MapTeamsApi();
         v1.MapReferralsApi();
         v1.MapMetricsApi();

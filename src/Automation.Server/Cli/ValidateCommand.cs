@@ -19,7 +19,7 @@ internal static class ValidateCommand
 {
     public static Command Create()
     {
-        var command = new Command("validate", "Check every journey, coupon campaign, team campaign, referral, tag, tier, draw and template file; print file:line: reason for each problem.").ReadingSettings();
+        var command = new Command("validate", "Check every journey, coupon campaign, team campaign, referral, tag, tier, draw, segment and template file; print file:line: reason for each problem.").ReadingSettings();
         command.SetAction(result => Run(ServerSettings.Arguments(result), result.InvocationConfiguration.Output, result.InvocationConfiguration.Error));
         return command;
     }
@@ -43,6 +43,8 @@ internal static class ValidateCommand
         var draws = new DrawCatalog();
         problems.AddRange(draws.Reload(folders.RulesFolder, JourneyFiles.DrawsName, DrawContext.Of(tiers, folders.Coupons)));
         problems.AddRange(new Core.Referrals.ReferralCatalog(folders.Coupons).Reload(folders.RulesFolder, JourneyFiles.ReferralsName));
+        var segments = new Core.Segments.SegmentCatalog();
+        problems.AddRange(segments.Reload(folders.RulesFolder, Core.Segments.SegmentCatalog.FolderName));
         var teams = new TeamCatalog(folders.Coupons);
         problems.AddRange(teams.Reload(folders.RulesFolder, JourneyFiles.TeamsName));
         problems.AddRange(files.Where(f => f.Journey is not null).SelectMany(f => f.Journey!.Steps
@@ -57,6 +59,7 @@ internal static class ValidateCommand
         if (problems.Count > 0 || templateProblems.Count > 0) return 1;
 
         output.WriteLine($"{files.Count} journey(s) and {folders.Coupons.Campaigns.Count} coupon campaign(s) valid in {Path.GetRelativePath(root, folders.RulesFolder.Root)}; their templates render.");
+        if (segments.Segments.Count > 0) output.WriteLine($"{segments.Segments.Count} segment(s) valid in {Path.GetRelativePath(root, folders.RulesFolder.PathOf(Core.Segments.SegmentCatalog.FolderName))}.");
         if (draws.Draws.Count > 0) output.WriteLine($"{draws.Draws.Count} draw(s) valid in {Path.GetRelativePath(root, folders.RulesFolder.PathOf(JourneyFiles.DrawsName))}.");
         return 0;
     }

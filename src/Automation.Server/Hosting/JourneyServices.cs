@@ -44,6 +44,10 @@ internal static class JourneyServices
         services.AddSingleton<IDrawRandom, CryptoDrawRandom>();
         services.AddSingleton<DrawEntries>();
         services.AddTeams();
+        services.AddOptions<SegmentOptions>().BindConfiguration(SegmentOptions.Section);
+        services.AddSingleton<Core.Segments.SegmentCatalog>();
+        services.AddSingleton<Core.Segments.SegmentMembers>();
+        services.AddSingleton<SegmentCounts>();
         services.AddSingleton<JourneyEngine>();
         services.AddSingleton<JourneyScheduler>();
         services.AddHostedService<JourneyReloader>();
