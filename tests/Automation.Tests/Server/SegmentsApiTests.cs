@@ -114,6 +114,22 @@ public sealed class SegmentsApiTests(string provider)
     }
 
     [Test]
+    public async Task The_export_command_writes_the_same_csv_as_the_api()
+    {
+        var api = await _client.GetStringAsync("/v1/segments/big/customers.csv");
+        var file = Path.Combine(_factory.ContentRoot, "big.csv");
+        var (code, _, errors) = await AutomationCli.RunAsync(["segment", "export", "big", "--out", file, "--contentRoot", _factory.ContentRoot,
+            "--Storage:Provider", _db.Provider, "--Storage:ConnectionString", _db.ConnectionString], clock: _clock);
+        code.Should().Be(0, errors);
+        errors.Should().Contain("2 customer(s) of segment big written to");
+        (await File.ReadAllTextAsync(file)).Should().Be(api);
+
+        var unknown = await AutomationCli.RunAsync(["segment", "export", "nope", "--contentRoot", _factory.ContentRoot], clock: _clock);
+        unknown.Code.Should().Be(1);
+        unknown.Err.Should().Contain("no segment 'nope'");
+    }
+
+    [Test]
     public async Task Unknown_segments_are_404_problems_and_bad_paging_is_400()
     {
         foreach (var path in new[] { "/v1/segments/nope", "/v1/segments/nope/customers", "/v1/segments/nope/customers.csv" })
