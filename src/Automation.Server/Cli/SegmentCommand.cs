@@ -30,8 +30,8 @@ internal static class SegmentCommand
     {
         var builder = Host.CreateApplicationBuilder(settings);
         using var files = JourneyFiles.From(builder.Configuration, builder.Environment.ContentRootPath, new QuartzCronSchedule());
-        var segments = new SegmentCatalog();
-        var problems = segments.Reload(files.RulesFolder, SegmentCatalog.FolderName);
+        var segments = files.Segments;
+        var problems = segments.Problems;
         if (segments.Find(name) is not { } segment)
         {
             foreach (var problem in problems.Where(p => Path.GetFileNameWithoutExtension(p.File) == name)) errors.WriteLine(problem);

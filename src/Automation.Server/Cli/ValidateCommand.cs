@@ -34,7 +34,8 @@ internal static class ValidateCommand
             errors.WriteLine($"{Path.GetRelativePath(root, folders.RulesFolder.Root)}: the rules folder does not exist");
             return 1;
         }
-        var problems = folders.Coupons.Problems.ToList();
+        var segments = folders.Segments;
+        var problems = folders.Coupons.Problems.Concat(segments.Problems).ToList();
         var files = JourneyDirectory.Load(folders.RulesFolder, folders.ReadOptions);
         problems.AddRange(files.SelectMany(f => f.Problems));
         problems.AddRange(new TagCatalog(folders.ReadOptions.Limits).Reload(folders.RulesFolder, JourneyFiles.TagsName));
@@ -43,8 +44,6 @@ internal static class ValidateCommand
         var draws = new DrawCatalog();
         problems.AddRange(draws.Reload(folders.RulesFolder, JourneyFiles.DrawsName, DrawContext.Of(tiers, folders.Coupons)));
         problems.AddRange(new Core.Referrals.ReferralCatalog(folders.Coupons).Reload(folders.RulesFolder, JourneyFiles.ReferralsName));
-        var segments = new Core.Segments.SegmentCatalog();
-        problems.AddRange(segments.Reload(folders.RulesFolder, Core.Segments.SegmentCatalog.FolderName));
         var teams = new TeamCatalog(folders.Coupons);
         problems.AddRange(teams.Reload(folders.RulesFolder, JourneyFiles.TeamsName));
         problems.AddRange(files.Where(f => f.Journey is not null).SelectMany(f => f.Journey!.Steps

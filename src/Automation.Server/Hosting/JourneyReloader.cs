@@ -17,7 +17,7 @@ namespace Automation.Server.Hosting;
 /// one save are read together. A bad file is logged and reported by the API; it never stops the server.
 /// </summary>
 /// <remarks>The wait is wall-clock time, not the server's <see cref="TimeProvider"/>: a save happens in real time, also under a simulated clock.</remarks>
-internal sealed partial class JourneyReloader(JourneyCatalog catalog, TagCatalog tags, TierCatalog tiers, DrawCatalog draws, TeamCatalog teams, Core.Referrals.ReferralCatalog referrals, Core.Segments.SegmentCatalog segments, JourneyFiles files, IOptions<RulesOptions> options,
+internal sealed partial class JourneyReloader(JourneyCatalog catalog, TagCatalog tags, TierCatalog tiers, DrawCatalog draws, TeamCatalog teams, Core.Referrals.ReferralCatalog referrals, JourneyFiles files, IOptions<RulesOptions> options,
     ILogger<JourneyReloader> logger) : BackgroundService
 {
     private FolderWatch _watch = new(NullChangeToken.Singleton, []);
@@ -68,8 +68,9 @@ internal sealed partial class JourneyReloader(JourneyCatalog catalog, TagCatalog
     {
         try
         {
-            // Journeys are checked against the campaigns they name.
+            // Journeys are checked against the campaigns and segments they name.
             foreach (var problem in files.Coupons.Reload(files.RulesFolder, JourneyFiles.CouponsName)) LogRejected(logger, "Coupon campaign", problem);
+            foreach (var problem in files.Segments.Reload(files.RulesFolder, Core.Segments.SegmentCatalog.FolderName)) LogRejected(logger, "Segment file", problem);
             var set = catalog.Reload(files.RulesFolder, files.ReadOptions);
             foreach (var entry in set.Entries.Where(e => e.Status == JourneyStatus.Invalid))
             {
@@ -82,7 +83,6 @@ internal sealed partial class JourneyReloader(JourneyCatalog catalog, TagCatalog
             foreach (var problem in draws.Reload(files.RulesFolder, JourneyFiles.DrawsName, DrawContext.Of(tiers, files.Coupons))) LogRejected(logger, "Draw file", problem);
             foreach (var problem in teams.Reload(files.RulesFolder, JourneyFiles.TeamsName)) LogRejected(logger, "Team campaign", problem);
             foreach (var problem in referrals.Reload(files.RulesFolder, JourneyFiles.ReferralsName)) LogRejected(logger, "Referral program", problem);
-            foreach (var problem in segments.Reload(files.RulesFolder, Core.Segments.SegmentCatalog.FolderName)) LogRejected(logger, "Segment file", problem);
             var byStatus = set.Entries.CountBy(e => e.Status).ToDictionary();
             byStatus.TryGetValue(JourneyStatus.Active, out var running);
             byStatus.TryGetValue(JourneyStatus.Invalid, out var invalid);

@@ -45,7 +45,7 @@ internal static class JourneyServices
         services.AddSingleton<DrawEntries>();
         services.AddTeams();
         services.AddOptions<SegmentOptions>().BindConfiguration(SegmentOptions.Section);
-        services.AddSingleton<Core.Segments.SegmentCatalog>();
+        services.AddSingleton(sp => sp.GetRequiredService<JourneyFiles>().Segments);
         services.AddSingleton<Core.Segments.SegmentMembers>();
         services.AddSingleton<SegmentCounts>();
         services.AddSingleton<JourneyEngine>();
