@@ -17,7 +17,7 @@ public sealed partial class JourneyFileReader(JourneyReadOptions options)
 {
     private static readonly string[] TopLevelFields = ["$schema", "WorkflowName", "Description", "Enabled", "Trigger", "Exit", "ReEntry", "MaxAge", "GlobalParams", "Rules"];
     private static readonly string[] RuleFields = ["RuleName", "Expression", "RuleExpressionType", "LocalParams", "Actions", "Properties", "Enabled", "ErrorMessage", "SuccessEvent"];
-    private static readonly string[] TriggerFields = ["Event", "Schedule", "Scan", "Condition", "Audience"];
+    private static readonly string[] TriggerFields = ["Event", "Schedule", "Scan", "Segment", "Condition", "Audience"];
     private static readonly string[] TriggerKinds = ["Event", "Schedule", "Scan"];
     private static readonly string[] ExitFields = ["Events", "Condition"];
     private static readonly string[] ParamFields = ["Name", "Expression"];
@@ -86,6 +86,11 @@ public sealed partial class JourneyFileReader(JourneyReadOptions options)
         }
         var condition = Guarded(trigger, "Condition", "Trigger", check);
         var audience = Guarded(trigger, "Audience", "Trigger", check);
+        if (trigger["Segment"] is not null)
+        {
+            if (kinds[0] == "Event") check.Add("Trigger.Segment", null, "belongs to Schedule and Scan triggers: they enter a segment's members when they come due");
+            else audience = SegmentAudience(trigger, audience, check);
+        }
         switch (kinds[0])
         {
             case "Event":
@@ -104,6 +109,22 @@ public sealed partial class JourneyFileReader(JourneyReadOptions options)
                 if (every is { } e && e < TimeSpan.FromMinutes(1)) check.Add("Trigger.Scan", null, "must be at least PT1M");
                 return every is null ? null : new ScanTrigger(every.Value, audience);
         }
+    }
+
+    /// <summary>
+    /// The audience of a trigger naming a segment: the segment's expression, as read with the journeys, and the
+    /// trigger's own Audience too when it has one.
+    /// </summary>
+    private static string? SegmentAudience(JsonObject trigger, string? audience, Checker check)
+    {
+        var segment = check.RequiredText(trigger, "Segment", "Trigger");
+        if (segment is null || check.Options.SegmentExpression is not { } expressionOf) return audience;
+        if (expressionOf(segment) is not { } expression)
+        {
+            check.Add("Trigger.Segment", null, $"'{segment}' is not a segment of rules/segments/ (or its file has problems)");
+            return audience;
+        }
+        return audience is null ? expression : $"({expression}) && ({audience})";
     }
 
     private static JourneyExit ReadExit(JsonObject journey, Checker check)

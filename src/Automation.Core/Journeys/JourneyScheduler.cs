@@ -158,7 +158,7 @@ public sealed partial class JourneyScheduler(JourneyCatalog catalog, JourneyEngi
     /// so <see cref="ScreeningAhead"/> pages are screened at once while the one screened before them is acted on, in
     /// page order. A failed page ends the pass; the screens already started are waited for and their outcome unused.
     /// </summary>
-    private static async Task PagesAsync<TScreen>(Func<long, Task<IReadOnlyList<long>>> nextPage, Func<IReadOnlyList<long>, Task<TScreen>> screen,
+    internal static async Task PagesAsync<TScreen>(Func<long, Task<IReadOnlyList<long>>> nextPage, Func<IReadOnlyList<long>, Task<TScreen>> screen,
         Func<TScreen, Task> act, CancellationToken ct)
     {
         var screening = new Queue<Task<TScreen>>();

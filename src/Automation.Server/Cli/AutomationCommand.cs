@@ -28,6 +28,7 @@ internal static class AutomationCommand
             SeedCommand.Create(),
             ReportCommand.Create(clock),
             CouponsCommand.Create(clock),
+            SegmentCommand.Create(clock),
             ConsoleUserCommand.Create(input),
         };
         CommandHelp.Add(root);

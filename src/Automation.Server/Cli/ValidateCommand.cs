@@ -19,7 +19,7 @@ internal static class ValidateCommand
 {
     public static Command Create()
     {
-        var command = new Command("validate", "Check every journey, coupon campaign, team campaign, referral, rewards, tag, tier, draw, pre-sale and template file; print file:line: reason for each problem.").ReadingSettings();
+        var command = new Command("validate", "Check every journey, coupon campaign, team campaign, referral, rewards, tag, tier, draw, pre-sale, segment and template file; print file:line: reason for each problem.").ReadingSettings();
         command.SetAction(result => Run(ServerSettings.Arguments(result), result.InvocationConfiguration.Output, result.InvocationConfiguration.Error));
         return command;
     }
@@ -34,7 +34,8 @@ internal static class ValidateCommand
             errors.WriteLine($"{Path.GetRelativePath(root, folders.RulesFolder.Root)}: the rules folder does not exist");
             return 1;
         }
-        var problems = folders.Coupons.Problems.ToList();
+        var segments = folders.Segments;
+        var problems = folders.Coupons.Problems.Concat(segments.Problems).ToList();
         var files = JourneyDirectory.Load(folders.RulesFolder, folders.ReadOptions);
         problems.AddRange(files.SelectMany(f => f.Problems));
         problems.AddRange(new TagCatalog(folders.ReadOptions.Limits).Reload(folders.RulesFolder, JourneyFiles.TagsName));
@@ -61,6 +62,7 @@ internal static class ValidateCommand
 
         output.WriteLine($"{files.Count} journey(s) and {folders.Coupons.Campaigns.Count} coupon campaign(s) valid in {Path.GetRelativePath(root, folders.RulesFolder.Root)}; their templates render.");
         if (presales.Sales.Count > 0) output.WriteLine($"{presales.Sales.Count} pre-sale(s) valid in {Path.GetRelativePath(root, folders.RulesFolder.PathOf(JourneyFiles.PresalesName))}.");
+        if (segments.Segments.Count > 0) output.WriteLine($"{segments.Segments.Count} segment(s) valid in {Path.GetRelativePath(root, folders.RulesFolder.PathOf(Core.Segments.SegmentCatalog.FolderName))}.");
         if (draws.Draws.Count > 0) output.WriteLine($"{draws.Draws.Count} draw(s) valid in {Path.GetRelativePath(root, folders.RulesFolder.PathOf(JourneyFiles.DrawsName))}.");
         return 0;
     }

@@ -1,3 +1,4 @@
+using Automation.Core.Segments;
 using Automation.Core;
 using Automation.Core.Coupons;
 using Automation.Core.Journeys;
@@ -12,7 +13,7 @@ namespace Automation.Server.Hosting;
 /// <see cref="Coupons"/> among them, read when this is made; reload them before the journeys.
 /// </summary>
 internal sealed record JourneyFiles(ContentFolder RulesFolder, ContentFolder TemplatesFolder, JourneyReadOptions ReadOptions, TemplatesOptions Templates,
-    CouponCatalog Coupons) : IDisposable
+    CouponCatalog Coupons, SegmentCatalog Segments) : IDisposable
 {
     public static JourneyFiles From(IConfiguration configuration, string contentRoot, ICronSchedule cron)
     {
@@ -22,10 +23,12 @@ internal sealed record JourneyFiles(ContentFolder RulesFolder, ContentFolder Tem
         var templatesFolder = DiskFolderProvider.Open(Path.GetFullPath(Path.Combine(contentRoot, templates.Path)), rules.PollForChanges);
         var coupons = new CouponCatalog(rules.Limits);
         coupons.Reload(rulesFolder, CouponsName);
+        var segments = new SegmentCatalog();
+        segments.Reload(rulesFolder, SegmentCatalog.FolderName);
         return new JourneyFiles(rulesFolder, templatesFolder,
             new JourneyReadOptions(JourneyReadOptions.DefaultChannels, JourneyDirectory.TemplatesIn(templatesFolder), cron.Problem, rules.Limits,
-                campaign => coupons.Find(campaign) is not null),
-            templates, coupons);
+                campaign => coupons.Find(campaign) is not null, segment => segments.Find(segment)?.Expression),
+            templates, coupons, segments);
     }
 
     /// <summary>rules/coupons/: a coupon campaign a file.</summary>

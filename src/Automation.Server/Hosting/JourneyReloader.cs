@@ -68,8 +68,9 @@ internal sealed partial class JourneyReloader(JourneyCatalog catalog, TagCatalog
     {
         try
         {
-            // Journeys are checked against the campaigns they name.
+            // Journeys are checked against the campaigns and segments they name.
             foreach (var problem in files.Coupons.Reload(files.RulesFolder, JourneyFiles.CouponsName)) LogRejected(logger, "Coupon campaign", problem);
+            foreach (var problem in files.Segments.Reload(files.RulesFolder, Core.Segments.SegmentCatalog.FolderName)) LogRejected(logger, "Segment file", problem);
             var set = catalog.Reload(files.RulesFolder, files.ReadOptions);
             foreach (var entry in set.Entries.Where(e => e.Status == JourneyStatus.Invalid))
             {

@@ -54,6 +54,10 @@ internal static class JourneyServices
         services.AddTeams();
         services.AddSingleton<PresaleCatalog>();
         services.AddSingleton<PresaleAnnouncer>();
+        services.AddOptions<SegmentOptions>().BindConfiguration(SegmentOptions.Section);
+        services.AddSingleton(sp => sp.GetRequiredService<JourneyFiles>().Segments);
+        services.AddSingleton<Core.Segments.SegmentMembers>();
+        services.AddSingleton<SegmentCounts>();
         services.AddSingleton<JourneyEngine>();
         services.AddSingleton<JourneyScheduler>();
         services.AddHostedService<JourneyReloader>();

@@ -76,7 +76,7 @@ public static class ScanLoad
     }
 
     // Deterministic spreads from the id: a fifth never ordered, orders 1–5, last order 0–199 days ago, carts, tiers.
-    private static async Task GenerateAsync(AutomationStorage storage, int customers)
+    internal static async Task GenerateAsync(AutomationStorage storage, int customers)
     {
         await using var connection = await storage.OpenConnectionAsync(CancellationToken.None);
         var sqlite = storage.Dialect.Name == "sqlite";

@@ -32,6 +32,8 @@ public sealed class ApiScopesTests
         ["GET /v1/draws"] = "read", ["POST /v1/customers/{id}/draws/{draw}"] = "admin", ["GET /v1/draws/{draw}/report"] = "admin",
         ["GET /v1/draws/{draw}/entries"] = "admin",
         ["GET /v1/presales"] = "read", ["GET /v1/customers/{id}/presales/{sale}/access"] = "read",
+        ["GET /v1/segments"] = "read", ["GET /v1/segments/{name}"] = "read", ["GET /v1/segments/{name}/customers"] = "admin",
+        ["GET /v1/segments/{name}/customers.csv"] = "admin",
         ["POST /v1/coupons/{campaign}/codes"] = "admin", ["GET /v1/metrics/coupons"] = "admin",
         ["GET /v1/teams/{teamId}"] = "read", ["GET /v1/customers/{id}/referral"] = "read",
         ["POST /v1/teams/{campaign}"] = "admin", ["POST /v1/teams/{teamId}/members"] = "admin",

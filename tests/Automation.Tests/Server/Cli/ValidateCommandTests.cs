@@ -133,6 +133,21 @@ public sealed class ValidateCommandTests
     }
 
     [Test]
+    public async Task A_segment_whose_expression_does_not_compile_is_named_with_file_and_line()
+    {
+        var segments = Directory.CreateDirectory(Path.Combine(_root.FullName, "rules", "segments")).FullName;
+        File.WriteAllText(Path.Combine(segments, "big.json"), "{ \"Expression\": \"stats.TotalSpent >= 500\" }");
+        var good = await Run();
+        good.Code.Should().Be(0);
+        good.Out.Should().Contain("1 segment(s) valid in rules/segments.");
+
+        File.WriteAllText(Path.Combine(segments, "big.json"), "{\n  \"Expression\": \"stats.Spent >= 500\"\n}");
+        var (code, _, errors) = await Run();
+        code.Should().Be(1);
+        errors.Trim().Should().StartWith("rules/segments/big.json:2: Expression: does not compile");
+    }
+
+    [Test]
     public async Task Other_folders_can_be_named()
     {
         Directory.Move(Path.Combine(_root.FullName, "rules"), Path.Combine(_root.FullName, "journeys"));
