@@ -31,6 +31,7 @@ public sealed class SegmentsApiTests(string provider)
         _factory = new AutomationFactory(_db, _clock, settings: new Dictionary<string, string> { ["Segments:CountCacheSeconds"] = "30" });
         WriteRule("segments/big.json", """{ "Description": "Spent 500", "Expression": "stats.TotalSpent >= 500" }""");
         WriteRule("segments/nobody.json", """{ "Expression": "stats.OrderCount < 0" }""");
+        WriteRule("segments/coffee-buyers.json", File.ReadAllText(Path.Combine(ServerProcess.RepositoryRoot(), "rules", "segments", "coffee-buyers.json")));
         _client = _factory.CreateAuthorizedClient();
         await Order("ann", 200);
         await Order("bob", 1000);
@@ -80,6 +81,21 @@ public sealed class SegmentsApiTests(string provider)
         var fresh = (await Get("/v1/segments/big"))["segment"]!;
         fresh["count"]!.GetValue<long>().Should().Be(3);
         fresh["countedAt"]!.GetValue<DateTimeOffset>().Should().Be(Now.AddSeconds(30));
+    }
+
+    [Test]
+    public async Task The_shipped_coffee_buyers_are_those_who_bought_coffee_in_the_last_180_days()
+    {
+        foreach (var (customer, category) in new[] { ("fay", "coffee"), ("gus", "tea") })
+            (await _client.PostAsJsonAsync("/v1/track", new
+            {
+                userId = customer, @event = "Order Completed",
+                properties = new { order_id = $"{customer}-beans", total = 20, products = new[] { new { product_id = $"{category}-1", name = category, category, price = 20, quantity = 1 } } },
+            })).EnsureSuccessStatusCode();
+
+        (await Get("/v1/segments/coffee-buyers/customers"))["customers"]!.AsArray().Select(c => c!["externalId"]!.GetValue<string>()).Should().Equal("fay");
+        _clock.Advance(TimeSpan.FromDays(181));
+        (await Get("/v1/segments/coffee-buyers/customers"))["customers"]!.AsArray().Should().BeEmpty("the purchase is older than 180 days");
     }
 
     [Test]

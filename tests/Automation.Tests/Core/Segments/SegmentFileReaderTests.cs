@@ -81,6 +81,6 @@ public sealed class SegmentFileReaderTests
     {
         var catalog = new SegmentCatalog();
         catalog.Reload(DiskFiles.Folder(Path.Combine(ServerProcess.RepositoryRoot(), "rules")), SegmentCatalog.FolderName).Should().BeEmpty();
-        catalog.Segments.Select(s => s.Name).Should().Equal("dormant", "high-value", "price-sensitive");
+        catalog.Segments.Select(s => s.Name).Should().Equal("coffee-buyers", "dormant", "high-value", "price-sensitive");
     }
 }
