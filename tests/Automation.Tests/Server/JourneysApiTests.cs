@@ -48,7 +48,7 @@ public sealed class JourneysApiTests(string provider)
 
         var journeys = await Journeys(client);
         journeys.Select(j => j!["name"]!.GetValue<string>()).Should().BeEquivalentTo(
-            "birthday", "cart-recovery", "expiring-coupons", "expiring-points", "member-day", "post-delivery-care", "presale-announcement", "replenishment", "reward-confirmation", "reward-fulfilment", "team-complete", "team-needs-one-more", "tier-upgrade", "welcome-series", "win-back");
+            "birthday", "browse-abandonment", "cart-recovery", "expiring-coupons", "expiring-points", "member-day", "post-delivery-care", "presale-announcement", "replenishment", "reward-confirmation", "reward-fulfilment", "team-complete", "team-needs-one-more", "tier-upgrade", "unpaid-order", "welcome-series", "win-back");
         journeys.Should().OnlyContain(j => j!["status"]!.GetValue<string>() == "active");
         var cart = Journey(journeys, "cart-recovery");
         cart["trigger"]!.GetValue<string>().Should().Be("event: Product Added");
