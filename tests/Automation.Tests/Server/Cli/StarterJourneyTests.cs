@@ -163,6 +163,15 @@ public sealed class StarterJourneyTests(string provider)
     }
 
     [Test]
+    public async Task Browse_abandonment_counts_views_of_a_shop_that_sends_only_the_sku()
+    {
+        var viewed = new { @event = "Product Viewed", properties = new { sku = "BOOTS-42", name = "Boots" } };
+        (await Simulate("browse-abandonment", Ann, 1, ("+1h", viewed), ("+2h", viewed), ("+3h", viewed))).Should().Equal(
+            "+3h enter",
+            "+4h send email browse-abandonment/reminder");
+    }
+
+    [Test]
     public async Task Browse_abandonment_leaves_two_views_or_views_of_different_products_alone()
     {
         (await Simulate("browse-abandonment", Ann, 2, ("+1h", Viewed("boots")), ("+2h", Viewed("boots")), ("+3h", Viewed("hat")))).Should().BeEmpty();
