@@ -130,6 +130,12 @@ public sealed class EventFacts
     public string Name { get; init; } = "";
     public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// The product a single-product event (Product Viewed, Product Added…) names: product_id, else sku, as the catalog and
+    /// customer.Viewed read it; "" when none.
+    /// </summary>
+    public string ProductId { get; init; } = "";
+
     /// <summary>A property as text, or "" when absent.</summary>
     public string Property(string name) => Properties.TryGetValue(name, out var value) ? value : "";
 

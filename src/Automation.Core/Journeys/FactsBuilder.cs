@@ -82,6 +82,7 @@ public static class FactsBuilder
         {
             Name = name,
             Properties = Flatten(properties),
+            ProductId = Products.ProductEvents.Id(properties) ?? "",
             ProductNumbers = products is null ? new Dictionary<string, double>() : MaxPerKey(products),
         };
     }

@@ -64,7 +64,7 @@ public static class TemplateCheck
             ? new JsonObject
             {
                 ["name"] = e.Events[0],
-                ["properties"] = Teams.TeamEngine.SampleProperties(e.Events[0]) ?? Presales.PresaleAnnouncer.SampleProperties(e.Events[0]) ?? Rewards.RewardRedemptions.SampleProperties(e.Events[0]) ?? Products.ReplenishmentReminders.SampleProperties(e.Events[0], now) ?? new JsonObject { ["order_id"] = "sample-order", ["total"] = 39.8, ["currency"] = "USD" },
+                ["properties"] = Teams.TeamEngine.SampleProperties(e.Events[0]) ?? Presales.PresaleAnnouncer.SampleProperties(e.Events[0]) ?? Rewards.RewardRedemptions.SampleProperties(e.Events[0]) ?? Products.ReplenishmentReminders.SampleProperties(e.Events[0], now) ?? Products.ProductEvents.SampleProperties(e.Events[0]) ?? new JsonObject { ["order_id"] = "sample-order", ["total"] = 39.8, ["currency"] = "USD" },
             }
             : null;
         return TemplateModel.For(snapshot, journey.Name, step, now.AddHours(-1), trigger, context, "https://automation.example/u/sample", "USD", now, tier, next);

@@ -38,12 +38,26 @@ public static class ProductEvents
     public static string? ViewedProduct(InboundMessage message) =>
         message.Type == MessageType.Track && message.EventName == ProductViewed ? Id(message.Properties) : null;
 
+    /// <summary>Properties of a sample event naming products, for checking templates; null for other events.</summary>
+    public static JsonObject? SampleProperties(string eventName)
+    {
+        JsonObject Product() => new()
+        {
+            ["product_id"] = "sample-product", ["sku"] = "SKU-1", ["name"] = "Sample product", ["category"] = "Samples", ["price"] = 19.9, ["quantity"] = 2,
+            ["url"] = "https://shop.example/p/sample", ["image_url"] = "https://shop.example/p/sample.jpg",
+        };
+        if (SingleProduct.Contains(eventName)) return Product();
+        return ProductLists.Contains(eventName) && eventName != CommerceEvents.OrderCompleted
+            ? new JsonObject { ["order_id"] = "sample-order", ["total"] = 39.8, ["currency"] = "USD", ["products"] = new JsonArray(Product()) }
+            : null;
+    }
+
     private static ProductSighting? Sighting(JsonObject p, DateTimeOffset at) => Id(p) is not { } id ? null : new ProductSighting(
         id, Text(p, "sku"), Text(p, "name"), Text(p, "category"), Text(p, "brand"), Number(p, "price") is { } price and >= 0 and <= CommerceEvents.MaxAmount ? price : null,
         Text(p, "url"), Text(p, "image_url"), Number(p, "usage_days") is { } days and >= 1 and <= ProductInput.MaxUsageDays ? (int)days : null, at);
 
-    /// <summary>The product id the spec names, else the sku (as the cart does).</summary>
-    private static string? Id(JsonObject p) => Text(p, "product_id", JsonFieldReader.MaxIdLength) ?? Text(p, "sku", JsonFieldReader.MaxIdLength) ?? Text(p, "id", JsonFieldReader.MaxIdLength);
+    /// <summary>The product id the spec names, else the sku (as the cart does); null when the properties name none.</summary>
+    public static string? Id(JsonObject p) => Text(p, "product_id", JsonFieldReader.MaxIdLength) ?? Text(p, "sku", JsonFieldReader.MaxIdLength) ?? Text(p, "id", JsonFieldReader.MaxIdLength);
 
     private static string? Text(JsonObject p, string name, int maxLength = ProductInput.MaxTextLength)
     {

@@ -48,7 +48,7 @@ public sealed class JourneysApiTests(string provider)
 
         var journeys = await Journeys(client);
         journeys.Select(j => j!["name"]!.GetValue<string>()).Should().BeEquivalentTo(
-            "birthday", "cart-recovery", "expiring-coupons", "expiring-points", "member-day", "post-delivery-care", "presale-announcement", "replenishment", "reward-confirmation", "reward-fulfilment", "team-complete", "team-needs-one-more", "tier-upgrade", "welcome-series", "win-back");
+            "birthday", "browse-abandonment", "cart-recovery", "expiring-coupons", "expiring-points", "member-day", "post-delivery-care", "presale-announcement", "replenishment", "reward-confirmation", "reward-fulfilment", "team-complete", "team-needs-one-more", "tier-upgrade", "unpaid-order", "welcome-series", "win-back");
         journeys.Should().OnlyContain(j => j!["status"]!.GetValue<string>() == "active");
         var cart = Journey(journeys, "cart-recovery");
         cart["trigger"]!.GetValue<string>().Should().Be("event: Product Added");
@@ -110,6 +110,31 @@ public sealed class JourneysApiTests(string provider)
         var message = customer["messages"]!.AsArray().Should().ContainSingle().Subject!;
         message["template"]!.GetValue<string>().Should().Be("cart-recovery/reminder");
         message["status"]!.GetValue<string>().Should().Be("queued");
+    }
+
+    [Test]
+    public async Task Browse_abandonment_reminds_through_the_api_of_a_product_viewed_three_times_and_not_of_one_viewed_twice()
+    {
+        var settings = new Dictionary<string, string> { ["Scheduler:Enabled"] = "true", ["Scheduler:TickSeconds"] = "1" };
+        await using var factory = new AutomationFactory(_db, _clock, settings: settings).WithShippedJourneys();
+        using var client = factory.CreateAuthorizedClient();
+        foreach (var (user, views) in new[] { ("ann", 3), ("bob", 2) })
+        {
+            (await client.PostAsJsonAsync("/v1/identify", new { userId = user, traits = new { email = $"{user}@example.com" } })).EnsureSuccessStatusCode();
+            for (var i = 0; i < views; i++)
+                (await client.PostAsJsonAsync("/v1/track", new { userId = user, @event = "Product Viewed", properties = new { product_id = "boots", name = "Boots", url = "https://shop.example/p/boots" } }))
+                    .StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+
+        _clock.Advance(TimeSpan.FromHours(2));
+        var ann = await Support.Eventually.Until(async () =>
+        {
+            _clock.Advance(TimeSpan.FromSeconds(1));
+            return JsonNode.Parse(await client.GetStringAsync("/v1/customers/ann"))!;
+        }, c => c["messages"]!.AsArray().Count > 0, TimeSpan.FromSeconds(20), what: "the reminder");
+
+        ann["messages"]!.AsArray().Should().ContainSingle().Subject!["template"]!.GetValue<string>().Should().Be("browse-abandonment/reminder");
+        JsonNode.Parse(await client.GetStringAsync("/v1/customers/bob"))!["messages"]!.AsArray().Should().BeEmpty("bob looked twice");
     }
 
     [Test]

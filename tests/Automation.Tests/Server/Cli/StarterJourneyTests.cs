@@ -52,6 +52,15 @@ public sealed class StarterJourneyTests(string provider)
     private static object Order(string id, decimal total, object[]? products = null) =>
         new { @event = "Order Completed", properties = new { order_id = id, total, products = products ?? [] } };
 
+    private static object Checkout(string id) => new
+    {
+        @event = "Checkout Started",
+        properties = new { order_id = id, total = 24, currency = "USD", products = new[] { new { product_id = "tea", name = "Tea", price = 12, quantity = 2 } } },
+    };
+
+    private static object Viewed(string product) =>
+        new { @event = "Product Viewed", properties = new { product_id = product, name = product, price = 90, url = $"https://shop.example/p/{product}", image_url = $"https://shop.example/p/{product}.jpg" } };
+
     private static readonly object Ann = new { email = "ann@example.com", name = "Ann" };
 
     [Test]
@@ -94,6 +103,108 @@ public sealed class StarterJourneyTests(string provider)
             "+0h enter",
             "+1h send email cart-recovery/reminder",
             "+5h exit: Order Completed");
+    }
+
+    [Test]
+    public async Task Cart_recovery_hands_over_to_unpaid_order_when_checkout_starts()
+    {
+        (await Simulate("cart-recovery", Ann, 3,
+            ("+0h", new { @event = "Product Added", properties = new { product_id = "tea", price = 12 } }),
+            ("+2h", Checkout("u0")))).Should().Equal(
+            "+0h enter",
+            "+1h send email cart-recovery/reminder",
+            "+2h exit: Checkout Started");
+    }
+
+    [Test]
+    public async Task Unpaid_order_asks_if_it_can_help_after_an_hour_and_offers_a_coupon_at_a_day_within_48_hours()
+    {
+        (await Simulate("unpaid-order", Ann, 3, ("+0h", Checkout("u1")))).Should().Equal(
+            "+0h enter",
+            "+1h send email unpaid-order/service",
+            "+24h send email unpaid-order/offer (a coupon of cart-recovery)",
+            "+48.25h complete: max age");
+    }
+
+    [Test]
+    public async Task Unpaid_order_sends_nothing_more_once_the_order_is_paid()
+    {
+        (await Simulate("unpaid-order", Ann, 3, ("+0h", Checkout("u2")), ("+5h", Order("u2", 24)))).Should().Equal(
+            "+0h enter",
+            "+1h send email unpaid-order/service",
+            "+5h exit: Order Completed");
+        (await SimulateAs("bo", Start, "unpaid-order", new { email = "bo@example.com" }, 3, ("+0h", Checkout("u3")), ("+30m", Order("u3", 24)))).Should().Equal(
+            "+0h enter",
+            "+0.5h exit: Order Completed");
+    }
+
+    [Test]
+    public async Task Unpaid_order_texts_only_customers_who_consented_to_sms()
+    {
+        var texted = new { phone = "+14155550123", sms_consent = true };
+        (await SimulateAs("sms-ann", Start, "unpaid-order", texted, 3, ("+0h", Checkout("u4")))).Should().Equal(
+            "+0h enter",
+            "+1h send sms unpaid-order/service",
+            "+24h send sms unpaid-order/offer (a coupon of cart-recovery)",
+            "+48.25h complete: max age");
+        await _db.Storage.SuppressAsync("sms", "+14155550124", "STOP", Start.AddDays(-1), CancellationToken.None);
+        (await SimulateAs("quiet-bo", Start, "unpaid-order", new { phone = "+14155550124" }, 3, ("+0h", Checkout("u5")))).Should().Equal(
+            "+0h enter",
+            "+48.25h complete: max age");
+    }
+
+    [Test]
+    public async Task Browse_abandonment_reminds_once_of_a_product_viewed_three_times_in_a_day()
+    {
+        (await Simulate("browse-abandonment", Ann, 3, ("+1h", Viewed("boots")), ("+2h", Viewed("boots")), ("+3h", Viewed("boots")), ("+4h", Viewed("boots")))).Should().Equal(
+            "+3h enter",
+            "+4h send email browse-abandonment/reminder",
+            "+27.25h complete: max age");
+    }
+
+    [Test]
+    public async Task Browse_abandonment_counts_views_of_a_shop_that_sends_only_the_sku()
+    {
+        var viewed = new { @event = "Product Viewed", properties = new { sku = "BOOTS-42", name = "Boots" } };
+        (await Simulate("browse-abandonment", Ann, 1, ("+1h", viewed), ("+2h", viewed), ("+3h", viewed))).Should().Equal(
+            "+3h enter",
+            "+4h send email browse-abandonment/reminder");
+    }
+
+    [Test]
+    public async Task Browse_abandonment_leaves_two_views_or_views_of_different_products_alone()
+    {
+        (await Simulate("browse-abandonment", Ann, 2, ("+1h", Viewed("boots")), ("+2h", Viewed("boots")), ("+3h", Viewed("hat")))).Should().BeEmpty();
+        (await SimulateAs("bo", Start, "browse-abandonment", new { email = "bo@example.com" }, 3, ("+20h", Viewed("boots")), ("+22h", Viewed("boots")), ("+25h", Viewed("boots"))))
+            .Should().BeEmpty("two views on one UTC day and one on the next are not three in a day");
+    }
+
+    [Test]
+    public async Task Browse_abandonment_says_nothing_when_the_product_goes_into_a_cart_or_was_bought()
+    {
+        (await Simulate("browse-abandonment", Ann, 2,
+            ("+1h", Viewed("boots")), ("+2h", Viewed("boots")), ("+3h", Viewed("boots")),
+            ("+3.5h", new { @event = "Product Added", properties = new { product_id = "boots", price = 90 } }))).Should().Equal(
+            "+3h enter",
+            "+3.5h exit: Product Added");
+        var bootsOrder = new object[] { new { product_id = "boots", price = 90 } };
+        (await SimulateAs("bo", Start, "browse-abandonment", new { email = "bo@example.com" }, 2,
+            ("-10d", Order("b1", 90, bootsOrder)), ("+1h", Viewed("boots")), ("+2h", Viewed("boots")), ("+3h", Viewed("boots")))).Should().BeEmpty();
+        (await SimulateAs("cy", Start, "browse-abandonment", new { email = "cy@example.com" }, 2,
+            ("+0h", new { @event = "Product Added", properties = new { product_id = "hat", price = 20 } }),
+            ("+1h", Viewed("boots")), ("+2h", Viewed("boots")), ("+3h", Viewed("boots")))).Should().BeEmpty("a shopper with a cart is cart-recovery's");
+    }
+
+    [Test]
+    public async Task Browse_abandonment_reminds_at_most_once_a_week()
+    {
+        (await Simulate("browse-abandonment", Ann, 3,
+            ("+1h", Viewed("boots")), ("+2h", Viewed("boots")), ("+3h", Viewed("boots")),
+            ("+25h", Viewed("boots")), ("+26h", Viewed("boots")), ("+27h", Viewed("boots")),
+            ("+49h", Viewed("scarf")), ("+50h", Viewed("scarf")), ("+51h", Viewed("scarf")))).Should().Equal(
+            "+3h enter",
+            "+4h send email browse-abandonment/reminder",
+            "+27.25h complete: max age");
     }
 
     [Test]
