@@ -84,8 +84,8 @@ public sealed partial class JourneyFileReader(JourneyReadOptions options)
             check.Add("Trigger", null, "must hold exactly one of Event, Schedule or Scan");
             return null;
         }
-        var condition = Guarded(trigger, "Condition", "Trigger", check);
-        var audience = Guarded(trigger, "Audience", "Trigger", check);
+        var condition = check.OptionalText(trigger, "Condition", "Trigger");
+        var audience = check.OptionalText(trigger, "Audience", "Trigger");
         if (trigger["Segment"] is not null)
         {
             if (kinds[0] == "Event") check.Add("Trigger.Segment", null, "belongs to Schedule and Scan triggers: they enter a segment's members when they come due");
@@ -137,7 +137,7 @@ public sealed partial class JourneyFileReader(JourneyReadOptions options)
         }
         check.UnknownFields(exit, "Exit", ExitFields);
         var events = exit["Events"] is null ? [] : check.TextOrTextList(exit, "Events", "Exit") ?? [];
-        return new JourneyExit(events, Guarded(exit, "Condition", "Exit", check));
+        return new JourneyExit(events, check.OptionalText(exit, "Condition", "Exit"));
     }
 
     private static TimeSpan? ReadReEntry(JsonObject journey, Checker check)
@@ -149,13 +149,6 @@ public sealed partial class JourneyFileReader(JourneyReadOptions options)
             if (text == "Always") return TimeSpan.Zero;
         }
         return journey["ReEntry"] is null ? null : check.Duration(journey, "ReEntry", "");
-    }
-
-    private static string? Guarded(JsonObject obj, string field, string path, Checker check)
-    {
-        var expression = check.OptionalText(obj, field, path);
-        var fullPath = Checker.Join(path, field);
-        return expression;
     }
 
     internal static List<ScopedParam> ReadParams(JsonNode? node, string path, string? rule, Checker check)
