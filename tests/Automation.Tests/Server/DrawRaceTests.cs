@@ -2,11 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Automation.Storage;
 using Automation.Tests.Support;
-using Dapper;
-using Microsoft.Extensions.Time.Testing;
-using Npgsql;
 
 namespace Automation.Tests.Server;
 
@@ -20,65 +16,36 @@ public sealed class DrawRaceTests
     private const int Racers = 16;
     private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-03-01T10:00:00Z", CultureInfo.InvariantCulture);
 
-    private TestDatabase _db = null!;
-    private AutomationFactory[] _servers = null!;
-    private HttpClient[] _clients = null!;
+    private TwoServers _servers = null!;
 
     [SetUp]
-    public async Task SetUp()
+    public async Task SetUp() => _servers = await TwoServers.StartAsync(Now, contentRoot =>
     {
-        _db = await TestDatabase.CreateAsync(StorageOptions.Postgres);
-        _servers = [new AutomationFactory(_db, new FakeTimeProvider(Now)), new AutomationFactory(_db, new FakeTimeProvider(Now))];
-        foreach (var server in _servers)
-        {
-            WriteDraw(server, "open-play", """{ "EntryCost": 50, "Prizes": [ { "Name": "thanks", "Kind": "nothing", "Weight": 1 } ] }""");
-            WriteDraw(server, "scarce", """{ "EntryCost": 10, "Prizes": [ { "Name": "gold", "Kind": "points", "Points": 1, "Weight": 1, "Stock": 3 } ] }""");
-        }
-        _clients = [.. _servers.Select(s => s.CreateAuthorizedClient())];
-        // Both servers up (and the schema migrated) before the race, so the requests meet in the database.
-        foreach (var client in _clients) (await client.GetAsync("/v1/draws")).EnsureSuccessStatusCode();
-    }
+        WriteDraw(contentRoot, "open-play", """{ "EntryCost": 50, "Prizes": [ { "Name": "thanks", "Kind": "nothing", "Weight": 1 } ] }""");
+        WriteDraw(contentRoot, "scarce", """{ "EntryCost": 10, "Prizes": [ { "Name": "gold", "Kind": "points", "Points": 1, "Weight": 1, "Stock": 3 } ] }""");
+    }, "/v1/draws");
 
     [TearDown]
-    public async Task TearDown()
-    {
-        foreach (var client in _clients) client.Dispose();
-        foreach (var server in _servers) await server.DisposeAsync();
-        await _db.DisposeAsync();
-    }
+    public async Task TearDown() => await _servers.DisposeAsync();
 
-    private static void WriteDraw(AutomationFactory server, string name, string json)
+    private static void WriteDraw(string contentRoot, string name, string json)
     {
-        var folder = Path.Combine(server.ContentRoot, "rules", "draws");
+        var folder = Path.Combine(contentRoot, "rules", "draws");
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, $"{name}.json"), json);
     }
 
-    private async Task Order(string customer, decimal total) =>
-        (await _clients[0].PostAsJsonAsync("/v1/track", new { userId = customer, @event = "Order Completed", properties = new { order_id = $"{customer}-1", total } })).EnsureSuccessStatusCode();
+    private Task Order(string customer, decimal total) => _servers.OrderAsync(customer, total);
 
     /// <summary>Sixteen entries started together, alternating between the servers.</summary>
-    private async Task<(HttpStatusCode Status, JsonNode Body)[]> Race(Func<int, (string Customer, string Draw, string Key)> entry)
-    {
-        using var start = new ManualResetEventSlim();
-        var racers = Enumerable.Range(0, Racers).Select(i => Task.Run(async () =>
+    private Task<(HttpStatusCode Status, JsonNode Body)[]> Race(Func<int, (string Customer, string Draw, string Key)> attempt) =>
+        _servers.RaceAsync(Racers, i =>
         {
-            var (customer, draw, key) = entry(i);
-            using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/customers/{customer}/draws/{draw}");
-            request.Headers.Add("Idempotency-Key", key);
-            start.Wait();
-            var response = await _clients[i % 2].SendAsync(request);
-            return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!);
-        })).ToArray();
-        start.Set();
-        return await Task.WhenAll(racers);
-    }
+            var (customer, draw, key) = attempt(i);
+            return ($"/v1/customers/{customer}/draws/{draw}", key);
+        });
 
-    private async Task<T> Scalar<T>(string sql, object? parameters = null)
-    {
-        await using var connection = new NpgsqlConnection(_db.ConnectionString);
-        return await connection.ExecuteScalarAsync<T>(sql, parameters) ?? throw new AssertionException($"No value for {sql}");
-    }
+    private Task<T> Scalar<T>(string sql, object? parameters = null) => _servers.ScalarAsync<T>(sql, parameters);
 
     [Test]
     public async Task Sixteen_entries_of_a_customer_whose_points_cover_five_spend_exactly_five()
@@ -89,8 +56,7 @@ public sealed class DrawRaceTests
         results.Count(r => r.Status == HttpStatusCode.OK).Should().Be(5);
         results.Where(r => r.Status != HttpStatusCode.OK).Should().OnlyContain(r => r.Status == HttpStatusCode.Conflict && r.Body["reason"]!.GetValue<string>() == "not-enough-points");
 
-        await using var connection = new NpgsqlConnection(_db.ConnectionString);
-        var ledger = (await connection.QueryAsync<int>("SELECT points FROM points_ledger ORDER BY id")).ToList();
+        var ledger = await _servers.LedgerAsync();
         ledger.Should().Equal(290, -50, -50, -50, -50, -50);
         ledger.Select((_, n) => ledger.Take(n + 1).Sum()).Should().OnlyContain(balance => balance >= 0, "the balance is never below zero after any entry");
         (await Scalar<long>("SELECT COUNT(*) FROM draw_entries")).Should().Be(5);
@@ -100,7 +66,7 @@ public sealed class DrawRaceTests
     public async Task Sixteen_customers_racing_for_a_prize_with_stock_three_on_two_servers_win_it_three_times()
     {
         var customers = Enumerable.Range(0, Racers).Select(i => $"racer-{i}").ToList();
-        (await _clients[0].PostAsJsonAsync("/v1/batch", new
+        (await _servers.Client(0).PostAsJsonAsync("/v1/batch", new
         {
             batch = customers.Select(c => new { type = "track", userId = c, @event = "Order Completed", properties = new { order_id = $"{c}-1", total = 100 } }),
         })).EnsureSuccessStatusCode();
@@ -112,7 +78,7 @@ public sealed class DrawRaceTests
         (await Scalar<int>("SELECT given FROM draw_prizes_given WHERE draw = 'scarce' AND prize = 'gold'")).Should().Be(3);
         (await Scalar<long>("SELECT COUNT(*) FROM draw_entries WHERE draw = 'scarce' AND prize = 'gold'")).Should().Be(3);
         (await Scalar<long>("SELECT COUNT(*) FROM points_ledger WHERE kind = 'redeem'")).Should().Be(3, "only the winners spent points");
-        var report = JsonNode.Parse(await _clients[1].GetStringAsync("/v1/draws/scarce/report"))!;
+        var report = JsonNode.Parse(await _servers.Client(1).GetStringAsync("/v1/draws/scarce/report"))!;
         report["prizes"]![0]!["given"]!.GetValue<long>().Should().Be(3);
         report["prizes"]![0]!["left"]!.GetValue<long>().Should().Be(0);
     }

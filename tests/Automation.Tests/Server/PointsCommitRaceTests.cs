@@ -2,11 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Automation.Storage;
 using Automation.Tests.Support;
-using Dapper;
-using Microsoft.Extensions.Time.Testing;
-using Npgsql;
 
 namespace Automation.Tests.Server;
 
@@ -19,32 +15,19 @@ public sealed class PointsCommitRaceTests
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-03-01T10:00:00Z", CultureInfo.InvariantCulture);
 
-    private TestDatabase _db = null!;
-    private AutomationFactory[] _servers = null!;
-    private HttpClient[] _clients = null!;
+    private TwoServers _servers = null!;
 
     [SetUp]
-    public async Task SetUp()
-    {
-        _db = await TestDatabase.CreateAsync(StorageOptions.Postgres);
-        _servers = [new AutomationFactory(_db, new FakeTimeProvider(Now)), new AutomationFactory(_db, new FakeTimeProvider(Now))];
-        _clients = [.. _servers.Select(s => s.CreateAuthorizedClient())];
-        foreach (var client in _clients) (await client.GetAsync("/v1/tiers")).EnsureSuccessStatusCode();
-    }
+    public async Task SetUp() => _servers = await TwoServers.StartAsync(Now, _ => { }, "/v1/tiers");
 
     [TearDown]
-    public async Task TearDown()
-    {
-        foreach (var client in _clients) client.Dispose();
-        foreach (var server in _servers) await server.DisposeAsync();
-        await _db.DisposeAsync();
-    }
+    public async Task TearDown() => await _servers.DisposeAsync();
 
     /// <summary><paramref name="racers"/> commits of 300 points each, quoted while the balance covered each alone, started together.</summary>
     private async Task<HttpStatusCode[]> Race(int balance, int racers)
     {
-        (await _clients[0].PostAsJsonAsync("/v1/track", new { userId = "ann", @event = "Order Completed", properties = new { order_id = "a-1", total = balance } })).EnsureSuccessStatusCode();
-        var quote = JsonNode.Parse(await (await _clients[0].PostAsJsonAsync("/v1/customers/ann/points/quote", new { orderTotal = 1000, currency = "USD", points = 300 })).Content.ReadAsStringAsync())!;
+        await _servers.OrderAsync("ann", balance);
+        var quote = JsonNode.Parse(await (await _servers.Client(0).PostAsJsonAsync("/v1/customers/ann/points/quote", new { orderTotal = 1000, currency = "USD", points = 300 })).Content.ReadAsStringAsync())!;
         var quoteId = quote["quoteId"]!.GetValue<string>();
 
         using var start = new ManualResetEventSlim();
@@ -53,17 +36,13 @@ public sealed class PointsCommitRaceTests
             using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/customers/ann/points/commit") { Content = JsonContent.Create(new { quoteId }) };
             request.Headers.Add("Idempotency-Key", $"checkout-{i}");
             start.Wait();
-            return (await _clients[i % 2].SendAsync(request)).StatusCode;
+            return (await _servers.Client(i).SendAsync(request)).StatusCode;
         })).ToArray();
         start.Set();
         return await Task.WhenAll(tasks);
     }
 
-    private async Task<List<int>> Ledger()
-    {
-        await using var connection = new NpgsqlConnection(_db.ConnectionString);
-        return [.. await connection.QueryAsync<int>("SELECT points FROM points_ledger ORDER BY id")];
-    }
+    private Task<List<int>> Ledger() => _servers.LedgerAsync();
 
     [Test]
     public async Task Two_commits_that_together_exceed_the_balance_spend_exactly_one()
