@@ -50,15 +50,18 @@ public sealed class BroadcastSender(IBroadcastStore broadcasts, IJourneyStore jo
                 await broadcasts.FinishBroadcastAsync(broadcast.Id, now, ct);
                 return enqueued;
             }
+            int claimed;
+            // The progress is saved once the page's transaction is closed: on SQLite both take the one writer connection.
             await using (var tx = await journeys.BeginJourneyWorkAsync(ct))
             {
                 var entered = await tx.EnterAsync([.. page.Select(c => new JourneyEntry(c.Id, broadcast.Journey, Step, now, null))], ct);
                 await tx.EndAsync([.. entered.Select(i => new InstanceEnd(i.Id, JourneyEnd.Completed, "broadcast", now))], ct);
                 await tx.EnqueueAsync([.. entered.Select(i => Message(broadcast, i, now))], now, ct);
                 await tx.CommitAsync(ct);
-                await broadcasts.SaveBroadcastProgressAsync(broadcast.Id, after, page[^1].Id, page.Count, entered.Count, ct);
-                enqueued += entered.Count;
+                claimed = entered.Count;
             }
+            await broadcasts.SaveBroadcastProgressAsync(broadcast.Id, after, page[^1].Id, page.Count, claimed, ct);
+            enqueued += claimed;
             after = page[^1].Id;
         }
     }
