@@ -132,6 +132,7 @@ public static class AutomationServer
         v1.MapPresalesApi();
         v1.MapRewardsApi();
         v1.MapSegmentsApi();
+        v1.MapBroadcastsApi();
         v1.MapTeamsApi();
         v1.MapReferralsApi();
         v1.MapMetricsApi();

@@ -32,6 +32,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IAnalyticsStore>(sp => sp.GetRequiredService<AutomationStorage>());
         services.AddSingleton<IRejectedMessageStore>(sp => sp.GetRequiredService<AutomationStorage>());
         services.AddSingleton<IDrawQueries>(sp => sp.GetRequiredService<AutomationStorage>());
+        services.AddSingleton<IBroadcastStore>(sp => sp.GetRequiredService<AutomationStorage>());
         services.AddSingleton<IProductQueries>(sp => sp.GetRequiredService<AutomationStorage>());
         services.AddSingleton<IRewardQueries>(sp => sp.GetRequiredService<AutomationStorage>());
         services.AddSingleton<ICouponStore>(sp => sp.GetRequiredService<AutomationStorage>());

@@ -54,6 +54,7 @@ internal static class JourneyServices
         services.AddTeams();
         services.AddSingleton<PresaleCatalog>();
         services.AddSingleton<PresaleAnnouncer>();
+        services.AddSingleton<Core.Broadcasts.BroadcastSender>();
         services.AddOptions<SegmentOptions>().BindConfiguration(SegmentOptions.Section);
         services.AddSingleton(sp => sp.GetRequiredService<JourneyFiles>().Segments);
         services.AddSingleton<Core.Segments.SegmentMembers>();
@@ -98,6 +99,10 @@ internal static class JourneyServices
             quartz.AddJob<PresaleAnnounceJob>(job => job.WithIdentity(PresaleAnnounceJob.Key).StoreDurably());
             // Missed runs are not replayed: each run announces every window open at that moment.
             quartz.AddTrigger<PresaleAnnounceJob>(trigger => trigger.ForJob(PresaleAnnounceJob.Key).WithIdentity("presale-announce", "automation").StartNow()
+                .WithSchedule(SimpleScheduleBuilder.Create().WithInterval(TimeSpan.FromSeconds(scheduler.TickSeconds)).RepeatForever()
+                    .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
+            quartz.AddJob<BroadcastJob>(job => job.WithIdentity(BroadcastJob.Key).StoreDurably());
+            quartz.AddTrigger<BroadcastJob>(trigger => trigger.ForJob(BroadcastJob.Key).WithIdentity("broadcasts", "automation").StartNow()
                 .WithSchedule(SimpleScheduleBuilder.Create().WithInterval(TimeSpan.FromSeconds(scheduler.TickSeconds)).RepeatForever()
                     .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
             quartz.AddJob<ReplenishmentJob>(job => job.WithIdentity(ReplenishmentJob.Key).StoreDurably());

@@ -41,33 +41,41 @@ internal sealed class StepPreviewer(LiquidTemplates templates, UnsubscribeLinks 
     /// </summary>
     public IReadOnlyList<StepPreview> Preview(JourneyDefinition journey, CustomerSnapshot customer, OrderTotals tierWindow, string? step = null)
     {
+        var previews = new List<StepPreview>();
+        foreach (var sendStep in journey.Steps)
+        {
+            if (sendStep.Action is not SendAction send || (step is not null && sendStep.Name != step)) continue;
+            previews.AddRange(PreviewSend(journey.Name, sendStep.Name, send.Context, customer, tierWindow));
+        }
+        return previews;
+    }
+
+    /// <summary>One send (every variant of its context) rendered for <paramref name="customer"/>; a broadcast's preview is one.</summary>
+    public IReadOnlyList<StepPreview> PreviewSend(string journey, string step, JsonObject sendContext, CustomerSnapshot customer, OrderTotals tierWindow)
+    {
         var now = clock.GetUtcNow();
         var program = tiers.Program;
         var held = program?.Find(customer.Tier?.Tier);
         var next = program?.Next(held, tierWindow);
         var previews = new List<StepPreview>();
-        foreach (var sendStep in journey.Steps)
+        var arms = sendContext["Variants"] is JsonArray variants
+            ? variants.OfType<JsonObject>().Select(v => (Name: (string?)v["Name"]!.GetValue<string>(), Context: Variants.Apply(sendContext, v))).ToList()
+            : [(Name: (string?)null, Context: sendContext)];
+        foreach (var (variant, context) in arms)
         {
-            if (sendStep.Action is not SendAction send || (step is not null && sendStep.Name != step)) continue;
-            var arms = send.Context["Variants"] is JsonArray variants
-                ? variants.OfType<JsonObject>().Select(v => (Name: (string?)v["Name"]!.GetValue<string>(), Context: Variants.Apply(send.Context, v))).ToList()
-                : [(Name: (string?)null, Context: send.Context)];
-            foreach (var (variant, context) in arms)
+            var channel = context["Channel"]!.GetValue<string>();
+            var template = context["Template"]!.GetValue<string>();
+            var recipient = channels[channel].Recipient.Read(customer.Profile);
+            try
             {
-                var channel = context["Channel"]!.GetValue<string>();
-                var template = context["Template"]!.GetValue<string>();
-                var recipient = channels[channel].Recipient.Read(customer.Profile);
-                try
-                {
-                    var model = TemplateModel.For(customer, journey.Name, sendStep.Name, now, null, context,
-                        links.UrlFor(channel, recipient ?? "preview"), templateOptions.Value.DefaultCurrency, now, held, next, points);
-                    var message = templates.Render(template, channel, model);
-                    previews.Add(new StepPreview(sendStep.Name, channel, template, variant, message.Subject, message.Html, message.Text, Relative(message.TemplateFile), null));
-                }
-                catch (TemplateException e)
-                {
-                    previews.Add(new StepPreview(sendStep.Name, channel, template, variant, null, null, null, Relative(e.File), $"{Relative(e.File)}:{e.Line}: {e.Reason}"));
-                }
+                var model = TemplateModel.For(customer, journey, step, now, null, context,
+                    links.UrlFor(channel, recipient ?? "preview"), templateOptions.Value.DefaultCurrency, now, held, next, points);
+                var message = templates.Render(template, channel, model);
+                previews.Add(new StepPreview(step, channel, template, variant, message.Subject, message.Html, message.Text, Relative(message.TemplateFile), null));
+            }
+            catch (TemplateException e)
+            {
+                previews.Add(new StepPreview(step, channel, template, variant, null, null, null, Relative(e.File), $"{Relative(e.File)}:{e.Line}: {e.Reason}"));
             }
         }
         return previews;

@@ -1,0 +1,41 @@
+using Automation.Core.Broadcasts;
+
+namespace Automation.Core.Storage;
+
+/// <summary>
+/// Broadcasts and their progress. Each state change is claimed by the statement that makes it (a start or a cancel
+/// only from <see cref="BroadcastStatus.Scheduled"/>), so nodes racing for one broadcast agree on who won.
+/// </summary>
+public interface IBroadcastStore
+{
+    /// <summary>Stores a scheduled broadcast; returns its id.</summary>
+    Task<long> CreateBroadcastAsync(NewBroadcast broadcast, CancellationToken cancellationToken);
+
+    /// <summary>One broadcast, or null.</summary>
+    Task<Broadcast?> BroadcastAsync(long id, CancellationToken cancellationToken);
+
+    /// <summary>Every broadcast, newest first.</summary>
+    Task<IReadOnlyList<Broadcast>> BroadcastsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Cancels a broadcast that has not started; false when it is not <see cref="BroadcastStatus.Scheduled"/> (or does not exist).</summary>
+    Task<bool> CancelBroadcastAsync(long id, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Moves every scheduled broadcast due at <paramref name="now"/> to sending in one statement; returns the ids this call started.</summary>
+    Task<IReadOnlyList<long>> StartDueBroadcastsAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>The broadcasts being sent (started here or by another node, perhaps one that stopped mid-way).</summary>
+    Task<IReadOnlyList<Broadcast>> SendingBroadcastsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records a walked page: <paramref name="enqueued"/> is always added (each was claimed once by its unique key);
+    /// the position moves to <paramref name="throughCustomerId"/> and <paramref name="walked"/> is added only when no
+    /// other walker moved it past <paramref name="afterCustomerId"/> first.
+    /// </summary>
+    Task SaveBroadcastProgressAsync(long id, long afterCustomerId, long throughCustomerId, int walked, int enqueued, CancellationToken cancellationToken);
+
+    /// <summary>Marks a sending broadcast done.</summary>
+    Task FinishBroadcastAsync(long id, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>The broadcast's outbox rows counted by status word (sent, skipped, suppressed, failed, holdout…).</summary>
+    Task<IReadOnlyDictionary<string, long>> BroadcastMessageCountsAsync(long id, CancellationToken cancellationToken);
+}

@@ -1,0 +1,87 @@
+using Automation.Core.Broadcasts;
+using Automation.Core.Messaging;
+using Automation.Core.Segments;
+using Automation.Core.Storage;
+using Automation.Server.Hosting;
+using Automation.Server.Http;
+using Automation.Server.Tools;
+
+namespace Automation.Server.Apis;
+
+/// <summary>
+/// Broadcasts (docs/broadcasts.md): <c>POST /v1/broadcasts</c> schedules one, <c>GET /v1/broadcasts[/{id}]</c> shows
+/// status, progress and results, <c>POST /v1/broadcasts/{id}/cancel</c> cancels one not started yet, and
+/// <c>POST /v1/broadcasts/preview</c> gives the audience size and a render for one member.
+/// </summary>
+internal static class BroadcastsApi
+{
+    /// <summary>What became of a broadcast's messages, from the outbox statuses.</summary>
+    public sealed record BroadcastResults(long Queued, long Sent, long Failed, long SkippedByCap, long DeferredByQuietHours, long Suppressed, long HeldOut);
+
+    public sealed record BroadcastView(long Id, string Name, string Segment, string Channel, string Template, DateTimeOffset SendAt, int HoldoutPercent,
+        IReadOnlyList<BroadcastVariant> Variants, string Status, long Audience, long Walked, long Enqueued, DateTimeOffset CreatedAt,
+        DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, BroadcastResults? Results);
+
+    public static ApiRoutes MapBroadcastsApi(this ApiRoutes v1)
+    {
+        v1.Admin.MapPost("/broadcasts", async (BroadcastRequest body, SegmentCatalog segments, SegmentCounts counts, IReadOnlyDictionary<string, IChannel> channels,
+            LiquidTemplates templates, IBroadcastStore store, TimeProvider clock, CancellationToken ct) =>
+        {
+            var now = clock.GetUtcNow();
+            var request = CheckedBroadcast.Check(body, preview: false, segments, channels, templates.Files, now);
+            if (request.Errors.Count > 0) return ValidationProblem.For(request.Errors);
+            var audience = (await counts.CountAsync(request.Segment!, ct)).Count;
+            var id = await store.CreateBroadcastAsync(new NewBroadcast(body.Name!, body.Segment!, body.Channel!, body.Template!, request.SendAt,
+                body.HoldoutPercent ?? 0, request.Variants, audience, now), ct);
+            return Results.Created($"/v1/broadcasts/{id}", new { id, audience, status = BroadcastStatus.Scheduled, sendAt = request.SendAt });
+        });
+
+        v1.Admin.MapPost("/broadcasts/preview", async (BroadcastRequest body, SegmentCatalog segments, SegmentCounts counts, SegmentMembers members,
+            IReadOnlyDictionary<string, IChannel> channels, LiquidTemplates templates, ICustomerStore customers, StepPreviewer previewer, TimeProvider clock,
+            CancellationToken ct) =>
+        {
+            var request = CheckedBroadcast.Check(body, preview: true, segments, channels, templates.Files, clock.GetUtcNow());
+            if (request.Errors.Count > 0) return ValidationProblem.For(request.Errors);
+            var audience = (await counts.CountAsync(request.Segment!, ct)).Count;
+            var first = await members.PageAsync(request.Segment!, 0, 1, ct);
+            if (first.Count == 0 || await customers.FindAsync(first[0].ExternalId ?? first[0].AnonymousId ?? "", ct) is not { } member)
+                return Results.Ok(new { audience, message = "No customer is in this segment now.", customerId = (string?)null, previews = Array.Empty<StepPreview>() });
+            var draft = new Broadcast(0, body.Name ?? "preview", body.Segment!, body.Channel!, body.Template!, request.SendAt, body.HoldoutPercent ?? 0,
+                request.Variants, BroadcastStatus.Scheduled, audience, 0, 0, 0, request.SendAt, null, null);
+            var previews = previewer.PreviewSend(draft.Journey, BroadcastSender.Step, BroadcastSender.Context(draft), member,
+                await previewer.TierWindowAsync(customers, member.Profile.Id, ct));
+            return Results.Ok(new { audience, message = (string?)null, customerId = member.Profile.ExternalId ?? member.Profile.AnonymousId, previews });
+        });
+
+        v1.Read.MapGet("/broadcasts", async (IBroadcastStore store, CancellationToken ct) =>
+            Results.Ok(new { broadcasts = (await store.BroadcastsAsync(ct)).Select(b => View(b, null)).ToList() }));
+
+        v1.Read.MapGet("/broadcasts/{id:long}", async (long id, IBroadcastStore store, CancellationToken ct) =>
+            await store.BroadcastAsync(id, ct) is { } broadcast
+                ? Results.Ok(View(broadcast, ResultsOf(await store.BroadcastMessageCountsAsync(id, ct))))
+                : NotFound(id));
+
+        v1.Admin.MapPost("/broadcasts/{id:long}/cancel", async (long id, IBroadcastStore store, TimeProvider clock, CancellationToken ct) =>
+        {
+            if (await store.CancelBroadcastAsync(id, clock.GetUtcNow(), ct)) return Results.Ok(new { id, status = BroadcastStatus.Cancelled });
+            return await store.BroadcastAsync(id, ct) is { } broadcast
+                ? Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Broadcast already started",
+                    detail: $"Broadcast {id} is {broadcast.Status}: only a scheduled broadcast can be cancelled.")
+                : NotFound(id);
+        });
+        return v1;
+    }
+
+    private static BroadcastResults ResultsOf(IReadOnlyDictionary<string, long> counts)
+    {
+        long Count(MessageStatus status) => counts.GetValueOrDefault(status.Text());
+        return new BroadcastResults(Count(MessageStatus.Queued) + Count(MessageStatus.Sending), Count(MessageStatus.Sent) + Count(MessageStatus.Delivered),
+            Count(MessageStatus.Failed), Count(MessageStatus.Skipped), Count(MessageStatus.Deferred), Count(MessageStatus.Suppressed), Count(MessageStatus.Holdout));
+    }
+
+    private static BroadcastView View(Broadcast b, BroadcastResults? results) => new(b.Id, b.Name, b.Segment, b.Channel, b.Template, b.SendAt, b.HoldoutPercent,
+        b.Variants, b.Status, b.Audience, b.Walked, b.Enqueued, b.CreatedAt, b.StartedAt, b.FinishedAt, results);
+
+    private static IResult NotFound(long id) => Results.Problem(statusCode: StatusCodes.Status404NotFound,
+        title: "Broadcast not found", detail: $"No broadcast has id {id} (GET /v1/broadcasts lists them).");
+}
