@@ -8,6 +8,10 @@ CREATE TABLE broadcasts (
     channel           text NOT NULL,
     template          text NOT NULL,
     send_at           timestamptz NOT NULL,
+    -- A wall-clock time (2026-12-24T10:00) each member gets it at in their own zone; send_at is then its earliest moment.
+    local_time        text,
+    -- A pre-sale name: each member's message is due when their tier's access opens.
+    presale           text,
     holdout_percent   integer NOT NULL,
     -- The A/B arms as JSON [{ "Name": "A", "Template": "…", "Weight": 1 }], or NULL for one template.
     variants          text,

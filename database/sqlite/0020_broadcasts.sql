@@ -8,6 +8,10 @@ CREATE TABLE broadcasts (
     channel           TEXT NOT NULL,
     template          TEXT NOT NULL,
     send_at           TEXT NOT NULL,
+    -- A wall-clock time (2026-12-24T10:00) each member gets it at in their own zone; send_at is then its earliest moment.
+    local_time        TEXT,
+    -- A pre-sale name: each member's message is due when their tier's access opens.
+    presale           TEXT,
     holdout_percent   INTEGER NOT NULL,
     -- The A/B arms as JSON [{ "Name": "A", "Template": "…", "Weight": 1 }], or NULL for one template.
     variants          TEXT,

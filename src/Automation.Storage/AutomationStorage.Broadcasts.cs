@@ -9,7 +9,7 @@ namespace Automation.Storage;
 public abstract partial class AutomationStorage : IBroadcastStore
 {
     private const string BroadcastColumns = """
-        id, name, segment, channel, template, send_at, holdout_percent, variants, status, audience, walked, enqueued,
+        id, name, segment, channel, template, send_at, local_time, presale, holdout_percent, variants, status, audience, walked, enqueued,
         last_customer_id, created_at, started_at, finished_at
         """;
 
@@ -17,12 +17,12 @@ public abstract partial class AutomationStorage : IBroadcastStore
     {
         await using var writer = await OpenWriterAsync(cancellationToken);
         return await writer.Connection.QuerySingleAsync<long>(new CommandDefinition("""
-            INSERT INTO broadcasts (name, segment, channel, template, send_at, holdout_percent, variants, status, audience, created_at)
-            VALUES (@Name, @Segment, @Channel, @Template, @SendAt, @HoldoutPercent, @variants, @status, @Audience, @CreatedAt)
+            INSERT INTO broadcasts (name, segment, channel, template, send_at, local_time, presale, holdout_percent, variants, status, audience, created_at)
+            VALUES (@Name, @Segment, @Channel, @Template, @SendAt, @LocalTime, @Presale, @HoldoutPercent, @variants, @status, @Audience, @CreatedAt)
             RETURNING id
             """, new
         {
-            broadcast.Name, broadcast.Segment, broadcast.Channel, broadcast.Template, SendAt = broadcast.SendAt.ToUniversalTime(), broadcast.HoldoutPercent,
+            broadcast.Name, broadcast.Segment, broadcast.Channel, broadcast.Template, SendAt = broadcast.SendAt.ToUniversalTime(), broadcast.LocalTime, broadcast.Presale, broadcast.HoldoutPercent,
             variants = broadcast.Variants.Count == 0 ? null : JsonSerializer.Serialize(broadcast.Variants, JsonSerializerOptions.Web),
             status = BroadcastStatus.Scheduled, broadcast.Audience, broadcast.CreatedAt,
         }, cancellationToken: cancellationToken));
@@ -107,6 +107,8 @@ internal sealed class BroadcastRow
     public string Channel { get; set; } = "";
     public string Template { get; set; } = "";
     public DateTimeOffset SendAt { get; set; }
+    public string? LocalTime { get; set; }
+    public string? Presale { get; set; }
     public int HoldoutPercent { get; set; }
     public string? Variants { get; set; }
     public string Status { get; set; } = "";
@@ -118,7 +120,7 @@ internal sealed class BroadcastRow
     public DateTimeOffset? StartedAt { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }
 
-    public Broadcast ToBroadcast() => new(Id, Name, Segment, Channel, Template, SendAt, HoldoutPercent,
+    public Broadcast ToBroadcast() => new(Id, Name, Segment, Channel, Template, SendAt, LocalTime, Presale, HoldoutPercent,
         Variants is null ? [] : JsonSerializer.Deserialize<List<BroadcastVariant>>(Variants, JsonSerializerOptions.Web) ?? [],
         Status, Audience, Walked, Enqueued, LastCustomerId, CreatedAt, StartedAt, FinishedAt);
 }

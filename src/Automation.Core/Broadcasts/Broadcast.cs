@@ -1,6 +1,9 @@
 namespace Automation.Core.Broadcasts;
 
 /// <summary>A one-off or scheduled send of a template to a segment's members (docs/broadcasts.md).</summary>
+/// <param name="SendAt">When the walk starts: the send time, or the earliest moment a per-member time can come.</param>
+/// <param name="LocalTime">A wall-clock time such as 2026-12-24T10:00 at which each member gets it in their own time zone; null to send at <paramref name="SendAt"/>.</param>
+/// <param name="Presale">A pre-sale of rules/presales.json: each member gets it when their tier's access opens, earliest tiers first.</param>
 /// <param name="HoldoutPercent">The share of members, 0–50, recorded as held out and never sent, to measure the lift.</param>
 /// <param name="Variants">A/B arms, each with its own template; empty for the broadcast's one template.</param>
 /// <param name="Walked">Members reached by the walk so far; <paramref name="Enqueued"/> of them got a message (or a holdout row).</param>
@@ -12,6 +15,8 @@ public sealed record Broadcast(
     string Channel,
     string Template,
     DateTimeOffset SendAt,
+    string? LocalTime,
+    string? Presale,
     int HoldoutPercent,
     IReadOnlyList<BroadcastVariant> Variants,
     string Status,
@@ -34,7 +39,8 @@ public sealed record Broadcast(
 public sealed record BroadcastVariant(string Name, string Template, double Weight);
 
 /// <summary>A broadcast to create; <see cref="Audience"/> is the segment's size when it was created.</summary>
-public sealed record NewBroadcast(string Name, string Segment, string Channel, string Template, DateTimeOffset SendAt, int HoldoutPercent,
+public sealed record NewBroadcast(string Name, string Segment, string Channel, string Template, DateTimeOffset SendAt, string? LocalTime, string? Presale,
+    int HoldoutPercent,
     IReadOnlyList<BroadcastVariant> Variants, long Audience, DateTimeOffset CreatedAt);
 
 /// <summary>The states of a broadcast, as stored and shown.</summary>

@@ -13,6 +13,10 @@ namespace Automation.Core.Presales;
 /// <param name="MaxEarlyHours">The most hours of early access any perk gives in this sale; null: the perks as they are.</param>
 /// <param name="TierHours">Hours of early access set for a tier in this sale, replacing its perk (and the cap).</param>
 /// <param name="AnnounceToEveryone">When the sale opens to everyone, announce it to every customer not announced before.</param>
+/// <param name="AnnouncedByBroadcast">
+/// <c>AnnounceBy: "broadcast"</c>: the announce job records no events for this sale, which a broadcast naming it
+/// announces instead (tiers first), so customers are not told twice.
+/// </param>
 public sealed record Presale(
     string Name,
     string Title,
@@ -22,7 +26,8 @@ public sealed record Presale(
     DateTimeOffset? EndsAt,
     int? MaxEarlyHours,
     IReadOnlyDictionary<string, int> TierHours,
-    bool AnnounceToEveryone)
+    bool AnnounceToEveryone,
+    bool AnnouncedByBroadcast = false)
 {
     /// <summary>Whether the product id or SKU is part of the sale.</summary>
     public bool Covers(string product) => Products is null || Products.Contains(product, StringComparer.Ordinal);

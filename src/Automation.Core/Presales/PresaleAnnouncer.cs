@@ -32,7 +32,7 @@ public sealed class PresaleAnnouncer(IIngestionStore store, PresaleCatalog sales
     public async Task<int> AnnounceDueAsync(CancellationToken ct)
     {
         var told = 0;
-        foreach (var sale in sales.Sales)
+        foreach (var sale in sales.Sales.Where(s => !s.AnnouncedByBroadcast))
         {
             var program = tiers.Program;
             foreach (var wave in DueWaves(sale, program, clock.GetUtcNow()))

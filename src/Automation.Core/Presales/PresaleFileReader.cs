@@ -9,7 +9,7 @@ namespace Automation.Core.Presales;
 /// Reads rules/presales.json: <c>Sales</c>, each with <c>Name</c>, <c>Title</c>, <c>Products</c> (a list of product ids
 /// or SKUs, or <c>"all"</c>), <c>OpensAt</c> (when everyone may buy, with its offset), optional <c>EndsAt</c>,
 /// <c>EarlyAccess</c> (<c>MaxHours</c> capping the tiers' <c>early_access_hours</c> perk, <c>Tiers</c> setting hours per
-/// tier) and <c>AnnounceToEveryone</c>. Problems come as <c>file:line sale: reason</c>.
+/// tier), <c>AnnounceToEveryone</c> and <c>AnnounceBy</c> (<c>events</c> or <c>broadcast</c>). Problems come as <c>file:line sale: reason</c>.
 /// </summary>
 public static partial class PresaleFileReader
 {
@@ -21,7 +21,7 @@ public static partial class PresaleFileReader
     public const int MaxProductLength = 100;
 
     private static readonly string[] TopLevelFields = ["$schema", "Description", "Sales"];
-    private static readonly string[] SaleFields = ["Name", "Title", "Description", "Products", "OpensAt", "EndsAt", "EarlyAccess", "AnnounceToEveryone"];
+    private static readonly string[] SaleFields = ["Name", "Title", "Description", "Products", "OpensAt", "EndsAt", "EarlyAccess", "AnnounceToEveryone", "AnnounceBy"];
     private static readonly string[] EarlyFields = ["MaxHours", "Tiers"];
 
     /// <param name="tiers">The tier names of rules/tiers.json; null when there is no tiers file (names are not checked then).</param>
@@ -72,9 +72,12 @@ public static partial class PresaleFileReader
         if (opensAt is not null && endsAt is not null && endsAt <= opensAt) check.Add($"{path}.EndsAt", name, "must be after OpensAt");
         var (maxHours, tierHours, earlyGood) = Early(sale, path, name, tiers, check);
         var announce = check.OptionalBool(sale, "AnnounceToEveryone", path, name) ?? false;
-        return name is null || title is null || opensAt is null || !productsGood || !earlyGood
+        var announceBy = check.OptionalText(sale, "AnnounceBy", path, name) ?? "events";
+        var announceByGood = announceBy is "events" or "broadcast";
+        if (!announceByGood) check.Add($"{path}.AnnounceBy", name, $"'{announceBy}' must be \"events\" (the announce job) or \"broadcast\" (a broadcast naming the sale)");
+        return name is null || title is null || opensAt is null || !productsGood || !earlyGood || !announceByGood
             ? null
-            : new Presale(name, title, description, products, opensAt.Value, endsAt, maxHours, tierHours, announce);
+            : new Presale(name, title, description, products, opensAt.Value, endsAt, maxHours, tierHours, announce, announceBy == "broadcast");
     }
 
     private static List<string>? Products(JsonObject sale, string path, string? name, JourneyFileReader.Checker check, out bool good)

@@ -8,13 +8,13 @@ public static class SegmentCsv
     public const string Header = "customerId,externalId,anonymousId,email,phone,name";
 
     /// <summary>Writes the header and one line per member, as they arrive, so a million members are never held at once.</summary>
-    public static async Task<long> WriteAsync(TextWriter writer, IAsyncEnumerable<CustomerProfile> members, CancellationToken ct)
+    public static async Task<long> WriteAsync(TextWriter writer, IAsyncEnumerable<CustomerSnapshot> members, CancellationToken ct)
     {
         await writer.WriteAsync(Header + "\r\n");
         long written = 0;
         await foreach (var member in members.WithCancellation(ct))
         {
-            await writer.WriteAsync(Line(member));
+            await writer.WriteAsync(Line(member.Profile));
             written++;
         }
         await writer.FlushAsync(ct);

@@ -22,7 +22,7 @@ public sealed class SegmentMembers(IJourneyStore store, TierCatalog tiers, TimeP
         var now = clock.GetUtcNow();
         long count = 0;
         await JourneyScheduler.PagesAsync(after => store.CustomersInTimezoneAsync(JourneyScheduler.AllZones, after, PageSize, ct),
-            async page => (await MembersOfAsync(segment, page, now, ct)).Count,
+            async page => (await MembersOfAsync(segment, page, now, SnapshotParts.Profile, ct)).Count,
             members =>
             {
                 count += members;
@@ -31,11 +31,15 @@ public sealed class SegmentMembers(IJourneyStore store, TierCatalog tiers, TimeP
         return count;
     }
 
-    /// <summary>Up to <paramref name="limit"/> members with an id after <paramref name="afterCustomerId"/>, in id order.</summary>
-    public async Task<IReadOnlyList<CustomerProfile>> PageAsync(Segment segment, long afterCustomerId, int limit, CancellationToken ct)
+    /// <summary>
+    /// Up to <paramref name="limit"/> members with an id after <paramref name="afterCustomerId"/>, in id order, read
+    /// with what the segment's rule needs plus <paramref name="alsoRead"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<CustomerSnapshot>> PageAsync(Segment segment, long afterCustomerId, int limit, CancellationToken ct,
+        SnapshotParts alsoRead = SnapshotParts.Profile)
     {
-        var members = new List<CustomerProfile>(limit);
-        await foreach (var member in MembersAsync(segment, afterCustomerId, ct))
+        var members = new List<CustomerSnapshot>(limit);
+        await foreach (var member in MembersAsync(segment, afterCustomerId, ct, alsoRead))
         {
             members.Add(member);
             if (members.Count == limit) break;
@@ -44,7 +48,8 @@ public sealed class SegmentMembers(IJourneyStore store, TierCatalog tiers, TimeP
     }
 
     /// <summary>Every member after <paramref name="afterCustomerId"/>, in id order, a page of customers read at a time.</summary>
-    public async IAsyncEnumerable<CustomerProfile> MembersAsync(Segment segment, long afterCustomerId, [EnumeratorCancellation] CancellationToken ct)
+    public async IAsyncEnumerable<CustomerSnapshot> MembersAsync(Segment segment, long afterCustomerId, [EnumeratorCancellation] CancellationToken ct,
+        SnapshotParts alsoRead = SnapshotParts.Profile)
     {
         var now = clock.GetUtcNow();
         var after = afterCustomerId;
@@ -53,22 +58,23 @@ public sealed class SegmentMembers(IJourneyStore store, TierCatalog tiers, TimeP
             var page = await store.CustomersInTimezoneAsync(JourneyScheduler.AllZones, after, PageSize, ct);
             if (page.Count == 0) yield break;
             after = page[^1];
-            foreach (var member in await MembersOfAsync(segment, page, now, ct)) yield return member;
+            foreach (var member in await MembersOfAsync(segment, page, now, alsoRead, ct)) yield return member;
         }
     }
 
     /// <summary>The customers of a page the segment holds, in id order.</summary>
-    private async Task<List<CustomerProfile>> MembersOfAsync(Segment segment, IReadOnlyList<long> page, DateTimeOffset now, CancellationToken ct)
+    private async Task<List<CustomerSnapshot>> MembersOfAsync(Segment segment, IReadOnlyList<long> page, DateTimeOffset now, SnapshotParts alsoRead,
+        CancellationToken ct)
     {
         var rule = segment.Rule;
         var noEvent = new EventFacts();
         var program = tiers.Program;
-        var members = new List<CustomerProfile>();
-        foreach (var snapshot in await store.SnapshotsAsync(page, rule.Reads | SnapshotParts.Profile, ct))
+        var members = new List<CustomerSnapshot>();
+        foreach (var snapshot in await store.SnapshotsAsync(page, rule.Reads | alsoRead, ct))
         {
-            if (rule.Evaluate(FactsBuilder.Facts(snapshot, null, noEvent, now, program), now).Holds) members.Add(snapshot.Profile);
+            if (rule.Evaluate(FactsBuilder.Facts(snapshot, null, noEvent, now, program), now).Holds) members.Add(snapshot);
         }
-        members.Sort((a, b) => a.Id.CompareTo(b.Id));
+        members.Sort((a, b) => a.Profile.Id.CompareTo(b.Profile.Id));
         return members;
     }
 }

@@ -1,7 +1,11 @@
+using Automation.Core.Analytics;
 using Automation.Core.Broadcasts;
 using Automation.Core.Messaging;
+using Automation.Core.Presales;
 using Automation.Core.Segments;
 using Automation.Core.Storage;
+using Automation.Core.Tiers;
+using Automation.Server.Analytics;
 using Automation.Server.Hosting;
 using Automation.Server.Http;
 using Automation.Server.Tools;
@@ -18,48 +22,61 @@ internal static class BroadcastsApi
     /// <summary>What became of a broadcast's messages, from the outbox statuses.</summary>
     public sealed record BroadcastResults(long Queued, long Sent, long Failed, long SkippedByCap, long DeferredByQuietHours, long Suppressed, long HeldOut);
 
-    public sealed record BroadcastView(long Id, string Name, string Segment, string Channel, string Template, DateTimeOffset SendAt, int HoldoutPercent,
-        IReadOnlyList<BroadcastVariant> Variants, string Status, long Audience, long Walked, long Enqueued, DateTimeOffset CreatedAt,
-        DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, BroadcastResults? Results);
+    public sealed record BroadcastView(long Id, string Name, string Segment, string Channel, string Template, DateTimeOffset SendAt, string? LocalTime,
+        string? Presale, int HoldoutPercent, IReadOnlyList<BroadcastVariant> Variants, string Status, long Audience, long Walked, long Enqueued,
+        DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, BroadcastResults? Results, AttributionStep? Conversions);
 
     public static ApiRoutes MapBroadcastsApi(this ApiRoutes v1)
     {
         v1.Admin.MapPost("/broadcasts", async (BroadcastRequest body, SegmentCatalog segments, SegmentCounts counts, IReadOnlyDictionary<string, IChannel> channels,
-            LiquidTemplates templates, IBroadcastStore store, TimeProvider clock, CancellationToken ct) =>
+            LiquidTemplates templates, PresaleCatalog presales, TierCatalog tiers, IBroadcastStore store, TimeProvider clock, CancellationToken ct) =>
         {
             var now = clock.GetUtcNow();
-            var request = CheckedBroadcast.Check(body, preview: false, segments, channels, templates.Files, now);
+            var request = CheckedBroadcast.Check(body, preview: false, segments, channels, templates.Files, presales, tiers.Program, now);
             if (request.Errors.Count > 0) return ValidationProblem.For(request.Errors);
             var audience = (await counts.CountAsync(request.Segment!, ct)).Count;
             var id = await store.CreateBroadcastAsync(new NewBroadcast(body.Name!, body.Segment!, body.Channel!, body.Template!, request.SendAt,
-                body.HoldoutPercent ?? 0, request.Variants, audience, now), ct);
+                body.LocalTime, body.Presale, body.HoldoutPercent ?? 0, request.Variants, audience, now), ct);
             return Results.Created($"/v1/broadcasts/{id}", new { id, audience, status = BroadcastStatus.Scheduled, sendAt = request.SendAt });
         });
 
         v1.Admin.MapPost("/broadcasts/preview", async (BroadcastRequest body, SegmentCatalog segments, SegmentCounts counts, SegmentMembers members,
-            IReadOnlyDictionary<string, IChannel> channels, LiquidTemplates templates, ICustomerStore customers, StepPreviewer previewer, TimeProvider clock,
-            CancellationToken ct) =>
+            IReadOnlyDictionary<string, IChannel> channels, LiquidTemplates templates, PresaleCatalog presales, TierCatalog tiers, ICustomerStore customers,
+            StepPreviewer previewer, TimeProvider clock, CancellationToken ct) =>
         {
-            var request = CheckedBroadcast.Check(body, preview: true, segments, channels, templates.Files, clock.GetUtcNow());
+            var now = clock.GetUtcNow();
+            var request = CheckedBroadcast.Check(body, preview: true, segments, channels, templates.Files, presales, tiers.Program, now);
             if (request.Errors.Count > 0) return ValidationProblem.For(request.Errors);
             var audience = (await counts.CountAsync(request.Segment!, ct)).Count;
             var first = await members.PageAsync(request.Segment!, 0, 1, ct);
-            if (first.Count == 0 || await customers.FindAsync(first[0].ExternalId ?? first[0].AnonymousId ?? "", ct) is not { } member)
+            if (first.Count == 0 || await customers.FindAsync(first[0].Profile.ExternalId ?? first[0].Profile.AnonymousId ?? "", ct) is not { } member)
                 return Results.Ok(new { audience, message = "No customer is in this segment now.", customerId = (string?)null, previews = Array.Empty<StepPreview>() });
-            var draft = new Broadcast(0, body.Name ?? "preview", body.Segment!, body.Channel!, body.Template!, request.SendAt, body.HoldoutPercent ?? 0,
-                request.Variants, BroadcastStatus.Scheduled, audience, 0, 0, 0, request.SendAt, null, null);
+            var draft = new Broadcast(0, body.Name ?? "preview", body.Segment!, body.Channel!, body.Template!, request.SendAt, body.LocalTime, body.Presale,
+                body.HoldoutPercent ?? 0, request.Variants, BroadcastStatus.Scheduled, audience, 0, 0, 0, now, null, null);
+            var (dueAt, triggerEvent) = BroadcastTiming.For(draft, member, request.Sale, tiers.Program, request.SendAt);
             var previews = previewer.PreviewSend(draft.Journey, BroadcastSender.Step, BroadcastSender.Context(draft), member,
-                await previewer.TierWindowAsync(customers, member.Profile.Id, ct));
-            return Results.Ok(new { audience, message = (string?)null, customerId = member.Profile.ExternalId ?? member.Profile.AnonymousId, previews });
+                await previewer.TierWindowAsync(customers, member.Profile.Id, ct), triggerEvent);
+            return Results.Ok(new { audience, message = (string?)null, customerId = member.Profile.ExternalId ?? member.Profile.AnonymousId, dueAt, previews });
         });
 
         v1.Read.MapGet("/broadcasts", async (IBroadcastStore store, CancellationToken ct) =>
-            Results.Ok(new { broadcasts = (await store.BroadcastsAsync(ct)).Select(b => View(b, null)).ToList() }));
+            Results.Ok(new { broadcasts = (await store.BroadcastsAsync(ct)).Select(b => View(b, null, null)).ToList() }));
 
-        v1.Read.MapGet("/broadcasts/{id:long}", async (long id, IBroadcastStore store, CancellationToken ct) =>
-            await store.BroadcastAsync(id, ct) is { } broadcast
-                ? Results.Ok(View(broadcast, ResultsOf(await store.BroadcastMessageCountsAsync(id, ct))))
-                : NotFound(id));
+        v1.Read.MapGet("/broadcasts/{id:long}", async (long id, string? within, IBroadcastStore store, IAnalyticsStore analytics, TimeProvider clock,
+            CancellationToken ct) =>
+        {
+            if (ReportParameters.Days(within, ReportParameters.DefaultAttributionDays, "within", out var days) is { } error) return ValidationProblem.For([error]);
+            if (await store.BroadcastAsync(id, ct) is not { } broadcast) return NotFound(id);
+            var results = ResultsOf(await store.BroadcastMessageCountsAsync(id, ct));
+            AttributionStep? conversions = null;
+            if (broadcast.StartedAt is { } started)
+            {
+                var now = clock.GetUtcNow();
+                var report = await AnalyticsReports.AttributionAsync(analytics, new AttributionQuery(started, now > started ? now : started, days, broadcast.Journey), ct);
+                conversions = report.Steps.Count > 0 ? report.Steps[0] : null;
+            }
+            return Results.Ok(View(broadcast, results, conversions));
+        });
 
         v1.Admin.MapPost("/broadcasts/{id:long}/cancel", async (long id, IBroadcastStore store, TimeProvider clock, CancellationToken ct) =>
         {
@@ -79,8 +96,9 @@ internal static class BroadcastsApi
             Count(MessageStatus.Failed), Count(MessageStatus.Skipped), Count(MessageStatus.Deferred), Count(MessageStatus.Suppressed), Count(MessageStatus.Holdout));
     }
 
-    private static BroadcastView View(Broadcast b, BroadcastResults? results) => new(b.Id, b.Name, b.Segment, b.Channel, b.Template, b.SendAt, b.HoldoutPercent,
-        b.Variants, b.Status, b.Audience, b.Walked, b.Enqueued, b.CreatedAt, b.StartedAt, b.FinishedAt, results);
+    private static BroadcastView View(Broadcast b, BroadcastResults? results, AttributionStep? conversions) => new(b.Id, b.Name, b.Segment, b.Channel,
+        b.Template, b.SendAt, b.LocalTime, b.Presale, b.HoldoutPercent, b.Variants, b.Status, b.Audience, b.Walked, b.Enqueued, b.CreatedAt, b.StartedAt,
+        b.FinishedAt, results, conversions);
 
     private static IResult NotFound(long id) => Results.Problem(statusCode: StatusCodes.Status404NotFound,
         title: "Broadcast not found", detail: $"No broadcast has id {id} (GET /v1/broadcasts lists them).");

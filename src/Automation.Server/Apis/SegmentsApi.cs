@@ -40,7 +40,7 @@ internal static class SegmentsApi
             if (catalog.Find(name) is not { } segment) return Unknown(name);
             var summary = Summary(segment, await counts.CountAsync(segment, ct), options.Value);
             var sample = await members.PageAsync(segment, 0, SampleSize, ct);
-            return Results.Ok(new { segment = summary, sample = sample.Select(Member).ToList() });
+            return Results.Ok(new { segment = summary, sample = sample.Select(m => Member(m.Profile)).ToList() });
         });
 
         v1.Admin.MapGet("/segments/{name}/customers", async (string name, long? after, int? limit, SegmentCatalog catalog, SegmentMembers members, CancellationToken ct) =>
@@ -49,8 +49,8 @@ internal static class SegmentsApi
             if (after is < 0) return ValidationProblem.For("after", "must be a customerId from an earlier page, or left out for the first");
             if (catalog.Find(name) is not { } segment) return Unknown(name);
             var page = await members.PageAsync(segment, after ?? 0, limit ?? DefaultPage, ct);
-            var next = page.Count == (limit ?? DefaultPage) ? page[^1].Id : (long?)null;
-            return Results.Ok(new { customers = page.Select(Member).ToList(), next });
+            var next = page.Count == (limit ?? DefaultPage) ? page[^1].Profile.Id : (long?)null;
+            return Results.Ok(new { customers = page.Select(m => Member(m.Profile)).ToList(), next });
         });
 
         v1.Admin.MapGet("/segments/{name}/customers.csv", (string name, SegmentCatalog catalog, SegmentMembers members, HttpContext http) =>

@@ -50,8 +50,12 @@ internal sealed class StepPreviewer(LiquidTemplates templates, UnsubscribeLinks 
         return previews;
     }
 
-    /// <summary>One send (every variant of its context) rendered for <paramref name="customer"/>; a broadcast's preview is one.</summary>
-    public IReadOnlyList<StepPreview> PreviewSend(string journey, string step, JsonObject sendContext, CustomerSnapshot customer, OrderTotals tierWindow)
+    /// <summary>
+    /// One send (every variant of its context) rendered for <paramref name="customer"/>, with the event that triggered
+    /// it when there is one; a broadcast's preview is one.
+    /// </summary>
+    public IReadOnlyList<StepPreview> PreviewSend(string journey, string step, JsonObject sendContext, CustomerSnapshot customer, OrderTotals tierWindow,
+        JsonObject? triggerEvent = null)
     {
         var now = clock.GetUtcNow();
         var program = tiers.Program;
@@ -68,7 +72,7 @@ internal sealed class StepPreviewer(LiquidTemplates templates, UnsubscribeLinks 
             var recipient = channels[channel].Recipient.Read(customer.Profile);
             try
             {
-                var model = TemplateModel.For(customer, journey, step, now, null, context,
+                var model = TemplateModel.For(customer, journey, step, now, triggerEvent, context,
                     links.UrlFor(channel, recipient ?? "preview"), templateOptions.Value.DefaultCurrency, now, held, next, points);
                 var message = templates.Render(template, channel, model);
                 previews.Add(new StepPreview(step, channel, template, variant, message.Subject, message.Html, message.Text, Relative(message.TemplateFile), null));

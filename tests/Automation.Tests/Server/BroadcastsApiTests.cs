@@ -172,6 +172,60 @@ public sealed class BroadcastsApiTests(string provider)
     }
 
     [Test]
+    public async Task A_local_time_broadcast_starts_where_that_time_comes_first_and_reaches_each_member_at_it_in_their_own_zone()
+    {
+        foreach (var (customer, zone) in new[] { ("sh", "Asia/Shanghai"), ("ny", "America/New_York") })
+            (await _client.PostAsJsonAsync("/v1/identify", new { userId = customer, traits = new { email = $"{customer}@example.com", timezone = zone } }))
+                .EnsureSuccessStatusCode();
+        var past = await _client.PostAsJsonAsync("/v1/broadcasts", new { name = "Late", segment = "everyone", channel = "email", template = "new-arrivals", localTime = "2026-03-01T23:00" });
+        var problem = JsonNode.Parse(await past.Content.ReadAsStringAsync())!["errors"]![0]!;
+        problem["field"]!.GetValue<string>().Should().Be("localTime");
+        problem["message"]!.GetValue<string>().Should().Contain("UTC+14");
+
+        var id = await Create(new { name = "Morning", segment = "everyone", channel = "email", template = "new-arrivals", localTime = "2026-03-02T10:00" });
+        (await Get($"/v1/broadcasts/{id}"))["sendAt"]!.GetValue<DateTimeOffset>().Should().Be(DateTimeOffset.Parse("2026-03-01T20:00:00Z", CultureInfo.InvariantCulture),
+            "10:00 comes first at UTC+14");
+        (await RunJob()).Should().Be(0);
+        _clock.SetUtcNow(DateTimeOffset.Parse("2026-03-01T20:00:00Z", CultureInfo.InvariantCulture));
+        (await RunJob()).Should().Be(5);
+
+        await using var connection = await _db.Storage.OpenConnectionAsync(CancellationToken.None);
+        var due = (await connection.QueryAsync<(string Customer, DateTimeOffset DueAt)>("""
+            SELECT c.external_id, o.due_at FROM outbox o JOIN customers c ON c.id = o.customer_id WHERE o.journey = @journey
+            """, new { journey = Broadcast.JourneyOf(id) })).ToDictionary(r => r.Customer, r => r.DueAt.ToUniversalTime());
+        due["sh"].Should().Be(DateTimeOffset.Parse("2026-03-02T02:00:00Z", CultureInfo.InvariantCulture), "10:00 in Shanghai (+08:00)");
+        due["ny"].Should().Be(DateTimeOffset.Parse("2026-03-02T15:00:00Z", CultureInfo.InvariantCulture), "10:00 in New York (-05:00 before daylight saving)");
+        due["ann"].Should().Be(DateTimeOffset.Parse("2026-03-02T10:00:00Z", CultureInfo.InvariantCulture), "a customer without a zone is taken in UTC");
+    }
+
+    [Test]
+    public async Task Results_give_conversions_of_the_sent_members_against_the_held_out_ones()
+    {
+        foreach (var customer in new[] { "ann", "bob", "dan" })
+            (await _client.PostAsJsonAsync("/v1/identify", new { userId = customer, traits = new { email = $"{customer}@example.com" } })).EnsureSuccessStatusCode();
+        var id = await Create(new { name = "Lift", segment = "everyone", channel = "email", template = "new-arrivals", holdoutPercent = 50 });
+        await RunJob();
+        while (await _factory.Services.GetRequiredService<Automation.Core.Messaging.OutboxDispatcher>().DispatchDueAsync(CancellationToken.None) > 0) { }
+        _clock.Advance(TimeSpan.FromDays(1));
+        foreach (var customer in new[] { "ann", "bob", "dan" }) await Order(customer, 50);
+
+        var shown = await Get($"/v1/broadcasts/{id}");
+        var outbox = await Outbox(id);
+        var sent = outbox.Count(m => m.Status == "sent");
+        var held = outbox.Count(m => m.Status == "holdout");
+        (sent + held).Should().Be(3);
+        held.Should().BeInRange(1, 2, "the hash holds out some of the three at 50 %");
+        shown["results"]!["sent"]!.GetValue<long>().Should().Be(sent);
+        var conversions = shown["conversions"]!;
+        conversions["journey"]!.GetValue<string>().Should().Be($"broadcast:{id}");
+        var treated = conversions["variants"]!.AsArray().Single()!;
+        treated["results"]!["messages"]!.GetValue<long>().Should().Be(sent);
+        treated["results"]!["conversions"]!.GetValue<long>().Should().Be(sent, "every member ordered within the attribution window");
+        conversions["holdout"]!["conversions"]!.GetValue<long>().Should().Be(held);
+        (await _client.GetAsync($"/v1/broadcasts/{id}?within=0")).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+    }
+
+    [Test]
     public async Task The_preview_gives_the_audience_and_a_render_for_one_member()
     {
         var preview = JsonNode.Parse(await (await _client.PostAsJsonAsync("/v1/broadcasts/preview",
