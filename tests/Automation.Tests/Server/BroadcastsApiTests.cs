@@ -37,6 +37,12 @@ public sealed class BroadcastsApiTests(string provider)
         Write("rules/segments/everyone.json", """{ "Expression": "stats.OrderCount >= 0" }""");
         Write("templates/new-arrivals.email.liquid", "---\nsubject: New arrivals for {{ customer.first_name }}\n---\n<p>Hi {{ customer.first_name }}, new in.</p>\n");
         Write("templates/new-arrivals-b.email.liquid", "---\nsubject: B for {{ customer.first_name }}\n---\n<p>B</p>\n");
+        Write("rules/presales.json", """
+            { "Sales": [
+              { "Name": "spring", "Title": "Spring teas", "Products": "all", "OpensAt": "2026-03-05T10:00:00+08:00", "AnnounceBy": "broadcast" },
+              { "Name": "by-events", "Title": "Summer", "Products": "all", "OpensAt": "2026-06-05T10:00:00+08:00" } ] }
+            """);
+        Write("templates/presale.email.liquid", "---\nsubject: {{ event.properties.title }}\n---\n<p>{{ event.properties.title }} opens {{ event.properties.opens_at }}</p>\n");
         _client = _factory.CreateAuthorizedClient();
         await Order("ann", 200);
         await Order("bob", 1000);
@@ -223,6 +229,28 @@ public sealed class BroadcastsApiTests(string provider)
         treated["results"]!["conversions"]!.GetValue<long>().Should().Be(sent, "every member ordered within the attribution window");
         conversions["holdout"]!["conversions"]!.GetValue<long>().Should().Be(held);
         (await _client.GetAsync($"/v1/broadcasts/{id}?within=0")).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+    }
+
+    [Test]
+    public async Task A_presale_broadcast_starts_at_the_opening_and_its_templates_see_the_sale()
+    {
+        var byEvents = await _client.PostAsJsonAsync("/v1/broadcasts", new { name = "Summer", segment = "big", channel = "email", template = "presale", presale = "by-events" });
+        byEvents.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await byEvents.Content.ReadAsStringAsync()).Should().Contain("AnnounceBy", "the announce job tells that sale's customers already");
+        var both = await _client.PostAsJsonAsync("/v1/broadcasts", new { name = "Spring", segment = "big", channel = "email", template = "presale", presale = "spring", sendAt = "2026-03-02T10:00:00Z" });
+        JsonNode.Parse(await both.Content.ReadAsStringAsync())!["errors"]![0]!["message"]!.GetValue<string>().Should().Contain("one of sendAt, localTime and presale");
+
+        var preview = JsonNode.Parse(await (await _client.PostAsJsonAsync("/v1/broadcasts/preview",
+            new { segment = "big", channel = "email", template = "presale", presale = "spring" })).Content.ReadAsStringAsync())!;
+        preview["previews"]![0]!["subject"]!.GetValue<string>().Should().Be("Spring teas");
+        var opens = DateTimeOffset.Parse("2026-03-05T02:00:00Z", CultureInfo.InvariantCulture);
+        preview["dueAt"]!.GetValue<DateTimeOffset>().Should().Be(opens, "without tiers everyone is told at the opening");
+
+        var id = await Create(new { name = "Spring", segment = "big", channel = "email", template = "presale", presale = "spring" });
+        (await RunJob()).Should().Be(0);
+        _clock.SetUtcNow(opens);
+        (await RunJob()).Should().Be(2);
+        (await Get($"/v1/broadcasts/{id}"))["presale"]!.GetValue<string>().Should().Be("spring");
     }
 
     [Test]
