@@ -57,12 +57,12 @@ public sealed class PresaleAnnouncerTests(string storage)
         _folder.Delete(recursive: true);
     }
 
-    private void UseSale(bool announceToEveryone, string? endsAt = null)
+    private void UseSale(bool announceToEveryone, string? endsAt = null, string announceBy = "events")
     {
         var sale = new JsonObject
         {
             ["Name"] = "autumn", ["Title"] = "Autumn teas", ["Products"] = "all", ["OpensAt"] = "2026-08-25T10:00:00+08:00",
-            ["AnnounceToEveryone"] = announceToEveryone,
+            ["AnnounceToEveryone"] = announceToEveryone, ["AnnounceBy"] = announceBy,
         };
         if (endsAt is not null) sale["EndsAt"] = endsAt;
         File.WriteAllText(Path.Combine(_folder.FullName, "presales.json"), new JsonObject { ["Sales"] = new JsonArray(sale) }.ToJsonString());
@@ -104,6 +104,15 @@ public sealed class PresaleAnnouncerTests(string storage)
         foreach (var id in new[] { "bob", "cat", "eve" }) (await Announcements(id)).Should().ContainSingle();
         // The journey triggers on the event: an email for each (and no SMS without consent).
         foreach (var id in new[] { "ann", "bob", "cat", "dan", "eve" }) (await Templates(id)).Should().Equal("email presale-announcement/announce");
+    }
+
+    [Test]
+    public async Task A_sale_announced_by_broadcast_gets_no_events_from_the_job()
+    {
+        UseSale(announceToEveryone: true, announceBy: "broadcast");
+        (await AnnounceAt(Opens.AddHours(-48))).Should().Be(0);
+        (await AnnounceAt(Opens)).Should().Be(0, "a broadcast naming the sale tells its customers instead");
+        (await Announcements("cat")).Should().BeEmpty();
     }
 
     [Test]

@@ -63,7 +63,7 @@ public sealed class PresaleFileReaderTests
               "Sales": [
                 { "Name": "Autumn Sale", "Title": "Autumn", "Products": [], "OpensAt": "2026-09-01 10:00" },
                 { "Name": "winter", "Title": "", "Products": ["a b"], "OpensAt": "2026-12-01T10:00:00Z", "EndsAt": "2026-11-01T10:00:00Z",
-                  "EarlyAccess": { "MaxHours": -1 }, "Colour": "red" },
+                  "EarlyAccess": { "MaxHours": -1 }, "Colour": "red", "AnnounceBy": "sms" },
                 { "Name": "spring", "Title": "Spring", "Products": "all", "OpensAt": "2026-12-01T10:00:00Z" },
                 { "Name": "spring", "Title": "Again", "Products": "all", "OpensAt": "2026-12-01T10:00:00Z" }
               ]
@@ -78,6 +78,7 @@ public sealed class PresaleFileReaderTests
             .And.Contain("rules/presales.json:4 winter: Sales[1].EndsAt: must be after OpensAt")
             .And.Contain(p => p.StartsWith("rules/presales.json:5 winter: Sales[1].EarlyAccess.MaxHours: must be a whole number", StringComparison.Ordinal))
             .And.Contain(p => p.StartsWith("rules/presales.json:5 winter: Sales[1].Colour: unknown field", StringComparison.Ordinal))
+            .And.Contain("rules/presales.json:5 winter: Sales[1].AnnounceBy: 'sms' must be \"events\" (the announce job) or \"broadcast\" (a broadcast naming the sale)")
             .And.Contain("rules/presales.json:7 spring: Sales[3].Name: another sale has this name already: names must be unique");
     }
 
