@@ -5,11 +5,25 @@ namespace Automation.Core.Segments;
 
 /// <summary>
 /// Reads one <c>rules/segments/&lt;name&gt;.json</c>: <c>Description</c> and <c>Expression</c>, compiled and run once
-/// against an empty customer as journey expressions are. Problems come as <c>file:line: reason</c>.
+/// against an empty customer as journey expressions are, then against a busy one (<see cref="BusyFieldCount"/> tags and
+/// traits) within the rule budget: a segment runs for every customer, and one that runs out of budget would be
+/// quarantined mid-count. Problems come as <c>file:line: reason</c>.
 /// </summary>
 public static partial class SegmentFileReader
 {
+    /// <summary>The tags and traits of the busy customer an expression must be cheap enough for.</summary>
+    public const int BusyFieldCount = 60;
+
     private static readonly string[] TopLevelFields = ["$schema", "Description", "Expression"];
+
+    private static readonly Facts Busy = Facts.Empty() with
+    {
+        Customer = new CustomerFacts
+        {
+            Tags = [.. Enumerable.Range(0, BusyFieldCount).Select(i => $"tag-{i}")],
+            Traits = Enumerable.Range(0, BusyFieldCount).ToDictionary(i => $"trait{i}", i => $"value {i}"),
+        },
+    };
 
     public static (Segment? Segment, IReadOnlyList<JourneyProblem> Problems) Read(string file, byte[] utf8)
     {
@@ -23,6 +37,8 @@ public static partial class SegmentFileReader
         IReadOnlyList<CompiledRule>? compiled = null;
         if (expression is not null)
             compiled = RuleCompilation.CheckProbes([], [new RuleProbe(name, expression, [], "Expression", null)], check, RuleLimits.Default);
+        if (compiled is not null && compiled[0].Evaluate(Busy, DateTimeOffset.UnixEpoch).Error is { } error)
+            check.Add("Expression", null, $"is too costly to run for every customer: on one with {BusyFieldCount} tags and traits it {error.Replace("quarantined: ", "", StringComparison.Ordinal)}");
         if (check.Problems.Count > 0 || compiled is null) return (null, check.Problems);
         return (new Segment(name, description, expression!, compiled[0], file), []);
     }

@@ -41,6 +41,16 @@ public sealed class SegmentFileReaderTests
     }
 
     [Test]
+    public void An_expression_that_runs_out_of_budget_on_a_busy_customer_is_reported_at_its_line()
+    {
+        const string cubic = "customer.Traits.Keys.Any(a => customer.Traits.Keys.Any(b => customer.Traits.Keys.Any(c => a + b + c == \\\"none\\\")))";
+        Read(Good.Replace("stats.TotalSpent >= 2000", cubic)).Problems.Should().Equal(
+            "rules/segments/big.json:3: Expression: is too costly to run for every customer: on one with 60 tags and traits it took more than 100,000 steps (Rules:MaxSteps)");
+        Read(Good.Replace("stats.TotalSpent >= 2000", "customer.Traits.Keys.Any(a => customer.Traits.Keys.Any(b => a == b + \\\"x\\\"))")).Problems
+            .Should().BeEmpty("60 × 60 steps is within the budget");
+    }
+
+    [Test]
     public void Missing_and_unknown_fields_and_bad_names_are_problems()
     {
         Read("""{ "Description": "x" }""").Problems.Should().Equal("rules/segments/big.json:1: Expression: is required");
