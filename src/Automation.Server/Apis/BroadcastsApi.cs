@@ -62,7 +62,7 @@ internal static class BroadcastsApi
         v1.Read.MapGet("/broadcasts", async (IBroadcastStore store, CancellationToken ct) =>
             Results.Ok(new { broadcasts = (await store.BroadcastsAsync(ct)).Select(b => View(b, null, null)).ToList() }));
 
-        v1.Read.MapGet("/broadcasts/{id:long}", async (long id, string? within, IBroadcastStore store, IAnalyticsStore analytics, TimeProvider clock,
+        v1.Read.MapGet("/broadcasts/{id}", async (long id, string? within, IBroadcastStore store, IAnalyticsStore analytics, TimeProvider clock,
             CancellationToken ct) =>
         {
             if (ReportParameters.Days(within, ReportParameters.DefaultAttributionDays, "within", out var days) is { } error) return ValidationProblem.For([error]);
@@ -78,7 +78,7 @@ internal static class BroadcastsApi
             return Results.Ok(View(broadcast, results, conversions));
         });
 
-        v1.Admin.MapPost("/broadcasts/{id:long}/cancel", async (long id, IBroadcastStore store, TimeProvider clock, CancellationToken ct) =>
+        v1.Admin.MapPost("/broadcasts/{id}/cancel", async (long id, IBroadcastStore store, TimeProvider clock, CancellationToken ct) =>
         {
             if (await store.CancelBroadcastAsync(id, clock.GetUtcNow(), ct)) return Results.Ok(new { id, status = BroadcastStatus.Cancelled });
             return await store.BroadcastAsync(id, ct) is { } broadcast
