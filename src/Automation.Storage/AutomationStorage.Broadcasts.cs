@@ -58,6 +58,14 @@ public abstract partial class AutomationStorage : IBroadcastStore
             new { id, now, cancelled = BroadcastStatus.Cancelled, scheduled = BroadcastStatus.Scheduled }, cancellationToken: cancellationToken)) == 1;
     }
 
+    public async Task<bool> StartBroadcastAsync(long id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var writer = await OpenWriterAsync(cancellationToken);
+        return await writer.Connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE broadcasts SET status = @sending, started_at = @now WHERE id = @id AND status = @scheduled",
+            new { id, now = now.ToUniversalTime(), sending = BroadcastStatus.Sending, scheduled = BroadcastStatus.Scheduled }, cancellationToken: cancellationToken)) == 1;
+    }
+
     public async Task<IReadOnlyList<long>> StartDueBroadcastsAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var writer = await OpenWriterAsync(cancellationToken);

@@ -20,6 +20,9 @@ public interface IBroadcastStore
     /// <summary>Cancels a broadcast that has not started; false when it is not <see cref="BroadcastStatus.Scheduled"/> (or does not exist).</summary>
     Task<bool> CancelBroadcastAsync(long id, DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>Starts a scheduled broadcast now, before its time; false when it is not <see cref="BroadcastStatus.Scheduled"/> (or does not exist).</summary>
+    Task<bool> StartBroadcastAsync(long id, DateTimeOffset now, CancellationToken cancellationToken);
+
     /// <summary>Moves every scheduled broadcast due at <paramref name="now"/> to sending in one statement; returns the ids this call started.</summary>
     Task<IReadOnlyList<long>> StartDueBroadcastsAsync(DateTimeOffset now, CancellationToken cancellationToken);
 

@@ -14,7 +14,8 @@ namespace Automation.Server.Apis;
 
 /// <summary>
 /// Broadcasts (docs/broadcasts.md): <c>POST /v1/broadcasts</c> schedules one, <c>GET /v1/broadcasts[/{id}]</c> shows
-/// status, progress and results, <c>POST /v1/broadcasts/{id}/cancel</c> cancels one not started yet, and
+/// status, progress and results, <c>POST /v1/broadcasts/{id}/cancel</c> cancels one not started yet,
+/// <c>POST /v1/broadcasts/{id}/start</c> starts one before its time (once: a second start is a 409), and
 /// <c>POST /v1/broadcasts/preview</c> gives the audience size and a render for one member.
 /// </summary>
 internal static class BroadcastsApi
@@ -79,13 +80,14 @@ internal static class BroadcastsApi
         });
 
         v1.Admin.MapPost("/broadcasts/{id}/cancel", async (long id, IBroadcastStore store, TimeProvider clock, CancellationToken ct) =>
-        {
-            if (await store.CancelBroadcastAsync(id, clock.GetUtcNow(), ct)) return Results.Ok(new { id, status = BroadcastStatus.Cancelled });
-            return await store.BroadcastAsync(id, ct) is { } broadcast
-                ? Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Broadcast already started",
-                    detail: $"Broadcast {id} is {broadcast.Status}: only a scheduled broadcast can be cancelled.")
-                : NotFound(id);
-        });
+            await store.CancelBroadcastAsync(id, clock.GetUtcNow(), ct)
+                ? Results.Ok(new { id, status = BroadcastStatus.Cancelled })
+                : await NotScheduledAsync(store, id, "cancelled", ct));
+
+        v1.Admin.MapPost("/broadcasts/{id}/start", async (long id, IBroadcastStore store, TimeProvider clock, CancellationToken ct) =>
+            await store.StartBroadcastAsync(id, clock.GetUtcNow(), ct)
+                ? Results.Ok(new { id, status = BroadcastStatus.Sending })
+                : await NotScheduledAsync(store, id, "started", ct));
         return v1;
     }
 
@@ -99,6 +101,13 @@ internal static class BroadcastsApi
     private static BroadcastView View(Broadcast b, BroadcastResults? results, AttributionStep? conversions) => new(b.Id, b.Name, b.Segment, b.Channel,
         b.Template, b.SendAt, b.LocalTime, b.Presale, b.HoldoutPercent, b.Variants, b.Status, b.Audience, b.Walked, b.Enqueued, b.CreatedAt, b.StartedAt,
         b.FinishedAt, results, conversions);
+
+    /// <summary>Why a cancel or start claimed nothing: the broadcast is past scheduled (409), or there is none (404).</summary>
+    private static async Task<IResult> NotScheduledAsync(IBroadcastStore store, long id, string verb, CancellationToken ct) =>
+        await store.BroadcastAsync(id, ct) is { } broadcast
+            ? Results.Problem(statusCode: StatusCodes.Status409Conflict, title: $"Broadcast not {verb}",
+                detail: $"Broadcast {id} is {broadcast.Status}: only a scheduled broadcast can be {verb}.")
+            : NotFound(id);
 
     private static IResult NotFound(long id) => Results.Problem(statusCode: StatusCodes.Status404NotFound,
         title: "Broadcast not found", detail: $"No broadcast has id {id} (GET /v1/broadcasts lists them).");

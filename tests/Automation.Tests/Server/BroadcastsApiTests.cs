@@ -145,8 +145,22 @@ public sealed class BroadcastsApiTests(string provider)
         tooLate.StatusCode.Should().Be(HttpStatusCode.Conflict);
         (await tooLate.Content.ReadAsStringAsync()).Should().Contain("is done");
         (await _client.PostAsync($"/v1/broadcasts/{cancelled}/cancel", null)).StatusCode.Should().Be(HttpStatusCode.Conflict);
+        (await _client.PostAsync($"/v1/broadcasts/{cancelled}/start", null)).StatusCode.Should().Be(HttpStatusCode.Conflict);
+        (await _client.PostAsync("/v1/broadcasts/999/start", null)).StatusCode.Should().Be(HttpStatusCode.NotFound);
         (await _client.PostAsync("/v1/broadcasts/999/cancel", null)).StatusCode.Should().Be(HttpStatusCode.NotFound);
         (await _client.GetAsync("/v1/broadcasts/999")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Test]
+    public async Task A_scheduled_broadcast_can_be_started_before_its_time_once()
+    {
+        var id = await Create(new { name = "Early", segment = "big", channel = "email", template = "new-arrivals", sendAt = "2026-03-08T09:00:00+08:00" });
+        (await _client.PostAsync($"/v1/broadcasts/{id}/start", null)).StatusCode.Should().Be(HttpStatusCode.OK);
+        var again = await _client.PostAsync($"/v1/broadcasts/{id}/start", null);
+        again.StatusCode.Should().Be(HttpStatusCode.Conflict);
+        (await again.Content.ReadAsStringAsync()).Should().Contain("is sending: only a scheduled broadcast can be started");
+        (await RunJob()).Should().Be(2);
+        (await Get($"/v1/broadcasts/{id}"))["status"]!.GetValue<string>().Should().Be("done");
     }
 
     [Test]

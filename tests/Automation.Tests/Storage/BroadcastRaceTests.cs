@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Automation.Core.Broadcasts;
 using Automation.Core.Presales;
@@ -121,5 +123,26 @@ public sealed class BroadcastRaceTests
             ["Gold"] = Opens.AddHours(-24), ["Member"] = Opens, ["none"] = Opens,
         }, "Gold has 24 hours of early access; the others are told when the sale opens to everyone");
         (await _nodes[1].SendDueAsync(CancellationToken.None)).Should().Be(0);
+    }
+
+    [Test]
+    public async Task Sixteen_starts_on_two_servers_at_once_start_the_broadcast_once()
+    {
+        await using var servers = await TwoServers.StartAsync(_clock.GetUtcNow(), root =>
+        {
+            Directory.CreateDirectory(Path.Combine(root, "rules", SegmentCatalog.FolderName));
+            File.WriteAllText(Path.Combine(root, "rules", SegmentCatalog.FolderName, "everyone.json"), """{ "Expression": "stats.OrderCount >= 0" }""");
+            Directory.CreateDirectory(Path.Combine(root, "templates"));
+            File.WriteAllText(Path.Combine(root, "templates", "news.email.liquid"), "---\nsubject: News\n---\n<p>News</p>\n");
+        }, "/v1/segments");
+        await servers.OrderAsync("ann", 10);
+        var created = await servers.Client(0).PostAsJsonAsync("/v1/broadcasts", new { name = "News", segment = "everyone", channel = "email", template = "news", sendAt = "2026-09-10T09:00:00Z" });
+        created.StatusCode.Should().Be(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        var id = JsonNode.Parse(await created.Content.ReadAsStringAsync())!["id"]!.GetValue<long>();
+
+        var answers = await servers.RaceAsync(Racers, i => ($"/v1/broadcasts/{id}/start", $"start-{i}"));
+        answers.Count(a => a.Status == HttpStatusCode.OK).Should().Be(1, "the start is claimed by one UPDATE … WHERE status = 'scheduled'");
+        answers.Where(a => a.Status != HttpStatusCode.OK).Should().OnlyContain(a => a.Status == HttpStatusCode.Conflict);
+        (await servers.ScalarAsync<string>("SELECT status FROM broadcasts WHERE id = @id", new { id })).Should().Be(BroadcastStatus.Sending);
     }
 }
