@@ -33,6 +33,24 @@ internal sealed partial class WriteTransaction
         return [.. rows.Select(r => r.ToProduct())];
     }
 
+    public async Task<IReadOnlyList<Product>> LockProductsForEditAsync(IReadOnlyCollection<string> productIds, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var ids = productIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        if (ids.Count == 0) return [];
+        // Rows are created first so that a product not in the catalog yet can be locked too: two first edits of it then
+        // queue instead of each writing its fields over the other's.
+        foreach (var chunk in ids.Chunk(dialect.RowsPerStatement))
+        {
+            var insert = new DynamicParameters();
+            var values = SqlLists.Values(chunk, id => [id, now], insert);
+            await connection.ExecuteAsync(Command($"INSERT INTO products (product_id, updated_at) VALUES {values} ON CONFLICT (product_id) DO NOTHING", insert, cancellationToken));
+        }
+        var p = new DynamicParameters();
+        var rows = await connection.QueryAsync<ProductRow>(Command(
+            $"SELECT {ProductRow.Columns} FROM products WHERE product_id {dialect.InList("ids", ids, p)} ORDER BY product_id {dialect.RowLockClause}", p, cancellationToken));
+        return [.. rows.Select(r => r.ToProduct())];
+    }
+
     public async Task SaveProductsAsync(IReadOnlyList<Product> products, CancellationToken cancellationToken)
     {
         foreach (var chunk in products.Chunk(dialect.RowsPerStatement))

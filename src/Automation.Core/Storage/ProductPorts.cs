@@ -17,7 +17,13 @@ public interface IProductWrites
     /// <summary>These products as the catalog holds them (unknown ids are left out).</summary>
     Task<IReadOnlyList<Product>> LoadProductsAsync(IReadOnlyCollection<string> productIds, CancellationToken cancellationToken);
 
-    /// <summary>Writes these products whole (the API's edits, already applied to what was stored).</summary>
+    /// <summary>
+    /// These products, created empty when not in the catalog yet and locked for the rest of the transaction (in id
+    /// order), so that an edit applied to them and saved loses no concurrent edit or event's sighting.
+    /// </summary>
+    Task<IReadOnlyList<Product>> LockProductsForEditAsync(IReadOnlyCollection<string> productIds, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Writes these products whole (the API's edits, applied to what <see cref="LockProductsForEditAsync"/> gave).</summary>
     Task SaveProductsAsync(IReadOnlyList<Product> products, CancellationToken cancellationToken);
 
     /// <summary>Which of these orders are already recorded as completed: an order sent again adds nothing to the history.</summary>

@@ -79,8 +79,8 @@ internal static class ProductsApi
     private static async Task<IReadOnlyList<Product>> SaveAsync(IIngestionStore store, IReadOnlyList<ProductEdit> edits, DateTimeOffset now, CancellationToken ct)
     {
         await using var tx = await store.BeginAsync(ct);
-        var stored = (await tx.LoadProductsAsync(edits.Select(e => e.ProductId).ToList(), ct)).ToDictionary(p => p.ProductId, StringComparer.Ordinal);
-        var products = edits.Select(e => e.ApplyTo(stored.GetValueOrDefault(e.ProductId), now)).ToList();
+        var stored = (await tx.LockProductsForEditAsync(edits.Select(e => e.ProductId).ToList(), now, ct)).ToDictionary(p => p.ProductId, StringComparer.Ordinal);
+        var products = edits.Select(e => e.ApplyTo(stored[e.ProductId], now)).ToList();
         await tx.SaveProductsAsync(products, ct);
         await tx.CommitAsync(ct);
         return products;

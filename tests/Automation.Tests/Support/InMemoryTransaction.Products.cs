@@ -27,6 +27,15 @@ internal sealed partial class InMemoryTransaction
     public Task<IReadOnlyList<Product>> LoadProductsAsync(IReadOnlyCollection<string> productIds, CancellationToken cancellationToken) =>
         Done<IReadOnlyList<Product>>([.. productIds.Select(_tables.Products.GetValueOrDefault).OfType<Product>()]);
 
+    // One transaction at a time here: creating the missing products is all the lock amounts to.
+    public Task<IReadOnlyList<Product>> LockProductsForEditAsync(IReadOnlyCollection<string> productIds, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var ids = productIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        _tables = _tables with { Products = _tables.Products.SetItems(ids.Where(id => !_tables.Products.ContainsKey(id))
+            .Select(id => KeyValuePair.Create(id, new Product(id) { UpdatedAt = now }))) };
+        return Done<IReadOnlyList<Product>>([.. ids.Select(id => _tables.Products[id])]);
+    }
+
     public Task SaveProductsAsync(IReadOnlyList<Product> products, CancellationToken cancellationToken)
     {
         // The SQL's update leaves seen_at as the events set it.
