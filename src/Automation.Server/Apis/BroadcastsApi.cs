@@ -38,7 +38,8 @@ internal static class BroadcastsApi
             var audience = (await counts.CountAsync(request.Segment!, ct)).Count;
             var id = await store.CreateBroadcastAsync(new NewBroadcast(body.Name!, body.Segment!, body.Channel!, body.Template!, request.SendAt,
                 body.LocalTime, body.Presale, body.HoldoutPercent ?? 0, request.Variants, audience, now), ct);
-            return Results.Created($"/v1/broadcasts/{id}", new { id, audience, status = BroadcastStatus.Scheduled, sendAt = request.SendAt });
+            var message = audience == 0 ? $"No customer is in segment {body.Segment} now: the broadcast reaches whoever is in it when it is sent." : null;
+            return Results.Created($"/v1/broadcasts/{id}", new { id, audience, status = BroadcastStatus.Scheduled, sendAt = request.SendAt, message });
         });
 
         v1.Admin.MapPost("/broadcasts/preview", async (BroadcastRequest body, SegmentCatalog segments, SegmentCounts counts, SegmentMembers members,

@@ -35,6 +35,7 @@ public sealed class BroadcastsApiTests(string provider)
         _factory = new AutomationFactory(_db, _clock);
         Write("rules/segments/big.json", """{ "Description": "Spent 500", "Expression": "stats.TotalSpent >= 500" }""");
         Write("rules/segments/everyone.json", """{ "Expression": "stats.OrderCount >= 0" }""");
+        Write("rules/segments/nobody.json", """{ "Expression": "stats.TotalSpent > 1000000" }""");
         Write("templates/new-arrivals.email.liquid", "---\nsubject: New arrivals for {{ customer.first_name }}\n---\n<p>Hi {{ customer.first_name }}, new in.</p>\n");
         Write("templates/new-arrivals-b.email.liquid", "---\nsubject: B for {{ customer.first_name }}\n---\n<p>B</p>\n");
         Write("rules/presales.json", """
@@ -96,6 +97,7 @@ public sealed class BroadcastsApiTests(string provider)
         created.StatusCode.Should().Be(HttpStatusCode.Created);
         var body = JsonNode.Parse(await created.Content.ReadAsStringAsync())!;
         body["audience"]!.GetValue<long>().Should().Be(2);
+        body["message"].Should().BeNull();
         var id = body["id"]!.GetValue<long>();
         (await Get($"/v1/broadcasts/{id}"))["status"]!.GetValue<string>().Should().Be("scheduled");
 
@@ -265,6 +267,18 @@ public sealed class BroadcastsApiTests(string provider)
         _clock.SetUtcNow(opens);
         (await RunJob()).Should().Be(2);
         (await Get($"/v1/broadcasts/{id}"))["presale"]!.GetValue<string>().Should().Be("spring");
+    }
+
+    [Test]
+    public async Task A_segment_of_nobody_is_said_so_when_created_and_previewed()
+    {
+        var created = JsonNode.Parse(await (await _client.PostAsJsonAsync("/v1/broadcasts",
+            new { name = "Nobody", segment = "nobody", channel = "email", template = "new-arrivals" })).Content.ReadAsStringAsync())!;
+        created["audience"]!.GetValue<long>().Should().Be(0);
+        created["message"]!.GetValue<string>().Should().StartWith("No customer is in segment nobody now");
+        var preview = JsonNode.Parse(await (await _client.PostAsJsonAsync("/v1/broadcasts/preview",
+            new { segment = "nobody", channel = "email", template = "new-arrivals" })).Content.ReadAsStringAsync())!;
+        preview["message"]!.GetValue<string>().Should().Be("No customer is in this segment now.");
     }
 
     [Test]
