@@ -4,6 +4,8 @@
 CREATE TABLE broadcasts (
     id                INTEGER PRIMARY KEY,
     name              TEXT NOT NULL,
+    -- The Idempotency-Key the broadcast was created with: a retried request finds it instead of making a second one.
+    idempotency_key   TEXT UNIQUE,
     segment           TEXT NOT NULL,
     channel           TEXT NOT NULL,
     template          TEXT NOT NULL,

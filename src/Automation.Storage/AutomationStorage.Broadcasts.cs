@@ -13,19 +13,24 @@ public abstract partial class AutomationStorage : IBroadcastStore
         last_customer_id, created_at, started_at, finished_at
         """;
 
-    public async Task<long> CreateBroadcastAsync(NewBroadcast broadcast, CancellationToken cancellationToken)
+    public async Task<(long Id, bool Created)> CreateBroadcastAsync(NewBroadcast broadcast, CancellationToken cancellationToken)
     {
         await using var writer = await OpenWriterAsync(cancellationToken);
-        return await writer.Connection.QuerySingleAsync<long>(new CommandDefinition("""
-            INSERT INTO broadcasts (name, segment, channel, template, send_at, local_time, presale, holdout_percent, variants, status, audience, created_at)
-            VALUES (@Name, @Segment, @Channel, @Template, @SendAt, @LocalTime, @Presale, @HoldoutPercent, @variants, @status, @Audience, @CreatedAt)
+        var created = await writer.Connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition("""
+            INSERT INTO broadcasts (idempotency_key, name, segment, channel, template, send_at, local_time, presale, holdout_percent, variants, status, audience, created_at)
+            VALUES (@IdempotencyKey, @Name, @Segment, @Channel, @Template, @SendAt, @LocalTime, @Presale, @HoldoutPercent, @variants, @status, @Audience, @CreatedAt)
+            ON CONFLICT (idempotency_key) DO NOTHING
             RETURNING id
             """, new
         {
-            broadcast.Name, broadcast.Segment, broadcast.Channel, broadcast.Template, SendAt = broadcast.SendAt.ToUniversalTime(), broadcast.LocalTime, broadcast.Presale, broadcast.HoldoutPercent,
+            broadcast.IdempotencyKey, broadcast.Name, broadcast.Segment, broadcast.Channel, broadcast.Template, SendAt = broadcast.SendAt.ToUniversalTime(),
+            broadcast.LocalTime, broadcast.Presale, broadcast.HoldoutPercent,
             variants = broadcast.Variants.Count == 0 ? null : JsonSerializer.Serialize(broadcast.Variants, JsonSerializerOptions.Web),
             status = BroadcastStatus.Scheduled, broadcast.Audience, broadcast.CreatedAt,
         }, cancellationToken: cancellationToken));
+        if (created is { } id) return (id, true);
+        return (await writer.Connection.QuerySingleAsync<long>(new CommandDefinition(
+            "SELECT id FROM broadcasts WHERE idempotency_key = @IdempotencyKey", new { broadcast.IdempotencyKey }, cancellationToken: cancellationToken)), false);
     }
 
     public async Task<Broadcast?> BroadcastAsync(long id, CancellationToken cancellationToken)

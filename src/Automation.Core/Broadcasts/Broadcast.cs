@@ -38,8 +38,11 @@ public sealed record Broadcast(
 /// <summary>One A/B arm of a broadcast: its template and its weight among the arms.</summary>
 public sealed record BroadcastVariant(string Name, string Template, double Weight);
 
-/// <summary>A broadcast to create; <see cref="Audience"/> is the segment's size when it was created.</summary>
-public sealed record NewBroadcast(string Name, string Segment, string Channel, string Template, DateTimeOffset SendAt, string? LocalTime, string? Presale,
+/// <summary>
+/// A broadcast to create; <see cref="Audience"/> is the segment's size when it was created, <see cref="IdempotencyKey"/>
+/// the caller's key that makes a retried creation find the first.
+/// </summary>
+public sealed record NewBroadcast(string? IdempotencyKey, string Name, string Segment, string Channel, string Template, DateTimeOffset SendAt, string? LocalTime, string? Presale,
     int HoldoutPercent,
     IReadOnlyList<BroadcastVariant> Variants, long Audience, DateTimeOffset CreatedAt);
 

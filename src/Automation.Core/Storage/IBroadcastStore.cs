@@ -8,8 +8,11 @@ namespace Automation.Core.Storage;
 /// </summary>
 public interface IBroadcastStore
 {
-    /// <summary>Stores a scheduled broadcast; returns its id.</summary>
-    Task<long> CreateBroadcastAsync(NewBroadcast broadcast, CancellationToken cancellationToken);
+    /// <summary>
+    /// Stores a scheduled broadcast; returns its id, and false for <c>Created</c> when one with the same idempotency key
+    /// exists already (its id then), claimed by the key's unique index in the insert.
+    /// </summary>
+    Task<(long Id, bool Created)> CreateBroadcastAsync(NewBroadcast broadcast, CancellationToken cancellationToken);
 
     /// <summary>One broadcast, or null.</summary>
     Task<Broadcast?> BroadcastAsync(long id, CancellationToken cancellationToken);

@@ -29,15 +29,21 @@ internal static class BroadcastsApi
 
     public static ApiRoutes MapBroadcastsApi(this ApiRoutes v1)
     {
-        v1.Admin.MapPost("/broadcasts", async (BroadcastRequest body, SegmentCatalog segments, SegmentCounts counts, IReadOnlyDictionary<string, IChannel> channels,
-            LiquidTemplates templates, PresaleCatalog presales, TierCatalog tiers, IBroadcastStore store, TimeProvider clock, CancellationToken ct) =>
+        v1.Admin.MapPost("/broadcasts", async (BroadcastRequest body, HttpRequest http, SegmentCatalog segments, SegmentCounts counts,
+            IReadOnlyDictionary<string, IChannel> channels, LiquidTemplates templates, PresaleCatalog presales, TierCatalog tiers, IBroadcastStore store,
+            TimeProvider clock, CancellationToken ct) =>
         {
+            var key = http.Headers["Idempotency-Key"].FirstOrDefault();
+            if (key is not null && (string.IsNullOrWhiteSpace(key) || key.Length > DrawsApi.MaxKeyLength))
+                return ValidationProblem.For("Idempotency-Key", $"must be 1 to {DrawsApi.MaxKeyLength} characters, made once per broadcast and sent again on a retry");
             var now = clock.GetUtcNow();
             var request = CheckedBroadcast.Check(body, preview: false, segments, channels, templates.Files, presales, tiers.Program, now);
             if (request.Errors.Count > 0) return ValidationProblem.For(request.Errors);
             var audience = (await counts.CountAsync(request.Segment!, ct)).Count;
-            var id = await store.CreateBroadcastAsync(new NewBroadcast(body.Name!, body.Segment!, body.Channel!, body.Template!, request.SendAt,
+            var (id, created) = await store.CreateBroadcastAsync(new NewBroadcast(key, body.Name!, body.Segment!, body.Channel!, body.Template!, request.SendAt,
                 body.LocalTime, body.Presale, body.HoldoutPercent ?? 0, request.Variants, audience, now), ct);
+            if (!created && await store.BroadcastAsync(id, ct) is { } first)
+                return Results.Ok(new { id, audience = first.Audience, status = first.Status, sendAt = first.SendAt, message = "Created before with this Idempotency-Key." });
             var message = audience == 0 ? $"No customer is in segment {body.Segment} now: the broadcast reaches whoever is in it when it is sent." : null;
             return Results.Created($"/v1/broadcasts/{id}", new { id, audience, status = BroadcastStatus.Scheduled, sendAt = request.SendAt, message });
         });

@@ -39,7 +39,7 @@ public static class BroadcastLoad
             tiers.Reload(DiskFolderProvider.Open(Path.Combine(IngestLoad.RepositoryRoot(), "rules")), JourneyFiles.TiersName);
             var clock = new FakeTimeProvider(Now);
             var sender = new BroadcastSender(storage, storage, segments, new SegmentMembers(storage, tiers, clock), new PresaleCatalog(), tiers, clock);
-            var id = await storage.CreateBroadcastAsync(new NewBroadcast("bench", "everyone", "email", "bench/message", Now, null, null, 10,
+            var (id, _) = await storage.CreateBroadcastAsync(new NewBroadcast(null, "bench", "everyone", "email", "bench/message", Now, null, null, 10,
                 [new BroadcastVariant("A", "bench/message", 1), new BroadcastVariant("B", "bench/message-b", 1)], customers, Now), CancellationToken.None);
 
             var process = Process.GetCurrentProcess();

@@ -166,6 +166,28 @@ public sealed class BroadcastsApiTests(string provider)
     }
 
     [Test]
+    public async Task A_creation_retried_with_its_idempotency_key_finds_the_first_broadcast()
+    {
+        async Task<HttpResponseMessage> Post(string key)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/broadcasts")
+            {
+                Content = JsonContent.Create(new { name = "Once", segment = "big", channel = "email", template = "new-arrivals" }),
+            };
+            request.Headers.Add("Idempotency-Key", key);
+            return await _client.SendAsync(request);
+        }
+        var first = await Post("once-1");
+        first.StatusCode.Should().Be(HttpStatusCode.Created);
+        var again = await Post("once-1");
+        again.StatusCode.Should().Be(HttpStatusCode.OK);
+        JsonNode.Parse(await again.Content.ReadAsStringAsync())!["id"]!.GetValue<long>()
+            .Should().Be(JsonNode.Parse(await first.Content.ReadAsStringAsync())!["id"]!.GetValue<long>());
+        (await Post(new string('k', 201))).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await Get("/v1/broadcasts"))["broadcasts"]!.AsArray().Should().ContainSingle();
+    }
+
+    [Test]
     public async Task The_holdout_share_is_recorded_not_sent_and_variants_split_the_rest_by_a_stable_hash()
     {
         await using (var connection = await _db.Storage.OpenConnectionAsync(CancellationToken.None))

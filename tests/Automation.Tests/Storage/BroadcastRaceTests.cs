@@ -90,7 +90,7 @@ public sealed class BroadcastRaceTests
                 """, new { count = Customers, at = Opens.AddDays(-30) });
         }
         var sale = "new-collection";
-        var id = await _db.Storage.CreateBroadcastAsync(new NewBroadcast("New collection", "everyone", "email", "presale-announcement/announce",
+        var (id, _) = await _db.Storage.CreateBroadcastAsync(new NewBroadcast(null, "New collection", "everyone", "email", "presale-announcement/announce",
             Opens.AddHours(-24), null, sale, 10, [], Customers, _clock.GetUtcNow()), CancellationToken.None);
         (await _nodes[0].SendDueAsync(CancellationToken.None)).Should().Be(0, "the walk starts when the earliest tier opens");
         _clock.SetUtcNow(Opens.AddHours(-24));
@@ -128,13 +128,7 @@ public sealed class BroadcastRaceTests
     [Test]
     public async Task Sixteen_starts_on_two_servers_at_once_start_the_broadcast_once()
     {
-        await using var servers = await TwoServers.StartAsync(_clock.GetUtcNow(), root =>
-        {
-            Directory.CreateDirectory(Path.Combine(root, "rules", SegmentCatalog.FolderName));
-            File.WriteAllText(Path.Combine(root, "rules", SegmentCatalog.FolderName, "everyone.json"), """{ "Expression": "stats.OrderCount >= 0" }""");
-            Directory.CreateDirectory(Path.Combine(root, "templates"));
-            File.WriteAllText(Path.Combine(root, "templates", "news.email.liquid"), "---\nsubject: News\n---\n<p>News</p>\n");
-        }, "/v1/segments");
+        await using var servers = await TwoServers.StartAsync(_clock.GetUtcNow(), WriteNews, "/v1/segments");
         await servers.OrderAsync("ann", 10);
         var created = await servers.Client(0).PostAsJsonAsync("/v1/broadcasts", new { name = "News", segment = "everyone", channel = "email", template = "news", sendAt = "2026-09-10T09:00:00Z" });
         created.StatusCode.Should().Be(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
@@ -144,5 +138,33 @@ public sealed class BroadcastRaceTests
         answers.Count(a => a.Status == HttpStatusCode.OK).Should().Be(1, "the start is claimed by one UPDATE … WHERE status = 'scheduled'");
         answers.Where(a => a.Status != HttpStatusCode.OK).Should().OnlyContain(a => a.Status == HttpStatusCode.Conflict);
         (await servers.ScalarAsync<string>("SELECT status FROM broadcasts WHERE id = @id", new { id })).Should().Be(BroadcastStatus.Sending);
+    }
+
+    [Test]
+    public async Task Sixteen_creations_with_one_idempotency_key_on_two_servers_make_one_broadcast()
+    {
+        await using var servers = await TwoServers.StartAsync(_clock.GetUtcNow(), WriteNews, "/v1/segments");
+        var answers = await Task.WhenAll(Enumerable.Range(0, Racers).Select(i => Task.Run(async () =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/broadcasts")
+            {
+                Content = JsonContent.Create(new { name = "News", segment = "everyone", channel = "email", template = "news" }),
+            };
+            request.Headers.Add("Idempotency-Key", "news-2026-09");
+            var response = await servers.Client(i).SendAsync(request);
+            return (response.StatusCode, Id: JsonNode.Parse(await response.Content.ReadAsStringAsync())!["id"]!.GetValue<long>());
+        })));
+        answers.Count(a => a.StatusCode == HttpStatusCode.Created).Should().Be(1);
+        answers.Where(a => a.StatusCode != HttpStatusCode.Created).Should().OnlyContain(a => a.StatusCode == HttpStatusCode.OK);
+        answers.Select(a => a.Id).Distinct().Should().ContainSingle("every retry finds the first");
+        (await servers.ScalarAsync<long>("SELECT COUNT(*) FROM broadcasts")).Should().Be(1);
+    }
+
+    private static void WriteNews(string root)
+    {
+        Directory.CreateDirectory(Path.Combine(root, "rules", SegmentCatalog.FolderName));
+        File.WriteAllText(Path.Combine(root, "rules", SegmentCatalog.FolderName, "everyone.json"), """{ "Expression": "stats.OrderCount >= 0" }""");
+        Directory.CreateDirectory(Path.Combine(root, "templates"));
+        File.WriteAllText(Path.Combine(root, "templates", "news.email.liquid"), "---\nsubject: News\n---\n<p>News</p>\n");
     }
 }
