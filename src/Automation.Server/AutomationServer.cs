@@ -142,6 +142,7 @@ public static class AutomationServer
         app.MapUnsubscribeApi();
         app.MapTeamLandingApi();
         app.MapTwilioApi();
+        app.MapChineseSmsReceiptsApi();
         app.MapConsole();
     }
 }
