@@ -36,7 +36,7 @@ internal sealed class TwilioOptionsValidator : IValidateOptions<TwilioOptions>
     public ValidateOptionsResult Validate(string? name, TwilioOptions options)
     {
         if (!SmsProviders.All.Contains(options.Provider))
-            return ValidateOptionsResult.Fail($"Channels:Sms:Provider must be {string.Join(", ", SmsProviders.All)}, not '{options.Provider}'.");
+            return ValidateOptionsResult.Fail($"Channels:Sms:Provider must be 'twilio', 'aliyun' or 'tencent', not '{options.Provider}'.");
         if (!string.IsNullOrWhiteSpace(options.AccountSid))
         {
             if (string.IsNullOrWhiteSpace(options.AuthToken))
