@@ -120,6 +120,8 @@ public sealed class SegmentMessageReaderTests
     [TestCase("+1 (415) 555-0123", "CN", "+14155550123")]
     [TestCase("0086 138 0013 8000", "US", "+8613800138000")]
     [TestCase("(415) 555-0123", "US", "+14155550123")]
+    [TestCase("+1 917 555 9999", "US", "+19175559999")]
+    [TestCase("+1 555 000 0001", "US", null)]
     [TestCase("12345", "CN", null)]
     [TestCase("23800138000", "CN", null)]
     public void National_numbers_are_read_in_the_default_region(string raw, string region, string? expected) =>
