@@ -1,15 +1,19 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
-using Polly;
 
 namespace Automation.Channels;
 
-/// <summary>The <c>Channels:Sms</c> section (Twilio). Without an AccountSid, SMS goes to the file outbox.</summary>
+/// <summary>
+/// The <c>Channels:Sms</c> section: which provider sends the <c>sms</c> channel, and Twilio's settings. Without an
+/// AccountSid, Twilio's SMS go to the file outbox.
+/// </summary>
 public sealed class TwilioOptions
 {
     public const string Section = "Channels:Sms";
+
+    /// <summary><c>twilio</c> (free text), or <c>aliyun</c> / <c>tencent</c> (approved templates; see <see cref="SmsProviders"/>).</summary>
+    public string Provider { get; set; } = SmsProviders.Twilio;
 
     public string? AccountSid { get; set; }
     public string? AuthToken { get; set; }
@@ -31,6 +35,8 @@ internal sealed class TwilioOptionsValidator : IValidateOptions<TwilioOptions>
 {
     public ValidateOptionsResult Validate(string? name, TwilioOptions options)
     {
+        if (!SmsProviders.All.Contains(options.Provider))
+            return ValidateOptionsResult.Fail($"Channels:Sms:Provider must be 'twilio', 'aliyun' or 'tencent', not '{options.Provider}'.");
         if (!string.IsNullOrWhiteSpace(options.AccountSid))
         {
             if (string.IsNullOrWhiteSpace(options.AuthToken))
@@ -48,23 +54,12 @@ internal sealed class TwilioOptionsValidator : IValidateOptions<TwilioOptions>
 
 public static partial class ChannelServiceCollectionExtensions
 {
-    /// <summary>The <c>sms</c> channel: Twilio when <c>Channels:Sms:AccountSid</c> is set, else the file outbox.</summary>
-    public static IServiceCollection AddTwilioSmsChannel(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>Twilio as the <c>sms</c> channel when <c>Channels:Sms:AccountSid</c> is set, else the file outbox.</summary>
+    private static IServiceCollection AddTwilioSmsChannel(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddChannelOptions<TwilioOptions, TwilioOptionsValidator>(TwilioOptions.Section);
         if (!ChannelSettings.IsSet(configuration, TwilioOptions.Section, nameof(TwilioOptions.AccountSid)))
             return services.AddFileOutboxFor("sms", Recipients.PhoneNumber);
-
-        // Retries here only what Twilio never processed (429, no connection); anything else is the outbox's to retry.
-        services.AddHttpChannel<TwilioSmsChannel>("sms").AddResilienceHandler("twilio", pipeline => pipeline
-            .AddRetry(new HttpRetryStrategyOptions
-            {
-                MaxRetryAttempts = 2,
-                UseJitter = true,
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is HttpRequestException
-                    || args.Outcome.Result?.StatusCode == System.Net.HttpStatusCode.TooManyRequests),
-            })
-            .AddTimeout(TimeSpan.FromSeconds(15)));
+        services.AddHttpChannel<TwilioSmsChannel>("sms").RetryWhatWasNeverProcessed("twilio");
         return services;
     }
 }

@@ -69,7 +69,8 @@ public static class AutomationServer
         services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<IngestionOptions>, IngestionOptionsValidator>();
         services.AddSingleton(sp => new SegmentMessageReader(sp.GetRequiredService<TimeProvider>(),
-            TimeSpan.FromMinutes(sp.GetRequiredService<IOptions<IngestionOptions>>().Value.FutureToleranceMinutes)));
+            TimeSpan.FromMinutes(sp.GetRequiredService<IOptions<IngestionOptions>>().Value.FutureToleranceMinutes),
+            sp.GetRequiredService<IOptions<MessagingOptions>>().Value.DefaultRegion));
         services.AddSingleton<IngestionService>();
         services.AddSingleton<StepPreviewer>();
 
@@ -141,6 +142,7 @@ public static class AutomationServer
         app.MapUnsubscribeApi();
         app.MapTeamLandingApi();
         app.MapTwilioApi();
+        app.MapChineseSmsReceiptsApi();
         app.MapConsole();
     }
 }

@@ -12,10 +12,10 @@ namespace Automation.Core.Ingestion;
 public static class ProfileTraits
 {
     /// <summary>
-    /// Checks the well-known traits, normalising them in place (E.164 phone, <c>yyyy-MM-dd</c> birthday).
+    /// Checks the well-known traits, normalising them in place (E.164 phone, national numbers read in the default region, <c>yyyy-MM-dd</c> birthday).
     /// Context time zone and locale fill in when the traits have none, as Segment clients put them there.
     /// </summary>
-    internal static void Validate(JsonObject traits, JsonObject? context, string path, string contextPath, JsonFieldReader r)
+    internal static void Validate(JsonObject traits, JsonObject? context, string path, string contextPath, JsonFieldReader r, string? defaultRegion = null)
     {
         if (r.String(traits, "email", path, 320) is { } email)
         {
@@ -27,8 +27,10 @@ public static class ProfileTraits
 
         if (r.Id(traits, "phone", path) is { } phone)
         {
-            if (NormalizePhone(phone) is { } e164) traits["phone"] = e164;
-            else r.Add(JsonFieldReader.Join(path, "phone"), $"'{phone}' is not an international number in E.164 form such as +14155550123");
+            if (NormalizePhone(phone, defaultRegion) is { } e164) traits["phone"] = e164;
+            else r.Add(JsonFieldReader.Join(path, "phone"), defaultRegion is null
+                ? $"'{phone}' is not a valid international number such as +14155550123 (set Messaging:DefaultRegion to accept national numbers)"
+                : $"'{phone}' is not a valid phone number of {defaultRegion} nor an international number such as +14155550123");
         }
 
         if (r.String(traits, "birthday", path, 100) is { } birthday)
@@ -58,26 +60,37 @@ public static class ProfileTraits
     public static DateOnly? Birthday(JsonObject traits) =>
         Text(traits, "birthday") is { } s && DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
 
-    /// <summary>Strips spacing and punctuation; keeps the number only when it is E.164 (+ and 7–15 digits).</summary>
-    public static string? NormalizePhone(string raw)
+    /// <summary>
+    /// The number in E.164 form (<c>+8613800138000</c>), or null when it is not a valid number. Spacing and punctuation
+    /// are allowed, letters are not. A number without a country code (<c>13800138000</c>) is read as a number of
+    /// <paramref name="defaultRegion"/> (<c>Messaging:DefaultRegion</c>, an ISO 3166 code such as CN); without one,
+    /// only a number starting with <c>+</c> or <c>00</c> names its country.
+    /// </summary>
+    public static string? NormalizePhone(string raw, string? defaultRegion = null)
     {
-        var digits = new StringBuilder(raw.Length);
-        foreach (var c in raw.Trim())
+        var text = raw.Trim();
+        foreach (var c in text)
         {
-            if (char.IsAsciiDigit(c)) digits.Append(c);
-            else if (c is ' ' or '-' or '(' or ')' or '.') continue;
-            else if (c == '+' && digits.Length == 0) continue;
-            else return null;
+            if (!char.IsAsciiDigit(c) && c is not (' ' or '-' or '(' or ')' or '.' or '+')) return null;
         }
-        var text = digits.ToString();
-        if (!raw.TrimStart().StartsWith('+'))
+        // "00" is the international call prefix in most of the world, and no national number starts with it.
+        if (text.StartsWith("00", StringComparison.Ordinal)) text = "+" + text[2..];
+        try
         {
-            // "00" is the international call prefix in most of the world; anything else lacks a country code.
-            if (!text.StartsWith("00", StringComparison.Ordinal)) return null;
-            text = text[2..];
+            var number = Phones.Parse(text, defaultRegion ?? UnknownRegion);
+            return Phones.IsValidNumber(number) ? Phones.Format(number, PhoneNumbers.PhoneNumberFormat.E164) : null;
         }
-        return text.Length is >= 7 and <= 15 && text[0] != '0' ? "+" + text : null;
+        catch (PhoneNumbers.NumberParseException)
+        {
+            return null;
+        }
     }
+
+    /// <summary>Whether libphonenumber knows <paramref name="region"/> (CN, US, GB…): a valid <c>Messaging:DefaultRegion</c>.</summary>
+    public static bool IsPhoneRegion(string region) => Phones.GetSupportedRegions().Contains(region);
+
+    private const string UnknownRegion = "ZZ";
+    private static readonly PhoneNumbers.PhoneNumberUtil Phones = PhoneNumbers.PhoneNumberUtil.GetInstance();
 
     private static DateOnly? ParseBirthday(string s)
     {

@@ -25,9 +25,10 @@ public sealed record RejectedMessage(int Index, string? MessageId, IReadOnlyList
 /// single message with a problem is refused whole; in a batch, a message with a problem is refused alone
 /// (<see cref="ReadResult.Rejected"/>) and its valid siblings are taken, as Segment does, since clients do not
 /// resend a batch answered with 400. A timestamp further ahead of the receive time than
-/// <paramref name="futureTolerance"/> (5 minutes by default) is replaced by the receive time.
+/// <paramref name="futureTolerance"/> (5 minutes by default) is replaced by the receive time. A phone number without
+/// a country code is read as a number of <paramref name="defaultRegion"/> (ISO 3166, such as CN).
 /// </summary>
-public sealed class SegmentMessageReader(TimeProvider clock, TimeSpan? futureTolerance = null)
+public sealed class SegmentMessageReader(TimeProvider clock, TimeSpan? futureTolerance = null, string? defaultRegion = null)
 {
     /// <summary>The context key where a message whose timestamp was in the future keeps the timestamp it came with.</summary>
     public const string FutureTimestampKey = "futureTimestamp";
@@ -155,7 +156,7 @@ public sealed class SegmentMessageReader(TimeProvider clock, TimeSpan? futureTol
         {
             case MessageType.Identify:
                 properties = r.Object(m, "traits", path) ?? (context is null ? null : r.Object(context, "traits", contextPath)) ?? [];
-                ProfileTraits.Validate(properties, context, JsonFieldReader.Join(path, "traits"), contextPath, r);
+                ProfileTraits.Validate(properties, context, JsonFieldReader.Join(path, "traits"), contextPath, r, defaultRegion);
                 break;
             case MessageType.Track:
                 var errorsBeforeEvent = r.Errors.Count;

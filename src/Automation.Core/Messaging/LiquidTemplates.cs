@@ -14,7 +14,10 @@ namespace Automation.Core.Messaging;
 /// </summary>
 /// <remarks>
 /// An email file starts with front matter (<c>subject:</c>, optional <c>layout:</c>) between <c>---</c> lines; its
-/// HTML follows, and an optional text part after a line <c>&lt;!-- text --&gt;</c>. Other channels' files are the body.
+/// HTML follows, and an optional text part after a line <c>&lt;!-- text --&gt;</c>. Other channels' files are the body;
+/// an SMS file's front matter may name the templates Aliyun and Tencent Cloud approved (<c>aliyun_template:</c>,
+/// <c>tencent_template:</c>) and their variables (<c>param.&lt;name&gt;:</c> Liquid), sent by those providers instead of the body.
+/// <c>shop</c> holds the shop's settings (<c>shop.sign_name</c>, <c>Templates:SignName</c>).
 /// </remarks>
 public sealed partial class LiquidTemplates
 {
@@ -29,7 +32,17 @@ public sealed partial class LiquidTemplates
         Template.NamingConvention = new CachedNamingConvention();
     }
 
-    public LiquidTemplates(TemplateFiles files) => Files = files;
+    private readonly Hash _shop;
+
+    /// <param name="signName">The shop's SMS signature (<c>Templates:SignName</c>), the <c>shop.sign_name</c> of templates.</param>
+    public LiquidTemplates(TemplateFiles files, string? signName = null)
+    {
+        Files = files;
+        // Unset, shop.sign_name is undefined: a template that needs it fails (and `automation validate` says so) rather than sending "【】".
+        var shop = new Hash();
+        if (!string.IsNullOrWhiteSpace(signName)) shop["sign_name"] = signName;
+        _shop = Hash.FromDictionary(new Dictionary<string, object> { ["shop"] = shop });
+    }
 
     public TemplateFiles Files { get; }
 
@@ -55,7 +68,11 @@ public sealed partial class LiquidTemplates
             var text = parsed.Text is null ? HtmlToText(html) : RenderPart(parsed, parsed.Text, model, html: false).Trim();
             return new RenderedMessage(subject, html, text, found.File, found.Locale);
         }
-        return new RenderedMessage(null, null, RenderPart(parsed, parsed.Body, model, html: false).Trim(), found.File, found.Locale);
+        return new RenderedMessage(null, null, RenderPart(parsed, parsed.Body, model, html: false).Trim(), found.File, found.Locale)
+        {
+            ProviderTemplate = parsed.ProviderCodes.Count == 0 && parsed.Parameters.Count == 0 ? ProviderSmsTemplate.None : new ProviderSmsTemplate(parsed.ProviderCodes,
+                [.. parsed.Parameters.Select(p => KeyValuePair.Create(p.Key, RenderPart(parsed, p.Value, model, html: false).Trim()))]),
+        };
     }
 
     /// <summary>
@@ -97,7 +114,7 @@ public sealed partial class LiquidTemplates
     private string RenderPart(ParsedFile file, ParsedPart part, TemplateModel model, bool html, string? content = null)
     {
         var environment = html ? model.Html : model.Plain;
-        var environments = new List<Hash> { environment };
+        var environments = new List<Hash> { environment, _shop };
         if (content is not null) environments.Insert(0, Hash.FromDictionary(new Dictionary<string, object> { ["content"] = content }));
         var registers = new Hash
         {
@@ -182,7 +199,10 @@ public sealed partial class LiquidTemplates
     }
 
     /// <summary>A template file: front matter, body and optional text part.</summary>
-    public sealed record ParsedFile(string Path, ParsedPart Body, ParsedPart? Text, ParsedPart? Subject, string? Layout)
+    /// <param name="ProviderCodes">Provider → approved SMS template code (<c>aliyun_template:</c>, <c>tencent_template:</c>).</param>
+    /// <param name="Parameters">The SMS template's variables (<c>param.&lt;name&gt;:</c>) in the order written.</param>
+    public sealed record ParsedFile(string Path, ParsedPart Body, ParsedPart? Text, ParsedPart? Subject, string? Layout,
+        IReadOnlyDictionary<string, string> ProviderCodes, IReadOnlyList<KeyValuePair<string, ParsedPart>> Parameters)
     {
         public static ParsedFile Parse(string path, string source)
         {
@@ -191,6 +211,8 @@ public sealed partial class LiquidTemplates
             var lines = source.Replace("\r\n", "\n").Split('\n');
             var bodyStart = 0;
             var front = new Dictionary<string, (string Value, int Line)>(StringComparer.OrdinalIgnoreCase);
+            var codes = new Dictionary<string, string>(StringComparer.Ordinal);
+            var parameters = new List<KeyValuePair<string, ParsedPart>>();
             if (lines.Length > 0 && lines[0].Trim() == "---")
             {
                 var end = Array.FindIndex(lines, 1, l => l.Trim() == "---");
@@ -201,8 +223,11 @@ public sealed partial class LiquidTemplates
                     var colon = lines[i].IndexOf(':');
                     if (colon <= 0) throw new TemplateException(path, i + 1, "front matter lines are 'key: value'");
                     var key = lines[i][..colon].Trim();
-                    if (key is not ("subject" or "layout")) throw new TemplateException(path, i + 1, $"unknown front matter key '{key}': use subject or layout");
-                    front[key] = (lines[i][(colon + 1)..].Trim(), i + 1);
+                    var value = lines[i][(colon + 1)..].Trim();
+                    if (SmsFrontMatter.Read(path, i + 1, key, value, codes, parameters, Part)) continue;
+                    if (key is not ("subject" or "layout"))
+                        throw new TemplateException(path, i + 1, $"unknown front matter key '{key}': use subject, layout, aliyun_template, tencent_template or param.<name>");
+                    front[key] = (value, i + 1);
                 }
                 bodyStart = end + 1;
             }
@@ -215,10 +240,10 @@ public sealed partial class LiquidTemplates
             // Checked here as well as at render, so that an email file without its front matter counts as bad and its last good version stays.
             if (subject is null && System.IO.Path.GetFileName(path).Split('.') is [_, "email", ..] and { Length: > 2 })
                 throw new TemplateException(path, 1, "an email template needs 'subject:' in its front matter");
-            return new ParsedFile(path, body, text, subject, front.TryGetValue("layout", out var l) ? l.Value : null);
+            return new ParsedFile(path, body, text, subject, front.TryGetValue("layout", out var l) ? l.Value : null, codes, parameters);
         }
 
-        private static ParsedPart Part(string path, string source, int firstLine)
+        internal static ParsedPart Part(string path, string source, int firstLine)
         {
             try
             {

@@ -11,7 +11,9 @@ namespace Automation.Core.Messaging;
 public static class TemplateCheck
 {
     /// <param name="tiers">The tier program; the sample customer holds the tier below the top, so <c>tier.next</c> is filled.</param>
-    public static IReadOnlyList<TemplateException> Check(LiquidTemplates templates, IEnumerable<JourneyDefinition> journeys, DateTimeOffset now, Tiers.TierProgram? tiers = null)
+    /// <param name="smsProvider">A template-based SMS provider (<c>aliyun</c>, <c>tencent</c>): every SMS template must name its template code.</param>
+    public static IReadOnlyList<TemplateException> Check(LiquidTemplates templates, IEnumerable<JourneyDefinition> journeys, DateTimeOffset now,
+        Tiers.TierProgram? tiers = null, string? smsProvider = null)
     {
         var problems = new List<TemplateException>();
         var checkedFiles = new HashSet<string>(StringComparer.Ordinal);
@@ -25,7 +27,9 @@ public static class TemplateCheck
                     if (!checkedFiles.Add($"{file}|{step.Name}|{journey.Name}")) continue;
                     try
                     {
-                        templates.RenderFile(file, locale, send.Channel, Sample(journey, step.Name, send, locale, now, tiers));
+                        var rendered = templates.RenderFile(file, locale, send.Channel, Sample(journey, step.Name, send, locale, now, tiers));
+                        if (send.Channel == "sms" && smsProvider is not null && !rendered.ProviderTemplate.Codes.ContainsKey(smsProvider))
+                            throw new TemplateException(file, 1, $"Channels:Sms:Provider is {smsProvider}, which sends only approved templates: add '{ProviderSmsTemplate.KeyOf(smsProvider)}: <code>' and its param.<name> lines to the front matter");
                     }
                     catch (TemplateException e)
                     {

@@ -35,6 +35,9 @@ public sealed class ShopperGenerator(int seed, DateTimeOffset end, int days)
         ("Asia/Shanghai", "zh-CN"), ("Asia/Shanghai", "zh-CN"), ("Asia/Tokyo", "ja-JP"), ("Australia/Sydney", "en-AU"),
     ];
 
+    // Area codes in service, each with the 555 exchange: numbers phone validation accepts (area code 555 is none).
+    private static readonly int[] PhoneAreas = [201, 212, 310, 415, 617, 646, 702, 718, 805, 917];
+
     private static readonly string[] FirstNames = ["Ann", "Bo", "Cy", "Dee", "Eve", "Fay", "Gil", "Hal", "Ivy", "Jo", "Kim", "Lu", "Mei", "Ned", "Ola", "Wei"];
     private static readonly string[] LastNames = ["Smith", "Chen", "Garcia", "Müller", "Tanaka", "Brown", "Wang", "Silva", "Kowalski", "Nguyen"];
 
@@ -125,7 +128,7 @@ public sealed class ShopperGenerator(int seed, DateTimeOffset end, int days)
             ["timezone"] = zone,
             ["locale"] = locale,
         };
-        if (random.NextDouble() < 0.6) traits["phone"] = $"+1555{(index % 10_000_000).ToString("D7", CultureInfo.InvariantCulture)}";
+        if (random.NextDouble() < 0.6) traits["phone"] = string.Create(CultureInfo.InvariantCulture, $"+1{PhoneAreas[index / 10_000 % PhoneAreas.Length]}555{index % 10_000:D4}");
         if (random.NextDouble() < 0.7)
             traits["birthday"] = new DateOnly(1960 + random.Next(46), 1 + random.Next(12), 1 + random.Next(28)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         return new JsonObject { ["type"] = "identify", ["userId"] = id, ["messageId"] = $"{id}-identify", ["timestamp"] = Timestamp(at), ["traits"] = traits };

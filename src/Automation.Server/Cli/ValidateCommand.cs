@@ -55,7 +55,8 @@ internal static class ValidateCommand
         foreach (var problem in problems)
             errors.WriteLine(problem with { File = Path.GetRelativePath(root, problem.File) });
 
-        var templateProblems = TemplateCheck.Check(folders.CreateTemplates(), files.Where(f => f.Journey is not null).Select(f => f.Journey!), TimeProvider.System.GetUtcNow(), tiers.Program);
+        var smsProvider = Automation.Channels.SmsProviders.TemplateBased(builder.Configuration);
+        var templateProblems = TemplateCheck.Check(folders.CreateTemplates(), files.Where(f => f.Journey is not null).Select(f => f.Journey!), TimeProvider.System.GetUtcNow(), tiers.Program, smsProvider);
         foreach (var problem in templateProblems)
             errors.WriteLine($"{Path.GetRelativePath(root, problem.File)}:{problem.Line}: {problem.Reason}");
         if (problems.Count > 0 || templateProblems.Count > 0) return 1;

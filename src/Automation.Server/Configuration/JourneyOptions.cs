@@ -42,6 +42,12 @@ public sealed class TemplatesOptions
 
     /// <summary>The currency of the <c>money</c> filter when neither cart nor order names one.</summary>
     public string DefaultCurrency { get; set; } = "USD";
+
+    /// <summary>
+    /// The shop's SMS signature, <c>shop.sign_name</c> in templates (the zh-CN SMS templates start with 【{{ shop.sign_name }}】);
+    /// also the sign name Aliyun and Tencent Cloud send with, unless their sections name another.
+    /// </summary>
+    public string? SignName { get; set; }
 }
 
 /// <summary>The <c>Scheduler</c> section: the Quartz job that runs time-based journey work.</summary>

@@ -17,6 +17,12 @@ public sealed class MessagingOptions
     /// <summary>The address customers reach this server at, for unsubscribe links. Defaults to the first of Urls.</summary>
     public string? PublicUrl { get; set; }
 
+    /// <summary>
+    /// Where a phone number without a country code is from (ISO 3166: CN, US…): with CN, an ingested 13800138000 is
+    /// stored as +8613800138000. Without one, only international numbers (+…, 00…) are accepted.
+    /// </summary>
+    public string? DefaultRegion { get; set; }
+
     public int BatchSize { get; set; } = 100;
     /// <summary>
     /// Messages sent at once per node, which is also how many a crash of the node can send twice. 16 measured 1.4× the
@@ -54,6 +60,8 @@ internal sealed class MessagingOptionsValidator : IValidateOptions<MessagingOpti
         }
         if (options.PublicUrl is { } url && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
             return ValidateOptionsResult.Fail($"Messaging:PublicUrl must be an http(s) address such as https://mail.example.com, not '{url}'.");
+        if (options.DefaultRegion is { } region && !Core.Ingestion.ProfileTraits.IsPhoneRegion(region))
+            return ValidateOptionsResult.Fail($"Messaging:DefaultRegion must be a two-letter region code such as CN or US, not '{region}'.");
         if (options.BatchSize is < 1 or > 10_000) return ValidateOptionsResult.Fail("Messaging:BatchSize must be from 1 to 10000.");
         if (options.Concurrency is < 1 or > 256) return ValidateOptionsResult.Fail("Messaging:Concurrency must be from 1 to 256.");
         if (options.MaxAttempts is < 1 or > 100) return ValidateOptionsResult.Fail("Messaging:MaxAttempts must be from 1 to 100.");

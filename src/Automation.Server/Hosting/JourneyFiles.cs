@@ -59,7 +59,7 @@ internal sealed record JourneyFiles(ContentFolder RulesFolder, ContentFolder Tem
     /// <summary>rules/teams/: one team-split coupon campaign per file.</summary>
     public const string TeamsName = "teams";
 
-    public LiquidTemplates CreateTemplates() => new(new TemplateFiles(TemplatesFolder, Templates.DefaultLocale));
+    public LiquidTemplates CreateTemplates() => new(new TemplateFiles(TemplatesFolder, Templates.DefaultLocale), Templates.SignName);
 
     /// <summary>
     /// A token that fires when a rule file (<c>*.json</c>) or a template (<c>*.liquid</c>, which journeys are checked

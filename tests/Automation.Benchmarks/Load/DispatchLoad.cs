@@ -18,7 +18,9 @@ namespace Automation.Benchmarks.Load;
 /// journey that sends at once, ingested with dispatch off), then the server starts with dispatch on and the time
 /// until every message is sent is measured. <c>--channel sms</c> sends to a Twilio-compatible server on loopback
 /// (Kestrel, answering as Twilio's Messages API does); <c>--channel email</c> to Postfix's <c>smtp-sink</c> on loopback
-/// (Debian's postfix package; the MTA itself need not run), through MailKit's connection pool.
+/// (Debian's postfix package; the MTA itself need not run), through MailKit's connection pool. <c>--sms-provider
+/// aliyun</c> or <c>tencent</c> sends the SMS to a loopback server answering as Aliyun's or Tencent Cloud's SendSms does
+/// (the adapter signs every request; the server does not check it, as the fake Twilio checks no auth either).
 /// Run: <c>dotnet run -c Release --project tests/Automation.Benchmarks -- dispatch --channel sms --messages 5000</c>.
 /// </summary>
 public static class DispatchLoad
@@ -33,6 +35,7 @@ public static class DispatchLoad
         var provider = options.GetValueOrDefault("provider", "sqlite");
         var batchSize = options.GetValueOrDefault("batch-size", "100");
         var concurrency = options.GetValueOrDefault("concurrency", "16");
+        var smsProvider = options.GetValueOrDefault("sms-provider", "twilio");
         var root = Directory.CreateTempSubdirectory("automation-dispatch-");
         WriteJourney(root.FullName, channel);
         var common = new List<string>
@@ -44,7 +47,13 @@ public static class DispatchLoad
             common.AddRange(["--Storage:ConnectionString", Environment.GetEnvironmentVariable("AUTOMATION_BENCH_POSTGRES")
                 ?? throw new InvalidOperationException("Set AUTOMATION_BENCH_POSTGRES to an empty PostgreSQL database.")]);
 
-        await using var receiver = channel == "sms" ? await Receiver.TwilioAsync() : Receiver.Smtp();
+        await using var receiver = (channel, smsProvider) switch
+        {
+            ("sms", "aliyun") => await Receiver.AliyunAsync(),
+            ("sms", "tencent") => await Receiver.TencentAsync(),
+            ("sms", _) => await Receiver.TwilioAsync(),
+            _ => Receiver.Smtp(),
+        };
         try
         {
             await QueueAsync(common, messages, channel);
@@ -68,7 +77,7 @@ public static class DispatchLoad
             var cpu = process.TotalProcessorTime - cpuBefore;
             await app.StopAsync();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{provider}, {channel}: {sent:N0} of {messages:N0} messages sent in {elapsed.TotalSeconds:N1} s ({cpu.TotalSeconds:N1} s of CPU, the receiver's included): {sent / elapsed.TotalSeconds:N0} messages/s " +
+                $"{provider}, {channel}{(channel == "sms" ? $" ({smsProvider})" : "")}: {sent:N0} of {messages:N0} messages sent in {elapsed.TotalSeconds:N1} s ({cpu.TotalSeconds:N1} s of CPU, the receiver's included): {sent / elapsed.TotalSeconds:N0} messages/s " +
                 $"(batches of {batchSize}, {concurrency} at once); the receiver got {receiver.Received}"));
             return sent == messages ? 0 : 1;
         }
@@ -92,7 +101,7 @@ public static class DispatchLoad
             }
             """);
         File.WriteAllText(Path.Combine(root, "templates", "bench", $"message.{channel}.liquid"), channel == "sms"
-            ? "Hi {{ customer.first_name }}, your order is on its way."
+            ? "---\naliyun_template: SMS_100000999\ntencent_template: 1000999\nparam.name: {{ customer.first_name }}\n---\nHi {{ customer.first_name }}, your order is on its way."
             : "---\nsubject: Your order, {{ customer.first_name }}\n---\n<p>Hi {{ customer.first_name }},</p><p>your order is on its way.</p>");
     }
 
@@ -109,7 +118,7 @@ public static class DispatchLoad
             for (var i = first; i < Math.Min(messages, first + 50); i++)
             {
                 var userId = $"bench-{i}";
-                batch.Add(new JsonObject { ["type"] = "identify", ["userId"] = userId, ["traits"] = new JsonObject { ["firstName"] = "Sam", ["email"] = $"{userId}@example.com", ["phone"] = $"+1555{i:D7}" } });
+                batch.Add(new JsonObject { ["type"] = "identify", ["userId"] = userId, ["traits"] = new JsonObject { ["firstName"] = "Sam", ["email"] = $"{userId}@example.com", ["phone"] = $"+86138{i:D8}" } });
                 batch.Add(new JsonObject { ["type"] = "track", ["userId"] = userId, ["event"] = "Bench Requested", ["properties"] = new JsonObject { ["channel"] = channel } });
             }
             using var response = await client.PostAsync("/v1/batch", new StringContent(new JsonObject { ["batch"] = batch }.ToJsonString(), Encoding.UTF8, "application/json"));
@@ -152,6 +161,45 @@ public static class DispatchLoad
             await app.StartAsync();
             return new Receiver(["--Channels:Sms:AccountSid", "ACbench", "--Channels:Sms:AuthToken", "bench-token", "--Channels:Sms:From", "+15005550006",
                 "--Channels:Sms:BaseUrl", url, "--Channels:Sms:StatusCallbackUrl", "http://127.0.0.1:9/twilio/status"], () => Interlocked.Read(ref count), () => app.DisposeAsync());
+        }
+
+        public static async Task<Receiver> AliyunAsync()
+        {
+            long count = 0;
+            var (url, app) = await ServeAsync(async request =>
+            {
+                await request.ReadFormAsync();
+                var n = Interlocked.Increment(ref count);
+                return Results.Text($$"""{"Code":"OK","Message":"OK","BizId":"{{n}}^0","RequestId":"bench"}""", "application/json");
+            });
+            return new Receiver(["--Channels:Sms:Provider", "aliyun", "--Channels:AliyunSms:AccessKeyId", "LTAIbench", "--Channels:AliyunSms:AccessKeySecret", "bench-secret",
+                "--Channels:AliyunSms:SignName", "测试小店", "--Channels:AliyunSms:BaseUrl", url], () => Interlocked.Read(ref count), () => app.DisposeAsync());
+        }
+
+        public static async Task<Receiver> TencentAsync()
+        {
+            long count = 0;
+            var (url, app) = await ServeAsync(async request =>
+            {
+                using var reader = new StreamReader(request.Body);
+                await reader.ReadToEndAsync();
+                var n = Interlocked.Increment(ref count);
+                return Results.Text($$$"""{"Response":{"SendStatusSet":[{"SerialNo":"5000:{{{n}}}","Code":"Ok","Message":"send success"}],"RequestId":"bench"}}""", "application/json");
+            });
+            return new Receiver(["--Channels:Sms:Provider", "tencent", "--Channels:TencentSms:SecretId", "AKIDbench", "--Channels:TencentSms:SecretKey", "bench-secret",
+                "--Channels:TencentSms:SdkAppId", "1400006666", "--Channels:TencentSms:SignName", "测试小店", "--Channels:TencentSms:BaseUrl", url], () => Interlocked.Read(ref count), () => app.DisposeAsync());
+        }
+
+        private static async Task<(string Url, WebApplication App)> ServeAsync(Func<HttpRequest, Task<IResult>> answer)
+        {
+            var url = $"http://127.0.0.1:{IngestLoad.FreePort()}";
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseUrls(url);
+            builder.Logging.ClearProviders();
+            var app = builder.Build();
+            app.MapPost("/", answer);
+            await app.StartAsync();
+            return (url, app);
         }
 
         // Postfix's smtp-sink accepts and drops each message, over as many connections as the pool opens, in C: it bounds

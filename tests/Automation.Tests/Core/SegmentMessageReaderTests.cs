@@ -107,9 +107,42 @@ public sealed class SegmentMessageReaderTests
     [TestCase("0086 138 0013 8000", "+8613800138000")]
     [TestCase("+44.20.7946.0958", "+442079460958")]
     [TestCase("415-555-0123", null)]
+    [TestCase("13800138000", null)]
+    [TestCase("+86 12345", null)]
     [TestCase("+0 123 456 789", null)]
     [TestCase("+1 555 CALL NOW", null)]
     [TestCase("+123", null)]
     public void Phones_are_normalised_to_E164(string raw, string? expected) =>
         ProfileTraits.NormalizePhone(raw).Should().Be(expected);
+
+    [TestCase("13800138000", "CN", "+8613800138000")]
+    [TestCase("138 0013 8000", "CN", "+8613800138000")]
+    [TestCase("+1 (415) 555-0123", "CN", "+14155550123")]
+    [TestCase("0086 138 0013 8000", "US", "+8613800138000")]
+    [TestCase("(415) 555-0123", "US", "+14155550123")]
+    [TestCase("+1 917 555 9999", "US", "+19175559999")]
+    [TestCase("+1 555 000 0001", "US", null)]
+    [TestCase("12345", "CN", null)]
+    [TestCase("23800138000", "CN", null)]
+    public void National_numbers_are_read_in_the_default_region(string raw, string region, string? expected) =>
+        ProfileTraits.NormalizePhone(raw, region).Should().Be(expected);
+
+    [Test]
+    public void An_invalid_phone_rejects_its_message_alone_and_a_national_one_is_stored_international()
+    {
+        var reader = new SegmentMessageReader(new FakeTimeProvider(Now), defaultRegion: "CN");
+        var result = reader.ReadBatch(Encoding.UTF8.GetBytes("""
+            {"batch":[
+              {"type":"identify","userId":"cn","traits":{"phone":"13800138000"}},
+              {"type":"identify","userId":"bad","traits":{"phone":"12345"}},
+              {"type":"track","userId":"cn","event":"E"}
+            ]}
+            """));
+
+        result.Errors.Should().BeEmpty("one bad number is no problem of the whole batch");
+        result.Messages.Should().HaveCount(2);
+        result.Messages[0].Properties["phone"]!.GetValue<string>().Should().Be("+8613800138000");
+        result.Rejected.Should().ContainSingle().Which.Errors.Should().Equal(
+            new FieldError("batch[1].traits.phone", "'12345' is not a valid phone number of CN nor an international number such as +14155550123"));
+    }
 }

@@ -57,7 +57,7 @@ public sealed class SmtpOutageFaultTests(string provider)
         await AbandonCartsAsync(0, 10);
 
         using var email = new EmailChannel(Options.Create(new EmailOptions { Host = "127.0.0.1", Port = smtp.Port, Security = "None", From = "shop@example.com" }));
-        var dispatcher = new OutboxDispatcher(db.Storage, new LiquidTemplates(new TemplateFiles(DiskFiles.Folder(Path.Combine(repository, "templates")), "en")),
+        var dispatcher = new OutboxDispatcher(db.Storage, new LiquidTemplates(new TemplateFiles(DiskFiles.Folder(Path.Combine(repository, "templates")), "en"), "示例小店"),
             new Dictionary<string, IChannel> { ["email"] = email }, new UnsubscribeLinks(Encoding.UTF8.GetBytes("0123456789abcdef0123456789abcdef"), "http://127.0.0.1:5080"),
             new Guardrails(db.Storage, new GuardrailSettings(0, 0, TimeOnly.MinValue, TimeOnly.MinValue)),
             new DispatchSettings(BatchSize: 10), clock, NullLogger<OutboxDispatcher>.Instance, new TierCatalog());

@@ -150,7 +150,7 @@ public sealed class IngestApiTests(string provider)
     }
 
     [TestCase("email", "not-an-email", "is not an email address")]
-    [TestCase("phone", "0612345678", "E.164")]
+    [TestCase("phone", "0612345678", "not a valid international number")]
     [TestCase("birthday", "21/04/1990", "is not a date")]
     [TestCase("timezone", "Mars/Olympus", "IANA time zone")]
     [TestCase("locale", "xx-notreal-123", "language tag")]

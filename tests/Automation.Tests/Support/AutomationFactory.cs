@@ -44,6 +44,8 @@ public sealed class AutomationFactory(TestDatabase database, FakeTimeProvider cl
         builder.UseSetting("Rules:ReloadSeconds", "1");
         builder.UseSetting("Messaging:Dispatch", "false");
         builder.UseSetting("Messaging:SigningKey", Convert.ToBase64String(new byte[32]));
+        // As the shipped appsettings.json sets it: the zh-CN SMS templates sign with it.
+        builder.UseSetting("Templates:SignName", "示例小店");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)));
     }

@@ -42,7 +42,7 @@ public sealed class DispatchTests(string provider)
     {
         _h = await EngineHarness.CreateAsync(provider, start, new EngineSetup { CouponsFolder = Path.Combine(ServerProcess.RepositoryRoot(), "rules", "coupons") });
         _h.Journeys.Reload(DiskFiles.Folder(Path.Combine(Repository, "rules")), EngineHarness.ReadOptions);
-        _templates = new LiquidTemplates(new TemplateFiles(DiskFiles.Folder(Path.Combine(Repository, "templates")), "en"));
+        _templates = new LiquidTemplates(new TemplateFiles(DiskFiles.Folder(Path.Combine(Repository, "templates")), "en"), "示例小店");
         _links = new UnsubscribeLinks(Encoding.UTF8.GetBytes("0123456789abcdef0123456789abcdef"), "http://127.0.0.1:5080");
         _tiers = new TierCatalog();
         _tiers.ReloadFile(Path.Combine(Repository, "rules", "tiers.json")).Should().BeEmpty();
@@ -483,7 +483,7 @@ public sealed class TwilioDispatchTests(string provider)
         }));
         var outbox = Directory.CreateTempSubdirectory("automation-sms-outbox-");
         var email = new FileOutboxChannel(Options.Create(new FileOutboxOptions { Path = outbox.FullName, From = "shop@example.com" }), Recipients.EmailAddress);
-        return new OutboxDispatcher(Db.Storage, new LiquidTemplates(new TemplateFiles(DiskFiles.Folder(Path.Combine(repository, "templates")), "en")),
+        return new OutboxDispatcher(Db.Storage, new LiquidTemplates(new TemplateFiles(DiskFiles.Folder(Path.Combine(repository, "templates")), "en"), "示例小店"),
             new Dictionary<string, IChannel> { ["sms"] = sms, ["email"] = email },
             new UnsubscribeLinks(new byte[32], "http://127.0.0.1:5080"), new Guardrails(Db.Storage, new GuardrailSettings(0, 0, TimeOnly.MinValue, TimeOnly.MinValue)),
             new DispatchSettings(), _h.Clock, NullLogger<OutboxDispatcher>.Instance, new TierCatalog());

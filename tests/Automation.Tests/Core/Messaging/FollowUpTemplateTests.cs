@@ -39,7 +39,7 @@ public sealed class FollowUpTemplateTests
     }
 
     private static LiquidTemplates Shipped() =>
-        new(new TemplateFiles(DiskFiles.Folder(Path.Combine(ServerProcess.RepositoryRoot(), "templates")), "en"));
+        new(new TemplateFiles(DiskFiles.Folder(Path.Combine(ServerProcess.RepositoryRoot(), "templates")), "en"), "示例小店");
 
     [Test]
     public void The_browse_reminder_shows_the_viewed_products_name_image_price_and_link()
@@ -52,7 +52,7 @@ public sealed class FollowUpTemplateTests
         Shipped().Render("browse-abandonment/reminder", "sms", Browse("en")).Text.Should()
             .Be("Still thinking about Hiking boots? It is waiting for you: https://shop.example/p/boots-42 Reply STOP to opt out.");
         Shipped().Render("browse-abandonment/reminder", "sms", Browse("zh-CN")).Text.Should()
-            .Be("还在考虑Hiking boots吗？它还在等您：https://shop.example/p/boots-42 回复 STOP 退订。");
+            .Be("【示例小店】还在考虑Hiking boots吗？它还在等您：https://shop.example/p/boots-42 回T退订");
     }
 
     [Test]
@@ -62,7 +62,7 @@ public sealed class FollowUpTemplateTests
         english.Subject.Should().Be("Your order is waiting: anything we can help with?");
         english.Html.Should().Contain("<a href=\"https://shop.example/p/boots-42\">Hiking boots</a> × 2").And.Contain("179");
         Shipped().Render("unpaid-order/service", "email", Unpaid("service", "zh-CN")).Subject.Should().Be("您的订单还在等您付款，需要帮忙吗？");
-        Shipped().Render("unpaid-order/service", "sms", Unpaid("service", "zh-CN")).Text.Should().Contain("回复 STOP 退订");
+        Shipped().Render("unpaid-order/service", "sms", Unpaid("service", "zh-CN")).Text.Should().StartWith("【示例小店】").And.EndWith("回T退订");
     }
 
     [Test]
@@ -72,6 +72,6 @@ public sealed class FollowUpTemplateTests
         english.Html.Should().Contain("<strong>CART-ABC123</strong>").And.Contain("Hiking boots");
         Shipped().Render("unpaid-order/offer", "email", Unpaid("offer", "zh-CN")).Html.Should().Contain("使用优惠码 <strong>CART-ABC123</strong>");
         Shipped().Render("unpaid-order/offer", "sms", Unpaid("offer", "en")).Text.Should().StartWith("Your order is still waiting: code CART-ABC123 takes ");
-        Shipped().Render("unpaid-order/offer", "sms", Unpaid("offer", "zh-CN")).Text.Should().StartWith("您的订单还在等您付款：使用优惠码 CART-ABC123 立减 ");
+        Shipped().Render("unpaid-order/offer", "sms", Unpaid("offer", "zh-CN")).Text.Should().StartWith("【示例小店】您的订单还在等您付款：使用优惠码 CART-ABC123 立减 ");
     }
 }

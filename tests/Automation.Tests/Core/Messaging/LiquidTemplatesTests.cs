@@ -64,7 +64,7 @@ public sealed class LiquidTemplatesTests
     [TestCase("//evil.example/x")]
     public void A_product_url_that_is_not_http_never_reaches_a_link_of_the_shipped_cart_email(string url)
     {
-        var shipped = new LiquidTemplates(new TemplateFiles(DiskFiles.Folder(Path.Combine(ServerProcess.RepositoryRoot(), "templates")), "en"));
+        var shipped = new LiquidTemplates(new TemplateFiles(DiskFiles.Folder(Path.Combine(ServerProcess.RepositoryRoot(), "templates")), "en"), "示例小店");
         var profile = new CustomerProfile { Id = 1, ExternalId = "ann", Name = "Ann", Email = "ann@example.com" };
         var cart = new Cart([new ProductLine("tea", null, "Green tea", 12.5m, 2, null, url, null), new ProductLine("cup", null, "Cup", 5m, 1, null, "https://shop.example/cup", null)], "USD", Now);
         var model = TemplateModel.For(new CustomerSnapshot(profile, CustomerStats.None, cart), "cart-recovery", "reminder", Now.AddHours(-1), null,

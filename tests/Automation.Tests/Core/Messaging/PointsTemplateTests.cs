@@ -26,7 +26,7 @@ public sealed class PointsTemplateTests
     }
 
     private static LiquidTemplates Shipped() =>
-        new(new TemplateFiles(DiskFiles.Folder(Path.Combine(ServerProcess.RepositoryRoot(), "templates")), "en"));
+        new(new TemplateFiles(DiskFiles.Folder(Path.Combine(ServerProcess.RepositoryRoot(), "templates")), "en"), "示例小店");
 
     [Test]
     public void The_chinese_reminder_shows_the_points_their_value_and_the_date()

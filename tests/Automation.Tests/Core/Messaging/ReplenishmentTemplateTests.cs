@@ -30,7 +30,7 @@ public sealed class ReplenishmentTemplateTests
     }
 
     private static LiquidTemplates Shipped() =>
-        new(new TemplateFiles(DiskFiles.Folder(Path.Combine(ServerProcess.RepositoryRoot(), "templates")), "en"));
+        new(new TemplateFiles(DiskFiles.Folder(Path.Combine(ServerProcess.RepositoryRoot(), "templates")), "en"), "示例小店");
 
     [Test]
     public void One_product_is_named_in_the_subject_with_its_image_and_reorder_link()
@@ -55,6 +55,6 @@ public sealed class ReplenishmentTemplateTests
         Shipped().Render("replenishment/reminder", "sms", Model("en", "detergent", "softener")).Text.Should()
             .Be("Running low? 洗衣液 2 L, Softener: reorder at https://shop.example/reorder?products=detergent%2Csoftener Reply STOP to opt out.");
         Shipped().Render("replenishment/reminder", "sms", Model("zh-CN", "detergent")).Text.Should()
-            .Be("您的洗衣液 2 L快用完了，点此补货：https://shop.example/reorder?products=detergent 回复 STOP 退订。");
+            .Be("【示例小店】您的洗衣液 2 L快用完了，点此补货：https://shop.example/reorder?products=detergent 回T退订");
     }
 }

@@ -20,7 +20,7 @@ public sealed class PresaleTemplatesTests
 
     private static RenderedMessage Render(string channel, string? locale, bool early)
     {
-        var templates = new LiquidTemplates(new TemplateFiles(DiskFiles.Folder(Path.Combine(ServerProcess.RepositoryRoot(), "templates")), "en"));
+        var templates = new LiquidTemplates(new TemplateFiles(DiskFiles.Folder(Path.Combine(ServerProcess.RepositoryRoot(), "templates")), "en"), "示例小店");
         var profile = new CustomerProfile { Id = 1, ExternalId = "mei", Email = "mei@example.com", Name = "Mei Lin", Timezone = "Asia/Shanghai", Locale = locale };
         var customer = new CustomerSnapshot(profile, CustomerStats.FromAggregates(1, 1200m, Now.AddDays(-10), Now.AddDays(-10)), null);
         var trigger = new JsonObject { ["name"] = PresaleAnnouncer.PresaleOpened, ["properties"] = PresaleAnnouncer.Properties(Sale, early ? Gold : null, early) };
@@ -40,7 +40,7 @@ public sealed class PresaleTemplatesTests
         var zh = Render("email", "zh-CN", early: true);
         zh.Subject.Should().Be("Gold会员优先购：The new season collection");
         zh.Html.Should().Contain("比其他顾客提前 24 小时（3月1日 10:00 向所有顾客开放）").And.Contain("活动截止：3月15日 23:59。");
-        Render("sms", "zh-CN", early: true).Text.Should().Contain("现已为您开放，比其他顾客提前 24 小时。").And.EndWith("回复 STOP 退订。");
+        Render("sms", "zh-CN", early: true).Text.Should().Contain("现已为您开放，比其他顾客提前 24 小时。").And.StartWith("【示例小店】").And.EndWith("回T退订");
     }
 
     [Test]
@@ -49,6 +49,6 @@ public sealed class PresaleTemplatesTests
         var email = Render("email", null, early: false);
         email.Subject.Should().Be("The new season collection is open");
         email.Html.Should().Contain("is open to everyone from March 1, 10:00.").And.NotContain("before everyone");
-        Render("sms", "zh-CN", early: false).Text.Should().Be("The new season collection 现已开售。回复 STOP 退订。");
+        Render("sms", "zh-CN", early: false).Text.Should().Be("【示例小店】The new season collection 现已开售。回T退订");
     }
 }

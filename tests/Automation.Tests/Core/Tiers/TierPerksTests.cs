@@ -88,7 +88,7 @@ public sealed class TierPerksTests(string storage)
         var next = Program.Next(held, window)!;
         (next.Tier.Name, next.SpendNeeded, next.OrdersNeeded).Should().Be(("Silver", 260m, 3), "Silver asks 300 or 4 orders; Sam has 40 and 1");
 
-        var templates = new LiquidTemplates(new TemplateFiles(DiskFiles.Folder(Path.Combine(Repository, "templates")), "en"));
+        var templates = new LiquidTemplates(new TemplateFiles(DiskFiles.Folder(Path.Combine(Repository, "templates")), "en"), "示例小店");
         string Render(string? locale)
         {
             var customer = locale is null ? sam : new Automation.Core.Customers.CustomerSnapshot(sam.Profile with { Locale = locale }, sam.Stats, sam.Cart) { Tier = sam.Tier };
