@@ -133,11 +133,11 @@ public sealed class ConsoleBroadcastTests : ConsoleBrowserFixture
         var outcomes = Outcomes.Sum(k => results[k]!.GetValue<long>());
         outcomes.Should().Be(enqueued, "every member walked has one outcome");
         var shown = await page.Locator("#results").InnerTextAsync();
-        shown.Should().Contain($"Sent\t{results["sent"]!.GetValue<long>().ToString("N0", CultureInfo.InvariantCulture)}")
-            .And.Contain($"Held out\t{results["heldOut"]!.GetValue<long>().ToString("N0", CultureInfo.InvariantCulture)}");
+        shown.Should().MatchRegex($@"Sent\s+{results["sent"]!.GetValue<long>().ToString("N0", CultureInfo.InvariantCulture)}\s")
+            .And.MatchRegex($@"Held out\s+{results["heldOut"]!.GetValue<long>().ToString("N0", CultureInfo.InvariantCulture)}\b");
         (await page.TextContentAsync("#progress")).Should().Contain($"{enqueued.ToString("N0", CultureInfo.InvariantCulture)} enqueued");
         (await page.Locator("#broadcast-outcomes svg").CountAsync()).Should().Be(1);
-        (await page.Locator("#broadcast-outcomes table").InnerTextAsync()).Should().Contain("Skipped by cap").And.Contain("Quiet hours");
+        (await page.Locator("#broadcast-outcomes table").TextContentAsync()).Should().Contain("Skipped by cap").And.Contain("Quiet hours");
         // Conversions are shown only with the attribution the API gives: the page and the API agree on whether there are any.
         (await page.Locator("#conversions").CountAsync()).Should().Be(broadcast["conversions"] is null ? 0 : 1);
         await ScreenshotAsync(page, "broadcast-results");
