@@ -138,14 +138,43 @@ public sealed class ConsoleBroadcastTests : ConsoleBrowserFixture
         (await page.TextContentAsync("#progress")).Should().Contain($"{enqueued.ToString("N0", CultureInfo.InvariantCulture)} enqueued");
         (await page.Locator("#broadcast-outcomes svg").CountAsync()).Should().Be(1);
         (await page.Locator("#broadcast-outcomes table").TextContentAsync()).Should().Contain("Skipped by cap").And.Contain("Quiet hours");
-        // Conversions are shown only with the attribution the API gives: the page and the API agree on whether there are any.
+        // The conversions block is there exactly when the API gives conversions.
         (await page.Locator("#conversions").CountAsync()).Should().Be(broadcast["conversions"] is null ? 0 : 1);
+
+        // Members order after it: each arm's conversions and the holdout's appear, with a chart, as the API counts them.
+        await OrderAsync(segment);
+        broadcast = await BroadcastAsync(id);
+        broadcast["conversions"].Should().NotBeNull();
+        await page.ReloadAsync();
+        var conversions = await page.Locator("table.conversions").InnerTextAsync();
+        var sentArm = broadcast["conversions"]!["variants"]![0]!["results"]!;
+        sentArm["conversions"]!.GetValue<long>().Should().BePositive();
+        conversions.Should().MatchRegex($@"sent\s+{sentArm["messages"]!.GetValue<long>()}\s+{sentArm["conversions"]!.GetValue<long>()}\s").And.Contain("holdout");
+        (await page.Locator("#broadcast-conversions svg").CountAsync()).Should().Be(1);
         await ScreenshotAsync(page, "broadcast-results");
 
         await page.GotoAsync($"{Server.Url}/console/broadcasts");
         var row = page.Locator($"#broadcast-{id}");
         (await row.TextContentAsync()).Should().Contain(name).And.Contain("done");
         (await row.Locator("button.cancel").CountAsync()).Should().Be(0);
+    }
+
+    /// <summary>Every member of <paramref name="segment"/> places an order now, through the track API.</summary>
+    private async Task OrderAsync(string segment)
+    {
+        using var http = ApiClient();
+        var members = await http.GetFromJsonAsync<JsonObject>($"/v1/segments/{segment}/customers?limit=1000");
+        foreach (var member in members!["customers"]!.AsArray())
+        {
+            var response = await http.PostAsJsonAsync("/v1/track", new
+            {
+                userId = member!["externalId"]?.GetValue<string>(),
+                anonymousId = member["anonymousId"]?.GetValue<string>(),
+                @event = "Order Completed",
+                properties = new { order_id = "console-" + Guid.NewGuid().ToString("N"), total = 40.0, currency = "USD" },
+            });
+            response.EnsureSuccessStatusCode();
+        }
     }
 
     private static bool IsFinished(JsonObject broadcast) =>
