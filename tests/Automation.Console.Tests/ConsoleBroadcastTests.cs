@@ -65,20 +65,31 @@ public sealed class ConsoleBroadcastTests : ConsoleBrowserFixture
         await page.SelectOptionAsync("#segment", segment);
         await page.SelectOptionAsync("#channel", "email");
         await page.SelectOptionAsync("#template", Template);
+        // Two A/B arms, the second with a template of its own: each is rendered.
+        await page.FillAsync("#variant-0-name", "A");
+        await page.FillAsync("#variant-1-name", "B");
+        await page.SelectOptionAsync("#variant-1-template", "broadcasts/clearance");
         await page.ClickAsync("#preview");
         var preview = page.Locator("#broadcast-preview");
         (await preview.Locator(".audience").TextContentAsync()).Should().Contain("Audience now:");
+        (await preview.Locator("section.preview h3").AllTextContentsAsync()).Should().Equal("send · email · variant A", "send · email · variant B");
+        (await preview.Locator("section.preview .note code").AllTextContentsAsync())
+            .Should().SatisfyRespectively(a => a.Should().Contain("new-arrivals"), b => b.Should().Contain("clearance"));
         (await preview.Locator(".subject").First.TextContentAsync()).Should().NotBeNullOrWhiteSpace();
         (await preview.Locator(".text-part").First.TextContentAsync()).Should().NotBeNullOrWhiteSpace();
         (await preview.Locator("iframe.email").First.GetAttributeAsync("sandbox")).Should().Be("");
         await ScreenshotAsync(page, "broadcast-preview");
 
-        // A broadcast without a name and for a time gone by: the API's errors, each next to its field, and nothing stored.
+        // A broadcast without a name, for a time gone by, with an arm named twice: the API's errors, each next to its
+        // field, and nothing stored.
         await page.FillAsync("#sendAt", "2020-01-01T09:00:00+00:00");
+        await page.FillAsync("#variant-1-name", "A");
         var refused = await page.RunAndWaitForResponseAsync(() => page.ClickAsync("#schedule"), r => r.Url.Contains("/console/broadcasts/new"));
         refused.Status.Should().Be(400);
         (await page.TextContentAsync("#name-errors")).Should().Contain("is required");
         (await page.TextContentAsync("#sendAt-errors")).Should().Contain("is in the past");
+        (await page.TextContentAsync("#variant-1-errors")).Should().Contain("'A' is used twice");
+        (await page.TextContentAsync("#variant-0-errors")).Should().BeNullOrWhiteSpace();
         (await page.InputValueAsync("#sendAt")).Should().Be("2020-01-01T09:00:00+00:00");
         (await page.Locator("#segment option:checked").TextContentAsync()).Should().StartWith(segment);
         await ScreenshotAsync(page, "broadcast-errors");
@@ -86,10 +97,12 @@ public sealed class ConsoleBroadcastTests : ConsoleBrowserFixture
         var name = "Console scheduled " + Guid.NewGuid().ToString("N")[..8];
         await page.FillAsync("#name", name);
         await page.FillAsync("#sendAt", "2099-12-24T09:00:00+08:00");
+        await page.FillAsync("#variant-1-name", "B");
         await page.FillAsync("#holdoutPercent", "10");
         await page.ClickAsync("#schedule");
         await page.WaitForURLAsync(new Regex("/console/broadcasts/\\d+$"));
         (await page.TextContentAsync("#status")).Should().Be("scheduled");
+        (await page.TextContentAsync("main")).Should().Contain("A: broadcasts/new-arrivals").And.Contain("B: broadcasts/clearance").And.Contain("10%");
 
         await page.ClickAsync("nav >> text=Broadcasts");
         var row = page.Locator("table.broadcasts tr", new() { Has = page.Locator("a", new() { HasTextString = name }) });
