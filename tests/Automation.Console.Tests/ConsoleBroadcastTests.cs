@@ -27,6 +27,11 @@ public sealed class ConsoleBroadcastTests : ConsoleBrowserFixture
     {
         await File.WriteAllTextAsync(Path.Combine(Server.Root.FullName, "rules", "segments", $"{EmptySegment}.json"),
             """{ "Description": "Nobody: for the console test.", "Expression": "stats.OrderCount > 1000000" }""");
+        // Like every console page, it needs a sign-in.
+        var anonymous = await NewPageAsync();
+        await anonymous.GotoAsync($"{Server.Url}/console/segments");
+        anonymous.Url.Should().StartWith($"{Server.Url}/console/login");
+
         var page = await LoggedInPageAsync();
         await page.ClickAsync("nav >> text=Segments");
         await page.WaitForURLAsync($"{Server.Url}/console/segments");
@@ -107,11 +112,18 @@ public sealed class ConsoleBroadcastTests : ConsoleBrowserFixture
         await page.ClickAsync("nav >> text=Broadcasts");
         var row = page.Locator("table.broadcasts tr", new() { Has = page.Locator("a", new() { HasTextString = name }) });
         (await row.TextContentAsync()).Should().Contain("scheduled").And.Contain(segment).And.Contain("2099-12-24 01:00 UTC");
+        var id = Regex.Match(await row.Locator("a").First.GetAttributeAsync("href") ?? "", @"\d+$").Value;
+
+        // A cancel needs the form's antiforgery token, as every console form does: signed in is not enough.
+        var forged = await page.APIRequest.PostAsync($"{Server.Url}/console/broadcasts?handler=Cancel&id={id}",
+            new() { Form = page.APIRequest.CreateFormData(), MaxRedirects = 0 });
+        forged.Status.Should().Be(400);
+        (await BroadcastAsync(id))["status"]!.GetValue<string>().Should().Be("scheduled");
+
         await row.Locator("button.cancel").ClickAsync();
         (await page.TextContentAsync("[role=status]")).Should().Contain("is cancelled");
         (await row.TextContentAsync()).Should().Contain("cancelled");
         (await row.Locator("button.cancel").CountAsync()).Should().Be(0);
-        var id = Regex.Match(await row.Locator("a").First.GetAttributeAsync("href") ?? "", @"\d+$").Value;
         (await BroadcastAsync(id))["status"]!.GetValue<string>().Should().Be("cancelled");
         await ScreenshotAsync(page, "broadcasts");
     }
