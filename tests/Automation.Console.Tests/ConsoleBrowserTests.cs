@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Automation.Tests.Support;
 using Microsoft.Playwright;
 
 namespace Automation.Console.Tests;
@@ -10,47 +9,16 @@ namespace Automation.Console.Tests;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public sealed partial class ConsoleBrowserTests
+public sealed partial class ConsoleBrowserTests : ConsoleBrowserFixture
 {
-    private const string Chromium = "/usr/bin/chromium";
-
-    private ConsoleServer _server = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        if (!File.Exists(Chromium))
-        {
-            const string why = $"The console's browser tests need Chromium at {Chromium} (scripts/test.sh installs Debian's chromium as root).";
-            if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase)) Assert.Fail(why);
-            Assert.Ignore(why);
-        }
-        _server = await ConsoleServer.StartAsync();
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        if (_browser is not null) await _browser.DisposeAsync();
-        _playwright?.Dispose();
-        if (_server is not null) await _server.DisposeAsync();
-    }
+    protected override Task<ConsoleServer> StartServerAsync() => ConsoleServer.StartAsync();
 
     [Test]
     public async Task A_page_needs_a_login_and_a_wrong_password_fails()
     {
         var page = await NewPageAsync();
-        await page.GotoAsync($"{_server.Url}/console/journeys");
-        page.Url.Should().StartWith($"{_server.Url}/console/login");
+        await page.GotoAsync($"{Server.Url}/console/journeys");
+        page.Url.Should().StartWith($"{Server.Url}/console/login");
         await page.FillAsync("#name", ConsoleServer.UserName);
         await page.FillAsync("#password", "not-the-password");
         var response = await page.RunAndWaitForResponseAsync(() => page.ClickAsync("button[type=submit]"), r => r.Url.Contains("/console/login"));
@@ -60,20 +28,20 @@ public sealed partial class ConsoleBrowserTests
 
         await page.FillAsync("#password", ConsoleServer.Password);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync($"{_server.Url}/console/journeys");
+        await page.WaitForURLAsync($"{Server.Url}/console/journeys");
         (await page.TextContentAsync("h1")).Should().Be("Journeys");
 
         await page.ClickAsync("text=Log out");
         await page.WaitForURLAsync(new Regex("/console/login"));
-        await page.GotoAsync($"{_server.Url}/console/customers");
-        page.Url.Should().StartWith($"{_server.Url}/console/login");
+        await page.GotoAsync($"{Server.Url}/console/customers");
+        page.Url.Should().StartWith($"{Server.Url}/console/login");
     }
 
     [Test]
     public async Task The_journeys_page_shows_a_broken_file_with_its_error_at_file_and_line()
     {
         var page = await LoggedInPageAsync();
-        await page.GotoAsync($"{_server.Url}/console/journeys");
+        await page.GotoAsync($"{Server.Url}/console/journeys");
         var birthday = page.Locator("article", new() { Has = page.Locator("h2", new() { HasTextString = "birthday" }) });
         (await birthday.TextContentAsync()).Should().MatchRegex(@"rules/birthday\.json:\d+").And.Contain("not running");
         var winBack = page.Locator("article", new() { Has = page.Locator("h2", new() { HasTextString = "win-back" }) });
@@ -81,7 +49,7 @@ public sealed partial class ConsoleBrowserTests
         await ScreenshotAsync(page, "journeys");
 
         // A file that turns bad while the server runs keeps its last good version running.
-        ConsoleServer.BreakJourney(Path.Combine(_server.Root.FullName, "rules", "member-day.json"));
+        ConsoleServer.BreakJourney(Path.Combine(Server.Root.FullName, "rules", "member-day.json"));
         var memberDay = page.Locator("article", new() { Has = page.Locator("h2", new() { HasTextString = "member-day" }) });
         for (var attempt = 0; attempt < 40 && !((await memberDay.TextContentAsync()) ?? "").Contains("running last good version"); attempt++)
         {
@@ -92,7 +60,7 @@ public sealed partial class ConsoleBrowserTests
 
         await page.ClickAsync("a[href='/console/journeys/birthday']");
         (await page.TextContentAsync("main")).Should().MatchRegex(@"rules/birthday\.json:\d+");
-        await page.GotoAsync($"{_server.Url}/console/journeys/cart-recovery");
+        await page.GotoAsync($"{Server.Url}/console/journeys/cart-recovery");
         (await page.TextContentAsync("main")).Should().Contain("reminder");
         (await page.Locator("#journey-funnel svg").CountAsync()).Should().Be(1);
         await ScreenshotAsync(page, "journey");
@@ -104,7 +72,7 @@ public sealed partial class ConsoleBrowserTests
         var page = await LoggedInPageAsync();
         foreach (var term in new[] { ConsoleServer.KnownEmail, ConsoleServer.KnownPhone })
         {
-            await page.GotoAsync($"{_server.Url}/console/customers");
+            await page.GotoAsync($"{Server.Url}/console/customers");
             await page.FillAsync("#q", term);
             await page.PressAsync("#q", "Enter");
             await page.WaitForURLAsync(new Regex("q="));
@@ -124,7 +92,7 @@ public sealed partial class ConsoleBrowserTests
     public async Task A_step_is_previewed_in_a_sandboxed_frame_with_its_subject_and_text()
     {
         var page = await LoggedInPageAsync();
-        await page.GotoAsync($"{_server.Url}/console/preview");
+        await page.GotoAsync($"{Server.Url}/console/preview");
         await page.SelectOptionAsync("#step", "cart-recovery|reminder");
         await page.FillAsync("#customerId", ConsoleServer.KnownId);
         await page.ClickAsync("main button[type=submit]");
@@ -139,7 +107,7 @@ public sealed partial class ConsoleBrowserTests
     public async Task A_simulation_shows_its_timeline()
     {
         var page = await LoggedInPageAsync();
-        await page.GotoAsync($"{_server.Url}/console/simulate");
+        await page.GotoAsync($"{Server.Url}/console/simulate");
         await page.SelectOptionAsync("#journey", "cart-recovery");
         await page.ClickAsync("main button[type=submit]");
         var timeline = await page.TextContentAsync("pre.timeline");
@@ -151,7 +119,7 @@ public sealed partial class ConsoleBrowserTests
     public async Task The_analytics_page_draws_charts()
     {
         var page = await LoggedInPageAsync();
-        await page.GotoAsync($"{_server.Url}/console/analytics");
+        await page.GotoAsync($"{Server.Url}/console/analytics");
         // Nine charts; the seeded shop's orders draw the four repurchase ones, the returning share and repurchase by
         // tier. Nothing is sent in this test server, so journey lift may have no data and say so instead.
         (await page.Locator("main figure.chart").CountAsync()).Should().Be(9);
@@ -168,11 +136,11 @@ public sealed partial class ConsoleBrowserTests
     {
         var page = await LoggedInPageAsync();
         await page.ClickAsync("nav >> text=Coupons");
-        await page.WaitForURLAsync($"{_server.Url}/console/coupons");
+        await page.WaitForURLAsync($"{Server.Url}/console/coupons");
         (await page.TextContentAsync("h1")).Should().Be("Coupons");
         var memberDay = page.Locator("article", new() { Has = page.Locator("h2", new() { HasTextString = "member-day" }) });
         (await memberDay.TextContentAsync()).Should().Contain("each code good for 1 day(s)").And.Contain("Issued").And.Contain("Redeemed");
-        (await page.Locator("main article.card").CountAsync()).Should().Be(Directory.GetFiles(Path.Combine(_server.Root.FullName, "rules", "coupons"), "*.json").Length);
+        (await page.Locator("main article.card").CountAsync()).Should().Be(Directory.GetFiles(Path.Combine(Server.Root.FullName, "rules", "coupons"), "*.json").Length);
         // The seeded shop's journeys issue no code on the day of seeding: the charts say so rather than draw zeros.
         (await page.Locator("#coupons-issued").TextContentAsync()).Should().Contain("No data for this period");
         (await page.Locator("main figure.chart").CountAsync()).Should().Be(2);
@@ -183,9 +151,9 @@ public sealed partial class ConsoleBrowserTests
     public async Task Every_page_fits_a_phone_without_horizontal_scrolling()
     {
         var page = await LoggedInPageAsync(new ViewportSize { Width = 390, Height = 844 });
-        foreach (var path in new[] { "journeys", "journeys/cart-recovery", $"customers?q={ConsoleServer.KnownId}", "preview", "simulate", "analytics", "coupons" })
+        foreach (var path in new[] { "journeys", "journeys/cart-recovery", $"customers?q={ConsoleServer.KnownId}", "preview", "simulate", "analytics", "coupons", "segments", "broadcasts", "broadcasts/new" })
         {
-            await page.GotoAsync($"{_server.Url}/console/{path}");
+            await page.GotoAsync($"{Server.Url}/console/{path}");
             var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
             overflow.Should().BeLessThanOrEqualTo(0, $"/console/{path} must not scroll sideways on a 390 px screen");
             await ScreenshotAsync(page, "phone-" + Regex.Replace(path, "[^a-z]+", "-"));
@@ -196,7 +164,7 @@ public sealed partial class ConsoleBrowserTests
     public async Task The_keyboard_reaches_the_main_navigation_and_the_search_form()
     {
         var page = await LoggedInPageAsync();
-        await page.GotoAsync($"{_server.Url}/console/customers");
+        await page.GotoAsync($"{Server.Url}/console/customers");
         var reached = new List<string>();
         for (var i = 0; i < 15; i++)
         {
@@ -210,31 +178,5 @@ public sealed partial class ConsoleBrowserTests
         // The URL changes when the answer starts; the heading is awaited until it is there.
         await page.WaitForURLAsync(new Regex("q="), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
         await Assertions.Expect(page.Locator("main h2").First).ToHaveTextAsync("Ann Console");
-    }
-
-    private async Task<IPage> NewPageAsync(ViewportSize? viewport = null)
-    {
-        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = viewport ?? new ViewportSize { Width = 1280, Height = 900 } });
-        return await context.NewPageAsync();
-    }
-
-    private async Task<IPage> LoggedInPageAsync(ViewportSize? viewport = null)
-    {
-        var page = await NewPageAsync(viewport);
-        await page.GotoAsync($"{_server.Url}/console/login");
-        await page.FillAsync("#name", ConsoleServer.UserName);
-        await page.FillAsync("#password", ConsoleServer.Password);
-        await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync($"{_server.Url}/console/journeys");
-        return page;
-    }
-
-    private static async Task ScreenshotAsync(IPage page, string name)
-    {
-        var folder = Path.Combine(ServerProcess.RepositoryRoot(), "artifacts", "console");
-        Directory.CreateDirectory(folder);
-        var file = Path.Combine(folder, $"{name}.png");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = true });
-        TestContext.AddTestAttachment(file, name);
     }
 }

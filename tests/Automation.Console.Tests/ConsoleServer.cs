@@ -30,7 +30,11 @@ public sealed class ConsoleServer : IAsyncDisposable
     public DirectoryInfo Root { get; }
     public string Url { get; }
 
-    public static async Task<ConsoleServer> StartAsync()
+    /// <summary>
+    /// Starts a server; with <paramref name="sending"/> its scheduler ticks every second and it dispatches to the file
+    /// outbox, without quiet hours and with caps high enough that a broadcast's messages are sent, not held back.
+    /// </summary>
+    public static async Task<ConsoleServer> StartAsync(bool sending = false)
     {
         var repository = ServerProcess.RepositoryRoot();
         var root = Directory.CreateTempSubdirectory("automation-console-");
@@ -55,8 +59,9 @@ public sealed class ConsoleServer : IAsyncDisposable
             ["Urls"] = url,
             ["Storage"] = new JsonObject { ["Provider"] = "sqlite", ["ConnectionString"] = "Data Source=data/automation.db" },
             ["Api"] = new JsonObject { ["Keys"] = new JsonArray(ApiKey) },
-            ["Scheduler"] = new JsonObject { ["Enabled"] = false },
-            ["Messaging"] = new JsonObject { ["Dispatch"] = false },
+            ["Scheduler"] = sending ? new JsonObject { ["Enabled"] = true, ["TickSeconds"] = 1 } : new JsonObject { ["Enabled"] = false },
+            ["Messaging"] = sending ? new JsonObject { ["Dispatch"] = true, ["PollMilliseconds"] = 200 } : new JsonObject { ["Dispatch"] = false },
+            ["Guardrails"] = sending ? new JsonObject { ["QuietHours"] = "", ["PerDay"] = 100, ["PerWeek"] = 100 } : new JsonObject(),
             ["Rules"] = new JsonObject { ["ReloadSeconds"] = 1 },
             ["Analytics"] = new JsonObject { ["ReturningShareTarget"] = 0.5 },
             ["Console"] = new JsonObject { ["Users"] = new JsonArray(JsonNode.Parse(entry)), ["SessionMinutes"] = 60 },
