@@ -20,9 +20,6 @@ namespace Automation.Server.Apis;
 /// </summary>
 internal static class BroadcastsApi
 {
-    /// <summary>What became of a broadcast's messages, from the outbox statuses.</summary>
-    public sealed record BroadcastResults(long Queued, long Sent, long Failed, long SkippedByCap, long DeferredByQuietHours, long Suppressed, long HeldOut);
-
     public sealed record BroadcastView(long Id, string Name, string Segment, string Channel, string Template, DateTimeOffset SendAt, string? LocalTime,
         string? Presale, int HoldoutPercent, IReadOnlyList<BroadcastVariant> Variants, string Status, long Audience, long Walked, long Enqueued,
         DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, BroadcastResults? Results, AttributionStep? Conversions);
@@ -55,16 +52,12 @@ internal static class BroadcastsApi
             var now = clock.GetUtcNow();
             var request = CheckedBroadcast.Check(body, preview: true, segments, channels, templates.Files, presales, tiers.Program, now);
             if (request.Errors.Count > 0) return ValidationProblem.For(request.Errors);
-            var audience = (await counts.CountAsync(request.Segment!, ct)).Count;
-            var first = await members.PageAsync(request.Segment!, 0, 1, ct);
-            if (first.Count == 0 || await customers.FindAsync(first[0].Profile.ExternalId ?? first[0].Profile.AnonymousId ?? "", ct) is not { } member)
-                return Results.Ok(new { audience, message = "No customer is in this segment now.", customerId = (string?)null, previews = Array.Empty<StepPreview>() });
-            var draft = new Broadcast(0, body.Name ?? "preview", body.Segment!, body.Channel!, body.Template!, request.SendAt, body.LocalTime, body.Presale,
-                body.HoldoutPercent ?? 0, request.Variants, BroadcastStatus.Scheduled, audience, 0, 0, 0, now, null, null);
-            var (dueAt, triggerEvent) = BroadcastTiming.For(draft, member, request.Sale, tiers.Program, request.SendAt);
-            var previews = previewer.PreviewSend(draft.Journey, BroadcastSender.Step, BroadcastSender.Context(draft), member,
-                await previewer.TierWindowAsync(customers, member.Profile.Id, ct), triggerEvent);
-            return Results.Ok(new { audience, message = (string?)null, customerId = member.Profile.ExternalId ?? member.Profile.AnonymousId, dueAt, previews });
+            var preview = await previewer.PreviewBroadcastAsync(body, request, counts, members, customers, now, ct);
+            return Results.Ok(new
+            {
+                audience = preview.Audience, message = preview.CustomerId is null ? "No customer is in this segment now." : null,
+                customerId = preview.CustomerId, dueAt = preview.DueAt, previews = preview.Previews,
+            });
         });
 
         v1.Read.MapGet("/broadcasts", async (IBroadcastStore store, CancellationToken ct) =>
@@ -75,14 +68,7 @@ internal static class BroadcastsApi
         {
             if (ReportParameters.Days(within, ReportParameters.DefaultAttributionDays, "within", out var days) is { } error) return ValidationProblem.For([error]);
             if (await store.BroadcastAsync(id, ct) is not { } broadcast) return NotFound(id);
-            var results = ResultsOf(await store.BroadcastMessageCountsAsync(id, ct));
-            AttributionStep? conversions = null;
-            if (broadcast.StartedAt is { } started)
-            {
-                var now = clock.GetUtcNow();
-                var report = await AnalyticsReports.AttributionAsync(analytics, new AttributionQuery(started, now > started ? now : started, days, broadcast.Journey), ct);
-                conversions = report.Steps.Count > 0 ? report.Steps[0] : null;
-            }
+            var (results, conversions) = await BroadcastOutcome.ReadAsync(broadcast, days, store, analytics, clock.GetUtcNow(), ct);
             return Results.Ok(View(broadcast, results, conversions));
         });
 
@@ -96,13 +82,6 @@ internal static class BroadcastsApi
                 ? Results.Ok(new { id, status = BroadcastStatus.Sending })
                 : await NotScheduledAsync(store, id, "started", ct));
         return v1;
-    }
-
-    private static BroadcastResults ResultsOf(IReadOnlyDictionary<string, long> counts)
-    {
-        long Count(MessageStatus status) => counts.GetValueOrDefault(status.Text());
-        return new BroadcastResults(Count(MessageStatus.Queued) + Count(MessageStatus.Sending), Count(MessageStatus.Sent) + Count(MessageStatus.Delivered),
-            Count(MessageStatus.Failed), Count(MessageStatus.Skipped), Count(MessageStatus.Deferred), Count(MessageStatus.Suppressed), Count(MessageStatus.Holdout));
     }
 
     private static BroadcastView View(Broadcast b, BroadcastResults? results, AttributionStep? conversions) => new(b.Id, b.Name, b.Segment, b.Channel,

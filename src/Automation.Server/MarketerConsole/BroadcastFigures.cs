@@ -3,7 +3,7 @@ using Automation.Core.Broadcasts;
 using Automation.Core.Messaging;
 using Automation.Core.Storage;
 using Automation.Server.Analytics;
-using Automation.Server.Apis;
+using Automation.Server.Tools;
 using Automation.Server.MarketerConsole.Charts;
 using Microsoft.AspNetCore.Html;
 
@@ -13,22 +13,13 @@ namespace Automation.Server.MarketerConsole;
 /// A broadcast's figures for the console, read as <c>GET /v1/broadcasts/{id}</c> reads them: its outbox rows by status
 /// and, once it has started, the conversions attributed to it with the holdout's lift.
 /// </summary>
-internal sealed record BroadcastFigures(BroadcastsApi.BroadcastResults Results, AttributionStep? Conversions)
+internal sealed record BroadcastFigures(BroadcastResults Results, AttributionStep? Conversions)
 {
     /// <summary>Reads the figures of <paramref name="broadcast"/>; conversions count orders within <paramref name="withinDays"/> of a message.</summary>
     public static async Task<BroadcastFigures> ReadAsync(Broadcast broadcast, int withinDays, IBroadcastStore store, IAnalyticsStore analytics, DateTimeOffset now,
         CancellationToken ct)
     {
-        var counts = await store.BroadcastMessageCountsAsync(broadcast.Id, ct);
-        long Count(MessageStatus status) => counts.GetValueOrDefault(status.Text());
-        var results = new BroadcastsApi.BroadcastResults(Count(MessageStatus.Queued) + Count(MessageStatus.Sending), Count(MessageStatus.Sent) + Count(MessageStatus.Delivered),
-            Count(MessageStatus.Failed), Count(MessageStatus.Skipped), Count(MessageStatus.Deferred), Count(MessageStatus.Suppressed), Count(MessageStatus.Holdout));
-        AttributionStep? conversions = null;
-        if (broadcast.StartedAt is { } started)
-        {
-            var report = await AnalyticsReports.AttributionAsync(analytics, new AttributionQuery(started, now > started ? now : started, withinDays, broadcast.Journey), ct);
-            conversions = report.Steps.Count > 0 ? report.Steps[0] : null;
-        }
+        var (results, conversions) = await BroadcastOutcome.ReadAsync(broadcast, withinDays, store, analytics, now, ct);
         return new BroadcastFigures(results, conversions);
     }
 

@@ -14,6 +14,9 @@ namespace Automation.Server.Tools;
 public sealed record StepPreview(string Step, string Channel, string Template, string? Variant, string? Subject, string? Html, string? Text,
     string? TemplateFile, string? Error);
 
+/// <summary>A broadcast rendered for its segment's first member: the segment's size now, that member (null: nobody is in it), when they would get it, the renders.</summary>
+public sealed record BroadcastPreview(long Audience, string? CustomerId, DateTimeOffset? DueAt, IReadOnlyList<StepPreview> Previews);
+
 /// <summary>
 /// Renders a journey's send steps, every variant, for a customer as the dispatcher would; shared by
 /// <c>POST /v1/journeys/{name}/preview</c> and the console's preview page.
@@ -83,6 +86,25 @@ internal sealed class StepPreviewer(LiquidTemplates templates, UnsubscribeLinks 
             }
         }
         return previews;
+    }
+
+    /// <summary>
+    /// A broadcast request rendered for its segment's first member, with the time that member would get it, as
+    /// <c>POST /v1/broadcasts/preview</c> and the console's form show it; no customer and no renders for an empty segment.
+    /// </summary>
+    public async Task<BroadcastPreview> PreviewBroadcastAsync(Apis.BroadcastRequest body, Apis.CheckedBroadcast request, Hosting.SegmentCounts counts,
+        Core.Segments.SegmentMembers members, ICustomerStore customers, DateTimeOffset now, CancellationToken ct)
+    {
+        var audience = (await counts.CountAsync(request.Segment!, ct)).Count;
+        var first = await members.PageAsync(request.Segment!, 0, 1, ct);
+        if (first.Count == 0 || await customers.FindAsync(first[0].Profile.ExternalId ?? first[0].Profile.AnonymousId ?? "", ct) is not { } member)
+            return new BroadcastPreview(audience, null, null, []);
+        var draft = new Core.Broadcasts.Broadcast(0, body.Name ?? "preview", body.Segment!, body.Channel!, body.Template!, request.SendAt, body.LocalTime,
+            body.Presale, body.HoldoutPercent ?? 0, request.Variants, Core.Broadcasts.BroadcastStatus.Scheduled, audience, 0, 0, 0, now, null, null);
+        var (dueAt, triggerEvent) = Core.Broadcasts.BroadcastTiming.For(draft, member, request.Sale, tiers.Program, request.SendAt);
+        var previews = PreviewSend(draft.Journey, Core.Broadcasts.BroadcastSender.Step, Core.Broadcasts.BroadcastSender.Context(draft), member,
+            await TierWindowAsync(customers, member.Profile.Id, ct), triggerEvent);
+        return new BroadcastPreview(audience, member.Profile.ExternalId ?? member.Profile.AnonymousId, dueAt, previews);
     }
 
     private string Relative(string file) => Path.GetRelativePath(environment.ContentRootPath, file);

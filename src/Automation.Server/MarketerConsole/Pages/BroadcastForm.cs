@@ -16,6 +16,10 @@ public sealed class BroadcastForm
     public string? Template { get; set; }
     public string? SendAt { get; set; }
     public string? LocalTime { get; set; }
+    public string? Presale { get; set; }
+
+    /// <summary>Made when the form is opened and sent with it: a double click or a resent form finds the broadcast the first one made.</summary>
+    public string? IdempotencyKey { get; set; }
     public string? HoldoutPercent { get; set; } = "0";
     public List<BroadcastVariantRow> Variants { get; set; } = [];
 
@@ -43,7 +47,7 @@ public sealed class BroadcastForm
             }
             variants.Add(new BroadcastVariantRequest(row.Name!.Trim(), Blank(row.Template), weight));
         }
-        var request = new BroadcastRequest(Blank(Name), Blank(Segment), Blank(Channel), Blank(Template), Blank(SendAt), Blank(LocalTime), null, holdout,
+        var request = new BroadcastRequest(Blank(Name), Blank(Segment), Blank(Channel), Blank(Template), Blank(SendAt), Blank(LocalTime), Blank(Presale), holdout,
             variants.Count > 0 ? variants : null);
         return (request, errors);
     }

@@ -28,10 +28,11 @@ internal sealed class BroadcastNewModel(SegmentCatalog segments, SegmentCounts c
     public IReadOnlyList<(string Name, long Count)> SegmentChoices { get; private set; } = [];
     public IReadOnlyList<string> Channels { get; private set; } = [];
     public IReadOnlyList<TemplateChoices.Choice> Templates { get; private set; } = [];
+    public IReadOnlyList<string> Presales { get; private set; } = [];
     public IReadOnlyList<FieldError> Errors { get; private set; } = [];
 
     /// <summary>The preview: the segment's size now, whom it was rendered for (null: nobody is in the segment) and the renders.</summary>
-    public (long Audience, string? CustomerId, DateTimeOffset? DueAt, IReadOnlyList<StepPreview> Previews)? Preview { get; private set; }
+    public BroadcastPreview? Preview { get; private set; }
 
     /// <summary>The errors of <paramref name="field"/>, to show next to it.</summary>
     public IEnumerable<string> ErrorsOf(string field) => Errors.Where(e => e.Field == field).Select(e => e.Message);
@@ -39,6 +40,7 @@ internal sealed class BroadcastNewModel(SegmentCatalog segments, SegmentCounts c
     public async Task OnGetAsync(string? segment, CancellationToken ct)
     {
         Form.Segment = segment;
+        Form.IdempotencyKey = Guid.NewGuid().ToString("N");
         await ListChoicesAsync(ct);
     }
 
@@ -53,19 +55,7 @@ internal sealed class BroadcastNewModel(SegmentCatalog segments, SegmentCounts c
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return;
         }
-        var audience = (await counts.CountAsync(request.Segment!, ct)).Count;
-        var first = await members.PageAsync(request.Segment!, 0, 1, ct);
-        if (first.Count == 0 || await customers.FindAsync(first[0].Profile.ExternalId ?? first[0].Profile.AnonymousId ?? "", ct) is not { } member)
-        {
-            Preview = (audience, null, null, []);
-            return;
-        }
-        var draft = new Broadcast(0, body.Name ?? "preview", body.Segment!, body.Channel!, body.Template!, request.SendAt, body.LocalTime, body.Presale,
-            body.HoldoutPercent ?? 0, request.Variants, BroadcastStatus.Scheduled, audience, 0, 0, 0, now, null, null);
-        var (dueAt, triggerEvent) = BroadcastTiming.For(draft, member, request.Sale, tiers.Program, request.SendAt);
-        var previews = previewer.PreviewSend(draft.Journey, BroadcastSender.Step, BroadcastSender.Context(draft), member,
-            await previewer.TierWindowAsync(customers, member.Profile.Id, ct), triggerEvent);
-        Preview = (audience, member.Profile.ExternalId ?? member.Profile.AnonymousId, dueAt, previews);
+        Preview = await previewer.PreviewBroadcastAsync(body, request, counts, members, customers, now, ct);
     }
 
     public async Task<IActionResult> OnPostCreateAsync(CancellationToken ct)
@@ -80,7 +70,8 @@ internal sealed class BroadcastNewModel(SegmentCatalog segments, SegmentCounts c
             return Page();
         }
         var audience = (await counts.CountAsync(request.Segment!, ct)).Count;
-        var id = await store.CreateBroadcastAsync(new NewBroadcast(body.Name!, body.Segment!, body.Channel!, body.Template!, request.SendAt,
+        var key = string.IsNullOrWhiteSpace(Form.IdempotencyKey) || Form.IdempotencyKey.Length > DrawsApi.MaxKeyLength ? null : Form.IdempotencyKey;
+        var (id, _) = await store.CreateBroadcastAsync(new NewBroadcast(key, body.Name!, body.Segment!, body.Channel!, body.Template!, request.SendAt,
             body.LocalTime, body.Presale, body.HoldoutPercent ?? 0, request.Variants, audience, now), ct);
         return Redirect($"/console/broadcasts/{id}");
     }
@@ -100,6 +91,7 @@ internal sealed class BroadcastNewModel(SegmentCatalog segments, SegmentCounts c
         SegmentChoices = choices;
         Channels = [.. channels.Keys.Order(StringComparer.Ordinal)];
         Templates = TemplateChoices.For(templates.Files, Channels);
+        Presales = [.. presales.Sales.Where(s => s.AnnouncedByBroadcast).Select(s => s.Name)];
         Form.PadVariants();
     }
 }
