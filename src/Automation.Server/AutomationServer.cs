@@ -141,6 +141,7 @@ public static class AutomationServer
         app.MapUnsubscribeApi();
         app.MapTeamLandingApi();
         app.MapTwilioApi();
+        app.MapChineseSmsRepliesApi();
         app.MapConsole();
     }
 }
