@@ -143,6 +143,7 @@ public static class AutomationServer
         app.MapTeamLandingApi();
         app.MapTwilioApi();
         app.MapChineseSmsReceiptsApi();
+        app.MapChineseSmsRepliesApi();
         app.MapConsole();
     }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Automation.Core.Customers;
 using Automation.Core.Messaging;
+using Automation.Core.Messaging.Replies;
 using Automation.Core.Storage;
 using Dapper;
 
@@ -156,6 +157,32 @@ public abstract partial class AutomationStorage : IOutboxStore
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO suppressions (channel, address, reason, created_at) VALUES (@channel, @address, @reason, @at) ON CONFLICT DO NOTHING",
             new { channel, address, reason, at }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<bool> RecordReplyAsync(InboundReply reply, ReplyIntent intent, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        await using var writer = await OpenWriterAsync(cancellationToken);
+        var connection = writer.Connection;
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var args = new
+        {
+            reply.Provider, reply.Key, reply.Channel, reply.Sender, reply.Text, intent = intent.ToString(), receivedAt,
+            reason = SuppressionReasons.RepliedStop,
+        };
+        var fresh = await connection.QuerySingleOrDefaultAsync<int?>(new CommandDefinition("""
+            INSERT INTO inbound_replies (provider, reply_key, channel, sender, body, intent, received_at)
+            VALUES (@Provider, @Key, @Channel, @Sender, @Text, @intent, @receivedAt)
+            ON CONFLICT DO NOTHING RETURNING 1
+            """, args, transaction, cancellationToken: cancellationToken)) is not null;
+        if (fresh && intent == ReplyIntent.OptOut)
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO suppressions (channel, address, reason, created_at) VALUES (@Channel, @Sender, @reason, @receivedAt) ON CONFLICT DO NOTHING",
+                args, transaction, cancellationToken: cancellationToken));
+        else if (fresh && intent == ReplyIntent.OptIn)
+            await connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM suppressions WHERE channel = @Channel AND address = @Sender AND reason = @reason", args, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return fresh;
     }
 
     public async Task<bool> UnsuppressAsync(string channel, string address, CancellationToken cancellationToken)

@@ -18,7 +18,8 @@ public enum MessageType
 }
 
 /// <summary>
-/// One validated Segment message, ready to be stored. Built only by <see cref="SegmentMessageReader"/>,
+/// One validated Segment message, ready to be stored. Built by <see cref="SegmentMessageReader"/> (and, for the events
+/// of customers' SMS replies, by <see cref="Messaging.Replies.InboundReplies"/>),
 /// so every value in it has been checked.
 /// </summary>
 public sealed record InboundMessage

@@ -48,6 +48,14 @@ public interface IOutboxStore
 
     Task SuppressAsync(string channel, string address, string reason, DateTimeOffset at, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Records a customer's reply once per provider and key, and in the same transaction applies its intent to the
+    /// sender's number on its channel: an opt-out suppresses it (<see cref="SuppressionReasons.RepliedStop"/>), an opt-in
+    /// lifts only a suppression with that reason. Returns false, changing nothing, when the reply was recorded before
+    /// (by this or any other node: the key is claimed by the insert itself).
+    /// </summary>
+    Task<bool> RecordReplyAsync(Messaging.Replies.InboundReply reply, Messaging.Replies.ReplyIntent intent, DateTimeOffset receivedAt, CancellationToken cancellationToken);
+
     /// <summary>Lifts a suppression; false when there was none.</summary>
     Task<bool> UnsuppressAsync(string channel, string address, CancellationToken cancellationToken);
 

@@ -26,6 +26,8 @@ internal static class MessagingServices
         // Every channel a journey may name, so a name without one fails at start rather than at its first message.
         services.AddSingleton(sp => sp.GetChannels(sp.GetRequiredService<JourneyFiles>().ReadOptions.Channels));
         services.AddSingleton<OutboxDispatcher>();
+        services.AddSingleton<Automation.Core.Messaging.Replies.InboundReplies>();
+        Http.InboundSmsOptions.Register(services);
         services.AddHostedService<DispatchLoop>();
 
         services.AddShippedChannels(builder.Configuration);

@@ -1,0 +1,14 @@
+namespace Automation.Core.Messaging.Replies;
+
+/// <summary>What a customer's reply to a message asks for.</summary>
+public enum ReplyIntent
+{
+    /// <summary>An ordinary reply: recorded, nothing changes.</summary>
+    None,
+
+    /// <summary>STOP and its synonyms: no more marketing on this channel to this number.</summary>
+    OptOut,
+
+    /// <summary>START and its synonyms: marketing may resume, if the number was suppressed by a STOP.</summary>
+    OptIn,
+}

@@ -1,0 +1,60 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace Automation.Server.Http;
+
+/// <summary>
+/// The secrets in the reply (uplink) callback URLs of the Chinese SMS providers, read from their channel sections:
+/// <c>Channels:AliyunSms:CallbackToken</c> and <c>Channels:TencentSms:CallbackToken</c>. Aliyun and Tencent sign
+/// neither their uplink pushes nor their reply callbacks, so the unguessable token in the URL configured at the provider
+/// is what tells a genuine callback from a forged one. Without a token the provider's route does not exist (404).
+/// </summary>
+public sealed class InboundSmsOptions
+{
+    /// <summary>The key of Aliyun's token.</summary>
+    public const string AliyunKey = "Channels:AliyunSms:CallbackToken";
+
+    /// <summary>The key of Tencent's token.</summary>
+    public const string TencentKey = "Channels:TencentSms:CallbackToken";
+
+    /// <summary>Shortest token accepted: 128 bits of base64 or hex is beyond guessing.</summary>
+    public const int MinimumTokenLength = 22;
+
+    /// <summary>The token in Aliyun's SmsUp push URL, or null (no route).</summary>
+    public string? AliyunCallbackToken { get; set; }
+
+    /// <summary>The token in Tencent's reply callback URL, or null (no route).</summary>
+    public string? TencentCallbackToken { get; set; }
+
+    /// <summary>
+    /// Whether <paramref name="presented"/> is the configured token, in time that depends on neither (both are hashed
+    /// first, so not even their lengths are compared directly).
+    /// </summary>
+    public static bool Matches(string configured, string? presented) => CryptographicOperations.FixedTimeEquals(
+        SHA256.HashData(Encoding.UTF8.GetBytes(configured)), SHA256.HashData(Encoding.UTF8.GetBytes(presented ?? "")));
+
+    internal static void Register(IServiceCollection services)
+    {
+        services.AddOptions<InboundSmsOptions>().Configure<IConfiguration>((options, configuration) =>
+        {
+            options.AliyunCallbackToken = NullIfBlank(configuration[AliyunKey]);
+            options.TencentCallbackToken = NullIfBlank(configuration[TencentKey]);
+        }).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<InboundSmsOptions>, InboundSmsOptionsValidator>();
+    }
+
+    private static string? NullIfBlank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+}
+
+internal sealed class InboundSmsOptionsValidator : IValidateOptions<InboundSmsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, InboundSmsOptions options) =>
+        Check(InboundSmsOptions.AliyunKey, options.AliyunCallbackToken) ?? Check(InboundSmsOptions.TencentKey, options.TencentCallbackToken) ?? ValidateOptionsResult.Success;
+
+    private static ValidateOptionsResult? Check(string key, string? token) =>
+        token is null ? null
+        : token.Length < InboundSmsOptions.MinimumTokenLength || !token.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
+            ? ValidateOptionsResult.Fail($"{key} must be at least {InboundSmsOptions.MinimumTokenLength} letters, digits, '-' or '_' (for example `openssl rand -hex 16`).")
+            : null;
+}
