@@ -55,6 +55,8 @@ public sealed partial class LiquidTemplates
             var text = parsed.Text is null ? HtmlToText(html) : RenderPart(parsed, parsed.Text, model, html: false).Trim();
             return new RenderedMessage(subject, html, text, found.File, found.Locale);
         }
+        if (parsed.WeChat is { } weChat)
+            return new RenderedMessage(null, null, weChat.Render(part => RenderPart(parsed, part, model, html: false)), found.File, found.Locale);
         return new RenderedMessage(null, null, RenderPart(parsed, parsed.Body, model, html: false).Trim(), found.File, found.Locale);
     }
 
@@ -184,6 +186,9 @@ public sealed partial class LiquidTemplates
     /// <summary>A template file: front matter, body and optional text part.</summary>
     public sealed record ParsedFile(string Path, ParsedPart Body, ParsedPart? Text, ParsedPart? Subject, string? Layout)
     {
+        /// <summary>A WeChat file's template id and fields (see <see cref="WeChatTemplate"/>); null for other channels.</summary>
+        public WeChatTemplate? WeChat { get; init; }
+
         public static ParsedFile Parse(string path, string source)
         {
             // An empty file is what a reader sees while an editor rewrites it in place: never a template to send.
@@ -191,6 +196,7 @@ public sealed partial class LiquidTemplates
             var lines = source.Replace("\r\n", "\n").Split('\n');
             var bodyStart = 0;
             var front = new Dictionary<string, (string Value, int Line)>(StringComparer.OrdinalIgnoreCase);
+            var weChat = WeChatTemplate.IsWeChatFile(path);
             if (lines.Length > 0 && lines[0].Trim() == "---")
             {
                 var end = Array.FindIndex(lines, 1, l => l.Trim() == "---");
@@ -201,7 +207,9 @@ public sealed partial class LiquidTemplates
                     var colon = lines[i].IndexOf(':');
                     if (colon <= 0) throw new TemplateException(path, i + 1, "front matter lines are 'key: value'");
                     var key = lines[i][..colon].Trim();
-                    if (key is not ("subject" or "layout")) throw new TemplateException(path, i + 1, $"unknown front matter key '{key}': use subject or layout");
+                    if (weChat && !WeChatTemplate.FrontMatterKeys.Contains(key))
+                        throw new TemplateException(path, i + 1, $"unknown front matter key '{key}': use {string.Join(", ", WeChatTemplate.FrontMatterKeys)}");
+                    if (!weChat && key is not ("subject" or "layout")) throw new TemplateException(path, i + 1, $"unknown front matter key '{key}': use subject or layout");
                     front[key] = (lines[i][(colon + 1)..].Trim(), i + 1);
                 }
                 bodyStart = end + 1;
@@ -215,7 +223,10 @@ public sealed partial class LiquidTemplates
             // Checked here as well as at render, so that an email file without its front matter counts as bad and its last good version stays.
             if (subject is null && System.IO.Path.GetFileName(path).Split('.') is [_, "email", ..] and { Length: > 2 })
                 throw new TemplateException(path, 1, "an email template needs 'subject:' in its front matter");
-            return new ParsedFile(path, body, text, subject, front.TryGetValue("layout", out var l) ? l.Value : null);
+            return new ParsedFile(path, body, text, subject, front.TryGetValue("layout", out var l) ? l.Value : null)
+            {
+                WeChat = weChat ? WeChatTemplate.Parse(path, front, bodyLines, bodyStart + 1, (source, line) => Part(path, source, line)) : null,
+            };
         }
 
         private static ParsedPart Part(string path, string source, int firstLine)
