@@ -79,6 +79,8 @@ public sealed class ServerProcessTests
     [TestCase("--Channels:Email:Port=70000", "error: Channels:Email:Port must be from 1 to 65535, not 70000.")]
     [TestCase("--Channels:Email:Port=many", "error: Channels:Email:Port must be a whole number, not 'many'.")]
     [TestCase("--Channels:Sms:AccountSid=AC0123456789", "error: Channels:Sms:AuthToken is required when Channels:Sms:AccountSid is set.")]
+    [TestCase("--Channels:WeChat:AppId=wx0123456789abcdef", "error: Channels:WeChat:AppSecret is required when Channels:WeChat:AppId is set.")]
+    [TestCase("--Channels:WeChat:AppId=shop", "error: Channels:WeChat:AppId must be 'wx' and 16 hexadecimal digits (wx1234567890abcdef), not 'shop'.")]
     [TestCase("--Points:Value=0", "error: Points:Value must be above 0 and at most 1000000 (currency units per point), not 0.")]
     [TestCase("--Points:MinimumRedemption=0", "error: Points:MinimumRedemption must be at least 1 point, not 0.")]
     [TestCase("--Analytics:ReturningShareTarget=50", "error: Analytics:ReturningShareTarget must be a share from 0 to 1 (0.5 is 50 %), not 50.")]
