@@ -6,3 +6,16 @@ CREATE TABLE provider_tokens (
     expires_at             timestamptz,
     refresh_claimed_until  timestamptz
 );
+
+-- Email engagement (opt-in per Channels:Email:Tracking): every open and click, machine ones (Apple Mail Privacy
+-- Protection, link scanners) flagged and left out of rates. Rates count distinct messages, so a message opened
+-- five times counts once; the rows themselves are all kept.
+CREATE TABLE email_engagement (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    message_id   bigint NOT NULL REFERENCES outbox (id),
+    kind         text NOT NULL,
+    url          text,
+    machine      boolean NOT NULL,
+    occurred_at  timestamptz NOT NULL
+);
+CREATE INDEX ix_email_engagement_message ON email_engagement (message_id, kind);

@@ -6,3 +6,16 @@ CREATE TABLE provider_tokens (
     expires_at             TEXT,
     refresh_claimed_until  TEXT
 );
+
+-- Email engagement (opt-in per Channels:Email:Tracking): every open and click, machine ones (Apple Mail Privacy
+-- Protection, link scanners) flagged and left out of rates. Rates count distinct messages, so a message opened
+-- five times counts once; the rows themselves are all kept.
+CREATE TABLE email_engagement (
+    id           INTEGER PRIMARY KEY,
+    message_id   INTEGER NOT NULL REFERENCES outbox (id),
+    kind         TEXT NOT NULL,
+    url          TEXT,
+    machine      INTEGER NOT NULL,
+    occurred_at  TEXT NOT NULL
+);
+CREATE INDEX ix_email_engagement_message ON email_engagement (message_id, kind);

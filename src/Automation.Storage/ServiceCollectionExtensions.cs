@@ -38,6 +38,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ICouponStore>(sp => sp.GetRequiredService<AutomationStorage>());
         services.AddSingleton<ITeamQueries>(sp => sp.GetRequiredService<AutomationStorage>());
         services.AddSingleton<IProviderTokenStore>(sp => sp.GetRequiredService<AutomationStorage>());
+        services.AddSingleton<IEngagementStore>(sp => sp.GetRequiredService<AutomationStorage>());
         services.AddSingleton<SchemaMigrator>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         return services;
