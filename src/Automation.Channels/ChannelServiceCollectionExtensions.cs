@@ -12,9 +12,10 @@ namespace Automation.Channels;
 /// </summary>
 public static partial class ChannelServiceCollectionExtensions
 {
-    /// <summary>The shipped channels: <c>file</c>, <c>email</c>, <c>sms</c> and <c>webhook</c>.</summary>
+    /// <summary>The shipped channels: <c>file</c>, <c>email</c>, <c>sms</c>, <c>webhook</c> and <c>wechat</c>.</summary>
     public static IServiceCollection AddShippedChannels(this IServiceCollection services, IConfiguration configuration) =>
-        services.AddFileOutboxChannel().AddEmailChannel(configuration).AddSmsChannel(configuration).AddWebhookChannel(configuration);
+        services.AddFileOutboxChannel().AddEmailChannel(configuration).AddSmsChannel(configuration).AddWebhookChannel(configuration)
+            .AddWeChatChannel(configuration);
 
     /// <summary>The channels under these names, as the dispatcher takes them; a name with no channel registered fails here.</summary>
     public static IReadOnlyDictionary<string, IChannel> GetChannels(this IServiceProvider services, IEnumerable<string> names) =>

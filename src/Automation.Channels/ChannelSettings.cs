@@ -20,11 +20,19 @@ internal static class ChannelSettings
     /// Refuses a value the configuration binder cannot convert (<c>Port=abc</c>) as a bad setting, with one line naming
     /// its key. Runs before binding: the binder's own refusal is an exception start-up cannot tell from any other.
     /// </summary>
-    public static void CheckConvertible<TOptions>(IConfigurationSection section)
+    public static void CheckConvertible<TOptions>(IConfigurationSection section) => CheckConvertible(typeof(TOptions), section);
+
+    private static void CheckConvertible(Type options, IConfigurationSection section)
     {
-        foreach (var property in typeof(TOptions).GetProperties())
+        foreach (var property in options.GetProperties())
         {
             var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            // A nested section (Channels:Email:Tracking) is checked key by key.
+            if (type.IsClass && type != typeof(string))
+            {
+                CheckConvertible(type, section.GetSection(property.Name));
+                continue;
+            }
             if (type == typeof(string) || section[property.Name] is not { } value) continue;
             try
             {
@@ -33,7 +41,7 @@ internal static class ChannelSettings
             catch (Exception e) when (e is ArgumentException or FormatException or NotSupportedException)
             {
                 var expected = type == typeof(int) || type == typeof(long) ? "a whole number" : type == typeof(bool) ? "true or false" : $"a {type.Name}";
-                throw new OptionsValidationException(section.Path, typeof(TOptions), [$"{section.Path}:{property.Name} must be {expected}, not '{value}'."]);
+                throw new OptionsValidationException(section.Path, options, [$"{section.Path}:{property.Name} must be {expected}, not '{value}'."]);
             }
         }
     }

@@ -12,7 +12,8 @@ namespace Automation.Channels;
 /// Email over SMTP with MailKit. Connections are pooled and reused (MailKit pipelines on each); a 4xx answer or a
 /// dropped connection is retried later, a 5xx refusal of the recipient fails the message and suppresses the address.
 /// </summary>
-public sealed class EmailChannel(IOptions<EmailOptions> options) : IChannel, IDisposable
+/// <param name="tracking">Adds the open pixel and click redirects when <c>Channels:Email:Tracking</c> turns them on; none by default.</param>
+public sealed class EmailChannel(IOptions<EmailOptions> options, EmailTracking? tracking = null) : IChannel, IDisposable
 {
     private readonly EmailOptions _options = options.Value;
     private readonly ConcurrentBag<SmtpClient> _idle = [];
@@ -22,6 +23,8 @@ public sealed class EmailChannel(IOptions<EmailOptions> options) : IChannel, IDi
 
     public async Task<SendOutcome> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
+        if (tracking is not null && message.Content.Html is { } html)
+            message = message with { Content = message.Content with { Html = tracking.Apply(message.Id, html) } };
         var mime = EmailMessages.Build(message, _options.From, _options.FromName);
         await _slots.WaitAsync(cancellationToken);
         SmtpClient? client = null;

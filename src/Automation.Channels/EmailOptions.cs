@@ -25,6 +25,19 @@ public sealed class EmailOptions
     public int PoolSize { get; set; } = 4;
 
     public int TimeoutSeconds { get; set; } = 30;
+
+    /// <summary><c>Channels:Email:Tracking</c>: open pixel and click redirects, both off unless turned on (see docs/channels.md).</summary>
+    public EmailTrackingOptions Tracking { get; set; } = new();
+}
+
+/// <summary>The <c>Channels:Email:Tracking</c> section: which engagement an email records about its reader.</summary>
+public sealed class EmailTrackingOptions
+{
+    /// <summary>Adds a 1×1 pixel whose loading records <c>Email Opened</c>.</summary>
+    public bool Opens { get; set; }
+
+    /// <summary>Makes each http(s) link a signed redirect whose following records <c>Email Link Clicked</c>.</summary>
+    public bool Clicks { get; set; }
 }
 
 /// <summary>Checks the <c>Channels:Email</c> section, whether or not a Host is set, so a mistake shows before it matters.</summary>

@@ -14,4 +14,8 @@ public static class Recipients
 
     /// <summary>The email address, else the shop's id, else the anonymous id: a webhook or a folder takes whatever names the customer.</summary>
     public static RecipientField AnyAddress { get; } = new("email address", profile => profile.Email ?? profile.ExternalId ?? profile.AnonymousId);
+
+    /// <summary>The customer's openid for the Official Account, from the trait <paramref name="trait"/> (<c>wechat_openid</c> by default).</summary>
+    public static RecipientField WeChatOpenId(string trait) =>
+        new($"WeChat openid (trait {trait})", profile => profile.Traits[trait] is System.Text.Json.Nodes.JsonValue value && value.TryGetValue<string>(out var id) && id.Length > 0 ? id : null);
 }

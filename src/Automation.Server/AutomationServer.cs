@@ -139,6 +139,7 @@ public static class AutomationServer
         v1.MapMetricsApi();
         v1.MapCouponsApi();
         v1.MapProductsApi();
+        v1.MapEngagementApi(app);
         app.MapUnsubscribeApi();
         app.MapTeamLandingApi();
         app.MapTwilioApi();

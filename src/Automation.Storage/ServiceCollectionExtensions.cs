@@ -37,6 +37,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IRewardQueries>(sp => sp.GetRequiredService<AutomationStorage>());
         services.AddSingleton<ICouponStore>(sp => sp.GetRequiredService<AutomationStorage>());
         services.AddSingleton<ITeamQueries>(sp => sp.GetRequiredService<AutomationStorage>());
+        services.AddSingleton<IProviderTokenStore>(sp => sp.GetRequiredService<AutomationStorage>());
+        services.AddSingleton<IEngagementStore>(sp => sp.GetRequiredService<AutomationStorage>());
         services.AddSingleton<SchemaMigrator>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         return services;

@@ -49,6 +49,9 @@ public sealed partial class CustomerFacts
 
     /// <summary>A trait as text, or "" when absent.</summary>
     public string Trait(string name) => Traits.TryGetValue(name, out var value) ? value : "";
+
+    /// <summary>Days since the customer last opened an email as a reader (machine opens left out); -1 when never tracked.</summary>
+    public int DaysSinceLastEmailOpen { get; init; } = -1;
 }
 
 /// <summary><c>customer.Perks</c>: the perks of the tier held (see <see cref="Tiers.TierPerks"/>).</summary>

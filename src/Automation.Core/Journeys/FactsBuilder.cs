@@ -51,6 +51,7 @@ public static class FactsBuilder
             Tags = s.Tags,
             ReferredBy = s.ReferredBy ?? "",
             Traits = Flatten(s.Profile.Traits),
+            DaysSinceLastEmailOpen = CustomerFactsTraits.DaysSince(s.Profile.Traits, CustomerFactsTraits.LastEmailOpenedAt, now),
             History = s.History,
             At = now,
         };

@@ -13,5 +13,5 @@ public sealed record JourneyReadOptions(IReadOnlySet<string> Channels, Func<stri
     /// <summary>The budget expressions are validated and run under.</summary>
     public RuleLimits RuleLimits => Limits ?? RuleLimits.Default;
 
-    public static IReadOnlySet<string> DefaultChannels { get; } = new HashSet<string>(["email", "sms", "webhook", "file"], StringComparer.Ordinal);
+    public static IReadOnlySet<string> DefaultChannels { get; } = new HashSet<string>(["email", "sms", "webhook", "file", "wechat"], StringComparer.Ordinal);
 }

@@ -68,6 +68,8 @@ public sealed partial class LiquidTemplates
             var text = parsed.Text is null ? HtmlToText(html) : RenderPart(parsed, parsed.Text, model, html: false).Trim();
             return new RenderedMessage(subject, html, text, found.File, found.Locale);
         }
+        if (parsed.WeChat is { } weChat)
+            return new RenderedMessage(null, null, weChat.Render(part => RenderPart(parsed, part, model, html: false)), found.File, found.Locale);
         return new RenderedMessage(null, null, RenderPart(parsed, parsed.Body, model, html: false).Trim(), found.File, found.Locale)
         {
             ProviderTemplate = parsed.ProviderCodes.Count == 0 && parsed.Parameters.Count == 0 ? ProviderSmsTemplate.None : new ProviderSmsTemplate(parsed.ProviderCodes,
@@ -204,6 +206,9 @@ public sealed partial class LiquidTemplates
     public sealed record ParsedFile(string Path, ParsedPart Body, ParsedPart? Text, ParsedPart? Subject, string? Layout,
         IReadOnlyDictionary<string, string> ProviderCodes, IReadOnlyList<KeyValuePair<string, ParsedPart>> Parameters)
     {
+        /// <summary>A WeChat file's template id and fields (see <see cref="WeChatTemplate"/>); null for other channels.</summary>
+        public WeChatTemplate? WeChat { get; init; }
+
         public static ParsedFile Parse(string path, string source)
         {
             // An empty file is what a reader sees while an editor rewrites it in place: never a template to send.
@@ -213,6 +218,7 @@ public sealed partial class LiquidTemplates
             var front = new Dictionary<string, (string Value, int Line)>(StringComparer.OrdinalIgnoreCase);
             var codes = new Dictionary<string, string>(StringComparer.Ordinal);
             var parameters = new List<KeyValuePair<string, ParsedPart>>();
+            var weChat = WeChatTemplate.IsWeChatFile(path);
             if (lines.Length > 0 && lines[0].Trim() == "---")
             {
                 var end = Array.FindIndex(lines, 1, l => l.Trim() == "---");
@@ -224,9 +230,17 @@ public sealed partial class LiquidTemplates
                     if (colon <= 0) throw new TemplateException(path, i + 1, "front matter lines are 'key: value'");
                     var key = lines[i][..colon].Trim();
                     var value = lines[i][(colon + 1)..].Trim();
-                    if (SmsFrontMatter.Read(path, i + 1, key, value, codes, parameters, Part)) continue;
-                    if (key is not ("subject" or "layout"))
-                        throw new TemplateException(path, i + 1, $"unknown front matter key '{key}': use subject, layout, aliyun_template, tencent_template or param.<name>");
+                    if (weChat)
+                    {
+                        if (!WeChatTemplate.FrontMatterKeys.Contains(key))
+                            throw new TemplateException(path, i + 1, $"unknown front matter key '{key}': use {string.Join(", ", WeChatTemplate.FrontMatterKeys)}");
+                    }
+                    else
+                    {
+                        if (SmsFrontMatter.Read(path, i + 1, key, value, codes, parameters, Part)) continue;
+                        if (key is not ("subject" or "layout"))
+                            throw new TemplateException(path, i + 1, $"unknown front matter key '{key}': use subject, layout, aliyun_template, tencent_template or param.<name>");
+                    }
                     front[key] = (value, i + 1);
                 }
                 bodyStart = end + 1;
@@ -240,7 +254,10 @@ public sealed partial class LiquidTemplates
             // Checked here as well as at render, so that an email file without its front matter counts as bad and its last good version stays.
             if (subject is null && System.IO.Path.GetFileName(path).Split('.') is [_, "email", ..] and { Length: > 2 })
                 throw new TemplateException(path, 1, "an email template needs 'subject:' in its front matter");
-            return new ParsedFile(path, body, text, subject, front.TryGetValue("layout", out var l) ? l.Value : null, codes, parameters);
+            return new ParsedFile(path, body, text, subject, front.TryGetValue("layout", out var l) ? l.Value : null, codes, parameters)
+            {
+                WeChat = weChat ? WeChatTemplate.Parse(path, front, bodyLines, bodyStart + 1, (source, line) => Part(path, source, line)) : null,
+            };
         }
 
         internal static ParsedPart Part(string path, string source, int firstLine)

@@ -21,6 +21,9 @@ internal static class MessagingServices
         services.AddSingleton(sp => new ServerSigningKey(
             SigningKey.Load(sp.GetRequiredService<IOptions<MessagingOptions>>().Value, sp.GetRequiredService<IHostEnvironment>().ContentRootPath)));
         services.AddSingleton(sp => new UnsubscribeLinks(sp.GetRequiredService<ServerSigningKey>().Bytes, PublicUrl(sp)));
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<EmailOptions>>().Value.Tracking is { } tracking
+            ? new EmailTracking(sp.GetRequiredService<ServerSigningKey>().Bytes, PublicUrl(sp), tracking.Opens, tracking.Clicks)
+            : EmailTracking.Off);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<MessagingOptions>>().Value
             .ToDispatchSettings(sp.GetRequiredService<JourneyFiles>().Templates.DefaultCurrency) with { Points = sp.GetRequiredService<Automation.Core.Points.PointsSettings>() });
         // Every channel a journey may name, so a name without one fails at start rather than at its first message.

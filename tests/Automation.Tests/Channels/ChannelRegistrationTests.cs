@@ -1,6 +1,7 @@
 using Automation.Channels;
 using Automation.Core.Journeys;
 using Automation.Core.Messaging;
+using Automation.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -13,7 +14,7 @@ public sealed class ChannelRegistrationTests
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         return new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddSingleton(TimeProvider.System)
-            .AddShippedChannels(configuration).BuildServiceProvider();
+            .AddSingleton<Automation.Core.Storage.IProviderTokenStore, InMemoryProviderTokens>().AddShippedChannels(configuration).BuildServiceProvider();
     }
 
     [Test]
@@ -23,10 +24,13 @@ public sealed class ChannelRegistrationTests
         var channels = services.GetChannels(JourneyReadOptions.DefaultChannels);
 
         channels.Values.Should().AllBeOfType<FileOutboxChannel>();
-        channels.ToDictionary(c => c.Key, c => c.Value.Recipient).Should().Equal(new Dictionary<string, RecipientField>
+        channels.ToDictionary(c => c.Key, c => c.Value.Recipient.Noun).Should().Equal(new Dictionary<string, string>
         {
-            ["email"] = Recipients.EmailAddress, ["sms"] = Recipients.PhoneNumber, ["webhook"] = Recipients.AnyAddress, ["file"] = Recipients.AnyAddress,
+            ["email"] = Recipients.EmailAddress.Noun, ["sms"] = Recipients.PhoneNumber.Noun, ["webhook"] = Recipients.AnyAddress.Noun, ["file"] = Recipients.AnyAddress.Noun,
+            ["wechat"] = "WeChat openid (trait wechat_openid)",
         });
+        var follower = new Automation.Core.Customers.CustomerProfile { Traits = new System.Text.Json.Nodes.JsonObject { ["wechat_openid"] = "o-follower" } };
+        channels["wechat"].Recipient.Read(follower).Should().Be("o-follower");
     }
 
     [Test]
@@ -37,6 +41,7 @@ public sealed class ChannelRegistrationTests
             ["Channels:Email:Host"] = "smtp.example.com",
             ["Channels:Sms:AccountSid"] = "AC0123456789", ["Channels:Sms:AuthToken"] = "token", ["Channels:Sms:From"] = "+15005550006",
             ["Channels:Webhook:Url"] = "https://hooks.example.com/automation",
+            ["Channels:WeChat:AppId"] = "wx0123456789abcdef", ["Channels:WeChat:AppSecret"] = "0123456789abcdef0123456789abcdef",
         });
         var channels = services.GetChannels(JourneyReadOptions.DefaultChannels);
 
@@ -44,5 +49,6 @@ public sealed class ChannelRegistrationTests
         channels["sms"].Should().BeOfType<TwilioSmsChannel>().Which.Recipient.Should().BeSameAs(Recipients.PhoneNumber);
         channels["webhook"].Should().BeOfType<WebhookChannel>();
         channels["file"].Should().BeOfType<FileOutboxChannel>();
+        channels["wechat"].Should().BeOfType<WeChatChannel>();
     }
 }

@@ -34,7 +34,7 @@ public sealed class ApiScopesTests
         ["GET /v1/presales"] = "read", ["GET /v1/customers/{id}/presales/{sale}/access"] = "read",
         ["GET /v1/segments"] = "read", ["GET /v1/segments/{name}"] = "read", ["GET /v1/segments/{name}/customers"] = "admin",
         ["GET /v1/segments/{name}/customers.csv"] = "admin",
-        ["POST /v1/coupons/{campaign}/codes"] = "admin", ["GET /v1/metrics/coupons"] = "admin",
+        ["POST /v1/coupons/{campaign}/codes"] = "admin", ["GET /v1/metrics/coupons"] = "admin", ["GET /v1/metrics/engagement"] = "admin",
         ["GET /v1/teams/{teamId}"] = "read", ["GET /v1/customers/{id}/referral"] = "read",
         ["POST /v1/teams/{campaign}"] = "admin", ["POST /v1/teams/{teamId}/members"] = "admin",
         ["PUT /v1/products/{id}"] = "admin", ["POST /v1/products"] = "admin", ["GET /v1/products/{id}"] = "read", ["GET /v1/products"] = "read",

@@ -83,6 +83,8 @@ public sealed class ServerProcessTests
     [TestCase("--Channels:Sms:Provider=aliyun", "error: Channels:AliyunSms:AccessKeyId is required when Channels:Sms:Provider is 'aliyun'.")]
     [TestCase("--Channels:Sms:Provider=tencent", "error: Channels:TencentSms:SecretId is required when Channels:Sms:Provider is 'tencent'.")]
     [TestCase("--Messaging:DefaultRegion=China", "error: Messaging:DefaultRegion must be a two-letter region code such as CN or US, not 'China'.")]
+    [TestCase("--Channels:WeChat:AppId=wx0123456789abcdef", "error: Channels:WeChat:AppSecret is required when Channels:WeChat:AppId is set.")]
+    [TestCase("--Channels:WeChat:AppId=shop", "error: Channels:WeChat:AppId must be 'wx' and 16 hexadecimal digits (wx1234567890abcdef), not 'shop'.")]
     [TestCase("--Points:Value=0", "error: Points:Value must be above 0 and at most 1000000 (currency units per point), not 0.")]
     [TestCase("--Points:MinimumRedemption=0", "error: Points:MinimumRedemption must be at least 1 point, not 0.")]
     [TestCase("--Analytics:ReturningShareTarget=50", "error: Analytics:ReturningShareTarget must be a share from 0 to 1 (0.5 is 50 %), not 50.")]
