@@ -15,6 +15,12 @@ public static class AutomationMetrics
 
     private static readonly Meter Meter = new(Name);
 
+    // From a few milliseconds (a small ingest group) to a minute (a scheduler tick over a large audience).
+    private static readonly InstrumentAdvice<double> Seconds = new()
+    {
+        HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    };
+
     /// <summary>Messages the ingest API received, by <c>automation.ingest.outcome</c>: accepted, duplicate or rejected.</summary>
     public static readonly Counter<long> IngestMessages = Meter.CreateCounter<long>("automation.ingest.messages", "{message}",
         "Messages received by the ingest API, by outcome.");
@@ -25,7 +31,7 @@ public static class AutomationMetrics
 
     /// <summary>How long a group took from its transaction's start to its commit, derivation included.</summary>
     public static readonly Histogram<double> IngestDerivationDuration = Meter.CreateHistogram<double>("automation.ingest.derivation.duration", "s",
-        "Time to store and derive an ingest group, up to its commit.");
+        "Time to store and derive an ingest group, up to its commit.", advice: Seconds);
 
     /// <summary>Outbox messages handled by the dispatcher, by channel, outcome and, for failures and retries, error category.</summary>
     public static readonly Counter<long> OutboxDeliveries = Meter.CreateCounter<long>("automation.outbox.deliveries", "{message}",
@@ -45,20 +51,19 @@ public static class AutomationMetrics
 
     /// <summary>How long a scheduled job ran, by job.</summary>
     public static readonly Histogram<double> SchedulerJobDuration = Meter.CreateHistogram<double>("automation.scheduler.job.duration", "s",
-        "Run time of a scheduled job, by job.");
+        "Run time of a scheduled job, by job.", advice: Seconds);
 
     /// <summary>How late a scheduled job started: actual minus scheduled fire time, by job.</summary>
     public static readonly Histogram<double> SchedulerJobLag = Meter.CreateHistogram<double>("automation.scheduler.job.lag", "s",
-        "Delay between a job's scheduled and actual fire time, by job.");
+        "Delay between a job's scheduled and actual fire time, by job.", advice: Seconds);
 
     /// <summary>Rule files a reload rejected (the last good version keeps running), by kind of file.</summary>
     public static readonly Counter<long> RulesReloadFailures = Meter.CreateCounter<long>("automation.rules.reload.failures", "{problem}",
         "Problems found when reloading rule files, by kind of file; the last good version keeps running.");
 
-    /// <summary>The outbox's waiting messages by status and channel, as last counted by <paramref name="observe"/>.</summary>
-    public static ObservableGauge<long> ObserveOutboxDepth(Func<IEnumerable<Measurement<long>>> observe) =>
-        Meter.CreateObservableGauge("automation.outbox.depth", observe, "{message}",
-            "Outbox messages not yet final (queued, sending, deferred), by status and channel, as last counted.");
+    /// <summary>The outbox's waiting messages by status and channel, as last counted (see <see cref="OutboxDepthReadings"/>).</summary>
+    public static readonly ObservableGauge<long> OutboxDepth = Meter.CreateObservableGauge("automation.outbox.depth", OutboxDepthReadings.Observe, "{message}",
+        "Outbox messages not yet final (queued, sending, deferred), by status and channel, as last counted.");
 
     /// <summary>Tags of one or two pairs, without the allocation of a list per measurement.</summary>
     public static TagList Tags(string key, object? value, string? key2 = null, object? value2 = null)
