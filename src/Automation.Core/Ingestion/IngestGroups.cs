@@ -73,8 +73,11 @@ internal sealed class IngestGroups(Func<IReadOnlyList<IReadOnlyList<InboundMessa
 
     private async Task WriteAsync(List<Waiting> group)
     {
-        using var activity = AutomationActivities.Source.StartActivity("ingest.group", ActivityKind.Internal, group[0].Caller,
-            links: [.. group.Skip(1).Where(r => r.Caller != default).Select(r => new ActivityLink(r.Caller))]);
+        // The other requests' spans are linked; nothing is gathered when no one listens (no exporter configured).
+        using var activity = AutomationActivities.Source.HasListeners()
+            ? AutomationActivities.Source.StartActivity("ingest.group", ActivityKind.Internal, group[0].Caller,
+                links: [.. group.Skip(1).Where(r => r.Caller != default).Select(r => new ActivityLink(r.Caller))])
+            : null;
         activity?.SetTag("automation.ingest.requests", group.Count);
         try
         {

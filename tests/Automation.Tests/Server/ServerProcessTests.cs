@@ -86,6 +86,7 @@ public sealed class ServerProcessTests
     [TestCase("--Replenishment:LeadDays=-1", "error: Replenishment:LeadDays must be from 0 to 60 days, not -1.")]
     [TestCase("--Replenishment:ReorderUrl=shop.example/reorder", "error: Replenishment:ReorderUrl must be an absolute http(s) URL with {products} where the product ids go, not 'shop.example/reorder'.")]
     [TestCase("--Channels:Webhook:Url=hooks.example.com/automation", "error: Channels:Webhook:Url must be an http(s) address such as https://hooks.example.com/automation, not 'hooks.example.com/automation'.")]
+    [TestCase("--Telemetry:OutboxDepthSeconds=0", "error: Telemetry:OutboxDepthSeconds must be 1 or more, not 0.")]
     public async Task A_bad_setting_stops_start_up_with_one_line_naming_it(string setting, string expected)
     {
         await using var server = ServerProcess.Start(_root.FullName, $"--Urls=http://127.0.0.1:{ServerProcess.FreePort()}", setting);
