@@ -30,6 +30,7 @@ public static class AutomationServer
         AddServices(builder.Services);
         builder.AddJourneys();
         builder.AddMessaging();
+        builder.AddTelemetry();
         var app = builder.Build();
         MapRoutes(app);
         return app;
@@ -49,6 +50,7 @@ public static class AutomationServer
         _ = services.GetRequiredService<IOptions<MessagingOptions>>().Value;
         _ = services.GetRequiredService<IOptions<GuardrailsOptions>>().Value;
         _ = services.GetRequiredService<IOptions<ConsoleOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<TelemetryOptions>>().Value;
         // Then every other section checked at start, each channel's among them, so a channel's own registration is all
         // it takes. Several bad ones come together; the first is reported, as above.
         try
@@ -121,6 +123,7 @@ public static class AutomationServer
 
         app.MapHealthApi();
         app.MapOpenApi(OpenApiDocument.Path);
+        app.MapTelemetry();
         var v1 = ApiRoutes.For(app);
         v1.MapIngestApi();
         v1.MapCustomersApi();

@@ -31,7 +31,7 @@ public abstract partial class AutomationStorage : IOutboxStore
                 ORDER BY due_at, id
                 LIMIT @limit {Dialect.ClaimLockClause}
             )
-            RETURNING id, idempotency_key, customer_id, journey, step, channel, template, context, attempts, instance_id, transactional
+            RETURNING id, idempotency_key, customer_id, journey, step, channel, template, context, attempts, instance_id, transactional, trace_parent
             """, new { now, until, limit }, transaction, cancellationToken: cancellationToken))).ToList();
 
         var p = new DynamicParameters();
@@ -43,8 +43,18 @@ public abstract partial class AutomationStorage : IOutboxStore
         return rows.OrderBy(r => r.Id).Select(r =>
         {
             var (enteredAt, trigger) = instances.GetValueOrDefault(r.InstanceId);
-            return new ClaimedMessage(r.Id, r.IdempotencyKey, r.CustomerId, r.Journey, r.Step, r.Channel, r.Template, r.Context, r.Attempts, enteredAt, trigger, r.Transactional, until);
+            return new ClaimedMessage(r.Id, r.IdempotencyKey, r.CustomerId, r.Journey, r.Step, r.Channel, r.Template, r.Context, r.Attempts, enteredAt, trigger, r.Transactional, until)
+                { TraceParent = r.TraceParent };
         }).ToList();
+    }
+
+    public async Task<IReadOnlyList<OutboxDepth>> CountWaitingAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string Status, string Channel, long Count)>(new CommandDefinition($"""
+            SELECT status, channel, COUNT(*) FROM outbox WHERE status IN ({Queued}, {Sending}, {Deferred}) GROUP BY status, channel
+            """, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => new OutboxDepth(MessageStatuses.Parse(r.Status), r.Channel, r.Count))];
     }
 
     public async Task<string> InstallationIdAsync(CancellationToken cancellationToken)
@@ -221,6 +231,7 @@ public abstract partial class AutomationStorage : IOutboxStore
         public int Attempts { get; set; }
         public long InstanceId { get; set; }
         public bool Transactional { get; set; }
+        public string? TraceParent { get; set; }
     }
 
     private sealed class CapStateRow

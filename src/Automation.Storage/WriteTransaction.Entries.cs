@@ -79,9 +79,9 @@ internal sealed partial class WriteTransaction
         {
             var p = new DynamicParameters();
             var values = SqlLists.Values(chunk, m => [m.IdempotencyKey, m.CustomerId, m.Journey, m.InstanceId, m.Step, m.Channel, m.Template, m.Context,
-                (m.Variant == Variants.Holdout ? MessageStatus.Holdout : MessageStatus.Queued).Text(), now, m.DueAt, IsTransactional(m), m.Variant], p);
+                (m.Variant == Variants.Holdout ? MessageStatus.Holdout : MessageStatus.Queued).Text(), now, m.DueAt, IsTransactional(m), m.Variant, m.TraceParent], p);
             await connection.ExecuteAsync(Command($"""
-                INSERT INTO outbox (idempotency_key, customer_id, journey, instance_id, step, channel, template, context, status, created_at, due_at, transactional, variant)
+                INSERT INTO outbox (idempotency_key, customer_id, journey, instance_id, step, channel, template, context, status, created_at, due_at, transactional, variant, trace_parent)
                 VALUES {values}
                 ON CONFLICT (idempotency_key) DO NOTHING
                 """, p, cancellationToken));

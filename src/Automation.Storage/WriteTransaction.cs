@@ -187,7 +187,15 @@ internal sealed partial class WriteTransaction(WriterConnection writer, DbTransa
         }
     }
 
-    public Task CommitAsync(CancellationToken cancellationToken) => transaction.CommitAsync(cancellationToken);
+    private List<Action>? _onCommitted;
+
+    public async Task CommitAsync(CancellationToken cancellationToken)
+    {
+        await transaction.CommitAsync(cancellationToken);
+        foreach (var committed in _onCommitted ?? []) committed();
+    }
+
+    public void OnCommitted(Action committed) => (_onCommitted ??= []).Add(committed);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using Automation.Core.Telemetry;
+
 namespace Automation.Core.Ingestion;
 
 /// <summary>
@@ -13,7 +16,8 @@ internal sealed class IngestGroups(Func<IReadOnlyList<IReadOnlyList<InboundMessa
     /// <summary>Most messages a group gathers from waiting requests: a full batch request goes alone.</summary>
     public const int MaxGroupMessages = 1_000;
 
-    private sealed record Waiting(IReadOnlyList<InboundMessage> Messages)
+    /// <param name="Caller">The span of the request (its ingest API call), which the group's span continues.</param>
+    private sealed record Waiting(IReadOnlyList<InboundMessage> Messages, ActivityContext Caller)
     {
         public TaskCompletionSource<IngestOutcome> Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
@@ -28,7 +32,7 @@ internal sealed class IngestGroups(Func<IReadOnlyList<IReadOnlyList<InboundMessa
     /// </summary>
     public Task<IngestOutcome> IngestAsync(IReadOnlyList<InboundMessage> messages, CancellationToken cancellationToken)
     {
-        var request = new Waiting(messages);
+        var request = new Waiting(messages, Activity.Current?.Context ?? default);
         bool startWriter;
         lock (_gate)
         {
@@ -42,6 +46,8 @@ internal sealed class IngestGroups(Func<IReadOnlyList<IReadOnlyList<InboundMessa
 
     private async Task WriteWhileWaitingAsync()
     {
+        // The writer outlives the request that started it: each group's span continues its own first request instead.
+        Activity.Current = null;
         while (TakeGroup() is { } group) await WriteAsync(group);
     }
 
@@ -67,6 +73,12 @@ internal sealed class IngestGroups(Func<IReadOnlyList<IReadOnlyList<InboundMessa
 
     private async Task WriteAsync(List<Waiting> group)
     {
+        // The other requests' spans are linked; nothing is gathered when no one listens (no exporter configured).
+        using var activity = AutomationActivities.Source.HasListeners()
+            ? AutomationActivities.Source.StartActivity("ingest.group", ActivityKind.Internal, group[0].Caller,
+                links: [.. group.Skip(1).Where(r => r.Caller != default).Select(r => new ActivityLink(r.Caller))])
+            : null;
+        activity?.SetTag("automation.ingest.requests", group.Count);
         try
         {
             var outcomes = await write([.. group.Select(r => r.Messages)]);

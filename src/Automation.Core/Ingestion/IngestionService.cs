@@ -2,6 +2,7 @@ using Automation.Core.Customers;
 using Automation.Core.Journeys;
 using Automation.Core.Points;
 using Automation.Core.Storage;
+using Automation.Core.Telemetry;
 using Automation.Core.Tags;
 using Automation.Core.Tiers;
 
@@ -44,6 +45,7 @@ public sealed class IngestionService(IIngestionStore store, JourneyEngine journe
             if (seen.Add(m.MessageId)) unique.Add(m);
 
         var now = clock.GetUtcNow();
+        var started = clock.GetTimestamp();
         await using var tx = await store.BeginAsync(ct);
         var customerIds = await CustomerResolution.ResolveAsync(tx, unique, now, ct);
 
@@ -86,7 +88,16 @@ public sealed class IngestionService(IIngestionStore store, JourneyEngine journe
             }
             outcomes.Add(new IngestOutcome(accepted, duplicates));
         }
+        RecordCommitted(outcomes, clock.GetElapsedTime(started));
         return outcomes;
+    }
+
+    private static void RecordCommitted(List<IngestOutcome> outcomes, TimeSpan took)
+    {
+        AutomationMetrics.IngestGroups.Add(1);
+        AutomationMetrics.IngestDerivationDuration.Record(took.TotalSeconds);
+        AutomationMetrics.IngestMessages.Add(outcomes.Sum(o => o.Accepted), AutomationMetrics.Tags("automation.ingest.outcome", "accepted"));
+        AutomationMetrics.IngestMessages.Add(outcomes.Sum(o => o.DuplicateMessageIds.Count), AutomationMetrics.Tags("automation.ingest.outcome", "duplicate"));
     }
 
     private static async Task ApplyIdentifiesAsync(IIngestTransaction tx, List<(InboundMessage Message, long CustomerId)> fresh, DateTimeOffset now, CancellationToken ct)

@@ -48,7 +48,7 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
             {
                 if (set.Find(instance.Journey) is { } journey && journey.Exit.Events.Contains(message.EventName!) && message.Timestamp >= instance.EnteredAt)
                 {
-                    writes.End(new InstanceEnd(instance.Id, JourneyEnd.Exited, $"event: {message.EventName}", now));
+                    writes.End(new InstanceEnd(instance.Id, JourneyEnd.Exited, $"event: {message.EventName}", now), instance.Journey);
                     state.Ended(instance);
                 }
             }
@@ -237,7 +237,7 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
         foreach (var (journey, instance, snapshot) in instances)
         {
             var (end, steps) = Decide(set, journey, instance, snapshot, now);
-            if (end is not null) writes.End(end);
+            if (end is not null) writes.End(end, journey.Name);
             else firing.Add((journey, instance, snapshot, steps));
         }
 
@@ -253,7 +253,7 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
                 if (exited) break;
             }
             if (!exited && set.Compiled(journey.Name).Steps.All(s => done.Contains(s.Step.Name)))
-                writes.End(new InstanceEnd(instance.Id, JourneyEnd.Completed, "all steps done", now));
+                writes.End(new InstanceEnd(instance.Id, JourneyEnd.Completed, "all steps done", now), journey.Name);
         }
     }
 
@@ -271,6 +271,12 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
     {
         var customerId = snapshot.Profile.Id;
         var source = $"{journey.Name}:{instance.Id}:{step.Name}";
+        writes.Counts.Stepped(journey.Name);
+        // The step's span: a message it queues carries it, and the dispatcher's send continues it.
+        using var activity = Telemetry.AutomationActivities.Source.StartActivity("journey.step");
+        activity?.SetTag("automation.journey", journey.Name);
+        activity?.SetTag("automation.journey.step", step.Name);
+        activity?.SetTag("automation.journey.action", step.Action.Name);
         switch (step.Action)
         {
             case SendAction send:
@@ -285,7 +291,8 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
                 }
                 // A variant may name its own template (and, laid over the context, anything else the step gives).
                 writes.Enqueue(new OutboxMessage(variant is null ? source : $"{source}:{variant}", customerId, journey.Name, instance.Id, step.Name,
-                    sent["Channel"]!.GetValue<string>(), sent["Template"]!.GetValue<string>(), sent, now, variant));
+                    sent["Channel"]!.GetValue<string>(), sent["Template"]!.GetValue<string>(), sent, now, variant)
+                    { TraceParent = Telemetry.AutomationActivities.CurrentTraceParent() });
                 return false;
             case AddTagAction add:
                 await tx.AddTagAsync(customerId, add.Tag, source, now, ct);
@@ -321,7 +328,7 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
                 }
                 return false;
             case ExitAction:
-                writes.End(new InstanceEnd(instance.Id, JourneyEnd.Exited, $"step: {step.Name}", now));
+                writes.End(new InstanceEnd(instance.Id, JourneyEnd.Exited, $"step: {step.Name}", now), journey.Name);
                 return true;
             default:
                 throw new System.Diagnostics.UnreachableException($"No handler for the action {step.Action.Name}.");

@@ -33,4 +33,8 @@ public sealed record OutboxMessage(
     string Template,
     JsonObject Context,
     DateTimeOffset DueAt,
-    string? Variant = null);
+    string? Variant = null)
+{
+    /// <summary>The W3C traceparent of the step that queued it, which the send continues; null without a recorded trace.</summary>
+    public string? TraceParent { get; init; }
+}

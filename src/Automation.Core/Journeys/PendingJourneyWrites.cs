@@ -18,12 +18,19 @@ internal sealed class PendingJourneyWrites(IJourneyTransaction tx, DateTimeOffse
     private readonly List<OutboxMessage> _messages = [];
     private readonly List<(long InstanceId, string Step, string Outcome)> _outcomes = [];
 
+    /// <summary>What this call entered, fired and ended, counted in the metrics once committed.</summary>
+    public Telemetry.CommittedJourneyCounts Counts { get; } = new(tx);
+
     public async Task<IReadOnlyList<JourneyInstance>> EnterAsync(IReadOnlyList<JourneyEntry> entries, CancellationToken ct)
     {
         if (entries.Count == 0) return [];
         await FlushAsync(ct);
         var instances = await tx.EnterAsync(entries, ct);
-        foreach (var instance in instances) _entered.Add(instance.Id);
+        foreach (var instance in instances)
+        {
+            _entered.Add(instance.Id);
+            Counts.Entered(instance.Journey);
+        }
         return instances;
     }
 
@@ -46,7 +53,11 @@ internal sealed class PendingJourneyWrites(IJourneyTransaction tx, DateTimeOffse
         return recorded;
     }
 
-    public void End(InstanceEnd end) => _ends.Add(end);
+    public void End(InstanceEnd end, string journey)
+    {
+        _ends.Add(end);
+        Counts.Ended(journey, end.End);
+    }
 
     public void Enqueue(OutboxMessage message) => _messages.Add(message);
 

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Automation.Core.Customers;
 using Automation.Core.Storage;
+using Automation.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Automation.Core.Messaging;
@@ -109,6 +110,9 @@ public sealed partial class OutboxDispatcher(
             // Near the end of its lease another dispatcher may take the message over: leave it to that claim rather
             // than risk both sending it. A slow provider then costs time, never a duplicate.
             if (clock.GetUtcNow() > message.ClaimedUntil - settings.ClaimLease / 5) continue;
+            // A child of the journey step that queued the message: the trace runs from the ingest request to here.
+            using var activity = AutomationActivities.StartFrom("outbox.send", message.TraceParent, System.Diagnostics.ActivityKind.Producer);
+            activity?.SetTag("automation.channel", message.Channel);
             DeliveryResult? result;
             try
             {
@@ -118,22 +122,25 @@ public sealed partial class OutboxDispatcher(
             {
                 // Left in 'sending': claimed again when the lease runs out. The rest goes on.
                 LogUnhandled(logger, e, message.Id);
+                activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.GetType().Name);
                 continue;
             }
             // Null: another dispatcher's claim has the message now, and records what it does with it.
-            if (result is not null) await commits.RecordAsync(message, result, ct);
+            if (result is null) continue;
+            await commits.RecordAsync(message, result, ct);
+            RecordCommitted(activity, message.Channel, result);
         }
     }
 
     private async Task<DeliveryResult?> DeliverAsync(ClaimedMessage message, CustomerSnapshot? customer, Tiers.OrderTotals tierWindow, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        if (customer is null) return Failed("the customer no longer exists", null);
+        if (customer is null) return Failed("the customer no longer exists", null, "customer_missing");
         if (!channels.TryGetValue(message.Channel, out var channel))
-            return Failed($"no channel '{message.Channel}' is configured", null);
+            return Failed($"no channel '{message.Channel}' is configured", null, "channel_missing");
 
         var recipient = channel.Recipient.Read(customer.Profile);
-        if (recipient is null) return Failed($"the customer has no {channel.Recipient.Noun}", null);
+        if (recipient is null) return Failed($"the customer has no {channel.Recipient.Noun}", null, "recipient_missing");
         if (!message.Transactional && await store.IsSuppressedAsync(message.Channel, recipient, ct))
             return new DeliveryResult(MessageStatus.Suppressed, recipient, null, $"{recipient} is suppressed on {message.Channel}", null, null);
         switch (await guardrails.CheckAsync(message, customer.Profile.Timezone, now, ct))
@@ -158,7 +165,7 @@ public sealed partial class OutboxDispatcher(
         }
         catch (TemplateException e)
         {
-            return Failed(e.Message, recipient);
+            return Failed(e.Message, recipient, "template");
         }
 
         SendOutcome outcome;
@@ -179,12 +186,13 @@ public sealed partial class OutboxDispatcher(
                 return new DeliveryResult(MessageStatus.Sent, recipient, sent.ProviderId, null, null, now);
             case SendOutcome.Failed failed:
                 if (failed.SuppressRecipient) await store.SuppressAsync(message.Channel, recipient, failed.Reason, now, ct);
-                return Failed(failed.Reason, recipient);
+                return Failed(failed.Reason, recipient, "refused");
             case SendOutcome.Retry retry when message.Attempts >= settings.MaxAttempts:
                 LogDeadLettered(logger, message.Id, message.Attempts, retry.Reason);
-                return Failed($"gave up after {message.Attempts} attempts: {retry.Reason}", recipient);
+                return Failed($"gave up after {message.Attempts} attempts: {retry.Reason}", recipient, "attempts_exhausted");
             case SendOutcome.Retry retry:
-                return new DeliveryResult(MessageStatus.Queued, recipient, null, retry.Reason, now + (retry.After ?? Backoff(message.Attempts, settings.RetryJitter)), null);
+                return new DeliveryResult(MessageStatus.Queued, recipient, null, retry.Reason, now + (retry.After ?? Backoff(message.Attempts, settings.RetryJitter)), null)
+                    { ErrorType = "transient" };
             default:
                 throw new InvalidOperationException($"Unknown outcome {outcome}.");
         }
@@ -198,7 +206,18 @@ public sealed partial class OutboxDispatcher(
         return capped * (0.8 + jitter.NextDouble() * 0.4);
     }
 
-    private static DeliveryResult Failed(string reason, string? recipient) => new(MessageStatus.Failed, recipient, null, reason, null, null);
+    private static DeliveryResult Failed(string reason, string? recipient, string errorType) =>
+        new(MessageStatus.Failed, recipient, null, reason, null, null) { ErrorType = errorType };
+
+    private static void RecordCommitted(System.Diagnostics.Activity? activity, string channel, DeliveryResult result)
+    {
+        var outcome = result.Status == MessageStatus.Queued ? "retry" : result.Status.Text();
+        var tags = AutomationMetrics.Tags("automation.channel", channel, "automation.delivery.outcome", outcome);
+        if (result.ErrorType is { } errorType) tags.Add("error.type", errorType);
+        AutomationMetrics.OutboxDeliveries.Add(1, tags);
+        activity?.SetTag("automation.delivery.outcome", outcome);
+        if (result.Status == MessageStatus.Failed) activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, result.ErrorType);
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message {Id} could not be handled; it is retried after its claim runs out")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, long id);

@@ -14,6 +14,9 @@ public interface IJourneyTransaction : ICustomerSnapshots, IJourneyInstanceWrite
     ITierWrites, ICouponWrites, IDrawWrites, IRewardWrites, ITeamWrites, IReferralWrites, IEventWrites, IPresaleWrites, IAsyncDisposable
 {
     Task CommitAsync(CancellationToken cancellationToken);
+
+    /// <summary>Runs <paramref name="committed"/> once this transaction has committed, never when it rolls back: metrics count what happened.</summary>
+    void OnCommitted(Action committed);
 }
 
 /// <summary>Journey work outside ingestion: its transactions and the scheduler's pages; the views are <see cref="IJourneyQueries"/>.</summary>

@@ -59,6 +59,12 @@ public interface IOutboxStore
     /// <summary>Lifts a suppression; false when there was none.</summary>
     Task<bool> UnsuppressAsync(string channel, string address, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// How many messages wait in each not-yet-final status (queued, sending, deferred) per channel: one grouped count
+    /// over the (status, due_at) index, for the outbox depth metric.
+    /// </summary>
+    Task<IReadOnlyList<OutboxDepth>> CountWaitingAsync(CancellationToken cancellationToken);
+
     /// <summary>Messages with a status (or all), newest first.</summary>
     Task<IReadOnlyList<MessageView>> ListAsync(MessageStatus? status, int limit, CancellationToken cancellationToken);
 }
@@ -78,7 +84,11 @@ public sealed record ClaimedMessage(
     DateTimeOffset EnteredAt,
     JsonObject? TriggerEvent,
     bool Transactional,
-    DateTimeOffset ClaimedUntil);
+    DateTimeOffset ClaimedUntil)
+{
+    /// <summary>The W3C traceparent of the step that queued it (see <see cref="Journeys.OutboxMessage.TraceParent"/>).</summary>
+    public string? TraceParent { get; init; }
+}
 
 /// <summary>Most marketing messages per customer per channel in 24 hours and in 7 days; 0 is no cap.</summary>
 public sealed record FrequencyCaps(int PerDay, int PerWeek);
@@ -102,10 +112,17 @@ public enum CapClaim
 /// <summary>The outcome of one delivery attempt, as stored.</summary>
 /// <param name="Status">sent, failed, suppressed, skipped (over a frequency cap), queued (to retry) or deferred.</param>
 /// <param name="DueAt">When a queued or deferred message is tried again.</param>
-public sealed record DeliveryResult(MessageStatus Status, string? Recipient, string? ProviderId, string? Error, DateTimeOffset? DueAt, DateTimeOffset? SentAt);
+public sealed record DeliveryResult(MessageStatus Status, string? Recipient, string? ProviderId, string? Error, DateTimeOffset? DueAt, DateTimeOffset? SentAt)
+{
+    /// <summary>Why it failed or is retried, as a short fixed word for metrics (the <see cref="Error"/> text is not stored there).</summary>
+    public string? ErrorType { get; init; }
+}
 
 /// <summary>A message as the API lists it.</summary>
 public sealed record MessageView(
     long Id, string CustomerId, string Journey, string Step, string Channel, string Template, MessageStatus Status,
     int Attempts, string? Recipient, string? ProviderId, string? LastError, DateTimeOffset CreatedAt, DateTimeOffset DueAt, DateTimeOffset? SentAt,
     string? Variant);
+
+/// <summary>How many outbox messages are in one status on one channel.</summary>
+public sealed record OutboxDepth(MessageStatus Status, string Channel, long Count);

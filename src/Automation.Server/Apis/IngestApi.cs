@@ -50,6 +50,7 @@ internal static class IngestApi
 
         // The refused messages are kept before the rest is stored: an answer listing them means they can be found.
         await rejected.KeepRejectedAsync(result.Rejected, clock.GetUtcNow(), ct);
+        Core.Telemetry.AutomationMetrics.IngestMessages.Add(result.Rejected.Count, Core.Telemetry.AutomationMetrics.Tags("automation.ingest.outcome", "rejected"));
         var outcome = result.Messages.Count == 0 ? new IngestOutcome(0, []) : await service.IngestAsync(result.Messages, ct);
         return Results.Ok(new IngestResponse(true, outcome.Accepted, outcome.DuplicateMessageIds,
             [.. result.Rejected.Select(r => new Rejection(r.Index, r.MessageId, r.Errors))]));

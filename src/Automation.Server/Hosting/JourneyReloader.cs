@@ -69,22 +69,22 @@ internal sealed partial class JourneyReloader(JourneyCatalog catalog, TagCatalog
         try
         {
             // Journeys are checked against the campaigns and segments they name.
-            foreach (var problem in files.Coupons.Reload(files.RulesFolder, JourneyFiles.CouponsName)) LogRejected(logger, "Coupon campaign", problem);
-            foreach (var problem in files.Segments.Reload(files.RulesFolder, Core.Segments.SegmentCatalog.FolderName)) LogRejected(logger, "Segment file", problem);
+            foreach (var problem in files.Coupons.Reload(files.RulesFolder, JourneyFiles.CouponsName)) Rejected("Coupon campaign", "coupons", problem);
+            foreach (var problem in files.Segments.Reload(files.RulesFolder, Core.Segments.SegmentCatalog.FolderName)) Rejected("Segment file", "segments", problem);
             var set = catalog.Reload(files.RulesFolder, files.ReadOptions);
             foreach (var entry in set.Entries.Where(e => e.Status == JourneyStatus.Invalid))
             {
-                foreach (var problem in entry.Problems) LogRejected(logger, "Journey file", problem);
+                foreach (var problem in entry.Problems) Rejected("Journey file", "journeys", problem);
                 if (entry.Running is not null) LogLastGood(logger, entry.Name);
             }
-            foreach (var problem in tags.Reload(files.RulesFolder, JourneyFiles.TagsName)) LogRejected(logger, "Tag rules", problem);
-            foreach (var problem in tiers.Reload(files.RulesFolder, JourneyFiles.TiersName)) LogRejected(logger, "Tier rules", problem);
+            foreach (var problem in tags.Reload(files.RulesFolder, JourneyFiles.TagsName)) Rejected("Tag rules", "tags", problem);
+            foreach (var problem in tiers.Reload(files.RulesFolder, JourneyFiles.TiersName)) Rejected("Tier rules", "tiers", problem);
             // Draws are checked against the tiers and campaigns just read.
-            foreach (var problem in draws.Reload(files.RulesFolder, JourneyFiles.DrawsName, DrawContext.Of(tiers, files.Coupons))) LogRejected(logger, "Draw file", problem);
-            foreach (var problem in presales.Reload(files.RulesFolder, JourneyFiles.PresalesName, tiers.Program?.Tiers.Select(t => t.Name).ToList())) LogRejected(logger, "Pre-sales file", problem);
-            foreach (var problem in rewards.Reload(files.RulesFolder, JourneyFiles.RewardsName)) LogRejected(logger, "Rewards catalog", problem);
-            foreach (var problem in teams.Reload(files.RulesFolder, JourneyFiles.TeamsName)) LogRejected(logger, "Team campaign", problem);
-            foreach (var problem in referrals.Reload(files.RulesFolder, JourneyFiles.ReferralsName)) LogRejected(logger, "Referral program", problem);
+            foreach (var problem in draws.Reload(files.RulesFolder, JourneyFiles.DrawsName, DrawContext.Of(tiers, files.Coupons))) Rejected("Draw file", "draws", problem);
+            foreach (var problem in presales.Reload(files.RulesFolder, JourneyFiles.PresalesName, tiers.Program?.Tiers.Select(t => t.Name).ToList())) Rejected("Pre-sales file", "presales", problem);
+            foreach (var problem in rewards.Reload(files.RulesFolder, JourneyFiles.RewardsName)) Rejected("Rewards catalog", "rewards", problem);
+            foreach (var problem in teams.Reload(files.RulesFolder, JourneyFiles.TeamsName)) Rejected("Team campaign", "teams", problem);
+            foreach (var problem in referrals.Reload(files.RulesFolder, JourneyFiles.ReferralsName)) Rejected("Referral program", "referrals", problem);
             var byStatus = set.Entries.CountBy(e => e.Status).ToDictionary();
             byStatus.TryGetValue(JourneyStatus.Active, out var running);
             byStatus.TryGetValue(JourneyStatus.Invalid, out var invalid);
@@ -95,6 +95,13 @@ internal sealed partial class JourneyReloader(JourneyCatalog catalog, TagCatalog
         {
             LogReloadFailed(logger, e);
         }
+    }
+
+    /// <summary>Logs a problem of a rule file and counts it, by kind of file, for the reload failure alert.</summary>
+    private void Rejected(string what, string kind, JourneyProblem problem)
+    {
+        LogRejected(logger, what, problem);
+        Core.Telemetry.AutomationMetrics.RulesReloadFailures.Add(1, Core.Telemetry.AutomationMetrics.Tags("automation.rules.file", kind));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Changes to {Folder} are not watched ({Reason}); looking again every {Seconds} s")]

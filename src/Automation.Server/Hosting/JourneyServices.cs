@@ -76,6 +76,7 @@ internal static class JourneyServices
                 options.InstanceName = "automation";
                 options.GenerateInstanceId = true;
             });
+            quartz.AddJobListener<JobMetricsListener>();
             quartz.UsePersistentStore(store =>
             {
                 store.UseSystemTextJsonSerializer(_ => { });

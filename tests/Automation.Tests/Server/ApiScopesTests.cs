@@ -106,7 +106,7 @@ public sealed class ApiScopesTests
         }
     }
 
-    [TestCase("Api:Keys:0:Scopes:0", "write", "error: Api:Keys:0:Scopes: 'write' is not a scope; use ingest, read, admin.")]
+    [TestCase("Api:Keys:0:Scopes:0", "write", "error: Api:Keys:0:Scopes: 'write' is not a scope; use ingest, read, admin, metrics.")]
     public async Task An_unknown_scope_stops_the_server_naming_it(string setting, string value, string expected)
     {
         var root = ServerProcess.NewContentRoot();

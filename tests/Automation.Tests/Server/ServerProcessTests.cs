@@ -94,6 +94,7 @@ public sealed class ServerProcessTests
     [TestCase("--Channels:Webhook:Url=hooks.example.com/automation", "error: Channels:Webhook:Url must be an http(s) address such as https://hooks.example.com/automation, not 'hooks.example.com/automation'.")]
     [TestCase("--Channels:AliyunSms:CallbackToken=short", "error: Channels:AliyunSms:CallbackToken must be at least 22 letters, digits, '-' or '_'")]
     [TestCase("--Channels:TencentSms:CallbackToken=has spaces in it, which a URL path mangles", "error: Channels:TencentSms:CallbackToken must be at least 22 letters")]
+    [TestCase("--Telemetry:OutboxDepthSeconds=0", "error: Telemetry:OutboxDepthSeconds must be 1 or more, not 0.")]
     public async Task A_bad_setting_stops_start_up_with_one_line_naming_it(string setting, string expected)
     {
         await using var server = ServerProcess.Start(_root.FullName, $"--Urls=http://127.0.0.1:{ServerProcess.FreePort()}", setting);

@@ -169,8 +169,13 @@ internal sealed partial class InMemoryTransaction(InMemoryStorage store, InMemor
     {
         if (_release is null) throw new InvalidOperationException("The transaction has ended.");
         store.Publish(_tables);
+        foreach (var committed in _onCommitted) committed();
         return Task.CompletedTask;
     }
+
+    private readonly List<Action> _onCommitted = [];
+
+    public void OnCommitted(Action committed) => _onCommitted.Add(committed);
 
     public ValueTask DisposeAsync()
     {
