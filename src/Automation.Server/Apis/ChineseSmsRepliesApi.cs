@@ -82,8 +82,8 @@ internal static partial class ChineseSmsRepliesApi
         var sentAt = DateTime.TryParseExact(Text(item, "send_time"), "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var local)
             ? new DateTimeOffset(local, ChinaStandardTime).ToUniversalTime()
             : (DateTimeOffset?)null;
-        // Aliyun's domestic service pushes mainland numbers bare (13800138000); E.164 and +-forms are taken as they are.
-        var sender = ProfileTraits.NormalizePhone(phone) ?? (phone.Length == 11 && phone[0] == '1' && phone.All(char.IsAsciiDigit) ? "+86" + phone : null);
+        // Aliyun's domestic service pushes mainland numbers bare (13800138000): read in region CN, as libphonenumber does.
+        var sender = ProfileTraits.NormalizePhone(phone, "CN");
         return new ReadReply(sender is null ? null : new InboundReply("aliyun", sequence, "sms", sender, Text(item, "content") ?? "", sentAt), phone, null);
     }
 
