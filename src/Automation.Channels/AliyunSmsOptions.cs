@@ -20,11 +20,6 @@ public sealed class AliyunSmsOptions
 
     public string RegionId { get; set; } = "cn-hangzhou";
 
-    /// <summary>
-    /// The secret that the receipt address Aliyun pushes to carries (<c>/aliyun/sms/report?token=…</c>): Aliyun signs no
-    /// receipt, so this token is what tells a genuine one from a forgery. Without it, the receipt route does not exist.
-    /// </summary>
-    public string? ReceiptToken { get; set; }
 }
 
 /// <summary>Checks <c>Channels:AliyunSms</c> once Aliyun is the SMS provider: its credentials and sign name are required.</summary>
@@ -40,8 +35,6 @@ internal sealed class AliyunSmsOptionsValidator : IValidateOptions<AliyunSmsOpti
             return ValidateOptionsResult.Fail("Channels:AliyunSms:SignName (or Templates:SignName) is required when Channels:Sms:Provider is 'aliyun': the signature Aliyun approved.");
         if (!ChannelSettings.IsHttpAddress(options.BaseUrl))
             return ValidateOptionsResult.Fail($"Channels:AliyunSms:BaseUrl must be an http(s) address such as https://dysmsapi.aliyuncs.com, not '{options.BaseUrl}'.");
-        if (options.ReceiptToken is { Length: > 0 and < 16 })
-            return ValidateOptionsResult.Fail("Channels:AliyunSms:ReceiptToken must be at least 16 characters long (for example `openssl rand -hex 16`).");
         return ValidateOptionsResult.Success;
     }
 }

@@ -23,11 +23,6 @@ public sealed class TencentSmsOptions
     /// <summary>Tencent Cloud's SMS endpoint; a test server's address in tests.</summary>
     public string BaseUrl { get; set; } = "https://sms.tencentcloudapi.com";
 
-    /// <summary>
-    /// The secret that the status callback address carries (<c>/tencent/sms/status?token=…</c>): Tencent signs no
-    /// callback, so this token is what tells a genuine one from a forgery. Without it, the callback route does not exist.
-    /// </summary>
-    public string? ReceiptToken { get; set; }
 }
 
 /// <summary>Checks <c>Channels:TencentSms</c> once Tencent Cloud is the SMS provider: its credentials, app and sign name are required.</summary>
@@ -45,8 +40,6 @@ internal sealed class TencentSmsOptionsValidator : IValidateOptions<TencentSmsOp
             return ValidateOptionsResult.Fail("Channels:TencentSms:SignName (or Templates:SignName) is required when Channels:Sms:Provider is 'tencent': the signature Tencent approved.");
         if (!ChannelSettings.IsHttpAddress(options.BaseUrl))
             return ValidateOptionsResult.Fail($"Channels:TencentSms:BaseUrl must be an http(s) address such as https://sms.tencentcloudapi.com, not '{options.BaseUrl}'.");
-        if (options.ReceiptToken is { Length: > 0 and < 16 })
-            return ValidateOptionsResult.Fail("Channels:TencentSms:ReceiptToken must be at least 16 characters long (for example `openssl rand -hex 16`).");
         return ValidateOptionsResult.Success;
     }
 }

@@ -21,6 +21,7 @@ internal sealed class SnapshotPartsReader : ExpressionVisitor
         [nameof(CustomerFacts.Locale)] = SnapshotParts.Profile,
         [nameof(CustomerFacts.Traits)] = SnapshotParts.Traits,
         [nameof(CustomerFacts.Trait)] = SnapshotParts.Traits,
+        [nameof(CustomerFacts.DaysSinceLastEmailOpen)] = SnapshotParts.Traits,
         [nameof(CustomerFacts.Tier)] = SnapshotParts.Tier,
         [nameof(CustomerFacts.Perks)] = SnapshotParts.Tier,
         [nameof(CustomerFacts.Points)] = SnapshotParts.Points,

@@ -14,7 +14,7 @@ namespace Automation.Server.Apis;
 /// Delivery receipts of the Chinese SMS providers, which update the message as <c>/twilio/status</c> does:
 /// <c>POST /aliyun/sms/report</c> (Aliyun's SmsReport HTTP push) and <c>POST /tencent/sms/status</c> (Tencent Cloud's
 /// status callback), each a JSON array of reports. Neither provider signs its pushes, so the address configured with
-/// the provider carries a secret, <c>?token=</c> (<c>ReceiptToken</c> of the provider's section): a push without it is
+/// the provider carries a secret, <c>?token=</c> (<c>CallbackToken</c> of the provider's section, see <see cref="SmsCallbackOptions"/>): a push without it is
 /// refused with 403, and without a token configured the route does not exist (404). A report only ever updates a
 /// message this server sent under the provider id it names. Each is answered as its provider expects.
 /// </summary>
@@ -25,15 +25,15 @@ internal static class ChineseSmsReceiptsApi
 
     public static IEndpointRouteBuilder MapChineseSmsReceiptsApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost(AliyunPath, (HttpRequest request, IOptions<AliyunSmsOptions> settings, IOutboxStore outbox, CancellationToken ct) =>
-            ReceiveAsync(request, settings.Value.ReceiptToken, outbox, report => (
+        app.MapPost(AliyunPath, (HttpRequest request, IOptions<SmsCallbackOptions> settings, IOutboxStore outbox, CancellationToken ct) =>
+            ReceiveAsync(request, settings.Value.AliyunCallbackToken, outbox, report => (
                 report["biz_id"]?.ToString(),
                 report["success"]?.GetValueKind() == JsonValueKind.True ? MessageStatus.Delivered : MessageStatus.Failed,
                 $"Aliyun {report["err_code"]} {report["err_msg"]}".Trim()),
                 new JsonObject { ["code"] = 0, ["msg"] = "成功" }, ct)).DisableAntiforgery();
 
-        app.MapPost(TencentPath, (HttpRequest request, IOptions<TencentSmsOptions> settings, IOutboxStore outbox, CancellationToken ct) =>
-            ReceiveAsync(request, settings.Value.ReceiptToken, outbox, report => (
+        app.MapPost(TencentPath, (HttpRequest request, IOptions<SmsCallbackOptions> settings, IOutboxStore outbox, CancellationToken ct) =>
+            ReceiveAsync(request, settings.Value.TencentCallbackToken, outbox, report => (
                 report["sid"]?.ToString(),
                 report["report_status"]?.ToString() == "SUCCESS" ? MessageStatus.Delivered : MessageStatus.Failed,
                 $"Tencent Cloud {report["errmsg"]} {report["description"]}".Trim()),
@@ -46,7 +46,7 @@ internal static class ChineseSmsReceiptsApi
     private static async Task<IResult> ReceiveAsync(HttpRequest request, string? token, IOutboxStore outbox, ReadReport read, JsonObject answer, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(token)) return NotFoundProblem.Route(request);
-        if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(token), Encoding.UTF8.GetBytes(request.Query["token"].ToString())))
+        if (!SmsCallbackOptions.Matches(token, request.Query["token"]))
             return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
 
         JsonArray reports;

@@ -12,30 +12,30 @@ namespace Automation.Server.Apis;
 /// <summary>
 /// Customers' SMS replies pushed by the Chinese providers, applied by <see cref="InboundReplies"/>:
 /// <list type="bullet">
-/// <item><c>POST /aliyun/sms/replies/{token}</c>: Aliyun's SmsUp HTTP batch push, a JSON array of
+/// <item><c>POST /aliyun/sms/replies?token=…</c>: Aliyun's SmsUp HTTP batch push, a JSON array of
 /// <c>{phone_number, content, sign_name, send_time, dest_code, sequence_id}</c>, answered <c>{"code":0,"msg":"成功"}</c>.</item>
-/// <item><c>POST /tencent/sms/replies/{token}</c>: Tencent Cloud's reply callback,
+/// <item><c>POST /tencent/sms/replies?token=…</c>: Tencent Cloud's reply callback,
 /// <c>{mobile, nationcode, text, sign, time, extend}</c> (or an array of them), answered <c>{"result":0,"errmsg":"OK"}</c>.</item>
 /// </list>
-/// Neither provider signs these, so the token in the path (<see cref="InboundSmsOptions"/>) is the credential: a wrong
+/// Neither provider signs these, so the token in the address (<see cref="SmsCallbackOptions"/>) is the credential: a wrong
 /// one is 403, and without one configured the route is 404. A body that cannot be read is a 400 naming the field and
 /// nothing of it is applied; a reply from a number that is not a phone number is skipped (logged), not a failed batch.
 /// </summary>
 internal static partial class ChineseSmsRepliesApi
 {
-    public const string AliyunPath = "/aliyun/sms/replies/{token}";
-    public const string TencentPath = "/tencent/sms/replies/{token}";
+    public const string AliyunPath = "/aliyun/sms/replies";
+    public const string TencentPath = "/tencent/sms/replies";
 
     /// <summary>Aliyun's send_time is Beijing time without an offset.</summary>
     private static readonly TimeSpan ChinaStandardTime = TimeSpan.FromHours(8);
 
     public static IEndpointRouteBuilder MapChineseSmsRepliesApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost(AliyunPath, (string token, HttpRequest request, IOptions<InboundSmsOptions> options, InboundReplies replies, ILoggerFactory logs, CancellationToken ct) =>
-            HandleAsync(request, options.Value.AliyunCallbackToken, token, "aliyun", ReadAliyun, Results.Json(new { code = 0, msg = "成功" }), replies, logs, ct))
+        app.MapPost(AliyunPath, (HttpRequest request, IOptions<SmsCallbackOptions> options, InboundReplies replies, ILoggerFactory logs, CancellationToken ct) =>
+            HandleAsync(request, options.Value.AliyunCallbackToken, "aliyun", ReadAliyun, Results.Json(new { code = 0, msg = "成功" }), replies, logs, ct))
             .DisableAntiforgery();
-        app.MapPost(TencentPath, (string token, HttpRequest request, IOptions<InboundSmsOptions> options, InboundReplies replies, ILoggerFactory logs, CancellationToken ct) =>
-            HandleAsync(request, options.Value.TencentCallbackToken, token, "tencent", ReadTencent, Results.Json(new { result = 0, errmsg = "OK" }), replies, logs, ct))
+        app.MapPost(TencentPath, (HttpRequest request, IOptions<SmsCallbackOptions> options, InboundReplies replies, ILoggerFactory logs, CancellationToken ct) =>
+            HandleAsync(request, options.Value.TencentCallbackToken, "tencent", ReadTencent, Results.Json(new { result = 0, errmsg = "OK" }), replies, logs, ct))
             .DisableAntiforgery();
         return app;
     }
@@ -43,11 +43,11 @@ internal static partial class ChineseSmsRepliesApi
     /// <summary>One reply read from the body, or the field that was wrong; Sender is null for a number that is not one.</summary>
     private sealed record ReadReply(InboundReply? Reply, string RawNumber, FieldError? Error);
 
-    private static async Task<IResult> HandleAsync(HttpRequest request, string? configuredToken, string token, string provider,
+    private static async Task<IResult> HandleAsync(HttpRequest request, string? configuredToken, string provider,
         Func<JsonElement, string, ReadReply> read, IResult accepted, InboundReplies replies, ILoggerFactory logs, CancellationToken ct)
     {
         if (configuredToken is null) return NotFoundProblem.Route(request);
-        if (!InboundSmsOptions.Matches(configuredToken, token)) return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
+        if (!SmsCallbackOptions.Matches(configuredToken, request.Query["token"])) return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
         JsonElement body;
         try
         {

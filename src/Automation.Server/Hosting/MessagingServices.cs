@@ -30,7 +30,7 @@ internal static class MessagingServices
         services.AddSingleton(sp => sp.GetChannels(sp.GetRequiredService<JourneyFiles>().ReadOptions.Channels));
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<Automation.Core.Messaging.Replies.InboundReplies>();
-        Http.InboundSmsOptions.Register(services);
+        Http.SmsCallbackOptions.Register(services);
         services.AddHostedService<DispatchLoop>();
 
         services.AddShippedChannels(builder.Configuration);

@@ -46,7 +46,7 @@ public sealed class GarbageFilesFaultTests
             for (var n = 0; !stop.IsCancellationRequested; n++)
             {
                 var user = $"garbage-{c}-{n}";
-                var response = await FaultDrill.EnterAsync(client, user, user, $"+1415{c}{n:000000}");
+                var response = await FaultDrill.EnterAsync(client, user, user, $"+1415{2 + c}{n:000000}");
                 if (response.IsSuccessStatusCode) acknowledged.Enqueue((user, TimeProvider.System.GetUtcNow().UtcDateTime));
                 else refused.Enqueue($"{user}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
                 await Task.Delay(20);

@@ -152,7 +152,7 @@ public sealed class InboundRepliesApiTests(string provider)
     {
         for (var i = 0; i < 2; i++)
         {
-            var response = await Post($"/aliyun/sms/replies/{AliyunToken}", AliyunUplink(7001, "TD"));
+            var response = await Post($"/aliyun/sms/replies?token={AliyunToken}", AliyunUplink(7001, "TD"));
             response.StatusCode.Should().Be(HttpStatusCode.OK);
             var answer = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
             answer["code"]!.GetValue<int>().Should().Be(0);
@@ -163,21 +163,21 @@ public sealed class InboundRepliesApiTests(string provider)
         stop.OccurredAt.Should().Be(new DateTimeOffset(2026, 5, 4, 8, 0, 0, TimeSpan.Zero), "send_time is Beijing time");
         JsonNode.Parse(stop.Properties)!["provider"]!.GetValue<string>().Should().Be("aliyun");
 
-        (await Post($"/aliyun/sms/replies/{AliyunToken}", AliyunUplink(7002, "YES"))).EnsureSuccessStatusCode();
+        (await Post($"/aliyun/sms/replies?token={AliyunToken}", AliyunUplink(7002, "YES"))).EnsureSuccessStatusCode();
         (await IsSuppressed()).Should().BeFalse();
-        (await Post($"/aliyun/sms/replies/{AliyunToken}", AliyunUplink(7001, "TD"))).EnsureSuccessStatusCode();
+        (await Post($"/aliyun/sms/replies?token={AliyunToken}", AliyunUplink(7001, "TD"))).EnsureSuccessStatusCode();
         (await IsSuppressed()).Should().BeFalse("a late second push of the old STOP is the same reply, already applied");
     }
 
     [Test]
     public async Task A_tencent_reply_退订_suppresses_and_START_lifts_it()
     {
-        var response = await Post($"/tencent/sms/replies/{TencentToken}", new { extend = "", mobile = "13800138000", nationcode = "86", sign = "茶铺", text = "退订", time = 1777881600 });
+        var response = await Post($"/tencent/sms/replies?token={TencentToken}", new { extend = "", mobile = "13800138000", nationcode = "86", sign = "茶铺", text = "退订", time = 1777881600 });
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         (await response.Content.ReadFromJsonAsync<JsonObject>())!.ToJsonString().Should().Be("""{"result":0,"errmsg":"OK"}""");
         (await IsSuppressed()).Should().BeTrue();
 
-        (await Post($"/tencent/sms/replies/{TencentToken}", new { extend = "", mobile = "13800138000", nationcode = "86", sign = "茶铺", text = "START", time = 1777881700 })).EnsureSuccessStatusCode();
+        (await Post($"/tencent/sms/replies?token={TencentToken}", new { extend = "", mobile = "13800138000", nationcode = "86", sign = "茶铺", text = "START", time = 1777881700 })).EnsureSuccessStatusCode();
         (await IsSuppressed()).Should().BeFalse();
         (await ReplyEvents()).Should().HaveCount(2);
     }
@@ -185,15 +185,15 @@ public sealed class InboundRepliesApiTests(string provider)
     [Test]
     public async Task A_callback_with_the_wrong_token_is_refused_and_a_malformed_one_is_a_400_naming_the_field()
     {
-        (await Post("/aliyun/sms/replies/wrong-token-0123456789abcdef", AliyunUplink(1, "TD"))).StatusCode.Should().Be(HttpStatusCode.Forbidden);
-        (await Post($"/aliyun/sms/replies/{TencentToken}", AliyunUplink(1, "TD"))).StatusCode.Should().Be(HttpStatusCode.Forbidden);
-        (await Post($"/tencent/sms/replies/{AliyunToken}", new { mobile = "13800138000", nationcode = "86", text = "TD", time = 1 })).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await Post("/aliyun/sms/replies?token=wrong-token-0123456789abcdef", AliyunUplink(1, "TD"))).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await Post($"/aliyun/sms/replies?token={TencentToken}", AliyunUplink(1, "TD"))).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await Post($"/tencent/sms/replies?token={AliyunToken}", new { mobile = "13800138000", nationcode = "86", text = "TD", time = 1 })).StatusCode.Should().Be(HttpStatusCode.Forbidden);
         (await IsSuppressed()).Should().BeFalse();
 
-        var missing = await Post($"/aliyun/sms/replies/{AliyunToken}", new[] { new { phone_number = "13800138000", content = "TD" } });
+        var missing = await Post($"/aliyun/sms/replies?token={AliyunToken}", new[] { new { phone_number = "13800138000", content = "TD" } });
         missing.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await missing.Content.ReadAsStringAsync()).Should().Contain("[0].sequence_id");
-        var badTime = await Post($"/tencent/sms/replies/{TencentToken}", new { mobile = "13800138000", nationcode = "86", text = "TD", time = "soon" });
+        var badTime = await Post($"/tencent/sms/replies?token={TencentToken}", new { mobile = "13800138000", nationcode = "86", text = "TD", time = "soon" });
         (await badTime.Content.ReadAsStringAsync()).Should().Contain("\"field\":\"time\"");
         (await IsSuppressed()).Should().BeFalse();
     }
@@ -202,7 +202,7 @@ public sealed class InboundRepliesApiTests(string provider)
     public async Task The_same_uplink_pushed_16_times_at_once_is_recorded_once()
     {
         if (provider != StorageOptions.Postgres) Assert.Ignore("the race is for PostgreSQL, whose writers run at once");
-        var responses = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Post($"/aliyun/sms/replies/{AliyunToken}", AliyunUplink(9001, "STOP"))));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Post($"/aliyun/sms/replies?token={AliyunToken}", AliyunUplink(9001, "STOP"))));
         responses.Should().OnlyContain(r => r.StatusCode == HttpStatusCode.OK);
         (await ReplyEvents()).Should().ContainSingle();
 

@@ -47,12 +47,12 @@ public sealed class FakeChineseSms : IAsyncDisposable
         ? new()
         {
             ["Channels:Sms:Provider"] = "aliyun", ["Channels:AliyunSms:AccessKeyId"] = "LTAI-test", ["Channels:AliyunSms:AccessKeySecret"] = Secret,
-            ["Channels:AliyunSms:BaseUrl"] = Url, ["Channels:AliyunSms:ReceiptToken"] = receiptToken, ["Templates:SignName"] = SignName,
+            ["Channels:AliyunSms:BaseUrl"] = Url, ["Channels:AliyunSms:CallbackToken"] = receiptToken, ["Templates:SignName"] = SignName,
         }
         : new()
         {
             ["Channels:Sms:Provider"] = "tencent", ["Channels:TencentSms:SecretId"] = "AKID-test", ["Channels:TencentSms:SecretKey"] = Secret,
-            ["Channels:TencentSms:SdkAppId"] = "1400006666", ["Channels:TencentSms:BaseUrl"] = Url, ["Channels:TencentSms:ReceiptToken"] = receiptToken,
+            ["Channels:TencentSms:SdkAppId"] = "1400006666", ["Channels:TencentSms:BaseUrl"] = Url, ["Channels:TencentSms:CallbackToken"] = receiptToken,
             ["Templates:SignName"] = SignName,
         };
 

@@ -126,7 +126,7 @@ public sealed class SnapshotPartsTests
         new(new CustomerProfile
             {
                 Id = 7, ExternalId = "u7", Email = "u7@example.com", Phone = "+15550100", Name = "Ada", Timezone = "Asia/Tokyo", Locale = "zh-CN",
-                Birthday = new DateOnly(1990, 11, 18), Traits = new JsonObject { ["plan"] = "gold" }, TraitsUpdatedAt = Now.AddDays(-2),
+                Birthday = new DateOnly(1990, 11, 18), Traits = new JsonObject { ["plan"] = "gold", ["last_email_opened_at"] = "2026-01-01T00:00:00Z" }, TraitsUpdatedAt = Now.AddDays(-2),
                 CreatedAt = Now.AddDays(-400), UpdatedAt = Now.AddDays(-2),
             },
             new CustomerStats(3, 120m, Now.AddDays(-200), Now.AddDays(-20), 90, 1),

@@ -5,12 +5,13 @@ using Microsoft.Extensions.Options;
 namespace Automation.Server.Http;
 
 /// <summary>
-/// The secrets in the reply (uplink) callback URLs of the Chinese SMS providers, read from their channel sections:
-/// <c>Channels:AliyunSms:CallbackToken</c> and <c>Channels:TencentSms:CallbackToken</c>. Aliyun and Tencent sign
-/// neither their uplink pushes nor their reply callbacks, so the unguessable token in the URL configured at the provider
-/// is what tells a genuine callback from a forged one. Without a token the provider's route does not exist (404).
+/// The secret in every callback address of the Chinese SMS providers — delivery receipts and replies alike, as
+/// <c>?token=…</c> — read from their channel sections: <c>Channels:AliyunSms:CallbackToken</c> and
+/// <c>Channels:TencentSms:CallbackToken</c>. Aliyun and Tencent sign none of their pushes, so the unguessable token in
+/// the address configured at the provider is what tells a genuine callback from a forged one. Without a token the
+/// provider's callback routes do not exist (404).
 /// </summary>
-public sealed class InboundSmsOptions
+public sealed class SmsCallbackOptions
 {
     /// <summary>The key of Aliyun's token.</summary>
     public const string AliyunKey = "Channels:AliyunSms:CallbackToken";
@@ -21,10 +22,10 @@ public sealed class InboundSmsOptions
     /// <summary>Shortest token accepted: 128 bits of base64 or hex is beyond guessing.</summary>
     public const int MinimumTokenLength = 22;
 
-    /// <summary>The token in Aliyun's SmsUp push URL, or null (no route).</summary>
+    /// <summary>The token in Aliyun's receipt and SmsUp push addresses, or null (no routes).</summary>
     public string? AliyunCallbackToken { get; set; }
 
-    /// <summary>The token in Tencent's reply callback URL, or null (no route).</summary>
+    /// <summary>The token in Tencent's status and reply callback addresses, or null (no routes).</summary>
     public string? TencentCallbackToken { get; set; }
 
     /// <summary>
@@ -36,25 +37,25 @@ public sealed class InboundSmsOptions
 
     internal static void Register(IServiceCollection services)
     {
-        services.AddOptions<InboundSmsOptions>().Configure<IConfiguration>((options, configuration) =>
+        services.AddOptions<SmsCallbackOptions>().Configure<IConfiguration>((options, configuration) =>
         {
             options.AliyunCallbackToken = NullIfBlank(configuration[AliyunKey]);
             options.TencentCallbackToken = NullIfBlank(configuration[TencentKey]);
         }).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<InboundSmsOptions>, InboundSmsOptionsValidator>();
+        services.AddSingleton<IValidateOptions<SmsCallbackOptions>, SmsCallbackOptionsValidator>();
     }
 
     private static string? NullIfBlank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 }
 
-internal sealed class InboundSmsOptionsValidator : IValidateOptions<InboundSmsOptions>
+internal sealed class SmsCallbackOptionsValidator : IValidateOptions<SmsCallbackOptions>
 {
-    public ValidateOptionsResult Validate(string? name, InboundSmsOptions options) =>
-        Check(InboundSmsOptions.AliyunKey, options.AliyunCallbackToken) ?? Check(InboundSmsOptions.TencentKey, options.TencentCallbackToken) ?? ValidateOptionsResult.Success;
+    public ValidateOptionsResult Validate(string? name, SmsCallbackOptions options) =>
+        Check(SmsCallbackOptions.AliyunKey, options.AliyunCallbackToken) ?? Check(SmsCallbackOptions.TencentKey, options.TencentCallbackToken) ?? ValidateOptionsResult.Success;
 
     private static ValidateOptionsResult? Check(string key, string? token) =>
         token is null ? null
-        : token.Length < InboundSmsOptions.MinimumTokenLength || !token.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
-            ? ValidateOptionsResult.Fail($"{key} must be at least {InboundSmsOptions.MinimumTokenLength} letters, digits, '-' or '_' (for example `openssl rand -hex 16`).")
+        : token.Length < SmsCallbackOptions.MinimumTokenLength || !token.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
+            ? ValidateOptionsResult.Fail($"{key} must be at least {SmsCallbackOptions.MinimumTokenLength} letters, digits, '-' or '_' (for example `openssl rand -hex 16`).")
             : null;
 }
