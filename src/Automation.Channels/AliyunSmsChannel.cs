@@ -54,22 +54,12 @@ public sealed class AliyunSmsChannel(HttpClient http, IOptions<AliyunSmsOptions>
         form["Signature"] = Sign("POST", form, _options.AccessKeySecret!);
 
         using var request = new HttpRequestMessage(HttpMethod.Post, $"{_options.BaseUrl.TrimEnd('/')}/") { Content = new FormUrlEncodedContent(form) };
-        HttpResponseMessage response;
-        try
+        return await ProviderCalls.SendAsync(http, request, "Aliyun", (response, body) =>
         {
-            response = await http.SendAsync(request, cancellationToken);
-        }
-        catch (HttpRequestException e)
-        {
-            return new SendOutcome.Retry($"Aliyun unreachable: {e.Message}");
-        }
-        using (response)
-        {
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
             var (code, text, bizId) = Read(body);
             if (code == "OK" && bizId is { Length: > 0 }) return new SendOutcome.Sent(bizId);
             return Outcome($"Aliyun {(int)response.StatusCode} {code}: {text ?? response.ReasonPhrase}", code, (int)response.StatusCode);
-        }
+        }, cancellationToken);
     }
 
     /// <summary>What an answer other than OK means: wait and retry, or give up on this message.</summary>

@@ -51,22 +51,12 @@ public sealed class TencentSmsChannel(HttpClient http, IOptions<TencentSmsOption
         request.Headers.Add("X-TC-Region", _options.Region);
         request.Headers.Add("X-TC-Timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
 
-        HttpResponseMessage response;
-        try
+        return await ProviderCalls.SendAsync(http, request, "Tencent Cloud", (response, body) =>
         {
-            response = await http.SendAsync(request, cancellationToken);
-        }
-        catch (HttpRequestException e)
-        {
-            return new SendOutcome.Retry($"Tencent Cloud unreachable: {e.Message}");
-        }
-        using (response)
-        {
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
             var (code, text, serialNo) = Read(body);
             if (code == "Ok" && serialNo is { Length: > 0 }) return new SendOutcome.Sent(serialNo);
             return Outcome($"Tencent Cloud {(int)response.StatusCode} {code}: {text ?? response.ReasonPhrase}", code, (int)response.StatusCode);
-        }
+        }, cancellationToken);
     }
 
     /// <summary>What an answer other than Ok means: wait and retry, suppress the number, or give up on this message.</summary>

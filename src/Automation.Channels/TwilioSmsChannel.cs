@@ -38,18 +38,8 @@ public sealed class TwilioSmsChannel(HttpClient http, IOptions<TwilioOptions> op
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_options.AccountSid}:{_options.AuthToken}")));
 
-        HttpResponseMessage response;
-        try
+        return await ProviderCalls.SendAsync(http, request, "Twilio", (response, body) =>
         {
-            response = await http.SendAsync(request, cancellationToken);
-        }
-        catch (HttpRequestException e)
-        {
-            return new SendOutcome.Retry($"Twilio unreachable: {e.Message}");
-        }
-        using (response)
-        {
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
             if (response.IsSuccessStatusCode)
                 return new SendOutcome.Sent(Read(body, "sid") ?? throw new InvalidOperationException("Twilio answered without a sid."));
 
@@ -65,7 +55,7 @@ public sealed class TwilioSmsChannel(HttpClient http, IOptions<TwilioOptions> op
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
                 return new SendOutcome.Retry($"{reason} (check Channels:Sms:AccountSid/AuthToken)", TimeSpan.FromMinutes(5));
             return new SendOutcome.Failed(reason);
-        }
+        }, cancellationToken);
     }
 
     /// <summary>
