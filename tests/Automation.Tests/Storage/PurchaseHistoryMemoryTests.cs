@@ -46,8 +46,19 @@ public sealed class PurchaseHistoryMemoryTests
         perCustomer.Should().BeLessThan(2 * 170L * (productsBought + productsViewedDaily * PurchaseHistory.ViewDays) + 1_000);
     }
 
-    /// <summary>Bytes still held after a full collection while the snapshots are alive.</summary>
+    /// <summary>
+    /// Bytes still held after a full collection while the snapshots are alive. The heap is the process's: other
+    /// fixtures' servers still winding down allocate meanwhile, which only ever adds, so the least of three loads is
+    /// the snapshots' own figure.
+    /// </summary>
     private static async Task<long> RetainedBytes(Func<Task<IReadOnlyList<CustomerSnapshot>>> load)
+    {
+        var least = long.MaxValue;
+        for (var attempt = 0; attempt < 3; attempt++) least = Math.Min(least, await RetainedBytesOnce(load));
+        return least;
+    }
+
+    private static async Task<long> RetainedBytesOnce(Func<Task<IReadOnlyList<CustomerSnapshot>>> load)
     {
         var before = GC.GetTotalMemory(forceFullCollection: true);
         var snapshots = await load();
