@@ -13,7 +13,7 @@ public static class ProductHistory
     public static async Task ApplyAsync(IIngestTransaction tx, IReadOnlyList<(InboundMessage Message, long CustomerId)> fresh, ReplenishmentSettings settings,
         DateTimeOffset now, CancellationToken ct)
     {
-        var sightings = Newest(fresh.SelectMany(f => ProductEvents.Sightings(f.Message)));
+        var sightings = await ChangingAsync(tx, Newest(fresh.SelectMany(f => ProductEvents.Sightings(f.Message))), ct);
         if (sightings.Count > 0) await tx.UpsertSightingsAsync(sightings, now, ct);
 
         // Each order once: not one recorded before this batch, nor a second time within it.
@@ -41,6 +41,30 @@ public static class ProductHistory
             .ToList();
         if (views.Count > 0) await tx.RecordViewsAsync(views, DateOnly.FromDateTime(now.UtcDateTime).AddDays(1 - PurchaseHistory.ViewDays), ct);
     }
+
+    /// <summary>How long a product's <see cref="Product.SeenAt"/> may lag its newest event when nothing else changed.</summary>
+    public static readonly TimeSpan SeenAtResolution = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// The sightings that change a product, in product id order. Writing a row locks it to the end of the ingest: a
+    /// best seller viewed in every batch would queue every concurrent ingest behind the one that wrote it last, so a
+    /// sighting that only repeats what the catalog says is left out (its <c>seen_at</c> advances at most once per
+    /// <see cref="SeenAtResolution"/>), and the rest are written in one order so that two ingests never deadlock.
+    /// </summary>
+    private static async Task<List<ProductSighting>> ChangingAsync(IIngestTransaction tx, List<ProductSighting> sightings, CancellationToken ct)
+    {
+        if (sightings.Count == 0) return sightings;
+        var known = (await tx.LoadProductsAsync(sightings.Select(s => s.ProductId).ToHashSet(StringComparer.Ordinal), ct)).ToDictionary(p => p.ProductId, StringComparer.Ordinal);
+        return [.. sightings.Where(s => !known.TryGetValue(s.ProductId, out var product) || Changes(s, product)).OrderBy(s => s.ProductId, StringComparer.Ordinal)];
+    }
+
+    private static bool Changes(ProductSighting s, Product p) =>
+        p.SeenAt is not { } seen || (s.SeenAt >= seen && (s.SeenAt - seen >= SeenAtResolution
+            || Differs(s.Sku, p.Sku) || Differs(s.Name, p.Name) || Differs(s.Category, p.Category) || Differs(s.Brand, p.Brand)
+            || (s.Price is { } price && price != p.Price) || Differs(s.Url, p.Url) || Differs(s.ImageUrl, p.ImageUrl)
+            || (s.UsageDays is not null && p.UsageDays is null)));
+
+    private static bool Differs(string? sighted, string? stored) => sighted is not null && !string.Equals(sighted, stored, StringComparison.Ordinal);
 
     /// <summary>One sighting per product: the newest event's, its blanks filled from older events of the batch.</summary>
     private static List<ProductSighting> Newest(IEnumerable<ProductSighting> sightings) =>

@@ -62,6 +62,20 @@ public sealed class ProductHistoryTests(string storage)
     }
 
     [Test]
+    public async Task A_view_that_repeats_the_catalog_moves_seen_at_only_once_an_hour()
+    {
+        await _h.Ingest(Viewed("ann", new { product_id = "sku-2", name = "Beans", price = 12 }, Start));
+        await _h.Ingest(Viewed("bob", new { product_id = "sku-2", name = "Beans", price = 12 }, Start.AddMinutes(59)));
+        (await Product("sku-2"))!.SeenAt.Should().Be(Start, "the second view changed nothing within the hour");
+
+        await _h.Ingest(Viewed("bob", new { product_id = "sku-2", name = "Beans", price = 12 }, Start.AddMinutes(61)));
+        (await Product("sku-2"))!.SeenAt.Should().Be(Start.AddMinutes(61));
+
+        await _h.Ingest(Viewed("ann", new { product_id = "sku-2", price = 9 }, Start.AddMinutes(62)));
+        (await Product("sku-2")).Should().BeEquivalentTo(new { Name = "Beans", Price = 9m, SeenAt = Start.AddMinutes(62) }, o => o.ExcludingMissingMembers());
+    }
+
+    [Test]
     public async Task What_the_API_set_stays_when_events_describe_the_product_again()
     {
         await SaveAsync(new ProductEdit("sku-1") { UsageDays = 30, Replenish = false, Categories = ["gifts"] });
