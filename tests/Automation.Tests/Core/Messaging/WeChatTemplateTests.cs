@@ -54,13 +54,13 @@ public sealed class WeChatTemplateTests
         {
             Directory.CreateDirectory(Path.Combine(root.FullName, "j"));
             File.WriteAllText(Path.Combine(root.FullName, "j", "step.wechat.liquid"),
-                "---\ntemplate_id: T1\nkind: subscribe\nurl: https://shop.example/c/{{ customer.first_name }}\n---\nthing1: {{ customer.first_name }}的订单已发货\namount2: ¥99.00\nphrase3: 配送中\n");
+                "---\ntemplate_id: T1\nkind: subscribe\nurl: https://shop.example/c/{{ customer.first_name }}\n---\nthing1: {{ customer.first_name }}的订单已发货\namount2: ¥99.00\nphrase3: 配送中\nthing4: {{ \"一二三四五六七八九十一二三四五六七八九十多出\" | truncate: 20, \"\" }}\n");
             var templates = new LiquidTemplates(new TemplateFiles(DiskFiles.Folder(root.FullName), "en"));
 
             var rendered = templates.Render("j/step", "wechat", SampleModel());
 
             rendered.WeChatKind.Should().Be(WeChatMessageKind.Subscribe);
-            rendered.Text.Should().Be("""{"template_id":"T1","page":"https://shop.example/c/Mei","data":{"thing1":{"value":"Mei的订单已发货"},"amount2":{"value":"¥99.00"},"phrase3":{"value":"配送中"}}}""");
+            rendered.Text.Should().Be("""{"template_id":"T1","page":"https://shop.example/c/Mei","data":{"thing1":{"value":"Mei的订单已发货"},"amount2":{"value":"¥99.00"},"phrase3":{"value":"配送中"},"thing4":{"value":"一二三四五六七八九十一二三四五六七八九十"}}}""");
         }
         finally
         {
