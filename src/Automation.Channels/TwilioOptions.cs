@@ -28,6 +28,19 @@ public sealed class TwilioOptions
 
     /// <summary>Where Twilio posts status updates; when unset, the server sets Messaging:PublicUrl + /twilio/status.</summary>
     public string? StatusCallbackUrl { get; set; }
+
+    /// <summary>
+    /// The answer to a customer's HELP or INFO (carriers expect the sender's name and how to stop). Unset:
+    /// <see cref="DefaultHelpReply"/> with the shop's sign name; empty: no answer of ours.
+    /// </summary>
+    public string? HelpReply { get; set; }
+
+    /// <summary>The help text when <see cref="HelpReply"/> is unset, naming the shop when its sign name is known.</summary>
+    public static string DefaultHelpReply(string? shop) =>
+        $"{(string.IsNullOrWhiteSpace(shop) ? "" : $"{shop}: ")}marketing messages. Reply STOP to unsubscribe, START to resubscribe. Msg & data rates may apply.";
+
+    /// <summary>What a HELP is answered with: <see cref="HelpReply"/>, else the default for <paramref name="shop"/>.</summary>
+    public string HelpReplyFor(string? shop) => HelpReply ?? DefaultHelpReply(shop);
 }
 
 /// <summary>Checks the <c>Channels:Sms</c> section: an account needs its token and a sender.</summary>
@@ -46,6 +59,8 @@ internal sealed class TwilioOptionsValidator : IValidateOptions<TwilioOptions>
         }
         if (!ChannelSettings.IsHttpAddress(options.BaseUrl))
             return ValidateOptionsResult.Fail($"Channels:Sms:BaseUrl must be an http(s) address such as https://api.twilio.com, not '{options.BaseUrl}'.");
+        if (options.HelpReply is { Length: > TwilioSmsChannel.MaxBodyLength })
+            return ValidateOptionsResult.Fail($"Channels:Sms:HelpReply must be at most {TwilioSmsChannel.MaxBodyLength} characters, the most one SMS Twilio sends may hold.");
         if (options.StatusCallbackUrl is { } callback && !ChannelSettings.IsHttpAddress(callback))
             return ValidateOptionsResult.Fail($"Channels:Sms:StatusCallbackUrl must be an http(s) address such as https://mail.example.com/twilio/status, not '{callback}'.");
         return ValidateOptionsResult.Success;

@@ -15,7 +15,8 @@ namespace Automation.Channels;
 /// </summary>
 public sealed class TwilioSmsChannel(HttpClient http, IOptions<TwilioOptions> options) : IChannel
 {
-    private const int MaxBodyLength = 1600;
+    /// <summary>The longest body Twilio sends as one message.</summary>
+    public const int MaxBodyLength = 1600;
     public const int RecipientUnsubscribed = 21610;
     private static readonly int[] InvalidNumber = [21211, 21614];
     private readonly TwilioOptions _options = options.Value;

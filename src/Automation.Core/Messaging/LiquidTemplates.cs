@@ -69,7 +69,10 @@ public sealed partial class LiquidTemplates
             return new RenderedMessage(subject, html, text, found.File, found.Locale);
         }
         if (parsed.WeChat is { } weChat)
-            return new RenderedMessage(null, null, weChat.Render(part => RenderPart(parsed, part, model, html: false)), found.File, found.Locale);
+            return new RenderedMessage(null, null, weChat.Render(found.File, part => RenderPart(parsed, part, model, html: false)), found.File, found.Locale)
+            {
+                WeChatKind = weChat.Kind,
+            };
         return new RenderedMessage(null, null, RenderPart(parsed, parsed.Body, model, html: false).Trim(), found.File, found.Locale)
         {
             ProviderTemplate = parsed.ProviderCodes.Count == 0 && parsed.Parameters.Count == 0 ? ProviderSmsTemplate.None : new ProviderSmsTemplate(parsed.ProviderCodes,

@@ -19,6 +19,9 @@ public sealed record RenderedMessage(string? Subject, string? Html, string Text,
     /// and the parameters rendered from the file's front matter; empty when the file declares none.
     /// </summary>
     public ProviderSmsTemplate ProviderTemplate { get; init; } = ProviderSmsTemplate.None;
+
+    /// <summary>For a WeChat file, which API sends it: template/send or subscribe/bizsend (front matter <c>kind:</c>).</summary>
+    public WeChatMessageKind WeChatKind { get; init; }
 }
 
 /// <summary>

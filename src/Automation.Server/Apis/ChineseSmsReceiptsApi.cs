@@ -28,7 +28,7 @@ internal static class ChineseSmsReceiptsApi
                 report["biz_id"]?.ToString(),
                 report["success"]?.GetValueKind() == JsonValueKind.True ? MessageStatus.Delivered : MessageStatus.Failed,
                 $"Aliyun {report["err_code"]} {report["err_msg"]}".Trim()),
-                new JsonObject { ["code"] = 0, ["msg"] = "成功" }, ct)).DisableAntiforgery();
+                new JsonObject { ["code"] = 0, ["msg"] = "接收成功" }, ct)).DisableAntiforgery();
 
         app.MapPost(TencentPath, (HttpRequest request, IOptions<SmsCallbackOptions> settings, IOutboxStore outbox, CancellationToken ct) =>
             ReceiveAsync(request, settings.Value.TencentCallbackToken, outbox, report => (

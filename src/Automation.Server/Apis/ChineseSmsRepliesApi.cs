@@ -13,7 +13,7 @@ namespace Automation.Server.Apis;
 /// Customers' SMS replies pushed by the Chinese providers, applied by <see cref="InboundReplies"/>:
 /// <list type="bullet">
 /// <item><c>POST /aliyun/sms/replies?token=…</c>: Aliyun's SmsUp HTTP batch push, a JSON array of
-/// <c>{phone_number, content, sign_name, send_time, dest_code, sequence_id}</c>, answered <c>{"code":0,"msg":"成功"}</c>.</item>
+/// <c>{phone_number, content, sign_name, send_time, dest_code, sequence_id}</c>, answered <c>{"code":0,"msg":"接收成功"}</c> (the sample of Aliyun's SmsUp documentation; Aliyun reads <c>code</c> 0 as received).</item>
 /// <item><c>POST /tencent/sms/replies?token=…</c>: Tencent Cloud's reply callback,
 /// <c>{mobile, nationcode, text, sign, time, extend}</c> (or an array of them), answered <c>{"result":0,"errmsg":"OK"}</c>.</item>
 /// </list>
@@ -32,7 +32,7 @@ internal static partial class ChineseSmsRepliesApi
     public static IEndpointRouteBuilder MapChineseSmsRepliesApi(this IEndpointRouteBuilder app)
     {
         app.MapPost(AliyunPath, (HttpRequest request, IOptions<SmsCallbackOptions> options, InboundReplies replies, ILoggerFactory logs, CancellationToken ct) =>
-            HandleAsync(request, options.Value.AliyunCallbackToken, "aliyun", ReadAliyun, Results.Json(new { code = 0, msg = "成功" }), replies, logs, ct))
+            HandleAsync(request, options.Value.AliyunCallbackToken, "aliyun", ReadAliyun, Results.Json(new { code = 0, msg = "接收成功" }), replies, logs, ct))
             .DisableAntiforgery();
         app.MapPost(TencentPath, (HttpRequest request, IOptions<SmsCallbackOptions> options, InboundReplies replies, ILoggerFactory logs, CancellationToken ct) =>
             HandleAsync(request, options.Value.TencentCallbackToken, "tencent", ReadTencent, Results.Json(new { result = 0, errmsg = "OK" }), replies, logs, ct))

@@ -3,6 +3,7 @@ using Automation.Core.Ingestion;
 using Automation.Core.Messaging;
 using Automation.Core.Messaging.Replies;
 using Automation.Core.Storage;
+using Automation.Server.Configuration;
 using Automation.Server.Hosting;
 using Automation.Server.Http;
 using Microsoft.Extensions.Options;
@@ -15,9 +16,11 @@ namespace Automation.Server.Apis;
 /// there is no key a genuine request could be signed with.
 /// <list type="bullet">
 /// <item><c>POST /twilio/status</c>: delivery reports of the messages we sent.</item>
-/// <item><c>POST /twilio/inbound</c>: customers' replies (the number's "A message comes in" webhook): STOP and START
-/// are applied by <see cref="InboundReplies"/>; the answer is an empty TwiML <c>&lt;Response/&gt;</c>, because Twilio
-/// itself confirms the standard opt-out and opt-in keywords on long codes (and Advanced Opt-Out, when on, its own).</item>
+/// <item><c>POST /twilio/inbound</c>: customers' replies (the number's "A message comes in" webhook), applied by
+/// <see cref="InboundReplies"/>. HELP and INFO are answered with the shop's help text as TwiML
+/// (<see cref="TwilioOptions.HelpReply"/>), unless Advanced Opt-Out already answered them (it then sends
+/// <c>OptOutType=HELP</c>); everything else gets an empty <c>&lt;Response/&gt;</c>, because Twilio itself confirms the
+/// standard opt-out and opt-in keywords on long codes (and Advanced Opt-Out, when on, its own).</item>
 /// </list>
 /// </summary>
 internal static class TwilioApi
@@ -51,7 +54,7 @@ internal static class TwilioApi
             return Results.NoContent();
         }).DisableAntiforgery();
 
-        app.MapPost(InboundPath, async (HttpRequest request, IOptions<TwilioOptions> settings, InboundReplies replies, CancellationToken ct) =>
+        app.MapPost(InboundPath, async (HttpRequest request, IOptions<TwilioOptions> settings, IOptions<TemplatesOptions> templates, InboundReplies replies, CancellationToken ct) =>
         {
             // Twilio signs the URL configured on the number, which is this server's public address, not the one a
             // proxy in front of it forwarded to.
@@ -64,23 +67,29 @@ internal static class TwilioApi
             if (ProfileTraits.NormalizePhone(form["From"].ToString()) is not { } sender)
                 return ValidationProblem.For("From", $"'{form["From"]}' is not a phone number in E.164 form");
             var reply = new InboundReply("twilio", sid, "sms", sender, form["Body"].ToString(), null);
-            await replies.HandleAsync(reply, AdvancedOptOut(form["OptOutType"].ToString()), ct);
-            return Results.Content(EmptyTwiml, "text/xml; charset=utf-8");
+            var advanced = AdvancedOptOut(form["OptOutType"].ToString());
+            var intent = await replies.HandleAsync(reply, advanced, ct);
+            var help = intent == ReplyIntent.Help && advanced is null ? settings.Value.HelpReplyFor(templates.Value.SignName) : "";
+            return Results.Content(help.Length == 0 ? EmptyTwiml : MessageTwiml(help), "text/xml; charset=utf-8");
         }).DisableAntiforgery();
         return app;
     }
 
     /// <summary>
     /// With Advanced Opt-Out on, Twilio names the keyword class it matched (its own and the account's localized
-    /// keywords); that wins over our reading of the text. HELP changes nothing.
+    /// keywords) and has answered it itself; that wins over our reading of the text. HELP changes nothing.
     /// </summary>
     private static ReplyIntent? AdvancedOptOut(string optOutType) => optOutType.ToUpperInvariant() switch
     {
         "STOP" => ReplyIntent.OptOut,
         "START" => ReplyIntent.OptIn,
-        "HELP" => ReplyIntent.None,
+        "HELP" => ReplyIntent.Help,
         _ => null,
     };
+
+    /// <summary>TwiML that answers the sender with one SMS.</summary>
+    private static string MessageTwiml(string text) =>
+        $"""<?xml version="1.0" encoding="UTF-8"?><Response><Message>{System.Security.SecurityElement.Escape(text)}</Message></Response>""";
 
     /// <summary>The form Twilio posted, or why not: 404 without Twilio configured, 400 for a body that is not a form, 403 for a bad signature.</summary>
     private static async Task<(IFormCollection? Form, IResult? Refusal)> ReadSignedFormAsync(HttpRequest request, TwilioOptions options, string signedUrl, CancellationToken ct)

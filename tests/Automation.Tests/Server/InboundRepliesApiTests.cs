@@ -42,6 +42,7 @@ public sealed class InboundRepliesApiTests(string provider)
             ["Channels:Sms:BaseUrl"] = _twilio.Url, ["Guardrails:QuietHours"] = "", ["Guardrails:PerDay"] = "0", ["Guardrails:PerWeek"] = "0",
             ["Messaging:PublicUrl"] = "https://shop.example",
             ["Channels:AliyunSms:CallbackToken"] = AliyunToken, ["Channels:TencentSms:CallbackToken"] = TencentToken,
+            ["Templates:SignName"] = "茶铺",
         }).WithShippedJourneys();
         _client = _factory.CreateAuthorizedClient();
         (await _client.PostAsJsonAsync("/v1/identify", new { userId = "mei", traits = new { phone = Phone, email = "mei@example.com" } })).EnsureSuccessStatusCode();
@@ -64,9 +65,10 @@ public sealed class InboundRepliesApiTests(string provider)
         return Convert.ToBase64String(HMACSHA1.HashData(Encoding.UTF8.GetBytes("secret"), Encoding.UTF8.GetBytes(data.ToString())));
     }
 
-    private async Task<HttpResponseMessage> TwilioInbound(string sid, string body, string? signature = null)
+    private async Task<HttpResponseMessage> TwilioInbound(string sid, string body, string? signature = null, string? optOutType = null)
     {
         var form = new Dictionary<string, string> { ["MessageSid"] = sid, ["From"] = Phone, ["To"] = "+15005550006", ["Body"] = body, ["AccountSid"] = "AC123" };
+        if (optOutType is not null) form["OptOutType"] = optOutType;
         using var anonymous = _factory.CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/twilio/inbound") { Content = new FormUrlEncodedContent(form) };
         request.Headers.Add("X-Twilio-Signature", signature ?? Sign("https://shop.example/twilio/inbound", form));
@@ -89,6 +91,13 @@ public sealed class InboundRepliesApiTests(string provider)
         var customers = _factory.Services.GetRequiredService<ICustomerStore>();
         var mei = (await customers.SearchAsync("mei", 1, CancellationToken.None)).Single();
         return [.. (await customers.EventsOfAsync(mei.Id, 50, CancellationToken.None)).Where(e => e.Name is InboundReplies.OptedOutEvent or InboundReplies.OptedInEvent)];
+    }
+
+    private async Task<IReadOnlyList<EventView>> RepliedEvents()
+    {
+        var customers = _factory.Services.GetRequiredService<ICustomerStore>();
+        var mei = (await customers.SearchAsync("mei", 1, CancellationToken.None)).Single();
+        return [.. (await customers.EventsOfAsync(mei.Id, 50, CancellationToken.None)).Where(e => e.Name == InboundReplies.RepliedEvent)];
     }
 
     /// <summary>Mei's cart-recovery journey, a day on: the email reminder and the SMS coupon; returns the statuses by channel.</summary>
@@ -156,7 +165,7 @@ public sealed class InboundRepliesApiTests(string provider)
             response.StatusCode.Should().Be(HttpStatusCode.OK);
             var answer = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
             answer["code"]!.GetValue<int>().Should().Be(0);
-            answer["msg"]!.GetValue<string>().Should().Be("成功");
+            answer["msg"]!.GetValue<string>().Should().Be("接收成功");
         }
         (await IsSuppressed()).Should().BeTrue();
         var stop = (await ReplyEvents()).Should().ContainSingle().Subject;
@@ -210,5 +219,65 @@ public sealed class InboundRepliesApiTests(string provider)
             _db.Storage.RecordReplyAsync(reply, ReplyIntent.OptIn, _clock.GetUtcNow(), CancellationToken.None)));
         claims.Count(fresh => fresh).Should().Be(1);
         (await IsSuppressed()).Should().BeFalse();
+    }
+
+    [TestCase("HELP")]
+    [TestCase("info")]
+    public async Task A_twilio_HELP_is_answered_with_the_shops_help_text_as_twiml_and_changes_nothing(string keyword)
+    {
+        var response = await TwilioInbound("SM1", keyword);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("text/xml");
+        (await response.Content.ReadAsStringAsync()).Should().EndWith(
+            "<Response><Message>茶铺: marketing messages. Reply STOP to unsubscribe, START to resubscribe. Msg &amp; data rates may apply.</Message></Response>");
+        (await IsSuppressed()).Should().BeFalse();
+        (await ReplyEvents()).Should().BeEmpty();
+        (await RepliedEvents()).Should().BeEmpty("HELP is a keyword, not a conversation");
+    }
+
+    [Test]
+    public async Task A_HELP_that_twilio_advanced_opt_out_already_answered_gets_no_second_answer()
+    {
+        var response = await TwilioInbound("SM1", "AIUTO", optOutType: "HELP");
+
+        (await response.Content.ReadAsStringAsync()).Should().EndWith("<Response/>");
+        (await RepliedEvents()).Should().BeEmpty();
+    }
+
+    [Test]
+    public async Task A_reply_that_is_no_keyword_raises_SMS_Replied_once_however_often_each_provider_delivers_it()
+    {
+        for (var i = 0; i < 2; i++)
+        {
+            (await (await TwilioInbound("SM9", "Stop texting me about tea")).Content.ReadAsStringAsync()).Should().EndWith("<Response/>");
+            (await Post($"/aliyun/sms/replies?token={AliyunToken}", AliyunUplink(8001, "乌龙茶还有货吗"))).EnsureSuccessStatusCode();
+            (await Post($"/tencent/sms/replies?token={TencentToken}", new { extend = "", mobile = "13800138000", nationcode = "86", sign = "茶铺", text = "几点发货？", time = 1777881600 })).EnsureSuccessStatusCode();
+        }
+
+        var replies = await RepliedEvents();
+        replies.Select(e => (JsonNode.Parse(e.Properties)!["provider"]!.GetValue<string>(), JsonNode.Parse(e.Properties)!["text"]!.GetValue<string>()))
+            .Should().BeEquivalentTo([("twilio", "Stop texting me about tea"), ("aliyun", "乌龙茶还有货吗"), ("tencent", "几点发货？")]);
+        JsonNode.Parse(replies[0].Properties)!["phone"]!.GetValue<string>().Should().Be(Phone);
+        (await IsSuppressed()).Should().BeFalse("a conversation is not an opt-out");
+        (await ReplyEvents()).Should().BeEmpty();
+    }
+
+    [Test]
+    public async Task The_same_reply_pushed_16_times_at_once_raises_one_SMS_Replied()
+    {
+        var responses = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Post($"/aliyun/sms/replies?token={AliyunToken}", AliyunUplink(8101, "请问有优惠吗"))));
+
+        responses.Should().OnlyContain(r => r.StatusCode == HttpStatusCode.OK);
+        (await RepliedEvents()).Should().ContainSingle();
+    }
+
+    [Test]
+    public async Task A_reply_callback_without_its_token_is_refused_and_records_nothing()
+    {
+        (await Post("/aliyun/sms/replies", AliyunUplink(8201, "hello"))).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await Post("/tencent/sms/replies", new { mobile = "13800138000", nationcode = "86", text = "hello", time = 1 })).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await TwilioInbound("SM8", "hello", signature: "forged")).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await RepliedEvents()).Should().BeEmpty();
     }
 }

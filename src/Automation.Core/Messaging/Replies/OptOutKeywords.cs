@@ -18,11 +18,17 @@ public static class OptOutKeywords
     /// <summary>The words that lift a STOP.</summary>
     public static readonly IReadOnlySet<string> OptIn = new HashSet<string>(StringComparer.Ordinal) { "START", "UNSTOP", "YES" };
 
+    /// <summary>The words that ask for help (Twilio's and the CTIA's HELP keywords).</summary>
+    public static readonly IReadOnlySet<string> Help = new HashSet<string>(StringComparer.Ordinal) { "HELP", "INFO" };
+
     /// <summary>The intent of a reply's text.</summary>
     public static ReplyIntent Interpret(string? text)
     {
         var word = Keyword(text);
-        return OptOut.Contains(word) ? ReplyIntent.OptOut : OptIn.Contains(word) ? ReplyIntent.OptIn : ReplyIntent.None;
+        return OptOut.Contains(word) ? ReplyIntent.OptOut
+            : OptIn.Contains(word) ? ReplyIntent.OptIn
+            : Help.Contains(word) ? ReplyIntent.Help
+            : ReplyIntent.None;
     }
 
     /// <summary>

@@ -32,11 +32,17 @@ public sealed class OptOutKeywordsTests
     [TestCase("ＳＴＡＲＴ")]
     public void A_start_keyword_alone_opts_back_in(string text) => OptOutKeywords.Interpret(text).Should().Be(ReplyIntent.OptIn);
 
+    [TestCase("HELP")]
+    [TestCase("help")]
+    [TestCase("Info.")]
+    [TestCase("ＨＥＬＰ")]
+    public void A_help_keyword_alone_asks_for_help(string text) => OptOutKeywords.Interpret(text).Should().Be(ReplyIntent.Help);
+
     [TestCase("Stop texting me")]
     [TestCase("please unsubscribe me")]
     [TestCase("TT")]
     [TestCase("退订了吗")]
-    [TestCase("HELP")]
+    [TestCase("HELP me find my order")]
     [TestCase("")]
     [TestCase("   ")]
     [TestCase(null)]
