@@ -51,14 +51,27 @@ public abstract partial class AutomationStorage : IEngagementStore
     public async Task<IReadOnlyList<EmailEngagementFigures>> LoadEmailEngagementAsync(AttributionQuery query, CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<EmailEngagementFigures>(new CommandDefinition($"""
+        // Into a row class, not the record: SQLite types the columns of an empty result as blobs, which no constructor takes.
+        var rows = await connection.QueryAsync<EngagementRow>(new CommandDefinition($"""
             SELECT o.journey, o.step, o.variant, {Tallies}
             FROM outbox o LEFT JOIN email_engagement e ON e.message_id = o.id
             WHERE {SentEmails} AND (@journey IS NULL OR o.journey = @journey)
             GROUP BY o.journey, o.step, o.variant
             ORDER BY o.journey, o.step, o.variant
-            """, new { from = query.From.ToUniversalTime(), to = query.To.ToUniversalTime(), query.Journey, machine = true, tracked = true }, cancellationToken: cancellationToken));
-        return [.. rows];
+            """, new { from = query.From.ToUniversalTime(), to = query.To.ToUniversalTime(), journey = query.Journey, machine = true, tracked = true }, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => new EmailEngagementFigures(r.Journey, r.Step, r.Variant, r.Sent, r.WithPixel, r.Opened, r.WithLinks, r.Clicked))];
+    }
+
+    private sealed class EngagementRow
+    {
+        public string Journey { get; set; } = "";
+        public string Step { get; set; } = "";
+        public string? Variant { get; set; }
+        public long Sent { get; set; }
+        public long WithPixel { get; set; }
+        public long Opened { get; set; }
+        public long WithLinks { get; set; }
+        public long Clicked { get; set; }
     }
 
     /// <summary>Emails the provider accepted, sent from <c>@from</c> until <c>@to</c>.</summary>
