@@ -201,26 +201,7 @@ internal static class ReportCommand
         }
         if (rows.Count == 1) output.WriteLine("(no messages sent in the window)");
         else WriteTable(output, rows);
-        WriteEmailEngagement(output, a);
-    }
-
-    /// <summary>Per step and variant that sent email: delivered, and unique opens and clicks by readers with their rates.</summary>
-    private static void WriteEmailEngagement(TextWriter output, AttributionReport a)
-    {
-        List<string[]> rows = [["journey", "step", "variant", "delivered", "opened", "open rate", "clicked", "click rate", "click-to-open"]];
-        foreach (var step in a.Steps)
-        {
-            foreach (var v in step.Variants)
-            {
-                if (v.Email is not { } e) continue;
-                rows.Add([step.Journey, step.Step, v.Variant ?? "-", Count(e.Sent), Count(e.UniqueOpens), EngagementText.OpenRate(e, p => Percent(p)),
-                    Count(e.UniqueClicks), EngagementText.ClickRate(e, p => Percent(p)), EngagementText.ClickToOpenRate(e, p => Percent(p))]);
-            }
-        }
-        if (rows.Count == 1) return;
-        output.WriteLine();
-        output.WriteLine("Email engagement: the same emails' unique opens and clicks by readers (machine opens and clicks left out)");
-        WriteTable(output, rows);
+        EngagementTables.Write(output, a);
     }
 
     private static void WriteCoupons(TextWriter output, CouponReport c)
