@@ -23,8 +23,12 @@ public sealed class EmailChannel(IOptions<EmailOptions> options, EmailTracking? 
 
     public async Task<SendOutcome> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
+        var carried = CarriedTracking.None;
         if (tracking is not null && message.Content.Html is { } html)
-            message = message with { Content = message.Content with { Html = tracking.Apply(message.Id, html) } };
+        {
+            (var tracked, carried) = tracking.Apply(message.Id, html);
+            message = message with { Content = message.Content with { Html = tracked } };
+        }
         var mime = EmailMessages.Build(message, _options.From, _options.FromName);
         await _slots.WaitAsync(cancellationToken);
         SmtpClient? client = null;
@@ -45,7 +49,7 @@ public sealed class EmailChannel(IOptions<EmailOptions> options, EmailTracking? 
                 await EnsureConnectedAsync(client, cancellationToken);
                 await client.SendAsync(mime, cancellationToken);
             }
-            return new SendOutcome.Sent(mime.MessageId ?? message.IdempotencyKey);
+            return new SendOutcome.Sent(mime.MessageId ?? message.IdempotencyKey, carried);
         }
         catch (SmtpCommandException e) when ((int)e.StatusCode is >= 400 and < 500)
         {

@@ -1,10 +1,13 @@
+using Automation.Core.Analytics;
+using Automation.Core.Messaging;
 using Automation.Core.Storage;
 using Dapper;
 
 namespace Automation.Storage;
 
 // Email engagement: opens and clicks kept row by row; rates count distinct messages, so a repeat or a race between
-// two opens of one message never counts it twice.
+// two opens of one message never counts it twice. Opens count only over emails that carried the pixel (tracked_opens)
+// and clicks over those with tracked links (tracked_clicks), as the channel reported when it sent them.
 public abstract partial class AutomationStorage : IEngagementStore
 {
     public async Task<TrackedMessage?> TrackedMessageAsync(long messageId, CancellationToken cancellationToken)
@@ -31,19 +34,59 @@ public abstract partial class AutomationStorage : IEngagementStore
     public async Task<IReadOnlyList<EngagementRates>> EngagementRatesAsync(DateTimeOffset sentFrom, DateTimeOffset sentUntil, string? journey, CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(string Journey, long Sent, long Opened, long Clicked, long Opens, long Clicks, long MachineOpens)>(new CommandDefinition("""
-            SELECT o.journey,
-                   COUNT(DISTINCT o.id),
-                   COUNT(DISTINCT CASE WHEN e.kind = 'open' AND e.machine = @human THEN o.id END),
-                   COUNT(DISTINCT CASE WHEN e.kind = 'click' AND e.machine = @human THEN o.id END),
-                   COUNT(CASE WHEN e.kind = 'open' AND e.machine = @human THEN 1 END),
-                   COUNT(CASE WHEN e.kind = 'click' AND e.machine = @human THEN 1 END),
-                   COUNT(CASE WHEN e.kind = 'open' AND e.machine <> @human THEN 1 END)
+        var rows = await connection.QueryAsync<(string Journey, long Sent, long WithPixel, long Opened, long WithLinks, long Clicked, long Opens, long Clicks, long MachineOpens)>(
+            new CommandDefinition($"""
+            SELECT o.journey, {Tallies},
+                   COUNT(CASE WHEN e.kind = 'open' AND e.machine <> @machine THEN 1 END),
+                   COUNT(CASE WHEN e.kind = 'click' AND e.machine <> @machine THEN 1 END),
+                   COUNT(CASE WHEN e.kind = 'open' AND e.machine = @machine THEN 1 END)
             FROM outbox o LEFT JOIN email_engagement e ON e.message_id = o.id
-            WHERE o.channel = 'email' AND o.sent_at >= @from AND o.sent_at < @to AND (@journey IS NULL OR o.journey = @journey)
+            WHERE {SentEmails} AND (@journey IS NULL OR o.journey = @journey)
             GROUP BY o.journey
             ORDER BY o.journey
-            """, new { from = sentFrom.ToUniversalTime(), to = sentUntil.ToUniversalTime(), journey, human = false }, cancellationToken: cancellationToken));
-        return [.. rows.Select(r => new EngagementRates(r.Journey, r.Sent, r.Opened, r.Clicked, r.Opens, r.Clicks, r.MachineOpens))];
+            """, new { from = sentFrom.ToUniversalTime(), to = sentUntil.ToUniversalTime(), journey, machine = true, tracked = true }, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => new EngagementRates(r.Journey, EmailEngagement.From(r.Sent, r.WithPixel, r.Opened, r.WithLinks, r.Clicked), r.Opens, r.Clicks, r.MachineOpens))];
     }
+
+    public async Task<IReadOnlyList<EmailEngagementFigures>> LoadEmailEngagementAsync(AttributionQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        // Into a row class, not the record: SQLite types the columns of an empty result as blobs, which no constructor takes.
+        var rows = await connection.QueryAsync<EngagementRow>(new CommandDefinition($"""
+            SELECT o.journey, o.step, o.variant, {Tallies}
+            FROM outbox o LEFT JOIN email_engagement e ON e.message_id = o.id
+            WHERE {SentEmails} AND (@journey IS NULL OR o.journey = @journey)
+            GROUP BY o.journey, o.step, o.variant
+            ORDER BY o.journey, o.step, o.variant
+            """, new { from = query.From.ToUniversalTime(), to = query.To.ToUniversalTime(), journey = query.Journey, machine = true, tracked = true }, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => new EmailEngagementFigures(r.Journey, r.Step, r.Variant, r.Sent, r.WithPixel, r.Opened, r.WithLinks, r.Clicked))];
+    }
+
+    private sealed class EngagementRow
+    {
+        public string Journey { get; set; } = "";
+        public string Step { get; set; } = "";
+        public string? Variant { get; set; }
+        public long Sent { get; set; }
+        public long WithPixel { get; set; }
+        public long Opened { get; set; }
+        public long WithLinks { get; set; }
+        public long Clicked { get; set; }
+    }
+
+    /// <summary>Emails the provider accepted, sent from <c>@from</c> until <c>@to</c>.</summary>
+    private static readonly string SentEmails =
+        $"o.channel = 'email' AND o.status IN ({MessageStatus.Sent.Sql()}, {MessageStatus.Delivered.Sql()}) AND o.sent_at >= @from AND o.sent_at < @to";
+
+    /// <summary>
+    /// Sent, with a pixel, opened by a reader, with tracked links, clicked by a reader: distinct emails, so repeats count
+    /// once. An open counts only on an email that carried the pixel, a click only on one with tracked links.
+    /// </summary>
+    private const string Tallies = """
+        COUNT(DISTINCT o.id) AS sent,
+        COUNT(DISTINCT CASE WHEN o.tracked_opens = @tracked THEN o.id END) AS with_pixel,
+        COUNT(DISTINCT CASE WHEN o.tracked_opens = @tracked AND e.kind = 'open' AND e.machine <> @machine THEN o.id END) AS opened,
+        COUNT(DISTINCT CASE WHEN o.tracked_clicks = @tracked THEN o.id END) AS with_links,
+        COUNT(DISTINCT CASE WHEN o.tracked_clicks = @tracked AND e.kind = 'click' AND e.machine <> @machine THEN o.id END) AS clicked
+        """;
 }

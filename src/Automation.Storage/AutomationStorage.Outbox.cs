@@ -91,10 +91,12 @@ public abstract partial class AutomationStorage : IOutboxStore
                 {
                     [$"id{i}"] = message.Id, [$"claimedUntil{i}"] = message.ClaimedUntil, [$"status{i}"] = result.Status.Text(), [$"recipient{i}"] = result.Recipient,
                     [$"providerId{i}"] = result.ProviderId, [$"error{i}"] = result.Error, [$"dueAt{i}"] = result.DueAt, [$"sentAt{i}"] = result.SentAt,
+                    [$"pixel{i}"] = result.Tracking?.Pixel ?? false, [$"links{i}"] = result.Tracking?.Links ?? false,
                 });
                 sql.Append(CultureInfo.InvariantCulture, $"""
                     UPDATE outbox SET status = @status{i}, recipient = @recipient{i}, provider_id = @providerId{i}, last_error = @error{i},
                         due_at = COALESCE(@dueAt{i}, due_at), sent_at = @sentAt{i}, claimed_until = NULL,
+                        tracked_opens = @pixel{i}, tracked_clicks = @links{i},
                         cap_at = CASE WHEN @status{i} = {Sent} THEN cap_at END
                     WHERE id = @id{i} AND status = {Sending} AND claimed_until = @claimedUntil{i};
 

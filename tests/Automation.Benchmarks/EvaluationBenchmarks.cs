@@ -105,7 +105,7 @@ public class EvaluationBenchmarks
         f => f.Journey.HoursSinceEntry >= 24 && f.Cart.ItemCount > 0,
         f => f.Customer.EmailConsent,
         f => !f.Customer.EmailConsent && f.Customer.SmsConsent,
-        f => f.Stats.OrderCount > 0 && f.Stats.DaysSinceLastOrder >= 60,
+        f => f.Stats.OrderCount > 0 && f.Stats.DaysSinceLastOrder >= 60 && !(f.Customer.DaysSinceLastEmailOpen >= 0 && f.Customer.DaysSinceLastEmailOpen < 30),
         f => f.Journey.HoursSinceEntry >= 0,
         f => f.Stats.DaysSinceLastOrder >= 90,
         f => f.Customer.Tier != "",

@@ -179,6 +179,11 @@ public sealed class ConsoleBroadcastTests : ConsoleBrowserFixture
         (await page.Locator("table.conversions tbody tr").CountAsync())
             .Should().Be(broadcast["conversions"]!["variants"]!.AsArray().Count + (broadcast["conversions"]!["holdout"] is null ? 0 : 1));
         (await page.Locator("#broadcast-conversions svg").CountAsync()).Should().Be(1);
+        // Opens and clicks per arm: the file outbox sends no tracking pixel, so the rates say so rather than 0 %.
+        var email = broadcast["conversions"]!["variants"]![0]!["email"]!;
+        email["openTracking"]!.GetValue<string>().Should().Be("off");
+        (await page.Locator("table.engagement").InnerTextAsync())
+            .Should().MatchRegex($@"sent\s+{email["sent"]!.GetValue<long>().ToString("N0", CultureInfo.InvariantCulture)}\s+0\s+tracking off\s+0\s+tracking off\s+tracking off");
         await ScreenshotAsync(page, "broadcast-results");
 
         await page.GotoAsync($"{Server.Url}/console/broadcasts");

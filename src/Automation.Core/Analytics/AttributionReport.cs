@@ -3,9 +3,10 @@ namespace Automation.Core.Analytics;
 /// <summary>Journey attribution: what each step and variant converted against its holdout; see docs/analytics.md.</summary>
 public sealed record AttributionReport(DateTimeOffset From, DateTimeOffset To, int WithinDays, string? Journey, IReadOnlyList<AttributionStep> Steps)
 {
-    /// <summary>Rates and lifts from the database's counts.</summary>
-    public static AttributionReport Build(AttributionQuery query, IReadOnlyList<AttributionFigures> figures)
+    /// <summary>Rates and lifts from the database's counts, with how the emails of each arm were read (<paramref name="emails"/>).</summary>
+    public static AttributionReport Build(AttributionQuery query, IReadOnlyList<AttributionFigures> figures, IReadOnlyList<EmailEngagementFigures> emails)
     {
+        var engagement = emails.ToDictionary(e => (e.Journey, e.Step, e.Variant), EmailEngagement.From);
         var steps = figures
             .GroupBy(f => (f.Journey, f.Step))
             .OrderBy(g => g.Key.Journey, StringComparer.Ordinal).ThenBy(g => g.Key.Step, StringComparer.Ordinal)
@@ -15,7 +16,8 @@ public sealed record AttributionReport(DateTimeOffset From, DateTimeOffset To, i
                 var holdout = control is null ? null : Arm.From(control);
                 var variants = g.Where(f => f.Variant != Messaging.Variants.Holdout)
                     .OrderBy(f => f.Variant ?? "", StringComparer.Ordinal)
-                    .Select(f => new AttributionVariant(f.Variant, Arm.From(f), control is null ? null : Lift.Of(f, control)))
+                    .Select(f => new AttributionVariant(f.Variant, Arm.From(f), control is null ? null : Lift.Of(f, control),
+                        engagement.GetValueOrDefault((f.Journey, f.Step, f.Variant))))
                     .ToList();
                 return new AttributionStep(g.Key.Journey, g.Key.Step, variants, holdout);
             })
@@ -27,8 +29,11 @@ public sealed record AttributionReport(DateTimeOffset From, DateTimeOffset To, i
 /// <summary>One journey step: its variants (null variant: the step has no A/B test) and its holdout, if any.</summary>
 public sealed record AttributionStep(string Journey, string Step, IReadOnlyList<AttributionVariant> Variants, Arm? Holdout);
 
-/// <summary>A variant's results and its lift over the holdout (null when the step had no holdout in the window).</summary>
-public sealed record AttributionVariant(string? Variant, Arm Results, Lift? Lift);
+/// <summary>
+/// A variant's results, its lift over the holdout (null when the step had no holdout in the window), and the opens and
+/// clicks of its emails (null when it sent no email).
+/// </summary>
+public sealed record AttributionVariant(string? Variant, Arm Results, Lift? Lift, EmailEngagement? Email);
 
 /// <summary>Messages of an arm, conversions, conversion rate and attributed revenue.</summary>
 public sealed record Arm(long Messages, long Conversions, double? ConversionRate, decimal Revenue)

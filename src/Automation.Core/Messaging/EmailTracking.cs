@@ -12,6 +12,16 @@ public sealed record TrackingTarget(long MessageId, string? Url)
 }
 
 /// <summary>
+/// What engagement tracking one sent email carried: the open pixel, and links made redirects. Stored with the message
+/// (outbox <c>tracked_opens</c>, <c>tracked_clicks</c>), so reports count opens only over emails that could record
+/// one, and say "tracking off" where none could.
+/// </summary>
+public sealed record CarriedTracking(bool Pixel, bool Links)
+{
+    public static CarriedTracking None { get; } = new(false, false);
+}
+
+/// <summary>
 /// Email engagement tracking, off unless <c>Channels:Email:Tracking:Opens</c> / <c>:Clicks</c> say otherwise: an
 /// email's HTML gets a 1×1 pixel (<c>/t/o/{token}.gif</c>) and its http(s) links become redirects
 /// (<c>/t/c/{token}</c>). A token is the message id and the URL, HMAC-signed with a key derived from the server's
@@ -30,24 +40,25 @@ public sealed partial class EmailTracking(byte[] key, string publicUrl, bool ope
     public bool Opens => opens;
     public bool Clicks => clicks;
 
-    /// <summary>The HTML with its links made redirects and the pixel added, as the settings ask.</summary>
-    public string Apply(long messageId, string html)
+    /// <summary>The HTML with its links made redirects and the pixel added, as the settings ask, and what it now carries.</summary>
+    public (string Html, CarriedTracking Carried) Apply(long messageId, string html)
     {
+        var links = false;
         if (clicks)
         {
             html = Href().Replace(html, m =>
             {
                 var url = WebUtility.HtmlDecode(m.Groups["url"].Value);
                 // The unsubscribe link stays as it is: a redirect in front of it would only slow leaving.
-                return url.StartsWith($"{_base}/u/", StringComparison.Ordinal)
-                    ? m.Value
-                    : $"{m.Groups["before"].Value}{WebUtility.HtmlEncode($"{_base}/t/c/{Token(messageId, url)}")}\"";
+                if (url.StartsWith($"{_base}/u/", StringComparison.Ordinal)) return m.Value;
+                links = true;
+                return $"{m.Groups["before"].Value}{WebUtility.HtmlEncode($"{_base}/t/c/{Token(messageId, url)}")}\"";
             });
         }
-        if (!opens) return html;
+        if (!opens) return (html, new CarriedTracking(false, links));
         var pixel = $"<img src=\"{_base}/t/o/{Token(messageId, null)}.gif\" width=\"1\" height=\"1\" alt=\"\" style=\"display:block;border:0\">";
         var bodyEnd = html.LastIndexOf("</body>", StringComparison.OrdinalIgnoreCase);
-        return bodyEnd < 0 ? html + pixel : html.Insert(bodyEnd, pixel);
+        return (bodyEnd < 0 ? html + pixel : html.Insert(bodyEnd, pixel), new CarriedTracking(true, links));
     }
 
     public string Token(long messageId, string? url)

@@ -18,8 +18,8 @@ public interface IChannel
 /// <summary>What became of a send.</summary>
 public abstract record SendOutcome
 {
-    /// <summary>The provider accepted it, under this id.</summary>
-    public sealed record Sent(string ProviderId) : SendOutcome;
+    /// <summary>The provider accepted it, under this id; an email says which engagement tracking it carried (none when null).</summary>
+    public sealed record Sent(string ProviderId, CarriedTracking? Tracking = null) : SendOutcome;
 
     /// <summary>Try again later: after <see cref="After"/> when the provider said so, else after the dispatcher's backoff.</summary>
     public sealed record Retry(string Reason, TimeSpan? After = null) : SendOutcome;

@@ -183,7 +183,7 @@ public sealed partial class OutboxDispatcher(
         switch (outcome)
         {
             case SendOutcome.Sent sent:
-                return new DeliveryResult(MessageStatus.Sent, recipient, sent.ProviderId, null, null, now);
+                return new DeliveryResult(MessageStatus.Sent, recipient, sent.ProviderId, null, null, now) { Tracking = sent.Tracking };
             case SendOutcome.Failed failed:
                 if (failed.SuppressRecipient) await store.SuppressAsync(message.Channel, recipient, failed.Reason, now, ct);
                 return Failed(failed.Reason, recipient, "refused");

@@ -13,20 +13,11 @@ public sealed record Engagement(long MessageId, string Kind, string? Url, bool M
 }
 
 /// <summary>Opens and clicks of a journey's (or a broadcast's, <c>broadcast:{id}</c>) emails.</summary>
-/// <param name="Sent">Emails sent.</param>
-/// <param name="Opened">Emails opened at least once by a reader (machine opens left out).</param>
-/// <param name="Clicked">Emails with at least one link followed by a reader.</param>
+/// <param name="Email">Emails sent, and the unique opens and clicks of those that carried tracking, with their rates.</param>
 /// <param name="Opens">Every open by a reader, repeats included.</param>
 /// <param name="Clicks">Every click by a reader, repeats included.</param>
 /// <param name="MachineOpens">Opens by proxies (Apple Mail Privacy Protection) and prefetchers, not counted above.</param>
-public sealed record EngagementRates(string Journey, long Sent, long Opened, long Clicked, long Opens, long Clicks, long MachineOpens)
-{
-    public double? OpenRate => Sent == 0 ? null : (double)Opened / Sent;
-    public double? ClickRate => Sent == 0 ? null : (double)Clicked / Sent;
-
-    /// <summary>Of the emails opened, the share clicked.</summary>
-    public double? ClickToOpenRate => Opened == 0 ? null : (double)Clicked / Opened;
-}
+public sealed record EngagementRates(string Journey, Analytics.EmailEngagement Email, long Opens, long Clicks, long MachineOpens);
 
 /// <summary>Email engagement: the messages tracking links point at, their opens and clicks, and the rates.</summary>
 public interface IEngagementStore

@@ -116,6 +116,9 @@ public sealed record DeliveryResult(MessageStatus Status, string? Recipient, str
 {
     /// <summary>Why it failed or is retried, as a short fixed word for metrics (the <see cref="Error"/> text is not stored there).</summary>
     public string? ErrorType { get; init; }
+
+    /// <summary>The engagement tracking a sent email carried; null for anything else.</summary>
+    public CarriedTracking? Tracking { get; init; }
 }
 
 /// <summary>A message as the API lists it.</summary>

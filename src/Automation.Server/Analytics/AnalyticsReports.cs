@@ -14,7 +14,7 @@ internal static class AnalyticsReports
         LoyaltyReport.Build(query, await store.LoadLoyaltyAsync(query, ct), pointValue, returningShareTarget);
 
     public static async Task<AttributionReport> AttributionAsync(IAnalyticsStore store, AttributionQuery query, CancellationToken ct) =>
-        AttributionReport.Build(query, await store.LoadAttributionAsync(query, ct));
+        AttributionReport.Build(query, await store.LoadAttributionAsync(query, ct), await store.LoadEmailEngagementAsync(query, ct));
 
     public static async Task<CouponReport> CouponsAsync(IAnalyticsStore store, CouponReportQuery query, CouponCatalog catalog, CancellationToken ct) =>
         CouponReport.Build(query, await store.LoadCouponsAsync(query, ct), catalog.Campaigns);

@@ -201,6 +201,7 @@ internal static class ReportCommand
         }
         if (rows.Count == 1) output.WriteLine("(no messages sent in the window)");
         else WriteTable(output, rows);
+        EngagementTables.Write(output, a);
     }
 
     private static void WriteCoupons(TextWriter output, CouponReport c)

@@ -82,8 +82,13 @@ public sealed partial class EmailEngagementTests(string provider)
         var row = rates.Should().ContainSingle().Subject!;
         row.ToJsonString().Should().Be(new JsonObject
         {
-            ["journey"] = Journey, ["sent"] = 1, ["opened"] = 1, ["clicked"] = 1, ["opens"] = 2, ["clicks"] = 1, ["machineOpens"] = 1,
-            ["openRate"] = 1.0, ["clickRate"] = 1.0, ["clickToOpenRate"] = 1.0,
+            ["journey"] = Journey,
+            ["email"] = new JsonObject
+            {
+                ["sent"] = 1, ["openTracking"] = "on", ["trackedForOpens"] = 1, ["uniqueOpens"] = 1, ["openRate"] = 1.0,
+                ["clickTracking"] = "on", ["trackedForClicks"] = 1, ["uniqueClicks"] = 1, ["clickRate"] = 1.0, ["clickToOpenRate"] = 1.0,
+            },
+            ["opens"] = 2, ["clicks"] = 1, ["machineOpens"] = 1,
         }.ToJsonString());
 
         await using var connection = await db.Storage.OpenConnectionAsync(CancellationToken.None);

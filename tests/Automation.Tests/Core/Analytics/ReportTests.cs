@@ -126,7 +126,7 @@ public sealed class ReportTests
             new AttributionFigures("win-back", "miss-you", "A", 70, 56, 1000m),
             new AttributionFigures("win-back", "miss-you", "holdout", 80, 48, 0m),
             new AttributionFigures("welcome-series", "thank-you", null, 10, 1, 20m),
-        ]);
+        ], []);
 
         report.Steps.Select(s => s.Journey).Should().Equal("welcome-series", "win-back");
         report.Steps[0].Holdout.Should().BeNull();
@@ -138,5 +138,31 @@ public sealed class ReportTests
         lift.Relative.Should().BeApproximately(0.2 / 0.6, 1e-12);
         lift.Low.Should().BeApproximately(0.0524, 0.00005);
         lift.High.Should().BeApproximately(0.3339, 0.00005);
+    }
+
+    [Test]
+    public void Email_rates_are_over_the_emails_that_carried_tracking_and_off_rather_than_zero_without_it()
+    {
+        var report = AttributionReport.Build(new AttributionQuery(From, To, 7, null), [
+            new AttributionFigures("win-back", "miss-you", "A", 100, 5, 100m),
+            new AttributionFigures("win-back", "miss-you", "B", 40, 2, 40m),
+            new AttributionFigures("win-back", "miss-you", "holdout", 20, 1, 0m),
+            new AttributionFigures("win-back", "sms-nudge", null, 30, 1, 10m),
+        ], [
+            new EmailEngagementFigures("win-back", "miss-you", "A", 100, 100, 25, 100, 10),
+            new EmailEngagementFigures("win-back", "miss-you", "B", 40, 0, 0, 0, 0),
+        ]);
+
+        var variants = report.Steps.Single(s => s.Step == "miss-you").Variants;
+        variants[0].Email.Should().BeEquivalentTo(new EmailEngagement(100, EmailEngagement.On, 100, 25, 0.25, EmailEngagement.On, 100, 10, 0.1, 0.4));
+        var untracked = variants[1].Email!;
+        untracked.Sent.Should().Be(40);
+        (untracked.OpenTracking, untracked.OpenRate, untracked.ClickTracking, untracked.ClickRate, untracked.ClickToOpenRate)
+            .Should().Be((EmailEngagement.Off, (double?)null, EmailEngagement.Off, (double?)null, (double?)null), "no email carried tracking: unknown, not 0 %");
+        report.Steps.Single(s => s.Step == "sms-nudge").Variants.Single().Email.Should().BeNull("the step sent no email");
+
+        var partial = EmailEngagement.From(sent: 10, withPixel: 4, opened: 2, withLinks: 0, clicked: 0);
+        (partial.OpenTracking, partial.OpenRate, partial.ClickTracking, partial.ClickToOpenRate)
+            .Should().Be((EmailEngagement.Partial, (double?)0.5, EmailEngagement.Off, (double?)null), "tracking was on for 4 of the 10 emails: the rate is over those 4");
     }
 }

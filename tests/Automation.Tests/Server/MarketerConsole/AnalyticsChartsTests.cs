@@ -35,7 +35,7 @@ public sealed class AnalyticsChartsTests
             new AttributionFigures("win-back", "miss-you", "A", 70, 56, 1000m),
             new AttributionFigures("win-back", "miss-you", "holdout", 80, 48, 0m),
             new AttributionFigures("welcome", "thanks", null, 10, 1, 20m),
-        ]);
+        ], []);
 
         var charts = AnalyticsCharts.From(repurchase, attribution);
 
@@ -57,7 +57,7 @@ public sealed class AnalyticsChartsTests
     public void Empty_reports_give_five_charts_without_data()
     {
         var repurchase = RepurchaseReport.Build(Repurchase, new RepurchaseFigures(new GroupFigures("new", 0, 0, 0, 0, null, null, new long[IntervalBuckets.Count]), [], [], [], []));
-        var charts = AnalyticsCharts.From(repurchase, AttributionReport.Build(Attribution, []));
+        var charts = AnalyticsCharts.From(repurchase, AttributionReport.Build(Attribution, [], []));
         IHtmlContent[] all = [charts.RepurchaseRate, charts.Intervals, charts.Retention, charts.LtvByCohort, charts.Attribution];
         all.Select(c => Parse(c).Element("p")?.Value).Should().AllBe(ChartDocument.NoData);
     }
