@@ -2,15 +2,17 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
-using DotLiquid;
-using DotLiquid.Exceptions;
+using System.Text.Encodings.Web;
+using Fluid;
+using Fluid.Ast;
+using Fluid.Values;
 
 namespace Automation.Core.Messaging;
 
 /// <summary>
-/// Renders message templates with DotLiquid in strict mode: an undefined variable or filter is an error, never an
+/// Renders message templates with Fluid in strict mode: an undefined variable or filter is an error, never an
 /// empty string ("Hi ,"). HTML parts see HTML-escaped values unless <c>| raw</c> says otherwise. Parsed templates are
-/// cached and re-read when their file changes.
+/// cached and re-read when their file changes; the filters and options are built once, not per render.
 /// </summary>
 /// <remarks>
 /// An email file starts with front matter (<c>subject:</c>, optional <c>layout:</c>) between <c>---</c> lines; its
@@ -26,22 +28,34 @@ public sealed partial class LiquidTemplates
     private readonly ConcurrentDictionary<string, (DateTimeOffset Stamp, ParsedFile Parsed)> _cache = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TemplateException> _problems = new(StringComparer.Ordinal);
 
-    static LiquidTemplates()
-    {
-        Template.FileSystem = new PartialsFileSystem();
-        Template.NamingConvention = new CachedNamingConvention();
-    }
+    /// <summary>
+    /// A runaway loop in a template must not hold a dispatcher: a hundred thousand statements, a million characters or a
+    /// hundred thousand items are far beyond any real message. Counted, so the limit holds on a loaded machine too.
+    /// </summary>
+    private const int MaxSteps = 100_000;
 
-    private readonly Hash _shop;
+    // Thread-safe once built: one parser for every template.
+    private static readonly FluidParser Parser = CreateParser();
+
+    private readonly TemplateOptions _options;
 
     /// <param name="signName">The shop's SMS signature (<c>Templates:SignName</c>), the <c>shop.sign_name</c> of templates.</param>
     public LiquidTemplates(TemplateFiles files, string? signName = null)
     {
         Files = files;
         // Unset, shop.sign_name is undefined: a template that needs it fails (and `automation validate` says so) rather than sending "【】".
-        var shop = new Hash();
+        var shop = new Dictionary<string, object?>();
         if (!string.IsNullOrWhiteSpace(signName)) shop["sign_name"] = signName;
-        _shop = Hash.FromDictionary(new Dictionary<string, object> { ["shop"] = shop });
+        // Undefined variables are TemplateHash's to report (Fluid's StrictVariables would fail on every nil too).
+        _options = new TemplateOptionsBuilder()
+            .WithStrictFilters(true)
+            .WithModelNamesComparer(StringComparer.Ordinal)
+            .WithMaxSteps(MaxSteps)
+            .WithMaxOutputSize(1_000_000)
+            .WithMaxCollectionSize(100_000)
+            .WithGlobalValue("shop", TemplateModel.ToHash(shop, escape: false, name: "shop"))
+            .ConfigureFilters(LiquidFilters.Register)
+            .Build();
     }
 
     public TemplateFiles Files { get; }
@@ -115,43 +129,54 @@ public sealed partial class LiquidTemplates
 
     private string RenderPart(ParsedFile file, ParsedPart part, TemplateModel model, bool html, string? content = null)
     {
-        var environment = html ? model.Html : model.Plain;
-        var environments = new List<Hash> { environment, _shop };
-        if (content is not null) environments.Insert(0, Hash.FromDictionary(new Dictionary<string, object> { ["content"] = content }));
-        var registers = new Hash
-        {
-            ["templates"] = Files,
-            ["zone"] = model.Zone,
-            ["culture"] = model.Culture,
-            ["currency"] = model.Currency,
-            ["html"] = html,
-        };
-        // A runaway loop in a template must not hold a dispatcher: two seconds is far beyond any real message.
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-        var context = new Context(environments, new Hash(), registers, ErrorsOutputMode.Rethrow, 10_000, model.Culture, timeout.Token)
-        {
-            SyntaxCompatibilityLevel = SyntaxCompatibility.DotLiquid22,
-        };
-        context.AddFilters(typeof(LiquidFilters));
-        string output;
+        var context = new MessageContext(this, model, html, _options);
+        if (content is not null) context.SetValue("content", StringValue.Create(content));
         try
         {
-            output = part.Template.Render(RenderParameters.FromContext(context, model.Culture));
+            // Values are escaped in the model (TemplateModel.Html), so nothing is encoded twice: the same bytes DotLiquid wrote.
+            return part.Template.Render(context, NullEncoder.Default);
         }
-        catch (Exception e) when (e is LiquidException or System.ArgumentException or FormatException or InvalidCastException or OperationCanceledException)
+        catch (Exception e) when (e is FluidException or InvalidOperationException or System.ArgumentException or FormatException or InvalidCastException or OverflowException)
         {
-            throw new TemplateException(file.Path, part.LineOf(e.Message), Describe(e));
+            var reason = Describe(e);
+            throw new TemplateException(file.Path, part.LineOf(reason), reason);
         }
-        if (context.Errors.FirstOrDefault() is { } error)
-            throw new TemplateException(file.Path, part.LineOf(error.Message), Describe(error));
-        return output;
     }
 
-    private static string Describe(Exception e) => e switch
+    private static string Describe(Exception e) => UndefinedFilter().Match(e.Message) is { Success: true } filter
+        ? $"unknown filter '{filter.Groups[1].Value}'"
+        : e.Message;
+
+    [GeneratedRegex("^Undefined filter '([^']+)'")]
+    private static partial Regex UndefinedFilter();
+
+    private static FluidParser CreateParser()
     {
-        FilterNotFoundException => $"unknown filter '{e.Message}'",
-        _ => e.Message.Replace("Liquid error: ", "").Replace("Error - ", ""),
-    };
+        var parser = new FluidParser();
+        // Fluid's own include binds a variable named after the partial, which the strict model reports as undefined.
+        parser.RegisterExpressionTag("include", IncludePartial);
+        return parser;
+    }
+
+    private static async ValueTask<Completion> IncludePartial(Expression name, IFluidOutput output, TextEncoder encoder, TemplateContext context)
+    {
+        var partial = ((MessageContext)context).Templates.Partial((await name.EvaluateAsync(context)).ToStringValue(context));
+        await partial.Body.Template.RenderAsync(output, encoder, context);
+        return Completion.Normal;
+    }
+
+    /// <summary>
+    /// <c>{% include 'footer' %}</c>: <c>_partials/_footer.liquid</c> in the templates folder, parsed once per save and
+    /// kept at its last good version as templates are.
+    /// </summary>
+    internal ParsedFile Partial(string name)
+    {
+        if (name.Contains("..", StringComparison.Ordinal) || name.Contains('/') || name.Contains('\\'))
+            throw new FluidException($"partial '{name}' must be a plain name");
+        var file = Path.Combine(Files.Root, "_partials", $"_{name}.liquid");
+        if (!Files.Folder.Exists(file)) throw new FluidException($"partial '{name}' not found: expected {file}");
+        return Load(file);
+    }
 
     /// <summary>A text part from HTML: links kept as "text (url)", tags dropped, entities decoded, blank lines folded.</summary>
     public static string HtmlToText(string html)
@@ -184,17 +209,25 @@ public sealed partial class LiquidTemplates
     private static partial Regex BlankLines();
 
     /// <summary>One parsed Liquid text and where it starts in its file.</summary>
-    public sealed record ParsedPart(Template Template, string Source, int FirstLine)
+    public sealed record ParsedPart(IFluidTemplate Template, string Source, int FirstLine)
     {
-        /// <summary>The line of the first appearance of what an error names, else the part's first line.</summary>
+        /// <summary>
+        /// The line of the first appearance of what an error names, else the part's first line. A loop variable's
+        /// member is named by where it is in the model (<c>cart.items[0].sku</c>): its line is that of <c>.sku</c>.
+        /// </summary>
         public int LineOf(string message)
         {
             var quoted = Quoted().Match(message);
             var needle = quoted.Success ? quoted.Groups[1].Value : message.Trim();
+            var member = needle.LastIndexOf('.') is var dot and > 0 ? needle[dot..] : null;
             var lines = Source.Split('\n');
-            for (var i = 0; i < lines.Length; i++)
+            foreach (var candidate in new[] { needle, member })
             {
-                if (needle.Length > 0 && lines[i].Contains(needle, StringComparison.Ordinal)) return FirstLine + i;
+                if (string.IsNullOrEmpty(candidate)) continue;
+                for (var i = 0; i < lines.Length; i++)
+                {
+                    if (lines[i].Contains(candidate, StringComparison.Ordinal)) return FirstLine + i;
+                }
             }
             return FirstLine;
         }
@@ -262,33 +295,19 @@ public sealed partial class LiquidTemplates
 
         internal static ParsedPart Part(string path, string source, int firstLine)
         {
-            try
-            {
-                return new ParsedPart(Template.Parse(source, SyntaxCompatibility.DotLiquid22), source, firstLine);
-            }
-            catch (LiquidException e)
-            {
-                var part = new ParsedPart(Template.Parse(""), source, firstLine);
-                throw new TemplateException(path, part.LineOf(e.Message), $"syntax: {e.Message.Replace("Liquid syntax error: ", "")}");
-            }
+            if (Parser.TryParse(source, out var template, out var error)) return new ParsedPart(template, source, firstLine);
+            // Fluid says where, within this part: "'{% endif %}' was expected at (1:26)", followed by the source.
+            var message = error.Split('\n')[0].Trim();
+            var at = Position().Match(message);
+            var line = at.Success ? firstLine + int.Parse(at.Groups[1].Value, CultureInfo.InvariantCulture) - 1 : firstLine;
+            var reason = at.Success ? $"{message[..at.Index].TrimEnd()} (column {at.Groups[2].Value})" : message;
+            throw new TemplateException(path, line, $"syntax: {reason}");
         }
     }
 
     [GeneratedRegex("'([^']+)'")]
     private static partial Regex Quoted();
 
-    /// <summary>Resolves <c>{% include 'footer' %}</c> to <c>_partials/_footer.liquid</c> in the templates folder of the render.</summary>
-    private sealed class PartialsFileSystem : DotLiquid.FileSystems.IFileSystem
-    {
-        public string ReadTemplateFile(Context context, string templateName)
-        {
-            var name = templateName.Trim('\'', '"');
-            if (name.Contains("..", StringComparison.Ordinal) || name.Contains('/') || name.Contains('\\'))
-                throw new FileSystemException($"partial '{name}' must be a plain name");
-            var templates = (TemplateFiles)context.Registers["templates"];
-            var file = System.IO.Path.Combine(templates.Root, "_partials", $"_{name}.liquid");
-            if (!templates.Folder.Exists(file)) throw new FileSystemException($"partial '{name}' not found: expected {file}");
-            return templates.Folder.ReadAllText(file);
-        }
-    }
+    [GeneratedRegex("at \\((\\d+):(\\d+)\\)")]
+    private static partial Regex Position();
 }
