@@ -34,6 +34,8 @@ public sealed partial class LiquidTemplates
     /// </summary>
     private const int MaxSteps = 100_000;
 
+    private const int MaxIncludeDepth = 10;
+
     // Thread-safe once built: one parser for every template.
     private static readonly FluidParser Parser = CreateParser();
 
@@ -94,7 +96,8 @@ public sealed partial class LiquidTemplates
     /// <summary>
     /// Parses a file (cached until it changes), throwing <see cref="TemplateException"/> on bad syntax. A file that was
     /// good and turns bad keeps rendering its last good version, as a bad journey file keeps running its last good one:
-    /// an edit saved half-way or by mistake must not fail every message of the step. Its problem is in <see cref="Problems"/>.
+    /// an edit saved half-way or by mistake must not fail every message of the step. Its problem is in <see cref="Problems"/>
+    /// and counted once per bad save in <c>automation.rules.reload.failures</c> (<c>automation.rules.file=template</c>).
     /// </summary>
     public ParsedFile Load(string file)
     {
@@ -112,6 +115,7 @@ public sealed partial class LiquidTemplates
             // Remembered under the bad file's stamp, so it is parsed once per save, not once per message.
             _cache[file] = (stamp, cached.Parsed);
             _problems[file] = e;
+            Telemetry.AutomationMetrics.RulesReloadFailures.Add(1, Telemetry.AutomationMetrics.Tags("automation.rules.file", "template"));
             return cached.Parsed;
         }
     }
@@ -160,8 +164,13 @@ public sealed partial class LiquidTemplates
 
     private static async ValueTask<Completion> IncludePartial(Expression name, IFluidOutput output, TextEncoder encoder, TemplateContext context)
     {
-        var partial = ((MessageContext)context).Templates.Partial((await name.EvaluateAsync(context)).ToStringValue(context));
+        var message = (MessageContext)context;
+        var partialName = (await name.EvaluateAsync(context)).ToStringValue(context);
+        if (message.IncludeDepth == MaxIncludeDepth) throw new FluidException($"partial '{partialName}' is included more than {MaxIncludeDepth} levels deep: does it include itself?");
+        var partial = message.Templates.Partial(partialName);
+        message.IncludeDepth++;
         await partial.Body.Template.RenderAsync(output, encoder, context);
+        message.IncludeDepth--;
         return Completion.Normal;
     }
 

@@ -23,4 +23,7 @@ internal sealed class MessageContext : TemplateContext
     public string Currency { get; }
 
     public bool Html { get; }
+
+    /// <summary>How many <c>{% include %}</c> deep the render is, so a partial that includes itself fails instead of recursing.</summary>
+    public int IncludeDepth { get; set; }
 }
