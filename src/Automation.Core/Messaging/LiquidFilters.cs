@@ -28,7 +28,7 @@ public static class LiquidFilters
     /// <summary><c>{{ cart.value | money }}</c> → "$24.00"; <c>{{ 5 | money: "EUR" }}</c> for another currency.</summary>
     private static string Money(FluidValue input, FluidValue currency, MessageContext context)
     {
-        // As DotLiquid's Convert.ToDecimal did: text that is not a number fails the render rather than printing $0.00.
+        // Text that is not a number fails the render rather than printing $0.00.
         var amount = input.Type == FluidValues.String
             ? decimal.Parse(input.ToStringValue(context), NumberStyles.Number, CultureInfo.InvariantCulture)
             : input.ToNumberValue(context);
