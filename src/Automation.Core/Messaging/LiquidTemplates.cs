@@ -2,15 +2,17 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
-using DotLiquid;
-using DotLiquid.Exceptions;
+using System.Text.Encodings.Web;
+using Fluid;
+using Fluid.Ast;
+using Fluid.Values;
 
 namespace Automation.Core.Messaging;
 
 /// <summary>
-/// Renders message templates with DotLiquid in strict mode: an undefined variable or filter is an error, never an
+/// Renders message templates with Fluid in strict mode: an undefined variable or filter is an error, never an
 /// empty string ("Hi ,"). HTML parts see HTML-escaped values unless <c>| raw</c> says otherwise. Parsed templates are
-/// cached and re-read when their file changes.
+/// cached and re-read when their file changes; the filters and options are built once, not per render.
 /// </summary>
 /// <remarks>
 /// An email file starts with front matter (<c>subject:</c>, optional <c>layout:</c>) between <c>---</c> lines; its
@@ -26,22 +28,36 @@ public sealed partial class LiquidTemplates
     private readonly ConcurrentDictionary<string, (DateTimeOffset Stamp, ParsedFile Parsed)> _cache = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TemplateException> _problems = new(StringComparer.Ordinal);
 
-    static LiquidTemplates()
-    {
-        Template.FileSystem = new PartialsFileSystem();
-        Template.NamingConvention = new CachedNamingConvention();
-    }
+    /// <summary>
+    /// A runaway loop in a template must not hold a dispatcher: a hundred thousand statements, a million characters or a
+    /// hundred thousand items are far beyond any real message. Counted, so the limit holds on a loaded machine too.
+    /// </summary>
+    private const int MaxSteps = 100_000;
 
-    private readonly Hash _shop;
+    private const int MaxIncludeDepth = 10;
+
+    // Thread-safe once built: one parser for every template.
+    private static readonly FluidParser Parser = CreateParser();
+
+    private readonly TemplateOptions _options;
 
     /// <param name="signName">The shop's SMS signature (<c>Templates:SignName</c>), the <c>shop.sign_name</c> of templates.</param>
     public LiquidTemplates(TemplateFiles files, string? signName = null)
     {
         Files = files;
         // Unset, shop.sign_name is undefined: a template that needs it fails (and `automation validate` says so) rather than sending "【】".
-        var shop = new Hash();
+        var shop = new Dictionary<string, object?>();
         if (!string.IsNullOrWhiteSpace(signName)) shop["sign_name"] = signName;
-        _shop = Hash.FromDictionary(new Dictionary<string, object> { ["shop"] = shop });
+        // Undefined variables are TemplateHash's to report (Fluid's StrictVariables would fail on every nil too).
+        _options = new TemplateOptionsBuilder()
+            .WithStrictFilters(true)
+            .WithModelNamesComparer(StringComparer.Ordinal)
+            .WithMaxSteps(MaxSteps)
+            .WithMaxOutputSize(1_000_000)
+            .WithMaxCollectionSize(100_000)
+            .WithGlobalValue("shop", TemplateModel.ToHash(shop, escape: false, name: "shop"))
+            .ConfigureFilters(LiquidFilters.Register)
+            .Build();
     }
 
     public TemplateFiles Files { get; }
@@ -83,7 +99,8 @@ public sealed partial class LiquidTemplates
     /// <summary>
     /// Parses a file (cached until it changes), throwing <see cref="TemplateException"/> on bad syntax. A file that was
     /// good and turns bad keeps rendering its last good version, as a bad journey file keeps running its last good one:
-    /// an edit saved half-way or by mistake must not fail every message of the step. Its problem is in <see cref="Problems"/>.
+    /// an edit saved half-way or by mistake must not fail every message of the step. Its problem is in <see cref="Problems"/>
+    /// and counted once per bad save in <c>automation.rules.reload.failures</c> (<c>automation.rules.file=template</c>).
     /// </summary>
     public ParsedFile Load(string file)
     {
@@ -101,6 +118,7 @@ public sealed partial class LiquidTemplates
             // Remembered under the bad file's stamp, so it is parsed once per save, not once per message.
             _cache[file] = (stamp, cached.Parsed);
             _problems[file] = e;
+            Telemetry.AutomationMetrics.RulesReloadFailures.Add(1, Telemetry.AutomationMetrics.Tags("automation.rules.file", "template"));
             return cached.Parsed;
         }
     }
@@ -118,43 +136,59 @@ public sealed partial class LiquidTemplates
 
     private string RenderPart(ParsedFile file, ParsedPart part, TemplateModel model, bool html, string? content = null)
     {
-        var environment = html ? model.Html : model.Plain;
-        var environments = new List<Hash> { environment, _shop };
-        if (content is not null) environments.Insert(0, Hash.FromDictionary(new Dictionary<string, object> { ["content"] = content }));
-        var registers = new Hash
-        {
-            ["templates"] = Files,
-            ["zone"] = model.Zone,
-            ["culture"] = model.Culture,
-            ["currency"] = model.Currency,
-            ["html"] = html,
-        };
-        // A runaway loop in a template must not hold a dispatcher: two seconds is far beyond any real message.
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-        var context = new Context(environments, new Hash(), registers, ErrorsOutputMode.Rethrow, 10_000, model.Culture, timeout.Token)
-        {
-            SyntaxCompatibilityLevel = SyntaxCompatibility.DotLiquid22,
-        };
-        context.AddFilters(typeof(LiquidFilters));
-        string output;
+        var context = new MessageContext(this, model, html, _options);
+        if (content is not null) context.SetValue("content", StringValue.Create(content));
         try
         {
-            output = part.Template.Render(RenderParameters.FromContext(context, model.Culture));
+            // Values are escaped in the model (TemplateModel.Html) with WebUtility, so nothing is encoded twice and non-ASCII text stays as it is.
+            return part.Template.Render(context, NullEncoder.Default);
         }
-        catch (Exception e) when (e is LiquidException or System.ArgumentException or FormatException or InvalidCastException or OperationCanceledException)
+        catch (Exception e) when (e is FluidException or InvalidOperationException or System.ArgumentException or FormatException or InvalidCastException or OverflowException)
         {
-            throw new TemplateException(file.Path, part.LineOf(e.Message), Describe(e));
+            var reason = Describe(e);
+            throw new TemplateException(file.Path, part.LineOf(reason), reason);
         }
-        if (context.Errors.FirstOrDefault() is { } error)
-            throw new TemplateException(file.Path, part.LineOf(error.Message), Describe(error));
-        return output;
     }
 
-    private static string Describe(Exception e) => e switch
+    private static string Describe(Exception e) => UndefinedFilter().Match(e.Message) is { Success: true } filter
+        ? $"unknown filter '{filter.Groups[1].Value}'"
+        : e.Message;
+
+    [GeneratedRegex("^Undefined filter '([^']+)'")]
+    private static partial Regex UndefinedFilter();
+
+    private static FluidParser CreateParser()
     {
-        FilterNotFoundException => $"unknown filter '{e.Message}'",
-        _ => e.Message.Replace("Liquid error: ", "").Replace("Error - ", ""),
-    };
+        var parser = new FluidParser();
+        // Fluid's own include binds a variable named after the partial, which the strict model reports as undefined.
+        parser.RegisterExpressionTag("include", IncludePartial);
+        return parser;
+    }
+
+    private static async ValueTask<Completion> IncludePartial(Expression name, IFluidOutput output, TextEncoder encoder, TemplateContext context)
+    {
+        var message = (MessageContext)context;
+        var partialName = (await name.EvaluateAsync(context)).ToStringValue(context);
+        if (message.IncludeDepth == MaxIncludeDepth) throw new FluidException($"partial '{partialName}' is included more than {MaxIncludeDepth} levels deep: does it include itself?");
+        var partial = message.Templates.Partial(partialName);
+        message.IncludeDepth++;
+        await partial.Body.Template.RenderAsync(output, encoder, context);
+        message.IncludeDepth--;
+        return Completion.Normal;
+    }
+
+    /// <summary>
+    /// <c>{% include 'footer' %}</c>: <c>_partials/_footer.liquid</c> in the templates folder, parsed once per save and
+    /// kept at its last good version as templates are.
+    /// </summary>
+    internal ParsedFile Partial(string name)
+    {
+        if (name.Contains("..", StringComparison.Ordinal) || name.Contains('/') || name.Contains('\\'))
+            throw new FluidException($"partial '{name}' must be a plain name");
+        var file = Path.Combine(Files.Root, "_partials", $"_{name}.liquid");
+        if (!Files.Folder.Exists(file)) throw new FluidException($"partial '{name}' not found: expected {file}");
+        return Load(file);
+    }
 
     /// <summary>A text part from HTML: links kept as "text (url)", tags dropped, entities decoded, blank lines folded.</summary>
     public static string HtmlToText(string html)
@@ -185,113 +219,4 @@ public sealed partial class LiquidTemplates
 
     [GeneratedRegex("\\n{3,}")]
     private static partial Regex BlankLines();
-
-    /// <summary>One parsed Liquid text and where it starts in its file.</summary>
-    public sealed record ParsedPart(Template Template, string Source, int FirstLine)
-    {
-        /// <summary>The line of the first appearance of what an error names, else the part's first line.</summary>
-        public int LineOf(string message)
-        {
-            var quoted = Quoted().Match(message);
-            var needle = quoted.Success ? quoted.Groups[1].Value : message.Trim();
-            var lines = Source.Split('\n');
-            for (var i = 0; i < lines.Length; i++)
-            {
-                if (needle.Length > 0 && lines[i].Contains(needle, StringComparison.Ordinal)) return FirstLine + i;
-            }
-            return FirstLine;
-        }
-    }
-
-    /// <summary>A template file: front matter, body and optional text part.</summary>
-    /// <param name="ProviderCodes">Provider → approved SMS template code (<c>aliyun_template:</c>, <c>tencent_template:</c>).</param>
-    /// <param name="Parameters">The SMS template's variables (<c>param.&lt;name&gt;:</c>) in the order written.</param>
-    public sealed record ParsedFile(string Path, ParsedPart Body, ParsedPart? Text, ParsedPart? Subject, string? Layout,
-        IReadOnlyDictionary<string, string> ProviderCodes, IReadOnlyList<KeyValuePair<string, ParsedPart>> Parameters)
-    {
-        /// <summary>A WeChat file's template id and fields (see <see cref="WeChatTemplate"/>); null for other channels.</summary>
-        public WeChatTemplate? WeChat { get; init; }
-
-        public static ParsedFile Parse(string path, string source)
-        {
-            // An empty file is what a reader sees while an editor rewrites it in place: never a template to send.
-            if (string.IsNullOrWhiteSpace(source)) throw new TemplateException(path, 1, "the file is empty");
-            var lines = source.Replace("\r\n", "\n").Split('\n');
-            var bodyStart = 0;
-            var front = new Dictionary<string, (string Value, int Line)>(StringComparer.OrdinalIgnoreCase);
-            var codes = new Dictionary<string, string>(StringComparer.Ordinal);
-            var parameters = new List<KeyValuePair<string, ParsedPart>>();
-            var weChat = WeChatTemplate.IsWeChatFile(path);
-            if (lines.Length > 0 && lines[0].Trim() == "---")
-            {
-                var end = Array.FindIndex(lines, 1, l => l.Trim() == "---");
-                if (end < 0) throw new TemplateException(path, 1, "front matter opened with '---' is never closed");
-                for (var i = 1; i < end; i++)
-                {
-                    if (string.IsNullOrWhiteSpace(lines[i])) continue;
-                    var colon = lines[i].IndexOf(':');
-                    if (colon <= 0) throw new TemplateException(path, i + 1, "front matter lines are 'key: value'");
-                    var key = lines[i][..colon].Trim();
-                    var value = lines[i][(colon + 1)..].Trim();
-                    if (weChat)
-                    {
-                        if (!WeChatTemplate.FrontMatterKeys.Contains(key))
-                            throw new TemplateException(path, i + 1, $"unknown front matter key '{key}': use {string.Join(", ", WeChatTemplate.FrontMatterKeys)}");
-                    }
-                    else
-                    {
-                        if (SmsFrontMatter.Read(path, i + 1, key, value, codes, parameters, Part)) continue;
-                        if (key is not ("subject" or "layout"))
-                            throw new TemplateException(path, i + 1, $"unknown front matter key '{key}': use subject, layout, aliyun_template, tencent_template or param.<name>");
-                    }
-                    front[key] = (value, i + 1);
-                }
-                bodyStart = end + 1;
-            }
-
-            var separator = Array.FindIndex(lines, bodyStart, l => l.Trim() == TextSeparator);
-            var bodyLines = separator < 0 ? lines[bodyStart..] : lines[bodyStart..separator];
-            var body = Part(path, string.Join('\n', bodyLines), bodyStart + 1);
-            var text = separator < 0 ? null : Part(path, string.Join('\n', lines[(separator + 1)..]), separator + 2);
-            var subject = front.TryGetValue("subject", out var s) ? Part(path, s.Value, s.Line) : null;
-            // Checked here as well as at render, so that an email file without its front matter counts as bad and its last good version stays.
-            if (subject is null && System.IO.Path.GetFileName(path).Split('.') is [_, "email", ..] and { Length: > 2 })
-                throw new TemplateException(path, 1, "an email template needs 'subject:' in its front matter");
-            return new ParsedFile(path, body, text, subject, front.TryGetValue("layout", out var l) ? l.Value : null, codes, parameters)
-            {
-                WeChat = weChat ? WeChatTemplate.Parse(path, front, bodyLines, bodyStart + 1, (source, line) => Part(path, source, line)) : null,
-            };
-        }
-
-        internal static ParsedPart Part(string path, string source, int firstLine)
-        {
-            try
-            {
-                return new ParsedPart(Template.Parse(source, SyntaxCompatibility.DotLiquid22), source, firstLine);
-            }
-            catch (LiquidException e)
-            {
-                var part = new ParsedPart(Template.Parse(""), source, firstLine);
-                throw new TemplateException(path, part.LineOf(e.Message), $"syntax: {e.Message.Replace("Liquid syntax error: ", "")}");
-            }
-        }
-    }
-
-    [GeneratedRegex("'([^']+)'")]
-    private static partial Regex Quoted();
-
-    /// <summary>Resolves <c>{% include 'footer' %}</c> to <c>_partials/_footer.liquid</c> in the templates folder of the render.</summary>
-    private sealed class PartialsFileSystem : DotLiquid.FileSystems.IFileSystem
-    {
-        public string ReadTemplateFile(Context context, string templateName)
-        {
-            var name = templateName.Trim('\'', '"');
-            if (name.Contains("..", StringComparison.Ordinal) || name.Contains('/') || name.Contains('\\'))
-                throw new FileSystemException($"partial '{name}' must be a plain name");
-            var templates = (TemplateFiles)context.Registers["templates"];
-            var file = System.IO.Path.Combine(templates.Root, "_partials", $"_{name}.liquid");
-            if (!templates.Folder.Exists(file)) throw new FileSystemException($"partial '{name}' not found: expected {file}");
-            return templates.Folder.ReadAllText(file);
-        }
-    }
 }

@@ -61,18 +61,28 @@ public static class TemplateCheck
             PointsLedger = [new Points.PointsEntry(1, 120, Points.PointsKinds.Earn, "order sample-order", "order:sample-order", now.AddMonths(-11), now.AddDays(10))],
             Coupons = [SampleCoupon("sample", now)],
         };
-        // A step that names a campaign is sent with a code of it: the sample carries one.
-        var context = send.Coupon is null ? send.Context : (JsonObject)send.Context.DeepClone();
-        if (send.Coupon is not null) context["Coupon"] = SampleCoupon(send.Coupon, now).ToContext();
-        var trigger = journey.Trigger is EventTrigger e
-            ? new JsonObject
-            {
-                ["name"] = e.Events[0],
-                ["properties"] = Teams.TeamEngine.SampleProperties(e.Events[0]) ?? Presales.PresaleAnnouncer.SampleProperties(e.Events[0]) ?? Rewards.RewardRedemptions.SampleProperties(e.Events[0]) ?? Products.ReplenishmentReminders.SampleProperties(e.Events[0], now) ?? Products.ProductEvents.SampleProperties(e.Events[0]) ?? new JsonObject { ["order_id"] = "sample-order", ["total"] = 39.8, ["currency"] = "USD" },
-            }
-            : null;
+        var context = SampleContext(send, now);
+        var trigger = SampleTrigger(journey, now);
         return TemplateModel.For(snapshot, journey.Name, step, now.AddHours(-1), trigger, context, "https://automation.example/u/sample", "USD", now, tier, next);
     }
+
+    /// <summary>The step's action context as sent: a step that names a campaign carries a code of it.</summary>
+    public static JsonObject SampleContext(SendAction send, DateTimeOffset now)
+    {
+        if (send.Coupon is null) return send.Context;
+        var context = (JsonObject)send.Context.DeepClone();
+        context["Coupon"] = SampleCoupon(send.Coupon, now).ToContext();
+        return context;
+    }
+
+    /// <summary>The event that starts an event-triggered journey, with the properties its templates read; null for others.</summary>
+    public static JsonObject? SampleTrigger(JourneyDefinition journey, DateTimeOffset now) => journey.Trigger is EventTrigger e
+        ? new JsonObject
+        {
+            ["name"] = e.Events[0],
+            ["properties"] = Teams.TeamEngine.SampleProperties(e.Events[0]) ?? Presales.PresaleAnnouncer.SampleProperties(e.Events[0]) ?? Rewards.RewardRedemptions.SampleProperties(e.Events[0]) ?? Products.ReplenishmentReminders.SampleProperties(e.Events[0], now) ?? Products.ProductEvents.SampleProperties(e.Events[0]) ?? new JsonObject { ["order_id"] = "sample-order", ["total"] = 39.8, ["currency"] = "USD" },
+        }
+        : null;
 
     private static Coupons.IssuedCoupon SampleCoupon(string campaign, DateTimeOffset now) =>
         new(campaign, "SAMPLE-CODE", new Coupons.CouponValue(Coupons.CouponValueKind.AmountOff, 10, "USD"), 50, now.AddDays(-27), now.AddDays(3));

@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Automation.Core.Customers;
 using Automation.Core.Journeys;
-using DotLiquid;
+using Fluid.Values;
 
 namespace Automation.Core.Messaging;
 
@@ -16,7 +16,7 @@ namespace Automation.Core.Messaging;
 /// </summary>
 public sealed class TemplateModel
 {
-    private TemplateModel(Hash plain, Hash html, string? locale, TimeZoneInfo zone, CultureInfo culture, string currency)
+    private TemplateModel(TemplateHash plain, TemplateHash html, string? locale, TimeZoneInfo zone, CultureInfo culture, string currency)
     {
         Plain = plain;
         Html = html;
@@ -26,8 +26,11 @@ public sealed class TemplateModel
         Currency = currency;
     }
 
-    public Hash Plain { get; }
-    public Hash Html { get; }
+    /// <summary>The model as text parts see it.</summary>
+    public TemplateHash Plain { get; }
+
+    /// <summary>The model as HTML parts see it: every string HTML-escaped (<c>| raw</c> undoes it).</summary>
+    public TemplateHash Html { get; }
     public string? Locale { get; }
     public TimeZoneInfo Zone { get; }
     public CultureInfo Culture { get; }
@@ -203,18 +206,23 @@ public sealed class TemplateModel
     };
 
     // URLs in the model are ours or the shop's; escaping still applies, so an attacker-supplied one cannot break out of an attribute.
-    private static Hash ToHash(Dictionary<string, object?> values, bool escape)
+    internal static TemplateHash ToHash(Dictionary<string, object?> values, bool escape, TemplateHash? parent = null, string? name = null)
     {
-        var hash = new Hash();
-        foreach (var (key, value) in values) hash[key] = Convert(value, escape);
+        var converted = new Dictionary<string, FluidValue>(values.Count, StringComparer.Ordinal);
+        var hash = new TemplateHash(converted, parent, name);
+        foreach (var (key, value) in values) converted[key] = Convert(value, escape, hash, key);
         return hash;
     }
 
-    private static object? Convert(object? value, bool escape) => value switch
+    private static FluidValue Convert(object? value, bool escape, TemplateHash owner, string key) => value switch
     {
-        string s => escape ? WebUtility.HtmlEncode(s) : s,
-        Dictionary<string, object?> d => ToHash(d, escape),
-        IEnumerable<object?> list => list.Select(i => Convert(i, escape)).ToList(),
-        _ => value,
+        null => NilValue.Instance,
+        string s => StringValue.Create(escape ? WebUtility.HtmlEncode(s) : s),
+        bool b => BooleanValue.Create(b),
+        int or long or decimal or double => NumberValue.Create(System.Convert.ToDecimal(value, CultureInfo.InvariantCulture)),
+        DateTime d => DateTimeValue.Create(new DateTimeOffset(DateTime.SpecifyKind(d, DateTimeKind.Utc))),
+        Dictionary<string, object?> d => ToHash(d, escape, owner, key),
+        IEnumerable<object?> list => ArrayValue.Create([.. list.Select((item, i) => Convert(item, escape, owner, $"{key}[{i}]"))]),
+        _ => throw new ArgumentException($"the template model cannot hold a {value.GetType().Name} ('{key}')", nameof(value)),
     };
 }

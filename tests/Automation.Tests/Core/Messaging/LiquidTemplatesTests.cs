@@ -194,4 +194,79 @@ public sealed class LiquidTemplatesTests
         var render = () => _templates.Render("j/s", "email", Model());
         render.Should().Throw<TemplateException>().Which.Reason.Should().Contain("needs 'subject:'");
     }
+    [Test]
+    public void A_template_saved_broken_keeps_its_last_good_version_and_counts_one_reload_failure_per_save()
+    {
+        var failures = 0L;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "automation.rules.reload.failures") l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag is { Key: "automation.rules.file", Value: "template" }) Interlocked.Add(ref failures, value);
+            }
+        });
+        listener.Start();
+        var file = Path.Combine(_root.FullName, "j/s.sms.liquid");
+        Write("j/s.sms.liquid", "Hi {{ customer.name }}");
+        _templates.Render("j/s", "sms", Model()).Text.Should().Be("Hi Ann Lee");
+
+        Write("j/s.sms.liquid", "Hi {% if customer.name %}");
+        File.SetLastWriteTimeUtc(file, TimeProvider.System.GetUtcNow().UtcDateTime.AddSeconds(5));
+        _templates.Render("j/s", "sms", Model()).Text.Should().Be("Hi Ann Lee", "the last good version keeps rendering");
+        _templates.Render("j/s", "sms", Model()).Text.Should().Be("Hi Ann Lee");
+
+        _templates.Problems.Should().ContainSingle().Which.Line.Should().Be(1);
+        Interlocked.Read(ref failures).Should().Be(1, "a bad save is one failure, however many messages render after it");
+    }
+
+    [Test]
+    public void A_missing_member_of_a_loop_item_is_named_with_its_line_and_a_null_value_is_nil()
+    {
+        Write("j/s.sms.liquid", "{{ customer.locale | default: 'en' }}{% if customer.tier_since %}x{% endif %}\n{% for item in cart.items %}\n{{ item.colour }}{% endfor %}");
+        var render = () => _templates.Render("j/s", "sms", Model());
+        render.Should().Throw<TemplateException>().Which.Message.Should().EndWith("s.sms.liquid:3: Variable 'cart.items[0].colour' could not be found");
+    }
+
+    [Test]
+    public void A_runaway_loop_fails_the_render_instead_of_holding_the_dispatcher()
+    {
+        Write("j/s.sms.liquid", "{% for i in (1..1000) %}{% for j in (1..1000) %}x{% endfor %}{% endfor %}");
+        var render = () => _templates.Render("j/s", "sms", Model());
+        var problem = render.Should().Throw<TemplateException>().Which;
+        problem.Line.Should().Be(1);
+        problem.Reason.Should().Be("The maximum number of 100000 steps has been reached.");
+    }
+
+    [Test]
+    public void A_partial_that_includes_itself_fails_instead_of_recursing()
+    {
+        Write("_partials/_loop.liquid", "x{% include 'loop' %}");
+        Write("j/s.sms.liquid", "Hi\n{% include 'loop' %}");
+        var render = () => _templates.Render("j/s", "sms", Model());
+        render.Should().Throw<TemplateException>().Which.Message.Should().Contain(":2: partial 'loop' is included more than 10 levels deep");
+    }
+
+    [TestCase("../secret")]
+    [TestCase("missing")]
+    public void A_partial_outside_the_partials_folder_or_missing_fails_with_its_name(string name)
+    {
+        Write("j/s.sms.liquid", $"Hi\n{{% include '{name}' %}}");
+        var render = () => _templates.Render("j/s", "sms", Model());
+        render.Should().Throw<TemplateException>().Which.Message.Should().Contain($":2: partial '{name}'");
+    }
+
+    [Test]
+    public void A_syntax_error_names_its_line_in_the_file()
+    {
+        Write("j/s.email.liquid", "---\nsubject: Hi\n---\n<p>Hello</p>\n<p>{% if customer.name %}</p>");
+        var render = () => _templates.Render("j/s", "email", Model());
+        var problem = render.Should().Throw<TemplateException>().Which;
+        problem.Line.Should().Be(5);
+        problem.Reason.Should().StartWith("syntax: ").And.Contain("column");
+    }
 }

@@ -100,10 +100,10 @@ public sealed class TierPerksTests(string storage)
         Render("zh-CN").Should().Contain("50.00 免运费").And.Contain("下一等级为Silver：一年内再消费").And.Contain("或再下 3 单即可升级。");
 
         var top = TemplateModel.For(sam, "t", "s", now, null, new JsonObject(), "u", "USD", now, Program.Tiers[^1], Program.Next(Program.Tiers[^1], window));
-        var tier = (DotLiquid.Hash)top.Plain["tier"];
-        ((DotLiquid.Hash)tier["next"])["name"].Should().BeNull("Diamond is the top: there is no next tier");
-        ((DotLiquid.Hash)tier["perks"])["dedicated_service"].Should().Be(true);
-        ((DotLiquid.Hash)((DotLiquid.Hash)top.Plain["customer"])["tier_perks"])["free_shipping"].Should().Be(true, "customer.tier_perks keeps working");
+        var tier = (TemplateHash)top.Plain["tier"];
+        ((TemplateHash)tier["next"])["name"].IsNil().Should().BeTrue("Diamond is the top: there is no next tier");
+        ((TemplateHash)tier["perks"])["dedicated_service"].Should().Be(Fluid.Values.BooleanValue.True);
+        ((TemplateHash)((TemplateHash)top.Plain["customer"])["tier_perks"])["free_shipping"].Should().Be(Fluid.Values.BooleanValue.True, "customer.tier_perks keeps working");
     }
 }
 
