@@ -12,15 +12,20 @@ internal sealed partial class WriteTransaction
         {
             var p = new DynamicParameters();
             var values = SqlLists.Values(chunk, s => [s.ProductId, s.Sku, s.Name, s.Category, s.Brand, s.Price, s.Url, s.ImageUrl, s.UsageDays, s.SeenAt, now], p);
+            // A newer event's fields win; an older one (a late event, or another ingest lane's) only fills blanks.
+            const string newer = "(products.seen_at IS NULL OR products.seen_at <= excluded.seen_at)";
             await connection.ExecuteAsync(Command($"""
                 INSERT INTO products (product_id, sku, name, category, brand, price, url, image_url, usage_days, seen_at, updated_at) VALUES {values}
                 ON CONFLICT (product_id) DO UPDATE SET
-                    sku = COALESCE(excluded.sku, products.sku), name = COALESCE(excluded.name, products.name),
-                    category = COALESCE(excluded.category, products.category), brand = COALESCE(excluded.brand, products.brand),
-                    price = COALESCE(excluded.price, products.price), url = COALESCE(excluded.url, products.url),
-                    image_url = COALESCE(excluded.image_url, products.image_url), usage_days = COALESCE(products.usage_days, excluded.usage_days),
-                    seen_at = excluded.seen_at, updated_at = excluded.updated_at
-                WHERE products.seen_at IS NULL OR products.seen_at <= excluded.seen_at
+                    sku = CASE WHEN {newer} THEN COALESCE(excluded.sku, products.sku) ELSE COALESCE(products.sku, excluded.sku) END,
+                    name = CASE WHEN {newer} THEN COALESCE(excluded.name, products.name) ELSE COALESCE(products.name, excluded.name) END,
+                    category = CASE WHEN {newer} THEN COALESCE(excluded.category, products.category) ELSE COALESCE(products.category, excluded.category) END,
+                    brand = CASE WHEN {newer} THEN COALESCE(excluded.brand, products.brand) ELSE COALESCE(products.brand, excluded.brand) END,
+                    price = CASE WHEN {newer} THEN COALESCE(excluded.price, products.price) ELSE COALESCE(products.price, excluded.price) END,
+                    url = CASE WHEN {newer} THEN COALESCE(excluded.url, products.url) ELSE COALESCE(products.url, excluded.url) END,
+                    image_url = CASE WHEN {newer} THEN COALESCE(excluded.image_url, products.image_url) ELSE COALESCE(products.image_url, excluded.image_url) END,
+                    usage_days = COALESCE(products.usage_days, excluded.usage_days),
+                    seen_at = CASE WHEN {newer} THEN excluded.seen_at ELSE products.seen_at END, updated_at = excluded.updated_at
                 """, p, cancellationToken));
         }
     }

@@ -59,10 +59,15 @@ public static class ProductHistory
     }
 
     private static bool Changes(ProductSighting s, Product p) =>
-        p.SeenAt is not { } seen || (s.SeenAt >= seen && (s.SeenAt - seen >= SeenAtResolution
+        p.SeenAt is not { } seen || FillsBlank(s, p) || (s.SeenAt >= seen && (s.SeenAt - seen >= SeenAtResolution
             || Differs(s.Sku, p.Sku) || Differs(s.Name, p.Name) || Differs(s.Category, p.Category) || Differs(s.Brand, p.Brand)
-            || (s.Price is { } price && price != p.Price) || Differs(s.Url, p.Url) || Differs(s.ImageUrl, p.ImageUrl)
-            || (s.UsageDays is not null && p.UsageDays is null)));
+            || (s.Price is { } price && price != p.Price) || Differs(s.Url, p.Url) || Differs(s.ImageUrl, p.ImageUrl)));
+
+    /// <summary>An older sighting (a late event, or one another ingest lane wrote first) still fills what the catalog lacks.</summary>
+    private static bool FillsBlank(ProductSighting s, Product p) =>
+        (s.Sku is not null && p.Sku is null) || (s.Name is not null && p.Name is null) || (s.Category is not null && p.Category is null)
+        || (s.Brand is not null && p.Brand is null) || (s.Price is not null && p.Price is null) || (s.Url is not null && p.Url is null)
+        || (s.ImageUrl is not null && p.ImageUrl is null) || (s.UsageDays is not null && p.UsageDays is null);
 
     private static bool Differs(string? sighted, string? stored) => sighted is not null && !string.Equals(sighted, stored, StringComparison.Ordinal);
 

@@ -11,14 +11,19 @@ internal sealed partial class InMemoryTransaction
         foreach (var s in sightings)
         {
             var stored = products.GetValueOrDefault(s.ProductId);
-            // An older event than the one stored changes nothing; a field the event leaves out keeps its value.
-            if (stored is { SeenAt: { } seen } && seen > s.SeenAt) continue;
+            // An older event than the one stored only fills blanks; a field the event leaves out keeps its value.
             var p = stored ?? new Product(s.ProductId);
-            products = products.SetItem(s.ProductId, p with
-            {
-                Sku = s.Sku ?? p.Sku, Name = s.Name ?? p.Name, Category = s.Category ?? p.Category, Brand = s.Brand ?? p.Brand, Price = s.Price ?? p.Price,
-                Url = s.Url ?? p.Url, ImageUrl = s.ImageUrl ?? p.ImageUrl, UsageDays = p.UsageDays ?? s.UsageDays, SeenAt = s.SeenAt, UpdatedAt = now,
-            });
+            products = products.SetItem(s.ProductId, stored is { SeenAt: { } seen } && seen > s.SeenAt
+                ? p with
+                {
+                    Sku = p.Sku ?? s.Sku, Name = p.Name ?? s.Name, Category = p.Category ?? s.Category, Brand = p.Brand ?? s.Brand, Price = p.Price ?? s.Price,
+                    Url = p.Url ?? s.Url, ImageUrl = p.ImageUrl ?? s.ImageUrl, UsageDays = p.UsageDays ?? s.UsageDays, UpdatedAt = now,
+                }
+                : p with
+                {
+                    Sku = s.Sku ?? p.Sku, Name = s.Name ?? p.Name, Category = s.Category ?? p.Category, Brand = s.Brand ?? p.Brand, Price = s.Price ?? p.Price,
+                    Url = s.Url ?? p.Url, ImageUrl = s.ImageUrl ?? p.ImageUrl, UsageDays = p.UsageDays ?? s.UsageDays, SeenAt = s.SeenAt, UpdatedAt = now,
+                });
         }
         _tables = _tables with { Products = products };
         return Task.CompletedTask;
