@@ -17,58 +17,11 @@ namespace Automation.Tests.Channels;
 [TestFixture(StorageOptions.Sqlite)]
 [TestFixture(StorageOptions.Postgres)]
 [NonParallelizable]
-public sealed class WeChatSubscribeTests(string provider)
+public sealed class WeChatSubscribeTests(string provider) : WeChatJourneyFixture(provider)
 {
-    private const string Journey = "wechat-subscribe-drill";
+    protected override string Journey => "wechat-subscribe-drill";
 
-    private TestDatabase _db = null!;
-    private FakeTimeProvider _clock = null!;
-    private FakeWeChat _weChat = null!;
-    private AutomationFactory _factory = null!;
-    private HttpClient _client = null!;
-
-    [SetUp]
-    public async Task SetUp()
-    {
-        _db = await TestDatabase.CreateAsync(provider);
-        _clock = new FakeTimeProvider(new DateTimeOffset(2026, 5, 4, 8, 0, 0, TimeSpan.Zero));
-        _weChat = await FakeWeChat.StartAsync();
-        _factory = new AutomationFactory(_db, _clock, settings: new Dictionary<string, string>
-        {
-            ["Channels:WeChat:AppId"] = FakeWeChat.AppId, ["Channels:WeChat:AppSecret"] = FakeWeChat.AppSecret, ["Channels:WeChat:BaseUrl"] = _weChat.Url,
-            ["Guardrails:QuietHours"] = "", ["Guardrails:PerDay"] = "0", ["Guardrails:PerWeek"] = "0",
-        });
-        WriteJourney(_factory.ContentRoot);
-        _client = _factory.CreateAuthorizedClient();
-    }
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        _client.Dispose();
-        await _factory.DisposeAsync();
-        await _weChat.DisposeAsync();
-        await _db.DisposeAsync();
-    }
-
-    private static string TemplateFile(string root) => Path.Combine(root, "templates", Journey, "notice.wechat.liquid");
-
-    private static void WriteJourney(string root)
-    {
-        Directory.CreateDirectory(Path.Combine(root, "rules"));
-        File.WriteAllText(Path.Combine(root, "rules", $"{Journey}.json"), $$"""
-            {
-              "WorkflowName": "{{Journey}}",
-              "Trigger": { "Event": "Order Shipped" },
-              "ReEntry": "Never",
-              "Rules": [
-                { "RuleName": "notice", "Expression": "journey.HoursSinceEntry >= 0",
-                  "Actions": { "OnSuccess": { "Name": "Send", "Context": { "Channel": "wechat", "Template": "{{Journey}}/notice" } } } }
-              ]
-            }
-            """);
-        Directory.CreateDirectory(Path.Combine(root, "templates", Journey));
-        File.WriteAllText(TemplateFile(root), """
+    protected override string Template => """
             ---
             template_id: 40m-ZKjA3YQqhCUlw-e8T1Ng0SI1PmCfI1qHXxJMNzM
             kind: subscribe
@@ -77,31 +30,17 @@ public sealed class WeChatSubscribeTests(string provider)
             thing1: {{ event.properties.product }}
             character_string2: {{ event.properties.order_id }}
             phrase3: 已发货
-            """);
-    }
+            """;
 
-    private async Task ShipAsync(string userId, string openId, string product = "乌龙茶")
-    {
-        (await _client.PostAsJsonAsync("/v1/identify", new { userId, traits = new { wechat_openid = openId } })).EnsureSuccessStatusCode();
-        (await _client.PostAsJsonAsync("/v1/track", new { userId, @event = "Order Shipped", properties = new { order_id = $"{userId}-1", product } })).EnsureSuccessStatusCode();
-        await _factory.Services.GetRequiredService<JourneyScheduler>().TickAsync(CancellationToken.None);
-        await DispatchAsync();
-    }
-
-    private async Task DispatchAsync()
-    {
-        while (await _factory.Services.GetRequiredService<OutboxDispatcher>().DispatchDueAsync(CancellationToken.None) > 0) { }
-    }
-
-    private async Task<JsonObject> MessageAsync(string status) =>
-        JsonNode.Parse(await _client.GetStringAsync($"/v1/messages?status={status}"))!.AsArray().Single(m => m!["channel"]!.GetValue<string>() == "wechat")!.AsObject();
+    private Task ShipAsync(string userId, string openId, string product = "乌龙茶") =>
+        ShipAsync(userId, new { wechat_openid = openId }, new { order_id = $"{userId}-1", product });
 
     [Test]
     public async Task A_journey_step_sends_a_subscribe_message_to_bizsend_with_its_page_and_plain_values()
     {
         await ShipAsync("mei", "o-mei");
 
-        var sent = _weChat.Subscribed.Should().ContainSingle().Subject;
+        var sent = WeChatServer.Subscribed.Should().ContainSingle().Subject;
         sent.ToJsonString().Should().Be(new JsonObject
         {
             ["template_id"] = "40m-ZKjA3YQqhCUlw-e8T1Ng0SI1PmCfI1qHXxJMNzM",
@@ -114,9 +53,9 @@ public sealed class WeChatSubscribeTests(string provider)
             },
             ["touser"] = "o-mei",
         }.ToJsonString(), "bizsend takes no url, color or client_msg_id");
-        _weChat.Accepted.Should().BeEmpty("nothing went to template/send");
+        WeChatServer.Accepted.Should().BeEmpty("nothing went to template/send");
         (await MessageAsync("sent"))["recipient"]!.GetValue<string>().Should().Be("o-mei");
-        _weChat.TokenFetches.Should().Be(1);
+        WeChatServer.TokenFetches.Should().Be(1);
     }
 
     [Test]
@@ -125,34 +64,34 @@ public sealed class WeChatSubscribeTests(string provider)
         await ShipAsync("gone", FakeWeChat.Refused);
 
         (await MessageAsync("failed"))["lastError"]!.GetValue<string>().Should().StartWith("WeChat 43101");
-        (await _client.DeleteAsync($"/v1/suppressions/wechat/{FakeWeChat.Refused}")).StatusCode.Should().Be(HttpStatusCode.NoContent, "the openid was suppressed");
+        (await Client.DeleteAsync($"/v1/suppressions/wechat/{FakeWeChat.Refused}")).StatusCode.Should().Be(HttpStatusCode.NoContent, "the openid was suppressed");
     }
 
     [Test]
     public async Task A_token_WeChat_refuses_40001_is_refreshed_once_and_the_subscribe_message_sent_with_the_new_one()
     {
         await ShipAsync("first", "o-first");
-        _weChat.RetireToken();
+        WeChatServer.RetireToken();
 
         await ShipAsync("second", "o-second");
 
-        _weChat.TokenFetches.Should().Be(2);
-        _weChat.Sends.Select(s => s.Token).Should().Equal("token-1", "token-1", "token-2");
-        _weChat.Subscribed.Select(a => a["touser"]!.GetValue<string>()).Should().Equal("o-first", "o-second");
+        WeChatServer.TokenFetches.Should().Be(2);
+        WeChatServer.Sends.Select(s => s.Token).Should().Equal("token-1", "token-1", "token-2");
+        WeChatServer.Subscribed.Select(a => a["touser"]!.GetValue<string>()).Should().Equal("o-first", "o-second");
     }
 
     [Test]
     public async Task The_per_minute_limit_45011_is_retried_with_backoff_and_then_sent_once()
     {
-        _weChat.BusyOnce["o-busy"] = true;
+        WeChatServer.BusyOnce["o-busy"] = true;
         await ShipAsync("busy", "o-busy");
         (await MessageAsync("queued"))["lastError"]!.GetValue<string>().Should().StartWith("WeChat 45011");
 
-        _clock.Advance(TimeSpan.FromMinutes(1));
+        Clock.Advance(TimeSpan.FromMinutes(1));
         await DispatchAsync();
 
         (await MessageAsync("sent"))["recipient"]!.GetValue<string>().Should().Be("o-busy");
-        _weChat.Subscribed.Should().ContainSingle();
+        WeChatServer.Subscribed.Should().ContainSingle();
     }
 
     [Test]
@@ -161,7 +100,7 @@ public sealed class WeChatSubscribeTests(string provider)
         await ShipAsync("long", "o-long", product: "明前特级西湖龙井茶新品礼盒装二百五十克两罐装");
 
         (await MessageAsync("failed"))["lastError"]!.GetValue<string>().Should()
-            .Contain($"{TemplateFile(_factory.ContentRoot)}:6").And.Contain("field 'thing1' is a thing: at most 20 characters");
-        _weChat.Sends.Should().BeEmpty();
+            .Contain($"{TemplateFile(Factory.ContentRoot)}:6").And.Contain("field 'thing1' is a thing: at most 20 characters");
+        WeChatServer.Sends.Should().BeEmpty();
     }
 }
