@@ -114,12 +114,17 @@ internal sealed partial class WriteTransaction
         }
         var old = new DynamicParameters(new { keepFrom = Day(keepFrom), kept = PurchaseHistory.ViewedProducts });
         var customers = dialect.InList("ids", views.Select(v => v.CustomerId).ToHashSet(), old);
+        // Ranked in one pass: a subquery per row (the obvious NOT IN … LIMIT) is estimated so dear that PostgreSQL
+        // JIT-compiles it, ~8 ms a batch, most of an ingest's database time.
         await connection.ExecuteAsync(Command($"""
             DELETE FROM product_views
-            WHERE customer_id {customers}
-              AND (viewed_on < @keepFrom OR product_id NOT IN (
-                  SELECT recent.product_id FROM product_views recent WHERE recent.customer_id = product_views.customer_id
-                  GROUP BY recent.product_id ORDER BY MAX(recent.last_viewed_at) DESC, recent.product_id LIMIT @kept))
+            WHERE customer_id {customers} AND (customer_id, product_id, viewed_on) IN (
+                SELECT customer_id, product_id, viewed_on FROM (
+                    SELECT customer_id, product_id, viewed_on,
+                           DENSE_RANK() OVER (PARTITION BY customer_id ORDER BY product_last DESC, product_id) AS product_rank
+                    FROM (SELECT customer_id, product_id, viewed_on, MAX(last_viewed_at) OVER (PARTITION BY customer_id, product_id) AS product_last
+                          FROM product_views WHERE customer_id {customers}) latest) ranked
+                WHERE viewed_on < @keepFrom OR product_rank > @kept)
             """, old, cancellationToken));
     }
 

@@ -136,11 +136,17 @@ public sealed class ProductHistoryTests(string storage)
     }
 
     [Test]
-    public async Task Only_the_50_products_viewed_last_are_kept()
+    public async Task Only_the_50_products_viewed_last_are_kept_per_customer()
     {
-        await _h.Ingest([.. Enumerable.Range(0, 60).Select(i => Viewed("ann", new { product_id = $"p{i:D2}" }, Start.AddMinutes(i)))]);
+        await _h.Ingest([.. Enumerable.Range(0, 60).SelectMany(i => new[]
+        {
+            Viewed("ann", new { product_id = $"p{i:D2}" }, Start.AddMinutes(i)),
+            Viewed("bob", new { product_id = $"p{i % 3:D2}" }, Start.AddMinutes(i)),
+        })]);
         var viewed = (await _h.Customer("ann")).History.Views.Select(v => v.ProductId).ToList();
         viewed.Should().HaveCount(PurchaseHistory.ViewedProducts).And.NotContain("p09").And.Contain(["p10", "p59"]);
+        (await _h.Customer("bob")).History.Views.Select(v => (v.ProductId, v.Views)).Should().BeEquivalentTo([("p00", 20), ("p01", 20), ("p02", 20)],
+            "another customer's views in the same batch are ranked on their own");
     }
 
     private async Task SaveAsync(params ProductEdit[] edits)
