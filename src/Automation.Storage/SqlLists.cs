@@ -1,3 +1,4 @@
+using System.Data;
 using System.Text;
 using Dapper;
 
@@ -9,8 +10,12 @@ namespace Automation.Storage;
 /// </summary>
 internal static class SqlLists
 {
-    /// <summary><c>(@v0_0, @v0_1), (@v1_0, @v1_1)…</c> for the rows, one parameter per cell.</summary>
-    public static string Values<T>(IReadOnlyList<T> rows, Func<T, object?[]> cells, DynamicParameters parameters)
+    /// <summary>
+    /// <c>(@v0_0, @v0_1), (@v1_0, @v1_1)…</c> for the rows, one parameter per cell. <paramref name="types"/> types the
+    /// nulls of columns that can be null (other values keep their type handlers), where the rows are not inserted straight into a table (a <c>VALUES</c> list joined
+    /// in an UPDATE): PostgreSQL would otherwise type a column of nulls as text.
+    /// </summary>
+    public static string Values<T>(IReadOnlyList<T> rows, Func<T, object?[]> cells, DynamicParameters parameters, params DbType?[] types)
     {
         var sql = new StringBuilder();
         for (var r = 0; r < rows.Count; r++)
@@ -23,7 +28,7 @@ internal static class SqlLists
                 if (c > 0) sql.Append(", ");
                 var name = $"v{r}_{c}";
                 sql.Append('@').Append(name);
-                parameters.Add(name, values[c]);
+                parameters.Add(name, values[c], values[c] is null && c < types.Length ? types[c] : null);
             }
             sql.Append(')');
         }

@@ -14,7 +14,7 @@ internal static class TierQueries
         public int Orders { get; set; }
     }
 
-    private sealed class StandingRow
+    internal sealed class StandingRow
     {
         public long CustomerId { get; set; }
         public string Tier { get; set; } = "";
@@ -51,11 +51,15 @@ internal static class TierQueries
     {
         if (customerIds.Count == 0) return new Dictionary<long, TierStanding>();
         var p = new DynamicParameters();
-        var rows = await connection.QueryAsync<StandingRow>(new CommandDefinition(
-            $"SELECT customer_id, tier, since, review_tier, review_until FROM customer_tiers WHERE customer_id {dialect.InList("ids", customerIds, p)}",
-            p, transaction, cancellationToken: cancellationToken));
-        return rows.ToDictionary(r => r.CustomerId, r => new TierStanding(r.Tier, r.Since, r.ReviewTier, r.ReviewUntil));
+        var rows = await connection.QueryAsync<StandingRow>(new CommandDefinition(StandingsSql(dialect.InList("ids", customerIds, p)), p, transaction, cancellationToken: cancellationToken));
+        return Standings(rows);
     }
+
+    /// <summary>The standings of the customers <paramref name="inList"/> names (an <see cref="SqlDialect.InList"/>).</summary>
+    public static string StandingsSql(string inList) => $"SELECT customer_id, tier, since, review_tier, review_until FROM customer_tiers WHERE customer_id {inList}";
+
+    public static Dictionary<long, TierStanding> Standings(IEnumerable<StandingRow> rows) =>
+        rows.ToDictionary(r => r.CustomerId, r => new TierStanding(r.Tier, r.Since, r.ReviewTier, r.ReviewUntil));
 
     public static Task SaveAsync(DbConnection connection, DbTransaction transaction, long customerId, TierStanding s, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition("""

@@ -19,13 +19,25 @@ internal sealed partial class WriteTransaction
     public Task<IReadOnlyDictionary<(long CustomerId, string Journey), DateTimeOffset>> LoadLastEntriesAsync(IReadOnlyCollection<long> customerIds, string? journey, CancellationToken cancellationToken) =>
         CustomerQueries.LastEntriesAsync(dialect, connection, transaction, customerIds, journey, cancellationToken);
 
-    public Task AddTagAsync(long customerId, string tag, string source, DateTimeOffset at, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(Command(
-            "INSERT INTO customer_tags (customer_id, tag, source, added_at) VALUES (@customerId, @tag, @source, @at) ON CONFLICT DO NOTHING",
-            new { customerId, tag, source, at }, cancellationToken));
+    public async Task AddTagsAsync(IReadOnlyList<(long CustomerId, string Tag)> tags, string source, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        foreach (var chunk in tags.Chunk(dialect.RowsPerStatement))
+        {
+            var p = new DynamicParameters();
+            var values = SqlLists.Values(chunk, t => [t.CustomerId, t.Tag, source, at], p);
+            await connection.ExecuteAsync(Command($"INSERT INTO customer_tags (customer_id, tag, source, added_at) VALUES {values} ON CONFLICT DO NOTHING", p, cancellationToken));
+        }
+    }
 
-    public Task RemoveTagAsync(long customerId, string tag, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(Command("DELETE FROM customer_tags WHERE customer_id = @customerId AND tag = @tag", new { customerId, tag }, cancellationToken));
+    public async Task RemoveTagsAsync(IReadOnlyList<(long CustomerId, string Tag)> tags, CancellationToken cancellationToken)
+    {
+        foreach (var chunk in tags.Chunk(dialect.RowsPerStatement))
+        {
+            var p = new DynamicParameters();
+            var values = SqlLists.Values(chunk, t => [t.CustomerId, t.Tag], p);
+            await connection.ExecuteAsync(Command($"DELETE FROM customer_tags WHERE (customer_id, tag) IN (VALUES {values})", p, cancellationToken));
+        }
+    }
 
     public async Task<bool> AddPointsAsync(long customerId, int points, string kind, string reason, string sourceKey, DateTimeOffset at, DateTimeOffset? expiresAt, CancellationToken cancellationToken) =>
         await connection.ExecuteAsync(Command("""

@@ -1,3 +1,4 @@
+using System.Data;
 using System.Data.Common;
 using System.Text.Json.Nodes;
 using Automation.Core.Customers;
@@ -75,18 +76,23 @@ internal sealed partial class WriteTransaction(WriterConnection writer, DbTransa
         return [.. (await connection.QueryAsync<CustomerRow>(Command(sql, p, cancellationToken))).Select(r => r.ToProfile())];
     }
 
-    public Task SaveProfilesAsync(IReadOnlyList<CustomerProfile> profiles, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(Command("""
-            UPDATE customers SET email = @Email, phone = @Phone, name = @Name, birthday = @Birthday, timezone = @Timezone,
-                locale = @Locale, traits = @Traits, traits_updated_at = @TraitsUpdatedAt, updated_at = @UpdatedAt
-            WHERE id = @Id
-            """,
-            profiles.Select(x => new
-            {
-                x.Id, x.Email, x.Phone, x.Name,
-                Birthday = x.Birthday?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-                x.Timezone, x.Locale, x.Traits, x.TraitsUpdatedAt, x.UpdatedAt,
-            }), cancellationToken));
+    public async Task SaveProfilesAsync(IReadOnlyList<CustomerProfile> profiles, CancellationToken cancellationToken)
+    {
+        const DbType text = DbType.String;
+        foreach (var chunk in profiles.Chunk(dialect.RowsPerStatement))
+        {
+            var p = new DynamicParameters();
+            var values = SqlLists.Values(chunk, x => [x.Id, x.Email, x.Phone, x.Name,
+                x.Birthday?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), x.Timezone, x.Locale, x.Traits, x.TraitsUpdatedAt, x.UpdatedAt],
+                p, null, text, text, text, text, text, text, null, DbType.DateTimeOffset);
+            await connection.ExecuteAsync(Command($"""
+                WITH saved (id, email, phone, name, birthday, timezone, locale, traits, traits_updated_at, updated_at) AS (VALUES {values})
+                UPDATE customers SET email = saved.email, phone = saved.phone, name = saved.name, birthday = saved.birthday, timezone = saved.timezone,
+                    locale = saved.locale, traits = saved.traits, traits_updated_at = saved.traits_updated_at, updated_at = saved.updated_at
+                FROM saved WHERE customers.id = saved.id
+                """, p, cancellationToken));
+        }
+    }
 
     public Task RecordOrderAsync(long customerId, OrderCompleted order, DateTimeOffset completedAt, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(Command("""

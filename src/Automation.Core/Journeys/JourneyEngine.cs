@@ -295,11 +295,11 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
                     { TraceParent = Telemetry.AutomationActivities.CurrentTraceParent() });
                 return false;
             case AddTagAction add:
-                await tx.AddTagAsync(customerId, add.Tag, source, now, ct);
+                await tx.AddTagsAsync([(customerId, add.Tag)], source, now, ct);
                 state.Changed(customerId);
                 return false;
             case RemoveTagAction remove:
-                await tx.RemoveTagAsync(customerId, remove.Tag, ct);
+                await tx.RemoveTagsAsync([(customerId, remove.Tag)], ct);
                 state.Changed(customerId);
                 return false;
             case AwardPointsAction award when Awarded(award, snapshot) is var awarded and > 0:

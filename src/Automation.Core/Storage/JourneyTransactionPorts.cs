@@ -55,9 +55,10 @@ public interface IOutboxWrites
 /// <summary>Customers' tags.</summary>
 public interface ITagWrites
 {
-    Task AddTagAsync(long customerId, string tag, string source, DateTimeOffset at, CancellationToken cancellationToken);
+    /// <summary>Adds the tags, each a (customer, tag) pair, from one source; a tag a customer already holds stays as it was.</summary>
+    Task AddTagsAsync(IReadOnlyList<(long CustomerId, string Tag)> tags, string source, DateTimeOffset at, CancellationToken cancellationToken);
 
-    Task RemoveTagAsync(long customerId, string tag, CancellationToken cancellationToken);
+    Task RemoveTagsAsync(IReadOnlyList<(long CustomerId, string Tag)> tags, CancellationToken cancellationToken);
 }
 
 /// <summary>The points ledger, and the order totals earning and reversals are figured from.</summary>

@@ -20,6 +20,8 @@ public sealed partial class TagEngine(TagCatalog catalog, ILogger<TagEngine> log
     {
         if (catalog.Rules is not { } rules || customerIds.Count == 0) return [];
         var events = new List<(InboundMessage Message, long CustomerId)>();
+        var added = new List<(long CustomerId, string Tag)>();
+        var removed = new List<(long CustomerId, string Tag)>();
         // The tags held, to compare, and whatever the rules read.
         var parts = rules.Rules.Aggregate(SnapshotParts.Tags, (read, rule) => read | rule.Reads);
         foreach (var snapshot in await tx.LoadSnapshotsAsync(customerIds, parts, ct))
@@ -38,15 +40,17 @@ public sealed partial class TagEngine(TagCatalog catalog, ILogger<TagEngine> log
             var id = snapshot.Profile.Id;
             foreach (var tag in wanted.Where(t => !snapshot.Tags.Contains(t)))
             {
-                await tx.AddTagAsync(id, tag, TagSources.Rule, now, ct);
+                added.Add((id, tag));
                 events.Add((Event(id, tag, TagSources.TagAdded, TagSources.Rule, now), id));
             }
             foreach (var tag in snapshot.RuleTags.Where(t => !wanted.Contains(t) && !onHold.Contains(t)))
             {
-                await tx.RemoveTagAsync(id, tag, ct);
+                removed.Add((id, tag));
                 events.Add((Event(id, tag, TagSources.TagRemoved, TagSources.Rule, now), id));
             }
         }
+        if (added.Count > 0) await tx.AddTagsAsync(added, TagSources.Rule, now, ct);
+        if (removed.Count > 0) await tx.RemoveTagsAsync(removed, ct);
         await DerivedEvents.StoreAsync(tx, events, ct);
         return events;
     }
@@ -56,8 +60,8 @@ public sealed partial class TagEngine(TagCatalog catalog, ILogger<TagEngine> log
     {
         var snapshot = (await tx.LoadSnapshotsAsync([customerId], SnapshotParts.Tags, ct)).Single();
         if (snapshot.Tags.Contains(tag) == add) return [];
-        if (add) await tx.AddTagAsync(customerId, tag, TagSources.Manual, now, ct);
-        else await tx.RemoveTagAsync(customerId, tag, ct);
+        if (add) await tx.AddTagsAsync([(customerId, tag)], TagSources.Manual, now, ct);
+        else await tx.RemoveTagsAsync([(customerId, tag)], ct);
         List<(InboundMessage, long)> events = [(Event(customerId, tag, add ? TagSources.TagAdded : TagSources.TagRemoved, TagSources.Manual, now), customerId)];
         await DerivedEvents.StoreAsync(tx, events, ct);
         return events;

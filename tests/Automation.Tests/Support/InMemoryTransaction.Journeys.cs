@@ -86,16 +86,17 @@ internal sealed partial class InMemoryTransaction
         return Task.CompletedTask;
     }
 
-    public Task AddTagAsync(long customerId, string tag, string source, DateTimeOffset at, CancellationToken cancellationToken)
+    public Task AddTagsAsync(IReadOnlyList<(long CustomerId, string Tag)> tags, string source, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        if (!_tables.Tags.ContainsKey((customerId, tag)))
-            _tables = _tables with { Tags = _tables.Tags.Add((customerId, tag), new TagRow(customerId, tag, source, at)) };
+        foreach (var (customerId, tag) in tags)
+            if (!_tables.Tags.ContainsKey((customerId, tag)))
+                _tables = _tables with { Tags = _tables.Tags.Add((customerId, tag), new TagRow(customerId, tag, source, at)) };
         return Task.CompletedTask;
     }
 
-    public Task RemoveTagAsync(long customerId, string tag, CancellationToken cancellationToken)
+    public Task RemoveTagsAsync(IReadOnlyList<(long CustomerId, string Tag)> tags, CancellationToken cancellationToken)
     {
-        _tables = _tables with { Tags = _tables.Tags.Remove((customerId, tag)) };
+        _tables = _tables with { Tags = _tables.Tags.RemoveRange(tags) };
         return Task.CompletedTask;
     }
 
