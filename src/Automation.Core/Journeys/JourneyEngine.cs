@@ -26,7 +26,13 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
     /// <summary>An event older than this when it arrives still counts for stats, carts and exits, but starts no journey.</summary>
     public static readonly TimeSpan EntryWindow = TimeSpan.FromHours(24);
 
-    /// <summary>Applies ingested events: exits first, then entries, then the steps due at once.</summary>
+    /// <summary>
+    /// Applies ingested events: exits first, then entries, then the steps due at once. Customers are independent, so
+    /// the group goes in rounds: round k takes each customer's k-th relevant event (in timestamp order), applies their
+    /// exits, then enters each journey, in catalog order, all the customers whose event triggers it at once. One
+    /// customer's events thus still go one after the other, each seeing what the earlier ones and the journeys before
+    /// did (an instance entered, a tag added by a first step), while a journey's entries of a round take one statement.
+    /// </summary>
     public async Task OnEventsAsync(IJourneyTransaction tx, IReadOnlyList<(InboundMessage Message, long CustomerId)> fresh, DateTimeOffset now, CancellationToken ct)
     {
         var set = catalog.Current;
@@ -41,29 +47,46 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
         var customerIds = relevant.Select(f => f.CustomerId).ToHashSet();
         var state = await CustomerState.LoadAsync(tx, customerIds, set.WholeReads, ct);
         var writes = new PendingJourneyWrites(tx, now);
-        foreach (var (message, customerId) in relevant)
+        var perCustomer = relevant.GroupBy(f => f.CustomerId).Select(g => g.ToList()).ToList();
+        for (var round = 0; ; round++)
         {
-            var snapshot = state.Snapshots[customerId];
-            foreach (var instance in state.ActiveOf(customerId).ToList())
+            var events = perCustomer.Where(list => list.Count > round).Select(list => list[round]).OrderBy(f => f.Message.Timestamp).ToList();
+            if (events.Count == 0) break;
+            foreach (var (message, customerId) in events) ApplyExits(set, state, writes, message, customerId, now);
+            var triggering = events.Where(e => now - e.Message.Timestamp <= EntryWindow)
+                .Select(e => (e.Message, e.CustomerId, Facts: FactsBuilder.Event(e.Message.EventName, e.Message.Properties))).ToList();
+            foreach (var journey in journeys)
             {
-                if (set.Find(instance.Journey) is { } journey && journey.Exit.Events.Contains(message.EventName!) && message.Timestamp >= instance.EnteredAt)
-                {
-                    writes.End(new InstanceEnd(instance.Id, JourneyEnd.Exited, $"event: {message.EventName}", now), instance.Journey);
-                    state.Ended(instance);
-                }
-            }
-
-            if (now - message.Timestamp > EntryWindow) continue;
-            var eventFacts = FactsBuilder.Event(message.EventName, message.Properties);
-            foreach (var journey in journeys.Where(j => j.Trigger is EventTrigger t && t.Events.Contains(message.EventName!)))
-            {
-                var triggerEvent = new JsonObject { ["name"] = message.EventName, ["messageId"] = message.MessageId, ["properties"] = message.Properties.DeepClone() };
-                if (CanEnter(set, journey, snapshot, state, eventFacts, message.Timestamp, now))
-                    await EnterAndEvaluateAsync(tx, writes, set, journey, state, [new JourneyEntry(customerId, journey.Name, message.MessageId, message.Timestamp, triggerEvent)], now, ct);
+                if (journey.Trigger is not EventTrigger trigger) continue;
+                var candidates = triggering.Where(e => trigger.Events.Contains(e.Message.EventName!)).ToList();
+                if (candidates.Count == 0) continue;
+                // What an earlier journey's first steps did (a tag, points, a coupon) counts for this one's condition.
+                await state.RereadChangedAsync(tx, ct);
+                var entries = candidates
+                    .Where(e => CanEnter(set, journey, state.Snapshots[e.CustomerId], state, e.Facts, e.Message.Timestamp, now))
+                    .Select(e => new JourneyEntry(e.CustomerId, journey.Name, e.Message.MessageId, e.Message.Timestamp, TriggerEvent(e.Message))).ToList();
+                if (entries.Count > 0) await EnterAndEvaluateAsync(tx, writes, set, journey, state, entries, now, ct);
             }
         }
         await writes.FlushAsync(ct);
     }
+
+    /// <summary>Ends the customer's active instances that this event exits, unless they were entered after it happened.</summary>
+    private static void ApplyExits(JourneySet set, CustomerState state, PendingJourneyWrites writes, InboundMessage message, long customerId, DateTimeOffset now)
+    {
+        foreach (var instance in state.ActiveOf(customerId).ToList())
+        {
+            if (set.Find(instance.Journey) is { } journey && journey.Exit.Events.Contains(message.EventName!) && message.Timestamp >= instance.EnteredAt)
+            {
+                writes.End(new InstanceEnd(instance.Id, JourneyEnd.Exited, $"event: {message.EventName}", now), instance.Journey);
+                state.Ended(instance);
+            }
+        }
+    }
+
+    /// <summary>The event an instance was entered by, as its facts and its messages' context read it.</summary>
+    private static JsonObject TriggerEvent(InboundMessage message) =>
+        new() { ["name"] = message.EventName, ["messageId"] = message.MessageId, ["properties"] = message.Properties.DeepClone() };
 
     /// <summary>
     /// Finds, outside any transaction, the customers of a page who look to enter each due scheduled or scanned journey:

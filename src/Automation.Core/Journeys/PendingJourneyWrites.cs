@@ -7,7 +7,8 @@ namespace Automation.Core.Journeys;
 /// meet a conflicting row, an end is settled by the status it finds (the first wins), and a message's idempotency key
 /// settles its own conflicts, so those wait and go a few rows per statement. Steps of older instances are written at
 /// once (those of all the instances evaluated together in one go), because whether a step was already recorded decides
-/// whether its action runs. Entries flush first, so the database sees every earlier end.
+/// whether its action runs. Entries write the ends waiting first, so the active-instance index sees every earlier end;
+/// the rest waits for <see cref="FlushAsync"/>, which writes the whole call's steps and messages a few rows per statement.
 /// </summary>
 internal sealed class PendingJourneyWrites(IJourneyTransaction tx, DateTimeOffset now)
 {
@@ -24,7 +25,7 @@ internal sealed class PendingJourneyWrites(IJourneyTransaction tx, DateTimeOffse
     public async Task<IReadOnlyList<JourneyInstance>> EnterAsync(IReadOnlyList<JourneyEntry> entries, CancellationToken ct)
     {
         if (entries.Count == 0) return [];
-        await FlushAsync(ct);
+        await FlushEndsAsync(ct);
         var instances = await tx.EnterAsync(entries, ct);
         foreach (var instance in instances)
         {
@@ -69,10 +70,16 @@ internal sealed class PendingJourneyWrites(IJourneyTransaction tx, DateTimeOffse
         if (_steps.Count > 0) await tx.RecordStepsAsync(_steps, ct);
         foreach (var (instanceId, step, outcome) in _outcomes) await tx.SetStepOutcomeAsync(instanceId, step, outcome, ct);
         if (_messages.Count > 0) await tx.EnqueueAsync(_messages, now, ct);
-        if (_ends.Count > 0) await tx.EndAsync(_ends, ct);
+        await FlushEndsAsync(ct);
         _steps.Clear();
         _outcomes.Clear();
         _messages.Clear();
+    }
+
+    private async Task FlushEndsAsync(CancellationToken ct)
+    {
+        if (_ends.Count == 0) return;
+        await tx.EndAsync(_ends, ct);
         _ends.Clear();
     }
 }
