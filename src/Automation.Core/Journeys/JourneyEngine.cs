@@ -45,7 +45,7 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
         if (relevant.Count == 0) return;
 
         var customerIds = relevant.Select(f => f.CustomerId).ToHashSet();
-        var state = await CustomerState.LoadAsync(tx, customerIds, set.WholeReads, ct);
+        var state = await CustomerState.LoadAsync(tx, customerIds, ct);
         var writes = new PendingJourneyWrites(tx, now);
         var perCustomer = relevant.GroupBy(f => f.CustomerId).Select(g => g.ToList()).ToList();
         for (var round = 0; ; round++)
@@ -55,6 +55,10 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
             foreach (var (message, customerId) in events) ApplyExits(set, state, writes, message, customerId, now);
             var triggering = events.Where(e => now - e.Message.Timestamp <= EntryWindow)
                 .Select(e => (e.Message, e.CustomerId, Facts: FactsBuilder.Event(e.Message.EventName, e.Message.Properties))).ToList();
+            // Whole snapshots only of the customers who may enter a journey this round: most events come from
+            // customers already in (or waiting to re-enter) the journeys they trigger, and a snapshot is most of the cost.
+            var mayEnter = triggering.Where(e => journeys.Any(j => j.Trigger is EventTrigger t && t.Events.Contains(e.Message.EventName!) && MayEnter(j, e.CustomerId, state, e.Message.Timestamp)));
+            await state.LoadSnapshotsAsync(tx, mayEnter.Select(e => e.CustomerId), set.WholeReads, ct);
             foreach (var journey in journeys)
             {
                 if (journey.Trigger is not EventTrigger trigger) continue;
@@ -63,7 +67,7 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
                 // What an earlier journey's first steps did (a tag, points, a coupon) counts for this one's condition.
                 await state.RereadChangedAsync(tx, ct);
                 var entries = candidates
-                    .Where(e => CanEnter(set, journey, state.Snapshots[e.CustomerId], state, e.Facts, e.Message.Timestamp, now))
+                    .Where(e => CanEnter(set, journey, e.CustomerId, state, e.Facts, e.Message.Timestamp, now))
                     .Select(e => new JourneyEntry(e.CustomerId, journey.Name, e.Message.MessageId, e.Message.Timestamp, TriggerEvent(e.Message))).ToList();
                 if (entries.Count > 0) await EnterAndEvaluateAsync(tx, writes, set, journey, state, entries, now, ct);
             }
@@ -144,7 +148,7 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
             // wait keeps them out, and where it has passed the unique index on active instances refuses the entry.
             foreach (var (key, at) in await tx.LoadLastEntriesAsync(candidates, journey.Name, ct)) state.LastEntries.TryAdd(key, at);
             var entries = candidates
-                .Where(id => state.Snapshots.TryGetValue(id, out var s) && InZone(s, zone) && CanEnter(set, journey, s, state, new EventFacts(), now, now))
+                .Where(id => state.Snapshots.TryGetValue(id, out var s) && InZone(s, zone) && CanEnter(set, journey, id, state, new EventFacts(), now, now))
                 .Select(id => new JourneyEntry(id, journey.Name, entryKey, now, null)).ToList();
             entered[d] = await EnterAndEvaluateAsync(tx, writes, set, journey, state, entries, now, ct);
             await writes.FlushAsync(ct);
@@ -223,12 +227,10 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
     }
 
     /// <summary>Whether the customer may enter now: not in it, re-entry wait over, trigger condition or audience holding.</summary>
-    private bool CanEnter(JourneySet set, JourneyDefinition journey, CustomerSnapshot snapshot, CustomerState state, EventFacts eventFacts, DateTimeOffset enteredAt, DateTimeOffset now)
-    {
-        var customerId = snapshot.Profile.Id;
-        return MayEnter(journey, customerId, state, enteredAt) &&
-            (set.Compiled(journey.Name).Trigger is not { } trigger || Holds(journey, trigger, FactsBuilder.Facts(snapshot, null, eventFacts, now, tiers.Program), customerId, now));
-    }
+    /// <summary>Whether the customer may enter and the trigger holds; the customer's snapshot is read once <see cref="MayEnter"/> says they may.</summary>
+    private bool CanEnter(JourneySet set, JourneyDefinition journey, long customerId, CustomerState state, EventFacts eventFacts, DateTimeOffset enteredAt, DateTimeOffset now) =>
+        MayEnter(journey, customerId, state, enteredAt) && (set.Compiled(journey.Name).Trigger is not { } trigger
+            || Holds(journey, trigger, FactsBuilder.Facts(state.Snapshots[customerId], null, eventFacts, now, tiers.Program), customerId, now));
 
     /// <summary>Whether the customer is out of the journey and past its re-entry wait, whatever its trigger says.</summary>
     private static bool MayEnter(JourneyDefinition journey, long customerId, CustomerState state, DateTimeOffset enteredAt) =>
@@ -412,10 +414,10 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
         /// <summary>The parts of the snapshot read so far, which a reread reads again.</summary>
         private SnapshotParts _parts;
 
-        public static async Task<CustomerState> LoadAsync(IJourneyTransaction tx, IReadOnlyCollection<long> customerIds, SnapshotParts parts, CancellationToken ct)
+        /// <summary>The customers' active instances and last entries; their snapshots are read as needed.</summary>
+        public static async Task<CustomerState> LoadAsync(IJourneyTransaction tx, IReadOnlyCollection<long> customerIds, CancellationToken ct)
         {
             var state = new CustomerState();
-            await state.LoadSnapshotsAsync(tx, customerIds, parts, ct);
             await state.LoadInstancesAsync(tx, customerIds, ct);
             foreach (var (key, at) in await tx.LoadLastEntriesAsync(customerIds, null, ct)) state.LastEntries[key] = at;
             return state;
