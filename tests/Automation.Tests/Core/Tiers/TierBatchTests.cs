@@ -67,7 +67,8 @@ public sealed class TierBatchTests(string storage)
             Segment.Order(C("eve"), O("e2"), 700m, t.AddMinutes(5)),          // 1100: Gold, a second change in the group
             Segment.Order(C("cy"), O("c1"), 100m, t.AddMinutes(6)),           // the same order again: counted once
             Segment.Order(C("dee"), O("d0"), 300m, t.AddMinutes(7)),          // sent before this group too: counted once
-            Segment.Order(C("cy"), O("c2"), 250m, t.AddMinutes(8)),           // 350 with c1 once: Silver
+            Segment.Track(C("ann"), "Order Delivered", new { order_id = O("c2") }, t.AddMinutes(7)),  // before its order, named by another customer
+            Segment.Order(C("cy"), O("c2"), 250m, t.AddMinutes(8)),           // 350 with c1 once: Silver; the order's customer wins
             Segment.Order(C("fay"), O("f1"), 400m, t.AddMinutes(9)),          // Silver
             Segment.Order(C("fay"), O("f2"), 100m, t.AddDays(-2)),            // earlier in the month: its band counts 100 only
             Segment.Order(C("gus"), O("g1"), 400m, t.AddMinutes(10)),         // Silver
@@ -85,6 +86,8 @@ public sealed class TierBatchTests(string storage)
         return new
         {
             Tier = snapshot.Tier?.Tier,
+            snapshot.Stats.OrderCount,
+            snapshot.Stats.TotalSpent,
             History = history.Select(c => $"{c.From}->{c.To} ({c.Reason} {c.ChangedAt:O})").ToList(),
             TierEvents = events.Where(e => e.Name == "Tier Changed").Reverse().Select(e => JsonNode.Parse(e.Properties)!)
                 .Select(p => $"{p["from"]}->{p["to"]} {p["direction"]} {p["multiplier"]}").ToList(),
@@ -114,6 +117,7 @@ public sealed class TierBatchTests(string storage)
         Earned(await _h.Customer("dee-one")).Should().Equal([675, 3200], "d0 earned once, before the group; d1 at Gold's 2 and the 500 band's 2");
         Earned(await _h.Customer("gus-one")).Should().Equal([900, 150], "g2 after the refund: the month's 100 at 1, still Silver's 1.5");
         (await _h.Customer("gus-one")).Tier!.Tier.Should().Be("Silver", "a refund does not take a tier away before the review");
+        (await _h.Customer("cy-one")).Stats.OrderCount.Should().Be(2, "c1 counted once, and c2 is cy's although its delivery named ann first");
     }
 
     private static List<int> Earned(global::Automation.Core.Customers.CustomerSnapshot snapshot) =>
