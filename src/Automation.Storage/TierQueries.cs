@@ -31,7 +31,9 @@ internal static class TierQueries
         public DateTimeOffset ChangedAt { get; set; }
     }
 
-    // The same orders CustomerStats counts: completed, not fully refunded, net of partial refunds.
+    /// <summary>The orders CustomerStats counts: completed, not fully refunded, net of partial refunds (columns of <c>orders</c>, unqualified).</summary>
+    public const string Counted = "completed_at IS NOT NULL AND NOT fully_refunded AND (refunded_amount = 0 OR refunded_amount < total)";
+
     public static async Task<IReadOnlyDictionary<long, OrderTotals>> OrderTotalsAsync(SqlDialect dialect, DbConnection connection, DbTransaction? transaction,
         IReadOnlyCollection<long> customerIds, DateTimeOffset from, DateTimeOffset until, CancellationToken cancellationToken)
     {
@@ -40,7 +42,7 @@ internal static class TierQueries
         var rows = await connection.QueryAsync<TotalsRow>(new CommandDefinition($"""
             SELECT customer_id, SUM(total - refunded_amount) AS spend, COUNT(*) AS orders FROM orders
             WHERE customer_id {dialect.InList("ids", customerIds, p)}
-              AND completed_at IS NOT NULL AND NOT fully_refunded AND (refunded_amount = 0 OR refunded_amount < total)
+              AND {Counted}
               AND completed_at >= @from AND completed_at <= @until
             GROUP BY customer_id
             """, p, transaction, cancellationToken: cancellationToken));
@@ -60,17 +62,6 @@ internal static class TierQueries
 
     public static Dictionary<long, TierStanding> Standings(IEnumerable<StandingRow> rows) =>
         rows.ToDictionary(r => r.CustomerId, r => new TierStanding(r.Tier, r.Since, r.ReviewTier, r.ReviewUntil));
-
-    public static Task SaveAsync(DbConnection connection, DbTransaction transaction, long customerId, TierStanding s, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO customer_tiers (customer_id, tier, since, review_tier, review_until) VALUES (@customerId, @Tier, @Since, @ReviewTier, @ReviewUntil)
-            ON CONFLICT (customer_id) DO UPDATE SET tier = excluded.tier, since = excluded.since, review_tier = excluded.review_tier, review_until = excluded.review_until
-            """, new { customerId, s.Tier, s.Since, s.ReviewTier, s.ReviewUntil }, transaction, cancellationToken: cancellationToken));
-
-    public static Task RecordChangeAsync(DbConnection connection, DbTransaction transaction, long customerId, TierChange c, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO tier_history (customer_id, from_tier, to_tier, reason, changed_at) VALUES (@customerId, @From, @To, @Reason, @ChangedAt)",
-            new { customerId, c.From, c.To, c.Reason, c.ChangedAt }, transaction, cancellationToken: cancellationToken));
 
     public static async Task<IReadOnlyList<TierChange>> HistoryAsync(DbConnection connection, long customerId, CancellationToken cancellationToken) =>
         [.. (await connection.QueryAsync<ChangeRow>(new CommandDefinition(

@@ -46,6 +46,20 @@ internal sealed partial class WriteTransaction
             ON CONFLICT (source_key) DO NOTHING
             """, new { customerId, points, kind, reason, sourceKey, at, expiresAt }, cancellationToken)) > 0;
 
+    public async Task AddPointsAsync(IReadOnlyList<Core.Points.PointsGrant> grants, CancellationToken cancellationToken)
+    {
+        var first = grants.DistinctBy(g => g.SourceKey, StringComparer.Ordinal).ToList();
+        foreach (var chunk in first.Chunk(dialect.RowsPerStatement))
+        {
+            var p = new DynamicParameters();
+            var values = SqlLists.Values(chunk, g => [g.CustomerId, g.Points, g.Kind, g.Reason, g.SourceKey, g.At, g.ExpiresAt], p);
+            await connection.ExecuteAsync(Command($"""
+                INSERT INTO points_ledger (customer_id, points, kind, reason, source_key, created_at, expires_at) VALUES {values}
+                ON CONFLICT (source_key) DO NOTHING
+                """, p, cancellationToken));
+        }
+    }
+
     public async Task<Core.Points.PointsEntry?> FindPointsAsync(string sourceKey, CancellationToken cancellationToken) =>
         (await connection.QuerySingleOrDefaultAsync<PointsRow>(Command(
             $"SELECT {PointsRow.Columns} FROM points_ledger WHERE source_key = @sourceKey", new { sourceKey }, cancellationToken)))?.ToEntry();

@@ -94,17 +94,6 @@ internal sealed partial class WriteTransaction(WriterConnection writer, DbTransa
         }
     }
 
-    public Task RecordOrderAsync(long customerId, OrderCompleted order, DateTimeOffset completedAt, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(Command("""
-            INSERT INTO orders (order_id, customer_id, total, currency, coupon, discount, products, completed_at)
-            VALUES (@OrderId, @customerId, @Total, @Currency, @Coupon, @Discount, @products, @completedAt)
-            ON CONFLICT (order_id) DO UPDATE SET
-                customer_id = excluded.customer_id, total = excluded.total, currency = excluded.currency, coupon = excluded.coupon,
-                discount = excluded.discount, products = excluded.products, completed_at = excluded.completed_at
-            """,
-            new { order.OrderId, customerId, order.Total, order.Currency, order.Coupon, order.Discount, products = ProductJson.Write(order.Products), completedAt },
-            cancellationToken));
-
     public Task RecordRefundAsync(long customerId, OrderRefunded refund, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(Command("""
             INSERT INTO orders (order_id, customer_id, refunded_amount, fully_refunded) VALUES (@OrderId, @customerId, @amount, @full)
@@ -113,13 +102,6 @@ internal sealed partial class WriteTransaction(WriterConnection writer, DbTransa
                 fully_refunded = (orders.fully_refunded OR excluded.fully_refunded)
             """,
             new { refund.OrderId, customerId, amount = refund.Amount ?? 0m, full = refund.Amount is null }, cancellationToken));
-
-    public Task RecordDeliveryAsync(long customerId, OrderDelivered delivery, DateTimeOffset deliveredAt, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(Command("""
-            INSERT INTO orders (order_id, customer_id, delivered_at) VALUES (@OrderId, @customerId, @deliveredAt)
-            ON CONFLICT (order_id) DO UPDATE SET delivered_at = excluded.delivered_at
-            """,
-            new { delivery.OrderId, customerId, deliveredAt }, cancellationToken));
 
     public async Task RefreshStatsAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken)
     {

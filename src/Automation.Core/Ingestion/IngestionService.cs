@@ -113,39 +113,43 @@ public sealed class IngestionService(IIngestionStore store, JourneyEngine journe
 
     private static bool ChangesProfile(InboundMessage message) => message.Type is MessageType.Identify or MessageType.Group;
 
-    /// <summary>Orders, refunds, deliveries and carts; returns the tier changes orders made, already stored.</summary>
+    /// <summary>
+    /// Orders, refunds, deliveries and carts; returns the tier changes orders made, already stored. The orders and
+    /// deliveries between two refunds go together (<see cref="OrderRun"/>); a refund, rare, is applied on its own
+    /// and sees the orders before it stored.
+    /// </summary>
     private async Task<List<(InboundMessage Message, long CustomerId)>> ApplyCommerceAsync(IIngestTransaction tx, List<(InboundMessage Message, long CustomerId)> fresh, DateTimeOffset now, CancellationToken ct)
     {
         var tierChanges = new List<(InboundMessage Message, long CustomerId)>();
         var statsChanged = new HashSet<long>();
         var cartChanged = new HashSet<long>();
+        var program = tiers.Program;
+        var run = new List<(InboundMessage Message, long CustomerId)>();
         foreach (var (message, customerId) in fresh)
         {
             switch (message.Commerce)
             {
-                case OrderCompleted order:
-                    await tx.RecordOrderAsync(customerId, order, message.Timestamp, ct);
-                    if (order.Coupon is { } code)
-                        await tx.RedeemCouponAsync(new Coupons.CouponRedemption(order.OrderId, customerId, code, order.Total, order.Discount, order.Currency, message.Timestamp), ct);
-                    var (tier, change) = await tiers.OnOrderAsync(tx, customerId, message.Timestamp, now, ct);
-                    if (change is { } c) tierChanges.Add(c);
-                    await PointsEarning.OnOrderAsync(tx, customerId, order, message.Timestamp, points, tiers.Program, tier, ct);
+                case OrderCompleted:
+                    run.Add((message, customerId));
                     statsChanged.Add(customerId);
                     cartChanged.Add(customerId);
                     break;
                 case OrderRefunded refund:
+                    tierChanges.AddRange(await OrderRun.ApplyAsync(tx, run, program, points, now, ct));
+                    run.Clear();
                     await tx.RecordRefundAsync(customerId, refund, ct);
                     await PointsEarning.OnRefundAsync(tx, customerId, refund, message.MessageId, message.Timestamp, ct);
                     statsChanged.Add(customerId);
                     break;
-                case OrderDelivered delivery:
-                    await tx.RecordDeliveryAsync(customerId, delivery, message.Timestamp, ct);
+                case OrderDelivered:
+                    run.Add((message, customerId));
                     break;
                 case CartChanged:
                     cartChanged.Add(customerId);
                     break;
             }
         }
+        tierChanges.AddRange(await OrderRun.ApplyAsync(tx, run, program, points, now, ct));
 
         if (statsChanged.Count > 0) await tx.RefreshStatsAsync(statsChanged, ct);
         if (cartChanged.Count > 0)

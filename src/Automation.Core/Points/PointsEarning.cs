@@ -11,26 +11,25 @@ public static class PointsEarning
     public const int MaxPerOrder = int.MaxValue;
 
     /// <summary>
-    /// Earns floor(total × rate × the tier's multiplier), at most <see cref="MaxPerOrder"/>, once per order id whatever
-    /// the resends. The rate is <c>Points:PerCurrencyUnit</c>, or with spend bands in rules/tiers.json the band reached
-    /// by the calendar month's spend (UTC) up to and including this order. The points lapse
-    /// <see cref="PointsSettings.ExpiryMonths"/> after the order, or never for an order stamped at the calendar's end.
+    /// What an order earns: floor(total × rate × the tier's multiplier), at most <see cref="MaxPerOrder"/>, once per
+    /// order id whatever the resends (the grant's source key). The rate is <c>Points:PerCurrencyUnit</c>, or with spend
+    /// bands in rules/tiers.json the band reached by <paramref name="month"/>, the totals of <see cref="MonthOf"/> with
+    /// this order. The points lapse <see cref="PointsSettings.ExpiryMonths"/> after the order, or never for an order
+    /// stamped at the calendar's end. Null when the order earns nothing.
     /// </summary>
-    public static async Task OnOrderAsync(IJourneyTransaction tx, long customerId, OrderCompleted order, DateTimeOffset at, PointsSettings settings,
-        TierProgram? program, TierDefinition? tier, CancellationToken ct)
+    public static PointsGrant? ForOrder(long customerId, OrderCompleted order, DateTimeOffset at, PointsSettings settings, TierProgram? program,
+        OrderTotals month, TierDefinition? tier)
     {
-        var rate = settings.PerCurrencyUnit;
-        if (program is { Bands.Count: > 0 })
-        {
-            var monthStart = new DateTimeOffset(at.UtcDateTime.Year, at.UtcDateTime.Month, 1, 0, 0, 0, TimeSpan.Zero);
-            var month = (await tx.OrderTotalsAsync([customerId], monthStart, at, ct)).GetValueOrDefault(customerId);
-            rate = program.BandRate(month.Spend);
-        }
+        var rate = program is { Bands.Count: > 0 } ? program.BandRate(month.Spend) : settings.PerCurrencyUnit;
         var points = Earned(order.Total, rate * (tier?.Multiplier ?? 1m));
-        if (points > 0)
-            await tx.AddPointsAsync(customerId, points, PointsKinds.Earn, $"order {order.OrderId}", OrderKey(order.OrderId), at,
-                SaturatingCalendar.AddMonths(at, settings.ExpiryMonths), ct);
+        return points > 0
+            ? new PointsGrant(customerId, points, PointsKinds.Earn, $"order {order.OrderId}", OrderKey(order.OrderId), at, SaturatingCalendar.AddMonths(at, settings.ExpiryMonths))
+            : null;
     }
+
+    /// <summary>The span a spend band is reached by: the order's calendar month (UTC) up to and including the order.</summary>
+    public static TotalsSpan MonthOf(long customerId, DateTimeOffset at) =>
+        new(customerId, new DateTimeOffset(at.UtcDateTime.Year, at.UtcDateTime.Month, 1, 0, 0, 0, TimeSpan.Zero), at);
 
     /// <summary>
     /// Takes back what a refund undoes: all for a full refund, the refunded share of what the order earned for a

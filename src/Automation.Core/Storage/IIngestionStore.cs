@@ -35,7 +35,17 @@ public interface IIngestTransaction : IJourneyTransaction, IProductWrites
 
     Task SaveProfilesAsync(IReadOnlyList<CustomerProfile> profiles, CancellationToken cancellationToken);
 
-    Task RecordOrderAsync(long customerId, OrderCompleted order, DateTimeOffset completedAt, CancellationToken cancellationToken);
+    /// <summary>Records orders, a chunk of rows per statement; an order id given twice keeps its last values, as recording them one by one would.</summary>
+    Task RecordOrdersAsync(IReadOnlyList<RecordedOrder> orders, CancellationToken cancellationToken);
+
+    /// <summary>The rows of these orders as they stand; ids without a row are left out.</summary>
+    Task<IReadOnlyList<OrderState>> LoadOrdersAsync(IReadOnlyCollection<string> orderIds, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The totals of each span (in the order given) over the orders that count, leaving out the orders named in
+    /// <paramref name="leavingOut"/>: the caller follows those itself.
+    /// </summary>
+    Task<IReadOnlyList<Tiers.OrderTotals>> OrderTotalsAsync(IReadOnlyList<TotalsSpan> spans, IReadOnlyCollection<string> leavingOut, CancellationToken cancellationToken);
 
     /// <summary>
     /// Redeems the code an order named, once: the same order again changes nothing and gets the same outcome; a code
@@ -45,7 +55,8 @@ public interface IIngestTransaction : IJourneyTransaction, IProductWrites
 
     Task RecordRefundAsync(long customerId, OrderRefunded refund, CancellationToken cancellationToken);
 
-    Task RecordDeliveryAsync(long customerId, OrderDelivered delivery, DateTimeOffset deliveredAt, CancellationToken cancellationToken);
+    /// <summary>Records deliveries, a chunk of rows per statement; an order delivered twice keeps the last time.</summary>
+    Task RecordDeliveriesAsync(IReadOnlyList<RecordedDelivery> deliveries, CancellationToken cancellationToken);
 
     /// <summary>Recomputes <see cref="CustomerStats"/> of these customers from their orders.</summary>
     Task RefreshStatsAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken);

@@ -67,6 +67,9 @@ public interface IPointsLedger
     /// <summary>Appends to the points ledger; a repeated source key adds nothing (returns false).</summary>
     Task<bool> AddPointsAsync(long customerId, int points, string kind, string reason, string sourceKey, DateTimeOffset at, DateTimeOffset? expiresAt, CancellationToken cancellationToken);
 
+    /// <summary>Appends entries together; an entry whose source key is already in the ledger (or earlier in the list) adds nothing.</summary>
+    Task AddPointsAsync(IReadOnlyList<Points.PointsGrant> grants, CancellationToken cancellationToken);
+
     /// <summary>The ledger entry with this source key, if any.</summary>
     Task<Points.PointsEntry?> FindPointsAsync(string sourceKey, CancellationToken cancellationToken);
 
@@ -96,11 +99,11 @@ public interface ITierWrites
     /// <summary>The tiers these customers hold; customers without a row are left out.</summary>
     Task<IReadOnlyDictionary<long, Tiers.TierStanding>> LoadTiersAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken);
 
-    /// <summary>Writes the customer's tier and review grant.</summary>
-    Task SaveTierAsync(long customerId, Tiers.TierStanding standing, CancellationToken cancellationToken);
+    /// <summary>Writes these customers' tiers and review grants.</summary>
+    Task SaveTiersAsync(IReadOnlyDictionary<long, Tiers.TierStanding> standings, CancellationToken cancellationToken);
 
-    /// <summary>Appends to the customer's tier history.</summary>
-    Task RecordTierChangeAsync(long customerId, Tiers.TierChange change, CancellationToken cancellationToken);
+    /// <summary>Appends to the customers' tier histories, in the order given.</summary>
+    Task RecordTierChangesAsync(IReadOnlyList<(long CustomerId, Tiers.TierChange Change)> changes, CancellationToken cancellationToken);
 }
 
 /// <summary>Codes of coupon campaigns issued to customers.</summary>

@@ -19,27 +19,27 @@ public sealed class TierEngine(TierCatalog catalog)
 
     public TierProgram? Program => catalog.Program;
 
+    /// <summary>The span of orders a tier is earned by when an order arrives: the window back from now, up to the order when it is stamped ahead of the clock (a skewed sender).</summary>
+    public static TotalsSpan WindowOf(TierProgram program, long customerId, DateTimeOffset orderedAt, DateTimeOffset now) =>
+        new(customerId, now.AddDays(-program.WindowDays), orderedAt > now ? orderedAt : now);
+
     /// <summary>
-    /// After an order is stored: upgrades the customer when the window's orders reach a higher tier. Returns the tier
-    /// held afterwards (null without a tier program) and the change event, already stored, if there was one. The caller
-    /// holds the customer's lock (ingestion locks its customers before writing), so a change is decided once on fresh data.
+    /// What an order does to its customer's tier given the window's totals with it: the tier held afterwards, and the
+    /// new standing, its history entry and its event when the order reaches a higher tier. The caller holds the
+    /// customer's lock (ingestion locks its customers before writing), so a change is decided once on fresh data.
     /// </summary>
-    public async Task<(TierDefinition? Tier, (InboundMessage Message, long CustomerId)? Change)> OnOrderAsync(IIngestTransaction tx, long customerId, DateTimeOffset orderedAt, DateTimeOffset now, CancellationToken ct)
+    public static (TierDefinition? Tier, TierUpgrade? Upgrade) AfterOrder(TierProgram program, long customerId, TierStanding? standing, OrderTotals window,
+        DateTimeOffset orderedAt, DateTimeOffset now)
     {
-        if (Program is not { } program) return (null, null);
-        // An order stamped ahead of the clock (a skewed sender) still counts towards the tier it earns.
-        var until = orderedAt > now ? orderedAt : now;
-        var totals = (await tx.OrderTotalsAsync([customerId], now.AddDays(-program.WindowDays), until, ct)).GetValueOrDefault(customerId);
-        var standing = (await tx.LoadTiersAsync([customerId], ct)).GetValueOrDefault(customerId);
         var held = program.Find(standing?.Tier);
-        var qualified = program.Qualified(totals.Spend, totals.Orders);
+        var qualified = program.Qualified(window.Spend, window.Orders);
         if (qualified is null || (held is not null && qualified.Rank <= held.Rank)) return (held, null);
 
         // The change dates from the order: an imported history then reads true, and its Tier Changed, too old to
         // start a journey, congratulates nobody years late.
         var changedAt = orderedAt < now ? orderedAt : now;
-        await tx.SaveTierAsync(customerId, new TierStanding(qualified.Name, changedAt, standing?.ReviewTier, standing?.ReviewUntil), ct);
-        return (qualified, await RecordAsync(tx, customerId, standing?.Tier, held, qualified, ByOrder, changedAt, ct));
+        var (change, changeEvent) = Describe(customerId, standing?.Tier, held, qualified, ByOrder, changedAt);
+        return (qualified, new TierUpgrade(new TierStanding(qualified.Name, changedAt, standing?.ReviewTier, standing?.ReviewUntil), change, changeEvent));
     }
 
     /// <summary>
@@ -54,6 +54,8 @@ public sealed class TierEngine(TierCatalog catalog)
         await tx.LockCustomersAsync(customerIds, ct);
         var totals = await tx.OrderTotalsAsync(customerIds, now.AddDays(-program.WindowDays), now, ct);
         var standings = await tx.LoadTiersAsync(customerIds, ct);
+        var saved = new Dictionary<long, TierStanding>();
+        var history = new List<(long CustomerId, TierChange Change)>();
         var events = new List<(InboundMessage Message, long CustomerId)>();
         foreach (var customerId in customerIds)
         {
@@ -63,20 +65,31 @@ public sealed class TierEngine(TierCatalog catalog)
             if (program.Qualified(window.Spend, window.Orders) is not { } target) continue;
             if (standing?.ReviewUntil > now && program.Find(standing.ReviewTier) is { } granted && granted.Rank > target.Rank) target = granted;
 
-            var held = program.Find(standing?.Tier);
             var changed = target.Name != standing?.Tier;
-            await tx.SaveTierAsync(customerId, new TierStanding(target.Name, changed ? now : standing!.Since, target.Name, nextReview), ct);
-            if (changed) events.Add(await RecordAsync(tx, customerId, standing?.Tier, held, target, ByReview, now, ct));
+            saved[customerId] = new TierStanding(target.Name, changed ? now : standing!.Since, target.Name, nextReview);
+            if (!changed) continue;
+            var (change, changeEvent) = Describe(customerId, standing?.Tier, program.Find(standing?.Tier), target, ByReview, now);
+            history.Add((customerId, change));
+            events.Add(changeEvent);
         }
+        await StoreAsync(tx, saved, history, events, ct);
         return events;
     }
 
-    private static async Task<(InboundMessage Message, long CustomerId)> RecordAsync(IIngestTransaction tx, long customerId, string? fromName, TierDefinition? from,
-        TierDefinition to, string reason, DateTimeOffset now, CancellationToken ct)
+    /// <summary>Writes tiers, their history and their Tier Changed events together.</summary>
+    public static async Task StoreAsync(IIngestTransaction tx, IReadOnlyDictionary<long, TierStanding> standings, IReadOnlyList<(long CustomerId, TierChange Change)> history,
+        IReadOnlyCollection<(InboundMessage Message, long CustomerId)> events, CancellationToken ct)
+    {
+        if (standings.Count > 0) await tx.SaveTiersAsync(standings, ct);
+        if (history.Count > 0) await tx.RecordTierChangesAsync(history, ct);
+        await DerivedEvents.StoreAsync(tx, events, ct);
+    }
+
+    private static (TierChange Change, (InboundMessage Message, long CustomerId) Event) Describe(long customerId, string? fromName, TierDefinition? from,
+        TierDefinition to, string reason, DateTimeOffset now)
     {
         // A tier no longer in the file ranks below every tier that is.
         var direction = to.Rank > (from?.Rank ?? -1) ? "up" : "down";
-        await tx.RecordTierChangeAsync(customerId, new TierChange(fromName ?? "", to.Name, reason, now), ct);
         var properties = new JsonObject
         {
             ["from"] = fromName ?? "",
@@ -87,8 +100,9 @@ public sealed class TierEngine(TierCatalog catalog)
             ["multiplier"] = to.Multiplier,
             ["perks"] = to.Perks.ToJson(),
         };
-        var change = (DerivedEvents.Create(customerId, TierChanged, "tier-changed", to.Name, properties, now), customerId);
-        await DerivedEvents.StoreAsync(tx, [change], ct);
-        return change;
+        return (new TierChange(fromName ?? "", to.Name, reason, now), (DerivedEvents.Create(customerId, TierChanged, "tier-changed", to.Name, properties, now), customerId));
     }
 }
+
+/// <summary>A rise of tier an order earned: the standing to save, its history entry and its <c>Tier Changed</c> event.</summary>
+public sealed record TierUpgrade(TierStanding Standing, TierChange Change, (InboundMessage Message, long CustomerId) Event);

@@ -108,6 +108,11 @@ internal sealed partial class InMemoryTransaction
         return Done(true);
     }
 
+    public async Task AddPointsAsync(IReadOnlyList<PointsGrant> grants, CancellationToken cancellationToken)
+    {
+        foreach (var g in grants) await AddPointsAsync(g.CustomerId, g.Points, g.Kind, g.Reason, g.SourceKey, g.At, g.ExpiresAt, cancellationToken);
+    }
+
     public Task<PointsEntry?> FindPointsAsync(string sourceKey, CancellationToken cancellationToken) =>
         Done(_tables.Points.FirstOrDefault(p => p.Entry.SourceKey == sourceKey)?.Entry);
 
@@ -125,15 +130,16 @@ internal sealed partial class InMemoryTransaction
     public Task<IReadOnlyDictionary<long, TierStanding>> LoadTiersAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken) =>
         Done<IReadOnlyDictionary<long, TierStanding>>(customerIds.Distinct().Where(_tables.Tiers.ContainsKey).ToDictionary(id => id, id => _tables.Tiers[id]));
 
-    public Task SaveTierAsync(long customerId, TierStanding standing, CancellationToken cancellationToken)
+    public Task SaveTiersAsync(IReadOnlyDictionary<long, TierStanding> standings, CancellationToken cancellationToken)
     {
-        _tables = _tables with { Tiers = _tables.Tiers.SetItem(customerId, standing) };
+        _tables = _tables with { Tiers = _tables.Tiers.SetItems(standings) };
         return Task.CompletedTask;
     }
 
-    public Task RecordTierChangeAsync(long customerId, TierChange change, CancellationToken cancellationToken)
+    public Task RecordTierChangesAsync(IReadOnlyList<(long CustomerId, TierChange Change)> changes, CancellationToken cancellationToken)
     {
-        _tables = _tables with { TierHistory = _tables.TierHistory.Add(new TierChangeRow(_tables.TierHistory.Count + 1, customerId, change)) };
+        foreach (var (customerId, change) in changes)
+            _tables = _tables with { TierHistory = _tables.TierHistory.Add(new TierChangeRow(_tables.TierHistory.Count + 1, customerId, change)) };
         return Task.CompletedTask;
     }
 

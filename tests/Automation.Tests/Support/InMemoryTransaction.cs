@@ -81,12 +81,27 @@ internal sealed partial class InMemoryTransaction(InMemoryStorage store, InMemor
         }
     }
 
-    public Task RecordOrderAsync(long customerId, OrderCompleted order, DateTimeOffset completedAt, CancellationToken cancellationToken)
+    public Task RecordOrdersAsync(IReadOnlyList<RecordedOrder> orders, CancellationToken cancellationToken)
     {
         // A refund or delivery that came first keeps what it wrote; the order's own columns are replaced.
-        var row = _tables.Orders.GetValueOrDefault(order.OrderId) ?? new OrderRow(order.OrderId, customerId);
-        return SaveOrder(row with { CustomerId = customerId, Total = order.Total, Coupon = order.Coupon, CompletedAt = completedAt });
+        foreach (var o in orders)
+        {
+            var row = _tables.Orders.GetValueOrDefault(o.Order.OrderId) ?? new OrderRow(o.Order.OrderId, o.CustomerId);
+            SaveOrder(row with { CustomerId = o.CustomerId, Total = o.Order.Total, Coupon = o.Order.Coupon, CompletedAt = o.CompletedAt });
+        }
+        return Task.CompletedTask;
     }
+
+    public Task<IReadOnlyList<OrderState>> LoadOrdersAsync(IReadOnlyCollection<string> orderIds, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<OrderState>>([.. orderIds.Distinct().Where(_tables.Orders.ContainsKey).Select(id => _tables.Orders[id])
+            .Select(o => new OrderState(o.OrderId, o.CustomerId, o.Total, o.RefundedAmount, o.FullyRefunded, o.CompletedAt))]);
+
+    public Task<IReadOnlyList<Automation.Core.Tiers.OrderTotals>> OrderTotalsAsync(IReadOnlyList<TotalsSpan> spans, IReadOnlyCollection<string> leavingOut, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<Automation.Core.Tiers.OrderTotals>>([.. spans.Select(span =>
+        {
+            var orders = _tables.CountedOrders(span.CustomerId).Where(o => o.CompletedAt >= span.From && o.CompletedAt <= span.Until && !leavingOut.Contains(o.OrderId)).ToList();
+            return new Automation.Core.Tiers.OrderTotals(orders.Sum(o => o.Total - o.RefundedAmount), orders.Count);
+        })]);
 
     public Task RecordRefundAsync(long customerId, OrderRefunded refund, CancellationToken cancellationToken)
     {
@@ -94,10 +109,11 @@ internal sealed partial class InMemoryTransaction(InMemoryStorage store, InMemor
         return SaveOrder(row with { RefundedAmount = row.RefundedAmount + (refund.Amount ?? 0m), FullyRefunded = row.FullyRefunded || refund.Amount is null });
     }
 
-    public Task RecordDeliveryAsync(long customerId, OrderDelivered delivery, DateTimeOffset deliveredAt, CancellationToken cancellationToken)
+    public Task RecordDeliveriesAsync(IReadOnlyList<RecordedDelivery> deliveries, CancellationToken cancellationToken)
     {
-        var row = _tables.Orders.GetValueOrDefault(delivery.OrderId) ?? new OrderRow(delivery.OrderId, customerId);
-        return SaveOrder(row with { DeliveredAt = deliveredAt });
+        foreach (var d in deliveries)
+            SaveOrder((_tables.Orders.GetValueOrDefault(d.Delivery.OrderId) ?? new OrderRow(d.Delivery.OrderId, d.CustomerId)) with { DeliveredAt = d.DeliveredAt });
+        return Task.CompletedTask;
     }
 
     public Task RefreshStatsAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken)

@@ -108,7 +108,8 @@ public sealed class PointsTests(string storage)
 
         await using (var tx = await Begin())
         {
-            await PointsEarning.OnOrderAsync(tx, id, new OrderCompleted("f1", 40m, "USD", null, 0m, []), endOfCalendar, new PointsSettings(1m, 12), null, null, CancellationToken.None);
+            var grant = PointsEarning.ForOrder(id, new OrderCompleted("f1", 40m, "USD", null, 0m, []), endOfCalendar, new PointsSettings(1m, 12), null, default, null);
+            await tx.AddPointsAsync([grant!], CancellationToken.None);
             await tx.CommitAsync(CancellationToken.None);
         }
 
