@@ -92,6 +92,33 @@ public sealed partial class ConsoleNodesTests
         (await ScalarAsync<long>(db, "SELECT COUNT(*) FROM data_protection_keys")).Should().Be(1, "the restarted node found the key and made none");
     }
 
+    [TestCase(StorageOptions.Sqlite)]
+    [TestCase(StorageOptions.Postgres)]
+    public async Task Revoking_every_key_as_operations_md_shows_ends_the_sessions_and_a_new_key_is_made_at_start(string provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var clock = new FakeTimeProvider(Now);
+        var cookies = new CookieContainer();
+        await using (var before = Node(db, clock))
+        {
+            using var browser = Browser(before, cookies);
+            (await LogInAsync(browser, await TokenAsync(browser, "/console/login"), Password)).StatusCode.Should().Be(HttpStatusCode.Redirect);
+        }
+        // Data Protection dates its keys by the wall clock and revokes those created before the date: revoke as of a
+        // millisecond after the key was made (a whole sign-in ago, so before the next key).
+        var key = System.Xml.Linq.XElement.Parse((await db.Storage.KeyRingElementsAsync(default)).Single());
+        var revokedAt = ((DateTimeOffset)key.Element("creationDate")!).AddMilliseconds(1);
+        await db.Storage.StoreKeyRingElementAsync("revocation-all",
+            $"<revocation version=\"1\"><revocationDate>{revokedAt:O}</revocationDate><key id=\"*\" /><reason>leaked</reason></revocation>", Now, default);
+
+        await using var after = Node(db, clock);
+        using var again = Browser(after, cookies);
+        (await again.GetAsync("/console/journeys")).StatusCode.Should().Be(HttpStatusCode.Redirect, "the cookie's key is revoked");
+        (await LogInAsync(again, await TokenAsync(again, "/console/login"), Password)).StatusCode.Should().Be(HttpStatusCode.Redirect);
+        (await again.GetAsync("/console/journeys")).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await ScalarAsync<long>(db, "SELECT COUNT(*) FROM data_protection_keys WHERE friendly_name LIKE 'key-%'")).Should().Be(2);
+    }
+
     [Test]
     public async Task Nodes_starting_together_on_an_empty_database_share_one_key()
     {
