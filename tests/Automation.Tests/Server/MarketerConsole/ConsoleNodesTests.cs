@@ -94,7 +94,7 @@ public sealed partial class ConsoleNodesTests
 
     [TestCase(StorageOptions.Sqlite)]
     [TestCase(StorageOptions.Postgres)]
-    public async Task Revoking_every_key_as_operations_md_shows_ends_the_sessions_and_a_new_key_is_made_at_start(string provider)
+    public async Task Revoking_every_key_ends_the_sessions_and_a_new_key_is_made_at_start(string provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
         var clock = new FakeTimeProvider(Now);
