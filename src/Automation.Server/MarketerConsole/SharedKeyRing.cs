@@ -23,7 +23,12 @@ internal static class SharedKeyRing
         services.AddHostedService<KeyRingStartup>();
         services.AddSingleton<DatabaseXmlRepository>();
         services.AddDataProtection().SetApplicationName(ApplicationName);
-        services.AddOptions<KeyManagementOptions>().Configure<DatabaseXmlRepository>((options, repository) => options.XmlRepository = repository);
+        services.AddOptions<KeyManagementOptions>().Configure<DatabaseXmlRepository>((options, repository) =>
+        {
+            options.XmlRepository = repository;
+            // Not the default's machine-bound encryption (DPAPI on Windows): no other node could read the keys.
+            options.XmlEncryptor = null;
+        });
         return services;
     }
 
