@@ -68,6 +68,8 @@ public static class AutomationServer
         services.AddSingleton(TimeProvider.System);
         services.AddAutomationStorage();
         services.AddHostedService<SchemaMigrationService>();
+        // Once the schema is there, and before authentication and antiforgery add Data Protection.
+        services.AddSharedKeyRing();
         services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<IngestionOptions>, IngestionOptionsValidator>();
         services.AddSingleton(sp => new SegmentMessageReader(sp.GetRequiredService<TimeProvider>(),

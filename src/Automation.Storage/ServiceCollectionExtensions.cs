@@ -39,6 +39,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ITeamQueries>(sp => sp.GetRequiredService<AutomationStorage>());
         services.AddSingleton<IProviderTokenStore>(sp => sp.GetRequiredService<AutomationStorage>());
         services.AddSingleton<IEngagementStore>(sp => sp.GetRequiredService<AutomationStorage>());
+        services.AddSingleton<IKeyRingStore>(sp => sp.GetRequiredService<AutomationStorage>());
+        services.AddSingleton<ILoginAttemptStore>(sp => sp.GetRequiredService<AutomationStorage>());
         services.AddSingleton<SchemaMigrator>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         return services;

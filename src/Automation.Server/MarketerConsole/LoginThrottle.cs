@@ -1,47 +1,33 @@
-using System.Collections.Concurrent;
+using Automation.Core.Storage;
 
 namespace Automation.Server.MarketerConsole;
 
 /// <summary>
 /// Slows password guessing: after <see cref="MaxFailures"/> failed sign-ins within <see cref="Window"/> for one user
-/// name or from one client address, further attempts for it are refused until the window has passed.
+/// name or from one client address, further attempts for it are refused until the window has passed. Counted in the
+/// database, so attempts spread over several nodes add up.
 /// </summary>
-internal sealed class LoginThrottle(TimeProvider clock)
+internal sealed class LoginThrottle(ILoginAttemptStore store, TimeProvider clock)
 {
     public const int MaxFailures = 5;
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(15);
 
-    private readonly ConcurrentDictionary<string, (int Count, DateTimeOffset Since)> _failures = new(StringComparer.OrdinalIgnoreCase);
-
-    /// <summary>When attempts for this name or address are allowed again; null when they are allowed now.</summary>
-    public DateTimeOffset? BlockedUntil(string name, string address)
+    /// <summary>
+    /// Counts an attempt before its password is checked; null when it may go on, else when attempts for this name or
+    /// address are allowed again. The count and its answer are one statement: of racing attempts, only the first
+    /// <see cref="MaxFailures"/> (less those already failed) are checked, wherever they arrive. Reading the count first
+    /// would let every attempt that read it before the others recorded theirs through.
+    /// </summary>
+    public async Task<DateTimeOffset?> AttemptAsync(string name, string address, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
-        DateTimeOffset? until = null;
-        foreach (var key in Keys(name, address))
-        {
-            if (_failures.TryGetValue(key, out var f) && f.Count >= MaxFailures && f.Since + Window > now && (until is null || f.Since + Window > until))
-                until = f.Since + Window;
-        }
-        return until;
+        var counts = await store.CountLoginAttemptAsync(Keys(name, address), clock.GetUtcNow(), Window, cancellationToken);
+        var blocked = counts.Where(c => c.Attempts > MaxFailures).ToList();
+        return blocked.Count == 0 ? null : blocked.Max(c => c.Since + Window);
     }
 
-    public void RecordFailure(string name, string address)
-    {
-        var now = clock.GetUtcNow();
-        foreach (var key in Keys(name, address))
-            _failures.AddOrUpdate(key, (1, now), (_, f) => f.Since + Window > now ? (f.Count + 1, f.Since) : (1, now));
-        // Forget finished windows, so guessing with ever new names cannot grow the table for good.
-        foreach (var (key, f) in _failures)
-        {
-            if (f.Since + Window <= now) _failures.TryRemove(key, out _);
-        }
-    }
+    /// <summary>A sign-in clears the name's and the address's attempts. A failed attempt stays counted.</summary>
+    public Task SucceededAsync(string name, string address, CancellationToken cancellationToken) =>
+        store.ClearLoginAttemptsAsync(Keys(name, address), cancellationToken);
 
-    public void RecordSuccess(string name, string address)
-    {
-        foreach (var key in Keys(name, address)) _failures.TryRemove(key, out _);
-    }
-
-    private static string[] Keys(string name, string address) => [$"user:{name}", $"address:{address}"];
+    private static string[] Keys(string name, string address) => [$"user:{name.ToLowerInvariant()}", $"address:{address}"];
 }

@@ -26,7 +26,7 @@ internal sealed class LoginModel(IOptions<ConsoleOptions> options, LoginThrottle
         ReturnUrl = returnUrl;
         var address = HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         name = name?.Trim() ?? "";
-        if (throttle.BlockedUntil(name, address) is { } until)
+        if (await throttle.AttemptAsync(name, address, HttpContext.RequestAborted) is { } until)
         {
             Error = $"Too many failed attempts. Try again after {until:HH:mm} UTC.";
             Response.StatusCode = StatusCodes.Status429TooManyRequests;
@@ -35,13 +35,12 @@ internal sealed class LoginModel(IOptions<ConsoleOptions> options, LoginThrottle
         var user = options.Value.Find(name);
         if (!ConsolePasswords.Verify(user, password ?? ""))
         {
-            throttle.RecordFailure(name, address);
             await Task.Delay(FailureDelay, HttpContext.RequestAborted);
             Error = "Wrong name or password.";
             Response.StatusCode = StatusCodes.Status401Unauthorized;
             return Page();
         }
-        throttle.RecordSuccess(name, address);
+        await throttle.SucceededAsync(name, address, HttpContext.RequestAborted);
         var identity = new ClaimsIdentity(
         [
             new Claim(ClaimTypes.Name, user!.Name),
