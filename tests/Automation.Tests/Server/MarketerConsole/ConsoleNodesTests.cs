@@ -35,6 +35,14 @@ public sealed partial class ConsoleNodesTests
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex Token();
 
+    /// <summary>Signs in on a node, keeping the session cookie in <paramref name="cookies"/>, and stops the node.</summary>
+    private static async Task SignInOnANodeThatStopsAsync(TestDatabase db, FakeTimeProvider clock, CookieContainer cookies)
+    {
+        await using var node = Node(db, clock);
+        using var browser = Browser(node, cookies);
+        (await LogInAsync(browser, await TokenAsync(browser, "/console/login"), Password)).StatusCode.Should().Be(HttpStatusCode.Redirect);
+    }
+
     private static async Task<string> TokenAsync(HttpClient client, string page) => Token().Match(await client.GetStringAsync(page)).Groups[1].Value;
 
     private static Task<HttpResponseMessage> LogInAsync(HttpClient client, string token, string password) =>
@@ -80,11 +88,7 @@ public sealed partial class ConsoleNodesTests
         await using var db = await TestDatabase.CreateAsync(provider);
         var clock = new FakeTimeProvider(Now);
         var cookies = new CookieContainer();
-        await using (var before = Node(db, clock))
-        {
-            using var browser = Browser(before, cookies);
-            (await LogInAsync(browser, await TokenAsync(browser, "/console/login"), Password)).StatusCode.Should().Be(HttpStatusCode.Redirect);
-        }
+        await SignInOnANodeThatStopsAsync(db, clock, cookies);
 
         await using var after = Node(db, clock);
         using var again = Browser(after, cookies);
@@ -99,11 +103,7 @@ public sealed partial class ConsoleNodesTests
         await using var db = await TestDatabase.CreateAsync(provider);
         var clock = new FakeTimeProvider(Now);
         var cookies = new CookieContainer();
-        await using (var before = Node(db, clock))
-        {
-            using var browser = Browser(before, cookies);
-            (await LogInAsync(browser, await TokenAsync(browser, "/console/login"), Password)).StatusCode.Should().Be(HttpStatusCode.Redirect);
-        }
+        await SignInOnANodeThatStopsAsync(db, clock, cookies);
         // Data Protection dates its keys by the wall clock and revokes those created before the date: revoke as of a
         // millisecond after the key was made (a whole sign-in ago, so before the next key).
         var key = System.Xml.Linq.XElement.Parse((await db.Storage.KeyRingElementsAsync(default)).Single());
