@@ -12,8 +12,8 @@ internal static class SqlLists
 {
     /// <summary>
     /// <c>(@v0_0, @v0_1), (@v1_0, @v1_1)…</c> for the rows, one parameter per cell. <paramref name="types"/> types the
-    /// nulls of columns that can be null (other values keep their type handlers), where the rows are not inserted straight into a table (a <c>VALUES</c> list joined
-    /// in an UPDATE): PostgreSQL would otherwise type a column of nulls as text.
+    /// nulls of columns that can be null (other values keep their type handlers) where the rows are not inserted
+    /// straight into a table (a <c>VALUES</c> list joined in an UPDATE): PostgreSQL would type a column of nulls as text.
     /// </summary>
     public static string Values<T>(IReadOnlyList<T> rows, Func<T, object?[]> cells, DynamicParameters parameters, params DbType?[] types)
     {
