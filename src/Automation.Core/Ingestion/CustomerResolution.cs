@@ -83,8 +83,16 @@ internal static class CustomerResolution
         // Another transaction created these customers between our look-up and our insert: use theirs.
         var found = await tx.FindCustomersAsync(
             raced.Where(s => s.ExternalId is not null).Select(s => s.ExternalId!).ToList(),
-            raced.Where(s => s.ExternalId is null).Select(s => s.AnonymousId!).ToList(), ct);
+            raced.Where(s => s.AnonymousId is not null).Select(s => s.AnonymousId!).ToList(), ct);
         Assign(raced, found);
+        // A customer signing in on a device another transaction created at the same instant (the device's anonymous
+        // event in another ingest lane, or on another node): that customer is the device's, now signed in.
+        foreach (var slot in raced.Where(s => s.IsNew && s.ExternalId is not null && s.AnonymousId is not null))
+        {
+            if (found.FirstOrDefault(r => r.ExternalId is null && string.Equals(r.AnonymousId, slot.AnonymousId, StringComparison.Ordinal)) is not { } device) continue;
+            slot.Id = device.Id;
+            await tx.LinkExternalIdAsync(device.Id, slot.ExternalId!, now, ct);
+        }
         if (raced.FirstOrDefault(s => s.IsNew) is { } missing)
             throw new InvalidOperationException($"Customer '{missing.ExternalId ?? missing.AnonymousId}' could be neither created nor found; the request can be retried.");
     }
