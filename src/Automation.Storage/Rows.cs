@@ -106,6 +106,7 @@ internal sealed class CouponRow
     public string Code { get; set; } = "";
     public string Campaign { get; set; } = "";
     public long? CustomerId { get; set; }
+    public string? IssueKey { get; set; }
     public string? Kind { get; set; }
     public decimal? Amount { get; set; }
     public string? Currency { get; set; }

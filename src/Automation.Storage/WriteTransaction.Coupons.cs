@@ -8,7 +8,125 @@ internal sealed partial class WriteTransaction
 {
     private const int GeneratedCodeAttempts = 8;
 
-    public async Task<CouponIssue> IssueCouponAsync(CouponIssueRequest request, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<CouponIssue>> IssueCouponsAsync(IReadOnlyList<CouponIssueRequest> requests, CancellationToken cancellationToken)
+    {
+        var results = new CouponIssue?[requests.Count];
+        var earlier = await IssuedAsync([.. requests.Select(r => r.IssueKey)], cancellationToken);
+        var alone = new List<int>();
+        foreach (var group in Enumerable.Range(0, requests.Count).GroupBy(i => requests[i].Campaign.Name, StringComparer.Ordinal))
+        {
+            var together = new List<int>();
+            var keys = new HashSet<string>(StringComparer.Ordinal);
+            var customers = new HashSet<long>();
+            foreach (var i in group)
+            {
+                var request = requests[i];
+                if (earlier.TryGetValue(request.IssueKey, out var coupon)) results[i] = CouponIssue.Issued(coupon);
+                // A key or a customer twice in one claim would be counted twice (and PostgreSQL refuses one upsert
+                // touching a row twice): the repeats are issued one by one after the others.
+                else if (request.Campaign.Generated is not null && keys.Add(request.IssueKey) && customers.Add(request.CustomerId)) together.Add(i);
+                else alone.Add(i);
+            }
+            if (together.Count > 0 && !await IssueTogetherAsync(requests, together, keys.Count, results, cancellationToken)) alone.AddRange(together);
+        }
+        foreach (var i in alone.Order()) results[i] = await IssueCouponAsync(requests[i], cancellationToken);
+        return results!;
+    }
+
+    /// <summary>
+    /// Issues generated codes of one campaign to distinct customers under distinct keys in a few statements whatever
+    /// their number: the budget for all of them in one claim, the customers' limits in one multi-row claim, the codes in
+    /// one insert. False, with nothing claimed, when the budget cannot cover every new key of the campaign's requests
+    /// (<paramref name="demand"/>, repeats included): then all are issued one by one, so the budget's last codes go in
+    /// request order. When it can, every request gets its share of the budget and the order cannot matter.
+    /// </summary>
+    private async Task<bool> IssueTogetherAsync(IReadOnlyList<CouponIssueRequest> requests, List<int> together, int demand, CouponIssue?[] results, CancellationToken cancellationToken)
+    {
+        var campaign = requests[together[0]].Campaign;
+        var at = requests[together[0]].At;
+        if (campaign.Validity.Closed(at) is { } closed)
+        {
+            foreach (var i in together) results[i] = CouponIssue.Refused(closed);
+            return true;
+        }
+        var name = campaign.Name;
+        if (await connection.ExecuteScalarAsync<int?>(Command("""
+                INSERT INTO coupon_campaign_counts (campaign, issued) SELECT @name, @count WHERE @demand <= @limit
+                ON CONFLICT (campaign) DO UPDATE SET issued = coupon_campaign_counts.issued + @count WHERE coupon_campaign_counts.issued + @demand <= @limit
+                RETURNING issued
+                """, new { name, count = together.Count, demand, limit = campaign.Budget ?? int.MaxValue }, cancellationToken)) is null)
+            return false;
+
+        var unclaimed = 0;
+        // The claim waited for any concurrent issue of the campaign to end: codes under these keys are visible now.
+        var concurrent = await IssuedAsync([.. together.Select(i => requests[i].IssueKey)], cancellationToken);
+        var claiming = new List<int>();
+        foreach (var i in together)
+        {
+            if (concurrent.TryGetValue(requests[i].IssueKey, out var coupon)) (results[i], unclaimed) = (CouponIssue.Issued(coupon), unclaimed + 1);
+            else claiming.Add(i);
+        }
+        var held = new HashSet<long>();
+        foreach (var chunk in claiming.Chunk(dialect.RowsPerStatement))
+        {
+            var p = new DynamicParameters(new { limit = campaign.PerCustomer ?? int.MaxValue });
+            var values = SqlLists.Values(chunk, i => [name, requests[i].CustomerId, 1], p);
+            held.UnionWith(await connection.QueryAsync<long>(Command($"""
+                INSERT INTO coupon_holdings (campaign, customer_id, issued) VALUES {values}
+                ON CONFLICT (campaign, customer_id) DO UPDATE SET issued = coupon_holdings.issued + 1 WHERE coupon_holdings.issued < @limit
+                RETURNING customer_id
+                """, p, cancellationToken)));
+        }
+        var inserting = new List<(int Index, string Code, IssuedCoupon Coupon)>();
+        foreach (var i in claiming)
+        {
+            var request = requests[i];
+            if (held.Contains(request.CustomerId))
+                inserting.Add((i, CouponCodes.Generate(campaign.Generated!), new IssuedCoupon(name, "", request.Value, campaign.MinimumSpend, request.At, campaign.Validity.ExpiresAt(request.At))));
+            else
+            {
+                results[i] = CouponIssue.Refused($"the customer already holds {campaign.PerCustomer} code(s) of the campaign, its limit per customer");
+                unclaimed++;
+            }
+        }
+        var inserted = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var chunk in inserting.Chunk(dialect.RowsPerStatement))
+        {
+            var p = new DynamicParameters();
+            var values = SqlLists.Values(chunk, row => [row.Code, name, requests[row.Index].CustomerId, requests[row.Index].IssueKey, row.Coupon.Value.Kind.ToString(),
+                row.Coupon.Value.Amount, row.Coupon.Value.Currency, row.Coupon.MinimumSpend, row.Coupon.IssuedAt, row.Coupon.ExpiresAt], p);
+            inserted.UnionWith(await connection.QueryAsync<string>(Command($"""
+                INSERT INTO coupon_codes (code, campaign, customer_id, issue_key, kind, amount, currency, minimum_spend, issued_at, expires_at)
+                VALUES {values}
+                ON CONFLICT DO NOTHING
+                RETURNING code
+                """, p, cancellationToken)));
+        }
+        foreach (var (i, code, coupon) in inserting)
+        {
+            if (inserted.Contains(code))
+            {
+                results[i] = CouponIssue.Issued(coupon with { Code = code });
+                continue;
+            }
+            // Once in an age a drawn code exists already, or the key was issued meanwhile: as one issue does.
+            var request = requests[i];
+            if (await InsertGeneratedAsync(campaign.Generated!, coupon, request, cancellationToken) is { } drawn)
+            {
+                results[i] = CouponIssue.Issued(coupon with { Code = drawn });
+                continue;
+            }
+            await ReleaseAsync(request, holding: true, cancellationToken);
+            results[i] = (await IssuedAsync([request.IssueKey], cancellationToken)).TryGetValue(request.IssueKey, out var meanwhile)
+                ? CouponIssue.Issued(meanwhile)
+                : throw new InvalidOperationException($"Campaign {name}: the code for {request.IssueKey} was neither inserted nor found.");
+        }
+        if (unclaimed > 0)
+            await connection.ExecuteAsync(Command("UPDATE coupon_campaign_counts SET issued = issued - @unclaimed WHERE campaign = @name", new { name, unclaimed }, cancellationToken));
+        return true;
+    }
+
+    private async Task<CouponIssue> IssueCouponAsync(CouponIssueRequest request, CancellationToken cancellationToken)
     {
         if (await IssuedAsync(request.IssueKey, cancellationToken) is { } earlier) return CouponIssue.Issued(earlier);
         var campaign = request.Campaign;
@@ -100,8 +218,21 @@ internal sealed partial class WriteTransaction
     }
 
     private async Task<IssuedCoupon?> IssuedAsync(string issueKey, CancellationToken cancellationToken) =>
-        (await connection.QuerySingleOrDefaultAsync<CouponRow>(Command($"SELECT {CouponRow.Columns} FROM coupon_codes WHERE issue_key = @issueKey",
-            new { issueKey }, cancellationToken)))?.ToCoupon();
+        (await IssuedAsync([issueKey], cancellationToken)).GetValueOrDefault(issueKey);
+
+    /// <summary>The codes already issued under these keys, by key.</summary>
+    private async Task<Dictionary<string, IssuedCoupon>> IssuedAsync(IReadOnlyList<string> issueKeys, CancellationToken cancellationToken)
+    {
+        var issued = new Dictionary<string, IssuedCoupon>(StringComparer.Ordinal);
+        foreach (var chunk in issueKeys.Distinct(StringComparer.Ordinal).Chunk(dialect.RowsPerStatement))
+        {
+            var p = new DynamicParameters();
+            var values = SqlLists.Values(chunk, key => [key], p);
+            foreach (var row in await connection.QueryAsync<CouponRow>(Command($"SELECT {CouponRow.Columns}, issue_key FROM coupon_codes WHERE issue_key IN (VALUES {values})", p, cancellationToken)))
+                issued[row.IssueKey!] = row.ToCoupon();
+        }
+        return issued;
+    }
 
     public async Task<CouponRedemptionOutcome> RedeemCouponAsync(CouponRedemption redemption, CancellationToken cancellationToken)
     {

@@ -267,6 +267,8 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
         }
 
         var recorded = await writes.RecordStepsAsync([.. firing.SelectMany(f => f.Steps.Select(step => new FiredStep(f.Instance.Id, step.Name, step.Action.Name, now)))], ct);
+        var issuedAhead = await IssueCouponsAheadAsync(tx, [.. firing.SelectMany(f => f.Steps.Where(step => recorded.Contains((f.Instance.Id, step.Name)))
+            .Select(step => (f.Journey, f.Instance, f.Snapshot, step)))], now, ct);
         foreach (var (journey, instance, snapshot, steps) in firing)
         {
             var done = instance.StepsDone.ToHashSet(StringComparer.Ordinal);
@@ -274,7 +276,7 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
             foreach (var step in steps.Where(step => recorded.Contains((instance.Id, step.Name))))
             {
                 done.Add(step.Name);
-                exited = await RunActionAsync(tx, writes, state, journey, instance, step, snapshot, now, ct);
+                exited = await RunActionAsync(tx, writes, state, issuedAhead, journey, instance, step, snapshot, now, ct);
                 if (exited) break;
             }
             if (!exited && set.Compiled(journey.Name).Steps.All(s => done.Contains(s.Step.Name)))
@@ -290,9 +292,46 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
         return Points.PointsEarning.Earned(award.Points, perks.Number(perk));
     }
 
+    /// <summary>
+    /// Issues the coupons these steps will carry or give, all in one batch (a member-day page issues hundreds), before
+    /// their actions run; the actions then take their codes from it. Each is the issue the step itself would have made
+    /// (same campaign, eligibility, key and order), so what a customer gets does not change, only how many statements.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<string, Coupons.CouponIssue>> IssueCouponsAheadAsync(IJourneyTransaction tx,
+        IReadOnlyList<(JourneyDefinition Journey, JourneyInstance Instance, CustomerSnapshot Snapshot, JourneyStep Step)> steps, DateTimeOffset now, CancellationToken ct)
+    {
+        var requests = new List<Coupons.CouponIssueRequest>();
+        foreach (var (journey, instance, snapshot, step) in steps)
+        {
+            var campaignName = step.Action switch
+            {
+                IssueCouponAction issue => issue.Campaign,
+                SendAction send => CouponOf(AssignVariant(journey, send, snapshot).Context),
+                _ => null,
+            };
+            if (campaignName is not null && coupons.Find(campaignName) is { } campaign && Ineligible(campaign, instance, snapshot, now) is null)
+                requests.Add(new Coupons.CouponIssueRequest(campaign, snapshot.Profile.Id, IssueKey(journey, instance, campaign), now));
+        }
+        var issued = new Dictionary<string, Coupons.CouponIssue>(StringComparer.Ordinal);
+        if (requests.Count < 2) return issued;
+        foreach (var (request, issue) in requests.Zip(await tx.IssueCouponsAsync(requests, ct))) issued.TryAdd(request.IssueKey, issue);
+        return issued;
+    }
+
+    private static (string? Variant, JsonObject Context) AssignVariant(JourneyDefinition journey, SendAction send, CustomerSnapshot snapshot) =>
+        Messaging.Variants.Assign(journey.Name, snapshot.Profile.ExternalId ?? snapshot.Profile.AnonymousId ?? snapshot.Profile.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), send.Context);
+
+    /// <summary>The campaign a message promises a code of (its context's <c>Coupon</c>), if any.</summary>
+    private static string? CouponOf(JsonObject context) =>
+        context["Coupon"] is JsonValue campaign && campaign.TryGetValue<string>(out var name) ? name : null;
+
+    /// <summary>Every step of one instance naming the campaign (an IssueCoupon, then Sends that remind of it) gets the same code.</summary>
+    private static string IssueKey(JourneyDefinition journey, JourneyInstance instance, Coupons.CouponCampaign campaign) =>
+        $"journey:{journey.Name}:{instance.Id}:{campaign.Name}";
+
     /// <summary>Runs a step's action; true when it ended the instance.</summary>
-    private async Task<bool> RunActionAsync(IJourneyTransaction tx, PendingJourneyWrites writes, CustomerState state, JourneyDefinition journey, JourneyInstance instance, JourneyStep step,
-        CustomerSnapshot snapshot, DateTimeOffset now, CancellationToken ct)
+    private async Task<bool> RunActionAsync(IJourneyTransaction tx, PendingJourneyWrites writes, CustomerState state, IReadOnlyDictionary<string, Coupons.CouponIssue> issuedAhead,
+        JourneyDefinition journey, JourneyInstance instance, JourneyStep step, CustomerSnapshot snapshot, DateTimeOffset now, CancellationToken ct)
     {
         var customerId = snapshot.Profile.Id;
         var source = $"{journey.Name}:{instance.Id}:{step.Name}";
@@ -305,13 +344,13 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
         switch (step.Action)
         {
             case SendAction send:
-                var (variant, assigned) = Messaging.Variants.Assign(journey.Name, snapshot.Profile.ExternalId ?? snapshot.Profile.AnonymousId ?? customerId.ToString(System.Globalization.CultureInfo.InvariantCulture), send.Context);
+                var (variant, assigned) = AssignVariant(journey, send, snapshot);
                 // Without variants the assigned context is the step's own, which the journey keeps: the message gets a copy.
                 var sent = (JsonObject)assigned.DeepClone();
                 // A message that promises a coupon carries the code it was issued, or is not sent.
-                if (sent["Coupon"] is JsonValue campaign && campaign.TryGetValue<string>(out var campaignName))
+                if (CouponOf(sent) is { } campaignName)
                 {
-                    if (await IssueCouponAsync(tx, writes, journey, instance, step, snapshot, campaignName, now, ct) is not { } coupon) return false;
+                    if (await IssueCouponAsync(tx, writes, issuedAhead, journey, instance, step, snapshot, campaignName, now, ct) is not { } coupon) return false;
                     sent["Coupon"] = coupon.ToContext();
                 }
                 // A variant may name its own template (and, laid over the context, anything else the step gives).
@@ -335,7 +374,7 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
             case AwardPointsAction:
                 return false;
             case IssueCouponAction issue:
-                if (await IssueCouponAsync(tx, writes, journey, instance, step, snapshot, issue.Campaign, now, ct) is not null) state.Changed(customerId);
+                if (await IssueCouponAsync(tx, writes, issuedAhead, journey, instance, step, snapshot, issue.Campaign, now, ct) is not null) state.Changed(customerId);
                 return false;
             case OpenTeamAction open:
                 // The Team Opened event is stored for the timeline and later triggers; it starts no journey within this evaluation.
@@ -361,22 +400,23 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
     }
 
     /// <summary>
-    /// Issues a code of the campaign to the customer, keyed by the instance and campaign: every step of one instance
-    /// naming the campaign (an IssueCoupon, then Sends that remind of it) gets the same code. Null, logged with the
-    /// reason, when the campaign is gone, the customer is not eligible or a limit is reached.
+    /// Issues a code of the campaign to the customer under the instance's <see cref="IssueKey"/>, or takes the one
+    /// issued ahead. Null, logged with the reason, when the campaign is gone, the customer is not eligible or a limit is
+    /// reached.
     /// </summary>
-    private async Task<Coupons.IssuedCoupon?> IssueCouponAsync(IJourneyTransaction tx, PendingJourneyWrites writes, JourneyDefinition journey, JourneyInstance instance, JourneyStep step,
-        CustomerSnapshot snapshot, string campaignName, DateTimeOffset now, CancellationToken ct)
+    private async Task<Coupons.IssuedCoupon?> IssueCouponAsync(IJourneyTransaction tx, PendingJourneyWrites writes, IReadOnlyDictionary<string, Coupons.CouponIssue> issuedAhead,
+        JourneyDefinition journey, JourneyInstance instance, JourneyStep step, CustomerSnapshot snapshot, string campaignName, DateTimeOffset now, CancellationToken ct)
     {
         var customerId = snapshot.Profile.Id;
         string refusal;
         if (coupons.Find(campaignName) is not { } campaign)
             refusal = "no such campaign in rules/coupons";
-        else if (campaign.Eligible is { } eligible && !eligible.Evaluate(FactsBuilder.Facts(snapshot, instance, TriggerFacts(instance), now, tiers.Program), now).Holds)
-            refusal = "the customer is not eligible (Eligible does not hold)";
+        else if (Ineligible(campaign, instance, snapshot, now) is { } ineligible)
+            refusal = ineligible;
         else
         {
-            var issue = await tx.IssueCouponAsync(new Coupons.CouponIssueRequest(campaign, customerId, $"journey:{journey.Name}:{instance.Id}:{campaign.Name}", now), ct);
+            var key = IssueKey(journey, instance, campaign);
+            var issue = issuedAhead.TryGetValue(key, out var ahead) ? ahead : await tx.IssueCouponAsync(new Coupons.CouponIssueRequest(campaign, customerId, key, now), ct);
             if (issue.Coupon is { } coupon) return coupon;
             refusal = issue.Refusal!;
         }
@@ -384,6 +424,11 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
         writes.StepOutcome(instance.Id, step.Name, $"no coupon of {campaignName}: {refusal}");
         return null;
     }
+
+    private string? Ineligible(Coupons.CouponCampaign campaign, JourneyInstance instance, CustomerSnapshot snapshot, DateTimeOffset now) =>
+        campaign.Eligible is { } eligible && !eligible.Evaluate(FactsBuilder.Facts(snapshot, instance, TriggerFacts(instance), now, tiers.Program), now).Holds
+            ? "the customer is not eligible (Eligible does not hold)"
+            : null;
 
     private bool Holds(JourneyDefinition journey, CompiledRule rule, Facts facts, long customerId, DateTimeOffset now)
     {

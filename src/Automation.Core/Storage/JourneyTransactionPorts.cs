@@ -110,9 +110,18 @@ public interface ITierWrites
 public interface ICouponWrites
 {
     /// <summary>
-    /// Gives the customer a code of the campaign, or says why not. The campaign's budget, the customer's limit and the
+    /// Gives each request's customer a code of its campaign, or says why not, in request order. The campaign's budget, the customer's limit and the
     /// code itself are each claimed in the statement that takes them, so concurrent issues on any number of nodes never
     /// exceed a limit or hand out a code twice; a repeated issue key returns the code issued first.
     /// </summary>
-    Task<Coupons.CouponIssue> IssueCouponAsync(Coupons.CouponIssueRequest request, CancellationToken cancellationToken);
+    /// <returns>One outcome per request, in their order.</returns>
+    Task<IReadOnlyList<Coupons.CouponIssue>> IssueCouponsAsync(IReadOnlyList<Coupons.CouponIssueRequest> requests, CancellationToken cancellationToken);
+}
+
+/// <summary>One coupon at a time, for callers that issue one.</summary>
+public static class CouponWritesExtensions
+{
+    /// <inheritdoc cref="ICouponWrites.IssueCouponsAsync"/>
+    public static async Task<Coupons.CouponIssue> IssueCouponAsync(this ICouponWrites writes, Coupons.CouponIssueRequest request, CancellationToken cancellationToken) =>
+        (await writes.IssueCouponsAsync([request], cancellationToken))[0];
 }

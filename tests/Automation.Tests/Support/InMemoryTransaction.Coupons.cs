@@ -5,16 +5,19 @@ namespace Automation.Tests.Support;
 // Coupon codes, with the rules of WriteTransaction.Coupons.cs: one writer at a time here, so the claims need no locks.
 internal sealed partial class InMemoryTransaction
 {
-    public Task<CouponIssue> IssueCouponAsync(CouponIssueRequest request, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<CouponIssue>> IssueCouponsAsync(IReadOnlyList<CouponIssueRequest> requests, CancellationToken cancellationToken) =>
+        Done<IReadOnlyList<CouponIssue>>([.. requests.Select(Issue)]);
+
+    private CouponIssue Issue(CouponIssueRequest request)
     {
         var campaign = request.Campaign;
-        if (_tables.CouponCodes.Values.FirstOrDefault(c => c.IssueKey == request.IssueKey)?.Coupon is { } earlier) return Done(CouponIssue.Issued(earlier));
-        if (campaign.Validity.Closed(request.At) is { } closed) return Done(CouponIssue.Refused(closed));
+        if (_tables.CouponCodes.Values.FirstOrDefault(c => c.IssueKey == request.IssueKey)?.Coupon is { } earlier) return CouponIssue.Issued(earlier);
+        if (campaign.Validity.Closed(request.At) is { } closed) return CouponIssue.Refused(closed);
         var issued = _tables.CouponCampaignCounts.GetValueOrDefault(campaign.Name);
-        if (issued >= (campaign.Budget ?? int.MaxValue)) return Done(CouponIssue.Refused($"the campaign's budget of {campaign.Budget} codes is spent"));
+        if (issued >= (campaign.Budget ?? int.MaxValue)) return CouponIssue.Refused($"the campaign's budget of {campaign.Budget} codes is spent");
         var held = _tables.CouponHoldings.GetValueOrDefault((campaign.Name, request.CustomerId));
         if (held >= (campaign.PerCustomer ?? int.MaxValue))
-            return Done(CouponIssue.Refused($"the customer already holds {campaign.PerCustomer} code(s) of the campaign, its limit per customer"));
+            return CouponIssue.Refused($"the customer already holds {campaign.PerCustomer} code(s) of the campaign, its limit per customer");
 
         string? code;
         if (campaign.Generated is { } format)
@@ -25,7 +28,7 @@ internal sealed partial class InMemoryTransaction
         else
         {
             code = _tables.CouponCodes.Values.Where(c => c.Campaign == campaign.Name && c.CustomerId is null).Select(c => c.Code).Order(StringComparer.Ordinal).FirstOrDefault();
-            if (code is null) return Done(CouponIssue.Refused("the campaign has no imported codes left to issue"));
+            if (code is null) return CouponIssue.Refused("the campaign has no imported codes left to issue");
         }
         var coupon = new IssuedCoupon(campaign.Name, code, request.Value, campaign.MinimumSpend, request.At, campaign.Validity.ExpiresAt(request.At));
         _tables = _tables with
@@ -34,7 +37,7 @@ internal sealed partial class InMemoryTransaction
             CouponCampaignCounts = _tables.CouponCampaignCounts.SetItem(campaign.Name, issued + 1),
             CouponHoldings = _tables.CouponHoldings.SetItem((campaign.Name, request.CustomerId), held + 1),
         };
-        return Done(CouponIssue.Issued(coupon));
+        return CouponIssue.Issued(coupon);
     }
 
     public Task<CouponRedemptionOutcome> RedeemCouponAsync(CouponRedemption redemption, CancellationToken cancellationToken)

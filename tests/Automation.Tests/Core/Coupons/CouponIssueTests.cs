@@ -1,6 +1,7 @@
 using System.Text;
 using Automation.Core.Coupons;
 using Automation.Core.Journeys;
+using Automation.Core.Storage;
 using Automation.Storage;
 using Automation.Tests.Support;
 
@@ -83,6 +84,62 @@ public sealed class CouponIssueTests(string storage)
         (await IssueAsync(campaign, bo, "b1")).Coupon.Should().NotBeNull("ann's refusal gave back the budget it had claimed");
         (await IssueAsync(campaign, bo, "b2")).Refusal.Should().Be("the campaign's budget of 3 codes is spent");
         (await IssueAsync(campaign, ann, "a1")).Coupon.Should().NotBeNull("an issued key is answered even when the budget is spent");
+    }
+
+    private async Task<IReadOnlyList<CouponIssue>> IssueAllAsync(params CouponIssueRequest[] requests)
+    {
+        await using var tx = await _h.Storage.Ingestion.BeginAsync(CancellationToken.None);
+        var issues = await tx.IssueCouponsAsync(requests, CancellationToken.None);
+        await tx.CommitAsync(CancellationToken.None);
+        return issues;
+    }
+
+    [Test]
+    public async Task A_batch_answers_each_request_as_issuing_them_one_at_a_time_in_order_would()
+    {
+        var campaign = Campaign("""{ "Name": "test", "Value": { "PercentOff": 10 }, "PerCustomer": 1, "Budget": 4 }""");
+        var other = Campaign("""{ "Name": "other", "Value": { "AmountOff": 5, "Currency": "CNY" } }""", "other");
+        var (ann, bo, cy, di) = (await CustomerAsync("ann"), await CustomerAsync("bo"), await CustomerAsync("cy"), await CustomerAsync("di"));
+        var annFirst = (await IssueAsync(campaign, ann, "ann-earlier")).Coupon!;
+        var now = _h.Clock.GetUtcNow();
+
+        var issues = await IssueAllAsync(
+            new CouponIssueRequest(campaign, ann, "ann-earlier", now),
+            new CouponIssueRequest(campaign, bo, "bo", now),
+            new CouponIssueRequest(other, bo, "bo-other", now),
+            new CouponIssueRequest(campaign, bo, "bo-again", now),
+            new CouponIssueRequest(campaign, cy, "cy", now),
+            new CouponIssueRequest(campaign, cy, "cy", now),
+            new CouponIssueRequest(campaign, di, "di", now));
+
+        issues[0].Coupon.Should().Be(annFirst, "a key issued before is answered with its code");
+        issues[1].Coupon!.Campaign.Should().Be("test");
+        issues[2].Coupon!.Value.Should().Be(new CouponValue(CouponValueKind.AmountOff, 5, "CNY"));
+        issues[3].Refusal.Should().Be("the customer already holds 1 code(s) of the campaign, its limit per customer");
+        issues[4].Coupon.Should().NotBeNull();
+        issues[5].Coupon.Should().Be(issues[4].Coupon, "one key twice is one code");
+        issues[6].Coupon.Should().NotBeNull("the budget of 4 covers ann, bo, cy and di");
+        issues.Where(i => i.Coupon is not null).Select(i => i.Coupon!.Code).Distinct().Should().HaveCount(5);
+
+        var late = await IssueAllAsync(new CouponIssueRequest(campaign, await CustomerAsync("ed"), "ed", now), new CouponIssueRequest(campaign, ann, "ann-earlier", now));
+        late[0].Refusal.Should().Be("the campaign's budget of 4 codes is spent");
+        late[1].Coupon.Should().Be(annFirst);
+    }
+
+    [Test]
+    public async Task A_batch_larger_than_what_is_left_of_the_budget_gives_the_last_codes_in_request_order()
+    {
+        var campaign = Campaign("""{ "Name": "test", "Value": { "PercentOff": 10 }, "Budget": 3 }""");
+        var now = _h.Clock.GetUtcNow();
+        var customers = new List<long>();
+        foreach (var id in new[] { "ann", "bo", "cy", "di", "ed" }) customers.Add(await CustomerAsync(id));
+
+        var issues = await IssueAllAsync([.. customers.Select((c, i) => new CouponIssueRequest(campaign, c, $"k{i}", now))]);
+
+        issues.Select(i => i.Coupon is not null).Should().Equal(true, true, true, false, false);
+        issues[4].Refusal.Should().Be("the campaign's budget of 3 codes is spent");
+        (await IssueAllAsync(new CouponIssueRequest(campaign, customers[0], "k0", now), new CouponIssueRequest(campaign, customers[1], "k-new", now)))
+            .Select(i => i.Coupon?.Code).Should().Equal(issues[0].Coupon!.Code, null);
     }
 
     [Test]

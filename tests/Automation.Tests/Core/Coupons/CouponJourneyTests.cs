@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Automation.Core.Storage;
 using Automation.Storage;
 using Automation.Tests.Support;
 using Dapper;
@@ -67,6 +68,34 @@ public sealed class CouponJourneyTests(string storage)
         var steps = (await _h.Storage.Queries.InstancesOfAsync((await _h.Customer("ann")).Profile.Id, CancellationToken.None)).Single().Steps;
         steps.Single(s => s.Step == "vip").Outcome.Should().Be("no coupon of vip: the customer is not eligible (Eligible does not hold)");
         steps.Single(s => s.Step == "tell").Outcome.Should().BeNull();
+    }
+
+    [Test]
+    public async Task Customers_entering_together_get_their_codes_in_one_batch_within_the_budget_and_each_message_carries_its_own()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_coupons.FullName, "welcome.json"), """{ "Name": "welcome", "Value": { "AmountOff": 5, "Currency": "USD" }, "Budget": 3 }""");
+        await using var h = await EngineHarness.CreateAsync(storage, Start, new EngineSetup { CouponsFolder = _coupons.FullName, Journeys = [("welcome.json", Welcome)] });
+        string[] names = ["ann", "bo", "cy", "di", "ed"];
+        await h.Ingest([.. names.SelectMany((n, i) => new[] { Segment.Identify(n, new { email = $"{n}@example.com", vip = i % 2 == 0 ? "yes" : "no" }, Start), Segment.Track(n, "Signed Up", null, Start) })]);
+        h.Clock.Advance(TimeSpan.FromHours(25));
+        await h.Scheduler.TickAsync(CancellationToken.None);
+        await h.Scheduler.TickAsync(CancellationToken.None);
+
+        await using var connection = await h.RequireDatabase().Storage.OpenConnectionAsync(CancellationToken.None);
+        var codes = (await connection.QueryAsync<(string Code, string Campaign, long CustomerId)>("SELECT code, campaign, customer_id FROM coupon_codes")).ToList();
+        codes.Count(c => c.Campaign == "welcome").Should().Be(3, "the budget is 3");
+        codes.Count(c => c.Campaign == "vip").Should().Be(3, "ann, cy and ed are vip");
+        var messages = (await connection.QueryAsync<(long CustomerId, string Context)>("SELECT customer_id, context FROM outbox")).ToList();
+        messages.Should().HaveCount(6);
+        foreach (var (customerId, context) in messages)
+        {
+            var coupon = JsonNode.Parse(context)!["Coupon"]!;
+            codes.Should().Contain((coupon["Code"]!.GetValue<string>(), coupon["Campaign"]!.GetValue<string>(), customerId), "each message carries the code its own customer was issued");
+        }
+        var refused = new List<string?>();
+        foreach (var name in names)
+            refused.AddRange((await h.Storage.Queries.InstancesOfAsync((await h.Customer(name)).Profile.Id, CancellationToken.None)).Single().Steps.Where(s => s.Step == "issue").Select(s => s.Outcome));
+        refused.Where(o => o is not null).Should().Equal(["no coupon of welcome: the campaign's budget of 3 codes is spent", "no coupon of welcome: the campaign's budget of 3 codes is spent"]);
     }
 
     [Test]

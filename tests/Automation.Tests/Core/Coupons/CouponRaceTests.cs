@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Automation.Core.Coupons;
+using Automation.Core.Storage;
 using Automation.Storage;
 using Automation.Storage.Postgres;
 using Automation.Tests.Support;
@@ -106,6 +107,52 @@ public sealed class CouponRaceTests
         (await CodesAsync()).Should().ContainSingle();
         await using var check = await _db.Storage.OpenConnectionAsync(CancellationToken.None);
         (await check.QuerySingleAsync<int>("SELECT issued FROM coupon_campaign_counts WHERE campaign = 'test'")).Should().Be(1, "the repeats gave back what they claimed");
+    }
+
+    /// <summary>Sender <c>i</c> issues a whole batch through node <c>i % 2</c>, all released at once.</summary>
+    private async Task<IReadOnlyList<CouponIssue>[]> RaceBatchesAsync(Func<int, IReadOnlyList<CouponIssueRequest>> batch)
+    {
+        var nodes = new AutomationStorage[] { _db.Storage, _other };
+        using var gate = new SemaphoreSlim(0);
+        var tasks = Enumerable.Range(0, Senders).Select(i => Task.Run(async () =>
+        {
+            await gate.WaitAsync();
+            await using var tx = await nodes[i % 2].BeginAsync(CancellationToken.None);
+            var issues = await tx.IssueCouponsAsync(batch(i), CancellationToken.None);
+            await tx.CommitAsync(CancellationToken.None);
+            return issues;
+        })).ToList();
+        gate.Release(Senders);
+        return await Task.WhenAll(tasks);
+    }
+
+    [Test]
+    public async Task Sixteen_batches_racing_for_a_budget_fill_it_exactly_and_hold_the_limit_per_customer()
+    {
+        var campaign = CouponIssueTests.Campaign("""{ "Name": "test", "Value": { "PercentOff": 10 }, "PerCustomer": 3, "Budget": 40 }""");
+        // 256 requests for 16 customers: at most 48 by the limit per customer, 40 by the budget.
+        var issues = (await RaceBatchesAsync(s => [.. _customers.Select((c, i) => new CouponIssueRequest(campaign, c, $"s{s}:c{i}", Now))])).SelectMany(b => b).ToList();
+
+        issues.Count(i => i.Coupon is not null).Should().Be(40);
+        var codes = await CodesAsync();
+        codes.Should().HaveCount(40);
+        codes.GroupBy(c => c.CustomerId).Should().OnlyContain(g => g.Count() <= 3);
+        await using var connection = await _db.Storage.OpenConnectionAsync(CancellationToken.None);
+        (await connection.QuerySingleAsync<int>("SELECT issued FROM coupon_campaign_counts WHERE campaign = 'test'")).Should().Be(40);
+        (await connection.QuerySingleAsync<int>("SELECT SUM(issued) FROM coupon_holdings WHERE campaign = 'test'")).Should().Be(40, "every refusal gave back its claims");
+    }
+
+    [Test]
+    public async Task Sixteen_batches_with_the_same_keys_give_each_key_one_code()
+    {
+        var campaign = CouponIssueTests.Campaign("""{ "Name": "test", "Value": { "PercentOff": 10 }, "PerCustomer": 1 }""");
+        var batches = await RaceBatchesAsync(_ => [.. _customers.Select((c, i) => new CouponIssueRequest(campaign, c, $"c{i}", Now))]);
+
+        batches.Should().OnlyContain(b => b.All(i => i.Coupon != null), "a key issued by another batch is answered with its code, not refused by the limit");
+        for (var i = 0; i < _customers.Length; i++) batches.Select(b => b[i].Coupon!.Code).Distinct().Should().ContainSingle();
+        (await CodesAsync()).Should().HaveCount(_customers.Length);
+        await using var connection = await _db.Storage.OpenConnectionAsync(CancellationToken.None);
+        (await connection.QuerySingleAsync<int>("SELECT issued FROM coupon_campaign_counts WHERE campaign = 'test'")).Should().Be(_customers.Length);
     }
 
     [Test]
