@@ -39,25 +39,20 @@ internal sealed partial class WriteTransaction
         }
     }
 
-    public async Task<bool> AddPointsAsync(long customerId, int points, string kind, string reason, string sourceKey, DateTimeOffset at, DateTimeOffset? expiresAt, CancellationToken cancellationToken) =>
-        await connection.ExecuteAsync(Command("""
-            INSERT INTO points_ledger (customer_id, points, kind, reason, source_key, created_at, expires_at)
-            VALUES (@customerId, @points, @kind, @reason, @sourceKey, @at, @expiresAt)
-            ON CONFLICT (source_key) DO NOTHING
-            """, new { customerId, points, kind, reason, sourceKey, at, expiresAt }, cancellationToken)) > 0;
-
-    public async Task AddPointsAsync(IReadOnlyList<Core.Points.PointsGrant> grants, CancellationToken cancellationToken)
+    public async Task<IReadOnlySet<string>> AddPointsAsync(IReadOnlyList<Core.Points.PointsGrant> grants, CancellationToken cancellationToken)
     {
-        var first = grants.DistinctBy(g => g.SourceKey, StringComparer.Ordinal).ToList();
-        foreach (var chunk in first.Chunk(dialect.RowsPerStatement))
+        var added = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var chunk in grants.DistinctBy(g => g.SourceKey, StringComparer.Ordinal).Chunk(dialect.RowsPerStatement))
         {
             var p = new DynamicParameters();
             var values = SqlLists.Values(chunk, g => [g.CustomerId, g.Points, g.Kind, g.Reason, g.SourceKey, g.At, g.ExpiresAt], p);
-            await connection.ExecuteAsync(Command($"""
+            added.UnionWith(await connection.QueryAsync<string>(Command($"""
                 INSERT INTO points_ledger (customer_id, points, kind, reason, source_key, created_at, expires_at) VALUES {values}
                 ON CONFLICT (source_key) DO NOTHING
-                """, p, cancellationToken));
+                RETURNING source_key
+                """, p, cancellationToken)));
         }
+        return added;
     }
 
     public async Task<Core.Points.PointsEntry?> FindPointsAsync(string sourceKey, CancellationToken cancellationToken) =>

@@ -64,11 +64,9 @@ public interface ITagWrites
 /// <summary>The points ledger, and the order totals earning and reversals are figured from.</summary>
 public interface IPointsLedger
 {
-    /// <summary>Appends to the points ledger; a repeated source key adds nothing (returns false).</summary>
-    Task<bool> AddPointsAsync(long customerId, int points, string kind, string reason, string sourceKey, DateTimeOffset at, DateTimeOffset? expiresAt, CancellationToken cancellationToken);
-
     /// <summary>Appends entries together; an entry whose source key is already in the ledger (or earlier in the list) adds nothing.</summary>
-    Task AddPointsAsync(IReadOnlyList<Points.PointsGrant> grants, CancellationToken cancellationToken);
+    /// <returns>The source keys of the entries appended.</returns>
+    Task<IReadOnlySet<string>> AddPointsAsync(IReadOnlyList<Points.PointsGrant> grants, CancellationToken cancellationToken);
 
     /// <summary>The ledger entry with this source key, if any.</summary>
     Task<Points.PointsEntry?> FindPointsAsync(string sourceKey, CancellationToken cancellationToken);
@@ -116,6 +114,15 @@ public interface ICouponWrites
     /// </summary>
     /// <returns>One outcome per request, in their order.</returns>
     Task<IReadOnlyList<Coupons.CouponIssue>> IssueCouponsAsync(IReadOnlyList<Coupons.CouponIssueRequest> requests, CancellationToken cancellationToken);
+}
+
+/// <summary>One ledger entry at a time, for callers that append one.</summary>
+public static class PointsLedgerExtensions
+{
+    /// <summary>Appends to the points ledger; a repeated source key adds nothing (returns false).</summary>
+    public static async Task<bool> AddPointsAsync(this IPointsLedger ledger, long customerId, int points, string kind, string reason, string sourceKey, DateTimeOffset at,
+        DateTimeOffset? expiresAt, CancellationToken cancellationToken) =>
+        (await ledger.AddPointsAsync([new Points.PointsGrant(customerId, points, kind, reason, sourceKey, at, expiresAt)], cancellationToken)).Count > 0;
 }
 
 /// <summary>One coupon at a time, for callers that issue one.</summary>

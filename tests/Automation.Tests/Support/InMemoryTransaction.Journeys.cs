@@ -100,17 +100,17 @@ internal sealed partial class InMemoryTransaction
         return Task.CompletedTask;
     }
 
-    public Task<bool> AddPointsAsync(long customerId, int points, string kind, string reason, string sourceKey, DateTimeOffset at, DateTimeOffset? expiresAt, CancellationToken cancellationToken)
+    public Task<IReadOnlySet<string>> AddPointsAsync(IReadOnlyList<PointsGrant> grants, CancellationToken cancellationToken)
     {
-        if (_tables.Points.Any(p => p.Entry.SourceKey == sourceKey)) return Done(false);
-        var entry = new PointsEntry(_tables.Points.Count + 1, points, kind, reason, sourceKey, at, expiresAt);
-        _tables = _tables with { Points = _tables.Points.Add(new LedgerRow(customerId, entry)) };
-        return Done(true);
-    }
-
-    public async Task AddPointsAsync(IReadOnlyList<PointsGrant> grants, CancellationToken cancellationToken)
-    {
-        foreach (var g in grants) await AddPointsAsync(g.CustomerId, g.Points, g.Kind, g.Reason, g.SourceKey, g.At, g.ExpiresAt, cancellationToken);
+        var added = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var g in grants)
+        {
+            if (_tables.Points.Any(p => p.Entry.SourceKey == g.SourceKey)) continue;
+            var entry = new PointsEntry(_tables.Points.Count + 1, g.Points, g.Kind, g.Reason, g.SourceKey, g.At, g.ExpiresAt);
+            _tables = _tables with { Points = _tables.Points.Add(new LedgerRow(g.CustomerId, entry)) };
+            added.Add(g.SourceKey);
+        }
+        return Done<IReadOnlySet<string>>(added);
     }
 
     public Task<PointsEntry?> FindPointsAsync(string sourceKey, CancellationToken cancellationToken) =>
