@@ -100,9 +100,9 @@ internal static class CustomerQueries
         };
         var read = queries.Select(q => q.Part == SnapshotParts.Profile || parts.HasFlag(q.Part)).ToArray();
         var sql = string.Join(";\n", queries.Where((_, i) => read[i]).Select(q => q.Sql));
-        await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(sql, p, transaction, cancellationToken: cancellationToken));
+        await using var results = await BufferedRows.ExecuteAsync(connection, new CommandDefinition(sql, p, transaction, cancellationToken: cancellationToken));
         var next = 0;
-        async Task<IEnumerable<T>> Read<T>() => read[next++] ? await grid.ReadAsync<T>() : [];
+        async Task<IEnumerable<T>> Read<T>() => read[next++] ? await results.ReadAsync<T>(cancellationToken) : [];
 
         var customers = await Read<CustomerRow>();
         var stats = (await Read<StatsRow>()).ToDictionary(s => s.CustomerId);

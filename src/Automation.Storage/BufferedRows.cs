@@ -1,0 +1,33 @@
+using System.Data.Common;
+using Dapper;
+
+namespace Automation.Storage;
+
+/// <summary>
+/// Rows read with each row whole in memory before it is mapped. Dapper's own readers ask for
+/// <see cref="System.Data.CommandBehavior.SequentialAccess"/> and then read columns with the synchronous getters; under
+/// it Npgsql reads a row that runs past what has arrived inside the getter, blocking a thread on the socket (a quarter
+/// of a PostgreSQL scan's CPU went to those waits and their wake-ups). Without it, <c>ReadAsync</c> buffers the row,
+/// so the mapping never waits. Used where many rows are read: customer snapshots.
+/// </summary>
+internal sealed class BufferedRows(DbDataReader reader) : IAsyncDisposable
+{
+    private bool _started;
+
+    public static async Task<BufferedRows> ExecuteAsync(DbConnection connection, CommandDefinition command) =>
+        new(await connection.ExecuteReaderAsync(command));
+
+    /// <summary>The next result's rows, mapped as Dapper maps them (columns by name, tuples by position, type handlers).</summary>
+    public async Task<List<T>> ReadAsync<T>(CancellationToken cancellationToken)
+    {
+        if (_started && !await reader.NextResultAsync(cancellationToken))
+            throw new InvalidOperationException("The command returned fewer results than were read.");
+        _started = true;
+        var parse = reader.GetRowParser<T>();
+        var rows = new List<T>();
+        while (await reader.ReadAsync(cancellationToken)) rows.Add(parse(reader));
+        return rows;
+    }
+
+    public ValueTask DisposeAsync() => reader.DisposeAsync();
+}
