@@ -124,6 +124,7 @@ async function start(app) {
     const elsewhere = document.getElementById("problems-elsewhere");
     list.replaceChildren(...checked.problems.map(p => item(`${p.file}:${p.line}${p.column ? `:${p.column}` : ""}: ${p.message}`, p.line)));
     elsewhere.replaceChildren(...checked.elsewhere.map(p => item(`${p.file}:${p.line}: ${p.message}`)));
+    document.getElementById("problems-elsewhere-heading").hidden = checked.elsewhere.length === 0;
     document.getElementById("problems-summary").textContent = checked.problems.length === 0
       ? `No problems in this file.${checked.elsewhere.length ? ` ${checked.elsewhere.length} in other files (below).` : ""}`
       : `${checked.problems.length} problem(s) in this file: publishing is refused until they are fixed.`;
