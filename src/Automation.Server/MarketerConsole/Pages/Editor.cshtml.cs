@@ -103,6 +103,8 @@ internal sealed class EditorModel(JourneyFiles folders, IHostEnvironment environ
             { Content: null } => "content: required",
             { Content.Length: > MaxContentLength } => $"content: longer than {MaxContentLength} characters",
             { Revision: < 0 } => "revision: must be 0 (a new draft) or the revision last saved",
+            { BaseHash: { Length: > 0 } hash } when !System.Text.RegularExpressions.Regex.IsMatch(hash, "^[0-9a-f]{64}$") =>
+                "baseHash: the SHA-256 (64 lower-case hex digits) of the published file the draft started from, or empty for a new file",
             _ => null,
         };
         return problem is null ? null : new ObjectResult(new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "Bad editor request", Detail = problem })

@@ -125,6 +125,23 @@ public sealed partial class EditorPageTests(string provider)
     }
 
     [Test]
+    public async Task A_new_journey_file_is_checked_and_simulated_beside_the_published_ones()
+    {
+        const string path = "rules/spring-sale.json";
+        var editor = await EditorAsync("ann", path);
+        editor.Page.Should().Contain("The published file: your first change starts a draft");
+        var journey = Published(Journey).Replace("\"WorkflowName\": \"cart-recovery\"", "\"WorkflowName\": \"spring-sale\"", StringComparison.Ordinal);
+
+        (await editor.PostAsync("Validate", new { path, content = journey }))["problems"]!.AsArray().Should().BeEmpty();
+        var missing = journey.Replace("\"cart-recovery/reminder\"", "\"spring-sale/hello\"", StringComparison.Ordinal);
+        ((string)(await editor.PostAsync("Validate", new { path, content = missing }))["problems"]![0]!["message"]!).Should().Contain("spring-sale/hello");
+        var simulated = await editor.PostAsync("Simulate", new { path, content = journey });
+        ((string)simulated["result"]!["heading"]!).Should().StartWith("spring-sale");
+        File.Exists(Path.Combine(_factory.ContentRoot, path)).Should().BeFalse();
+        (await editor.SendAsync("Save", new { path, content = journey, revision = 0, baseHash = "not-a-hash" })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+    }
+
+    [Test]
     public async Task Drafts_are_per_user_a_stale_save_is_a_conflict_and_a_publish_since_shows_the_difference()
     {
         var ann = await EditorAsync("ann", Journey);
