@@ -28,7 +28,7 @@ internal static class EditorAssets
     private static readonly Lazy<string> Bundle = new(() =>
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Automation.Server.MarketerConsole.editor.js")
-            ?? throw new InvalidOperationException("The editor's bundle is not embedded in the server: build it with Node.js and npm (see README).");
+            ?? throw new InvalidOperationException("The editor's bundle is not embedded in the server: build it with Node.js and npm (see README.md, Build it).");
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
     });
