@@ -23,6 +23,9 @@ async function start(app) {
   let revision = Number(app.dataset.revision);
   let serverDiagnostics = [];
   let conflict = false;
+  // One check at a time (a check compiles every journey): typing during one asks for another once it is back.
+  let checking = false;
+  let checkAgain = false;
 
   // A draft this browser kept but could not save (the session ended, the server was away) wins over the page's.
   const kept = readKept();
@@ -100,17 +103,23 @@ async function start(app) {
   }
 
   async function validate() {
-    const content = view.state.doc.toString();
-    let checked;
+    if (checking) { checkAgain = true; return; }
+    checking = true;
     try {
+      const content = view.state.doc.toString();
       const response = await post("Validate", {});
       if (!response.ok) return;
-      checked = await response.json();
-    } catch { return; }
-    if (view.state.doc.toString() !== content) return; // a newer check is on its way
-    serverDiagnostics = checked.problems.map(p => diagnostic(view.state.doc, p));
-    forceLinting(view);
-    showProblems(checked);
+      const checked = await response.json();
+      if (view.state.doc.toString() !== content) return; // the text moved on: its own check follows
+      serverDiagnostics = checked.problems.map(p => diagnostic(view.state.doc, p));
+      forceLinting(view);
+      showProblems(checked);
+    } catch {
+      // Signed out or unreachable: save() tells the user; the check runs again on the next pause.
+    } finally {
+      checking = false;
+      if (checkAgain) { checkAgain = false; validate(); }
+    }
   }
 
   function diagnostic(doc, problem) {
