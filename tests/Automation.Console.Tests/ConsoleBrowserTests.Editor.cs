@@ -41,6 +41,9 @@ public sealed partial class ConsoleBrowserTests
         await frame.WaitForAsync();
         (await frame.GetAttributeAsync("sandbox")).Should().Be("");
         (await frame.GetAttributeAsync("srcdoc")).Should().Contain("Drafted in the browser");
+        var email = page.FrameLocator("#preview-output iframe.email").Locator("body");
+        await email.Locator("text=Drafted in the browser").WaitForAsync();
+        (await email.InnerTextAsync()).Should().Contain("Hi Ann", "the frame shows the rendered email");
         (await page.TextContentAsync("#preview-output")).Should().Contain($"customer {ConsoleServer.KnownId}");
         await ScreenshotAsync(page, "editor-preview");
 

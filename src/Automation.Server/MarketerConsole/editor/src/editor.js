@@ -185,7 +185,8 @@ async function start(app) {
     heading.textContent = `${p.step} · ${p.channel}${p.variant ? ` · variant ${p.variant}` : ""}`;
     section.append(heading);
     if (p.error) { section.append(paragraph(p.error, "error")); return section; }
-    if (p.subject !== null) { const s = paragraph(p.subject, "subject"); section.append(s); }
+    if (p.templateFile) section.append(paragraph(`Template ${p.templateFile}`, "note"));
+    if (p.subject !== null) section.append(paragraph(`Subject: ${p.subject}`, "subject"));
     if (p.html !== null) {
       // Sandboxed with no permissions at all, as on the Preview page: the email's markup runs nothing.
       const frame = document.createElement("iframe");
