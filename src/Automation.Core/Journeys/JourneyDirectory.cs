@@ -11,7 +11,8 @@ public static class JourneyDirectory
 {
     private static readonly string[] NotJourneys = ["schema.json", "tags.json", "tiers.json", "referrals.json", "presales.json", "rewards.json"];
 
-    private static bool IsJourney(string file) =>
+    /// <summary>Whether a file at the top of the rules folder is a journey (not the tag rules, tiers, a program file or a schema).</summary>
+    public static bool IsJourney(string file) =>
         !NotJourneys.Contains(Path.GetFileName(file)) && !file.EndsWith(".schema.json", StringComparison.Ordinal);
 
     /// <summary>The files of the folder; none when the folder does not exist.</summary>

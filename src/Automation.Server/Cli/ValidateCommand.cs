@@ -1,12 +1,7 @@
 using System.CommandLine;
-using Automation.Core.Draws;
-using Automation.Core.Journeys;
-using Automation.Core.Messaging;
-using Automation.Core.Tags;
-using Automation.Core.Teams;
-using Automation.Core.Tiers;
 using Automation.Server.Hosting;
 using Automation.Server.Jobs;
+using Automation.Server.Tools;
 
 namespace Automation.Server.Cli;
 
@@ -34,37 +29,18 @@ internal static class ValidateCommand
             errors.WriteLine($"{Path.GetRelativePath(root, folders.RulesFolder.Root)}: the rules folder does not exist");
             return 1;
         }
-        var segments = folders.Segments;
-        var problems = folders.Coupons.Problems.Concat(segments.Problems).ToList();
-        var files = JourneyDirectory.Load(folders.RulesFolder, folders.ReadOptions);
-        problems.AddRange(files.SelectMany(f => f.Problems));
-        problems.AddRange(new TagCatalog(folders.ReadOptions.Limits).Reload(folders.RulesFolder, JourneyFiles.TagsName));
-        var tiers = new TierCatalog();
-        problems.AddRange(tiers.Reload(folders.RulesFolder, JourneyFiles.TiersName));
-        var draws = new DrawCatalog();
-        problems.AddRange(draws.Reload(folders.RulesFolder, JourneyFiles.DrawsName, DrawContext.Of(tiers, folders.Coupons)));
-        var presales = new Core.Presales.PresaleCatalog();
-        problems.AddRange(presales.Reload(folders.RulesFolder, JourneyFiles.PresalesName, tiers.Program?.Tiers.Select(t => t.Name).ToList()));
-        problems.AddRange(new Core.Referrals.ReferralCatalog(folders.Coupons).Reload(folders.RulesFolder, JourneyFiles.ReferralsName));
-        problems.AddRange(new Core.Rewards.RewardCatalog(folders.Coupons, tiers).Reload(folders.RulesFolder, JourneyFiles.RewardsName));
-        var teams = new TeamCatalog(folders.Coupons);
-        problems.AddRange(teams.Reload(folders.RulesFolder, JourneyFiles.TeamsName));
-        problems.AddRange(files.Where(f => f.Journey is not null).SelectMany(f => f.Journey!.Steps
-            .Where(s => s.Action is OpenTeamAction open && teams.Find(open.Campaign) is null)
-            .Select(s => new JourneyProblem(f.File, 1, s.Name, $"OpenTeam: no team campaign '{((OpenTeamAction)s.Action).Campaign}' in rules/teams/"))));
-        foreach (var problem in problems)
-            errors.WriteLine(problem with { File = Path.GetRelativePath(root, problem.File) });
-
         var smsProvider = Automation.Channels.SmsProviders.TemplateBased(builder.Configuration);
-        var templateProblems = TemplateCheck.Check(folders.CreateTemplates(), files.Where(f => f.Journey is not null).Select(f => f.Journey!), TimeProvider.System.GetUtcNow(), tiers.Program, smsProvider);
-        foreach (var problem in templateProblems)
+        var result = ContentCheck.Run(folders, smsProvider, TimeProvider.System.GetUtcNow());
+        foreach (var problem in result.FileProblems)
+            errors.WriteLine(problem with { File = Path.GetRelativePath(root, problem.File) });
+        foreach (var problem in result.TemplateProblems)
             errors.WriteLine($"{Path.GetRelativePath(root, problem.File)}:{problem.Line}: {problem.Reason}");
-        if (problems.Count > 0 || templateProblems.Count > 0) return 1;
+        if (!result.Valid) return 1;
 
-        output.WriteLine($"{files.Count} journey(s) and {folders.Coupons.Campaigns.Count} coupon campaign(s) valid in {Path.GetRelativePath(root, folders.RulesFolder.Root)}; their templates render.");
-        if (presales.Sales.Count > 0) output.WriteLine($"{presales.Sales.Count} pre-sale(s) valid in {Path.GetRelativePath(root, folders.RulesFolder.PathOf(JourneyFiles.PresalesName))}.");
-        if (segments.Segments.Count > 0) output.WriteLine($"{segments.Segments.Count} segment(s) valid in {Path.GetRelativePath(root, folders.RulesFolder.PathOf(Core.Segments.SegmentCatalog.FolderName))}.");
-        if (draws.Draws.Count > 0) output.WriteLine($"{draws.Draws.Count} draw(s) valid in {Path.GetRelativePath(root, folders.RulesFolder.PathOf(JourneyFiles.DrawsName))}.");
+        output.WriteLine($"{result.Journeys} journey(s) and {result.CouponCampaigns} coupon campaign(s) valid in {Path.GetRelativePath(root, folders.RulesFolder.Root)}; their templates render.");
+        if (result.Presales > 0) output.WriteLine($"{result.Presales} pre-sale(s) valid in {Path.GetRelativePath(root, folders.RulesFolder.PathOf(JourneyFiles.PresalesName))}.");
+        if (result.Segments > 0) output.WriteLine($"{result.Segments} segment(s) valid in {Path.GetRelativePath(root, folders.RulesFolder.PathOf(Core.Segments.SegmentCatalog.FolderName))}.");
+        if (result.Draws > 0) output.WriteLine($"{result.Draws} draw(s) valid in {Path.GetRelativePath(root, folders.RulesFolder.PathOf(JourneyFiles.DrawsName))}.");
         return 0;
     }
 }

@@ -4,6 +4,7 @@ using Automation.Core.Coupons;
 using Automation.Core.Journeys;
 using Automation.Core.Messaging;
 using Automation.Server.Configuration;
+using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Primitives;
 
 namespace Automation.Server.Hosting;
@@ -58,6 +59,31 @@ internal sealed record JourneyFiles(ContentFolder RulesFolder, ContentFolder Tem
 
     /// <summary>rules/teams/: one team-split coupon campaign per file.</summary>
     public const string TeamsName = "teams";
+
+    /// <summary>
+    /// These folders with <paramref name="file"/> (a path in one of them) read as <paramref name="content"/>, and the
+    /// coupon campaigns and segments read again from them: what the files would be once the draft is published.
+    /// Disposing the result leaves these folders open.
+    /// </summary>
+    public JourneyFiles WithDraft(string file, string content, DateTimeOffset modified)
+    {
+        var inRules = !Path.GetRelativePath(RulesFolder.Root, file).StartsWith("..", StringComparison.Ordinal);
+        var folder = inRules ? RulesFolder : TemplatesFolder;
+        var draft = DraftOverlay.Over(folder, Path.GetRelativePath(folder.Root, file).Replace(Path.DirectorySeparatorChar, '/'), content, modified);
+        // A composite of one is not disposable: the untouched folder stays open for the server that owns it.
+        var rules = inRules ? draft : new ContentFolder(new CompositeFileProvider(RulesFolder.Files), RulesFolder.Root);
+        var templates = inRules ? new ContentFolder(new CompositeFileProvider(TemplatesFolder.Files), TemplatesFolder.Root) : draft;
+        var coupons = new CouponCatalog(ReadOptions.Limits);
+        coupons.Reload(rules, CouponsName);
+        var segments = new SegmentCatalog();
+        segments.Reload(rules, SegmentCatalog.FolderName);
+        return new JourneyFiles(rules, templates, ReadOptions with
+        {
+            TemplateExists = JourneyDirectory.TemplatesIn(templates),
+            CouponCampaignExists = campaign => coupons.Find(campaign) is not null,
+            SegmentExpression = segment => segments.Find(segment)?.Expression,
+        }, Templates, coupons, segments);
+    }
 
     public LiquidTemplates CreateTemplates() => new(new TemplateFiles(TemplatesFolder, Templates.DefaultLocale), Templates.SignName);
 

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
+using Automation.Server.MarketerConsole.Editing;
 using Microsoft.Extensions.Options;
 
 namespace Automation.Server.MarketerConsole;
@@ -25,6 +26,9 @@ internal static class ConsoleServices
         services.AddSingleton<ReportCache>();
         services.AddSingleton<AnalyticsReportSet>();
         services.AddHostedService<AnalyticsWarmer>();
+        services.AddSingleton<Editing.DraftValidator>();
+        services.AddSingleton<Editing.DraftPreviewer>();
+        services.AddSingleton<Editing.DraftSimulator>();
 
         services.AddAuthentication().AddCookie(Scheme, options =>
         {
@@ -56,17 +60,22 @@ internal static class ConsoleServices
     public static void MapConsole(this WebApplication app)
     {
         app.MapGet($"{BasePath}/console.css", () => Results.Text(Stylesheet.Value, "text/css; charset=utf-8")).AllowAnonymous();
+        app.MapEditorAssets();
         app.MapGet(BasePath, () => Results.Redirect($"{BasePath}/journeys")).RequireAuthorization(Policy);
         app.MapRazorPages();
     }
 
-    /// <summary>Sets the console's security headers: no framing of the console, no scripts at all (previews are sandboxed too).</summary>
+    /// <summary>
+    /// Sets the console's security headers: no framing of the console, no scripts (previews are sandboxed too) but the
+    /// editor's own bundle on the editor's page.
+    /// </summary>
     public static IApplicationBuilder UseConsoleHeaders(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         if (context.Request.Path.StartsWithSegments(BasePath))
         {
             var headers = context.Response.Headers;
-            headers.ContentSecurityPolicy = "default-src 'self'; img-src * data:; style-src 'self' 'unsafe-inline'; script-src 'none'; frame-ancestors 'none'; form-action 'self'";
+            var scripts = context.Request.Path.StartsWithSegments(EditorAssets.PagePath) ? "'self'" : "'none'";
+            headers.ContentSecurityPolicy = $"default-src 'self'; img-src * data:; style-src 'self' 'unsafe-inline'; script-src {scripts}; frame-ancestors 'none'; form-action 'self'";
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = "same-origin";
         }

@@ -35,6 +35,9 @@ internal sealed class StepPreviewer(LiquidTemplates templates, UnsubscribeLinks 
         return await customers.OrderTotalsAsync(customerId, now.AddDays(-program.WindowDays), now, ct);
     }
 
+    /// <summary>The same previewer rendering from <paramref name="draftTemplates"/>: the templates with a draft in place of its file.</summary>
+    public StepPreviewer With(LiquidTemplates draftTemplates) => new(draftTemplates, links, channels, templateOptions, tiers, points, clock, environment);
+
     /// <summary>Sample data has no dated orders: its stats stand for the tier window.</summary>
     public static OrderTotals SampleTierWindow(CustomerSnapshot sample) => new(sample.Stats.TotalSpent, sample.Stats.OrderCount);
 
