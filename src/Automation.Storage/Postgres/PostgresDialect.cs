@@ -36,7 +36,9 @@ internal sealed class PostgresDialect : SqlDialect
     internal override string InList<T>(string name, IEnumerable<T> values, DynamicParameters parameters)
     {
         parameters.Add(name, values.ToArray());
-        return $"= ANY(@{name})";
+        // Not "= ANY(@name)": planned for an array parameter of unknown length, it took a parallel sequential scan of
+        // customer_products for a page of 2,000 customers (59 ms against 8 ms by the primary key, 400,000 customers).
+        return $"IN (SELECT unnest(@{name}))";
     }
 
     internal override string DaysBetweenSql(string later, string earlier) =>

@@ -75,17 +75,23 @@ public static class ScanLoad
         }
     }
 
+    /// <summary>A query of the numbers 1 to <c>@customers</c>, as column <c>i</c>.</summary>
+    internal static string Series(bool sqlite) => sqlite
+        ? "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < @customers) SELECT i FROM n"
+        : "SELECT i FROM generate_series(1, @customers) AS i";
+
+    /// <summary>The benchmark's now less <paramref name="days"/> (an SQL expression), as each database stores a time.</summary>
+    internal static string DaysAgo(bool sqlite, string days) => sqlite
+        ? $"strftime('%Y-%m-%d %H:%M:%S', '{Now.UtcDateTime:yyyy-MM-dd HH:mm:ss}', '-' || ({days}) || ' days') || '.0000000+00:00'"
+        : $"(TIMESTAMPTZ '{Now.UtcDateTime:yyyy-MM-dd HH:mm:ss}+00' - ({days}) * INTERVAL '1 day')";
+
     // Deterministic spreads from the id: a fifth never ordered, orders 1–5, last order 0–199 days ago, carts, tiers.
     internal static async Task GenerateAsync(AutomationStorage storage, int customers)
     {
         await using var connection = await storage.OpenConnectionAsync(CancellationToken.None);
         var sqlite = storage.Dialect.Name == "sqlite";
-        var series = sqlite
-            ? "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < @customers) SELECT i FROM n"
-            : "SELECT i FROM generate_series(1, @customers) AS i";
-        string DaysAgo(string days) => sqlite
-            ? $"strftime('%Y-%m-%d %H:%M:%S', '{Now.UtcDateTime:yyyy-MM-dd HH:mm:ss}', '-' || ({days}) || ' days') || '.0000000+00:00'"
-            : $"(TIMESTAMPTZ '{Now.UtcDateTime:yyyy-MM-dd HH:mm:ss}+00' - ({days}) * INTERVAL '1 day')";
+        var series = Series(sqlite);
+        string DaysAgo(string days) => ScanLoad.DaysAgo(sqlite, days);
         var now = DaysAgo("0");
         const string emptyTraits = "'{}'";
         var commands = new[]
