@@ -41,6 +41,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IEngagementStore>(sp => sp.GetRequiredService<AutomationStorage>());
         services.AddSingleton<IKeyRingStore>(sp => sp.GetRequiredService<AutomationStorage>());
         services.AddSingleton<ILoginAttemptStore>(sp => sp.GetRequiredService<AutomationStorage>());
+        services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<AutomationStorage>());
         services.AddSingleton<SchemaMigrator>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         return services;

@@ -1,3 +1,4 @@
+using Automation.Core.Audit;
 using Automation.Channels;
 using Automation.Core.Ingestion;
 using Automation.Core.Messaging;
@@ -50,7 +51,7 @@ internal static class TwilioApi
             if (status is null) return Results.NoContent();
             var recipient = await outbox.ReportDeliveryAsync("sms", sid, status.Value, error, ct);
             if (recipient is not null && form["ErrorCode"] == TwilioSmsChannel.RecipientUnsubscribed.ToString(System.Globalization.CultureInfo.InvariantCulture))
-                await outbox.SuppressAsync("sms", recipient, SuppressionReasons.RepliedStop, clock.GetUtcNow(), ct);
+                await outbox.SuppressAsync("sms", recipient, SuppressionReasons.RepliedStop, clock.GetUtcNow(), AuditActor.System("twilio status callback"), ct);
             return Results.NoContent();
         }).DisableAntiforgery();
 
