@@ -19,6 +19,7 @@ namespace Automation.Server.MarketerConsole.Pages;
 /// next to their fields); Preview renders the message for the segment's first member as <c>POST /v1/broadcasts/preview</c>
 /// does, Schedule stores the broadcast and opens its page.
 /// </summary>
+[ConsoleRole(ConsoleRole.Admin)]
 internal sealed class BroadcastNewModel(SegmentCatalog segments, SegmentCounts counts, SegmentMembers members, IReadOnlyDictionary<string, IChannel> channels,
     LiquidTemplates templates, PresaleCatalog presales, TierCatalog tiers, ICustomerStore customers, StepPreviewer previewer, IBroadcastStore store,
     TimeProvider clock) : PageModel
