@@ -48,8 +48,8 @@ internal static class ConsoleUserCommand
             errors.WriteLine($"error: the password (read from standard input) must be at least {ConsolePasswords.MinimumLength} characters long. {Usage}");
             return 2;
         }
-        ConsoleRoles.TryParse(role, out var parsed);
-        var entry = new ConsoleUser { Name = name, PasswordHash = ConsolePasswords.Hash(password), Role = ConsoleRoles.Word(parsed) };
+        // The option's validator let only a role word through.
+        var entry = new ConsoleUser { Name = name, PasswordHash = ConsolePasswords.Hash(password), Role = role.Trim().ToLowerInvariant() };
         // Relaxed escaping: a base64 '+' stays '+' rather than \u002B, so the entry reads as it will be pasted.
         output.WriteLine(JsonSerializer.Serialize(entry, Relaxed));
         errors.WriteLine($"Add this entry to the list \"Console\": {{ \"Users\": [ ... ] }} in appsettings.json, or set Console__Users__N__Name, Console__Users__N__PasswordHash and Console__Users__N__Role.");
