@@ -1,5 +1,5 @@
-using Automation.Core.Audit;
 using Automation.Channels;
+using Automation.Core.Audit;
 using Automation.Core.Ingestion;
 using Automation.Core.Messaging;
 using Automation.Core.Messaging.Replies;

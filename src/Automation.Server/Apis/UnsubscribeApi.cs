@@ -1,6 +1,6 @@
-using Automation.Core.Audit;
 using System.Net;
 using System.Text.Json;
+using Automation.Core.Audit;
 using Automation.Core.Messaging;
 using Automation.Core.Storage;
 using Automation.Server.Hosting;

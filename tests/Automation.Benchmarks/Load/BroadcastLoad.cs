@@ -1,6 +1,6 @@
-using Automation.Core.Audit;
 using System.Diagnostics;
 using System.Globalization;
+using Automation.Core.Audit;
 using Automation.Core.Broadcasts;
 using Automation.Core.Presales;
 using Automation.Core.Segments;

@@ -1,10 +1,10 @@
-using Automation.Core.Audit;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Automation.Core.Audit;
 using Automation.Core.Journeys;
 using Automation.Core.Messaging;
 using Automation.Core.Messaging.Replies;

@@ -1,7 +1,7 @@
-using Automation.Core.Audit;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Automation.Core.Audit;
 using Automation.Core.Broadcasts;
 using Automation.Core.Presales;
 using Automation.Core.Segments;

@@ -1,6 +1,6 @@
-using Automation.Core.Audit;
 using System.Text;
 using Automation.Channels;
+using Automation.Core.Audit;
 using Automation.Core.Journeys;
 using Automation.Core.Messaging;
 using Automation.Core.Storage;

@@ -1,5 +1,5 @@
-using Automation.Core.Audit;
 using System.Text.Json.Nodes;
+using Automation.Core.Audit;
 using Automation.Core.Journeys;
 using Automation.Core.Tags;
 using Automation.Core.Tiers;

@@ -1,5 +1,5 @@
-using Automation.Core.Audit;
 using System.Net.Http.Json;
+using Automation.Core.Audit;
 using Automation.Core.Journeys;
 using Automation.Core.Messaging;
 using Automation.Storage;
