@@ -139,6 +139,7 @@ public static class AutomationServer
         v1.MapRewardsApi();
         v1.MapSegmentsApi();
         v1.MapBroadcastsApi();
+        v1.MapAuditApi();
         v1.MapTeamsApi();
         v1.MapReferralsApi();
         v1.MapMetricsApi();

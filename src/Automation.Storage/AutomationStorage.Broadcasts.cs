@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Automation.Core.Audit;
 using Automation.Core.Broadcasts;
 using Automation.Core.Storage;
 using Dapper;
@@ -13,9 +14,10 @@ public abstract partial class AutomationStorage : IBroadcastStore
         last_customer_id, created_at, started_at, finished_at
         """;
 
-    public async Task<(long Id, bool Created)> CreateBroadcastAsync(NewBroadcast broadcast, CancellationToken cancellationToken)
+    public async Task<(long Id, bool Created)> CreateBroadcastAsync(NewBroadcast broadcast, AuditActor actor, CancellationToken cancellationToken)
     {
         await using var writer = await OpenWriterAsync(cancellationToken);
+        await using var transaction = await writer.Connection.BeginTransactionAsync(cancellationToken);
         var created = await writer.Connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition("""
             INSERT INTO broadcasts (idempotency_key, name, segment, channel, template, send_at, local_time, presale, holdout_percent, variants, status, audience, created_at)
             VALUES (@IdempotencyKey, @Name, @Segment, @Channel, @Template, @SendAt, @LocalTime, @Presale, @HoldoutPercent, @variants, @status, @Audience, @CreatedAt)
@@ -27,10 +29,22 @@ public abstract partial class AutomationStorage : IBroadcastStore
             broadcast.LocalTime, broadcast.Presale, broadcast.HoldoutPercent,
             variants = broadcast.Variants.Count == 0 ? null : JsonSerializer.Serialize(broadcast.Variants, JsonSerializerOptions.Web),
             status = BroadcastStatus.Scheduled, broadcast.Audience, broadcast.CreatedAt,
-        }, cancellationToken: cancellationToken));
-        if (created is { } id) return (id, true);
-        return (await writer.Connection.QuerySingleAsync<long>(new CommandDefinition(
-            "SELECT id FROM broadcasts WHERE idempotency_key = @IdempotencyKey", new { broadcast.IdempotencyKey }, cancellationToken: cancellationToken)), false);
+        }, transaction, cancellationToken: cancellationToken));
+        if (created is { } id)
+        {
+            await AuditRows.InsertAsync(writer.Connection, transaction, new AuditEntry(broadcast.CreatedAt, actor, AuditActions.BroadcastCreate,
+                AuditActions.BroadcastTarget(id), null, AuditEntry.Json(new
+                {
+                    broadcast.Name, broadcast.Segment, broadcast.Channel, broadcast.Template, broadcast.SendAt, broadcast.LocalTime, broadcast.Presale,
+                    broadcast.HoldoutPercent, broadcast.Variants, broadcast.Audience, status = BroadcastStatus.Scheduled,
+                })), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return (id, true);
+        }
+        var first = await writer.Connection.QuerySingleAsync<long>(new CommandDefinition(
+            "SELECT id FROM broadcasts WHERE idempotency_key = @IdempotencyKey", new { broadcast.IdempotencyKey }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return (first, false);
     }
 
     public async Task<Broadcast?> BroadcastAsync(long id, CancellationToken cancellationToken)
@@ -55,31 +69,47 @@ public abstract partial class AutomationStorage : IBroadcastStore
         return [.. rows.Select(r => r.ToBroadcast())];
     }
 
-    public async Task<bool> CancelBroadcastAsync(long id, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<bool> CancelBroadcastAsync(long id, DateTimeOffset now, AuditActor actor, CancellationToken cancellationToken) =>
+        LeaveScheduledAsync(id, BroadcastStatus.Cancelled, "finished_at", AuditActions.BroadcastCancel, now, actor, cancellationToken);
+
+    public Task<bool> StartBroadcastAsync(long id, DateTimeOffset now, AuditActor actor, CancellationToken cancellationToken) =>
+        LeaveScheduledAsync(id, BroadcastStatus.Sending, "started_at", AuditActions.BroadcastStart, now, actor, cancellationToken);
+
+    /// <summary>Moves one broadcast from scheduled to <paramref name="status"/>, claimed by the UPDATE, with its audit entry in the same transaction.</summary>
+    private async Task<bool> LeaveScheduledAsync(long id, string status, string timeColumn, string action, DateTimeOffset now, AuditActor actor,
+        CancellationToken cancellationToken)
     {
         await using var writer = await OpenWriterAsync(cancellationToken);
-        return await writer.Connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE broadcasts SET status = @cancelled, finished_at = @now WHERE id = @id AND status = @scheduled",
-            new { id, now, cancelled = BroadcastStatus.Cancelled, scheduled = BroadcastStatus.Scheduled }, cancellationToken: cancellationToken)) == 1;
+        await using var transaction = await writer.Connection.BeginTransactionAsync(cancellationToken);
+        var changed = await writer.Connection.ExecuteAsync(new CommandDefinition(
+            $"UPDATE broadcasts SET status = @status, {timeColumn} = @now WHERE id = @id AND status = @scheduled",
+            new { id, now = now.ToUniversalTime(), status, scheduled = BroadcastStatus.Scheduled }, transaction, cancellationToken: cancellationToken)) == 1;
+        if (changed) await AuditRows.InsertAsync(writer.Connection, transaction, StatusEntry(id, status, action, now, actor), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return changed;
     }
 
-    public async Task<bool> StartBroadcastAsync(long id, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var writer = await OpenWriterAsync(cancellationToken);
-        return await writer.Connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE broadcasts SET status = @sending, started_at = @now WHERE id = @id AND status = @scheduled",
-            new { id, now = now.ToUniversalTime(), sending = BroadcastStatus.Sending, scheduled = BroadcastStatus.Scheduled }, cancellationToken: cancellationToken)) == 1;
-    }
+    private static AuditEntry StatusEntry(long id, string status, string action, DateTimeOffset now, AuditActor actor) => new(now, actor, action,
+        AuditActions.BroadcastTarget(id), AuditEntry.Json(new { status = BroadcastStatus.Scheduled }), AuditEntry.Json(new { status }));
+
+    /// <summary>Who starts broadcasts whose send time came, in the audit log.</summary>
+    private static readonly AuditActor BroadcastScheduler = AuditActor.System("broadcast scheduler");
 
     public async Task<IReadOnlyList<long>> StartDueBroadcastsAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var writer = await OpenWriterAsync(cancellationToken);
-        var ids = await writer.Connection.QueryAsync<long>(new CommandDefinition("""
+        await using var transaction = await writer.Connection.BeginTransactionAsync(cancellationToken);
+        var ids = (await writer.Connection.QueryAsync<long>(new CommandDefinition("""
             UPDATE broadcasts SET status = @sending, started_at = @now
             WHERE status = @scheduled AND send_at <= @now
             RETURNING id
-            """, new { now = now.ToUniversalTime(), sending = BroadcastStatus.Sending, scheduled = BroadcastStatus.Scheduled }, cancellationToken: cancellationToken));
-        return [.. ids];
+            """, new { now = now.ToUniversalTime(), sending = BroadcastStatus.Sending, scheduled = BroadcastStatus.Scheduled }, transaction,
+            cancellationToken: cancellationToken))).Order().ToList();
+        foreach (var id in ids)
+            await AuditRows.InsertAsync(writer.Connection, transaction, StatusEntry(id, BroadcastStatus.Sending, AuditActions.BroadcastStart, now, BroadcastScheduler),
+                cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return ids;
     }
 
     public async Task SaveBroadcastProgressAsync(long id, long afterCustomerId, long throughCustomerId, int walked, int enqueued, CancellationToken cancellationToken)

@@ -1,6 +1,8 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using Automation.Core.Audit;
 using Automation.Core.Customers;
 using Automation.Core.Messaging;
 using Automation.Core.Messaging.Replies;
@@ -162,13 +164,40 @@ public abstract partial class AutomationStorage : IOutboxStore
         return claim;
     }
 
-    public async Task SuppressAsync(string channel, string address, string reason, DateTimeOffset at, CancellationToken cancellationToken)
+    public async Task<bool> SuppressAsync(string channel, string address, string reason, DateTimeOffset at, AuditActor actor, CancellationToken cancellationToken)
     {
         await using var writer = await OpenWriterAsync(cancellationToken);
-        var connection = writer.Connection;
-        await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO suppressions (channel, address, reason, created_at) VALUES (@channel, @address, @reason, @at) ON CONFLICT DO NOTHING",
-            new { channel, address, reason, at }, cancellationToken: cancellationToken));
+        await using var transaction = await writer.Connection.BeginTransactionAsync(cancellationToken);
+        var added = await AddSuppressionAsync(writer.Connection, transaction, channel, address, reason, at, actor, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return added;
+    }
+
+    /// <summary>The suppression insert and, when it inserted, its audit entry, on the caller's transaction.</summary>
+    private static async Task<bool> AddSuppressionAsync(DbConnection connection, DbTransaction transaction, string channel, string address, string reason,
+        DateTimeOffset at, AuditActor actor, CancellationToken cancellationToken)
+    {
+        var added = await connection.QuerySingleOrDefaultAsync<int?>(new CommandDefinition(
+            "INSERT INTO suppressions (channel, address, reason, created_at) VALUES (@channel, @address, @reason, @at) ON CONFLICT DO NOTHING RETURNING 1",
+            new { channel, address, reason, at }, transaction, cancellationToken: cancellationToken)) is not null;
+        if (added)
+            await AuditRows.InsertAsync(connection, transaction, new AuditEntry(at, actor, AuditActions.SuppressionAdd, AuditActions.SuppressionTarget(channel, address),
+                null, AuditEntry.Json(new { channel, address, reason })), cancellationToken);
+        return added;
+    }
+
+    /// <summary>The suppression delete (of any reason, or only <paramref name="onlyReason"/>) and, when it deleted, its audit entry.</summary>
+    private static async Task<bool> RemoveSuppressionAsync(DbConnection connection, DbTransaction transaction, string channel, string address, string? onlyReason,
+        DateTimeOffset at, AuditActor actor, CancellationToken cancellationToken)
+    {
+        var removed = await connection.QuerySingleOrDefaultAsync<SuppressionRow>(new CommandDefinition($"""
+            DELETE FROM suppressions WHERE channel = @channel AND address = @address{(onlyReason is null ? "" : " AND reason = @onlyReason")}
+            RETURNING channel, address, reason, created_at
+            """, new { channel, address, onlyReason }, transaction, cancellationToken: cancellationToken));
+        if (removed is { } row)
+            await AuditRows.InsertAsync(connection, transaction, new AuditEntry(at, actor, AuditActions.SuppressionRemove, AuditActions.SuppressionTarget(channel, address),
+                AuditEntry.Json(new { channel, address, reason = row.Reason, createdAt = row.CreatedAt }), null), cancellationToken);
+        return removed is not null;
     }
 
     public async Task<bool> RecordReplyAsync(InboundReply reply, ReplyIntent intent, DateTimeOffset receivedAt, CancellationToken cancellationToken)
@@ -179,30 +208,28 @@ public abstract partial class AutomationStorage : IOutboxStore
         var args = new
         {
             reply.Provider, reply.Key, reply.Channel, reply.Sender, reply.Text, intent = intent.ToString(), receivedAt,
-            reason = SuppressionReasons.RepliedStop,
         };
         var fresh = await connection.QuerySingleOrDefaultAsync<int?>(new CommandDefinition("""
             INSERT INTO inbound_replies (provider, reply_key, channel, sender, body, intent, received_at)
             VALUES (@Provider, @Key, @Channel, @Sender, @Text, @intent, @receivedAt)
             ON CONFLICT DO NOTHING RETURNING 1
             """, args, transaction, cancellationToken: cancellationToken)) is not null;
+        var actor = AuditActor.System($"{reply.Provider} reply");
         if (fresh && intent == ReplyIntent.OptOut)
-            await connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO suppressions (channel, address, reason, created_at) VALUES (@Channel, @Sender, @reason, @receivedAt) ON CONFLICT DO NOTHING",
-                args, transaction, cancellationToken: cancellationToken));
+            await AddSuppressionAsync(connection, transaction, reply.Channel, reply.Sender, SuppressionReasons.RepliedStop, receivedAt, actor, cancellationToken);
         else if (fresh && intent == ReplyIntent.OptIn)
-            await connection.ExecuteAsync(new CommandDefinition(
-                "DELETE FROM suppressions WHERE channel = @Channel AND address = @Sender AND reason = @reason", args, transaction, cancellationToken: cancellationToken));
+            await RemoveSuppressionAsync(connection, transaction, reply.Channel, reply.Sender, SuppressionReasons.RepliedStop, receivedAt, actor, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return fresh;
     }
 
-    public async Task<bool> UnsuppressAsync(string channel, string address, CancellationToken cancellationToken)
+    public async Task<bool> UnsuppressAsync(string channel, string address, DateTimeOffset at, AuditActor actor, CancellationToken cancellationToken)
     {
         await using var writer = await OpenWriterAsync(cancellationToken);
-        var connection = writer.Connection;
-        return await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM suppressions WHERE channel = @channel AND address = @address", new { channel, address }, cancellationToken: cancellationToken)) > 0;
+        await using var transaction = await writer.Connection.BeginTransactionAsync(cancellationToken);
+        var removed = await RemoveSuppressionAsync(writer.Connection, transaction, channel, address, null, at, actor, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return removed;
     }
 
     public async Task<IReadOnlyList<MessageView>> ListAsync(MessageStatus? status, int limit, CancellationToken cancellationToken)

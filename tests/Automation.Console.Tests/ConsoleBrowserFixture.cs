@@ -53,11 +53,12 @@ public abstract class ConsoleBrowserFixture
         return await context.NewPageAsync();
     }
 
-    protected async Task<IPage> LoggedInPageAsync(ViewportSize? viewport = null)
+    /// <summary>A page signed in as <paramref name="user"/> (the server's admin unless another is named).</summary>
+    protected async Task<IPage> LoggedInPageAsync(ViewportSize? viewport = null, string user = ConsoleServer.UserName)
     {
         var page = await NewPageAsync(viewport);
         await page.GotoAsync($"{Server.Url}/console/login");
-        await page.FillAsync("#name", ConsoleServer.UserName);
+        await page.FillAsync("#name", user);
         await page.FillAsync("#password", ConsoleServer.Password);
         await page.ClickAsync("button[type=submit]");
         await page.WaitForURLAsync($"{Server.Url}/console/journeys");

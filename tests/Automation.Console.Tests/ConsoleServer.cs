@@ -6,12 +6,13 @@ namespace Automation.Console.Tests;
 
 /// <summary>
 /// The built <c>automation</c> server as a process on a loopback port, on SQLite, with a copy of the shipped rules and
-/// templates in which <c>rules/birthday.json</c> is broken, a console user made with <c>automation console-user</c>,
-/// and seeded customers plus one known one.
+/// templates in which <c>rules/birthday.json</c> is broken, two console users made with <c>automation console-user</c>
+/// (an admin and a viewer), and seeded customers plus one known one.
 /// </summary>
 public sealed class ConsoleServer : IAsyncDisposable
 {
     public const string UserName = "tester";
+    public const string ViewerName = "looker";
     public const string Password = "a-long-test-password-1";
     public const string ApiKey = "console-test-key-0123456789";
     public const string KnownEmail = "ann.console@example.com";
@@ -50,7 +51,9 @@ public sealed class ConsoleServer : IAsyncDisposable
         }
         BreakJourney(Path.Combine(root.FullName, "rules", "birthday.json"));
 
-        var (code, entry, errors) = await RunAsync(root.FullName, Password + "\n", "console-user", UserName);
+        var (code, entry, errors) = await RunAsync(root.FullName, Password + "\n", "console-user", UserName, "--role", "admin");
+        if (code != 0) throw new InvalidOperationException($"automation console-user failed: {errors}");
+        (code, var viewer, errors) = await RunAsync(root.FullName, Password + "\n", "console-user", ViewerName, "--role", "viewer");
         if (code != 0) throw new InvalidOperationException($"automation console-user failed: {errors}");
         var port = ServerProcess.FreePort();
         var url = $"http://127.0.0.1:{port}";
@@ -64,7 +67,7 @@ public sealed class ConsoleServer : IAsyncDisposable
             ["Guardrails"] = sending ? new JsonObject { ["QuietHours"] = "", ["PerDay"] = 100, ["PerWeek"] = 100 } : new JsonObject(),
             ["Rules"] = new JsonObject { ["ReloadSeconds"] = 1 },
             ["Analytics"] = new JsonObject { ["ReturningShareTarget"] = 0.5 },
-            ["Console"] = new JsonObject { ["Users"] = new JsonArray(JsonNode.Parse(entry)), ["SessionMinutes"] = 60 },
+            ["Console"] = new JsonObject { ["Users"] = new JsonArray(JsonNode.Parse(entry), JsonNode.Parse(viewer)), ["SessionMinutes"] = 60 },
         };
         await File.WriteAllTextAsync(Path.Combine(root.FullName, "appsettings.json"), settings.ToJsonString());
 

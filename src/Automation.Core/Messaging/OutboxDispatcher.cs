@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Automation.Core.Audit;
 using Automation.Core.Customers;
 using Automation.Core.Storage;
 using Automation.Core.Telemetry;
@@ -38,6 +39,9 @@ public sealed partial class OutboxDispatcher(
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan LongestRetry = TimeSpan.FromHours(6);
+
+    /// <summary>Who suppresses an address a provider refused for good, in the audit log.</summary>
+    private static readonly AuditActor Auditor = AuditActor.System("dispatcher");
 
     private string? _installation;
 
@@ -185,7 +189,7 @@ public sealed partial class OutboxDispatcher(
             case SendOutcome.Sent sent:
                 return new DeliveryResult(MessageStatus.Sent, recipient, sent.ProviderId, null, null, now) { Tracking = sent.Tracking };
             case SendOutcome.Failed failed:
-                if (failed.SuppressRecipient) await store.SuppressAsync(message.Channel, recipient, failed.Reason, now, ct);
+                if (failed.SuppressRecipient) await store.SuppressAsync(message.Channel, recipient, failed.Reason, now, Auditor, ct);
                 return Failed(failed.Reason, recipient, "refused");
             case SendOutcome.Retry retry when message.Attempts >= settings.MaxAttempts:
                 LogDeadLettered(logger, message.Id, message.Attempts, retry.Reason);

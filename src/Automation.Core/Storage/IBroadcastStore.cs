@@ -10,9 +10,10 @@ public interface IBroadcastStore
 {
     /// <summary>
     /// Stores a scheduled broadcast; returns its id, and false for <c>Created</c> when one with the same idempotency key
-    /// exists already (its id then), claimed by the key's unique index in the insert.
+    /// exists already (its id then), claimed by the key's unique index in the insert. A broadcast created writes its
+    /// <see cref="Audit.AuditActions.BroadcastCreate"/> entry by <paramref name="actor"/> in the same transaction.
     /// </summary>
-    Task<(long Id, bool Created)> CreateBroadcastAsync(NewBroadcast broadcast, CancellationToken cancellationToken);
+    Task<(long Id, bool Created)> CreateBroadcastAsync(NewBroadcast broadcast, Audit.AuditActor actor, CancellationToken cancellationToken);
 
     /// <summary>One broadcast, or null.</summary>
     Task<Broadcast?> BroadcastAsync(long id, CancellationToken cancellationToken);
@@ -20,13 +21,22 @@ public interface IBroadcastStore
     /// <summary>Every broadcast, newest first.</summary>
     Task<IReadOnlyList<Broadcast>> BroadcastsAsync(CancellationToken cancellationToken);
 
-    /// <summary>Cancels a broadcast that has not started; false when it is not <see cref="BroadcastStatus.Scheduled"/> (or does not exist).</summary>
-    Task<bool> CancelBroadcastAsync(long id, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>
+    /// Cancels a broadcast that has not started; false when it is not <see cref="BroadcastStatus.Scheduled"/> (or does
+    /// not exist). A cancel writes its <see cref="Audit.AuditActions.BroadcastCancel"/> entry in the same transaction.
+    /// </summary>
+    Task<bool> CancelBroadcastAsync(long id, DateTimeOffset now, Audit.AuditActor actor, CancellationToken cancellationToken);
 
-    /// <summary>Starts a scheduled broadcast now, before its time; false when it is not <see cref="BroadcastStatus.Scheduled"/> (or does not exist).</summary>
-    Task<bool> StartBroadcastAsync(long id, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>
+    /// Starts a scheduled broadcast now, before its time; false when it is not <see cref="BroadcastStatus.Scheduled"/>
+    /// (or does not exist). A start writes its <see cref="Audit.AuditActions.BroadcastStart"/> entry in the same transaction.
+    /// </summary>
+    Task<bool> StartBroadcastAsync(long id, DateTimeOffset now, Audit.AuditActor actor, CancellationToken cancellationToken);
 
-    /// <summary>Moves every scheduled broadcast due at <paramref name="now"/> to sending in one statement; returns the ids this call started.</summary>
+    /// <summary>
+    /// Moves every scheduled broadcast due at <paramref name="now"/> to sending in one statement; returns the ids this
+    /// call started, each with its <see cref="Audit.AuditActions.BroadcastStart"/> entry by the scheduler in the same transaction.
+    /// </summary>
     Task<IReadOnlyList<long>> StartDueBroadcastsAsync(DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>The broadcasts being sent (started here or by another node, perhaps one that stopped mid-way).</summary>

@@ -11,7 +11,7 @@ namespace Automation.Core.Storage;
 /// concurrently. A component that needs one concern takes that port alone.
 /// </summary>
 public interface IJourneyTransaction : ICustomerSnapshots, IJourneyInstanceWrites, IOutboxWrites, ITagWrites, IPointsLedger, ICustomerLocks,
-    ITierWrites, ICouponWrites, IDrawWrites, IRewardWrites, ITeamWrites, IReferralWrites, IEventWrites, IPresaleWrites, IAsyncDisposable
+    ITierWrites, ICouponWrites, IDrawWrites, IRewardWrites, ITeamWrites, IReferralWrites, IEventWrites, IPresaleWrites, IAuditWrites, IAsyncDisposable
 {
     Task CommitAsync(CancellationToken cancellationToken);
 

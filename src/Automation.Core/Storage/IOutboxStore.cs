@@ -46,18 +46,26 @@ public interface IOutboxStore
     /// </summary>
     Task<CapClaim> ClaimCapAsync(ClaimedMessage message, FrequencyCaps caps, DateTimeOffset now, CancellationToken cancellationToken);
 
-    Task SuppressAsync(string channel, string address, string reason, DateTimeOffset at, CancellationToken cancellationToken);
+    /// <summary>
+    /// Suppresses <paramref name="address"/> on <paramref name="channel"/>; false, changing nothing, when it is suppressed
+    /// already (the insert claims it, so of racing adds one changes it). A change writes its
+    /// <see cref="Audit.AuditActions.SuppressionAdd"/> entry by <paramref name="actor"/> in the same transaction.
+    /// </summary>
+    Task<bool> SuppressAsync(string channel, string address, string reason, DateTimeOffset at, Audit.AuditActor actor, CancellationToken cancellationToken);
 
     /// <summary>
     /// Records a customer's reply once per provider and key, and in the same transaction applies its intent to the
     /// sender's number on its channel: an opt-out suppresses it (<see cref="SuppressionReasons.RepliedStop"/>), an opt-in
-    /// lifts only a suppression with that reason. Returns false, changing nothing, when the reply was recorded before
+    /// lifts only a suppression with that reason, each change with its audit entry. Returns false, changing nothing, when the reply was recorded before
     /// (by this or any other node: the key is claimed by the insert itself).
     /// </summary>
     Task<bool> RecordReplyAsync(Messaging.Replies.InboundReply reply, Messaging.Replies.ReplyIntent intent, DateTimeOffset receivedAt, CancellationToken cancellationToken);
 
-    /// <summary>Lifts a suppression; false when there was none.</summary>
-    Task<bool> UnsuppressAsync(string channel, string address, CancellationToken cancellationToken);
+    /// <summary>
+    /// Lifts a suppression; false when there was none. A change writes its <see cref="Audit.AuditActions.SuppressionRemove"/>
+    /// entry by <paramref name="actor"/> in the same transaction.
+    /// </summary>
+    Task<bool> UnsuppressAsync(string channel, string address, DateTimeOffset at, Audit.AuditActor actor, CancellationToken cancellationToken);
 
     /// <summary>
     /// How many messages wait in each not-yet-final status (queued, sending, deferred) per channel: one grouped count

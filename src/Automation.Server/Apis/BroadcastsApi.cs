@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Automation.Core.Analytics;
 using Automation.Core.Broadcasts;
 using Automation.Core.Messaging;
@@ -28,7 +29,7 @@ internal static class BroadcastsApi
     {
         v1.Admin.MapPost("/broadcasts", async (BroadcastRequest body, HttpRequest http, SegmentCatalog segments, SegmentCounts counts,
             IReadOnlyDictionary<string, IChannel> channels, LiquidTemplates templates, PresaleCatalog presales, TierCatalog tiers, IBroadcastStore store,
-            TimeProvider clock, CancellationToken ct) =>
+            ClaimsPrincipal user, TimeProvider clock, CancellationToken ct) =>
         {
             var key = http.Headers["Idempotency-Key"].FirstOrDefault();
             if (key is not null && (string.IsNullOrWhiteSpace(key) || key.Length > DrawsApi.MaxKeyLength))
@@ -38,7 +39,7 @@ internal static class BroadcastsApi
             if (request.Errors.Count > 0) return ValidationProblem.For(request.Errors);
             var audience = (await counts.CountAsync(request.Segment!, ct)).Count;
             var (id, created) = await store.CreateBroadcastAsync(new NewBroadcast(key, body.Name!, body.Segment!, body.Channel!, body.Template!, request.SendAt,
-                body.LocalTime, body.Presale, body.HoldoutPercent ?? 0, request.Variants, audience, now), ct);
+                body.LocalTime, body.Presale, body.HoldoutPercent ?? 0, request.Variants, audience, now), AuditActors.Of(user), ct);
             if (!created && await store.BroadcastAsync(id, ct) is { } first)
                 return Results.Ok(new { id, audience = first.Audience, status = first.Status, sendAt = first.SendAt, message = "Created before with this Idempotency-Key." });
             var message = audience == 0 ? $"No customer is in segment {body.Segment} now: the broadcast reaches whoever is in it when it is sent." : null;
@@ -72,13 +73,13 @@ internal static class BroadcastsApi
             return Results.Ok(View(broadcast, results, conversions));
         });
 
-        v1.Admin.MapPost("/broadcasts/{id}/cancel", async (long id, IBroadcastStore store, TimeProvider clock, CancellationToken ct) =>
-            await store.CancelBroadcastAsync(id, clock.GetUtcNow(), ct)
+        v1.Admin.MapPost("/broadcasts/{id}/cancel", async (long id, IBroadcastStore store, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct) =>
+            await store.CancelBroadcastAsync(id, clock.GetUtcNow(), AuditActors.Of(user), ct)
                 ? Results.Ok(new { id, status = BroadcastStatus.Cancelled })
                 : await NotScheduledAsync(store, id, "cancelled", ct));
 
-        v1.Admin.MapPost("/broadcasts/{id}/start", async (long id, IBroadcastStore store, TimeProvider clock, CancellationToken ct) =>
-            await store.StartBroadcastAsync(id, clock.GetUtcNow(), ct)
+        v1.Admin.MapPost("/broadcasts/{id}/start", async (long id, IBroadcastStore store, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct) =>
+            await store.StartBroadcastAsync(id, clock.GetUtcNow(), AuditActors.Of(user), ct)
                 ? Results.Ok(new { id, status = BroadcastStatus.Sending })
                 : await NotScheduledAsync(store, id, "started", ct));
         return v1;

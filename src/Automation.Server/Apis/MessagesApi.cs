@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Automation.Core.Messaging;
 using Automation.Core.Storage;
 using Automation.Server.Http;
@@ -24,16 +25,18 @@ internal static class MessagesApi
             return Results.Ok(await outbox.ListAsync(wanted, limit ?? 100, ct));
         });
 
-        v1.Admin.MapPost("/suppressions", async (SuppressionRequest? body, IOutboxStore outbox, TimeProvider clock, CancellationToken ct) =>
+        // Adding a suppression that is there already changes nothing: the answer is the same, and no audit entry is written.
+        v1.Admin.MapPost("/suppressions", async (SuppressionRequest? body, IOutboxStore outbox, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct) =>
         {
             if (string.IsNullOrWhiteSpace(body?.Channel)) return ValidationProblem.For("channel", "is required: email, sms, webhook or file");
             if (string.IsNullOrWhiteSpace(body.Address)) return ValidationProblem.For("address", "is required: the email address or E.164 number");
-            await outbox.SuppressAsync(body.Channel, body.Address.Trim(), body.Reason ?? "support", clock.GetUtcNow(), ct);
+            await outbox.SuppressAsync(body.Channel, body.Address.Trim(), body.Reason ?? "support", clock.GetUtcNow(), AuditActors.Of(user), ct);
             return Results.Ok(new { body.Channel, address = body.Address.Trim(), suppressed = true });
         });
 
-        v1.Admin.MapDelete("/suppressions/{channel}/{address}", async (string channel, string address, IOutboxStore outbox, CancellationToken ct) =>
-            await outbox.UnsuppressAsync(channel, address, ct)
+        v1.Admin.MapDelete("/suppressions/{channel}/{address}", async (string channel, string address, IOutboxStore outbox, ClaimsPrincipal user, TimeProvider clock,
+            CancellationToken ct) =>
+            await outbox.UnsuppressAsync(channel, address, clock.GetUtcNow(), AuditActors.Of(user), ct)
                 ? Results.NoContent()
                 : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not suppressed", detail: $"{address} is not suppressed on {channel}."));
         return v1;

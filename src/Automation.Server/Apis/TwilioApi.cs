@@ -1,4 +1,5 @@
 using Automation.Channels;
+using Automation.Core.Audit;
 using Automation.Core.Ingestion;
 using Automation.Core.Messaging;
 using Automation.Core.Messaging.Replies;
@@ -50,7 +51,7 @@ internal static class TwilioApi
             if (status is null) return Results.NoContent();
             var recipient = await outbox.ReportDeliveryAsync("sms", sid, status.Value, error, ct);
             if (recipient is not null && form["ErrorCode"] == TwilioSmsChannel.RecipientUnsubscribed.ToString(System.Globalization.CultureInfo.InvariantCulture))
-                await outbox.SuppressAsync("sms", recipient, SuppressionReasons.RepliedStop, clock.GetUtcNow(), ct);
+                await outbox.SuppressAsync("sms", recipient, SuppressionReasons.RepliedStop, clock.GetUtcNow(), AuditActor.System("twilio status callback"), ct);
             return Results.NoContent();
         }).DisableAntiforgery();
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Automation.Core.Audit;
 using Automation.Core.Messaging;
 using Automation.Core.Storage;
 using Automation.Server.Hosting;
@@ -39,7 +40,7 @@ internal static class UnsubscribeApi
             var target = links.Read(token);
             var texts = Texts(files, target?.Locale, request);
             if (target is null) return Page(texts, texts.InvalidTitle, $"<p>{Encode(texts.Invalid)}</p>", StatusCodes.Status404NotFound);
-            await outbox.SuppressAsync(target.Channel, target.Address, "unsubscribed", clock.GetUtcNow(), ct);
+            await outbox.SuppressAsync(target.Channel, target.Address, "unsubscribed", clock.GetUtcNow(), AuditActor.System("unsubscribe link"), ct);
             return Page(texts, texts.DoneTitle, $"<p>{Fill(texts.Done, texts, target)}</p>");
         }).DisableAntiforgery();
         return app;

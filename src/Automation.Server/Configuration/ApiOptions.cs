@@ -18,23 +18,30 @@ public sealed class ApiOptions
 
     /// <summary>
     /// Accepted API keys, as <c>Authorization: Bearer KEY</c> or Segment's Basic auth (key as user name), each with its
-    /// scopes: <c>Api:Keys:N:Key</c> and <c>Api:Keys:N:Scopes</c>, or <c>Api:Keys:N</c> as a plain string for a key
-    /// with every scope.
+    /// scopes: <c>Api:Keys:N:Key</c> and <c>Api:Keys:N:Scopes</c> (and an optional <c>Api:Keys:N:Name</c>, the key's
+    /// name in the audit log), or <c>Api:Keys:N</c> as a plain string for a key with every scope.
     /// </summary>
     public IReadOnlyList<ApiKey> Keys { get; set; } = [];
 
-    /// <summary>Reads <c>Api:Keys</c>, where an entry is a plain key (every scope) or an object with <c>Key</c> and <c>Scopes</c>.</summary>
+    /// <summary>
+    /// Reads <c>Api:Keys</c>, where an entry is a plain key (every scope) or an object with <c>Key</c>, <c>Scopes</c> and
+    /// <c>Name</c>; a key without a name is named by its place, <c>Api:Keys:N</c>.
+    /// </summary>
     internal static IReadOnlyList<ApiKey> Read(IConfigurationSection keys) =>
     [
         // An object's Key wins over a plain value in the same place: an environment variable overriding appsettings.json.
-        .. keys.GetChildren().Select(entry => entry["Key"] is { } key || entry.Value is null
+        .. keys.GetChildren().Select(entry => (entry["Key"] is { } key || entry.Value is null
             ? new ApiKey(entry["Key"] ?? "", entry.GetSection("Scopes").Get<string[]>() ?? [])
-            : new ApiKey(entry.Value, Http.ApiScopes.All)),
+            : new ApiKey(entry.Value, Http.ApiScopes.All)) with { Name = string.IsNullOrWhiteSpace(entry["Name"]) ? $"{Section}:Keys:{entry.Key}" : entry["Name"]!.Trim() }),
     ];
 }
 
 /// <summary>One API key and the scopes it holds (see <see cref="Http.ApiScopes"/>).</summary>
-public sealed record ApiKey(string Key, IReadOnlyList<string> Scopes);
+public sealed record ApiKey(string Key, IReadOnlyList<string> Scopes)
+{
+    /// <summary>What the audit log calls the key's actions: its configured name, else its place in <c>Api:Keys</c>; never the key.</summary>
+    public string Name { get; init; } = "";
+}
 
 /// <summary>Checks the keys, and that the shared development key is never reachable from another machine.</summary>
 internal sealed class ApiOptionsValidator(IConfiguration configuration) : IValidateOptions<ApiOptions>

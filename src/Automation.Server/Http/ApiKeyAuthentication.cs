@@ -35,7 +35,7 @@ internal sealed class ApiKeyAuthenticationHandler(
         if (presented is null || Find(presented, apiOptions.CurrentValue.Keys) is not { } key)
             return Task.FromResult(AuthenticateResult.Fail("Unknown API key."));
 
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "api-key"), .. key.Scopes.Select(s => new Claim(ApiScopes.ClaimType, s))], SchemeName);
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, key.Name), .. key.Scopes.Select(s => new Claim(ApiScopes.ClaimType, s))], SchemeName);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }
 

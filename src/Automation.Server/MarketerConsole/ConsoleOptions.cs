@@ -20,11 +20,21 @@ public sealed class ConsoleOptions
     internal ConsoleUser? Find(string name) => Users.FirstOrDefault(u => string.Equals(u.Name, name, StringComparison.OrdinalIgnoreCase));
 }
 
-/// <summary>A console user: a name and a password hash in ASP.NET Core Identity's format (never the password).</summary>
+/// <summary>A console user: a name, a password hash in ASP.NET Core Identity's format (never the password) and a role.</summary>
 public sealed class ConsoleUser
 {
     public string Name { get; set; } = "";
     public string PasswordHash { get; set; } = "";
+
+    /// <summary>
+    /// viewer, editor, publisher or admin (<see cref="ConsoleRole"/>). Missing: admin, as every user was before roles
+    /// existed, so an installation keeps working; the start-up log names such users once.
+    /// </summary>
+    public string? Role { get; set; }
+
+    /// <summary>The user's role: <see cref="Role"/> read (the validator refused anything else at start), admin when missing.</summary>
+    internal ConsoleRole EffectiveRole => string.IsNullOrWhiteSpace(Role) ? ConsoleRole.Admin
+        : ConsoleRoles.TryParse(Role, out var role) ? role : throw new InvalidOperationException($"Console user {Name} has the unknown role '{Role}'.");
 }
 
 /// <summary>Checks the users and the session length, naming the setting at fault.</summary>
@@ -46,6 +56,8 @@ internal sealed class ConsoleOptionsValidator : IValidateOptions<ConsoleOptions>
                 failures.Add($"{at}:Name must be a name without spaces.");
             else if (!names.Add(user.Name))
                 failures.Add($"{at}:Name '{user.Name}' is listed twice.");
+            if (!string.IsNullOrWhiteSpace(user.Role) && !ConsoleRoles.TryParse(user.Role, out _))
+                failures.Add($"{at}:Role '{user.Role}' is not a role; use one of {string.Join(", ", ConsoleRoles.Words)} (missing: admin).");
             if (!ConsolePasswords.IsHash(user.PasswordHash))
                 failures.Add($"{at}:PasswordHash is not a password hash; make one with `automation console-user {(string.IsNullOrWhiteSpace(user.Name) ? "NAME" : user.Name)}`.");
         }

@@ -12,7 +12,9 @@ namespace Automation.Server.MarketerConsole;
 internal static class ConsoleServices
 {
     public const string Scheme = "Console";
-    public const string Policy = "Console";
+
+    /// <summary>Any signed-in console user; a page or handler that needs more names its role (<see cref="ConsoleRoleAttribute"/>).</summary>
+    public const string Policy = ConsoleRoles.Viewer;
     public const string BasePath = "/console";
 
     /// <summary>The claim holding when the user signed in, so a session ends on time however its cookie was renewed.</summary>
@@ -38,23 +40,24 @@ internal static class ConsoleServices
             options.Cookie.SameSite = SameSiteMode.Strict;
             options.LoginPath = $"{BasePath}/login";
             options.LogoutPath = $"{BasePath}/logout";
-            options.AccessDeniedPath = $"{BasePath}/login";
             options.SlidingExpiration = false;
-            options.Events.OnValidatePrincipal = EndExpiredSessionAsync;
+            options.Events.OnValidatePrincipal = CheckSessionAsync;
+            options.Events.OnRedirectToAccessDenied = ConsoleForbidden.WriteAsync;
         });
         services.AddOptions<CookieAuthenticationOptions>(Scheme).Configure<TimeProvider, IOptions<ConsoleOptions>>((options, clock, console) =>
         {
             options.TimeProvider = clock;
             options.ExpireTimeSpan = TimeSpan.FromMinutes(console.Value.SessionMinutes);
         });
-        services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser());
+        ConsoleRoles.AddPolicies(services.AddAuthorizationBuilder());
+        services.AddHostedService<ConsoleRolesAtStart>();
 
         services.AddRazorPages(options =>
         {
             options.RootDirectory = "/MarketerConsole/Pages";
             options.Conventions.AuthorizeFolder("/", Policy);
             options.Conventions.AllowAnonymousToPage("/Login");
-        });
+        }).AddMvcOptions(options => options.Filters.Add(new ConsoleRoleFilter()));
     }
 
     public static void MapConsole(this WebApplication app)
@@ -82,19 +85,37 @@ internal static class ConsoleServices
         await next(context);
     });
 
-    /// <summary>A session ends <see cref="ConsoleOptions.SessionMinutes"/> after its sign-in, and at once when its user leaves the configuration.</summary>
-    private static async Task EndExpiredSessionAsync(CookieValidatePrincipalContext context)
+    /// <summary>
+    /// A session ends <see cref="ConsoleOptions.SessionMinutes"/> after its sign-in, and at once when its user leaves the
+    /// configuration. The role is read from the configuration as it is now, not as it was at sign-in: a user given
+    /// another role has it from the next request, on every node, and the cookie is renewed with it.
+    /// </summary>
+    private static async Task CheckSessionAsync(CookieValidatePrincipalContext context)
     {
-        var options = context.HttpContext.RequestServices.GetRequiredService<IOptions<ConsoleOptions>>().Value;
+        var options = context.HttpContext.RequestServices.GetRequiredService<IOptionsMonitor<ConsoleOptions>>().CurrentValue;
         var now = context.Options.TimeProvider!.GetUtcNow();
         var signedIn = long.TryParse(context.Principal?.FindFirstValue(SignedInAtClaim), out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : (DateTimeOffset?)null;
         var name = context.Principal?.Identity?.Name;
-        if (signedIn is null || signedIn.Value.AddMinutes(options.SessionMinutes) <= now || name is null || options.Find(name) is null)
+        var user = name is null ? null : options.Find(name);
+        if (signedIn is null || signedIn.Value.AddMinutes(options.SessionMinutes) <= now || user is null)
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(Scheme);
+            return;
         }
+        var role = ConsoleRoles.Word(user.EffectiveRole);
+        if (context.Principal!.FindFirstValue(ConsoleRoles.Claim) == role) return;
+        context.ReplacePrincipal(Principal(user, signedIn.Value));
+        context.ShouldRenew = true;
     }
+
+    /// <summary>The signed-in user as the cookie carries them: name, role and when they signed in.</summary>
+    public static ClaimsPrincipal Principal(ConsoleUser user, DateTimeOffset signedInAt) => new(new ClaimsIdentity(
+    [
+        new Claim(ClaimTypes.Name, user.Name),
+        new Claim(ConsoleRoles.Claim, ConsoleRoles.Word(user.EffectiveRole)),
+        new Claim(SignedInAtClaim, signedInAt.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)),
+    ], Scheme));
 
     private static readonly Lazy<string> Stylesheet = new(() =>
     {

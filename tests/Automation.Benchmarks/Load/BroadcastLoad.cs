@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Automation.Core.Audit;
 using Automation.Core.Broadcasts;
 using Automation.Core.Presales;
 using Automation.Core.Segments;
@@ -40,7 +41,7 @@ public static class BroadcastLoad
             var clock = new FakeTimeProvider(Now);
             var sender = new BroadcastSender(storage, storage, segments, new SegmentMembers(storage, tiers, clock), new PresaleCatalog(), tiers, clock);
             var (id, _) = await storage.CreateBroadcastAsync(new NewBroadcast(null, "bench", "everyone", "email", "bench/message", Now, null, null, 10,
-                [new BroadcastVariant("A", "bench/message", 1), new BroadcastVariant("B", "bench/message-b", 1)], customers, Now), CancellationToken.None);
+                [new BroadcastVariant("A", "bench/message", 1), new BroadcastVariant("B", "bench/message-b", 1)], customers, Now), AuditActor.Cli("bench"), CancellationToken.None);
 
             var process = Process.GetCurrentProcess();
             var cpuBefore = process.TotalProcessorTime;

@@ -44,6 +44,7 @@ public sealed class ApiScopesTests
         ["POST /v1/rewards/redemptions/{redemptionId}/cancel"] = "admin",
         ["GET /v1/broadcasts"] = "read", ["GET /v1/broadcasts/{id}"] = "read", ["POST /v1/broadcasts"] = "admin",
         ["POST /v1/broadcasts/preview"] = "admin", ["POST /v1/broadcasts/{id}/cancel"] = "admin", ["POST /v1/broadcasts/{id}/start"] = "admin",
+        ["GET /v1/audit"] = "admin",
     };
 
     [Test]

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Automation.Core.Audit;
 using Automation.Core.Journeys;
 using Automation.Core.Messaging;
 using Automation.Core.Messaging.Replies;
@@ -151,7 +152,7 @@ public sealed class InboundRepliesApiTests(string provider)
     [Test]
     public async Task START_lifts_only_a_suppression_that_came_from_STOP_not_one_from_support_or_a_bounce()
     {
-        await _db.Storage.SuppressAsync("sms", Phone, "support", _clock.GetUtcNow(), CancellationToken.None);
+        await _db.Storage.SuppressAsync("sms", Phone, "support", _clock.GetUtcNow(), AuditActor.Cli("test"), CancellationToken.None);
         (await TwilioInbound("SM1", "START")).EnsureSuccessStatusCode();
         (await IsSuppressed()).Should().BeTrue("support's suppression outranks the customer's START");
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Automation.Core.Audit;
 using Automation.Core.Broadcasts;
 using Automation.Core.Presales;
 using Automation.Core.Segments;
@@ -91,7 +92,7 @@ public sealed class BroadcastRaceTests
         }
         var sale = "new-collection";
         var (id, _) = await _db.Storage.CreateBroadcastAsync(new NewBroadcast(null, "New collection", "everyone", "email", "presale-announcement/announce",
-            Opens.AddHours(-24), null, sale, 10, [], Customers, _clock.GetUtcNow()), CancellationToken.None);
+            Opens.AddHours(-24), null, sale, 10, [], Customers, _clock.GetUtcNow()), AuditActor.Cli("test"), CancellationToken.None);
         (await _nodes[0].SendDueAsync(CancellationToken.None)).Should().Be(0, "the walk starts when the earliest tier opens");
         _clock.SetUtcNow(Opens.AddHours(-24));
 

@@ -62,6 +62,8 @@ internal sealed record InMemoryTables
     public ImmutableDictionary<(long CustomerId, string ProductId), Automation.Core.Products.ProductPurchase> Purchases { get; init; } = ImmutableDictionary<(long, string), Automation.Core.Products.ProductPurchase>.Empty;
     public ImmutableDictionary<(long CustomerId, string ProductId, DateOnly Day), Automation.Core.Products.ProductViews> Views { get; init; } = ImmutableDictionary<(long, string, DateOnly), Automation.Core.Products.ProductViews>.Empty;
     public ImmutableDictionary<(long CustomerId, string ProductId), Automation.Core.Products.ReplenishmentDue> Replenishments { get; init; } = ImmutableDictionary<(long, string), Automation.Core.Products.ReplenishmentDue>.Empty;
+    // The audit log (migration 0030): an entry's id is its position.
+    public ImmutableList<Automation.Core.Audit.AuditEntry> Audit { get; init; } = [];
 
     /// <summary>A customer's purchases with the categories the catalog gives each product, as the SQL joins them.</summary>
     public IEnumerable<Automation.Core.Products.ProductPurchase> PurchasesOf(long customerId) =>

@@ -22,7 +22,7 @@ internal static class EditorAssets
             return name.EndsWith("schema.json", StringComparison.Ordinal) && !name.Contains('/') && !name.Contains('\\') && !name.StartsWith('.') && folders.RulesFolder.Exists(file)
                 ? Results.Text(folders.RulesFolder.ReadAllText(file), "application/schema+json; charset=utf-8")
                 : Results.NotFound();
-        }).RequireAuthorization(ConsoleServices.Policy);
+        }).RequireAuthorization(ConsoleRoles.Editor);
     }
 
     private static readonly Lazy<string> Bundle = new(() =>

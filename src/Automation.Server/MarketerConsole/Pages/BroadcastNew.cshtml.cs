@@ -7,6 +7,7 @@ using Automation.Core.Storage;
 using Automation.Core.Tiers;
 using Automation.Server.Apis;
 using Automation.Server.Hosting;
+using Automation.Server.Http;
 using Automation.Server.Tools;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -18,6 +19,7 @@ namespace Automation.Server.MarketerConsole.Pages;
 /// next to their fields); Preview renders the message for the segment's first member as <c>POST /v1/broadcasts/preview</c>
 /// does, Schedule stores the broadcast and opens its page.
 /// </summary>
+[ConsoleRole(ConsoleRole.Admin)]
 internal sealed class BroadcastNewModel(SegmentCatalog segments, SegmentCounts counts, SegmentMembers members, IReadOnlyDictionary<string, IChannel> channels,
     LiquidTemplates templates, PresaleCatalog presales, TierCatalog tiers, ICustomerStore customers, StepPreviewer previewer, IBroadcastStore store,
     TimeProvider clock) : PageModel
@@ -72,7 +74,7 @@ internal sealed class BroadcastNewModel(SegmentCatalog segments, SegmentCounts c
         var audience = (await counts.CountAsync(request.Segment!, ct)).Count;
         var key = string.IsNullOrWhiteSpace(Form.IdempotencyKey) || Form.IdempotencyKey.Length > DrawsApi.MaxKeyLength ? null : Form.IdempotencyKey;
         var (id, _) = await store.CreateBroadcastAsync(new NewBroadcast(key, body.Name!, body.Segment!, body.Channel!, body.Template!, request.SendAt,
-            body.LocalTime, body.Presale, body.HoldoutPercent ?? 0, request.Variants, audience, now), ct);
+            body.LocalTime, body.Presale, body.HoldoutPercent ?? 0, request.Variants, audience, now), AuditActors.Of(User), ct);
         return Redirect($"/console/broadcasts/{id}");
     }
 

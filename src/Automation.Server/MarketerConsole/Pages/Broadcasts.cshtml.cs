@@ -1,5 +1,6 @@
 using Automation.Core.Broadcasts;
 using Automation.Core.Storage;
+using Automation.Server.Http;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Automation.Server.MarketerConsole.Pages;
@@ -17,9 +18,10 @@ internal sealed class BroadcastsModel(IBroadcastStore store, TimeProvider clock)
     public async Task OnGetAsync(CancellationToken ct) => Broadcasts = await store.BroadcastsAsync(ct);
 
     /// <summary>Cancels broadcast <paramref name="id"/> if it has not started: the store claims the change from scheduled, as the API's cancel does.</summary>
+    [ConsoleRole(ConsoleRole.Admin)]
     public async Task OnPostCancelAsync(long id, CancellationToken ct)
     {
-        if (await store.CancelBroadcastAsync(id, clock.GetUtcNow(), ct)) Message = $"Broadcast {id} is cancelled: nobody will get it.";
+        if (await store.CancelBroadcastAsync(id, clock.GetUtcNow(), AuditActors.Of(User), ct)) Message = $"Broadcast {id} is cancelled: nobody will get it.";
         else
         {
             Response.StatusCode = StatusCodes.Status409Conflict;

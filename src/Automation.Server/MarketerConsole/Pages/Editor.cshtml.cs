@@ -15,6 +15,7 @@ public sealed record EditorRequest(string? Path, string? Content, long Revision 
 /// compare-and-set on the draft's revision), checked as <c>automation validate</c> would once published, a template
 /// previewed and a journey simulated with the draft in place of its file. The published file is never written here.
 /// </summary>
+[ConsoleRole(ConsoleRole.Editor)]
 internal sealed class EditorModel(JourneyFiles folders, IHostEnvironment environment, IContentDraftStore drafts, DraftValidator validator,
     DraftPreviewer previewer, DraftSimulator simulator, TimeProvider clock) : PageModel
 {

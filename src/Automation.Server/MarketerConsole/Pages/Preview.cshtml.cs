@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Automation.Server.MarketerConsole.Pages;
 
 /// <summary>Renders a journey's send step for a stored customer or sample data, every variant; template errors at file:line.</summary>
+[ConsoleRole(ConsoleRole.Editor)]
 internal sealed class PreviewModel(JourneyCatalog catalog, ICustomerStore customers, StepPreviewer previewer, TimeProvider clock) : PageModel
 {
     /// <summary>What the sample data starts as: an identify body with a cart, as <c>automation render</c> reads it.</summary>

@@ -13,6 +13,7 @@ namespace Automation.Server.MarketerConsole.Pages;
 
 /// <summary>Runs <c>automation simulate</c>'s simulation for a journey file, a customer and events, and shows its timeline.</summary>
 /// <remarks>The server's tag rules and tiers are used as loaded: they are the same files, and compiling them again would take longer than the simulation.</remarks>
+[ConsoleRole(ConsoleRole.Editor)]
 internal sealed class SimulateModel(JourneyCatalog catalog, JourneyFiles folders, TagCatalog tags, TierCatalog tiers, IHostEnvironment environment, TimeProvider clock,
     IOptions<GuardrailsOptions> guardrails) : PageModel
 {

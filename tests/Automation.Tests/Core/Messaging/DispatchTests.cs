@@ -1,5 +1,6 @@
 using System.Text;
 using Automation.Channels;
+using Automation.Core.Audit;
 using Automation.Core.Journeys;
 using Automation.Core.Messaging;
 using Automation.Core.Storage;
@@ -262,7 +263,7 @@ public sealed class DispatchTests(string provider)
     public async Task A_suppressed_address_is_not_sent_marketing()
     {
         await QueueCartReminder();
-        await Db.Storage.SuppressAsync("email", "ann@example.com", "unsubscribed", Start, CancellationToken.None);
+        await Db.Storage.SuppressAsync("email", "ann@example.com", "unsubscribed", Start, AuditActor.Cli("test"), CancellationToken.None);
 
         await Dispatcher(Files).DispatchDueAsync(CancellationToken.None);
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Automation.Core.Audit;
 using Automation.Core.Journeys;
 using Automation.Core.Tags;
 using Automation.Core.Tiers;
@@ -147,7 +148,7 @@ public sealed class StarterJourneyTests(string provider)
             "+1h send sms unpaid-order/service",
             "+24h send sms unpaid-order/offer (a coupon of cart-recovery)",
             "+48.25h complete: max age");
-        await _db.Storage.SuppressAsync("sms", "+14155550124", "STOP", Start.AddDays(-1), CancellationToken.None);
+        await _db.Storage.SuppressAsync("sms", "+14155550124", "STOP", Start.AddDays(-1), AuditActor.Cli("test"), CancellationToken.None);
         (await SimulateAs("quiet-bo", Start, "unpaid-order", new { phone = "+14155550124" }, 3, ("+0h", Checkout("u5")))).Should().Equal(
             "+0h enter",
             "+48.25h complete: max age");

@@ -56,6 +56,34 @@ public sealed class ConsoleOptionsTests
     }
 
     [Test]
+    public async Task Console_user_prints_the_role_given_and_viewer_when_none_is()
+    {
+        var (code, output, _) = await AutomationCli.RunAsync(["console-user", "eve", "--role", "editor"], "a-long-password-1\n");
+        code.Should().Be(0);
+        var entry = System.Text.Json.JsonSerializer.Deserialize<ConsoleUser>(output)!;
+        (entry.Name, entry.Role).Should().Be(("eve", "editor"));
+        new ConsoleOptionsValidator().Validate(null, With(entry)).Succeeded.Should().BeTrue();
+
+        var (_, least, _) = await AutomationCli.RunAsync(["console-user", "vic"], "a-long-password-1\n");
+        System.Text.Json.JsonSerializer.Deserialize<ConsoleUser>(least)!.Role.Should().Be("viewer", "the least role unless another is asked for");
+
+        var (refused, _, errors) = await AutomationCli.RunAsync(["console-user", "eve", "--role", "owner"], "a-long-password-1\n");
+        refused.Should().Be(2);
+        errors.Should().Contain("--role must be one of viewer, editor, publisher, admin.");
+    }
+
+    [Test]
+    public void An_unknown_role_is_named_by_its_setting_and_a_missing_one_is_admin()
+    {
+        var hash = ConsolePasswords.Hash("a-long-password-1");
+        var options = With(new ConsoleUser { Name = "ann", PasswordHash = hash, Role = "admin" }, new ConsoleUser { Name = "vic", PasswordHash = hash, Role = "Viewer" },
+            new ConsoleUser { Name = "old", PasswordHash = hash }, new ConsoleUser { Name = "bob", PasswordHash = hash, Role = "owner" });
+        new ConsoleOptionsValidator().Validate(null, options).Failures.Should().Equal(
+            "Console:Users:3:Role 'owner' is not a role; use one of viewer, editor, publisher, admin (missing: admin).");
+        options.Users.Take(3).Select(u => u.EffectiveRole).Should().Equal(ConsoleRole.Admin, ConsoleRole.Viewer, ConsoleRole.Admin);
+    }
+
+    [Test]
     public async Task Without_users_the_login_page_says_how_to_add_one()
     {
         await using var db = await TestDatabase.CreateAsync(StorageOptions.Sqlite);

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using Automation.Core.Audit;
 using Automation.Core.Journeys;
 using Automation.Core.Messaging;
 using Automation.Storage;
@@ -66,8 +67,8 @@ public sealed class ConsoleQueriesTests(string provider)
         events[0].Properties.Should().Contain("tea");
         (await storage.EventsOfAsync(ann, 1, CancellationToken.None)).Should().ContainSingle();
 
-        await storage.SuppressAsync("sms", "+14155550123", "replied STOP", Now, CancellationToken.None);
-        await storage.SuppressAsync("email", "bo@example.com", "unsubscribed", Now, CancellationToken.None);
+        await storage.SuppressAsync("sms", "+14155550123", "replied STOP", Now, AuditActor.Cli("test"), CancellationToken.None);
+        await storage.SuppressAsync("email", "bo@example.com", "unsubscribed", Now, AuditActor.Cli("test"), CancellationToken.None);
         var suppressions = await storage.SuppressionsOfAsync(ann, CancellationToken.None);
         suppressions.Should().ContainSingle().Which.Should().Be(new Automation.Core.Storage.SuppressionView("sms", "+14155550123", "replied STOP", Now));
     }
