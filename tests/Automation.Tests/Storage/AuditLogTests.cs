@@ -156,19 +156,4 @@ public sealed class AuditLogTests(string provider)
         entries[0].Actor.Name.Should().Be($"key {Array.IndexOf(adds, true)}", "the entry names the add that made the change");
         (await _db.Storage.IsSuppressedAsync("sms", "+14155550100", default)).Should().BeTrue();
     }
-
-    [Test]
-    public async Task Nodes_starting_together_with_a_new_role_record_it_once()
-    {
-        if (provider != StorageOptions.Postgres) Assert.Ignore("SQLite is one node.");
-        await _db.Storage.RecordRoleChangesAsync(new Dictionary<string, string> { ["ann"] = "admin" }, AuditActor.System("configuration"), Now, default);
-        await using var second = new PostgresStorage(_db.ConnectionString);
-        var nodes = new AutomationStorage[] { _db.Storage, second };
-
-        var recorded = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(() => nodes[i % 2].RecordRoleChangesAsync(
-            new Dictionary<string, string> { ["ann"] = "publisher" }, AuditActor.System("configuration"), Now.AddHours(1), default))));
-
-        recorded.Sum(r => r.Count).Should().Be(1);
-        (await AllAsync(AuditActions.UserRoleChanged)).Should().HaveCount(2, "the first start's and the change's");
-    }
 }
