@@ -3,7 +3,6 @@ using Automation.Core.Audit;
 using Automation.Core.Broadcasts;
 using Automation.Core.Storage;
 using Automation.Storage;
-using Automation.Storage.Postgres;
 using Automation.Tests.Support;
 
 namespace Automation.Tests.Storage;
