@@ -25,7 +25,7 @@ public abstract partial class AutomationStorage : IOutboxStore
         await using var writer = await OpenWriterAsync(cancellationToken);
         var connection = writer.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var rows = (await connection.QueryAsync<ClaimRow>(new CommandDefinition($"""
+        var rows = await BufferedRows.QueryAsync<ClaimRow>(connection, new CommandDefinition($"""
             UPDATE outbox SET status = {Sending}, claimed_until = @until, attempts = attempts + 1
             WHERE id IN (
                 SELECT id FROM outbox
@@ -34,10 +34,10 @@ public abstract partial class AutomationStorage : IOutboxStore
                 LIMIT @limit {Dialect.ClaimLockClause}
             )
             RETURNING id, idempotency_key, customer_id, journey, step, channel, template, context, attempts, instance_id, transactional, trace_parent
-            """, new { now, until, limit }, transaction, cancellationToken: cancellationToken))).ToList();
+            """, new { now, until, limit }, transaction, cancellationToken: cancellationToken));
 
         var p = new DynamicParameters();
-        var instances = (await connection.QueryAsync<InstanceTriggerRow>(new CommandDefinition(
+        var instances = (await BufferedRows.QueryAsync<InstanceTriggerRow>(connection, new CommandDefinition(
                 $"SELECT id, entered_at, trigger_event FROM journey_instances WHERE id {Dialect.InList("ids", rows.Select(r => r.InstanceId).Distinct(), p)}", p, transaction, cancellationToken: cancellationToken)))
             .ToDictionary(f => f.Id, f => (f.EnteredAt, f.TriggerEvent));
         await transaction.CommitAsync(cancellationToken);

@@ -8,7 +8,7 @@ namespace Automation.Storage;
 /// <see cref="System.Data.CommandBehavior.SequentialAccess"/> and then read columns with the synchronous getters; under
 /// it Npgsql reads a row that runs past what has arrived inside the getter, blocking a thread on the socket (a quarter
 /// of a PostgreSQL scan's CPU went to those waits and their wake-ups). Without it, <c>ReadAsync</c> buffers the row,
-/// so the mapping never waits. Used where many rows are read: customer snapshots.
+/// so the mapping never waits. Used where many rows are read: customer snapshots, the outbox's claims.
 /// </summary>
 internal sealed class BufferedRows(DbDataReader reader) : IAsyncDisposable
 {
@@ -16,6 +16,13 @@ internal sealed class BufferedRows(DbDataReader reader) : IAsyncDisposable
 
     public static async Task<BufferedRows> ExecuteAsync(DbConnection connection, CommandDefinition command) =>
         new(await connection.ExecuteReaderAsync(command));
+
+    /// <summary>The rows of a command of one result.</summary>
+    public static async Task<List<T>> QueryAsync<T>(DbConnection connection, CommandDefinition command)
+    {
+        await using var results = await ExecuteAsync(connection, command);
+        return await results.ReadAsync<T>(command.CancellationToken);
+    }
 
     /// <summary>The next result's rows, mapped as Dapper maps them (columns by name, tuples by position, type handlers).</summary>
     public async Task<List<T>> ReadAsync<T>(CancellationToken cancellationToken)

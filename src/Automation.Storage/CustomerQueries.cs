@@ -75,6 +75,7 @@ internal static class CustomerQueries
         if (ids.Count == 0) return [];
         var p = new DynamicParameters();
         var inList = dialect.InList("ids", ids, p);
+        var byKey = dialect.InListByKey("ids", ids, p);
         var columns = parts.HasFlag(SnapshotParts.Traits) ? CustomerRow.Columns : CustomerRow.ColumnsWithoutTraits;
         // The results are read back in this order; the profile (no flag) is always read.
         var queries = new (SnapshotParts Part, string Sql)[]
@@ -95,8 +96,8 @@ internal static class CustomerQueries
                 """),
             (SnapshotParts.Referrals, $"SELECT r.referred_id, c.external_id, c.anonymous_id FROM referrals r JOIN customers c ON c.id = r.referrer_id WHERE r.referred_id {inList}"),
             (SnapshotParts.Referrals, $"SELECT referrer_id, COUNT(*) FROM referrals WHERE first_order_id IS NOT NULL AND referrer_id {inList} GROUP BY referrer_id"),
-            (SnapshotParts.Purchases, ProductQueries.PurchasesSql(inList)),
-            (SnapshotParts.Purchases, ProductQueries.ViewsSql(inList)),
+            (SnapshotParts.Purchases, ProductQueries.PurchasesSql(byKey)),
+            (SnapshotParts.Purchases, ProductQueries.ViewsSql(byKey)),
         };
         var read = queries.Select(q => q.Part == SnapshotParts.Profile || parts.HasFlag(q.Part)).ToArray();
         var sql = string.Join(";\n", queries.Where((_, i) => read[i]).Select(q => q.Sql));

@@ -11,10 +11,10 @@ internal static class ProductQueries
     {
         if (customerIds.Count == 0) return [];
         var p = new DynamicParameters();
-        return [.. await connection.QueryAsync<PurchaseRow>(new CommandDefinition(PurchasesSql(dialect.InList("ids", customerIds, p)), p, transaction, cancellationToken: cancellationToken))];
+        return [.. await connection.QueryAsync<PurchaseRow>(new CommandDefinition(PurchasesSql(dialect.InListByKey("ids", customerIds, p)), p, transaction, cancellationToken: cancellationToken))];
     }
 
-    /// <summary>What the customers <paramref name="inList"/> names (an <see cref="SqlDialect.InList"/>) bought, product by product.</summary>
+    /// <summary>What the customers <paramref name="inList"/> names (an <see cref="SqlDialect.InListByKey"/>) bought, product by product.</summary>
     public static string PurchasesSql(string inList) => $"""
         SELECT cp.customer_id, cp.product_id, cp.first_bought_at, cp.last_bought_at, cp.bought_count, cp.bought_quantity, pr.category, pr.categories
         FROM customer_products cp LEFT JOIN products pr ON pr.product_id = cp.product_id
@@ -31,6 +31,6 @@ internal static class ProductQueries
     {
         if (customerIds.Count == 0) return [];
         var p = new DynamicParameters();
-        return [.. await connection.QueryAsync<ViewRow>(new CommandDefinition(ViewsSql(dialect.InList("ids", customerIds, p)), p, transaction, cancellationToken: cancellationToken))];
+        return [.. await connection.QueryAsync<ViewRow>(new CommandDefinition(ViewsSql(dialect.InListByKey("ids", customerIds, p)), p, transaction, cancellationToken: cancellationToken))];
     }
 }

@@ -38,7 +38,8 @@ internal static class CategoryJson
 {
     public static string Write(IReadOnlyList<string> categories) => JsonSerializer.Serialize(categories);
 
-    public static IReadOnlyList<string> Read(string? json) => string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<List<string>>(json) ?? [];
+    // Most products have no extra categories: "[]" is read without the serializer (a purchase-history segment reads one a row).
+    public static IReadOnlyList<string> Read(string? json) => string.IsNullOrEmpty(json) || json == "[]" ? [] : JsonSerializer.Deserialize<List<string>>(json) ?? [];
 
     /// <summary>A <c>LIKE</c> pattern that finds the category among the stored array's items (quotes included, wildcards escaped).</summary>
     public static string ItemPattern(string category) =>

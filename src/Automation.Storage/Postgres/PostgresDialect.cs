@@ -36,8 +36,12 @@ internal sealed class PostgresDialect : SqlDialect
     internal override string InList<T>(string name, IEnumerable<T> values, DynamicParameters parameters)
     {
         parameters.Add(name, values.ToArray());
-        // Not "= ANY(@name)": planned for an array parameter of unknown length, it took a parallel sequential scan of
-        // customer_products for a page of 2,000 customers (59 ms against 8 ms by the primary key, 400,000 customers).
+        return $"= ANY(@{name})";
+    }
+
+    internal override string InListByKey<T>(string name, IEnumerable<T> values, DynamicParameters parameters)
+    {
+        parameters.Add(name, values.ToArray());
         return $"IN (SELECT unnest(@{name}))";
     }
 
