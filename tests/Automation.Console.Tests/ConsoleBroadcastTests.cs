@@ -62,6 +62,27 @@ public sealed class ConsoleBroadcastTests : ConsoleBrowserFixture
     }
 
     [Test]
+    public async Task The_broadcast_forms_preview_follows_the_form_as_it_changes()
+    {
+        var segment = await BusiestSegmentAsync();
+        var page = await LoggedInPageAsync();
+        await page.GotoAsync($"{Server.Url}/console/broadcasts/new");
+        await page.SelectOptionAsync("#segment", segment);
+        await page.SelectOptionAsync("#channel", "email");
+        await page.SelectOptionAsync("#template", Template);
+
+        // Nobody clicked Preview: the form's changes rendered it.
+        var code = page.Locator("#live-preview section.preview .note code").First;
+        await code.WaitForAsync();
+        (await code.TextContentAsync()).Should().Contain("new-arrivals");
+        (await page.Locator("#live-preview .audience").TextContentAsync()).Should().Contain("Audience now:");
+
+        await page.SelectOptionAsync("#template", "broadcasts/clearance");
+        await Assertions.Expect(code).ToContainTextAsync("clearance");
+        page.Url.Should().EndWith("/console/broadcasts/new", "the preview came without leaving the page");
+    }
+
+    [Test]
     public async Task A_broadcast_form_previews_the_message_shows_field_errors_and_a_scheduled_broadcast_is_cancelled()
     {
         var segment = await BusiestSegmentAsync();

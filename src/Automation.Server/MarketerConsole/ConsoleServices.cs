@@ -60,9 +60,12 @@ internal static class ConsoleServices
         }).AddMvcOptions(options => options.Filters.Add(new ConsoleRoleFilter()));
     }
 
+    private const string BroadcastFormPath = BasePath + "/broadcasts/new";
+
     public static void MapConsole(this WebApplication app)
     {
         app.MapGet($"{BasePath}/console.css", () => Results.Text(Stylesheet.Value, "text/css; charset=utf-8")).AllowAnonymous();
+        app.MapGet($"{BasePath}/broadcast-form.js", () => Results.Text(BroadcastFormScript.Value, "text/javascript; charset=utf-8")).AllowAnonymous();
         app.MapEditorAssets();
         app.MapGet(BasePath, () => Results.Redirect($"{BasePath}/journeys")).RequireAuthorization(Policy);
         app.MapRazorPages();
@@ -77,7 +80,8 @@ internal static class ConsoleServices
         if (context.Request.Path.StartsWithSegments(BasePath))
         {
             var headers = context.Response.Headers;
-            var scripts = context.Request.Path.StartsWithSegments(EditorAssets.PagePath) ? "'self'" : "'none'";
+            // Scripts run only on the pages that have one: the editor, and the broadcast form's live preview.
+            var scripts = context.Request.Path.StartsWithSegments(EditorAssets.PagePath) || context.Request.Path.StartsWithSegments(BroadcastFormPath) ? "'self'" : "'none'";
             headers.ContentSecurityPolicy = $"default-src 'self'; img-src * data:; style-src 'self' 'unsafe-inline'; script-src {scripts}; frame-ancestors 'none'; form-action 'self'";
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = "same-origin";
@@ -117,11 +121,15 @@ internal static class ConsoleServices
         new Claim(SignedInAtClaim, signedInAt.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)),
     ], Scheme));
 
-    private static readonly Lazy<string> Stylesheet = new(() =>
+    private static readonly Lazy<string> Stylesheet = new(() => Embedded("console.css"));
+
+    private static readonly Lazy<string> BroadcastFormScript = new(() => Embedded("broadcast-form.js"));
+
+    private static string Embedded(string name)
     {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Automation.Server.MarketerConsole.console.css")
-            ?? throw new InvalidOperationException("console.css is not embedded in the server.");
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream($"Automation.Server.MarketerConsole.{name}")
+            ?? throw new InvalidOperationException($"{name} is not embedded in the server.");
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
-    });
+    }
 }
