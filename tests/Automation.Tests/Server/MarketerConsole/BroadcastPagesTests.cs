@@ -102,10 +102,13 @@ public sealed partial class BroadcastPagesTests(string provider)
         var path = created.Headers.Location!.ToString();
         path.Should().MatchRegex(@"^/console/broadcasts/\d+$");
 
+        (await _console.GetStringAsync(path)).Should().NotContain("http-equiv=\"refresh\"", "nothing is sending yet");
         await _factory.Services.GetRequiredService<BroadcastSender>().SendDueAsync(CancellationToken.None);
+        (await _console.GetStringAsync(path)).Should().Contain("<meta http-equiv=\"refresh\" content=\"5\">", "its messages wait in the outbox: the page follows them");
         while (await _factory.Services.GetRequiredService<OutboxDispatcher>().DispatchDueAsync(CancellationToken.None) > 0) { }
 
         var page = await _console.GetStringAsync(path);
+        page.Should().NotContain("http-equiv=\"refresh\"", "everything is sent");
         page.Should().Contain("id=\"status\">done</span>").And.Contain("2 walked, 2 enqueued")
             .And.MatchRegex(@"<dt>Sent</dt><dd>2</dd>").And.Contain("<figure class=\"chart\" id=\"broadcast-outcomes\">")
             .And.Contain("<th scope=\"row\">Sent</th><td>2</td>").And.NotContain("id=\"conversions\"", "nothing can have converted at the moment it was sent");
