@@ -61,8 +61,8 @@ public sealed class ConsoleBroadcastTests : ConsoleBrowserFixture
         await ScreenshotAsync(page, "segments");
     }
 
-    [Test]
-    public async Task The_broadcast_forms_preview_follows_the_form_as_it_changes()
+    /// <summary>The new-broadcast form with the busiest segment, email and the new-arrivals template chosen.</summary>
+    private async Task<(IPage Page, string Segment)> FilledFormAsync()
     {
         var segment = await BusiestSegmentAsync();
         var page = await LoggedInPageAsync();
@@ -70,6 +70,13 @@ public sealed class ConsoleBroadcastTests : ConsoleBrowserFixture
         await page.SelectOptionAsync("#segment", segment);
         await page.SelectOptionAsync("#channel", "email");
         await page.SelectOptionAsync("#template", Template);
+        return (page, segment);
+    }
+
+    [Test]
+    public async Task The_broadcast_forms_preview_follows_the_form_as_it_changes()
+    {
+        var (page, _) = await FilledFormAsync();
 
         // Nobody clicked Preview: the form's changes rendered it.
         var code = page.Locator("#live-preview section.preview .note code").First;
@@ -85,12 +92,7 @@ public sealed class ConsoleBroadcastTests : ConsoleBrowserFixture
     [Test]
     public async Task A_broadcast_form_previews_the_message_shows_field_errors_and_a_scheduled_broadcast_is_cancelled()
     {
-        var segment = await BusiestSegmentAsync();
-        var page = await LoggedInPageAsync();
-        await page.GotoAsync($"{Server.Url}/console/broadcasts/new");
-        await page.SelectOptionAsync("#segment", segment);
-        await page.SelectOptionAsync("#channel", "email");
-        await page.SelectOptionAsync("#template", Template);
+        var (page, segment) = await FilledFormAsync();
         // Two A/B arms, the second with a template of its own: each is rendered.
         await page.FillAsync("#variant-0-name", "A");
         await page.FillAsync("#variant-1-name", "B");
