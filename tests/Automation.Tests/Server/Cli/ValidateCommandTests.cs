@@ -145,6 +145,13 @@ public sealed class ValidateCommandTests
         var (code, _, errors) = await Run();
         code.Should().Be(1);
         errors.Trim().Should().StartWith("rules/segments/big.json:2: Expression: does not compile");
+
+        // One that compiles but would not finish for a busy customer: refused the same way, naming the budget.
+        const string cubic = "customer.Traits.Keys.Any(a => customer.Traits.Keys.Any(b => customer.Traits.Keys.Any(c => a + b + c == \\\"none\\\")))";
+        File.WriteAllText(Path.Combine(segments, "big.json"), $"{{\n  \"Expression\": \"{cubic}\"\n}}");
+        (code, _, errors) = await Run();
+        code.Should().Be(1);
+        errors.Trim().Should().Be("rules/segments/big.json:2: Expression: is too costly to run for every customer: on one with 60 tags and traits it took more than 100,000 steps (Rules:MaxSteps)");
     }
 
     [Test]
