@@ -26,6 +26,15 @@ public sealed partial class CustomerFacts
     /// <summary>True when the customer bought any product of the category (the event's category or a marketer's, any case).</summary>
     public bool BoughtCategory(string category) => InCategory(category).Any();
 
+    /// <summary>
+    /// Purchases of the category's products: each product counted in each order that held it (an order with two coffees
+    /// counts twice); 0 when never.
+    /// </summary>
+    public int BoughtCategoryCount(string category) => InCategory(category).Sum(p => p.Count);
+
+    /// <summary>Units of the category's products bought over all orders; 0 when never.</summary>
+    public int BoughtCategoryQuantity(string category) => InCategory(category).Sum(p => p.Quantity);
+
     /// <summary>Whole days since a product of the category was last bought; -1 when never.</summary>
     public int DaysSinceBoughtCategory(string category) =>
         InCategory(category).Select(p => (DateTimeOffset?)p.LastBoughtAt).Max() is { } last ? WholeDaysSince(last) : -1;

@@ -41,6 +41,8 @@ internal sealed class SnapshotPartsReader : ExpressionVisitor
         [nameof(CustomerFacts.DaysSinceBought)] = SnapshotParts.Purchases,
         [nameof(CustomerFacts.BoughtCategory)] = SnapshotParts.Purchases,
         [nameof(CustomerFacts.DaysSinceBoughtCategory)] = SnapshotParts.Purchases,
+        [nameof(CustomerFacts.BoughtCategoryCount)] = SnapshotParts.Purchases,
+        [nameof(CustomerFacts.BoughtCategoryQuantity)] = SnapshotParts.Purchases,
         [nameof(CustomerFacts.Viewed)] = SnapshotParts.Purchases,
     };
 

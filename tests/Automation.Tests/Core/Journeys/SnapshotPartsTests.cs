@@ -85,6 +85,8 @@ public sealed class SnapshotPartsTests
     [TestCase("customer.DaysSinceBought(\"sku-1\")")]
     [TestCase("customer.BoughtCategory(\"COFFEE\")")]
     [TestCase("customer.DaysSinceBoughtCategory(\"coffee\")")]
+    [TestCase("customer.BoughtCategoryCount(\"coffee\")")]
+    [TestCase("customer.BoughtCategoryQuantity(\"coffee\")")]
     [TestCase("customer.Viewed(\"sku-1\", 7)")]
     public void A_purchase_history_method_reads_the_purchases_part_and_answers_from_it(string call)
     {

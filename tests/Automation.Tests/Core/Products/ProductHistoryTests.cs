@@ -114,6 +114,8 @@ public sealed class ProductHistoryTests(string storage)
         (facts.Bought("nope"), facts.BoughtCount("nope"), facts.DaysSinceBought("nope")).Should().Be((false, 0, -1));
         (facts.BoughtCategory("COFFEE"), facts.BoughtCategory("gifts"), facts.BoughtCategory("tea"), facts.DaysSinceBoughtCategory("coffee"), facts.DaysSinceBoughtCategory("tea"))
             .Should().Be((true, true, false, 2, -1));
+        (facts.BoughtCategoryCount("coffee"), facts.BoughtCategoryQuantity("Coffee"), facts.BoughtCategoryCount("gifts"), facts.BoughtCategoryCount("tea"), facts.BoughtCategoryQuantity("tea"))
+            .Should().Be((2, 3, 2, 0, 0), "sku-1 alone is coffee (and gifts): two orders, three units");
     }
 
     [Test]
