@@ -137,6 +137,12 @@ public sealed class StarterJourneyTests(string provider)
         (await SimulateAs("bo", Start, "unpaid-order", new { email = "bo@example.com" }, 3, ("+0h", Checkout("u3")), ("+30m", Order("u3", 24)))).Should().Equal(
             "+0h enter",
             "+0.5h exit: Order Completed");
+        // Closed unpaid (the shopper cancelled it, or the shop did at its deadline): nothing more either.
+        var cancelled = new { @event = "Order Cancelled", properties = new { order_id = "u6" } };
+        (await SimulateAs("cy", Start, "unpaid-order", new { email = "cy@example.com" }, 3, ("+0h", Checkout("u6")), ("+3h", cancelled))).Should().Equal(
+            "+0h enter",
+            "+1h send email unpaid-order/service",
+            "+3h exit: Order Cancelled");
     }
 
     [Test]
