@@ -125,6 +125,12 @@ public sealed class CartFacts
 
     /// <summary>Hours since the cart last changed; 0 when it is empty.</summary>
     public double HoursSinceLastChange { get; init; }
+
+    /// <summary>The product ids and skus of the cart's lines.</summary>
+    internal IReadOnlySet<string> Products { get; init; } = new HashSet<string>();
+
+    /// <summary>True when a line of the cart is the product (its product id or sku).</summary>
+    public bool Has(string product) => Products.Contains(product);
 }
 
 /// <summary><c>event</c>: the event that triggered the evaluation (empty for time-based runs).</summary>

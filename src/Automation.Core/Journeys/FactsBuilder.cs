@@ -73,7 +73,11 @@ public static class FactsBuilder
 
     public static CartFacts Cart(Cart? cart, DateTimeOffset now) => cart is null
         ? new CartFacts()
-        : new CartFacts { ItemCount = cart.ItemCount, Value = cart.Value, HoursSinceLastChange = cart.HoursSinceLastChange(now) };
+        : new CartFacts
+        {
+            ItemCount = cart.ItemCount, Value = cart.Value, HoursSinceLastChange = cart.HoursSinceLastChange(now),
+            Products = cart.Items.SelectMany(i => i.Sku is null ? [i.ProductId] : new[] { i.ProductId, i.Sku }).ToHashSet(StringComparer.Ordinal),
+        };
 
     public static EventFacts Event(string? name, JsonObject? properties)
     {

@@ -170,6 +170,16 @@ public sealed class StarterJourneyTests(string provider)
     }
 
     [Test]
+    public async Task Browse_abandonment_reminds_a_shopper_whose_cart_holds_other_things()
+    {
+        static object Added(string product) => new { @event = "Product Added", properties = new { product_id = product, name = product, price = 10, quantity = 1 } };
+        (await Simulate("browse-abandonment", Ann, 2, ("+0h", Added("socks")), ("+1h", Viewed("boots")), ("+2h", Viewed("boots")), ("+3h", Viewed("boots")))).Should().Equal(
+            "+3h enter",
+            "+4h send email browse-abandonment/reminder",
+            "+27.25h complete: max age");
+    }
+
+    [Test]
     public async Task Browse_abandonment_counts_views_of_a_shop_that_sends_only_the_sku()
     {
         var viewed = new { @event = "Product Viewed", properties = new { sku = "BOOTS-42", name = "Boots" } };
@@ -193,13 +203,13 @@ public sealed class StarterJourneyTests(string provider)
             ("+1h", Viewed("boots")), ("+2h", Viewed("boots")), ("+3h", Viewed("boots")),
             ("+3.5h", new { @event = "Product Added", properties = new { product_id = "boots", price = 90 } }))).Should().Equal(
             "+3h enter",
-            "+3.5h exit: Product Added");
+            "+3.5h exit: exit condition");
         var bootsOrder = new object[] { new { product_id = "boots", price = 90 } };
         (await SimulateAs("bo", Start, "browse-abandonment", new { email = "bo@example.com" }, 2,
             ("-10d", Order("b1", 90, bootsOrder)), ("+1h", Viewed("boots")), ("+2h", Viewed("boots")), ("+3h", Viewed("boots")))).Should().BeEmpty();
         (await SimulateAs("cy", Start, "browse-abandonment", new { email = "cy@example.com" }, 2,
-            ("+0h", new { @event = "Product Added", properties = new { product_id = "hat", price = 20 } }),
-            ("+1h", Viewed("boots")), ("+2h", Viewed("boots")), ("+3h", Viewed("boots")))).Should().BeEmpty("a shopper with a cart is cart-recovery's");
+            ("+0h", new { @event = "Product Added", properties = new { product_id = "boots", price = 90 } }),
+            ("+1h", Viewed("boots")), ("+2h", Viewed("boots")), ("+3h", Viewed("boots")))).Should().BeEmpty("boots in the cart are cart-recovery's");
     }
 
     [Test]
