@@ -243,6 +243,24 @@ public sealed class BroadcastsApiTests(string provider)
     }
 
     [Test]
+    public async Task Results_count_each_member_by_what_became_of_their_message()
+    {
+        // ann can be written to, bob's address is suppressed, dan has no address at all.
+        foreach (var customer in new[] { "ann", "bob" })
+            (await _client.PostAsJsonAsync("/v1/identify", new { userId = customer, traits = new { email = $"{customer}@example.com" } })).EnsureSuccessStatusCode();
+        (await _client.PostAsJsonAsync("/v1/suppressions", new { channel = "email", address = "bob@example.com", reason = "complaint" })).EnsureSuccessStatusCode();
+        var id = await Create(new { name = "Outcomes", segment = "everyone", channel = "email", template = "new-arrivals" });
+        await RunJob();
+        while (await _factory.Services.GetRequiredService<Automation.Core.Messaging.OutboxDispatcher>().DispatchDueAsync(CancellationToken.None) > 0) { }
+
+        var outbox = await Outbox(id);
+        outbox.Select(m => (m.Customer, m.Status)).Should().Equal(("ann", "sent"), ("bob", "suppressed"), ("dan", "failed"));
+        var results = (await Get($"/v1/broadcasts/{id}"))["results"]!;
+        (results["sent"]!.GetValue<long>(), results["suppressed"]!.GetValue<long>(), results["failed"]!.GetValue<long>(), results["queued"]!.GetValue<long>())
+            .Should().Be((1, 1, 1, 0));
+    }
+
+    [Test]
     public async Task Results_give_conversions_of_the_sent_members_against_the_held_out_ones()
     {
         foreach (var customer in new[] { "ann", "bob", "dan" })
