@@ -48,7 +48,9 @@ internal static class SegmentCommand
         {
             if (file is null)
             {
-                await SegmentCsv.WriteAsync(output, members.MembersAsync(segment, 0, cancellation), cancellation);
+                // The CSV goes to standard output, the count to standard error: an empty segment is said, not just a header.
+                var count = await SegmentCsv.WriteAsync(output, members.MembersAsync(segment, 0, cancellation), cancellation);
+                errors.WriteLine(count == 0 ? $"Segment {name} holds no customer now: the CSV has its header only." : $"{count:N0} customer(s) of segment {name} written.");
                 return 0;
             }
             // Written beside the target and moved over it once whole: a failed export leaves no half-written file.
@@ -57,7 +59,7 @@ internal static class SegmentCommand
             await using (var writer = new StreamWriter(partial, false, new UTF8Encoding(false)))
                 written = await SegmentCsv.WriteAsync(writer, members.MembersAsync(segment, 0, cancellation), cancellation);
             File.Move(partial, file, overwrite: true);
-            errors.WriteLine($"{written:N0} customer(s) of segment {name} written to {file}.");
+            errors.WriteLine(written == 0 ? $"Segment {name} holds no customer now: {file} has the CSV's header only." : $"{written:N0} customer(s) of segment {name} written to {file}.");
             return 0;
         }
         catch (DbException e) when (!TransientFailures.IsTransient(e))

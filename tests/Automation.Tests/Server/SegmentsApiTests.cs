@@ -140,6 +140,12 @@ public sealed class SegmentsApiTests(string provider)
         errors.Should().Contain("2 customer(s) of segment big written to");
         (await File.ReadAllTextAsync(file)).Should().Be(api);
 
+        var empty = await AutomationCli.RunAsync(["segment", "export", "nobody", "--contentRoot", _factory.ContentRoot,
+            "--Storage:Provider", _db.Provider, "--Storage:ConnectionString", _db.ConnectionString], clock: _clock);
+        empty.Code.Should().Be(0, empty.Err);
+        empty.Err.Should().Contain("Segment nobody holds no customer now: the CSV has its header only.");
+        empty.Out.Trim().Split('\n').Should().ContainSingle("the header alone");
+
         var unknown = await AutomationCli.RunAsync(["segment", "export", "nope", "--contentRoot", _factory.ContentRoot], clock: _clock);
         unknown.Code.Should().Be(1);
         unknown.Err.Should().Contain("no segment 'nope'");
