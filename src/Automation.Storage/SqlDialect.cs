@@ -40,7 +40,7 @@ public abstract class SqlDialect
     /// <see cref="InList"/> for a table holding several rows a value, to be read by probing its key once a value.
     /// PostgreSQL plans <c>= ANY</c> over an array parameter there as a scan of the whole table (customer_products for
     /// a page of 2,000 customers: 59 ms, against 8 ms by its primary key at 400,000 customers); where a value has one
-    /// row, <see cref="InList"/> plans better (this form made ingestion slower).
+    /// row, <see cref="InList"/> plans better (this form for every list made ingestion slower).
     /// </summary>
     internal virtual string InListByKey<T>(string name, IEnumerable<T> values, DynamicParameters parameters) => InList(name, values, parameters);
 
