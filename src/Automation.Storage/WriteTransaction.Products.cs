@@ -144,13 +144,19 @@ internal sealed partial class WriteTransaction
         }
     }
 
-    public async Task CancelReplenishmentsAsync(IReadOnlyList<(long CustomerId, string ProductId)> products, CancellationToken cancellationToken)
+    public Task ForgetPurchasesAsync(IReadOnlyList<(long CustomerId, string ProductId)> purchases, CancellationToken cancellationToken) =>
+        DeleteByCustomerAsync("customer_products", purchases, cancellationToken);
+
+    public Task CancelReplenishmentsAsync(IReadOnlyList<(long CustomerId, string ProductId)> products, CancellationToken cancellationToken) =>
+        DeleteByCustomerAsync("replenishment_due", products, cancellationToken);
+
+    private async Task DeleteByCustomerAsync(string table, IReadOnlyList<(long CustomerId, string ProductId)> products, CancellationToken cancellationToken)
     {
         foreach (var group in products.GroupBy(x => x.CustomerId))
         {
             var p = new DynamicParameters(new { customerId = group.Key });
             await connection.ExecuteAsync(Command(
-                $"DELETE FROM replenishment_due WHERE customer_id = @customerId AND product_id {dialect.InList("ids", group.Select(x => x.ProductId).ToList(), p)}", p, cancellationToken));
+                $"DELETE FROM {table} WHERE customer_id = @customerId AND product_id {dialect.InList("ids", group.Select(x => x.ProductId).ToList(), p)}", p, cancellationToken));
         }
     }
 

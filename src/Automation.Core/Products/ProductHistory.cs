@@ -97,5 +97,11 @@ public static class ProductHistory
         }
         if (dues.Count > 0) await tx.ScheduleReplenishmentsAsync(dues, ct);
         if (cancels.Count > 0) await tx.CancelReplenishmentsAsync(cancels, ct);
+
+        // The history was read whole for the cycles: trimming it here costs a statement only for a customer past the bound.
+        var beyond = history.GroupBy(h => h.Key.CustomerId)
+            .SelectMany(c => c.OrderByDescending(h => h.Value.LastBoughtAt).ThenBy(h => h.Key.ProductId, StringComparer.Ordinal).Skip(PurchaseHistory.BoughtProducts))
+            .Select(h => h.Key).ToList();
+        if (beyond.Count > 0) await tx.ForgetPurchasesAsync(beyond, ct);
     }
 }

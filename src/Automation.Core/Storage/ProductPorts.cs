@@ -35,6 +35,9 @@ public interface IProductWrites
     /// <summary>These customers' purchase history (after this transaction's purchases).</summary>
     Task<IReadOnlyList<(long CustomerId, ProductPurchase Purchase)>> LoadPurchasesAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken);
 
+    /// <summary>Removes these products from these customers' purchase history (those beyond <see cref="Products.PurchaseHistory.BoughtProducts"/>).</summary>
+    Task ForgetPurchasesAsync(IReadOnlyList<(long CustomerId, string ProductId)> purchases, CancellationToken cancellationToken);
+
     /// <summary>
     /// Adds views, one line per customer, product and day, and drops the views of these customers older than
     /// <paramref name="keepFrom"/> and those of products beyond the <see cref="PurchaseHistory.ViewedProducts"/> they viewed last.

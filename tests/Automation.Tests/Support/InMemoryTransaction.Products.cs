@@ -110,6 +110,12 @@ internal sealed partial class InMemoryTransaction
         return Task.CompletedTask;
     }
 
+    public Task ForgetPurchasesAsync(IReadOnlyList<(long CustomerId, string ProductId)> purchases, CancellationToken cancellationToken)
+    {
+        _tables = _tables with { Purchases = _tables.Purchases.RemoveRange(purchases) };
+        return Task.CompletedTask;
+    }
+
     public Task CancelReplenishmentsAsync(IReadOnlyList<(long CustomerId, string ProductId)> products, CancellationToken cancellationToken)
     {
         _tables = _tables with { Replenishments = _tables.Replenishments.RemoveRange(products) };

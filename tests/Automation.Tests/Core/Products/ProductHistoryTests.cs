@@ -151,6 +151,19 @@ public sealed class ProductHistoryTests(string storage)
             "another customer's views in the same batch are ranked on their own");
     }
 
+    [Test]
+    public async Task Only_the_200_products_bought_last_are_kept_per_customer()
+    {
+        await _h.Ingest(Order("ann", "o1", Start, [.. Enumerable.Range(0, PurchaseHistory.BoughtProducts).Select(i => new { product_id = $"p{i:D3}" })]),
+            Order("bob", "o2", Start, new { product_id = "p000" }));
+        await _h.Ingest(Order("ann", "o3", Start.AddDays(1), new { product_id = "new-1" }, new { product_id = "new-2" }, new { product_id = "p000" }));
+
+        var bought = (await _h.Customer("ann")).History.Purchases.Select(p => p.ProductId).ToList();
+        bought.Should().HaveCount(PurchaseHistory.BoughtProducts).And.Contain(["new-1", "new-2", "p000", "p197"]).And.NotContain(["p198", "p199"],
+            "of the products bought together first, those last in id order go");
+        (await _h.Customer("bob")).History.Purchases.Should().ContainSingle(p => p.ProductId == "p000", "another customer's history is untouched");
+    }
+
     private async Task SaveAsync(params ProductEdit[] edits)
     {
         await using var tx = await _h.Storage.Ingestion.BeginAsync(None);
