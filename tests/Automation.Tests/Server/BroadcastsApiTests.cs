@@ -251,7 +251,7 @@ public sealed class BroadcastsApiTests(string provider)
         (await _client.PostAsJsonAsync("/v1/suppressions", new { channel = "email", address = "bob@example.com", reason = "complaint" })).EnsureSuccessStatusCode();
         var id = await Create(new { name = "Outcomes", segment = "everyone", channel = "email", template = "new-arrivals" });
         await RunJob();
-        while (await _factory.Services.GetRequiredService<Automation.Core.Messaging.OutboxDispatcher>().DispatchDueAsync(CancellationToken.None) > 0) { }
+        await DispatchAll();
 
         var outbox = await Outbox(id);
         outbox.Select(m => (m.Customer, m.Status)).Should().Equal(("ann", "sent"), ("bob", "suppressed"), ("dan", "failed"));
@@ -261,13 +261,40 @@ public sealed class BroadcastsApiTests(string provider)
     }
 
     [Test]
+    public async Task Results_count_members_held_back_by_the_frequency_cap_and_by_quiet_hours()
+    {
+        // The default guardrails: one marketing email a day, quiet 21:00-09:00 in the customer's zone (10:00 UTC is 05:00 in New York).
+        (await _client.PostAsJsonAsync("/v1/identify", new { userId = "ann", traits = new { email = "ann@example.com" } })).EnsureSuccessStatusCode();
+        (await _client.PostAsJsonAsync("/v1/identify", new { userId = "bob", traits = new { email = "bob@example.com", timezone = "America/New_York" } })).EnsureSuccessStatusCode();
+        (await _client.PostAsJsonAsync("/v1/identify", new { userId = "dan", traits = new { email = "dan@example.com" } })).EnsureSuccessStatusCode();
+        var earlier = await Create(new { name = "Earlier today", segment = "big", channel = "email", template = "new-arrivals" });
+        await RunJob();
+        await DispatchAll();
+        (await Outbox(earlier)).Select(m => (m.Customer, m.Status)).Should().Equal(("bob", "deferred"), ("dan", "sent"));
+
+        var id = await Create(new { name = "Held back", segment = "everyone", channel = "email", template = "new-arrivals" });
+        await RunJob();
+        await DispatchAll();
+
+        (await Outbox(id)).Select(m => (m.Customer, m.Status)).Should().Equal(("ann", "sent"), ("bob", "deferred"), ("dan", "skipped"));
+        var results = (await Get($"/v1/broadcasts/{id}"))["results"]!;
+        (results["sent"]!.GetValue<long>(), results["deferredByQuietHours"]!.GetValue<long>(), results["skippedByCap"]!.GetValue<long>(), results["queued"]!.GetValue<long>())
+            .Should().Be((1, 1, 1, 0));
+    }
+
+    private async Task DispatchAll()
+    {
+        while (await _factory.Services.GetRequiredService<Automation.Core.Messaging.OutboxDispatcher>().DispatchDueAsync(CancellationToken.None) > 0) { }
+    }
+
+    [Test]
     public async Task Results_give_conversions_of_the_sent_members_against_the_held_out_ones()
     {
         foreach (var customer in new[] { "ann", "bob", "dan" })
             (await _client.PostAsJsonAsync("/v1/identify", new { userId = customer, traits = new { email = $"{customer}@example.com" } })).EnsureSuccessStatusCode();
         var id = await Create(new { name = "Lift", segment = "everyone", channel = "email", template = "new-arrivals", holdoutPercent = 50 });
         await RunJob();
-        while (await _factory.Services.GetRequiredService<Automation.Core.Messaging.OutboxDispatcher>().DispatchDueAsync(CancellationToken.None) > 0) { }
+        await DispatchAll();
         _clock.Advance(TimeSpan.FromDays(1));
         foreach (var customer in new[] { "ann", "bob", "dan" }) await Order(customer, 50);
 
