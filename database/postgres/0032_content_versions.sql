@@ -1,0 +1,26 @@
+-- Published content: versions of the complete set of rule and template files. A file's bytes are stored once by their
+-- SHA-256 (lower-case hex) however many versions hold them; content_head's one row names the version now published
+-- and moves by compare-and-set (UPDATE … WHERE version = @base), so of two publishes from one base exactly one wins.
+CREATE TABLE content_blobs (
+    hash   text PRIMARY KEY,
+    bytes  bytea NOT NULL
+);
+CREATE TABLE content_versions (
+    id             bigint PRIMARY KEY,
+    published_at   timestamptz NOT NULL,
+    author         text NOT NULL,
+    message        text NOT NULL,
+    restored_from  bigint REFERENCES content_versions (id)
+);
+CREATE TABLE content_version_files (
+    version  bigint NOT NULL REFERENCES content_versions (id),
+    path     text NOT NULL,
+    hash     text NOT NULL REFERENCES content_blobs (hash),
+    PRIMARY KEY (version, path)
+);
+CREATE INDEX ix_content_version_files_path ON content_version_files (path, version);
+CREATE TABLE content_head (
+    id       int PRIMARY KEY CHECK (id = 1),
+    version  bigint NOT NULL
+);
+INSERT INTO content_head (id, version) VALUES (1, 0);
