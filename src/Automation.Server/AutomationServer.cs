@@ -140,6 +140,7 @@ public static class AutomationServer
         v1.MapSegmentsApi();
         v1.MapBroadcastsApi();
         v1.MapAuditApi();
+        v1.MapContentApi();
         v1.MapTeamsApi();
         v1.MapReferralsApi();
         v1.MapMetricsApi();

@@ -62,7 +62,7 @@ public abstract partial class AutomationStorage : IContentVersionStore
         return changes;
     }
 
-    public async Task<ContentVersion?> PublishAsync(IReadOnlyList<ContentFile> files, ContentPublication publication, AuditEntry audit, CancellationToken cancellationToken)
+    public async Task<ContentVersion?> PublishAsync(IReadOnlyList<ContentFile> files, ContentPublication publication, AuditEntry? audit, CancellationToken cancellationToken)
     {
         var id = publication.BaseVersion + 1;
         await using var writer = await OpenWriterAsync(cancellationToken);
@@ -99,7 +99,7 @@ public abstract partial class AutomationStorage : IContentVersionStore
                 $"INSERT INTO content_version_files (version, path, hash) VALUES {SqlLists.Values(chunk, f => [id, f.Path, f.Hash], p)}", p, transaction,
                 cancellationToken: cancellationToken));
         }
-        await AuditRows.InsertAsync(connection, transaction, audit, cancellationToken);
+        if (audit is not null) await AuditRows.InsertAsync(connection, transaction, audit, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new ContentVersion(id, publication.At, publication.Author, publication.Message, publication.RestoredFrom,
             [.. files.Select(f => new ContentFileRef(f.Path, f.Hash)).OrderBy(f => f.Path, StringComparer.Ordinal)]);

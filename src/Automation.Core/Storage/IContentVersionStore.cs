@@ -59,8 +59,8 @@ public interface IContentVersionStore
 
     /// <summary>
     /// Publishes <paramref name="files"/> as the complete content of a new version and moves the head to it, if the
-    /// head is still <see cref="ContentPublication.BaseVersion"/>; the audit entry is written in the same transaction.
-    /// Returns the new version, or null when the head moved since (nothing written).
+    /// head is still <see cref="ContentPublication.BaseVersion"/>; the audit entry, if any, is written in the same
+    /// transaction. Returns the new version, or null when the head moved since (nothing written).
     /// </summary>
-    Task<ContentVersion?> PublishAsync(IReadOnlyList<ContentFile> files, ContentPublication publication, AuditEntry audit, CancellationToken cancellationToken);
+    Task<ContentVersion?> PublishAsync(IReadOnlyList<ContentFile> files, ContentPublication publication, AuditEntry? audit, CancellationToken cancellationToken);
 }

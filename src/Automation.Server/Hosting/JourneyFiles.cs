@@ -63,16 +63,18 @@ internal sealed record JourneyFiles(ContentFolder RulesFolder, ContentFolder Tem
     /// <summary>
     /// These folders with <paramref name="file"/> (a path in one of them) read as <paramref name="content"/>, and the
     /// coupon campaigns and segments read again from them: what the files would be once the draft is published.
-    /// Disposing the result leaves these folders open.
     /// </summary>
-    public JourneyFiles WithDraft(string file, string content, DateTimeOffset modified)
+    public JourneyFiles WithDraft(string file, string content, DateTimeOffset modified) =>
+        With(Content().With(ContentPathOf(file), System.Text.Encoding.UTF8.GetBytes(content)), modified);
+
+    /// <summary>
+    /// Folders holding <paramref name="content"/> in memory, named as these are, with the coupon campaigns and segments
+    /// read from them: what validation, preview and simulation read for a draft or a version about to be published.
+    /// </summary>
+    public JourneyFiles With(ContentSet content, DateTimeOffset modified)
     {
-        var inRules = !Path.GetRelativePath(RulesFolder.Root, file).StartsWith("..", StringComparison.Ordinal);
-        var folder = inRules ? RulesFolder : TemplatesFolder;
-        var draft = DraftOverlay.Over(folder, Path.GetRelativePath(folder.Root, file).Replace(Path.DirectorySeparatorChar, '/'), content, modified);
-        // A composite of one is not disposable: the untouched folder stays open for the server that owns it.
-        var rules = inRules ? draft : new ContentFolder(new CompositeFileProvider(RulesFolder.Files), RulesFolder.Root);
-        var templates = inRules ? new ContentFolder(new CompositeFileProvider(TemplatesFolder.Files), TemplatesFolder.Root) : draft;
+        var rules = new ContentFolder(new SnapshotFileProvider(content.Under(ContentSet.Rules), modified), RulesFolder.Root);
+        var templates = new ContentFolder(new SnapshotFileProvider(content.Under(ContentSet.Templates), modified), TemplatesFolder.Root);
         var coupons = new CouponCatalog(ReadOptions.Limits);
         coupons.Reload(rules, CouponsName);
         var segments = new SegmentCatalog();
@@ -83,6 +85,25 @@ internal sealed record JourneyFiles(ContentFolder RulesFolder, ContentFolder Tem
             CouponCampaignExists = campaign => coupons.Find(campaign) is not null,
             SegmentExpression = segment => segments.Find(segment)?.Expression,
         }, Templates, coupons, segments);
+    }
+
+    /// <summary>Every file of the two folders as they are now.</summary>
+    public ContentSet Content() => ContentSet.Read(RulesFolder, TemplatesFolder);
+
+    /// <summary>The path a version names a file of these folders by (<c>rules/welcome.json</c>), from its path on disk.</summary>
+    public string ContentPathOf(string file)
+    {
+        var inRules = !Path.GetRelativePath(RulesFolder.Root, file).StartsWith("..", StringComparison.Ordinal);
+        var folder = inRules ? RulesFolder : TemplatesFolder;
+        return $"{(inRules ? ContentSet.Rules : ContentSet.Templates)}/{Path.GetRelativePath(folder.Root, file).Replace(Path.DirectorySeparatorChar, '/')}";
+    }
+
+    /// <summary>The path on disk of a file a version names (<c>rules/welcome.json</c>).</summary>
+    public string DiskPathOf(string contentPath)
+    {
+        var slash = contentPath.IndexOf('/', StringComparison.Ordinal);
+        var folder = contentPath[..slash] == ContentSet.Rules ? RulesFolder : TemplatesFolder;
+        return folder.PathOf(contentPath[(slash + 1)..].Replace('/', Path.DirectorySeparatorChar));
     }
 
     public LiquidTemplates CreateTemplates() => new(new TemplateFiles(TemplatesFolder, Templates.DefaultLocale), Templates.SignName);

@@ -14,11 +14,12 @@ namespace Automation.Server.Hosting;
 /// Loads the journeys before the server takes requests, then reloads them when a file changes, as the change tokens
 /// of the folders' file providers report it (file-system events, or polling with <c>Rules:PollForChanges</c> for
 /// mounts that raise no events). A reload waits <c>Rules:ReloadSeconds</c> after the first change, so the writes of
-/// one save are read together. A bad file is logged and reported by the API; it never stops the server.
+/// one save are read together. A bad file is logged and reported by the API; it never stops the server. The folders
+/// are then recorded as a content version when they differ from the one published (see <see cref="Tools.ContentPublisher.RecordFoldersAsync"/>).
 /// </summary>
 /// <remarks>The wait is wall-clock time, not the server's <see cref="TimeProvider"/>: a save happens in real time, also under a simulated clock.</remarks>
-internal sealed partial class JourneyReloader(JourneyCatalog catalog, TagCatalog tags, TierCatalog tiers, DrawCatalog draws, Core.Presales.PresaleCatalog presales, TeamCatalog teams, Core.Referrals.ReferralCatalog referrals, Core.Rewards.RewardCatalog rewards, JourneyFiles files, IOptions<RulesOptions> options,
-    ILogger<JourneyReloader> logger) : BackgroundService
+internal sealed partial class JourneyReloader(JourneyCatalog catalog, TagCatalog tags, TierCatalog tiers, DrawCatalog draws, Core.Presales.PresaleCatalog presales, TeamCatalog teams, Core.Referrals.ReferralCatalog referrals, Core.Rewards.RewardCatalog rewards, JourneyFiles files, Tools.ContentPublisher versions,
+    IOptions<RulesOptions> options, ILogger<JourneyReloader> logger) : BackgroundService
 {
     private FolderWatch _watch = new(NullChangeToken.Singleton, []);
 
@@ -33,6 +34,7 @@ internal sealed partial class JourneyReloader(JourneyCatalog catalog, TagCatalog
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await RecordAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             await ChangedAsync(stoppingToken);
@@ -40,6 +42,20 @@ internal sealed partial class JourneyReloader(JourneyCatalog catalog, TagCatalog
             // Watched again before reading: a save during the reload fires the new token and is read by the next one.
             Watch();
             Reload();
+            await RecordAsync(stoppingToken);
+        }
+    }
+
+    /// <summary>Records the folders as a version if they changed; a database that cannot be reached is logged, and tried at the next change.</summary>
+    private async Task RecordAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            if (await versions.RecordFoldersAsync(stoppingToken) is { } version) LogRecorded(logger, version.Id, version.Message);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogRecordFailed(logger, e);
         }
     }
 
@@ -115,6 +131,12 @@ internal sealed partial class JourneyReloader(JourneyCatalog catalog, TagCatalog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Journeys loaded: {Running} running, {Invalid} invalid, {Disabled} disabled")]
     private static partial void LogLoaded(ILogger logger, int running, int invalid, int disabled);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Content version {Version} recorded: {Message}")]
+    private static partial void LogRecorded(ILogger logger, long version, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording the content folders as a version failed; tried again at the next change")]
+    private static partial void LogRecordFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Reloading journeys failed; the previous set keeps running")]
     private static partial void LogReloadFailed(ILogger logger, Exception exception);

@@ -61,6 +61,7 @@ internal static class JourneyServices
         services.AddSingleton<SegmentCounts>();
         services.AddSingleton<JourneyEngine>();
         services.AddSingleton<JourneyScheduler>();
+        services.AddSingleton<Tools.ContentPublisher>();
         services.AddHostedService<JourneyReloader>();
 
         var scheduler = builder.Configuration.GetSection(SchedulerOptions.Section).Get<SchedulerOptions>() ?? new SchedulerOptions();

@@ -19,8 +19,9 @@ internal static class LineDiff
         while (x < a.Length || y < b.Length)
         {
             if (x < a.Length && y < b.Length && a[x] == b[y]) { diff.Add(new DiffLine(' ', a[x])); x++; y++; }
-            else if (y < b.Length && (x == a.Length || common[x, y + 1] >= common[x + 1, y])) diff.Add(new DiffLine('+', b[y++]));
-            else diff.Add(new DiffLine('-', a[x++]));
+            // Where either way keeps as much in common, the removed line first, as diff prints a change.
+            else if (x < a.Length && (y == b.Length || common[x + 1, y] >= common[x, y + 1])) diff.Add(new DiffLine('-', a[x++]));
+            else diff.Add(new DiffLine('+', b[y++]));
         }
         return diff;
     }
