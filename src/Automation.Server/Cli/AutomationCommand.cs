@@ -23,6 +23,8 @@ internal static class AutomationCommand
         {
             MigrateCommand.Create(),
             ValidateCommand.Create(),
+            PublishCommand.Create(clock),
+            ExportCommand.Create(),
             SimulateCommand.Create(),
             RenderCommand.Create(),
             SeedCommand.Create(),

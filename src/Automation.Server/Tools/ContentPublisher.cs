@@ -50,6 +50,13 @@ internal sealed partial class ContentPublisher(IContentVersionStore store, Journ
         return await PublishSetAsync(candidate, current, change.BaseVersion, change.Message, null, author, ct);
     }
 
+    /// <summary>The folders as they are, whole, as a new version: what <c>automation publish</c> does.</summary>
+    public async Task<PublishOutcome> PublishFoldersAsync(long? baseVersion, string message, AuditActor author, CancellationToken ct)
+    {
+        var current = folders.Content();
+        return await PublishSetAsync(current, current, baseVersion, message, null, author, ct);
+    }
+
     /// <summary>
     /// Publishes an earlier version's file at <paramref name="path"/> (removing it when that version had none), or with
     /// no path the whole of that version, as a new version: checked like any publish, so a journey rolled back to a
