@@ -39,6 +39,9 @@ public sealed partial class EditorPageTests(string provider)
             ["Console:Users:0:PasswordHash"] = ConsolePasswords.Hash(Password),
             ["Console:Users:1:Name"] = "bob",
             ["Console:Users:1:PasswordHash"] = ConsolePasswords.Hash(Password),
+            ["Console:Users:2:Name"] = "eve",
+            ["Console:Users:2:PasswordHash"] = ConsolePasswords.Hash(Password),
+            ["Console:Users:2:Role"] = "editor",
         }).WithShippedJourneys();
     }
 
@@ -166,6 +169,51 @@ public sealed partial class EditorPageTests(string provider)
     }
 
     [Test]
+    public async Task A_publisher_publishes_a_saved_draft_as_a_version_unless_it_fails_the_checks_or_the_file_moved_since()
+    {
+        var ann = await EditorAsync("ann", Journey);
+        ann.Page.Should().Contain("id=\"publish-panel\"");
+        var edited = Published(Journey).Replace("P7D", "P10D", StringComparison.Ordinal);
+        var broken = edited.Replace("\"WorkflowName\"", "\"Workflow\"", StringComparison.Ordinal);
+        (await ann.SaveAsync(Journey, broken, 0)).StatusCode.Should().Be(HttpStatusCode.OK);
+        var refused = await ann.SendAsync("Publish", new { path = Journey, content = broken, revision = 1, message = "Longer wait" });
+        refused.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+        JsonNode.Parse(await refused.Content.ReadAsStringAsync())!["problems"]!.AsArray().Should().NotBeEmpty();
+        Published(Journey).Should().NotContain("P10D");
+
+        (await ann.SaveAsync(Journey, edited, 1)).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await ann.SendAsync("Publish", new { path = Journey, content = edited + " ", revision = 2 })).StatusCode.Should().Be(HttpStatusCode.Conflict,
+            "only the draft as saved is published");
+        var bob = await EditorAsync("bob", Journey);
+        (await bob.SaveAsync(Journey, Published(Journey).Replace("P7D", "P3D", StringComparison.Ordinal), 0)).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        var published = await ann.PostAsync("Publish", new { path = Journey, content = edited, revision = 2, message = "Longer wait" });
+        var version = (long)published["version"]!;
+        ((string)published["changed"]![0]!).Should().Be(Journey);
+        Published(Journey).Should().Be(edited, "the version is written where the server reads it");
+        var after = await EditorAsync("ann", Journey, $"&published={version}");
+        after.Page.Should().Contain("The published file: your first change starts a draft").And.Contain($"Version {version} published: Longer wait")
+            .And.Contain("<td>Longer wait</td>").And.Contain("<td>ann</td>");
+
+        var late = await bob.SendAsync("Publish", new { path = Journey, content = Published(Journey).Replace("P10D", "P3D", StringComparison.Ordinal), revision = 1 });
+        late.StatusCode.Should().Be(HttpStatusCode.Conflict, "bob's draft began before ann's publish");
+        (await late.Content.ReadAsStringAsync()).Should().Contain("changed since your draft began");
+
+        var eve = await EditorAsync("eve", Journey);
+        eve.Page.Should().NotContain("id=\"publish-panel\"").And.NotContain("Roll back to this");
+        (await eve.SaveAsync(Journey, edited + "\n", 0)).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await eve.SendAsync("Publish", new { path = Journey, content = edited + "\n", revision = 1 })).StatusCode.Should().Be(HttpStatusCode.Forbidden, "an editor drafts, a publisher publishes");
+
+        var rollback = await after.Client.PostAsync("/console/editor?handler=Rollback", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["path"] = Journey, ["version"] = "1", ["__RequestVerificationToken"] = after.Token,
+        }));
+        rollback.StatusCode.Should().Be(HttpStatusCode.Redirect);
+        Published(Journey).Should().Contain("P7D").And.NotContain("P10D");
+        (await after.Client.GetStringAsync(rollback.Headers.Location!.ToString())).Should().Contain($"Version {version + 1} published: {Journey} as it was in version 1.");
+    }
+
+    [Test]
     public async Task A_session_that_timed_out_keeps_the_draft_for_after_signing_in_again()
     {
         var editor = await EditorAsync("ann", Template);
@@ -197,7 +245,7 @@ public sealed partial class EditorPageTests(string provider)
     }
 
     /// <summary>A signed-in console client with the editor page of <paramref name="path"/> open, and its antiforgery token.</summary>
-    private async Task<EditorSession> EditorAsync(string user, string path)
+    private async Task<EditorSession> EditorAsync(string user, string path, string query = "")
     {
         var client = _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         var login = await client.GetStringAsync("/console/login");
@@ -205,7 +253,7 @@ public sealed partial class EditorPageTests(string provider)
         {
             ["name"] = user, ["password"] = Password, ["__RequestVerificationToken"] = Token().Match(login).Groups[1].Value,
         }))).StatusCode.Should().Be(HttpStatusCode.Redirect);
-        var page = await client.GetStringAsync($"/console/editor?path={Uri.EscapeDataString(path)}");
+        var page = await client.GetStringAsync($"/console/editor?path={Uri.EscapeDataString(path)}{query}");
         return new EditorSession(client, page, Token().Match(page).Groups[1].Value);
     }
 

@@ -155,6 +155,25 @@ async function start(app) {
     return li;
   }
 
+  document.getElementById("publish-run")?.addEventListener("click", async () => {
+    const output = document.getElementById("publish-status");
+    output.textContent = "Saving and checking…";
+    await save();
+    const response = await post("Publish", { message: value("publish-message") }).catch(() => null);
+    if (!response) { output.textContent = "Not published: sign in again if your session ended."; return; }
+    if (response.status === 422) {
+      const checked = await response.json();
+      showProblems(checked);
+      output.textContent = "Not published: fix the problems listed above first.";
+      return;
+    }
+    if (!response.ok) { output.textContent = `Not published: ${(await response.json().catch(() => ({}))).title ?? `the server answered ${response.status}`}`; return; }
+    const published = await response.json();
+    localStorage.removeItem(storageKey);
+    output.textContent = published.changed.length ? `Published as version ${published.version}.` : `Nothing changed: version ${published.version} already holds this.`;
+    window.location.assign(`/console/editor?path=${encodeURIComponent(path)}&published=${published.version}`);
+  });
+
   document.getElementById("preview-run")?.addEventListener("click", async () => {
     const output = document.getElementById("preview-output");
     output.textContent = "Rendering…";
