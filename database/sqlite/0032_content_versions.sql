@@ -24,3 +24,7 @@ CREATE TABLE content_head (
     version  INTEGER NOT NULL
 );
 INSERT INTO content_head (id, version) VALUES (1, 0);
+
+-- The version of its journey file an instance entered with (the file's SHA-256, as content_version_files names it):
+-- it runs that version until it ends. Null for instances entered before versions: they follow the file as it is now.
+ALTER TABLE journey_instances ADD COLUMN journey_hash TEXT;

@@ -33,6 +33,7 @@ internal static class CustomerQueries
         public DateTimeOffset EnteredAt { get; set; }
         public DateTimeOffset? LastStepAt { get; set; }
         public JsonObject? TriggerEvent { get; set; }
+        public string? JourneyHash { get; set; }
     }
 
     private sealed class LastEntryRow
@@ -159,7 +160,7 @@ internal static class CustomerQueries
         if (customerIds.Count == 0) return [];
         var p = new DynamicParameters();
         var rows = (await connection.QueryAsync<InstanceRow>(new CommandDefinition(
-            $"SELECT id, customer_id, journey, entered_at, last_step_at, trigger_event FROM journey_instances WHERE status = 'active' AND customer_id {dialect.InList("ids", customerIds, p)}",
+            $"SELECT id, customer_id, journey, entered_at, last_step_at, trigger_event, journey_hash FROM journey_instances WHERE status = 'active' AND customer_id {dialect.InList("ids", customerIds, p)}",
             p, transaction, cancellationToken: cancellationToken))).ToList();
         if (rows.Count == 0) return [];
 
@@ -167,6 +168,6 @@ internal static class CustomerQueries
         var steps = (await connection.QueryAsync<(long InstanceId, string Step)>(new CommandDefinition(
             $"SELECT instance_id, step FROM journey_steps WHERE instance_id {dialect.InList("ids", rows.Select(r => r.Id), stepsParameters)}",
             stepsParameters, transaction, cancellationToken: cancellationToken))).ToLookup(s => s.InstanceId, s => s.Step);
-        return [.. rows.Select(r => new JourneyInstance(r.Id, r.CustomerId, r.Journey, r.EnteredAt, r.LastStepAt, [.. steps[r.Id]], r.TriggerEvent))];
+        return [.. rows.Select(r => new JourneyInstance(r.Id, r.CustomerId, r.Journey, r.EnteredAt, r.LastStepAt, [.. steps[r.Id]], r.TriggerEvent, r.JourneyHash))];
     }
 }

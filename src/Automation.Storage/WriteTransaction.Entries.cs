@@ -14,9 +14,9 @@ internal sealed partial class WriteTransaction
         foreach (var chunk in entries.Chunk(dialect.RowsPerStatement))
         {
             var p = new DynamicParameters();
-            var values = SqlLists.Values(chunk, e => [e.CustomerId, e.Journey, e.EntryKey, Active, e.TriggerEvent, e.EnteredAt], p);
+            var values = SqlLists.Values(chunk, e => [e.CustomerId, e.Journey, e.EntryKey, Active, e.TriggerEvent, e.EnteredAt, e.JourneyHash], p);
             var rows = await connection.QueryAsync<(long Id, long CustomerId, string Journey)>(Command($"""
-                INSERT INTO journey_instances (customer_id, journey, entry_key, status, trigger_event, entered_at) VALUES {values}
+                INSERT INTO journey_instances (customer_id, journey, entry_key, status, trigger_event, entered_at, journey_hash) VALUES {values}
                 ON CONFLICT DO NOTHING
                 RETURNING id, customer_id, journey
                 """, p, cancellationToken));
@@ -26,7 +26,7 @@ internal sealed partial class WriteTransaction
             foreach (var e in chunk)
             {
                 if (ids.Remove((e.CustomerId, e.Journey), out var id))
-                    entered.Add(new JourneyInstance(id, e.CustomerId, e.Journey, e.EnteredAt, null, [], e.TriggerEvent));
+                    entered.Add(new JourneyInstance(id, e.CustomerId, e.Journey, e.EnteredAt, null, [], e.TriggerEvent, e.JourneyHash));
             }
         }
         return entered;

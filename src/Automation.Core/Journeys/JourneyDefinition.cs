@@ -45,6 +45,12 @@ public sealed record JourneyDefinition
 
     public required string SourceFile { get; init; }
 
+    /// <summary>
+    /// The version of the file it was read from: the SHA-256 of its bytes, as a published content version names the
+    /// file. An instance keeps running the version it entered with (see <see cref="JourneySet.VersionOf"/>).
+    /// </summary>
+    public string Hash { get; init; } = "";
+
     /// <summary>Its expressions, compiled and checked when the file was read.</summary>
     public required JourneyRules Rules { get; init; }
 }

@@ -46,6 +46,7 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
 
         var customerIds = relevant.Select(f => f.CustomerId).ToHashSet();
         var state = await CustomerState.LoadAsync(tx, customerIds, ct);
+        await catalog.LoadVersionsAsync(customerIds.SelectMany(state.ActiveOf), ct);
         var writes = new PendingJourneyWrites(tx, now);
         var perCustomer = relevant.GroupBy(f => f.CustomerId).Select(g => g.ToList()).ToList();
         for (var round = 0; ; round++)
@@ -68,7 +69,7 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
                 await state.RereadChangedAsync(tx, ct);
                 var entries = candidates
                     .Where(e => CanEnter(set, journey, e.CustomerId, state, e.Facts, e.Message.Timestamp, now))
-                    .Select(e => new JourneyEntry(e.CustomerId, journey.Name, e.Message.MessageId, e.Message.Timestamp, TriggerEvent(e.Message))).ToList();
+                    .Select(e => new JourneyEntry(e.CustomerId, journey.Name, e.Message.MessageId, e.Message.Timestamp, TriggerEvent(e.Message), journey.Hash)).ToList();
                 if (entries.Count > 0) await EnterAndEvaluateAsync(tx, writes, set, journey, state, entries, now, ct);
             }
         }
@@ -80,7 +81,7 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
     {
         foreach (var instance in state.ActiveOf(customerId).ToList())
         {
-            if (set.Find(instance.Journey) is { } journey && journey.Exit.Events.Contains(message.EventName!) && message.Timestamp >= instance.EnteredAt)
+            if (set.VersionOf(instance)?.Definition is { } journey && journey.Exit.Events.Contains(message.EventName!) && message.Timestamp >= instance.EnteredAt)
             {
                 writes.End(new InstanceEnd(instance.Id, JourneyEnd.Exited, $"event: {message.EventName}", now), instance.Journey);
                 state.Ended(instance);
@@ -149,7 +150,7 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
             foreach (var (key, at) in await tx.LoadLastEntriesAsync(candidates, journey.Name, ct)) state.LastEntries.TryAdd(key, at);
             var entries = candidates
                 .Where(id => state.Snapshots.TryGetValue(id, out var s) && InZone(s, zone) && CanEnter(set, journey, id, state, new EventFacts(), now, now))
-                .Select(id => new JourneyEntry(id, journey.Name, entryKey, now, null)).ToList();
+                .Select(id => new JourneyEntry(id, journey.Name, entryKey, now, null, journey.Hash)).ToList();
             entered[d] = await EnterAndEvaluateAsync(tx, writes, set, journey, state, entries, now, ct);
             await writes.FlushAsync(ct);
         }
@@ -168,22 +169,23 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
     {
         var set = catalog.Current;
         var instances = await store.ActiveInstancesAsync(customerIds, ct);
+        await catalog.LoadVersionsAsync(instances, ct);
         var snapshots = (await store.SnapshotsAsync([.. instances.Select(i => i.CustomerId).Distinct()], StepReads(set, instances), ct)).ToDictionary(s => s.Profile.Id);
         return [.. instances
-            .Where(i => set.Find(i.Journey) is { } journey && snapshots.TryGetValue(i.CustomerId, out var snapshot) && HasWork(set, journey, i, snapshot, now))
+            .Where(i => set.VersionOf(i)?.Definition is { } journey && snapshots.TryGetValue(i.CustomerId, out var snapshot) && HasWork(set, journey, i, snapshot, now))
             .Select(i => i.CustomerId).Distinct()];
     }
 
     /// <summary>What evaluating these instances reads of a snapshot: their journeys' steps and exits (actions need only the profile).</summary>
     private static SnapshotParts StepReads(JourneySet set, IEnumerable<JourneyInstance> instances) =>
-        instances.Select(i => i.Journey).Distinct()
-            .Aggregate(SnapshotParts.Profile, (parts, name) => parts | (set.Find(name) is null ? SnapshotParts.Profile : set.Compiled(name).StepReads));
+        instances.Select(set.VersionOf).OfType<CompiledJourney>().Distinct()
+            .Aggregate(SnapshotParts.Profile, (parts, version) => parts | version.StepReads);
 
     /// <summary>Whether <see cref="EvaluateInstancesAsync"/> would write anything for the instance now.</summary>
     private bool HasWork(JourneySet set, JourneyDefinition journey, JourneyInstance instance, CustomerSnapshot snapshot, DateTimeOffset now)
     {
         var (end, steps) = Decide(set, journey, instance, snapshot, now);
-        return end is not null || steps.Count > 0 || set.Compiled(journey.Name).Steps.All(s => instance.StepsDone.Contains(s.Step.Name));
+        return end is not null || steps.Count > 0 || set.CompiledOf(journey).Steps.All(s => instance.StepsDone.Contains(s.Step.Name));
     }
 
     /// <summary>
@@ -194,7 +196,7 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
     private (InstanceEnd? End, List<JourneyStep> Steps) Decide(JourneySet set, JourneyDefinition journey, JourneyInstance instance, CustomerSnapshot snapshot, DateTimeOffset now)
     {
         if (now - instance.EnteredAt > journey.MaxAge) return (new InstanceEnd(instance.Id, JourneyEnd.Completed, "max age", now), []);
-        var compiled = set.Compiled(journey.Name);
+        var compiled = set.CompiledOf(journey);
         var facts = FactsBuilder.Facts(snapshot, instance, TriggerFacts(instance), now, tiers.Program);
         if (compiled.Exit is { } exit && Holds(journey, exit, facts, snapshot.Profile.Id, now))
             return (new InstanceEnd(instance.Id, JourneyEnd.Exited, "exit condition", now), []);
@@ -217,10 +219,11 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
         var set = catalog.Current;
         var state = new CustomerState();
         await state.LoadInstancesAsync(tx, customerIds, ct);
+        await catalog.LoadVersionsAsync(customerIds.SelectMany(state.ActiveOf), ct);
         await state.LoadSnapshotsAsync(tx, customerIds, StepReads(set, customerIds.SelectMany(state.ActiveOf)), ct);
         var writes = new PendingJourneyWrites(tx, now);
         // A disabled or removed journey's instances wait, untouched.
-        var instances = customerIds.SelectMany(id => state.ActiveOf(id).Select(i => (Journey: set.Find(i.Journey), Instance: i, Snapshot: state.Snapshots[id])))
+        var instances = customerIds.SelectMany(id => state.ActiveOf(id).Select(i => (Journey: set.VersionOf(i)?.Definition, Instance: i, Snapshot: state.Snapshots[id])))
             .Where(e => e.Journey is not null).Select(e => (e.Journey!, e.Instance, e.Snapshot)).ToList();
         await EvaluateInstancesAsync(tx, writes, state, set, instances, now, ct);
         await writes.FlushAsync(ct);
@@ -279,7 +282,7 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
                 exited = await RunActionAsync(tx, writes, state, issuedAhead, journey, instance, step, snapshot, now, ct);
                 if (exited) break;
             }
-            if (!exited && set.Compiled(journey.Name).Steps.All(s => done.Contains(s.Step.Name)))
+            if (!exited && set.CompiledOf(journey).Steps.All(s => done.Contains(s.Step.Name)))
                 writes.End(new InstanceEnd(instance.Id, JourneyEnd.Completed, "all steps done", now), journey.Name);
         }
     }

@@ -64,6 +64,7 @@ public sealed partial class JourneyFileReader(JourneyReadOptions options)
             Steps = steps.Select(s => s.Step).ToList(),
             Workflow = workflow,
             SourceFile = file,
+            Hash = Storage.ContentFile.HashOf(utf8),
             Rules = rules!,
         }, []);
     }

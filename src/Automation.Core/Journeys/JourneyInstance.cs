@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 namespace Automation.Core.Journeys;
 
 /// <summary>One customer's pass through a journey.</summary>
+/// <param name="JourneyHash">The version of the journey file it entered with (<see cref="JourneyDefinition.Hash"/>), which it runs until it ends; null for one entered before versions, which follows the file as it is.</param>
 public sealed record JourneyInstance(
     long Id,
     long CustomerId,
@@ -10,7 +11,8 @@ public sealed record JourneyInstance(
     DateTimeOffset EnteredAt,
     DateTimeOffset? LastStepAt,
     IReadOnlyList<string> StepsDone,
-    JsonObject? TriggerEvent);
+    JsonObject? TriggerEvent,
+    string? JourneyHash = null);
 
 /// <summary>How an instance ended.</summary>
 public enum JourneyEnd

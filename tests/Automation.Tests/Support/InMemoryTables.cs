@@ -128,7 +128,7 @@ internal sealed record InMemoryTables
         var wanted = customerIds.ToHashSet();
         return [.. Instances.Where(i => i.Status == InstanceRow.Active && wanted.Contains(i.CustomerId)).Select(i => new JourneyInstance(
             i.Id, i.CustomerId, i.Journey, i.EnteredAt, i.LastStepAt,
-            [.. Steps.Values.Where(s => s.InstanceId == i.Id).Select(s => s.Step)], JsonCopy.OrNull(i.TriggerEvent)))];
+            [.. Steps.Values.Where(s => s.InstanceId == i.Id).Select(s => s.Step)], JsonCopy.OrNull(i.TriggerEvent), i.JourneyHash))];
     }
 
     public IReadOnlyDictionary<(long CustomerId, string Journey), DateTimeOffset> LastEntries(IReadOnlyCollection<long> customerIds, string? journey)
@@ -186,7 +186,7 @@ internal sealed record TierChangeRow(long Id, long CustomerId, TierChange Change
 internal sealed record StepRow(long InstanceId, string Step, string Action, DateTimeOffset FiredAt, string? Outcome = null);
 
 /// <summary>A journey instance; <see cref="EntryKey"/> is unique per customer and journey, and one instance per customer and journey is active.</summary>
-internal sealed record InstanceRow(long Id, long CustomerId, string Journey, string EntryKey, DateTimeOffset EnteredAt, JsonObject? TriggerEvent)
+internal sealed record InstanceRow(long Id, long CustomerId, string Journey, string EntryKey, DateTimeOffset EnteredAt, JsonObject? TriggerEvent, string? JourneyHash = null)
 {
     public const string Active = "active";
     public string Status { get; init; } = Active;

@@ -26,9 +26,9 @@ internal sealed partial class InMemoryTransaction
         {
             // The two unique keys: an entry key per customer and journey, and one active instance per customer and journey.
             if (rows.Any(i => i.CustomerId == e.CustomerId && i.Journey == e.Journey && (i.EntryKey == e.EntryKey || i.Status == InstanceRow.Active))) continue;
-            var row = new InstanceRow(rows.Count + 1, e.CustomerId, e.Journey, e.EntryKey, e.EnteredAt, JsonCopy.OrNull(e.TriggerEvent));
+            var row = new InstanceRow(rows.Count + 1, e.CustomerId, e.Journey, e.EntryKey, e.EnteredAt, JsonCopy.OrNull(e.TriggerEvent), e.JourneyHash);
             rows.Add(row);
-            entered.Add(new JourneyInstance(row.Id, e.CustomerId, e.Journey, e.EnteredAt, null, [], e.TriggerEvent));
+            entered.Add(new JourneyInstance(row.Id, e.CustomerId, e.Journey, e.EnteredAt, null, [], e.TriggerEvent, e.JourneyHash));
         }
         _tables = _tables with { Instances = rows.ToImmutable() };
         return Done<IReadOnlyList<JourneyInstance>>(entered);
