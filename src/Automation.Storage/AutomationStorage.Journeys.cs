@@ -1,3 +1,4 @@
+using Automation.Core.Audit;
 using Automation.Core.Customers;
 using Automation.Core.Journeys;
 using Automation.Core.Messaging;
@@ -7,7 +8,7 @@ using Dapper;
 namespace Automation.Storage;
 
 // The scheduler's pages and the API's views of journeys.
-public abstract partial class AutomationStorage
+public abstract partial class AutomationStorage : IJourneyVersions
 {
     public async Task<IReadOnlyList<long>> CustomersWithActiveInstancesAsync(long afterCustomerId, int limit, CancellationToken cancellationToken)
     {
@@ -127,5 +128,28 @@ public abstract partial class AutomationStorage
         public string Status { get; set; } = "";
         public DateTimeOffset CreatedAt { get; set; }
         public DateTimeOffset DueAt { get; set; }
+    }
+
+    public async Task<IReadOnlyList<RunningVersion>> RunningVersionsAsync(string journey, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string? Hash, long Instances)>(new CommandDefinition(
+            "SELECT journey_hash, COUNT(*) FROM journey_instances WHERE journey = @journey AND status = 'active' GROUP BY journey_hash ORDER BY COUNT(*) DESC",
+            new { journey }, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => new RunningVersion(r.Hash, r.Instances))];
+    }
+
+    public async Task<long> ApplyToRunningAsync(string journey, string hash, AuditEntry audit, CancellationToken cancellationToken)
+    {
+        await using var writer = await OpenWriterAsync(cancellationToken);
+        await using var transaction = await writer.Connection.BeginTransactionAsync(cancellationToken);
+        // The check is the statement's own: an instance another apply moved first no longer matches.
+        var moved = await writer.Connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE journey_instances SET journey_hash = @hash
+            WHERE journey = @journey AND status = 'active' AND (journey_hash IS NULL OR journey_hash <> @hash)
+            """, new { journey, hash }, transaction, cancellationToken: cancellationToken));
+        if (moved > 0) await AuditRows.InsertAsync(writer.Connection, transaction, audit with { After = AuditEntry.Json(new { hash, instances = moved }) }, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return moved;
     }
 }

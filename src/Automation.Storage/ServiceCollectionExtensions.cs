@@ -43,6 +43,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ILoginAttemptStore>(sp => sp.GetRequiredService<AutomationStorage>());
         services.AddSingleton<IContentDraftStore>(sp => sp.GetRequiredService<AutomationStorage>());
         services.AddSingleton<IContentVersionStore>(sp => sp.GetRequiredService<AutomationStorage>());
+        services.AddSingleton<IJourneyVersions>(sp => sp.GetRequiredService<AutomationStorage>());
         services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<AutomationStorage>());
         services.AddSingleton<SchemaMigrator>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);

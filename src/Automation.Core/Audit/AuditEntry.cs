@@ -52,6 +52,7 @@ public static class AuditActions
     public const string UserRoleChanged = "user.role_changed";
     public const string ContentPublish = "content.publish";
     public const string ContentRollback = "content.rollback";
+    public const string JourneyApplyToRunning = "journey.apply_to_running";
 
     /// <summary>The target of a suppression: its channel and address.</summary>
     public static string SuppressionTarget(string channel, string address) => $"{channel}:{address}";

@@ -48,6 +48,7 @@ public sealed class ApiScopesTests
         ["GET /v1/content/versions"] = "read", ["GET /v1/content/versions/{id}"] = "read", ["GET /v1/content/files/{*path}"] = "read",
         ["GET /v1/content/history/{*path}"] = "read", ["GET /v1/content/diff/{*path}"] = "read",
         ["POST /v1/content/publish"] = "admin", ["POST /v1/content/rollback"] = "admin",
+        ["GET /v1/journeys/{name}/running"] = "read", ["POST /v1/journeys/{name}/apply-to-running"] = "admin",
     };
 
     [Test]

@@ -22,7 +22,7 @@ public sealed class ContentApiTests(string provider)
 
     private const string Journey = """
         { "WorkflowName": "welcome", "Trigger": { "Event": "Signed Up" },
-          "Rules": [ { "RuleName": "hello", "Expression": "true", "Actions": { "OnSuccess": { "Name": "Send", "Context": { "Channel": "email", "Template": "welcome/hello" } } } } ] }
+          "Rules": [ { "RuleName": "hello", "Expression": "journey.HoursSinceEntry >= 24", "Actions": { "OnSuccess": { "Name": "Send", "Context": { "Channel": "email", "Template": "welcome/hello" } } } } ] }
         """;
 
     private const string Hello = "---\nsubject: Hello {{ customer.first_name }}\n---\n<p>Hello</p>\n";
@@ -145,6 +145,27 @@ public sealed class ContentApiTests(string provider)
         File.Exists(Path.Combine(_factory.ContentRoot, "templates/welcome/hi.email.liquid")).Should().BeFalse();
         (await Get("/v1/audit?action=content.rollback"))["entries"]!.AsArray().Should().ContainSingle();
         (await _client.PostAsJsonAsync("/v1/content/rollback", new { version = 9, @base = 3 })).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Test]
+    public async Task Customers_in_flight_keep_their_version_until_it_is_applied_to_them()
+    {
+        (await _client.PostAsJsonAsync("/v1/track", new { userId = "ann", @event = "Signed Up" })).EnsureSuccessStatusCode();
+        var longer = Journey.Replace(">= 24", ">= 48", StringComparison.Ordinal);
+        (await Publish(new { @base = 1, message = "Wait two days", files = new[] { new { path = "rules/welcome.json", content = longer } } })).StatusCode.Should().Be(HttpStatusCode.Created);
+        var newHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(longer)));
+        await Eventually.Until(async () => (string?)(await Get("/v1/journeys/welcome/running"))["current"] == newHash, what: "the published version reloaded");
+
+        var running = await Get("/v1/journeys/welcome/running");
+        running["onEarlierVersions"]!.GetValue<long>().Should().Be(1, "ann entered with the first version");
+        var applied = await _client.PostAsJsonAsync("/v1/journeys/welcome/apply-to-running", new { });
+        applied.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await Body(applied))["moved"]!.GetValue<long>().Should().Be(1);
+        (await Body(await _client.PostAsJsonAsync("/v1/journeys/welcome/apply-to-running", new { })))["moved"]!.GetValue<long>().Should().Be(0, "moved once");
+        (await Get("/v1/journeys/welcome/running"))["onEarlierVersions"]!.GetValue<long>().Should().Be(0);
+        (await Get("/v1/audit?action=journey.apply_to_running"))["entries"]!.AsArray().Should().ContainSingle();
+        (await _client.PostAsJsonAsync("/v1/journeys/welcome/apply-to-running", new { hash = "0123" })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await _client.GetAsync("/v1/journeys/nope/running")).StatusCode.Should().Be(HttpStatusCode.NotFound);
     }
 
     [Test]

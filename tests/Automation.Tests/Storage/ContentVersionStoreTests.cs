@@ -114,4 +114,29 @@ public sealed class ContentPublishRaceTests
         (await db.Storage.ReadAsync(new AuditQuery(null, AuditActions.ContentPublish, null, null, null, null, 100), default)).Entries.Should().ContainSingle()
             .Which.Entry.Actor.Name.Should().Be(winner.Author);
     }
+
+    [Test]
+    public async Task Sixteen_applies_to_running_on_two_nodes_move_each_instance_once()
+    {
+        await using var db = await TestDatabase.CreateAsync(StorageOptions.Postgres);
+        await using var second = new PostgresStorage(db.ConnectionString);
+        var nodes = new AutomationStorage[] { db.Storage, second };
+        var at = new DateTimeOffset(2026, 12, 5, 9, 0, 0, TimeSpan.Zero);
+        await using (var connection = await db.Storage.OpenConnectionAsync(default))
+        {
+            await Dapper.SqlMapper.ExecuteAsync(connection, """
+                INSERT INTO customers (external_id, created_at, updated_at) SELECT 'c' || n, now(), now() FROM generate_series(1, 40) n;
+                INSERT INTO journey_instances (customer_id, journey, entry_key, status, entered_at, journey_hash)
+                SELECT id, 'welcome', 'e', 'active', now(), CASE WHEN id % 4 = 0 THEN 'new' WHEN id % 4 = 1 THEN NULL ELSE 'old' END FROM customers;
+                """);
+        }
+
+        var moved = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(() => nodes[i % 2].ApplyToRunningAsync("welcome", "new",
+            new AuditEntry(at, AuditActor.Api($"key{i}"), AuditActions.JourneyApplyToRunning, "journey:welcome", null, null), default))));
+
+        moved.Sum().Should().Be(30, "the 30 instances not on the new version, each moved by one of the sixteen");
+        (await db.Storage.RunningVersionsAsync("welcome", default)).Should().Equal(new RunningVersion("new", 40));
+        (await db.Storage.ReadAsync(new AuditQuery(null, AuditActions.JourneyApplyToRunning, null, null, null, null, 100), default)).Entries.Count
+            .Should().Be(moved.Count(m => m > 0));
+    }
 }
