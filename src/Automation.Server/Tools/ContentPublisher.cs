@@ -31,7 +31,8 @@ internal abstract record PublishOutcome
 
 /// <summary>
 /// Publishes content as a new version: the complete set of files after the change is checked as <c>automation
-/// validate</c> checks the folders (<see cref="ContentCheck"/>), refused with the same file:line problems, then
+/// validate</c> checks the folders (<see cref="ContentCheck"/>), refused with the same file:line problems when it adds
+/// any to what runs now, then
 /// stored with its audit entry in one transaction whose compare-and-set on the head refuses a stale base. The folders
 /// on disk are the source the server runs, so the version's files are then written there (each atomically) and the
 /// reloader takes them as it takes any edit.
@@ -103,17 +104,38 @@ internal sealed partial class ContentPublisher(IContentVersionStore store, Journ
         if (head is not null && changed.Count == 0) return new PublishOutcome.Unchanged(head);
 
         var now = clock.GetUtcNow();
-        using (var checking = folders.With(candidate, now))
-        {
-            var check = ContentCheck.Run(checking, Channels.SmsProviders.TemplateBased(configuration), now);
-            if (!check.Valid) return new PublishOutcome.Invalid(check);
-        }
+        if (await NewProblemsAsync(candidate, head, now, ct) is { } problems) return new PublishOutcome.Invalid(problems);
         var action = restoredFrom is null ? AuditActions.ContentPublish : AuditActions.ContentRollback;
         var version = await store.PublishAsync(candidate.ToFiles(), new ContentPublication(from, author.Name, message, now, restoredFrom),
             Audit(now, author, action, from, message, changed, restoredFrom), ct);
         if (version is null) return new PublishOutcome.Stale(from, (await store.HeadAsync(ct))?.Id ?? 0);
         WriteToDisk(candidate, current);
         return new PublishOutcome.Published(version, changed);
+    }
+
+    /// <summary>
+    /// The problems the candidate has that the version published now has not; null when none. A file already broken
+    /// (edited on disk, or invalid since a validator rule changed) does not block publishing a fix elsewhere, but nothing
+    /// published may add a problem.
+    /// </summary>
+    private async Task<ContentCheckResult?> NewProblemsAsync(ContentSet candidate, ContentVersion? head, DateTimeOffset now, CancellationToken ct)
+    {
+        var check = Check(candidate, now);
+        if (check.Valid) return null;
+        var before = Check(head is null ? new ContentSet(new Dictionary<string, byte[]>()) : await ContentSet.ReadAsync(head, store, ct), now);
+        var known = before.FileProblems.Select(p => p.ToString()).Concat(before.TemplateProblems.Select(p => p.Message)).ToHashSet(StringComparer.Ordinal);
+        var added = check with
+        {
+            FileProblems = [.. check.FileProblems.Where(p => !known.Contains(p.ToString()))],
+            TemplateProblems = [.. check.TemplateProblems.Where(p => !known.Contains(p.Message))],
+        };
+        return added.Valid ? null : added;
+    }
+
+    private ContentCheckResult Check(ContentSet content, DateTimeOffset now)
+    {
+        using var checking = folders.With(content, now);
+        return ContentCheck.Run(checking, Channels.SmsProviders.TemplateBased(configuration), now);
     }
 
     /// <summary>The paths a set adds, changes or removes against a version, by hash.</summary>

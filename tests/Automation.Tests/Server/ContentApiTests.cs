@@ -110,6 +110,14 @@ public sealed class ContentApiTests(string provider)
         problem["text"]!.GetValue<string>().Should().StartWith("rules/welcome.json:2 hello:").And.Contain("welcome/missing");
         File.ReadAllText(Path.Combine(_factory.ContentRoot, "rules/welcome.json")).Should().Be(Journey);
         (await Get("/v1/content/versions"))["head"]!.GetValue<long>().Should().Be(1);
+
+        // A file broken on disk already does not block publishing something else; adding a problem still does.
+        Write("rules/broken.json", "{ \"WorkflowName\": ");
+        await Eventually.Until(async () => (await Get("/v1/content/versions"))["head"]!.GetValue<long>() == 2, what: "the disk change recorded");
+        (await Publish(new { message = "Fix", files = new[] { new { path = "templates/welcome/hello.email.liquid", content = Hello + "\n" } } }))
+            .StatusCode.Should().Be(HttpStatusCode.Created);
+        (await Publish(new { message = "Typo again", files = new[] { new { path = "rules/welcome.json", content = broken } } }))
+            .StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
     }
 
     [Test]

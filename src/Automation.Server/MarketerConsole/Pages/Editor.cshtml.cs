@@ -10,7 +10,7 @@ namespace Automation.Server.MarketerConsole.Pages;
 
 /// <summary>What the editor posts: the draft's path and text, the revision it read, and what to preview or simulate with.</summary>
 public sealed record EditorRequest(string? Path, string? Content, long Revision = 0, string? BaseHash = null, string? Customer = null, string? Locale = null,
-    string? Events = null, string? Days = null, string? Message = null);
+    string? Events = null, string? Days = null, string? Message = null, bool ApplyToRunning = false);
 
 /// <summary>
 /// Edits a journey, rule file or template as a draft of the signed-in user: saved on every pause in typing (a
@@ -21,7 +21,7 @@ public sealed record EditorRequest(string? Path, string? Content, long Revision 
 /// </summary>
 [ConsoleRole(ConsoleRole.Editor)]
 internal sealed class EditorModel(JourneyFiles folders, IHostEnvironment environment, IContentDraftStore drafts, DraftValidator validator,
-    DraftPreviewer previewer, DraftSimulator simulator, ContentPublisher publisher, IContentVersionStore versions, TimeProvider clock) : PageModel
+    DraftPreviewer previewer, DraftSimulator simulator, ContentPublisher publisher, IContentVersionStore versions, IJourneyVersions running, TimeProvider clock) : PageModel
 {
     /// <summary>The longest draft taken: far above any journey or template, far below what would strain a check.</summary>
     public const int MaxContentLength = 512 * 1024;
@@ -37,6 +37,9 @@ internal sealed class EditorModel(JourneyFiles folders, IHostEnvironment environ
 
     /// <summary>The versions that added, changed or removed the file, newest first.</summary>
     public IReadOnlyList<ContentFileChange> History { get; private set; } = [];
+
+    /// <summary>For a journey: its active instances that run the version they entered with, which a publish leaves on it unless applied to them.</summary>
+    public long InFlight { get; private set; }
 
     /// <summary>What the last publish or rollback on this page did, shown once.</summary>
     [TempData]
@@ -68,6 +71,7 @@ internal sealed class EditorModel(JourneyFiles folders, IHostEnvironment environ
         (Text, Revision, BaseHash) = Draft is { } d ? (d.Content, d.Revision, d.BaseHash) : (current ?? "", 0L, publishedHash);
         if (Draft is not null && Draft.BaseHash != publishedHash) Conflict = LineDiff.Of(current ?? "", Draft.Content);
         History = await versions.HistoryAsync(folders.ContentPathOf(file.FullPath), ct);
+        if (file.Kind == EditableKind.Journey) InFlight = (await running.RunningVersionsAsync(file.Name, ct)).Where(v => v.Hash is not null).Sum(v => v.Instances);
         if (compare is { } id && History.FirstOrDefault(h => h.Version == id) is { } chosen)
         {
             var before = chosen.Hash is { } hash && await versions.FindBlobAsync(hash, ct) is { } bytes ? System.Text.Encoding.UTF8.GetString(bytes) : "";
@@ -99,7 +103,12 @@ internal sealed class EditorModel(JourneyFiles folders, IHostEnvironment environ
         {
             case PublishOutcome.Published published:
                 await drafts.DiscardDraftAsync(UserName, file.Path, draft.Revision, ct);
-                return new JsonResult(new { version = published.Version.Id, changed = published.Changed });
+                // The customers in flight move to the version just published, in one statement, if the publisher chose so.
+                var moved = body.ApplyToRunning && file.Kind == EditableKind.Journey
+                    ? await running.ApplyToRunningAsync(file.Name, Core.Storage.ContentFile.HashOf(change.Files.Values.Single()),
+                        new Core.Audit.AuditEntry(clock.GetUtcNow(), AuditActors.Of(User), Core.Audit.AuditActions.JourneyApplyToRunning, $"journey:{file.Name}", null, null), ct)
+                    : 0;
+                return new JsonResult(new { version = published.Version.Id, changed = published.Changed, moved });
             case PublishOutcome.Unchanged unchanged:
                 await drafts.DiscardDraftAsync(UserName, file.Path, draft.Revision, ct);
                 return new JsonResult(new { version = unchanged.Head.Id, changed = Array.Empty<string>() });

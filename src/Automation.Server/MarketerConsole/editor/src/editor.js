@@ -159,7 +159,7 @@ async function start(app) {
     const output = document.getElementById("publish-status");
     output.textContent = "Saving and checking…";
     await save();
-    const response = await post("Publish", { message: value("publish-message") }).catch(() => null);
+    const response = await post("Publish", { message: value("publish-message"), applyToRunning: document.getElementById("publish-apply")?.checked ?? false }).catch(() => null);
     if (!response) { output.textContent = "Not published: sign in again if your session ended."; return; }
     if (response.status === 422) {
       const checked = await response.json();
