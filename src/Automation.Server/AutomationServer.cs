@@ -46,6 +46,7 @@ public static class AutomationServer
         _ = services.GetRequiredService<IOptions<ApiOptions>>().Value;
         _ = services.GetRequiredService<IOptions<IngestionOptions>>().Value;
         _ = services.GetRequiredService<IOptions<RulesOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<ContentOptions>>().Value;
         _ = services.GetRequiredService<IOptions<SchedulerOptions>>().Value;
         _ = services.GetRequiredService<IOptions<MessagingOptions>>().Value;
         _ = services.GetRequiredService<IOptions<GuardrailsOptions>>().Value;

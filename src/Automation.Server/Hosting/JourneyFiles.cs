@@ -16,12 +16,15 @@ namespace Automation.Server.Hosting;
 internal sealed record JourneyFiles(ContentFolder RulesFolder, ContentFolder TemplatesFolder, JourneyReadOptions ReadOptions, TemplatesOptions Templates,
     CouponCatalog Coupons, SegmentCatalog Segments) : IDisposable
 {
-    public static JourneyFiles From(IConfiguration configuration, string contentRoot, ICronSchedule cron)
+    /// <summary>The folders <c>Rules:Path</c> and <c>Templates:Path</c> name: on disk, or served from <paramref name="published"/> under those names.</summary>
+    public static JourneyFiles From(IConfiguration configuration, string contentRoot, ICronSchedule cron, PublishedContent? published = null)
     {
         var rules = configuration.GetSection(RulesOptions.Section).Get<RulesOptions>() ?? new RulesOptions();
         var templates = configuration.GetSection(TemplatesOptions.Section).Get<TemplatesOptions>() ?? new TemplatesOptions();
-        var rulesFolder = DiskFolderProvider.Open(Path.GetFullPath(Path.Combine(contentRoot, rules.Path)), rules.PollForChanges);
-        var templatesFolder = DiskFolderProvider.Open(Path.GetFullPath(Path.Combine(contentRoot, templates.Path)), rules.PollForChanges);
+        var rulesPath = Path.GetFullPath(Path.Combine(contentRoot, rules.Path));
+        var templatesPath = Path.GetFullPath(Path.Combine(contentRoot, templates.Path));
+        var rulesFolder = published is null ? DiskFolderProvider.Open(rulesPath, rules.PollForChanges) : new ContentFolder(published.Folder(ContentSet.Rules), rulesPath);
+        var templatesFolder = published is null ? DiskFolderProvider.Open(templatesPath, rules.PollForChanges) : new ContentFolder(published.Folder(ContentSet.Templates), templatesPath);
         var coupons = new CouponCatalog(rules.Limits);
         coupons.Reload(rulesFolder, CouponsName);
         var segments = new SegmentCatalog();

@@ -27,7 +27,12 @@ internal static class JourneyServices
         services.AddSingleton<IValidateOptions<SchedulerOptions>, JourneySettingsValidator>();
 
         services.AddSingleton<ICronSchedule, QuartzCronSchedule>();
-        services.AddSingleton(sp => JourneyFiles.From(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IHostEnvironment>().ContentRootPath, sp.GetRequiredService<ICronSchedule>()));
+        services.AddOptions<ContentOptions>().BindConfiguration(ContentOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ContentOptions>, ContentOptionsValidator>();
+        var fromDatabase = (builder.Configuration.GetSection(ContentOptions.Section).Get<ContentOptions>() ?? new ContentOptions()).FromDatabase;
+        if (fromDatabase) services.AddSingleton<PublishedContent>();
+        services.AddSingleton(sp => JourneyFiles.From(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IHostEnvironment>().ContentRootPath, sp.GetRequiredService<ICronSchedule>(),
+            sp.GetService<PublishedContent>()));
         services.AddSingleton(sp => sp.GetRequiredService<JourneyFiles>().Coupons);
         services.AddSingleton<JourneyCatalog>();
         services.AddSingleton(sp => new TagCatalog(sp.GetRequiredService<JourneyFiles>().ReadOptions.Limits));
@@ -62,6 +67,8 @@ internal static class JourneyServices
         services.AddSingleton<JourneyEngine>();
         services.AddSingleton<JourneyScheduler>();
         services.AddSingleton<Tools.ContentPublisher>();
+        // The published version is loaded before the reloader first reads the folders.
+        if (fromDatabase) services.AddHostedService<PublishedContentService>();
         services.AddHostedService<JourneyReloader>();
 
         var scheduler = builder.Configuration.GetSection(SchedulerOptions.Section).Get<SchedulerOptions>() ?? new SchedulerOptions();

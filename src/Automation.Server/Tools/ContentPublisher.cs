@@ -38,7 +38,7 @@ internal abstract record PublishOutcome
 /// reloader takes them as it takes any edit.
 /// </summary>
 internal sealed partial class ContentPublisher(IContentVersionStore store, JourneyFiles folders, IConfiguration configuration, TimeProvider clock,
-    ILogger<ContentPublisher> logger)
+    ILogger<ContentPublisher> logger, PublishedContent? published = null)
 {
     /// <summary>The author of a version that records the folders as they changed on disk.</summary>
     public const string DiskAuthor = "files";
@@ -78,6 +78,8 @@ internal sealed partial class ContentPublisher(IContentVersionStore store, Journ
     /// </summary>
     public async Task<ContentVersion?> RecordFoldersAsync(CancellationToken ct)
     {
+        // Served from the database, the folders are a published version already.
+        if (published is not null) return null;
         var disk = folders.Content();
         // A publish from another place may move the head meanwhile: read again and compare again.
         for (var attempt = 0; attempt < 3; attempt++)
@@ -109,7 +111,9 @@ internal sealed partial class ContentPublisher(IContentVersionStore store, Journ
         var version = await store.PublishAsync(candidate.ToFiles(), new ContentPublication(from, author.Name, message, now, restoredFrom),
             Audit(now, author, action, from, message, changed, restoredFrom), ct);
         if (version is null) return new PublishOutcome.Stale(from, (await store.HeadAsync(ct))?.Id ?? 0);
-        WriteToDisk(candidate, current);
+        // Served from the database, this node takes the version now (the others at their next look); else the folders on disk get it.
+        if (published is not null) await published.RefreshAsync(ct);
+        else WriteToDisk(candidate, current);
         return new PublishOutcome.Published(version, changed);
     }
 
