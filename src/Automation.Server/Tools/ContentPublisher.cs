@@ -32,10 +32,10 @@ internal abstract record PublishOutcome
 /// <summary>
 /// Publishes content as a new version: the complete set of files after the change is checked as <c>automation
 /// validate</c> checks the folders (<see cref="ContentCheck"/>), refused with the same file:line problems when it adds
-/// any to what runs now, then
-/// stored with its audit entry in one transaction whose compare-and-set on the head refuses a stale base. The folders
-/// on disk are the source the server runs, so the version's files are then written there (each atomically) and the
-/// reloader takes them as it takes any edit.
+/// any to the version published now, then stored with its audit entry in one transaction whose compare-and-set on the
+/// head refuses a stale base. Then it is served: with <c>Content:Source=files</c> its files are written into the
+/// folders on disk (each atomically) and the reloader takes them as it takes any edit; with <c>database</c> this
+/// node's <see cref="PublishedContent"/> takes it at once, the other nodes at their next look.
 /// </summary>
 internal sealed partial class ContentPublisher(IContentVersionStore store, JourneyFiles folders, IConfiguration configuration, TimeProvider clock,
     ILogger<ContentPublisher> logger, PublishedContent? published = null)
