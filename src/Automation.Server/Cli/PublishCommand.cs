@@ -32,12 +32,8 @@ internal static class PublishCommand
     {
         var builder = Host.CreateApplicationBuilder(settings);
         var root = builder.Environment.ContentRootPath;
-        using var folders = JourneyFiles.From(builder.Configuration, root, new QuartzCronSchedule());
-        if (!Directory.Exists(folders.RulesFolder.Root))
-        {
-            errors.WriteLine($"{Path.GetRelativePath(root, folders.RulesFolder.Root)}: the rules folder does not exist");
-            return 1;
-        }
+        using var folders = ValidateCommand.OpenFolders(builder, errors);
+        if (folders is null) return 1;
         builder.Services.AddSingleton(clock);
         builder.Services.AddAutomationStorage();
         builder.Services.AddSingleton(folders);
@@ -56,8 +52,7 @@ internal static class PublishCommand
                     output.WriteLine($"Nothing to publish: the folders are version {unchanged.Head.Id} as published.");
                     return 0;
                 case PublishOutcome.Invalid invalid:
-                    foreach (var problem in invalid.Check.FileProblems) errors.WriteLine(problem with { File = Path.GetRelativePath(root, problem.File) });
-                    foreach (var problem in invalid.Check.TemplateProblems) errors.WriteLine($"{Path.GetRelativePath(root, problem.File)}:{problem.Line}: {problem.Reason}");
+                    ValidateCommand.WriteProblems(invalid.Check, root, errors);
                     errors.WriteLine("error: nothing published; fix the problems above (automation validate lists them too)");
                     return 1;
                 case PublishOutcome.Stale stale:

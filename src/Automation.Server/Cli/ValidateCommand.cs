@@ -23,18 +23,11 @@ internal static class ValidateCommand
     {
         var builder = Host.CreateApplicationBuilder(settings);
         var root = builder.Environment.ContentRootPath;
-        using var folders = JourneyFiles.From(builder.Configuration, root, new QuartzCronSchedule());
-        if (!Directory.Exists(folders.RulesFolder.Root))
-        {
-            errors.WriteLine($"{Path.GetRelativePath(root, folders.RulesFolder.Root)}: the rules folder does not exist");
-            return 1;
-        }
+        using var folders = OpenFolders(builder, errors);
+        if (folders is null) return 1;
         var smsProvider = Automation.Channels.SmsProviders.TemplateBased(builder.Configuration);
         var result = ContentCheck.Run(folders, smsProvider, TimeProvider.System.GetUtcNow());
-        foreach (var problem in result.FileProblems)
-            errors.WriteLine(problem with { File = Path.GetRelativePath(root, problem.File) });
-        foreach (var problem in result.TemplateProblems)
-            errors.WriteLine($"{Path.GetRelativePath(root, problem.File)}:{problem.Line}: {problem.Reason}");
+        WriteProblems(result, root, errors);
         if (!result.Valid) return 1;
 
         output.WriteLine($"{result.Journeys} journey(s) and {result.CouponCampaigns} coupon campaign(s) valid in {Path.GetRelativePath(root, folders.RulesFolder.Root)}; their templates render.");
@@ -42,5 +35,25 @@ internal static class ValidateCommand
         if (result.Segments > 0) output.WriteLine($"{result.Segments} segment(s) valid in {Path.GetRelativePath(root, folders.RulesFolder.PathOf(Core.Segments.SegmentCatalog.FolderName))}.");
         if (result.Draws > 0) output.WriteLine($"{result.Draws} draw(s) valid in {Path.GetRelativePath(root, folders.RulesFolder.PathOf(JourneyFiles.DrawsName))}.");
         return 0;
+    }
+
+    /// <summary>The folders the settings name; null, said on <paramref name="errors"/>, when the rules folder does not exist.</summary>
+    internal static JourneyFiles? OpenFolders(HostApplicationBuilder builder, TextWriter errors)
+    {
+        var root = builder.Environment.ContentRootPath;
+        var folders = JourneyFiles.From(builder.Configuration, root, new QuartzCronSchedule());
+        if (Directory.Exists(folders.RulesFolder.Root)) return folders;
+        errors.WriteLine($"{Path.GetRelativePath(root, folders.RulesFolder.Root)}: the rules folder does not exist");
+        folders.Dispose();
+        return null;
+    }
+
+    /// <summary>One line per problem, <c>file:line rule: reason</c>, files named from the content root.</summary>
+    internal static void WriteProblems(ContentCheckResult result, string root, TextWriter errors)
+    {
+        foreach (var problem in result.FileProblems)
+            errors.WriteLine(problem with { File = Path.GetRelativePath(root, problem.File) });
+        foreach (var problem in result.TemplateProblems)
+            errors.WriteLine($"{Path.GetRelativePath(root, problem.File)}:{problem.Line}: {problem.Reason}");
     }
 }
