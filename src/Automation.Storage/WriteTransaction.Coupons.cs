@@ -13,7 +13,9 @@ internal sealed partial class WriteTransaction
         var results = new CouponIssue?[requests.Count];
         var earlier = await IssuedAsync([.. requests.Select(r => r.IssueKey)], cancellationToken);
         var alone = new List<int>();
-        foreach (var group in Enumerable.Range(0, requests.Count).GroupBy(i => requests[i].Campaign.Name, StringComparer.Ordinal))
+        // Campaign by campaign in name order, as every transaction claims them: two ingest lanes issuing the same two
+        // campaigns in their own orders each held one counter and waited for the other's (a deadlock, seen in CI).
+        foreach (var group in Enumerable.Range(0, requests.Count).GroupBy(i => requests[i].Campaign.Name, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var together = new List<int>();
             var keys = new HashSet<string>(StringComparer.Ordinal);
@@ -29,7 +31,7 @@ internal sealed partial class WriteTransaction
             }
             if (together.Count > 0 && !await IssueTogetherAsync(requests, together, keys.Count, results, cancellationToken)) alone.AddRange(together);
         }
-        foreach (var i in alone.Order()) results[i] = await IssueCouponAsync(requests[i], cancellationToken);
+        foreach (var i in alone.OrderBy(i => requests[i].Campaign.Name, StringComparer.Ordinal).ThenBy(i => i)) results[i] = await IssueCouponAsync(requests[i], cancellationToken);
         return results!;
     }
 
@@ -67,7 +69,8 @@ internal sealed partial class WriteTransaction
             else claiming.Add(i);
         }
         var held = new HashSet<long>();
-        foreach (var chunk in claiming.Chunk(dialect.RowsPerStatement))
+        // In customer order, so two transactions holding some of the same customers lock their rows in one order.
+        foreach (var chunk in claiming.OrderBy(i => requests[i].CustomerId).Chunk(dialect.RowsPerStatement))
         {
             var p = new DynamicParameters(new { limit = campaign.PerCustomer ?? int.MaxValue });
             var values = SqlLists.Values(chunk, i => [name, requests[i].CustomerId, 1], p);

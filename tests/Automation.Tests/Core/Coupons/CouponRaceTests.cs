@@ -62,6 +62,30 @@ public sealed class CouponRaceTests
     }
 
     [Test]
+    public async Task Batches_naming_two_campaigns_in_opposite_orders_do_not_deadlock()
+    {
+        var first = CouponIssueTests.Campaign("""{ "Name": "alpha", "Value": { "PercentOff": 10 }, "Budget": 100 }""", "alpha");
+        var second = CouponIssueTests.Campaign("""{ "Name": "beta", "Value": { "PercentOff": 20 }, "Budget": 100 }""", "beta");
+        var nodes = new AutomationStorage[] { _db.Storage, _other };
+        using var gate = new SemaphoreSlim(0);
+        // Half the senders ask alpha then beta, half beta then alpha, each for a customer of its own: in request order the
+        // two counters were locked in opposite orders and PostgreSQL broke the cycle with 40P01.
+        var tasks = Enumerable.Range(0, Senders).Select(i => Task.Run(async () =>
+        {
+            await gate.WaitAsync();
+            await using var tx = await nodes[i % 2].BeginAsync(CancellationToken.None);
+            CouponIssueRequest[] requests = [new(first, _customers[i], $"a{i}", Now), new(second, _customers[i], $"b{i}", Now)];
+            var issues = await tx.IssueCouponsAsync(i % 2 == 0 ? requests : [.. requests.Reverse()], CancellationToken.None);
+            await tx.CommitAsync(CancellationToken.None);
+            return issues;
+        })).ToList();
+        gate.Release(Senders);
+
+        (await Task.WhenAll(tasks)).SelectMany(i => i).Should().OnlyContain(i => i.Coupon != null);
+        (await CodesAsync()).Should().HaveCount(2 * Senders);
+    }
+
+    [Test]
     public async Task Sixteen_customers_racing_for_a_budget_of_five_get_five_codes()
     {
         var campaign = CouponIssueTests.Campaign("""{ "Name": "test", "Value": { "PercentOff": 10 }, "Budget": 5 }""");
