@@ -28,10 +28,26 @@ internal static class SqlLists
                 if (c > 0) sql.Append(", ");
                 var name = $"v{r}_{c}";
                 sql.Append('@').Append(name);
-                parameters.Add(name, values[c], values[c] is null && c < types.Length ? types[c] : null);
+                parameters.Add(name, values[c] is null && c < types.Length && types[c] is { } type ? new TypedNull(type) : values[c]);
             }
             sql.Append(')');
         }
         return sql.ToString();
+    }
+
+    /// <summary>
+    /// A null of a given type. Given a type, Dapper reads the parameter's type back to compare it, and for a null Npgsql
+    /// works that out through its global type mapper on every read, uncached: 15 % of ingestion's CPU on PostgreSQL.
+    /// </summary>
+    private sealed class TypedNull(DbType type) : SqlMapper.ICustomQueryParameter
+    {
+        public void AddParameter(IDbCommand command, string name)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.DbType = type;
+            parameter.Value = DBNull.Value;
+            command.Parameters.Add(parameter);
+        }
     }
 }
