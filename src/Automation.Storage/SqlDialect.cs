@@ -26,6 +26,17 @@ public abstract class SqlDialect
     /// <summary>Rows per multi-row <c>INSERT … VALUES</c> (<see cref="SqlLists.Values{T}"/>).</summary>
     internal abstract int RowsPerStatement { get; }
 
+    /// <summary>Rows an <c>INSERT</c> takes from <see cref="InsertRows{T}"/> in one statement.</summary>
+    internal virtual int RowsPerInsert => RowsPerStatement;
+
+    /// <summary>
+    /// The rows an <c>INSERT</c> takes, after its column list: <c>VALUES</c> with a parameter a cell
+    /// (<see cref="SqlLists.Values{T}"/>). <paramref name="types"/> are the columns' PostgreSQL types, for dialects
+    /// that send a column as one array.
+    /// </summary>
+    internal virtual string InsertRows<T>(IReadOnlyList<T> rows, Func<T, object?[]> cells, DynamicParameters parameters, params string[] types) =>
+        "VALUES " + SqlLists.Values(rows, cells, parameters);
+
     /// <summary>Statements per command, where each row needs a statement of its own.</summary>
     internal abstract int StatementsPerCommand { get; }
 

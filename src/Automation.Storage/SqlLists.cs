@@ -1,4 +1,6 @@
 using System.Data;
+using System.Globalization;
+using System.Text.Json.Nodes;
 using System.Text;
 using Dapper;
 
@@ -34,6 +36,49 @@ internal static class SqlLists
         }
         return sql.ToString();
     }
+
+    /// <summary>
+    /// <c>SELECT c0::type0, c1::type1… FROM unnest(@u0::text[], @u1::text[]…)</c>: the rows as one text array a column,
+    /// for PostgreSQL. A statement of any number of rows binds as many parameters as there are columns and is parsed
+    /// and planned once, where <see cref="Values{T}"/> binds one a cell (a group's 100 events: 800 parameters in 4
+    /// statements). Cells travel as their invariant text, times as UTC to the microsecond (what timestamptz keeps).
+    /// </summary>
+    public static string Unnest<T>(IReadOnlyList<T> rows, Func<T, object?[]> cells, DynamicParameters parameters, params string[] types)
+    {
+        var columns = new string?[types.Length][];
+        for (var c = 0; c < types.Length; c++) columns[c] = new string?[rows.Count];
+        for (var r = 0; r < rows.Count; r++)
+        {
+            var values = cells(rows[r]);
+            if (values.Length != types.Length) throw new ArgumentException($"A row has {values.Length} cells for {types.Length} columns.", nameof(cells));
+            for (var c = 0; c < values.Length; c++) columns[c][r] = Text(values[c]);
+        }
+        var select = new StringBuilder("SELECT ");
+        var arrays = new StringBuilder();
+        for (var c = 0; c < types.Length; c++)
+        {
+            if (c > 0)
+            {
+                select.Append(", ");
+                arrays.Append(", ");
+            }
+            select.Append('c').Append(c).Append("::").Append(types[c]);
+            arrays.Append("@u").Append(c).Append("::text[]");
+            parameters.Add($"u{c}", columns[c]);
+        }
+        return $"{select} FROM unnest({arrays}) AS rows({string.Join(", ", Enumerable.Range(0, types.Length).Select(c => $"c{c}"))})";
+    }
+
+    private static string? Text(object? value) => value switch
+    {
+        null => null,
+        string text => text,
+        DateTimeOffset time => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
+        JsonNode json => json.ToJsonString(),
+        bool flag => flag ? "true" : "false",
+        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+        _ => throw new ArgumentException($"No text form for a cell of type {value.GetType().Name}.", nameof(value)),
+    };
 
     /// <summary>
     /// A null of a given type. Given a type, Dapper reads the parameter's type back to compare it, and for a null Npgsql

@@ -54,12 +54,13 @@ internal sealed partial class WriteTransaction(WriterConnection writer, DbTransa
     public async Task<IReadOnlySet<string>> InsertEventsAsync(IReadOnlyList<EventRecord> events, CancellationToken cancellationToken)
     {
         var inserted = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var chunk in events.Chunk(dialect.RowsPerStatement))
+        foreach (var chunk in events.Chunk(dialect.RowsPerInsert))
         {
             var p = new DynamicParameters();
-            var values = SqlLists.Values(chunk, e => [e.MessageId, e.CustomerId, TypeName(e.Type), e.Name, e.Properties, e.Context, e.OccurredAt, e.ReceivedAt], p);
+            var rows = dialect.InsertRows(chunk, e => [e.MessageId, e.CustomerId, TypeName(e.Type), e.Name, e.Properties, e.Context, e.OccurredAt, e.ReceivedAt], p,
+                "text", "bigint", "text", "text", "jsonb", "jsonb", "timestamptz", "timestamptz");
             var sql = $"""
-                INSERT INTO events (message_id, customer_id, type, name, properties, context, occurred_at, received_at) VALUES {values}
+                INSERT INTO events (message_id, customer_id, type, name, properties, context, occurred_at, received_at) {rows}
                 ON CONFLICT (message_id) DO NOTHING
                 RETURNING message_id
                 """;
