@@ -11,12 +11,13 @@ internal sealed partial class WriteTransaction
     public async Task<IReadOnlyList<JourneyInstance>> EnterAsync(IReadOnlyList<JourneyEntry> entries, CancellationToken cancellationToken)
     {
         var entered = new List<JourneyInstance>(entries.Count);
-        foreach (var chunk in entries.Chunk(dialect.RowsPerStatement))
+        foreach (var chunk in entries.Chunk(dialect.RowsPerInsert))
         {
             var p = new DynamicParameters();
-            var values = SqlLists.Values(chunk, e => [e.CustomerId, e.Journey, e.EntryKey, Active, e.TriggerEvent, e.EnteredAt, e.JourneyHash], p);
+            var values = dialect.InsertRows(chunk, e => [e.CustomerId, e.Journey, e.EntryKey, Active, e.TriggerEvent, e.EnteredAt, e.JourneyHash], p,
+                "bigint", "text", "text", "text", "jsonb", "timestamptz", "text");
             var rows = await connection.QueryAsync<(long Id, long CustomerId, string Journey)>(Command($"""
-                INSERT INTO journey_instances (customer_id, journey, entry_key, status, trigger_event, entered_at, journey_hash) VALUES {values}
+                INSERT INTO journey_instances (customer_id, journey, entry_key, status, trigger_event, entered_at, journey_hash) {values}
                 ON CONFLICT DO NOTHING
                 RETURNING id, customer_id, journey
                 """, p, cancellationToken));
@@ -35,12 +36,12 @@ internal sealed partial class WriteTransaction
     public async Task<IReadOnlyList<FiredStep>> RecordStepsAsync(IReadOnlyList<FiredStep> steps, CancellationToken cancellationToken)
     {
         var recorded = new List<FiredStep>(steps.Count);
-        foreach (var chunk in steps.Chunk(dialect.RowsPerStatement))
+        foreach (var chunk in steps.Chunk(dialect.RowsPerInsert))
         {
             var p = new DynamicParameters();
-            var values = SqlLists.Values(chunk, s => [s.InstanceId, s.Step, s.Action, s.At], p);
+            var values = dialect.InsertRows(chunk, s => [s.InstanceId, s.Step, s.Action, s.At], p, "bigint", "text", "text", "timestamptz");
             var inserted = (await connection.QueryAsync<(long InstanceId, string Step)>(Command($"""
-                INSERT INTO journey_steps (instance_id, step, action, fired_at) VALUES {values}
+                INSERT INTO journey_steps (instance_id, step, action, fired_at) {values}
                 ON CONFLICT DO NOTHING
                 RETURNING instance_id, step
                 """, p, cancellationToken))).ToHashSet();
@@ -75,14 +76,15 @@ internal sealed partial class WriteTransaction
 
     public async Task EnqueueAsync(IReadOnlyList<OutboxMessage> messages, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        foreach (var chunk in messages.Chunk(dialect.RowsPerStatement))
+        foreach (var chunk in messages.Chunk(dialect.RowsPerInsert))
         {
             var p = new DynamicParameters();
-            var values = SqlLists.Values(chunk, m => [m.IdempotencyKey, m.CustomerId, m.Journey, m.InstanceId, m.Step, m.Channel, m.Template, m.Context,
-                (m.Variant == Variants.Holdout ? MessageStatus.Holdout : MessageStatus.Queued).Text(), now, m.DueAt, IsTransactional(m), m.Variant, m.TraceParent], p);
+            var values = dialect.InsertRows(chunk, m => [m.IdempotencyKey, m.CustomerId, m.Journey, m.InstanceId, m.Step, m.Channel, m.Template, m.Context,
+                (m.Variant == Variants.Holdout ? MessageStatus.Holdout : MessageStatus.Queued).Text(), now, m.DueAt, IsTransactional(m), m.Variant, m.TraceParent], p,
+                "text", "bigint", "text", "bigint", "text", "text", "text", "jsonb", "text", "timestamptz", "timestamptz", "boolean", "text", "text");
             await connection.ExecuteAsync(Command($"""
                 INSERT INTO outbox (idempotency_key, customer_id, journey, instance_id, step, channel, template, context, status, created_at, due_at, transactional, variant, trace_parent)
-                VALUES {values}
+                {values}
                 ON CONFLICT (idempotency_key) DO NOTHING
                 """, p, cancellationToken));
         }

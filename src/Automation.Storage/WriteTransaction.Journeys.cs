@@ -21,11 +21,11 @@ internal sealed partial class WriteTransaction
 
     public async Task AddTagsAsync(IReadOnlyList<(long CustomerId, string Tag)> tags, string source, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        foreach (var chunk in tags.Chunk(dialect.RowsPerStatement))
+        foreach (var chunk in tags.Chunk(dialect.RowsPerInsert))
         {
             var p = new DynamicParameters();
-            var values = SqlLists.Values(chunk, t => [t.CustomerId, t.Tag, source, at], p);
-            await connection.ExecuteAsync(Command($"INSERT INTO customer_tags (customer_id, tag, source, added_at) VALUES {values} ON CONFLICT DO NOTHING", p, cancellationToken));
+            var rows = dialect.InsertRows(chunk, t => [t.CustomerId, t.Tag, source, at], p, "bigint", "text", "text", "timestamptz");
+            await connection.ExecuteAsync(Command($"INSERT INTO customer_tags (customer_id, tag, source, added_at) {rows} ON CONFLICT DO NOTHING", p, cancellationToken));
         }
     }
 

@@ -101,12 +101,12 @@ internal sealed partial class WriteTransaction
 
     public async Task RecordViewsAsync(IReadOnlyList<ProductViewLine> views, DateOnly keepFrom, CancellationToken cancellationToken)
     {
-        foreach (var chunk in views.Chunk(dialect.RowsPerStatement))
+        foreach (var chunk in views.Chunk(dialect.RowsPerInsert))
         {
             var p = new DynamicParameters();
-            var values = SqlLists.Values(chunk, v => [v.CustomerId, v.ProductId, Day(v.Day), v.Views, v.LastViewedAt], p);
+            var rows = dialect.InsertRows(chunk, v => [v.CustomerId, v.ProductId, Day(v.Day), v.Views, v.LastViewedAt], p, "bigint", "text", "text", "integer", "timestamptz");
             await connection.ExecuteAsync(Command($"""
-                INSERT INTO product_views (customer_id, product_id, viewed_on, views, last_viewed_at) VALUES {values}
+                INSERT INTO product_views (customer_id, product_id, viewed_on, views, last_viewed_at) {rows}
                 ON CONFLICT (customer_id, product_id, viewed_on) DO UPDATE SET
                     views = product_views.views + excluded.views,
                     last_viewed_at = CASE WHEN excluded.last_viewed_at > product_views.last_viewed_at THEN excluded.last_viewed_at ELSE product_views.last_viewed_at END

@@ -32,12 +32,12 @@ internal sealed partial class WriteTransaction(WriterConnection writer, DbTransa
     public async Task<IReadOnlyList<CustomerKey>> CreateCustomersAsync(IReadOnlyList<NewCustomer> customers, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var created = new List<CustomerKey>(customers.Count);
-        foreach (var chunk in customers.Chunk(dialect.RowsPerStatement))
+        foreach (var chunk in customers.Chunk(dialect.RowsPerInsert))
         {
             var p = new DynamicParameters();
-            var values = SqlLists.Values(chunk, c => [c.ExternalId, c.AnonymousId, now, now], p);
+            var rows = dialect.InsertRows(chunk, c => [c.ExternalId, c.AnonymousId, now, now], p, "text", "text", "timestamptz", "timestamptz");
             var sql = $"""
-                INSERT INTO customers (external_id, anonymous_id, created_at, updated_at) VALUES {values}
+                INSERT INTO customers (external_id, anonymous_id, created_at, updated_at) {rows}
                 ON CONFLICT DO NOTHING
                 RETURNING id AS Id, external_id AS ExternalId, anonymous_id AS AnonymousId
                 """;
@@ -163,12 +163,13 @@ internal sealed partial class WriteTransaction(WriterConnection writer, DbTransa
         }
 
         var open = carts.Where(c => c.Value is not null).Select(c => (Id: c.Key, Cart: c.Value!)).ToList();
-        foreach (var chunk in open.Chunk(dialect.RowsPerStatement))
+        foreach (var chunk in open.Chunk(dialect.RowsPerInsert))
         {
             var p = new DynamicParameters();
-            var values = SqlLists.Values(chunk, c => [c.Id, ProductJson.Write(c.Cart.Items), c.Cart.ItemCount, c.Cart.Value, c.Cart.Currency, c.Cart.UpdatedAt], p);
+            var rows = dialect.InsertRows(chunk, c => [c.Id, ProductJson.Write(c.Cart.Items), c.Cart.ItemCount, c.Cart.Value, c.Cart.Currency, c.Cart.UpdatedAt], p,
+                "bigint", "jsonb", "integer", "numeric", "text", "timestamptz");
             await connection.ExecuteAsync(Command($"""
-                INSERT INTO carts (customer_id, items, item_count, value, currency, updated_at) VALUES {values}
+                INSERT INTO carts (customer_id, items, item_count, value, currency, updated_at) {rows}
                 ON CONFLICT (customer_id) DO UPDATE SET
                     items = excluded.items, item_count = excluded.item_count, value = excluded.value,
                     currency = excluded.currency, updated_at = excluded.updated_at
