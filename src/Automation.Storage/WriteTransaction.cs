@@ -1,4 +1,3 @@
-using System.Data;
 using System.Data.Common;
 using System.Text.Json.Nodes;
 using Automation.Core.Customers;
@@ -79,15 +78,15 @@ internal sealed partial class WriteTransaction(WriterConnection writer, DbTransa
 
     public async Task SaveProfilesAsync(IReadOnlyList<CustomerProfile> profiles, CancellationToken cancellationToken)
     {
-        const DbType text = DbType.String;
-        foreach (var chunk in profiles.Chunk(dialect.RowsPerStatement))
+        foreach (var chunk in profiles.Chunk(dialect.RowsPerInsert))
         {
             var p = new DynamicParameters();
-            var values = SqlLists.Values(chunk, x => [x.Id, x.Email, x.Phone, x.Name,
+            // Typed, so a chunk whose every row leaves a column empty still saves (PostgreSQL types a column of untyped nulls as text).
+            var rows = dialect.InsertRows(chunk, x => [x.Id, x.Email, x.Phone, x.Name,
                 x.Birthday?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), x.Timezone, x.Locale, x.Traits, x.TraitsUpdatedAt, x.UpdatedAt],
-                p, null, text, text, text, text, text, text, null, DbType.DateTimeOffset);
+                p, "bigint", "text", "text", "text", "text", "text", "text", "jsonb", "timestamptz", "timestamptz");
             await connection.ExecuteAsync(Command($"""
-                WITH saved (id, email, phone, name, birthday, timezone, locale, traits, traits_updated_at, updated_at) AS (VALUES {values})
+                WITH saved (id, email, phone, name, birthday, timezone, locale, traits, traits_updated_at, updated_at) AS ({rows})
                 UPDATE customers SET email = saved.email, phone = saved.phone, name = saved.name, birthday = saved.birthday, timezone = saved.timezone,
                     locale = saved.locale, traits = saved.traits, traits_updated_at = saved.traits_updated_at, updated_at = saved.updated_at
                 FROM saved WHERE customers.id = saved.id
@@ -123,13 +122,14 @@ internal sealed partial class WriteTransaction(WriterConnection writer, DbTransa
             ? CustomerStats.FromAggregates(a.OrderCount, a.TotalSpent, a.FirstOrderAt, a.LastOrderAt, a.CouponOrderCount)
             : CustomerStats.None)).ToList();
 
-        foreach (var chunk in stats.Chunk(dialect.RowsPerStatement))
+        foreach (var chunk in stats.Chunk(dialect.RowsPerInsert))
         {
             var upsert = new DynamicParameters();
-            var values = SqlLists.Values(chunk, s => [s.Id, s.Stats.OrderCount, s.Stats.TotalSpent, s.Stats.FirstOrderAt, s.Stats.LastOrderAt, s.Stats.MeanOrderIntervalDays, s.Stats.CouponOrderCount], upsert);
+            var rows = dialect.InsertRows(chunk, s => [s.Id, s.Stats.OrderCount, s.Stats.TotalSpent, s.Stats.FirstOrderAt, s.Stats.LastOrderAt, s.Stats.MeanOrderIntervalDays, s.Stats.CouponOrderCount], upsert,
+                "bigint", "integer", "numeric", "timestamptz", "timestamptz", "double precision", "integer");
             await connection.ExecuteAsync(Command($"""
                 INSERT INTO customer_stats (customer_id, order_count, total_spent, first_order_at, last_order_at, mean_order_interval_days, coupon_order_count)
-                VALUES {values}
+                {rows}
                 ON CONFLICT (customer_id) DO UPDATE SET
                     order_count = excluded.order_count, total_spent = excluded.total_spent, first_order_at = excluded.first_order_at,
                     last_order_at = excluded.last_order_at, mean_order_interval_days = excluded.mean_order_interval_days,
