@@ -30,12 +30,6 @@ public abstract partial class AutomationStorage : IJourneyVersions
         return await CustomerQueries.ActiveInstancesAsync(Dialect, connection, null, customerIds, cancellationToken);
     }
 
-    public async Task<IReadOnlyDictionary<(long CustomerId, string Journey), DateTimeOffset>> LastEntriesAsync(IReadOnlyCollection<long> customerIds, string journey, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        return await CustomerQueries.LastEntriesAsync(Dialect, connection, null, customerIds, journey, cancellationToken);
-    }
-
     public async Task<IReadOnlyList<long>> CustomersInTimezoneAsync(string timezone, long afterCustomerId, int limit, CancellationToken cancellationToken)
     {
         // The zone expression is the one ix_customers_zone is built on, so each page is one ordered index range.
@@ -44,6 +38,13 @@ public abstract partial class AutomationStorage : IJourneyVersions
         return [.. await connection.QueryAsync<long>(new CommandDefinition(
             $"SELECT id FROM customers WHERE id > @afterCustomerId {filter} ORDER BY id LIMIT @limit",
             new { afterCustomerId, limit, timezone }, cancellationToken: cancellationToken))];
+    }
+
+    public async Task<IReadOnlyList<IReadOnlyList<long>>> AudienceCandidatesAsync(IReadOnlyList<AudienceSelection> selections, long firstId, long lastId,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        return await AudienceQueries.CandidatesAsync(Dialect, connection, selections, firstId, lastId, cancellationToken);
     }
 
     public async Task<IReadOnlyList<long>> CustomersWithExpiredPointsAsync(DateTimeOffset now, long afterCustomerId, int limit, CancellationToken cancellationToken)

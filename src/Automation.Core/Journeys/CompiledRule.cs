@@ -46,11 +46,14 @@ public sealed class CompiledRule
     private readonly RuleLimits _limits;
     private RuleQuarantine? _quarantine;
 
-    private CompiledRule(string name, Evaluator evaluate, SnapshotParts reads, RuleLimits limits)
+    private readonly Func<DateTimeOffset, AudienceBound> _bound;
+
+    private CompiledRule(string name, Evaluator evaluate, SnapshotParts reads, Func<DateTimeOffset, AudienceBound> bound, RuleLimits limits)
     {
         Name = name;
         _evaluate = evaluate;
         Reads = reads;
+        _bound = bound;
         _limits = limits;
     }
 
@@ -58,6 +61,9 @@ public sealed class CompiledRule
 
     /// <summary>The parts of a customer snapshot the expression (with its params) reads; the rest need not be loaded.</summary>
     public SnapshotParts Reads { get; }
+
+    /// <summary>A condition storage can select by that every customer the rule holds for at <paramref name="now"/> meets.</summary>
+    public AudienceBound Bound(DateTimeOffset now) => _bound(now);
 
     /// <summary>Set when an evaluation went past the budget; the rule then never holds.</summary>
     public RuleQuarantine? Quarantine => Volatile.Read(ref _quarantine);
@@ -76,6 +82,7 @@ public sealed class CompiledRule
         // Params see the facts and the params before them, as in RulesEngine: each becomes a local of one block.
         var scope = new List<ParameterExpression>(facts);
         var locals = new List<ParameterExpression>();
+        var constants = new Dictionary<ParameterExpression, object?>();
         var body = new List<Expression>();
         foreach (var param in scopedParams)
         {
@@ -84,12 +91,14 @@ public sealed class CompiledRule
             body.Add(Expression.Assign(local, value));
             locals.Add(local);
             scope.Add(local);
+            if (value is ConstantExpression constant) constants[local] = constant.Value;
         }
-        body.Add(Parse(parser, expression, scope, typeof(bool), null));
+        var condition = Parse(parser, expression, scope, typeof(bool), null);
+        body.Add(condition);
         var block = Expression.Block(typeof(bool), locals, body);
         var counted = Expression.Block(typeof(bool), Expression.Call(budget, nameof(RuleBudget.Step), null), new StepCounter(budget).Visit(block));
         var evaluate = Expression.Lambda<Evaluator>(counted, [.. facts, budget]).CompileFast();
-        return new CompiledRule(name, evaluate, SnapshotPartsReader.Read(block), limits ?? RuleLimits.Default);
+        return new CompiledRule(name, evaluate, SnapshotPartsReader.Read(block), AudienceBoundReader.Read(condition, constants), limits ?? RuleLimits.Default);
     }
 
     private static Expression Parse(RuleExpressionParser parser, string text, List<ParameterExpression> scope, Type? type, string? part)

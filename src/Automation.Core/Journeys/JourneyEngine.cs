@@ -96,37 +96,43 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
     /// <summary>
     /// Finds, outside any transaction, the customers of a page who look to enter each due scheduled or scanned journey:
     /// in its zone (or <see cref="JourneyScheduler.AllZones"/>), selected by its audience, past its re-entry wait.
-    /// Only the parts of the snapshot the audiences read are loaded, so a pass over every customer reads little;
-    /// <see cref="EnterAudiencesAsync"/> confirms the few found, in its transaction, against what is current then.
+    /// Storage first narrows the page to each audience's bound less its recent entries
+    /// (<see cref="IJourneyStore.AudienceCandidatesAsync"/>); only those customers are read, with only the parts of the
+    /// snapshot the audiences read, so a daily pass over a million customers reads the few that may enter.
+    /// <see cref="EnterAudiencesAsync"/> confirms them, in its transaction, against what is current then.
     /// </summary>
     public async Task<AudienceScreen> ScreenAsync(IJourneyStore store, IReadOnlyList<DueAudience> due, IReadOnlyCollection<long> customerIds, DateTimeOffset now,
         CancellationToken ct)
     {
         var set = catalog.Current;
+        if (customerIds.Count == 0) return new AudienceScreen(set, customerIds, [.. due.Select(_ => Array.Empty<long>())]);
         var triggers = due.Select(d => set.Compiled(d.Journey.Name).Trigger).ToArray();
+        var selections = due.Select((d, i) => new AudienceSelection(triggers[i]?.Bound(now) ?? AudienceBound.Everyone, d.Zone, d.Journey.Name, RecentEntriesAfter(d.Journey, now))).ToList();
+        var bounded = (await store.AudienceCandidatesAsync(selections, customerIds.Min(), customerIds.Max(), ct)).Select(ids => ids.ToHashSet()).ToArray();
         var reads = triggers.Aggregate(SnapshotParts.Profile, (parts, trigger) => parts | (trigger?.Reads ?? SnapshotParts.Profile));
         var selected = due.Select(_ => new List<long>()).ToArray();
         var noEvent = new EventFacts();
-        foreach (var snapshot in await store.SnapshotsAsync(customerIds, reads, ct))
+        foreach (var snapshot in await store.SnapshotsAsync([.. bounded.SelectMany(ids => ids).Distinct()], reads, ct))
         {
             // One customer's facts serve every audience due.
             var facts = FactsBuilder.Facts(snapshot, null, noEvent, now, tiers.Program);
+            var id = snapshot.Profile.Id;
             for (var d = 0; d < due.Count; d++)
             {
-                var (journey, _, zone) = due[d];
-                if (InZone(snapshot, zone) && (triggers[d] is not { } trigger || Holds(journey, trigger, facts, snapshot.Profile.Id, now)))
-                    selected[d].Add(snapshot.Profile.Id);
+                if (bounded[d].Contains(id) && InZone(snapshot, due[d].Zone) && (triggers[d] is not { } trigger || Holds(due[d].Journey, trigger, facts, id, now)))
+                    selected[d].Add(id);
             }
         }
-        var candidates = new List<IReadOnlyList<long>>();
-        for (var d = 0; d < due.Count; d++)
-        {
-            var journey = due[d].Journey;
-            var lastEntries = await store.LastEntriesAsync(selected[d], journey.Name, ct);
-            candidates.Add([.. selected[d].Where(id => ReEntryWaitOver(journey, lastEntries.TryGetValue((id, journey.Name), out var at) ? at : null, now))]);
-        }
-        return new AudienceScreen(set, customerIds, candidates);
+        return new AudienceScreen(set, customerIds, selected);
     }
+
+    /// <summary>
+    /// Entries after this keep a customer out of the journey now; null when any entry does (no re-entry). A minute later
+    /// than the exact cut-off, so a time's precision in storage never keeps out one whose wait is over: the transaction
+    /// checks exactly.
+    /// </summary>
+    private static DateTimeOffset? RecentEntriesAfter(JourneyDefinition journey, DateTimeOffset now) =>
+        journey.ReEntryAfter is { } wait ? now - wait + TimeSpan.FromMinutes(1) : null;
 
     /// <summary>
     /// Enters a screened page into the due journeys, in the order given; returns the count entered per entry. Each

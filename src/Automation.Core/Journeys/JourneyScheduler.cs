@@ -133,23 +133,38 @@ public sealed partial class JourneyScheduler(JourneyCatalog catalog, JourneyEngi
     }
 
     /// <summary>
-    /// Pages through a zone's customers (or all), entering each page into the due audiences in one transaction; returns
-    /// the customers read and how many entered each audience.
+    /// Pages through a zone's customers (or all), entering those screened in one transaction a page's worth of
+    /// candidates at a time (a daily scan finds a few a page: their pages are entered together); returns the customers
+    /// read and how many entered each audience.
     /// </summary>
     private async Task<(int Customers, int[] Entered)> EnterPagesAsync(IReadOnlyList<DueAudience> due, string zone, DateTimeOffset now, CancellationToken ct)
     {
         var customers = 0;
         var entered = new int[due.Count];
+        AudienceScreen? pending = null;
+        async Task EnterPendingAsync()
+        {
+            if (pending is null) return;
+            await using var tx = await store.BeginJourneyWorkAsync(ct);
+            var counts = await engine.EnterAudiencesAsync(tx, due, pending, now, ct);
+            await tx.CommitAsync(ct);
+            for (var i = 0; i < counts.Count; i++) entered[i] += counts[i];
+            pending = null;
+        }
+
         await PagesAsync(after => store.CustomersInTimezoneAsync(zone, after, PageSize, ct),
             page => engine.ScreenAsync(store, due, page, now, ct),
             async screen =>
             {
-                await using var tx = await store.BeginJourneyWorkAsync(ct);
-                var counts = await engine.EnterAudiencesAsync(tx, due, screen, now, ct);
-                await tx.CommitAsync(ct);
-                for (var i = 0; i < counts.Count; i++) entered[i] += counts[i];
                 customers += screen.CustomerIds.Count;
+                if (screen.Candidates.All(c => c.Count == 0)) return;
+                // Screens of different journey sets (a reload between them) are entered apart, each with its own.
+                if (pending is not null && pending.Set != screen.Set) await EnterPendingAsync();
+                pending = pending is null ? screen : new AudienceScreen(screen.Set, [.. pending.CustomerIds, .. screen.CustomerIds],
+                    [.. pending.Candidates.Zip(screen.Candidates, (before, after) => (IReadOnlyList<long>)[.. before, .. after])]);
+                if (pending.Candidates.Sum(c => c.Count) >= PageSize) await EnterPendingAsync();
             }, ct);
+        await EnterPendingAsync();
         return (customers, entered);
     }
 

@@ -36,11 +36,15 @@ public interface IJourneyStore
     /// <summary>The active instances of these customers with their steps, read outside any transaction (for screening).</summary>
     Task<IReadOnlyList<JourneyInstance>> ActiveInstancesAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken);
 
-    /// <summary>When each of these customers last entered the journey, read outside any transaction.</summary>
-    Task<IReadOnlyDictionary<(long CustomerId, string Journey), DateTimeOffset>> LastEntriesAsync(IReadOnlyCollection<long> customerIds, string journey, CancellationToken cancellationToken);
-
     /// <summary>Customers in a time zone (null or "UTC": those without one), after an id, in id order.</summary>
     Task<IReadOnlyList<long>> CustomersInTimezoneAsync(string timezone, long afterCustomerId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// For each selection in order, the customers with ids from <paramref name="firstId"/> to <paramref name="lastId"/>
+    /// it selects, read outside any transaction. A store may return more than a selection asks for (the
+    /// scheduler evaluates the audience for each customer returned) but never fewer.
+    /// </summary>
+    Task<IReadOnlyList<IReadOnlyList<long>>> AudienceCandidatesAsync(IReadOnlyList<AudienceSelection> selections, long firstId, long lastId, CancellationToken cancellationToken);
 
     /// <summary>Customers holding points whose expiry date has passed, after an id, in id order.</summary>
     Task<IReadOnlyList<long>> CustomersWithExpiredPointsAsync(DateTimeOffset now, long afterCustomerId, int limit, CancellationToken cancellationToken);

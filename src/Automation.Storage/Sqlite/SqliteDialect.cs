@@ -28,6 +28,9 @@ internal sealed class SqliteDialect : SqlDialect
     // is bound again for each statement.
     internal override int StatementsPerCommand => 1;
 
+    // SQLite's documented way to disqualify a term from driving an index: a unary plus.
+    internal override string Unindexed(string column) => "+" + column;
+
     internal override string InList<T>(string name, IEnumerable<T> values, DynamicParameters parameters)
     {
         parameters.Add(name, JsonSerializer.Serialize(values.ToArray()));

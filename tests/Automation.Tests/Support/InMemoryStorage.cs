@@ -52,11 +52,18 @@ internal sealed partial class InMemoryStorage : IIngestionStore, IJourneyStore, 
     public Task<IReadOnlyList<JourneyInstance>> ActiveInstancesAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken) =>
         Task.FromResult(_committed.ActiveInstances(customerIds));
 
-    public Task<IReadOnlyDictionary<(long CustomerId, string Journey), DateTimeOffset>> LastEntriesAsync(IReadOnlyCollection<long> customerIds, string journey, CancellationToken cancellationToken) =>
-        Task.FromResult(_committed.LastEntries(customerIds, journey));
-
     public Task<IReadOnlyList<long>> CustomersInTimezoneAsync(string timezone, long afterCustomerId, int limit, CancellationToken cancellationToken) =>
         Page(_committed.Customers.Where(c => timezone == JourneyScheduler.AllZones || Zone(c) == timezone).Select(c => c.Id), afterCustomerId, limit);
+
+    /// <summary>Reads no bound: every customer of the range and zone not recently entered, which the contract allows.</summary>
+    public Task<IReadOnlyList<IReadOnlyList<long>>> AudienceCandidatesAsync(IReadOnlyList<AudienceSelection> selections, long firstId, long lastId, CancellationToken cancellationToken)
+    {
+        var tables = _committed;
+        return Task.FromResult<IReadOnlyList<IReadOnlyList<long>>>([.. selections.Select(s => (IReadOnlyList<long>)[.. tables.Customers
+            .Where(c => c.Id >= firstId && c.Id <= lastId && (s.Zone == JourneyScheduler.AllZones || Zone(c) == s.Zone))
+            .Where(c => !tables.Instances.Any(i => i.CustomerId == c.Id && i.Journey == s.Journey && (s.EnteredAfter is not { } after || i.EnteredAt > after)))
+            .Select(c => c.Id)])]);
+    }
 
     public Task<IReadOnlyList<long>> CustomersWithExpiredPointsAsync(DateTimeOffset now, long afterCustomerId, int limit, CancellationToken cancellationToken) =>
         Page(_committed.Points.Where(p => p.Entry.ExpiresAt <= now).Select(p => p.CustomerId), afterCustomerId, limit);
