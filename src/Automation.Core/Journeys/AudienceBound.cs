@@ -15,14 +15,13 @@ public abstract record AudienceBound
 
     /// <summary>Both conditions; a part that is <see cref="Everyone"/> drops out.</summary>
     public static AudienceBound And(AudienceBound left, AudienceBound right) =>
-        left is EveryoneBound ? right : right is EveryoneBound ? left : new AllOf([.. Parts<AllOf>(left), .. Parts<AllOf>(right)]);
+        left is EveryoneBound ? right : right is EveryoneBound ? left
+        : new AllOf([.. (left as AllOf)?.Parts ?? [left], .. (right as AllOf)?.Parts ?? [right]]);
 
     /// <summary>Either condition; <see cref="Everyone"/> on either side makes the whole <see cref="Everyone"/>.</summary>
     public static AudienceBound Or(AudienceBound left, AudienceBound right) =>
-        left is EveryoneBound || right is EveryoneBound ? Everyone : new AnyOf([.. Parts<AnyOf>(left), .. Parts<AnyOf>(right)]);
-
-    private static IEnumerable<AudienceBound> Parts<T>(AudienceBound bound) where T : AudienceBound =>
-        bound switch { AllOf all when typeof(T) == typeof(AllOf) => all.Parts, AnyOf any when typeof(T) == typeof(AnyOf) => any.Parts, _ => [bound] };
+        left is EveryoneBound || right is EveryoneBound ? Everyone
+        : new AnyOf([.. (left as AnyOf)?.Parts ?? [left], .. (right as AnyOf)?.Parts ?? [right]]);
 
     private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 

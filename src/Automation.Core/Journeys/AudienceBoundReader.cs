@@ -110,24 +110,21 @@ internal static class AudienceBoundReader
             // Points expiring ≥ 1 means a lot with points left lapses after now: its days to lapse are ≥ 0.
             var points = ranges.GetValueOrDefault(nameof(CustomerFacts.PointsExpiringInDays));
             if (ranges.TryGetValue(nameof(CustomerFacts.PointsExpiring), out var expiring) && expiring.Least >= 1) points = points.And(new Range(0, null));
-            if (Expiring(points) is { } lots) yield return now => new AudienceBound.PointsExpiringBetween(lots(now).After, lots(now).Before);
+            if (Expiring(points) is var (lotsAfter, lotsBefore)) yield return now => new AudienceBound.PointsExpiringBetween(now + lotsAfter, now + lotsBefore);
             // Both coupon facts are of one code, the first to expire: held N days or more, it was issued N days ago or earlier.
             var coupon = ranges.GetValueOrDefault(nameof(CustomerFacts.CouponExpiringInDays));
             var held = ranges.GetValueOrDefault(nameof(CustomerFacts.CouponExpiringHeldDays));
             if (held.Least >= 0) coupon = coupon.And(new Range(0, null));
-            if (Expiring(coupon) is { } codes)
-                yield return now => new AudienceBound.CouponExpiringBetween(codes(now).After, codes(now).Before,
-                    held.Least is >= 1 and var days ? now - (days - 1) * Day : null);
+            if (Expiring(coupon) is var (codesAfter, codesBefore))
+                yield return now => new AudienceBound.CouponExpiringBetween(now + codesAfter, now + codesBefore, held.Least is >= 1 and var days ? now - (days - 1) * Day : null);
         }
 
         /// <summary>
         /// Whole days until the first of a customer's lots (or codes) lapses, from N to M: one lapses at or after N days
-        /// from now and before M + 1 days.
+        /// from now and before M + 1 days (each end a day looser), as offsets from now.
         /// </summary>
-        private static Func<DateTimeOffset, (DateTimeOffset After, DateTimeOffset? Before)>? Expiring(Range range) =>
-            range.Least is >= 0 and var least
-                ? now => (now + (least - 1) * Day, range.Most is { } most ? now + (Math.Min(most, 36500) + 2) * Day : (DateTimeOffset?)null)
-                : null;
+        private static (TimeSpan After, TimeSpan? Before)? Expiring(Range range) =>
+            range.Least is >= 0 and var least ? ((least - 1) * Day, range.Most is { } most ? (Math.Min(most, 36500) + 2) * Day : null) : null;
 
         /// <summary>A customer's local date is the UTC date, the day before or the day after; 29 February is kept on the 28th.</summary>
         private static AudienceBound Birthday(DateTimeOffset now)

@@ -8,10 +8,15 @@ using RulesEngine.Models;
 namespace Automation.Core.Journeys;
 
 /// <summary>
-/// A page of customers screened for the due audiences (<see cref="JourneyEngine.ScreenAsync"/>): the journeys as they
-/// were read, and per due audience, in order, the customers who look to enter it.
+/// Pages of customers screened for the due audiences (<see cref="JourneyEngine.ScreenAsync"/>): the journeys as they
+/// were read, how many customers were read, and per due audience, in order, the customers who look to enter it.
 /// </summary>
-public sealed record AudienceScreen(JourneySet Set, IReadOnlyCollection<long> CustomerIds, IReadOnlyList<IReadOnlyList<long>> Candidates);
+public sealed record AudienceScreen(JourneySet Set, int CustomersRead, IReadOnlyList<IReadOnlyList<long>> Candidates)
+{
+    /// <summary>This screen and the next one, of the same journeys, as one: entered in one transaction.</summary>
+    public AudienceScreen Then(AudienceScreen next) => new(Set, CustomersRead + next.CustomersRead,
+        [.. Candidates.Zip(next.Candidates, (before, after) => (IReadOnlyList<long>)[.. before, .. after])]);
+}
 
 /// <summary>
 /// Runs journeys: enters customers, fires due steps and ends instances, all inside the caller's transaction.
@@ -105,7 +110,7 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
         CancellationToken ct)
     {
         var set = catalog.Current;
-        if (customerIds.Count == 0) return new AudienceScreen(set, customerIds, [.. due.Select(_ => Array.Empty<long>())]);
+        if (customerIds.Count == 0) return new AudienceScreen(set, 0, [.. due.Select(_ => Array.Empty<long>())]);
         var triggers = due.Select(d => set.Compiled(d.Journey.Name).Trigger).ToArray();
         var selections = due.Select((d, i) => new AudienceSelection(triggers[i]?.Bound(now) ?? AudienceBound.Everyone, d.Zone, d.Journey.Name, RecentEntriesAfter(d.Journey, now))).ToList();
         var bounded = (await store.AudienceCandidatesAsync(selections, customerIds.Min(), customerIds.Max(), ct)).Select(ids => ids.ToHashSet()).ToArray();
@@ -123,7 +128,7 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
                     selected[d].Add(id);
             }
         }
-        return new AudienceScreen(set, customerIds, selected);
+        return new AudienceScreen(set, customerIds.Count, selected);
     }
 
     /// <summary>

@@ -156,12 +156,11 @@ public sealed partial class JourneyScheduler(JourneyCatalog catalog, JourneyEngi
             page => engine.ScreenAsync(store, due, page, now, ct),
             async screen =>
             {
-                customers += screen.CustomerIds.Count;
+                customers += screen.CustomersRead;
                 if (screen.Candidates.All(c => c.Count == 0)) return;
                 // Screens of different journey sets (a reload between them) are entered apart, each with its own.
                 if (pending is not null && pending.Set != screen.Set) await EnterPendingAsync();
-                pending = pending is null ? screen : new AudienceScreen(screen.Set, [.. pending.CustomerIds, .. screen.CustomerIds],
-                    [.. pending.Candidates.Zip(screen.Candidates, (before, after) => (IReadOnlyList<long>)[.. before, .. after])]);
+                pending = pending is null ? screen : pending.Then(screen);
                 if (pending.Candidates.Sum(c => c.Count) >= PageSize) await EnterPendingAsync();
             }, ct);
         await EnterPendingAsync();
