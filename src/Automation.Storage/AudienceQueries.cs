@@ -20,10 +20,45 @@ internal static class AudienceQueries
         p.Add("hi", lastId);
         var builder = new Builder(dialect, p);
         var sql = string.Join("\nUNION ALL\n", selections.Select((s, i) => $"SELECT {i} AS audience, id FROM ({builder.Selection(s)}) AS a{i}"));
-        var rows = await connection.QueryAsync<(long Audience, long Id)>(new CommandDefinition(sql, p, cancellationToken: cancellationToken));
+        var rows = await QueryAsync<(long Audience, long Id)>(dialect, connection, sql, p, cancellationToken);
         var candidates = selections.Select(_ => new List<long>()).ToArray();
         foreach (var (audience, id) in rows) candidates[audience].Add(id);
         return candidates;
+    }
+
+    /// <summary>
+    /// Selects the customers of an id range holding an active instance that may have work now (see
+    /// <see cref="WorkSelection"/>): one statement over the range's active instances, each journey's conditions a
+    /// predicate on the instance (its version, entry time and steps taken) and on its customer (the sets of the bounds).
+    /// </summary>
+    public static async Task<IReadOnlyList<long>> WorkCandidatesAsync(SqlDialect dialect, System.Data.Common.DbConnection connection, IReadOnlyList<WorkSelection> journeys,
+        long firstId, long lastId, CancellationToken cancellationToken)
+    {
+        if (journeys.Count == 0) return [];
+        var p = new DynamicParameters();
+        p.Add("lo", firstId);
+        p.Add("hi", lastId);
+        var builder = new Builder(dialect, p);
+        var sql = $"""
+            SELECT DISTINCT customer_id FROM journey_instances i
+            WHERE status = 'active' AND customer_id BETWEEN @lo AND @hi AND (
+            {string.Join("\nOR ", journeys.Select(builder.Work))})
+            ORDER BY customer_id
+            """;
+        return [.. await QueryAsync<long>(dialect, connection, sql, p, cancellationToken)];
+    }
+
+    /// <summary>Runs a selection without just-in-time compilation (<see cref="SqlDialect.WithoutJit"/>): the compiling costs more than the query.</summary>
+    private static async Task<IEnumerable<T>> QueryAsync<T>(SqlDialect dialect, System.Data.Common.DbConnection connection, string sql, DynamicParameters p,
+        CancellationToken cancellationToken)
+    {
+        // No transaction where there is nothing to turn off: SQLite's would take the write lock (BEGIN IMMEDIATE).
+        if (dialect.WithoutJit is not { } withoutJit) return await connection.QueryAsync<T>(new CommandDefinition(sql, p, cancellationToken: cancellationToken));
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(withoutJit, transaction: transaction, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<T>(new CommandDefinition(sql, p, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return rows;
     }
 
     /// <summary>
@@ -45,6 +80,29 @@ internal static class AudienceQueries
             return Combine("EXCEPT", [inside, entered]);
         }
 
+        /// <summary>A journey's active instances (alias <c>i</c>) that may have work: see <see cref="WorkSelection"/>.</summary>
+        public string Work(WorkSelection work)
+        {
+            var hash = Value(work.Hash);
+            var reasons = new List<string> { $"COALESCE(i.journey_hash, {hash}) <> {hash}", $"i.entered_at <= {Value(work.EnteredBy)}" };
+            if (work.Exit is { } exit) reasons.Add(Predicate(exit));
+            reasons.AddRange(work.Steps.Select(s => $"(NOT {Taken(s.Step)} AND {Predicate(s.Bound)})"));
+            reasons.Add(work.Steps.Count == 0 ? "1 = 1" : string.Join(" AND ", work.Steps.Select(s => Taken(s.Step))));
+            return $"({dialect.Unindexed("i.journey")} = {Value(work.Journey)} AND (\n    {string.Join("\n    OR ", reasons)}))";
+        }
+
+        private string Taken(string step) => $"EXISTS (SELECT 1 FROM journey_steps s WHERE s.instance_id = i.id AND s.step = {Value(step)})";
+
+        /// <summary>A bound as a condition on an instance <c>i</c>: its entry time, or its customer in the bound's set.</summary>
+        private string Predicate(AudienceBound bound) => bound switch
+        {
+            AudienceBound.AllOf all => "(" + string.Join(" AND ", all.Parts.Select(Predicate)) + ")",
+            AudienceBound.AnyOf any => "(" + string.Join(" OR ", any.Parts.Select(Predicate)) + ")",
+            AudienceBound.EnteredAtOrBefore entered => $"i.entered_at <= {Value(entered.At)}",
+            AudienceBound.EveryoneBound => "1 = 1",
+            _ => $"i.customer_id IN ({Bound(bound)})",
+        };
+
         private string Bound(AudienceBound bound) => bound switch
         {
             AudienceBound.AllOf all => Combine("INTERSECT", [.. all.Parts.Select(Bound)]),
@@ -59,8 +117,12 @@ internal static class AudienceQueries
             AudienceBound.BirthdayOn birthday =>
                 $"SELECT id FROM customers WHERE id BETWEEN @lo AND @hi AND substr(birthday, 6, 5) IN ({string.Join(", ", birthday.MonthDays.Select(d => Value(d)))})",
             AudienceBound.InTier => "SELECT customer_id AS id FROM customer_tiers WHERE customer_id BETWEEN @lo AND @hi AND tier <> ''",
-            _ => "SELECT id FROM customers WHERE id BETWEEN @lo AND @hi",
+            // An audience has no instance yet: time in the journey leaves everyone in (only Predicate reads it).
+            AudienceBound.EnteredAtOrBefore or AudienceBound.EveryoneBound => Everyone,
+            _ => throw new ArgumentOutOfRangeException(nameof(bound), bound, "A bound storage cannot select by."),
         };
+
+        private const string Everyone = "SELECT id FROM customers WHERE id BETWEEN @lo AND @hi";
 
         private string Expiring(DateTimeOffset after, DateTimeOffset? before) =>
             $"expires_at > {Value(after)}" + (before is { } b ? $" AND expires_at < {Value(b)}" : "");

@@ -47,6 +47,12 @@ public abstract partial class AutomationStorage : IJourneyVersions
         return await AudienceQueries.CandidatesAsync(Dialect, connection, selections, firstId, lastId, cancellationToken);
     }
 
+    public async Task<IReadOnlyList<long>> WorkCandidatesAsync(IReadOnlyList<WorkSelection> journeys, long firstId, long lastId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        return await AudienceQueries.WorkCandidatesAsync(Dialect, connection, journeys, firstId, lastId, cancellationToken);
+    }
+
     public async Task<IReadOnlyList<long>> CustomersWithExpiredPointsAsync(DateTimeOffset now, long afterCustomerId, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);

@@ -79,6 +79,15 @@ public abstract record AudienceBound
         public override string ToString() => $"birthday on {string.Join(", ", MonthDays)}";
     }
 
+    /// <summary>
+    /// The journey instance entered at or before this moment: a bound of a step or an exit, read by the scheduler when it
+    /// selects the instances with something to do. An audience has no instance yet, and selects everyone by it.
+    /// </summary>
+    public sealed record EnteredAtOrBefore(DateTimeOffset At) : AudienceBound
+    {
+        public override string ToString() => $"entered <= {Time(At)}";
+    }
+
     /// <summary>The customer holds a tier.</summary>
     public sealed record InTier : AudienceBound
     {

@@ -6,12 +6,13 @@ namespace Automation.Core.Journeys;
 /// Reads an <see cref="AudienceBound"/> off a compiled expression: <c>&amp;&amp;</c> and <c>||</c> of comparisons of a
 /// few facts with constants (or params set to constants). The comparisons of one fact joined by <c>&amp;&amp;</c> make
 /// a range, and each range it knows gives a condition its fact implies, loosened by a day where a time is involved;
+/// time in the journey (of a step or exit) at least a number bounds the instance's entry, loosened by a minute;
 /// anything else — another fact, a method, a negation — gives <see cref="AudienceBound.Everyone"/>, so the bound is
 /// never narrower than the audience.
 /// </summary>
 internal static class AudienceBoundReader
 {
-    private static readonly TimeSpan Day = TimeSpan.FromDays(1);
+    private static readonly TimeSpan Day = TimeSpan.FromDays(1), Minute = TimeSpan.FromMinutes(1);
 
     /// <summary>The bound of <paramref name="expression"/> at a moment; <paramref name="constants"/> are the params that hold a constant.</summary>
     public static Func<DateTimeOffset, AudienceBound> Read(Expression expression, IReadOnlyDictionary<ParameterExpression, object?> constants) =>
@@ -70,10 +71,26 @@ internal static class AudienceBoundReader
             if (node is not BinaryExpression binary || Compared(binary) is not var (fact, operation, value)) return Everyone;
             if (IsFact(fact, typeof(NowFacts), nameof(NowFacts.IsBirthday)))
                 return (operation, value) is (ExpressionType.Equal, true) or (ExpressionType.NotEqual, false) ? Birthday : Everyone;
+            if (Entered(fact, operation, value) is { } entered) return entered;
             if (IsFact(fact, typeof(CustomerFacts), nameof(CustomerFacts.Tier)))
                 return (operation, value) is (ExpressionType.NotEqual, "") || (operation == ExpressionType.Equal && value is string { Length: > 0 })
                     ? _ => new AudienceBound.InTier() : Everyone;
             return Everyone;
+        }
+
+        /// <summary>
+        /// Time in the journey at least a number of hours or days (<c>&gt;</c>, <c>&gt;=</c> or <c>==</c>): the instance
+        /// entered that long ago or earlier, loosened by a minute. These facts are fractions, not whole numbers.
+        /// </summary>
+        private static Func<DateTimeOffset, AudienceBound>? Entered(Expression fact, ExpressionType operation, object? value)
+        {
+            if (operation is not (ExpressionType.GreaterThan or ExpressionType.GreaterThanOrEqual or ExpressionType.Equal) || Number(value) is not { } number
+                || number < 0) return null;
+            var unit = IsFact(fact, typeof(JourneyFacts), nameof(JourneyFacts.HoursSinceEntry)) ? 1.0 / 24
+                : IsFact(fact, typeof(JourneyFacts), nameof(JourneyFacts.DaysSinceEntry)) ? 1.0 : (double?)null;
+            // Longer than a century in the journey selects nobody real; it is left unbounded rather than reach before year 1.
+            if (unit is not { } days || number * days > 36500) return null;
+            return now => new AudienceBound.EnteredAtOrBefore(now - TimeSpan.FromDays(number * days) + Minute);
         }
 
         /// <summary>The fact a comparison of a ranged fact with a number reads, and the whole numbers it allows.</summary>

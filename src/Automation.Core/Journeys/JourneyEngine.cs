@@ -174,12 +174,18 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
     /// <summary>
     /// Finds, outside any transaction, the customers of a page with an active instance that has something to do now:
     /// past its max age, its exit condition holding, a step not taken holding, or every step taken. Most instances wait
-    /// (a second step days away), so the scheduler evaluates only these in its transaction, against what is current then.
+    /// (a second step days away): storage first narrows the page to the instances whose journey's bounds say they may
+    /// have work (<see cref="IJourneyStore.WorkCandidatesAsync"/>), and only their customers are read. The scheduler
+    /// evaluates those found in its transaction, against what is current then.
     /// </summary>
     public async Task<IReadOnlyList<long>> ScreenActiveAsync(IJourneyStore store, IReadOnlyCollection<long> customerIds, DateTimeOffset now, CancellationToken ct)
     {
         var set = catalog.Current;
-        var instances = await store.ActiveInstancesAsync(customerIds, ct);
+        if (customerIds.Count == 0) return [];
+        var work = set.Running.Select(j => WorkSelection.Of(set.Compiled(j.Name), now)).ToList();
+        var candidates = await store.WorkCandidatesAsync(work, customerIds.Min(), customerIds.Max(), ct);
+        if (candidates.Count == 0) return [];
+        var instances = await store.ActiveInstancesAsync(candidates, ct);
         await catalog.LoadVersionsAsync(instances, ct);
         var snapshots = (await store.SnapshotsAsync([.. instances.Select(i => i.CustomerId).Distinct()], StepReads(set, instances), ct)).ToDictionary(s => s.Profile.Id);
         return [.. instances

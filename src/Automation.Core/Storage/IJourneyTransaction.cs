@@ -46,6 +46,14 @@ public interface IJourneyStore
     /// </summary>
     Task<IReadOnlyList<IReadOnlyList<long>>> AudienceCandidatesAsync(IReadOnlyList<AudienceSelection> selections, long firstId, long lastId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The customers with ids from <paramref name="firstId"/> to <paramref name="lastId"/> holding an active instance of
+    /// one of these journeys that a selection says may have something to do now, read outside any transaction. As with
+    /// audiences, a store may return more (the scheduler evaluates every active instance of each customer returned) but
+    /// never fewer; instances of journeys not listed are left out.
+    /// </summary>
+    Task<IReadOnlyList<long>> WorkCandidatesAsync(IReadOnlyList<WorkSelection> journeys, long firstId, long lastId, CancellationToken cancellationToken);
+
     /// <summary>Customers holding points whose expiry date has passed, after an id, in id order.</summary>
     Task<IReadOnlyList<long>> CustomersWithExpiredPointsAsync(DateTimeOffset now, long afterCustomerId, int limit, CancellationToken cancellationToken);
 

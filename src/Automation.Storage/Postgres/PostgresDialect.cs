@@ -23,6 +23,8 @@ internal sealed class PostgresDialect : SqlDialect
     // which UPDATE would wait on — two ingests of one customer would each hold KEY SHARE and deadlock upgrading it.
     internal override string RowLockClause => "FOR NO KEY UPDATE";
 
+    internal override string WithoutJit => "SET LOCAL jit = off";
+
     // SKIP LOCKED: another dispatcher claims the next rows instead of waiting for these.
     internal override string ClaimLockClause => "FOR UPDATE SKIP LOCKED";
 

@@ -65,6 +65,12 @@ internal sealed partial class InMemoryStorage : IIngestionStore, IJourneyStore, 
             .Select(c => c.Id)])]);
     }
 
+    /// <summary>Reads no bound: every customer of the range with an active instance of a journey listed, which the contract allows.</summary>
+    public Task<IReadOnlyList<long>> WorkCandidatesAsync(IReadOnlyList<WorkSelection> journeys, long firstId, long lastId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<long>>([.. _committed.Instances
+            .Where(i => i.Status == InstanceRow.Active && i.CustomerId >= firstId && i.CustomerId <= lastId && journeys.Any(j => j.Journey == i.Journey))
+            .Select(i => i.CustomerId).Distinct().Order()]);
+
     public Task<IReadOnlyList<long>> CustomersWithExpiredPointsAsync(DateTimeOffset now, long afterCustomerId, int limit, CancellationToken cancellationToken) =>
         Page(_committed.Points.Where(p => p.Entry.ExpiresAt <= now).Select(p => p.CustomerId), afterCustomerId, limit);
 

@@ -7,7 +7,8 @@ namespace Automation.Tests.Core.Journeys;
 
 /// <summary>
 /// The bound read off an audience's expression: what storage selects by before the audience is evaluated. Each
-/// comparison it understands narrows it, loosened by a day where time is involved; anything else leaves everyone in.
+/// comparison it understands narrows it, loosened by a day where time is involved (by a minute for time in the journey,
+/// which only steps and exits bound); anything else leaves everyone in.
 /// That it never leaves out a customer the audience selects is <see cref="Storage.AudienceCandidatesTests"/>' part.
 /// </summary>
 public sealed class AudienceBoundTests
@@ -50,6 +51,16 @@ public sealed class AudienceBoundTests
     [TestCase("!(stats.OrderCount > 2) && now.IsBirthday", "birthday on 11-17, 11-18, 11-19")]
     [TestCase("(stats.OrderCount > 2 ? 1 : 0) == 1", "everyone")]
     [TestCase("true", "everyone")]
+    [TestCase("journey.HoursSinceEntry >= 24", "entered <= 2026-11-17T10:06:00Z")]
+    [TestCase("journey.HoursSinceEntry > 1.5 && cart.ItemCount > 0", "entered <= 2026-11-18T08:36:00Z")]
+    [TestCase("journey.DaysSinceEntry >= 3 && stats.OrderCount < 2", "entered <= 2026-11-15T10:06:00Z")]
+    [TestCase("2 <= journey.DaysSinceEntry", "entered <= 2026-11-16T10:06:00Z")]
+    [TestCase("journey.HoursSinceEntry >= 0", "entered <= 2026-11-18T10:06:00Z")]
+    [TestCase("journey.HoursSinceEntry < 24", "everyone")]
+    [TestCase("journey.HoursSinceEntry >= -1", "everyone")]
+    [TestCase("journey.HoursSinceLastStep >= 24", "everyone")]
+    [TestCase("journey.DaysSinceEntry >= 1000000", "everyone")]
+    [TestCase("journey.DaysSinceEntry >= 7 || stats.DaysSinceLastOrder >= 90", "(entered <= 2026-11-11T10:06:00Z or last order <= 2026-08-21T10:05:00Z)")]
     public void An_expression_is_bounded_by_what_its_comparisons_imply(string expression, string bound) =>
         CompiledRule.Compile("audience", expression, []).Bound(Now).ToString().Should().Be(bound);
 
