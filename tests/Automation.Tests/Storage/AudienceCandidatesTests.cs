@@ -1,6 +1,5 @@
 using Automation.Core.Customers;
 using Automation.Core.Journeys;
-using Automation.Server.Jobs;
 using Automation.Storage;
 using Automation.Tests.Support;
 using Dapper;
@@ -27,9 +26,7 @@ public sealed class AudienceCandidatesTests(string provider)
     public async Task No_customer_an_audience_selects_is_left_out_and_most_others_are_never_read()
     {
         await using var db = await TestDatabase.CreateAsync(provider);
-        var catalog = new JourneyCatalog();
-        catalog.Reload(DiskFiles.Folder(Path.Combine(ServerProcess.RepositoryRoot(), "rules")),
-            new JourneyReadOptions(JourneyReadOptions.DefaultChannels, null, new QuartzCronSchedule().Problem));
+        var catalog = TestIngestion.ShippedJourneys();
         var journeys = Audiences.Select(name => catalog.Current.Find(name)!).ToList();
         var ids = await SeedAsync(db.Storage, new Random(20261205), 400);
         var engine = TestIngestion.Engine(catalog);

@@ -1,7 +1,6 @@
 using System.Reflection;
 using Automation.Core.Journeys;
 using Automation.Core.Storage;
-using Automation.Server.Jobs;
 using Automation.Storage;
 using Automation.Tests.Support;
 using Dapper;
@@ -31,9 +30,7 @@ public sealed class WorkCandidatesTests(string provider)
     public async Task No_instance_with_work_is_left_out()
     {
         await using var db = await TestDatabase.CreateAsync(provider);
-        var catalog = new JourneyCatalog();
-        catalog.Reload(DiskFiles.Folder(Path.Combine(ServerProcess.RepositoryRoot(), "rules")),
-            new JourneyReadOptions(JourneyReadOptions.DefaultChannels, null, new QuartzCronSchedule().Problem));
+        var catalog = TestIngestion.ShippedJourneys();
         var journeys = catalog.Current.Running.Select(j => catalog.Current.Compiled(j.Name)).ToList();
         var ids = await SeedAsync(db.Storage, journeys, new Random(20261205), 300);
         var engine = TestIngestion.Engine(catalog);
@@ -63,9 +60,7 @@ public sealed class WorkCandidatesTests(string provider)
     public async Task Instances_waiting_for_a_step_are_not_selected()
     {
         await using var db = await TestDatabase.CreateAsync(provider);
-        var catalog = new JourneyCatalog();
-        catalog.Reload(DiskFiles.Folder(Path.Combine(ServerProcess.RepositoryRoot(), "rules")),
-            new JourneyReadOptions(JourneyReadOptions.DefaultChannels, null, new QuartzCronSchedule().Problem));
+        var catalog = TestIngestion.ShippedJourneys();
         var winBack = catalog.Current.Compiled("win-back");
         var cart = catalog.Current.Compiled("cart-recovery");
         await using var connection = await db.Storage.OpenConnectionAsync(None);

@@ -18,6 +18,15 @@ internal static class TestIngestion
     public static JourneyEngine Engine(JourneyCatalog journeys, CouponCatalog? coupons = null, TierCatalog? tiers = null) =>
         new(journeys, coupons ?? new CouponCatalog(), NullLogger<JourneyEngine>.Instance, new PointsSettings(), tiers ?? new TierCatalog());
 
+    /// <summary>The journeys of the repository's <c>rules/</c>, as the server reads them.</summary>
+    public static JourneyCatalog ShippedJourneys()
+    {
+        var catalog = new JourneyCatalog();
+        catalog.Reload(DiskFiles.Folder(Path.Combine(ServerProcess.RepositoryRoot(), "rules")),
+            new JourneyReadOptions(JourneyReadOptions.DefaultChannels, null, new Automation.Server.Jobs.QuartzCronSchedule().Problem));
+        return catalog;
+    }
+
     public static TagEngine Tags(TagCatalog rules, TierCatalog? tiers = null) => new(rules, NullLogger<TagEngine>.Instance, tiers ?? new TierCatalog());
 
     public static IngestionService Service(IIngestionStore store, JourneyEngine journeys, TimeProvider clock,
