@@ -86,8 +86,9 @@ internal static class AudienceQueries
             var hash = Value(work.Hash);
             var reasons = new List<string> { $"COALESCE(i.journey_hash, {hash}) <> {hash}", $"i.entered_at <= {Value(work.EnteredBy)}" };
             if (work.Exit is { } exit) reasons.Add(Predicate(exit));
-            reasons.AddRange(work.Steps.Select(s => $"(NOT {Taken(s.Step)} AND {Predicate(s.Bound)})"));
-            reasons.Add(work.Steps.Count == 0 ? "1 = 1" : string.Join(" AND ", work.Steps.Select(s => Taken(s.Step))));
+            var taken = work.Steps.Select(s => Taken(s.Step)).ToList();
+            reasons.AddRange(work.Steps.Select((s, i) => $"(NOT {taken[i]} AND {Predicate(s.Bound)})"));
+            reasons.Add(taken.Count == 0 ? "1 = 1" : string.Join(" AND ", taken));
             return $"({dialect.Unindexed("i.journey")} = {Value(work.Journey)} AND (\n    {string.Join("\n    OR ", reasons)}))";
         }
 
