@@ -25,13 +25,26 @@ public abstract partial class AutomationStorage : IOutboxStore
         await using var writer = await OpenWriterAsync(cancellationToken);
         var connection = writer.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // Each status read in its index's order and the first few of each merged: one condition over the three
+        // (status IN … OR …) sorted every due row for every claim, so a broadcast's backlog of N messages cost N²/limit.
         var rows = await BufferedRows.QueryAsync<ClaimRow>(connection, new CommandDefinition($"""
-            UPDATE outbox SET status = {Sending}, claimed_until = @until, attempts = attempts + 1
+            {Dialect.IndexOrderFirst}UPDATE outbox SET status = {Sending}, claimed_until = @until, attempts = attempts + 1
             WHERE id IN (
-                SELECT id FROM outbox
-                WHERE (status IN ({Queued}, {Deferred}) AND due_at <= @now) OR (status = {Sending} AND claimed_until < @now)
+                SELECT id FROM (
+                    SELECT id, due_at FROM (
+                        SELECT id, due_at FROM outbox WHERE status = {Queued} AND due_at <= @now
+                        ORDER BY due_at, id LIMIT @limit {Dialect.ClaimLockClause}) queued
+                    UNION ALL
+                    SELECT id, due_at FROM (
+                        SELECT id, due_at FROM outbox WHERE status = {Deferred} AND due_at <= @now
+                        ORDER BY due_at, id LIMIT @limit {Dialect.ClaimLockClause}) deferred
+                    UNION ALL
+                    SELECT id, due_at FROM (
+                        SELECT id, due_at FROM outbox WHERE status = {Sending} AND claimed_until < @now
+                        ORDER BY due_at, id LIMIT @limit {Dialect.ClaimLockClause}) abandoned
+                ) due
                 ORDER BY due_at, id
-                LIMIT @limit {Dialect.ClaimLockClause}
+                LIMIT @limit
             )
             RETURNING id, idempotency_key, customer_id, journey, step, channel, template, context, attempts, instance_id, transactional, trace_parent
             """, new { now, until, limit }, transaction, cancellationToken: cancellationToken));
@@ -81,30 +94,22 @@ public abstract partial class AutomationStorage : IOutboxStore
         await using var writer = await OpenWriterAsync(cancellationToken);
         var connection = writer.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        // Several statements a command: one round trip for a group's results on PostgreSQL, whose rows differ in every column.
-        foreach (var chunk in results.Chunk(Dialect.StatementsPerCommand))
+        // One statement a chunk joined to its rows (unnested on PostgreSQL): a statement a result cost a parse, a plan and ten parameters each.
+        foreach (var chunk in results.Chunk(Dialect.RowsPerInsert))
         {
             var p = new DynamicParameters();
-            var sql = new StringBuilder();
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                var (message, result) = chunk[i];
-                p.AddDynamicParams(new Dictionary<string, object?>
-                {
-                    [$"id{i}"] = message.Id, [$"claimedUntil{i}"] = message.ClaimedUntil, [$"status{i}"] = result.Status.Text(), [$"recipient{i}"] = result.Recipient,
-                    [$"providerId{i}"] = result.ProviderId, [$"error{i}"] = result.Error, [$"dueAt{i}"] = result.DueAt, [$"sentAt{i}"] = result.SentAt,
-                    [$"pixel{i}"] = result.Tracking?.Pixel ?? false, [$"links{i}"] = result.Tracking?.Links ?? false,
-                });
-                sql.Append(CultureInfo.InvariantCulture, $"""
-                    UPDATE outbox SET status = @status{i}, recipient = @recipient{i}, provider_id = @providerId{i}, last_error = @error{i},
-                        due_at = COALESCE(@dueAt{i}, due_at), sent_at = @sentAt{i}, claimed_until = NULL,
-                        tracked_opens = @pixel{i}, tracked_clicks = @links{i},
-                        cap_at = CASE WHEN @status{i} = {Sent} THEN cap_at END
-                    WHERE id = @id{i} AND status = {Sending} AND claimed_until = @claimedUntil{i};
-
-                    """);
-            }
-            await connection.ExecuteAsync(new CommandDefinition(sql.ToString(), p, transaction, cancellationToken: cancellationToken));
+            var rows = Dialect.InsertRows(chunk, r => [r.Message.Id, r.Message.ClaimedUntil, r.Result.Status.Text(), r.Result.Recipient, r.Result.ProviderId,
+                    r.Result.Error, r.Result.DueAt, r.Result.SentAt, r.Result.Tracking?.Pixel ?? false, r.Result.Tracking?.Links ?? false],
+                p, "bigint", "timestamptz", "text", "text", "text", "text", "timestamptz", "timestamptz", "boolean", "boolean");
+            await connection.ExecuteAsync(new CommandDefinition($"""
+                WITH result (id, claimed_until, status, recipient, provider_id, last_error, due_at, sent_at, pixel, links) AS ({rows})
+                UPDATE outbox SET status = result.status, recipient = result.recipient, provider_id = result.provider_id, last_error = result.last_error,
+                    due_at = COALESCE(result.due_at, outbox.due_at), sent_at = result.sent_at, claimed_until = NULL,
+                    tracked_opens = result.pixel, tracked_clicks = result.links,
+                    cap_at = CASE WHEN result.status = {Sent} THEN outbox.cap_at END
+                FROM result
+                WHERE outbox.id = result.id AND outbox.status = {Sending} AND outbox.claimed_until = result.claimed_until
+                """, p, transaction, cancellationToken: cancellationToken));
         }
         await transaction.CommitAsync(cancellationToken);
     }

@@ -37,9 +37,6 @@ public abstract class SqlDialect
     internal virtual string InsertRows<T>(IReadOnlyList<T> rows, Func<T, object?[]> cells, DynamicParameters parameters, params string[] types) =>
         "VALUES " + SqlLists.Values(rows, cells, parameters);
 
-    /// <summary>Statements per command, where each row needs a statement of its own.</summary>
-    internal abstract int StatementsPerCommand { get; }
-
     /// <summary>
     /// A membership test against the whole list, bound as one parameter whatever its length, to follow a column:
     /// <c>WHERE id {InList("ids", ids, p)}</c>. One parameter instead of one per value: binding is what made long
@@ -68,6 +65,14 @@ public abstract class SqlDialect
     /// cost counts a sub-plan per instance and step, passed it and spent ~440 ms compiling for ~30 ms of work a page.
     /// </summary>
     internal virtual string? WithoutJit => null;
+
+    /// <summary>
+    /// Statements that open a transaction's command so that a <c>LIMIT</c>ed read follows its index's order instead of
+    /// collecting every match to sort it; empty where the planner needs no telling. PostgreSQL, estimating a few due
+    /// outbox rows from statistics taken before a broadcast queued thousands, read them all by bitmap and sorted them
+    /// for every claim of a batch.
+    /// </summary>
+    internal virtual string IndexOrderFirst => "";
 
     /// <summary>Days from <paramref name="earlier"/> to <paramref name="later"/> as a floating-point number.</summary>
     internal abstract string DaysBetweenSql(string later, string earlier);

@@ -16,10 +16,13 @@ namespace Automation.Core.Messaging;
 /// </summary>
 public sealed class TemplateModel
 {
-    private TemplateModel(TemplateHash plain, TemplateHash html, string? locale, TimeZoneInfo zone, CultureInfo culture, string currency)
+    private readonly Dictionary<string, object?> _values;
+    private TemplateHash? _html;
+
+    private TemplateModel(Dictionary<string, object?> values, string? locale, TimeZoneInfo zone, CultureInfo culture, string currency)
     {
-        Plain = plain;
-        Html = html;
+        _values = values;
+        Plain = ToHash(values, escape: false);
         Locale = locale;
         Zone = zone;
         Culture = culture;
@@ -29,8 +32,11 @@ public sealed class TemplateModel
     /// <summary>The model as text parts see it.</summary>
     public TemplateHash Plain { get; }
 
-    /// <summary>The model as HTML parts see it: every string HTML-escaped (<c>| raw</c> undoes it).</summary>
-    public TemplateHash Html { get; }
+    /// <summary>
+    /// The model as HTML parts see it: every string HTML-escaped (<c>| raw</c> undoes it). Built on first use: an SMS
+    /// or WeChat message has no HTML part, so converting the model a second time is wasted on it.
+    /// </summary>
+    public TemplateHash Html => _html ??= ToHash(_values, escape: true);
     public string? Locale { get; }
     public TimeZoneInfo Zone { get; }
     public CultureInfo Culture { get; }
@@ -111,7 +117,7 @@ public sealed class TemplateModel
             ["context"] = Values(actionContext),
             ["unsubscribe_url"] = unsubscribeUrl,
         };
-        return new TemplateModel(ToHash(values, escape: false), ToHash(values, escape: true), profile.Locale, zone, culture, currency);
+        return new TemplateModel(values, profile.Locale, zone, culture, currency);
     }
 
     /// <summary>

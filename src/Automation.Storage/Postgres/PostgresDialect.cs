@@ -25,6 +25,8 @@ internal sealed class PostgresDialect : SqlDialect
 
     internal override string WithoutJit => "SET LOCAL jit = off";
 
+    internal override string IndexOrderFirst => "SET LOCAL enable_bitmapscan = off;\n";
+
     // SKIP LOCKED: another dispatcher claims the next rows instead of waiting for these.
     internal override string ClaimLockClause => "FOR UPDATE SKIP LOCKED";
 
@@ -36,9 +38,6 @@ internal sealed class PostgresDialect : SqlDialect
 
     internal override string InsertRows<T>(IReadOnlyList<T> rows, Func<T, object?[]> cells, DynamicParameters parameters, params string[] types) =>
         SqlLists.Unnest(rows, cells, parameters, types);
-
-    // The statements of one command go in one round trip.
-    internal override int StatementsPerCommand => 25;
 
     // Dapper passes a list to Npgsql as an array, which = ANY takes whole.
     internal override string InList<T>(string name, IEnumerable<T> values, DynamicParameters parameters)

@@ -24,10 +24,6 @@ internal sealed class SqliteDialect : SqlDialect
     // that small while still saving most of the statements.
     internal override int RowsPerStatement => 4;
 
-    // Several statements in one command gain nothing without round trips to save, and every parameter of the command
-    // is bound again for each statement.
-    internal override int StatementsPerCommand => 1;
-
     // SQLite's documented way to disqualify a term from driving an index: a unary plus.
     internal override string Unindexed(string column) => "+" + column;
 
