@@ -114,11 +114,20 @@ public abstract partial class AutomationStorage : IOutboxStore
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public async Task<bool> IsSuppressedAsync(string channel, string address, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<bool>> AreSuppressedAsync(IReadOnlyList<(string Channel, string Address)> addresses, CancellationToken cancellationToken)
     {
+        if (addresses.Count == 0) return [];
         await using var connection = await OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COUNT(*) FROM suppressions WHERE channel = @channel AND address = @address", new { channel, address }, cancellationToken: cancellationToken)) > 0;
+        var suppressed = new HashSet<(string, string)>();
+        foreach (var channel in addresses.GroupBy(a => a.Channel, a => a.Address, StringComparer.Ordinal))
+        {
+            var p = new DynamicParameters(new { channel = channel.Key });
+            var found = await connection.QueryAsync<string>(new CommandDefinition(
+                $"SELECT address FROM suppressions WHERE channel = @channel AND address {Dialect.InList("addresses", channel.Distinct(StringComparer.Ordinal), p)}",
+                p, cancellationToken: cancellationToken));
+            suppressed.UnionWith(found.Select(address => (channel.Key, address)));
+        }
+        return [.. addresses.Select(a => suppressed.Contains((a.Channel, a.Address)))];
     }
 
     public async Task<string?> ReportDeliveryAsync(string channel, string providerId, MessageStatus status, string? lastError, CancellationToken cancellationToken)
@@ -132,41 +141,68 @@ public abstract partial class AutomationStorage : IOutboxStore
             """, new { channel, providerId, status = status.Text(), lastError }, cancellationToken: cancellationToken));
     }
 
-    public async Task<CapClaim> ClaimCapAsync(ClaimedMessage message, FrequencyCaps caps, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<CapClaim>> ClaimCapsAsync(IReadOnlyList<(ClaimedMessage Message, DateTimeOffset Now)> messages, FrequencyCaps caps,
+        CancellationToken cancellationToken)
     {
+        if (messages.Count == 0) return [];
         await using var writer = await OpenWriterAsync(cancellationToken);
         var connection = writer.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var args = new
-        {
-            message.Id, message.ClaimedUntil, message.CustomerId, message.Channel, now, caps.PerDay, caps.PerWeek,
-            dayAgo = now.AddDays(-1), weekAgo = now.AddDays(-7),
-        };
         // Claims for one customer take turns on the customer's row (SQLite's writers take turns anyway), so the counts
-        // below include every place taken before this one, on any node.
+        // below include every place taken before these, on any node. In id order, as ingestion locks them.
+        var locks = new DynamicParameters();
         await connection.ExecuteAsync(new CommandDefinition(
-            $"SELECT id FROM customers WHERE id = @CustomerId {Dialect.RowLockClause}", args, transaction, cancellationToken: cancellationToken));
-        var held = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition($"""
-            UPDATE outbox SET cap_at = COALESCE(cap_at, @now)
-            WHERE id = @Id AND status = {Sending} AND claimed_until = @ClaimedUntil
-              AND (cap_at IS NOT NULL OR (
-                  (@PerDay = 0 OR (SELECT COUNT(*) FROM outbox WHERE customer_id = @CustomerId AND channel = @Channel AND cap_at > @dayAgo) < @PerDay)
-                  AND (@PerWeek = 0 OR (SELECT COUNT(*) FROM outbox WHERE customer_id = @CustomerId AND channel = @Channel AND cap_at > @weekAgo) < @PerWeek)))
-            RETURNING id
-            """, args, transaction, cancellationToken: cancellationToken));
-        var claim = CapClaim.Held;
-        if (held is null)
+            $"SELECT id FROM customers WHERE id {Dialect.InList("ids", messages.Select(m => m.Message.CustomerId).Distinct(), locks)} ORDER BY id {Dialect.RowLockClause}",
+            locks, transaction, cancellationToken: cancellationToken));
+        var claims = new CapClaim[messages.Count];
+        var held = new HashSet<long>();
+        // In rounds, the k-th message of each customer and channel in round k: a statement's counts see the places the
+        // rounds before it took, and never two of one customer's messages in one statement.
+        var rounds = messages.Select((m, i) => (m.Message, m.Now, Index: i))
+            .GroupBy(m => (m.Message.CustomerId, m.Message.Channel))
+            .SelectMany(sameCustomer => sameCustomer.Select((m, round) => (m, round)))
+            .GroupBy(x => x.round, x => x.m)
+            .OrderBy(round => round.Key);
+        foreach (var round in rounds)
         {
+            foreach (var chunk in round.Chunk(Dialect.RowsPerInsert))
+            {
+                var p = new DynamicParameters(new { caps.PerDay, caps.PerWeek });
+                var rows = Dialect.InsertRows(chunk, m => [m.Message.Id, m.Message.ClaimedUntil, m.Message.CustomerId, m.Message.Channel, m.Now, m.Now.AddDays(-1), m.Now.AddDays(-7)],
+                    p, "bigint", "timestamptz", "bigint", "text", "timestamptz", "timestamptz", "timestamptz");
+                held.UnionWith(await connection.QueryAsync<long>(new CommandDefinition($"""
+                    WITH asked (id, claimed_until, customer_id, channel, asked_at, day_ago, week_ago) AS ({rows})
+                    UPDATE outbox SET cap_at = COALESCE(outbox.cap_at, asked.asked_at)
+                    FROM asked
+                    WHERE outbox.id = asked.id AND outbox.status = {Sending} AND outbox.claimed_until = asked.claimed_until
+                      AND (outbox.cap_at IS NOT NULL OR (
+                          (@PerDay = 0 OR (SELECT COUNT(*) FROM outbox placed
+                                           WHERE placed.customer_id = asked.customer_id AND placed.channel = asked.channel AND placed.cap_at > asked.day_ago) < @PerDay)
+                          AND (@PerWeek = 0 OR (SELECT COUNT(*) FROM outbox placed
+                                                WHERE placed.customer_id = asked.customer_id AND placed.channel = asked.channel AND placed.cap_at > asked.week_ago) < @PerWeek)))
+                    RETURNING outbox.id
+                    """, p, transaction, cancellationToken: cancellationToken)));
+            }
+        }
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var (message, now) = messages[i];
+            if (held.Contains(message.Id))
+            {
+                claims[i] = CapClaim.Held;
+                continue;
+            }
+            // Why not, for the few refused: the claim lost to another dispatcher, or which cap is full.
             var state = await connection.QuerySingleAsync<CapStateRow>(new CommandDefinition($"""
                 SELECT (SELECT COUNT(*) FROM outbox WHERE id = @Id AND status = {Sending} AND claimed_until = @ClaimedUntil) AS still_claimed,
                        (SELECT COUNT(*) FROM outbox WHERE customer_id = @CustomerId AND channel = @Channel AND cap_at > @dayAgo) AS day
-                """, args, transaction, cancellationToken: cancellationToken));
-            claim = state.StillClaimed == 0 ? CapClaim.ClaimLost
+                """, new { message.Id, message.ClaimedUntil, message.CustomerId, message.Channel, dayAgo = now.AddDays(-1) }, transaction, cancellationToken: cancellationToken));
+            claims[i] = state.StillClaimed == 0 ? CapClaim.ClaimLost
                 : caps.PerDay > 0 && state.Day >= caps.PerDay ? CapClaim.DayFull
                 : CapClaim.WeekFull;
         }
         await transaction.CommitAsync(cancellationToken);
-        return claim;
+        return claims;
     }
 
     public async Task<bool> SuppressAsync(string channel, string address, string reason, DateTimeOffset at, AuditActor actor, CancellationToken cancellationToken)

@@ -57,10 +57,15 @@ public sealed partial class OutboxDispatcher(
         // crash leaves at most one batch and twice the senders claimed but unsent.
         var claimed = Channel.CreateBounded<(ClaimedMessage Message, CustomerSnapshot? Customer, Tiers.OrderTotals TierWindow)>(
             new BoundedChannelOptions(settings.Concurrency) { SingleWriter = true });
-        var commits = new GroupCommit(store);
+        var commits = new GroupedCalls<(ClaimedMessage Message, DeliveryResult Result), bool>(async (results, token) =>
+        {
+            await store.CompleteAsync(results, token);
+            return [.. results.Select(_ => true)];
+        });
+        var suppressions = new GroupedCalls<(string Channel, string Address), bool>(store.AreSuppressedAsync);
         var claims = ClaimAsync(claimed.Writer, stop.Token);
         Task[] work = [claims,
-            .. Enumerable.Range(0, settings.Concurrency).Select(_ => SendAsync(claimed.Reader, commits, stop.Token))];
+            .. Enumerable.Range(0, settings.Concurrency).Select(_ => SendAsync(claimed.Reader, suppressions, commits, stop.Token))];
         // The first failure (the database went away) stops the rest: what they hold stays claimed until its lease ends.
         await Task.WhenAll(work.Select(async task =>
         {
@@ -107,7 +112,8 @@ public sealed partial class OutboxDispatcher(
         }
     }
 
-    private async Task SendAsync(ChannelReader<(ClaimedMessage Message, CustomerSnapshot? Customer, Tiers.OrderTotals TierWindow)> claimed, GroupCommit commits, CancellationToken ct)
+    private async Task SendAsync(ChannelReader<(ClaimedMessage Message, CustomerSnapshot? Customer, Tiers.OrderTotals TierWindow)> claimed,
+        GroupedCalls<(string, string), bool> suppressions, GroupedCalls<(ClaimedMessage, DeliveryResult), bool> commits, CancellationToken ct)
     {
         await foreach (var (message, customer, tierWindow) in claimed.ReadAllAsync(ct))
         {
@@ -120,7 +126,7 @@ public sealed partial class OutboxDispatcher(
             DeliveryResult? result;
             try
             {
-                result = await DeliverAsync(message, customer, tierWindow, ct);
+                result = await DeliverAsync(message, customer, tierWindow, suppressions, ct);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -131,12 +137,14 @@ public sealed partial class OutboxDispatcher(
             }
             // Null: another dispatcher's claim has the message now, and records what it does with it.
             if (result is null) continue;
-            await commits.RecordAsync(message, result, ct);
+            // Each sender waits for its own result's commit before its next message: a crash repeats at most one per sender.
+            await commits.CallAsync((message, result), ct);
             RecordCommitted(activity, message.Channel, result);
         }
     }
 
-    private async Task<DeliveryResult?> DeliverAsync(ClaimedMessage message, CustomerSnapshot? customer, Tiers.OrderTotals tierWindow, CancellationToken ct)
+    private async Task<DeliveryResult?> DeliverAsync(ClaimedMessage message, CustomerSnapshot? customer, Tiers.OrderTotals tierWindow,
+        GroupedCalls<(string, string), bool> suppressions, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         if (customer is null) return Failed("the customer no longer exists", null, "customer_missing");
@@ -145,7 +153,7 @@ public sealed partial class OutboxDispatcher(
 
         var recipient = channel.Recipient.Read(customer.Profile);
         if (recipient is null) return Failed($"the customer has no {channel.Recipient.Noun}", null, "recipient_missing");
-        if (!message.Transactional && await store.IsSuppressedAsync(message.Channel, recipient, ct))
+        if (!message.Transactional && await suppressions.CallAsync((message.Channel, recipient), ct))
             return new DeliveryResult(MessageStatus.Suppressed, recipient, null, $"{recipient} is suppressed on {message.Channel}", null, null);
         switch (await guardrails.CheckAsync(message, customer.Profile.Timezone, now, ct))
         {

@@ -32,19 +32,23 @@ public interface IOutboxStore
     /// </summary>
     Task CompleteAsync(IReadOnlyCollection<(ClaimedMessage Message, DeliveryResult Result)> results, CancellationToken cancellationToken);
 
-    Task<bool> IsSuppressedAsync(string channel, string address, CancellationToken cancellationToken);
+    /// <summary>Whether each address is suppressed on its channel, in the order asked: one query for the dispatcher's senders that ask together.</summary>
+    Task<IReadOnlyList<bool>> AreSuppressedAsync(IReadOnlyList<(string Channel, string Address)> addresses, CancellationToken cancellationToken);
 
     /// <summary>Applies a provider's delivery report to the message it sent; returns its recipient, or null when no message has that id.</summary>
     Task<string?> ReportDeliveryAsync(string channel, string providerId, MessageStatus status, string? lastError, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Takes a place for a claimed marketing message under its customer's frequency caps on its channel, in one statement
-    /// that counts the places held in the last day and week: those of messages sent, and of messages being sent now by
-    /// any dispatcher. A message that already holds a place (its claim was taken over after a crash) keeps it. The place
-    /// is kept when the message's result is 'sent' and given back with any other result
-    /// (<see cref="CompleteAsync"/>). Concurrent claims for one customer take turns on the customer's row.
+    /// Takes a place for each claimed marketing message under its customer's frequency caps on its channel, in one
+    /// transaction for the group, each message in one statement that counts the places held in the last day and week
+    /// before its own time: those of messages sent, of messages being sent now by any dispatcher, and of the group's
+    /// messages before it. A message that already holds a place (its claim was taken over after a crash) keeps it. The
+    /// place is kept when the message's result is 'sent' and given back with any other result
+    /// (<see cref="CompleteAsync"/>). Concurrent claims for one customer take turns on the customer's row. Returns one
+    /// answer per message, in order.
     /// </summary>
-    Task<CapClaim> ClaimCapAsync(ClaimedMessage message, FrequencyCaps caps, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<IReadOnlyList<CapClaim>> ClaimCapsAsync(IReadOnlyList<(ClaimedMessage Message, DateTimeOffset Now)> messages, FrequencyCaps caps,
+        CancellationToken cancellationToken);
 
     /// <summary>
     /// Suppresses <paramref name="address"/> on <paramref name="channel"/>; false, changing nothing, when it is suppressed
@@ -101,7 +105,7 @@ public sealed record ClaimedMessage(
 /// <summary>Most marketing messages per customer per channel in 24 hours and in 7 days; 0 is no cap.</summary>
 public sealed record FrequencyCaps(int PerDay, int PerWeek);
 
-/// <summary>What <see cref="IOutboxStore.ClaimCapAsync"/> found.</summary>
+/// <summary>What <see cref="IOutboxStore.ClaimCapsAsync"/> found for a message.</summary>
 public enum CapClaim
 {
     /// <summary>The message holds a place under both caps.</summary>

@@ -36,12 +36,15 @@ public static class DispatchLoad
         var batchSize = options.GetValueOrDefault("batch-size", "100");
         var concurrency = options.GetValueOrDefault("concurrency", "16");
         var smsProvider = options.GetValueOrDefault("sms-provider", "twilio");
+        var marketing = options.GetValueOrDefault("marketing", "false") == "true";
         var root = Directory.CreateTempSubdirectory("automation-dispatch-");
-        WriteJourney(root.FullName, channel);
+        WriteJourney(root.FullName, channel, marketing);
         var common = new List<string>
         {
             "--contentRoot", root.FullName, "--Api:Keys:0", ApiKey, "--Logging:LogLevel:Default", "Warning", "--Storage:Provider", provider,
             "--Scheduler:Enabled", "false", "--Messaging:BatchSize", batchSize, "--Messaging:Concurrency", concurrency,
+            // Marketing pays the suppression check and the frequency cap's claim; quiet hours would only defer the run.
+            "--Guardrails:QuietHours", "",
         };
         if (provider == "postgres")
             common.AddRange(["--Storage:ConnectionString", Environment.GetEnvironmentVariable("AUTOMATION_BENCH_POSTGRES")
@@ -92,8 +95,9 @@ public static class DispatchLoad
         }
     }
 
-    // A journey that sends one transactional message at once (no caps, no quiet hours) to every customer who asks.
-    private static void WriteJourney(string root, string channel)
+    // A journey that sends one message at once to every customer who asks: transactional (no suppression list, no
+    // caps), or with --marketing a marketing one (`--marketing true`), which the default caps let through (one a day) after checking both.
+    private static void WriteJourney(string root, string channel, bool marketing)
     {
         Directory.CreateDirectory(Path.Combine(root, "rules"));
         Directory.CreateDirectory(Path.Combine(root, "templates", "bench"));
@@ -102,7 +106,7 @@ public static class DispatchLoad
               "WorkflowName": "bench",
               "Trigger": { "Event": "Bench Requested" },
               "Rules": [ { "RuleName": "send", "Expression": "journey.HoursSinceEntry >= 0",
-                "Actions": { "OnSuccess": { "Name": "Send", "Context": { "Channel": "{{channel}}", "Template": "bench/message", "Transactional": true } } } } ]
+                "Actions": { "OnSuccess": { "Name": "Send", "Context": { "Channel": "{{channel}}", "Template": "bench/message", "Transactional": {{(marketing ? "false" : "true")}} } } } } ]
             }
             """);
         File.WriteAllText(Path.Combine(root, "templates", "bench", $"message.{channel}.liquid"), channel == "sms"

@@ -85,7 +85,7 @@ public sealed class InboundRepliesApiTests(string provider)
         return await anonymous.PostAsJsonAsync(path, body);
     }
 
-    private async Task<bool> IsSuppressed() => await _db.Storage.IsSuppressedAsync("sms", Phone, CancellationToken.None);
+    private async Task<bool> IsSuppressed() => (await _db.Storage.AreSuppressedAsync([("sms", Phone)], CancellationToken.None))[0];
 
     private async Task<IReadOnlyList<EventView>> ReplyEvents()
     {

@@ -153,6 +153,6 @@ public sealed class AuditLogTests(string provider)
         var entries = await AllAsync();
         entries.Should().ContainSingle().Which.Action.Should().Be(AuditActions.SuppressionAdd);
         entries[0].Actor.Name.Should().Be($"key {Array.IndexOf(adds, true)}", "the entry names the add that made the change");
-        (await _db.Storage.IsSuppressedAsync("sms", "+14155550100", default)).Should().BeTrue();
+        (await _db.Storage.AreSuppressedAsync([("sms", "+14155550100")], default)).Should().Equal(true);
     }
 }

@@ -275,6 +275,16 @@ public sealed class DispatchTests(string provider)
     }
 
     [Test]
+    public async Task Senders_asking_together_learn_each_address_on_its_own_channel()
+    {
+        await Db.Storage.SuppressAsync("email", "ann@example.com", "unsubscribed", Start, AuditActor.Cli("test"), CancellationToken.None);
+        await Db.Storage.SuppressAsync("sms", "+14155550100", "replied_stop", Start, AuditActor.Cli("test"), CancellationToken.None);
+
+        (await Db.Storage.AreSuppressedAsync([("sms", "ann@example.com"), ("email", "ann@example.com"), ("email", "bob@example.com"), ("sms", "+14155550100"),
+            ("email", "+14155550100"), ("email", "ann@example.com")], CancellationToken.None)).Should().Equal(false, true, false, true, false, true);
+    }
+
+    [Test]
     public async Task A_template_error_fails_the_message_visibly_instead_of_sending_blanks()
     {
         var templates = Directory.CreateTempSubdirectory("automation-broken-templates-");
@@ -536,7 +546,7 @@ public sealed class TwilioDispatchTests(string provider)
         var sms = await Sms();
         sms.Status.Should().Be(MessageStatus.Failed);
         sms.LastError.Should().Contain("21610");
-        (await Db.Storage.IsSuppressedAsync("sms", FakeTwilio.Unsubscribed, CancellationToken.None)).Should().BeTrue();
+        (await Db.Storage.AreSuppressedAsync([("sms", FakeTwilio.Unsubscribed)], CancellationToken.None)).Should().Equal(true);
     }
 
     [Test]
@@ -548,7 +558,7 @@ public sealed class TwilioDispatchTests(string provider)
         var sms = await Sms();
         sms.Status.Should().Be(MessageStatus.Failed);
         sms.LastError.Should().StartWith("Twilio 400 21211");
-        (await Db.Storage.IsSuppressedAsync("sms", FakeTwilio.InvalidNumber, CancellationToken.None)).Should().BeFalse();
+        (await Db.Storage.AreSuppressedAsync([("sms", FakeTwilio.InvalidNumber)], CancellationToken.None)).Should().Equal(false);
     }
 }
 
