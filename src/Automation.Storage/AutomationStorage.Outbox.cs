@@ -148,30 +148,32 @@ public abstract partial class AutomationStorage : IOutboxStore
         await using var writer = await OpenWriterAsync(cancellationToken);
         var connection = writer.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        // Claims for one customer take turns on the customer's row (SQLite's writers take turns anyway), so the counts
-        // below include every place taken before these, on any node. In id order, as ingestion locks them.
-        var locks = new DynamicParameters();
-        await connection.ExecuteAsync(new CommandDefinition(
-            $"SELECT id FROM customers WHERE id {Dialect.InList("ids", messages.Select(m => m.Message.CustomerId).Distinct(), locks)} ORDER BY id {Dialect.RowLockClause}",
-            locks, transaction, cancellationToken: cancellationToken));
         var claims = new CapClaim[messages.Count];
         var held = new HashSet<long>();
         // In rounds, the k-th message of each customer and channel in round k: a statement's counts see the places the
         // rounds before it took, and never two of one customer's messages in one statement.
-        var rounds = messages.Select((m, i) => (m.Message, m.Now, Index: i))
+        var rounds = messages
             .GroupBy(m => (m.Message.CustomerId, m.Message.Channel))
             .SelectMany(sameCustomer => sameCustomer.Select((m, round) => (m, round)))
             .GroupBy(x => x.round, x => x.m)
             .OrderBy(round => round.Key);
+        var locked = false;
         foreach (var round in rounds)
         {
             foreach (var chunk in round.Chunk(Dialect.RowsPerInsert))
             {
                 var p = new DynamicParameters(new { caps.PerDay, caps.PerWeek });
+                // First, in the same command: claims for one customer take turns on the customer's row (SQLite's writers
+                // take turns anyway), so the counts include every place taken before these, on any node. In id order,
+                // as ingestion locks them.
+                var lockCustomers = locked ? "" : $"""
+                    SELECT id FROM customers WHERE id {Dialect.InList("ids", messages.Select(m => m.Message.CustomerId).Distinct(), p)} ORDER BY id {Dialect.RowLockClause};
+
+                    """;
                 var rows = Dialect.InsertRows(chunk, m => [m.Message.Id, m.Message.ClaimedUntil, m.Message.CustomerId, m.Message.Channel, m.Now, m.Now.AddDays(-1), m.Now.AddDays(-7)],
                     p, "bigint", "timestamptz", "bigint", "text", "timestamptz", "timestamptz", "timestamptz");
-                held.UnionWith(await connection.QueryAsync<long>(new CommandDefinition($"""
-                    WITH asked (id, claimed_until, customer_id, channel, asked_at, day_ago, week_ago) AS ({rows})
+                await using var results = await connection.QueryMultipleAsync(new CommandDefinition($"""
+                    {lockCustomers}WITH asked (id, claimed_until, customer_id, channel, asked_at, day_ago, week_ago) AS ({rows})
                     UPDATE outbox SET cap_at = COALESCE(outbox.cap_at, asked.asked_at)
                     FROM asked
                     WHERE outbox.id = asked.id AND outbox.status = {Sending} AND outbox.claimed_until = asked.claimed_until
@@ -181,7 +183,10 @@ public abstract partial class AutomationStorage : IOutboxStore
                           AND (@PerWeek = 0 OR (SELECT COUNT(*) FROM outbox placed
                                                 WHERE placed.customer_id = asked.customer_id AND placed.channel = asked.channel AND placed.cap_at > asked.week_ago) < @PerWeek)))
                     RETURNING outbox.id
-                    """, p, transaction, cancellationToken: cancellationToken)));
+                    """, p, transaction, cancellationToken: cancellationToken));
+                if (!locked) await results.ReadAsync<long>();
+                locked = true;
+                held.UnionWith(await results.ReadAsync<long>());
             }
         }
         for (var i = 0; i < messages.Count; i++)
