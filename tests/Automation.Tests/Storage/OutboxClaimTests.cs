@@ -1,3 +1,4 @@
+using Automation.Core.Storage;
 using Automation.Storage;
 using Automation.Tests.Support;
 using Dapper;
@@ -7,7 +8,7 @@ namespace Automation.Tests.Storage;
 /// <summary>
 /// Claims take the earliest due messages of every claimable kind — queued and deferred ones past their time, and those a
 /// dispatcher left sending past its lease — in (due time, id) order, a batch at a time, each once however many
-/// dispatchers claim at the same instant.
+/// dispatchers claim at the same instant; and the frequency caps' places asked for together are taken in the order asked.
 /// </summary>
 [TestFixture(StorageOptions.Sqlite)]
 [TestFixture(StorageOptions.Postgres)]
@@ -75,6 +76,42 @@ public sealed class OutboxClaimTests(string provider)
         var all = claims.SelectMany(c => c).ToList();
         all.Should().OnlyHaveUniqueItems("a message is claimed by one dispatcher").And.BeEquivalentTo(seeded.Select(s => s.Id));
         if (provider == StorageOptions.Postgres) claims.Count(c => c.Count > 0).Should().BeGreaterThan(1, "the dispatchers claimed side by side");
+    }
+
+    [Test]
+    public async Task Cap_places_asked_together_count_each_other_in_the_order_asked()
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await using var connection = await db.Storage.OpenConnectionAsync(None);
+        var customers = new Dictionary<string, long>();
+        foreach (var name in new[] { "ann", "bob", "cy" })
+            customers[name] = await connection.ExecuteScalarAsync<long>(
+                "INSERT INTO customers (external_id, traits, created_at, updated_at) VALUES (@name, '{}', @at, @at) RETURNING id", new { name, at = Now.AddDays(-30) });
+        var instance = await connection.ExecuteScalarAsync<long>(
+            "INSERT INTO journey_instances (customer_id, journey, entry_key, status, entered_at) VALUES (@customer, 'win-back', 'k', 'active', @at) RETURNING id",
+            new { customer = customers["ann"], at = Now.AddDays(-30) });
+        var key = 0;
+        async Task Message(string customer, string status, DateTimeOffset? capAt = null) => await connection.ExecuteAsync("""
+            INSERT INTO outbox (idempotency_key, customer_id, journey, instance_id, step, channel, template, context, status, created_at, due_at, cap_at)
+            VALUES (@key, @customer, 'win-back', @instance, 'offer', 'sms', 'win-back/offer', '{}', @status, @at, @at, @capAt)
+            """, new { key = $"m{key++}", customer = customers[customer], instance, status, at = Now.AddMinutes(-key), capAt });
+        foreach (var customer in new[] { "ann", "ann", "ann", "bob", "bob", "cy" }) await Message(customer, "queued");
+        // Cy has had three this week, none today.
+        foreach (var days in new[] { 2, 3, 4 }) await Message("cy", "sent", Now.AddDays(-days));
+
+        var claimed = (await db.Storage.ClaimDueAsync(Now, 100, Lease, None)).ToLookup(m => m.CustomerId);
+        var ann = claimed[customers["ann"]].ToList();
+        var bob = claimed[customers["bob"]].ToList();
+        var cy = claimed[customers["cy"]].Single();
+        // Bob's second claim has been taken over by another dispatcher since.
+        var taken = bob[1] with { ClaimedUntil = bob[1].ClaimedUntil.AddMinutes(-1) };
+
+        var answers = await db.Storage.ClaimCapsAsync([(ann[0], Now), (bob[0], Now), (ann[1], Now), (cy, Now), (ann[2], Now), (taken, Now)],
+            new FrequencyCaps(PerDay: 2, PerWeek: 3), None);
+
+        answers.Should().Equal(CapClaim.Held, CapClaim.Held, CapClaim.Held, CapClaim.WeekFull, CapClaim.DayFull, CapClaim.ClaimLost);
+        (await connection.QueryAsync<long>("SELECT id FROM outbox WHERE cap_at IS NOT NULL AND status = 'sending' ORDER BY id"))
+            .Should().BeEquivalentTo(new[] { ann[0].Id, ann[1].Id, bob[0].Id }, "only the places held are taken");
     }
 
     private static async Task<List<Seeded>> SeedAsync(TestDatabase db, int count, Func<(string Status, DateTimeOffset DueAt, DateTimeOffset? ClaimedUntil)> next)
