@@ -34,17 +34,10 @@ public abstract record GuardrailDecision
 /// (<see cref="IOutboxStore.ClaimCapsAsync"/>), so they hold with many senders on several nodes at once; the senders
 /// that ask together share one transaction.
 /// </summary>
-public sealed class Guardrails
+public sealed class Guardrails(IOutboxStore store, GuardrailSettings settings)
 {
-    private readonly GuardrailSettings _settings;
-    private readonly GroupedCalls<(ClaimedMessage Message, DateTimeOffset Now), CapClaim> _caps;
-
-    public Guardrails(IOutboxStore store, GuardrailSettings settings)
-    {
-        _settings = settings;
-        var caps = new FrequencyCaps(_settings.PerDay, _settings.PerWeek);
-        _caps = new GroupedCalls<(ClaimedMessage, DateTimeOffset), CapClaim>((messages, ct) => store.ClaimCapsAsync(messages, caps, ct));
-    }
+    private readonly GroupedCalls<(ClaimedMessage Message, DateTimeOffset Now), CapClaim> _caps =
+        new((messages, ct) => store.ClaimCapsAsync(messages, new FrequencyCaps(settings.PerDay, settings.PerWeek), ct));
 
     /// <summary>
     /// Decides whether a claimed message goes now. <see cref="GuardrailDecision.Send"/> for a marketing message means it
@@ -55,14 +48,14 @@ public sealed class Guardrails
         if (message.Transactional) return new GuardrailDecision.Send();
 
         if (QuietUntil(timezone, now) is { } until)
-            return new GuardrailDecision.Defer(until, $"quiet hours {_settings.Start:HH\\:mm}-{_settings.End:HH\\:mm} in {timezone ?? "UTC"}");
+            return new GuardrailDecision.Defer(until, $"quiet hours {settings.Start:HH\\:mm}-{settings.End:HH\\:mm} in {timezone ?? "UTC"}");
 
-        if (_settings.PerDay == 0 && _settings.PerWeek == 0) return new GuardrailDecision.Send();
+        if (settings.PerDay == 0 && settings.PerWeek == 0) return new GuardrailDecision.Send();
         return await _caps.CallAsync((message, now), ct) switch
         {
             CapClaim.Held => new GuardrailDecision.Send(),
-            CapClaim.DayFull => new GuardrailDecision.Skip($"frequency cap: {_settings.PerDay} {message.Channel} per day"),
-            CapClaim.WeekFull => new GuardrailDecision.Skip($"frequency cap: {_settings.PerWeek} {message.Channel} per week"),
+            CapClaim.DayFull => new GuardrailDecision.Skip($"frequency cap: {settings.PerDay} {message.Channel} per day"),
+            CapClaim.WeekFull => new GuardrailDecision.Skip($"frequency cap: {settings.PerWeek} {message.Channel} per week"),
             _ => new GuardrailDecision.Lost(),
         };
     }
@@ -70,17 +63,17 @@ public sealed class Guardrails
     /// <summary>When the quiet hours the customer is in now end, or null when they are not in them.</summary>
     public DateTimeOffset? QuietUntil(string? timezone, DateTimeOffset now)
     {
-        if (_settings.Start == _settings.End) return null;
+        if (settings.Start == settings.End) return null;
         var zone = FactsBuilder.ZoneOf(timezone);
         var local = TimeZoneInfo.ConvertTime(now, zone);
         var time = TimeOnly.FromDateTime(local.DateTime);
-        var quiet = _settings.Start < _settings.End
-            ? time >= _settings.Start && time < _settings.End
-            : time >= _settings.Start || time < _settings.End;
+        var quiet = settings.Start < settings.End
+            ? time >= settings.Start && time < settings.End
+            : time >= settings.Start || time < settings.End;
         if (!quiet) return null;
         var endDate = DateOnly.FromDateTime(local.DateTime);
-        if (time >= _settings.End && _settings.Start > _settings.End) endDate = endDate.AddDays(1);
-        var endLocal = endDate.ToDateTime(_settings.End);
+        if (time >= settings.End && settings.Start > settings.End) endDate = endDate.AddDays(1);
+        var endLocal = endDate.ToDateTime(settings.End);
         return new DateTimeOffset(endLocal, zone.GetUtcOffset(endLocal)).ToUniversalTime();
     }
 }
