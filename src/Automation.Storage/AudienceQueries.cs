@@ -53,10 +53,9 @@ internal static class AudienceQueries
         CancellationToken cancellationToken)
     {
         // No transaction where there is nothing to turn off: SQLite's would take the write lock (BEGIN IMMEDIATE).
-        if (dialect.WithoutJit is not { } withoutJit) return await connection.QueryAsync<T>(new CommandDefinition(sql, p, cancellationToken: cancellationToken));
+        if (dialect.WithoutJit.Length == 0) return await connection.QueryAsync<T>(new CommandDefinition(sql, p, cancellationToken: cancellationToken));
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(withoutJit, transaction: transaction, cancellationToken: cancellationToken));
-        var rows = await connection.QueryAsync<T>(new CommandDefinition(sql, p, transaction, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<T>(new CommandDefinition(dialect.WithoutJit + sql, p, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         return rows;
     }

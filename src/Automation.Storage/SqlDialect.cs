@@ -60,11 +60,12 @@ public abstract class SqlDialect
     internal virtual string Unindexed(string column) => column;
 
     /// <summary>
-    /// A statement that turns off just-in-time compilation for the rest of a transaction, or null where there is none.
-    /// PostgreSQL compiles a statement whose estimated cost passes <c>jit_above_cost</c>: a scan's selection, whose
-    /// cost counts a sub-plan per instance and step, passed it and spent ~440 ms compiling for ~30 ms of work a page.
+    /// Statements that open a transaction's command and turn off just-in-time compilation for the rest of it; empty
+    /// where there is none. PostgreSQL compiles a statement whose estimated cost passes <c>jit_above_cost</c>: a scan's
+    /// selection, whose cost counts a sub-plan per instance and step, passed it and spent ~440 ms compiling for ~30 ms
+    /// of work a page.
     /// </summary>
-    internal virtual string? WithoutJit => null;
+    internal virtual string WithoutJit => "";
 
     /// <summary>
     /// Statements that open a transaction's command so that a <c>LIMIT</c>ed read follows its index's order instead of

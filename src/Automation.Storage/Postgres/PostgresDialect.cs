@@ -23,7 +23,7 @@ internal sealed class PostgresDialect : SqlDialect
     // which UPDATE would wait on — two ingests of one customer would each hold KEY SHARE and deadlock upgrading it.
     internal override string RowLockClause => "FOR NO KEY UPDATE";
 
-    internal override string WithoutJit => "SET LOCAL jit = off";
+    internal override string WithoutJit => "SET LOCAL jit = off;\n";
 
     internal override string IndexOrderFirst => "SET LOCAL enable_bitmapscan = off;\n";
 
