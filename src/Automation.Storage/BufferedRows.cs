@@ -9,6 +9,9 @@ namespace Automation.Storage;
 /// it Npgsql reads a row that runs past what has arrived inside the getter, blocking a thread on the socket (a quarter
 /// of a PostgreSQL scan's CPU went to those waits and their wake-ups). Without it, <c>ReadAsync</c> buffers the row,
 /// so the mapping never waits. Used where many rows are read: customer snapshots, the outbox's claims.
+/// Disposing it disposes the command too, which Dapper's reader does only when disposed synchronously
+/// (DapperLib/Dapper#2185): an undisposed <c>SqliteCommand</c> keeps its prepared statements until the finalizer
+/// thread frees them, each under the connection's lock, racing the writer for it.
 /// </summary>
 internal sealed class BufferedRows(DbDataReader reader) : IAsyncDisposable
 {
@@ -36,5 +39,10 @@ internal sealed class BufferedRows(DbDataReader reader) : IAsyncDisposable
         return rows;
     }
 
-    public ValueTask DisposeAsync() => reader.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        var command = (reader as IWrappedDataReader)?.Command;
+        await reader.DisposeAsync();
+        command?.Dispose();
+    }
 }

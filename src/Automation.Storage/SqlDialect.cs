@@ -27,15 +27,14 @@ public abstract class SqlDialect
     internal abstract int RowsPerStatement { get; }
 
     /// <summary>Rows an <c>INSERT</c> takes from <see cref="InsertRows{T}"/> in one statement.</summary>
-    internal virtual int RowsPerInsert => RowsPerStatement;
+    internal abstract int RowsPerInsert { get; }
 
     /// <summary>
-    /// The rows an <c>INSERT</c> takes, after its column list: <c>VALUES</c> with a parameter a cell
-    /// (<see cref="SqlLists.Values{T}"/>). <paramref name="types"/> are the columns' PostgreSQL types, for dialects
-    /// that send a column as one array.
+    /// The rows an <c>INSERT</c> takes, after its column list, or a <c>WITH</c> reads as a table; <paramref name="types"/>
+    /// are the columns' PostgreSQL types. Bound as few parameters as the dialect can: binding one a cell was most of a
+    /// write's cost on both databases.
     /// </summary>
-    internal virtual string InsertRows<T>(IReadOnlyList<T> rows, Func<T, object?[]> cells, DynamicParameters parameters, params string[] types) =>
-        "VALUES " + SqlLists.Values(rows, cells, parameters);
+    internal abstract string InsertRows<T>(IReadOnlyList<T> rows, Func<T, object?[]> cells, DynamicParameters parameters, params string[] types);
 
     /// <summary>
     /// A membership test against the whole list, bound as one parameter whatever its length, to follow a column:

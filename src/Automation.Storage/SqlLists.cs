@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text;
 using Dapper;
@@ -7,8 +9,9 @@ namespace Automation.Storage;
 
 /// <summary>
 /// Many rows in one statement: multi-row <c>VALUES</c> built by hand, one parameter per cell, the same text on every
-/// database, each taking <see cref="SqlDialect.RowsPerStatement"/> rows a statement; and for PostgreSQL's inserts,
-/// a text array a column unnested (<see cref="SqlDialect.InsertRows{T}"/> picks).
+/// database, each taking <see cref="SqlDialect.RowsPerStatement"/> rows a statement; and for inserts, the rows as one
+/// parameter whatever their number — a text array a column unnested on PostgreSQL, a JSON array of rows on SQLite
+/// (<see cref="SqlDialect.InsertRows{T}"/> picks).
 /// </summary>
 internal static class SqlLists
 {
@@ -65,6 +68,52 @@ internal static class SqlLists
             parameters.Add($"u{c}", columns[c]);
         }
         return $"{select} FROM unnest({arrays}) AS rows({string.Join(", ", Enumerable.Range(0, types.Length).Select(c => $"c{c}"))})";
+    }
+
+    /// <summary>
+    /// <c>SELECT value -&gt;&gt; 0, value -&gt;&gt; 1… FROM json_each(@rows) WHERE true</c>: the rows as one JSON array of
+    /// rows, for SQLite, whose binding costs grow with the square of a statement's parameters (Microsoft.Data.Sqlite
+    /// looks each one up by name, and SQLite searches a statement's names one by one) and which prepares every
+    /// statement again. Each cell is written as the value Microsoft.Data.Sqlite would bind: integers (booleans as 1
+    /// and 0) and reals as JSON numbers, which <c>-&gt;&gt;</c> returns as SQL integers and reals; times (UTC),
+    /// decimals and JSON as the text it writes for them. The <c>WHERE</c> keeps an <c>INSERT … SELECT</c>'s
+    /// <c>ON CONFLICT</c> from being read as a join's <c>ON</c>.
+    /// </summary>
+    public static string JsonRows<T>(IReadOnlyList<T> rows, Func<T, object?[]> cells, DynamicParameters parameters, int columns)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartArray();
+            foreach (var row in rows)
+            {
+                var values = cells(row);
+                if (values.Length != columns) throw new ArgumentException($"A row has {values.Length} cells for {columns} columns.", nameof(cells));
+                json.WriteStartArray();
+                foreach (var value in values) WriteCell(json, value);
+                json.WriteEndArray();
+            }
+            json.WriteEndArray();
+        }
+        parameters.Add("rows", Encoding.UTF8.GetString(buffer.WrittenSpan));
+        return $"SELECT {string.Join(", ", Enumerable.Range(0, columns).Select(c => $"value ->> {c}"))} FROM json_each(@rows) WHERE true";
+    }
+
+    private static void WriteCell(Utf8JsonWriter json, object? value)
+    {
+        switch (value)
+        {
+            case null: json.WriteNullValue(); break;
+            case string text: json.WriteStringValue(text); break;
+            case long number: json.WriteNumberValue(number); break;
+            case int number: json.WriteNumberValue(number); break;
+            case bool flag: json.WriteNumberValue(flag ? 1 : 0); break;
+            case double real: json.WriteNumberValue(real); break;
+            case decimal amount: json.WriteStringValue(amount.ToString("0.0###########################", CultureInfo.InvariantCulture)); break;
+            case DateTimeOffset time: json.WriteStringValue(time.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture)); break;
+            case JsonNode node: json.WriteStringValue(node.ToJsonString()); break;
+            default: throw new ArgumentException($"No SQLite value for a cell of type {value.GetType().Name}.", nameof(value));
+        }
     }
 
     private static string? Text(object? value) => value switch

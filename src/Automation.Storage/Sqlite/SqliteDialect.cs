@@ -6,7 +6,7 @@ namespace Automation.Storage.Sqlite;
 
 /// <summary>
 /// SQLite's SQL: one writer at a time (<see cref="SqliteStorage"/> makes writers take turns), so no row locks; times
-/// stored as UTC text; lists bound as JSON arrays.
+/// stored as UTC text; lists and inserted rows bound as JSON arrays.
 /// </summary>
 internal sealed class SqliteDialect : SqlDialect
 {
@@ -23,6 +23,12 @@ internal sealed class SqliteDialect : SqlDialect
     // name, under up to four prefixes, and SQLite searches a statement's names one by one. A few rows a statement keep
     // that small while still saving most of the statements.
     internal override int RowsPerStatement => 4;
+
+    // One JSON parameter, whatever the number of rows (SqlLists.JsonRows).
+    internal override int RowsPerInsert => int.MaxValue;
+
+    internal override string InsertRows<T>(IReadOnlyList<T> rows, Func<T, object?[]> cells, DynamicParameters parameters, params string[] types) =>
+        SqlLists.JsonRows(rows, cells, parameters, types.Length);
 
     // SQLite's documented way to disqualify a term from driving an index: a unary plus.
     internal override string Unindexed(string column) => "+" + column;

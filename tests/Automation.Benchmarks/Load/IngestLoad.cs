@@ -57,14 +57,17 @@ public static class IngestLoad
             await Drive(client, batch, concurrency, TimeSpan.FromSeconds(Math.Min(5, seconds / 4)), mix, customers, seed: 1);
             using var process = Process.GetCurrentProcess();
             var cpuBefore = process.TotalProcessorTime;
+            var gcBefore = (Paused: GC.GetTotalPauseDuration(), Allocated: GC.GetTotalAllocatedBytes(), Collections: GC.CollectionCount(0));
             var result = await Drive(client, batch, concurrency, TimeSpan.FromSeconds(seconds), mix, customers, seed: 2);
             process.Refresh();
             var cpu = process.TotalProcessorTime - cpuBefore;
+            var paused = GC.GetTotalPauseDuration() - gcBefore.Paused;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{provider}, {(batch == 1 ? "single events" : $"batches of {batch}")}, mix {mix}, {concurrency} clients, {seconds:0} s: " +
                 $"{result.Events / result.Elapsed.TotalSeconds:N0} events/s; request latency p50 {result.Percentile(50):N1} ms, p95 {result.Percentile(95):N1} ms, " +
                 $"p99 {result.Percentile(99):N1} ms; {cpu.TotalMilliseconds * 1000 / Math.Max(1, result.Events):N0} µs of CPU an event, the clients' included; " +
-                $"{result.Failures} failed requests"));
+                $"{result.Failures} failed requests; garbage collection paused the process {paused.TotalMilliseconds / result.Elapsed.TotalMilliseconds:P0} of the run " +
+                $"({GC.CollectionCount(0) - gcBefore.Collections:N0} collections, {(GC.GetTotalAllocatedBytes() - gcBefore.Allocated) / Math.Max(1, result.Events) / 1024.0:N0} KB allocated an event)"));
             return result.Failures == 0 ? 0 : 1;
         }
         finally

@@ -8,8 +8,8 @@ using Dapper;
 namespace Automation.Tests.Storage;
 
 /// <summary>
-/// A group's events go in as one statement on PostgreSQL (a text array a column, unnested) and as <c>VALUES</c> lists
-/// on SQLite: either way every cell must come back as it went in — times to the microsecond whatever their offset,
+/// A group's events go in as one statement: on PostgreSQL a text array a column, unnested; on SQLite a JSON array of
+/// rows. Either way every cell must come back as it went in — times to the microsecond whatever their offset,
 /// JSON, nulls, text with quotes, commas and braces (which an array's text form would otherwise split on) — and a
 /// message id stored already, or twice in the group, is stored once.
 /// </summary>
