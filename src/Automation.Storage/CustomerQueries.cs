@@ -4,6 +4,7 @@ using Automation.Core.Customers;
 using Automation.Core.Journeys;
 using Automation.Core.Points;
 using Automation.Core.Products;
+using Automation.Core.Storage;
 using Automation.Core.Tags;
 using Automation.Core.Tiers;
 using Dapper;
@@ -146,11 +147,9 @@ internal static class CustomerQueries
     {
         if (customerIds.Count == 0) return new Dictionary<(long, string), DateTimeOffset>();
         var p = new DynamicParameters(new { journey });
-        var oneJourney = journey is null ? "" : "AND journey = @journey";
-        var rows = await connection.QueryAsync<LastEntryRow>(new CommandDefinition(
-            $"SELECT customer_id, journey, MAX(entered_at) AS entered_at FROM journey_instances WHERE customer_id {dialect.InList("ids", customerIds, p)} {oneJourney} GROUP BY customer_id, journey",
-            p, transaction, cancellationToken: cancellationToken));
-        return rows.ToDictionary(r => (r.CustomerId, r.Journey), r => r.EnteredAt);
+        var sql = LastEntriesSql(dialect.InList("ids", customerIds, p), journey is null ? "" : "AND journey = @journey");
+        await using var results = await BufferedRows.ExecuteAsync(connection, new CommandDefinition(sql, p, transaction, cancellationToken: cancellationToken));
+        return await ReadLastEntriesAsync(results, cancellationToken);
     }
 
     /// <summary>The active journey instances of these customers, with the steps each has taken.</summary>
@@ -159,15 +158,41 @@ internal static class CustomerQueries
     {
         if (customerIds.Count == 0) return [];
         var p = new DynamicParameters();
-        var rows = (await connection.QueryAsync<InstanceRow>(new CommandDefinition(
-            $"SELECT id, customer_id, journey, entered_at, last_step_at, trigger_event, journey_hash FROM journey_instances WHERE status = 'active' AND customer_id {dialect.InList("ids", customerIds, p)}",
-            p, transaction, cancellationToken: cancellationToken))).ToList();
-        if (rows.Count == 0) return [];
+        var sql = ActiveInstancesSql(dialect.InList("ids", customerIds, p));
+        await using var results = await BufferedRows.ExecuteAsync(connection, new CommandDefinition(sql, p, transaction, cancellationToken: cancellationToken));
+        return await ReadActiveInstancesAsync(results, cancellationToken);
+    }
 
-        var stepsParameters = new DynamicParameters();
-        var steps = (await connection.QueryAsync<(long InstanceId, string Step)>(new CommandDefinition(
-            $"SELECT instance_id, step FROM journey_steps WHERE instance_id {dialect.InList("ids", rows.Select(r => r.Id), stepsParameters)}",
-            stepsParameters, transaction, cancellationToken: cancellationToken))).ToLookup(s => s.InstanceId, s => s.Step);
+    /// <summary><see cref="ActiveInstancesAsync"/> and <see cref="LastEntriesAsync"/> of every journey, in one round trip.</summary>
+    public static async Task<CustomerJourneys> JourneysAsync(SqlDialect dialect, DbConnection connection, DbTransaction? transaction, IReadOnlyCollection<long> customerIds,
+        CancellationToken cancellationToken)
+    {
+        if (customerIds.Count == 0) return new CustomerJourneys([], new Dictionary<(long, string), DateTimeOffset>());
+        var p = new DynamicParameters();
+        var ids = dialect.InList("ids", customerIds, p);
+        await using var results = await BufferedRows.ExecuteAsync(connection,
+            new CommandDefinition(ActiveInstancesSql(ids) + LastEntriesSql(ids, ""), p, transaction, cancellationToken: cancellationToken));
+        var active = await ReadActiveInstancesAsync(results, cancellationToken);
+        return new CustomerJourneys(active, await ReadLastEntriesAsync(results, cancellationToken));
+    }
+
+    // The instances, then their steps (joined, so both go in one command).
+    private static string ActiveInstancesSql(string ids) => $"""
+        SELECT id, customer_id, journey, entered_at, last_step_at, trigger_event, journey_hash FROM journey_instances WHERE status = 'active' AND customer_id {ids};
+        SELECT s.instance_id, s.step FROM journey_steps s JOIN journey_instances i ON i.id = s.instance_id WHERE i.status = 'active' AND i.customer_id {ids};
+
+        """;
+
+    private static string LastEntriesSql(string ids, string oneJourney) =>
+        $"SELECT customer_id, journey, MAX(entered_at) AS entered_at FROM journey_instances WHERE customer_id {ids} {oneJourney} GROUP BY customer_id, journey;";
+
+    private static async Task<IReadOnlyList<JourneyInstance>> ReadActiveInstancesAsync(BufferedRows results, CancellationToken cancellationToken)
+    {
+        var rows = await results.ReadAsync<InstanceRow>(cancellationToken);
+        var steps = (await results.ReadAsync<(long InstanceId, string Step)>(cancellationToken)).ToLookup(s => s.InstanceId, s => s.Step);
         return [.. rows.Select(r => new JourneyInstance(r.Id, r.CustomerId, r.Journey, r.EnteredAt, r.LastStepAt, [.. steps[r.Id]], r.TriggerEvent, r.JourneyHash))];
     }
+
+    private static async Task<IReadOnlyDictionary<(long CustomerId, string Journey), DateTimeOffset>> ReadLastEntriesAsync(BufferedRows results, CancellationToken cancellationToken) =>
+        (await results.ReadAsync<LastEntryRow>(cancellationToken)).ToDictionary(r => (r.CustomerId, r.Journey), r => r.EnteredAt);
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Automation.Core.Customers;
 using Automation.Core.Journeys;
+using Automation.Core.Storage;
 using Dapper;
 
 namespace Automation.Storage;
@@ -18,6 +19,9 @@ internal sealed partial class WriteTransaction
 
     public Task<IReadOnlyDictionary<(long CustomerId, string Journey), DateTimeOffset>> LoadLastEntriesAsync(IReadOnlyCollection<long> customerIds, string? journey, CancellationToken cancellationToken) =>
         CustomerQueries.LastEntriesAsync(dialect, connection, transaction, customerIds, journey, cancellationToken);
+
+    public Task<CustomerJourneys> LoadJourneysAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken) =>
+        CustomerQueries.JourneysAsync(dialect, connection, transaction, customerIds, cancellationToken);
 
     public async Task AddTagsAsync(IReadOnlyList<(long CustomerId, string Tag)> tags, string source, DateTimeOffset at, CancellationToken cancellationToken)
     {

@@ -483,8 +483,9 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
         public static async Task<CustomerState> LoadAsync(IJourneyTransaction tx, IReadOnlyCollection<long> customerIds, CancellationToken ct)
         {
             var state = new CustomerState();
-            await state.LoadInstancesAsync(tx, customerIds, ct);
-            foreach (var (key, at) in await tx.LoadLastEntriesAsync(customerIds, null, ct)) state.LastEntries[key] = at;
+            var journeys = await tx.LoadJourneysAsync(customerIds, ct);
+            foreach (var instance in journeys.Active) state.Add(instance);
+            foreach (var (key, at) in journeys.LastEntries) state.LastEntries[key] = at;
             return state;
         }
 

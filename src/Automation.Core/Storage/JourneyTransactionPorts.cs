@@ -22,6 +22,12 @@ public interface IJourneyInstanceWrites
     Task<IReadOnlyDictionary<(long CustomerId, string Journey), DateTimeOffset>> LoadLastEntriesAsync(IReadOnlyCollection<long> customerIds, string? journey, CancellationToken cancellationToken);
 
     /// <summary>
+    /// <see cref="LoadActiveInstancesAsync"/> and <see cref="LoadLastEntriesAsync"/> of every journey together: what an
+    /// ingest group asks first about its customers, in one round trip.
+    /// </summary>
+    Task<CustomerJourneys> LoadJourneysAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Starts the instances of these entries, each unless that entry was already made or an instance of the journey is
     /// active for the customer; returns the instances started. Written a few rows per statement.
     /// </summary>

@@ -2,6 +2,7 @@ using Automation.Core.Customers;
 using Automation.Core.Journeys;
 using Automation.Core.Messaging;
 using Automation.Core.Points;
+using Automation.Core.Storage;
 using Automation.Core.Tiers;
 
 namespace Automation.Tests.Support;
@@ -17,6 +18,9 @@ internal sealed partial class InMemoryTransaction
 
     public Task<IReadOnlyDictionary<(long CustomerId, string Journey), DateTimeOffset>> LoadLastEntriesAsync(IReadOnlyCollection<long> customerIds, string? journey, CancellationToken cancellationToken) =>
         Done(_tables.LastEntries(customerIds, journey));
+
+    public Task<CustomerJourneys> LoadJourneysAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken) =>
+        Done(new CustomerJourneys(_tables.ActiveInstances(customerIds), _tables.LastEntries(customerIds, null)));
 
     public Task<IReadOnlyList<JourneyInstance>> EnterAsync(IReadOnlyList<JourneyEntry> entries, CancellationToken cancellationToken)
     {
