@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Automation.Core.Customers;
 using Automation.Core.Journeys;
@@ -35,6 +36,7 @@ internal static class CustomerQueries
         public DateTimeOffset? LastStepAt { get; set; }
         public JsonObject? TriggerEvent { get; set; }
         public string? JourneyHash { get; set; }
+        public string Steps { get; set; } = "[]";
     }
 
     private sealed class LastEntryRow
@@ -158,7 +160,7 @@ internal static class CustomerQueries
     {
         if (customerIds.Count == 0) return [];
         var p = new DynamicParameters();
-        var sql = ActiveInstancesSql(dialect.InList("ids", customerIds, p));
+        var sql = ActiveInstancesSql(dialect, dialect.InList("ids", customerIds, p));
         await using var results = await BufferedRows.ExecuteAsync(connection, new CommandDefinition(sql, p, transaction, cancellationToken: cancellationToken));
         return await ReadActiveInstancesAsync(results, cancellationToken);
     }
@@ -171,27 +173,25 @@ internal static class CustomerQueries
         var p = new DynamicParameters();
         var ids = dialect.InList("ids", customerIds, p);
         await using var results = await BufferedRows.ExecuteAsync(connection,
-            new CommandDefinition(ActiveInstancesSql(ids) + LastEntriesSql(ids, ""), p, transaction, cancellationToken: cancellationToken));
+            new CommandDefinition(ActiveInstancesSql(dialect, ids) + LastEntriesSql(ids, ""), p, transaction, cancellationToken: cancellationToken));
         var active = await ReadActiveInstancesAsync(results, cancellationToken);
         return new CustomerJourneys(active, await ReadLastEntriesAsync(results, cancellationToken));
     }
 
-    // The instances, then their steps (joined, so both go in one command).
-    private static string ActiveInstancesSql(string ids) => $"""
-        SELECT id, customer_id, journey, entered_at, last_step_at, trigger_event, journey_hash FROM journey_instances WHERE status = 'active' AND customer_id {ids};
-        SELECT s.instance_id, s.step FROM journey_steps s JOIN journey_instances i ON i.id = s.instance_id WHERE i.status = 'active' AND i.customer_id {ids};
+    // Each with the steps it took as a JSON array: a second statement for the steps would find the instances again.
+    private static string ActiveInstancesSql(SqlDialect dialect, string ids) => $"""
+        SELECT id, customer_id, journey, entered_at, last_step_at, trigger_event, journey_hash,
+               (SELECT {dialect.JsonArrayAggSql("step")} FROM journey_steps WHERE instance_id = journey_instances.id) AS steps
+        FROM journey_instances WHERE status = 'active' AND customer_id {ids};
 
         """;
 
     private static string LastEntriesSql(string ids, string oneJourney) =>
         $"SELECT customer_id, journey, MAX(entered_at) AS entered_at FROM journey_instances WHERE customer_id {ids} {oneJourney} GROUP BY customer_id, journey;";
 
-    private static async Task<IReadOnlyList<JourneyInstance>> ReadActiveInstancesAsync(BufferedRows results, CancellationToken cancellationToken)
-    {
-        var rows = await results.ReadAsync<InstanceRow>(cancellationToken);
-        var steps = (await results.ReadAsync<(long InstanceId, string Step)>(cancellationToken)).ToLookup(s => s.InstanceId, s => s.Step);
-        return [.. rows.Select(r => new JourneyInstance(r.Id, r.CustomerId, r.Journey, r.EnteredAt, r.LastStepAt, [.. steps[r.Id]], r.TriggerEvent, r.JourneyHash))];
-    }
+    private static async Task<IReadOnlyList<JourneyInstance>> ReadActiveInstancesAsync(BufferedRows results, CancellationToken cancellationToken) =>
+        [.. (await results.ReadAsync<InstanceRow>(cancellationToken)).Select(r => new JourneyInstance(r.Id, r.CustomerId, r.Journey, r.EnteredAt, r.LastStepAt,
+            JsonSerializer.Deserialize<string[]>(r.Steps) ?? [], r.TriggerEvent, r.JourneyHash))];
 
     private static async Task<IReadOnlyDictionary<(long CustomerId, string Journey), DateTimeOffset>> ReadLastEntriesAsync(BufferedRows results, CancellationToken cancellationToken) =>
         (await results.ReadAsync<LastEntryRow>(cancellationToken)).ToDictionary(r => (r.CustomerId, r.Journey), r => r.EnteredAt);

@@ -77,6 +77,9 @@ public abstract class SqlDialect
     /// <summary>Days from <paramref name="earlier"/> to <paramref name="later"/> as a floating-point number.</summary>
     internal abstract string DaysBetweenSql(string later, string earlier);
 
+    /// <summary>The aggregate that gathers a text column's values into one JSON array (<c>[]</c> over no rows).</summary>
+    internal abstract string JsonArrayAggSql(string column);
+
     /// <summary>The UTC month of a time as year × 12 + month − 1, an integer.</summary>
     internal abstract string MonthIndexSql(string time);
 

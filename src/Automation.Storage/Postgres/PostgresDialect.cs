@@ -52,6 +52,9 @@ internal sealed class PostgresDialect : SqlDialect
         return $"IN (SELECT unnest(@{name}))";
     }
 
+    // json_agg over no rows is null.
+    internal override string JsonArrayAggSql(string column) => $"COALESCE(json_agg({column}), '[]')";
+
     internal override string DaysBetweenSql(string later, string earlier) =>
         $"CAST(EXTRACT(EPOCH FROM ({later} - {earlier})) / 86400.0 AS double precision)";
 

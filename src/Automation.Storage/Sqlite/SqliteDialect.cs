@@ -39,6 +39,8 @@ internal sealed class SqliteDialect : SqlDialect
         return $"IN (SELECT value FROM json_each(@{name}))";
     }
 
+    internal override string JsonArrayAggSql(string column) => $"json_group_array({column})";
+
     // Times are UTC text: julianday reads them, and the month is in the text itself.
     internal override string DaysBetweenSql(string later, string earlier) => $"(julianday({later}) - julianday({earlier}))";
 
