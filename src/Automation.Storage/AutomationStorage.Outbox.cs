@@ -94,23 +94,21 @@ public abstract partial class AutomationStorage : IOutboxStore
         await using var writer = await OpenWriterAsync(cancellationToken);
         var connection = writer.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        // One statement a chunk joined to its rows (unnested on PostgreSQL): a statement a result cost a parse, a plan and ten parameters each.
-        foreach (var chunk in results.Chunk(Dialect.RowsPerInsert))
-        {
-            var p = new DynamicParameters();
-            var rows = Dialect.InsertRows(chunk, r => [r.Message.Id, r.Message.ClaimedUntil, r.Result.Status.Text(), r.Result.Recipient, r.Result.ProviderId,
-                    r.Result.Error, r.Result.DueAt, r.Result.SentAt, r.Result.Tracking?.Pixel ?? false, r.Result.Tracking?.Links ?? false],
-                p, "bigint", "timestamptz", "text", "text", "text", "text", "timestamptz", "timestamptz", "boolean", "boolean");
-            await connection.ExecuteAsync(new CommandDefinition($"""
-                WITH result (id, claimed_until, status, recipient, provider_id, last_error, due_at, sent_at, pixel, links) AS ({rows})
-                UPDATE outbox SET status = result.status, recipient = result.recipient, provider_id = result.provider_id, last_error = result.last_error,
-                    due_at = COALESCE(result.due_at, outbox.due_at), sent_at = result.sent_at, claimed_until = NULL,
-                    tracked_opens = result.pixel, tracked_clicks = result.links,
-                    cap_at = CASE WHEN result.status = {Sent} THEN outbox.cap_at END
-                FROM result
-                WHERE outbox.id = result.id AND outbox.status = {Sending} AND outbox.claimed_until = result.claimed_until
-                """, p, transaction, cancellationToken: cancellationToken));
-        }
+        // One statement joined to the rows (one parameter a column on PostgreSQL, one JSON parameter on SQLite): a
+        // statement a result cost a parse, a plan and ten parameters each.
+        var p = new DynamicParameters();
+        var rows = Dialect.InsertRows([.. results], r => [r.Message.Id, r.Message.ClaimedUntil, r.Result.Status.Text(), r.Result.Recipient, r.Result.ProviderId,
+                r.Result.Error, r.Result.DueAt, r.Result.SentAt, r.Result.Tracking?.Pixel ?? false, r.Result.Tracking?.Links ?? false],
+            p, "bigint", "timestamptz", "text", "text", "text", "text", "timestamptz", "timestamptz", "boolean", "boolean");
+        await connection.ExecuteAsync(new CommandDefinition($"""
+            WITH result (id, claimed_until, status, recipient, provider_id, last_error, due_at, sent_at, pixel, links) AS ({rows})
+            UPDATE outbox SET status = result.status, recipient = result.recipient, provider_id = result.provider_id, last_error = result.last_error,
+                due_at = COALESCE(result.due_at, outbox.due_at), sent_at = result.sent_at, claimed_until = NULL,
+                tracked_opens = result.pixel, tracked_clicks = result.links,
+                cap_at = CASE WHEN result.status = {Sent} THEN outbox.cap_at END
+            FROM result
+            WHERE outbox.id = result.id AND outbox.status = {Sending} AND outbox.claimed_until = result.claimed_until
+            """, p, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -160,34 +158,31 @@ public abstract partial class AutomationStorage : IOutboxStore
         var locked = false;
         foreach (var round in rounds)
         {
-            foreach (var chunk in round.Chunk(Dialect.RowsPerInsert))
-            {
-                var p = new DynamicParameters(new { caps.PerDay, caps.PerWeek });
-                // First, in the same command: claims for one customer take turns on the customer's row (SQLite's writers
-                // take turns anyway), so the counts include every place taken before these, on any node. In id order,
-                // as ingestion locks them.
-                var lockCustomers = locked ? "" : $"""
-                    SELECT id FROM customers WHERE id {Dialect.InList("ids", messages.Select(m => m.Message.CustomerId).Distinct(), p)} ORDER BY id {Dialect.RowLockClause};
+            var p = new DynamicParameters(new { caps.PerDay, caps.PerWeek });
+            // First, in the same command: claims for one customer take turns on the customer's row (SQLite's writers
+            // take turns anyway), so the counts include every place taken before these, on any node. In id order,
+            // as ingestion locks them.
+            var lockCustomers = locked ? "" : $"""
+                SELECT id FROM customers WHERE id {Dialect.InList("ids", messages.Select(m => m.Message.CustomerId).Distinct(), p)} ORDER BY id {Dialect.RowLockClause};
 
-                    """;
-                var rows = Dialect.InsertRows(chunk, m => [m.Message.Id, m.Message.ClaimedUntil, m.Message.CustomerId, m.Message.Channel, m.Now, m.Now.AddDays(-1), m.Now.AddDays(-7)],
-                    p, "bigint", "timestamptz", "bigint", "text", "timestamptz", "timestamptz", "timestamptz");
-                await using var results = await connection.QueryMultipleAsync(new CommandDefinition($"""
-                    {lockCustomers}WITH asked (id, claimed_until, customer_id, channel, asked_at, day_ago, week_ago) AS ({rows})
-                    UPDATE outbox SET cap_at = COALESCE(outbox.cap_at, asked.asked_at)
-                    FROM asked
-                    WHERE outbox.id = asked.id AND outbox.status = {Sending} AND outbox.claimed_until = asked.claimed_until
-                      AND (outbox.cap_at IS NOT NULL OR (
-                          (@PerDay = 0 OR (SELECT COUNT(*) FROM outbox placed
-                                           WHERE placed.customer_id = asked.customer_id AND placed.channel = asked.channel AND placed.cap_at > asked.day_ago) < @PerDay)
-                          AND (@PerWeek = 0 OR (SELECT COUNT(*) FROM outbox placed
-                                                WHERE placed.customer_id = asked.customer_id AND placed.channel = asked.channel AND placed.cap_at > asked.week_ago) < @PerWeek)))
-                    RETURNING outbox.id
-                    """, p, transaction, cancellationToken: cancellationToken));
-                if (!locked) await results.ReadAsync<long>();
-                locked = true;
-                held.UnionWith(await results.ReadAsync<long>());
-            }
+                """;
+            var rows = Dialect.InsertRows([.. round], m => [m.Message.Id, m.Message.ClaimedUntil, m.Message.CustomerId, m.Message.Channel, m.Now, m.Now.AddDays(-1), m.Now.AddDays(-7)],
+                p, "bigint", "timestamptz", "bigint", "text", "timestamptz", "timestamptz", "timestamptz");
+            await using var results = await connection.QueryMultipleAsync(new CommandDefinition($"""
+                {lockCustomers}WITH asked (id, claimed_until, customer_id, channel, asked_at, day_ago, week_ago) AS ({rows})
+                UPDATE outbox SET cap_at = COALESCE(outbox.cap_at, asked.asked_at)
+                FROM asked
+                WHERE outbox.id = asked.id AND outbox.status = {Sending} AND outbox.claimed_until = asked.claimed_until
+                  AND (outbox.cap_at IS NOT NULL OR (
+                      (@PerDay = 0 OR (SELECT COUNT(*) FROM outbox placed
+                                       WHERE placed.customer_id = asked.customer_id AND placed.channel = asked.channel AND placed.cap_at > asked.day_ago) < @PerDay)
+                      AND (@PerWeek = 0 OR (SELECT COUNT(*) FROM outbox placed
+                                            WHERE placed.customer_id = asked.customer_id AND placed.channel = asked.channel AND placed.cap_at > asked.week_ago) < @PerWeek)))
+                RETURNING outbox.id
+                """, p, transaction, cancellationToken: cancellationToken));
+            if (!locked) await results.ReadAsync<long>();
+            locked = true;
+            held.UnionWith(await results.ReadAsync<long>());
         }
         for (var i = 0; i < messages.Count; i++)
         {

@@ -26,13 +26,10 @@ public abstract class SqlDialect
     /// <summary>Rows per multi-row <c>INSERT … VALUES</c> (<see cref="SqlLists.Values{T}"/>).</summary>
     internal abstract int RowsPerStatement { get; }
 
-    /// <summary>Rows an <c>INSERT</c> takes from <see cref="InsertRows{T}"/> in one statement.</summary>
-    internal abstract int RowsPerInsert { get; }
-
     /// <summary>
-    /// The rows an <c>INSERT</c> takes, after its column list, or a <c>WITH</c> reads as a table; <paramref name="types"/>
-    /// are the columns' PostgreSQL types. Bound as few parameters as the dialect can: binding one a cell was most of a
-    /// write's cost on both databases.
+    /// The rows an <c>INSERT</c> takes, after its column list, or a <c>WITH</c> reads as a table, all in one statement
+    /// however many; <paramref name="types"/> are the columns' PostgreSQL types. Bound as a few parameters whatever the
+    /// number of rows: binding one a cell was most of a write's cost on both databases.
     /// </summary>
     internal abstract string InsertRows<T>(IReadOnlyList<T> rows, Func<T, object?[]> cells, DynamicParameters parameters, params string[] types);
 

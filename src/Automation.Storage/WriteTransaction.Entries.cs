@@ -11,24 +11,22 @@ internal sealed partial class WriteTransaction
     public async Task<IReadOnlyList<JourneyInstance>> EnterAsync(IReadOnlyList<JourneyEntry> entries, CancellationToken cancellationToken)
     {
         var entered = new List<JourneyInstance>(entries.Count);
-        foreach (var chunk in entries.Chunk(dialect.RowsPerInsert))
+        if (entries.Count == 0) return entered;
+        var p = new DynamicParameters();
+        var values = dialect.InsertRows(entries, e => [e.CustomerId, e.Journey, e.EntryKey, Active, e.TriggerEvent, e.EnteredAt, e.JourneyHash], p,
+            "bigint", "text", "text", "text", "jsonb", "timestamptz", "text");
+        var rows = await connection.QueryAsync<(long Id, long CustomerId, string Journey)>(Command($"""
+            INSERT INTO journey_instances (customer_id, journey, entry_key, status, trigger_event, entered_at, journey_hash) {values}
+            ON CONFLICT DO NOTHING
+            RETURNING id, customer_id, journey
+            """, p, cancellationToken));
+        // RETURNING promises no order: match rows to entries by (customer, journey), unique among active instances.
+        // Removing each match keeps a second entry for the same pair (which the active index refused) out.
+        var ids = rows.ToDictionary(r => (r.CustomerId, r.Journey), r => r.Id);
+        foreach (var e in entries)
         {
-            var p = new DynamicParameters();
-            var values = dialect.InsertRows(chunk, e => [e.CustomerId, e.Journey, e.EntryKey, Active, e.TriggerEvent, e.EnteredAt, e.JourneyHash], p,
-                "bigint", "text", "text", "text", "jsonb", "timestamptz", "text");
-            var rows = await connection.QueryAsync<(long Id, long CustomerId, string Journey)>(Command($"""
-                INSERT INTO journey_instances (customer_id, journey, entry_key, status, trigger_event, entered_at, journey_hash) {values}
-                ON CONFLICT DO NOTHING
-                RETURNING id, customer_id, journey
-                """, p, cancellationToken));
-            // RETURNING promises no order: match rows to entries by (customer, journey), unique among active instances.
-            // Removing each match keeps a second entry for the same pair (which the active index refused) out.
-            var ids = rows.ToDictionary(r => (r.CustomerId, r.Journey), r => r.Id);
-            foreach (var e in chunk)
-            {
-                if (ids.Remove((e.CustomerId, e.Journey), out var id))
-                    entered.Add(new JourneyInstance(id, e.CustomerId, e.Journey, e.EnteredAt, null, [], e.TriggerEvent, e.JourneyHash));
-            }
+            if (ids.Remove((e.CustomerId, e.Journey), out var id))
+                entered.Add(new JourneyInstance(id, e.CustomerId, e.Journey, e.EnteredAt, null, [], e.TriggerEvent, e.JourneyHash));
         }
         return entered;
     }
@@ -36,25 +34,23 @@ internal sealed partial class WriteTransaction
     public async Task<IReadOnlyList<FiredStep>> RecordStepsAsync(IReadOnlyList<FiredStep> steps, CancellationToken cancellationToken)
     {
         var recorded = new List<FiredStep>(steps.Count);
-        foreach (var chunk in steps.Chunk(dialect.RowsPerInsert))
-        {
-            var p = new DynamicParameters();
-            var values = dialect.InsertRows(chunk, s => [s.InstanceId, s.Step, s.Action, s.At], p, "bigint", "text", "text", "timestamptz");
-            var inserted = (await connection.QueryAsync<(long InstanceId, string Step)>(Command($"""
-                INSERT INTO journey_steps (instance_id, step, action, fired_at) {values}
-                ON CONFLICT DO NOTHING
-                RETURNING instance_id, step
-                """, p, cancellationToken))).ToHashSet();
-            recorded.AddRange(chunk.Where(s => inserted.Remove((s.InstanceId, s.Step))));
-        }
+        if (steps.Count == 0) return recorded;
+        var p = new DynamicParameters();
+        var values = dialect.InsertRows(steps, s => [s.InstanceId, s.Step, s.Action, s.At], p, "bigint", "text", "text", "timestamptz");
+        var inserted = (await connection.QueryAsync<(long InstanceId, string Step)>(Command($"""
+            INSERT INTO journey_steps (instance_id, step, action, fired_at) {values}
+            ON CONFLICT DO NOTHING
+            RETURNING instance_id, step
+            """, p, cancellationToken))).ToHashSet();
+        recorded.AddRange(steps.Where(s => inserted.Remove((s.InstanceId, s.Step))));
 
         // The last step recorded for an instance sets its time, as if each had been written in turn.
         var lastStepAt = new Dictionary<long, DateTimeOffset>();
         foreach (var step in recorded) lastStepAt[step.InstanceId] = step.At;
         foreach (var group in lastStepAt.GroupBy(s => s.Value, s => s.Key))
         {
-            var p = new DynamicParameters(new { at = group.Key });
-            await connection.ExecuteAsync(Command($"UPDATE journey_instances SET last_step_at = @at WHERE id {dialect.InList("ids", group, p)}", p, cancellationToken));
+            var moved = new DynamicParameters(new { at = group.Key });
+            await connection.ExecuteAsync(Command($"UPDATE journey_instances SET last_step_at = @at WHERE id {dialect.InList("ids", group, moved)}", moved, cancellationToken));
         }
         return recorded;
     }
@@ -76,18 +72,16 @@ internal sealed partial class WriteTransaction
 
     public async Task EnqueueAsync(IReadOnlyList<OutboxMessage> messages, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        foreach (var chunk in messages.Chunk(dialect.RowsPerInsert))
-        {
-            var p = new DynamicParameters();
-            var values = dialect.InsertRows(chunk, m => [m.IdempotencyKey, m.CustomerId, m.Journey, m.InstanceId, m.Step, m.Channel, m.Template, m.Context,
-                (m.Variant == Variants.Holdout ? MessageStatus.Holdout : MessageStatus.Queued).Text(), now, m.DueAt, IsTransactional(m), m.Variant, m.TraceParent], p,
-                "text", "bigint", "text", "bigint", "text", "text", "text", "jsonb", "text", "timestamptz", "timestamptz", "boolean", "text", "text");
-            await connection.ExecuteAsync(Command($"""
-                INSERT INTO outbox (idempotency_key, customer_id, journey, instance_id, step, channel, template, context, status, created_at, due_at, transactional, variant, trace_parent)
-                {values}
-                ON CONFLICT (idempotency_key) DO NOTHING
-                """, p, cancellationToken));
-        }
+        if (messages.Count == 0) return;
+        var p = new DynamicParameters();
+        var values = dialect.InsertRows(messages, m => [m.IdempotencyKey, m.CustomerId, m.Journey, m.InstanceId, m.Step, m.Channel, m.Template, m.Context,
+            (m.Variant == Variants.Holdout ? MessageStatus.Holdout : MessageStatus.Queued).Text(), now, m.DueAt, IsTransactional(m), m.Variant, m.TraceParent], p,
+            "text", "bigint", "text", "bigint", "text", "text", "text", "jsonb", "text", "timestamptz", "timestamptz", "boolean", "text", "text");
+        await connection.ExecuteAsync(Command($"""
+            INSERT INTO outbox (idempotency_key, customer_id, journey, instance_id, step, channel, template, context, status, created_at, due_at, transactional, variant, trace_parent)
+            {values}
+            ON CONFLICT (idempotency_key) DO NOTHING
+            """, p, cancellationToken));
     }
 
     private static bool IsTransactional(OutboxMessage m) =>

@@ -25,12 +25,10 @@ internal sealed partial class WriteTransaction
 
     public async Task AddTagsAsync(IReadOnlyList<(long CustomerId, string Tag)> tags, string source, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        foreach (var chunk in tags.Chunk(dialect.RowsPerInsert))
-        {
-            var p = new DynamicParameters();
-            var rows = dialect.InsertRows(chunk, t => [t.CustomerId, t.Tag, source, at], p, "bigint", "text", "text", "timestamptz");
-            await connection.ExecuteAsync(Command($"INSERT INTO customer_tags (customer_id, tag, source, added_at) {rows} ON CONFLICT DO NOTHING", p, cancellationToken));
-        }
+        if (tags.Count == 0) return;
+        var p = new DynamicParameters();
+        var rows = dialect.InsertRows(tags, t => [t.CustomerId, t.Tag, source, at], p, "bigint", "text", "text", "timestamptz");
+        await connection.ExecuteAsync(Command($"INSERT INTO customer_tags (customer_id, tag, source, added_at) {rows} ON CONFLICT DO NOTHING", p, cancellationToken));
     }
 
     public async Task RemoveTagsAsync(IReadOnlyList<(long CustomerId, string Tag)> tags, CancellationToken cancellationToken)

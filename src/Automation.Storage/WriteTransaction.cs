@@ -31,17 +31,15 @@ internal sealed partial class WriteTransaction(WriterConnection writer, DbTransa
     public async Task<IReadOnlyList<CustomerKey>> CreateCustomersAsync(IReadOnlyList<NewCustomer> customers, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var created = new List<CustomerKey>(customers.Count);
-        foreach (var chunk in customers.Chunk(dialect.RowsPerInsert))
-        {
-            var p = new DynamicParameters();
-            var rows = dialect.InsertRows(chunk, c => [c.ExternalId, c.AnonymousId, now, now], p, "text", "text", "timestamptz", "timestamptz");
-            var sql = $"""
-                INSERT INTO customers (external_id, anonymous_id, created_at, updated_at) {rows}
-                ON CONFLICT DO NOTHING
-                RETURNING id AS Id, external_id AS ExternalId, anonymous_id AS AnonymousId
-                """;
-            created.AddRange(await connection.QueryAsync<CustomerKey>(Command(sql, p, cancellationToken)));
-        }
+        if (customers.Count == 0) return created;
+        var p = new DynamicParameters();
+        var rows = dialect.InsertRows(customers, c => [c.ExternalId, c.AnonymousId, now, now], p, "text", "text", "timestamptz", "timestamptz");
+        var sql = $"""
+            INSERT INTO customers (external_id, anonymous_id, created_at, updated_at) {rows}
+            ON CONFLICT DO NOTHING
+            RETURNING id AS Id, external_id AS ExternalId, anonymous_id AS AnonymousId
+            """;
+        created.AddRange(await connection.QueryAsync<CustomerKey>(Command(sql, p, cancellationToken)));
         return created;
     }
 
@@ -53,18 +51,16 @@ internal sealed partial class WriteTransaction(WriterConnection writer, DbTransa
     public async Task<IReadOnlySet<string>> InsertEventsAsync(IReadOnlyList<EventRecord> events, CancellationToken cancellationToken)
     {
         var inserted = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var chunk in events.Chunk(dialect.RowsPerInsert))
-        {
-            var p = new DynamicParameters();
-            var rows = dialect.InsertRows(chunk, e => [e.MessageId, e.CustomerId, TypeName(e.Type), e.Name, e.Properties, e.Context, e.OccurredAt, e.ReceivedAt], p,
-                "text", "bigint", "text", "text", "jsonb", "jsonb", "timestamptz", "timestamptz");
-            var sql = $"""
-                INSERT INTO events (message_id, customer_id, type, name, properties, context, occurred_at, received_at) {rows}
-                ON CONFLICT (message_id) DO NOTHING
-                RETURNING message_id
-                """;
-            inserted.UnionWith(await connection.QueryAsync<string>(Command(sql, p, cancellationToken)));
-        }
+        if (events.Count == 0) return inserted;
+        var p = new DynamicParameters();
+        var rows = dialect.InsertRows(events, e => [e.MessageId, e.CustomerId, TypeName(e.Type), e.Name, e.Properties, e.Context, e.OccurredAt, e.ReceivedAt], p,
+            "text", "bigint", "text", "text", "jsonb", "jsonb", "timestamptz", "timestamptz");
+        var sql = $"""
+            INSERT INTO events (message_id, customer_id, type, name, properties, context, occurred_at, received_at) {rows}
+            ON CONFLICT (message_id) DO NOTHING
+            RETURNING message_id
+            """;
+        inserted.UnionWith(await connection.QueryAsync<string>(Command(sql, p, cancellationToken)));
         return inserted;
     }
 
@@ -78,20 +74,18 @@ internal sealed partial class WriteTransaction(WriterConnection writer, DbTransa
 
     public async Task SaveProfilesAsync(IReadOnlyList<CustomerProfile> profiles, CancellationToken cancellationToken)
     {
-        foreach (var chunk in profiles.Chunk(dialect.RowsPerInsert))
-        {
-            var p = new DynamicParameters();
-            // Typed, so a chunk whose every row leaves a column empty still saves (PostgreSQL types a column of untyped nulls as text).
-            var rows = dialect.InsertRows(chunk, x => [x.Id, x.Email, x.Phone, x.Name,
-                x.Birthday?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), x.Timezone, x.Locale, x.Traits, x.TraitsUpdatedAt, x.UpdatedAt],
-                p, "bigint", "text", "text", "text", "text", "text", "text", "jsonb", "timestamptz", "timestamptz");
-            await connection.ExecuteAsync(Command($"""
-                WITH saved (id, email, phone, name, birthday, timezone, locale, traits, traits_updated_at, updated_at) AS ({rows})
-                UPDATE customers SET email = saved.email, phone = saved.phone, name = saved.name, birthday = saved.birthday, timezone = saved.timezone,
-                    locale = saved.locale, traits = saved.traits, traits_updated_at = saved.traits_updated_at, updated_at = saved.updated_at
-                FROM saved WHERE customers.id = saved.id
-                """, p, cancellationToken));
-        }
+        if (profiles.Count == 0) return;
+        var p = new DynamicParameters();
+        // Typed, so a group whose every row leaves a column empty still saves (PostgreSQL types a column of untyped nulls as text).
+        var rows = dialect.InsertRows(profiles, x => [x.Id, x.Email, x.Phone, x.Name,
+            x.Birthday?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), x.Timezone, x.Locale, x.Traits, x.TraitsUpdatedAt, x.UpdatedAt],
+            p, "bigint", "text", "text", "text", "text", "text", "text", "jsonb", "timestamptz", "timestamptz");
+        await connection.ExecuteAsync(Command($"""
+            WITH saved (id, email, phone, name, birthday, timezone, locale, traits, traits_updated_at, updated_at) AS ({rows})
+            UPDATE customers SET email = saved.email, phone = saved.phone, name = saved.name, birthday = saved.birthday, timezone = saved.timezone,
+                locale = saved.locale, traits = saved.traits, traits_updated_at = saved.traits_updated_at, updated_at = saved.updated_at
+            FROM saved WHERE customers.id = saved.id
+            """, p, cancellationToken));
     }
 
     public Task RecordRefundAsync(long customerId, OrderRefunded refund, CancellationToken cancellationToken) =>
@@ -122,20 +116,18 @@ internal sealed partial class WriteTransaction(WriterConnection writer, DbTransa
             ? CustomerStats.FromAggregates(a.OrderCount, a.TotalSpent, a.FirstOrderAt, a.LastOrderAt, a.CouponOrderCount)
             : CustomerStats.None)).ToList();
 
-        foreach (var chunk in stats.Chunk(dialect.RowsPerInsert))
-        {
-            var upsert = new DynamicParameters();
-            var rows = dialect.InsertRows(chunk, s => [s.Id, s.Stats.OrderCount, s.Stats.TotalSpent, s.Stats.FirstOrderAt, s.Stats.LastOrderAt, s.Stats.MeanOrderIntervalDays, s.Stats.CouponOrderCount], upsert,
-                "bigint", "integer", "numeric", "timestamptz", "timestamptz", "double precision", "integer");
-            await connection.ExecuteAsync(Command($"""
-                INSERT INTO customer_stats (customer_id, order_count, total_spent, first_order_at, last_order_at, mean_order_interval_days, coupon_order_count)
-                {rows}
-                ON CONFLICT (customer_id) DO UPDATE SET
-                    order_count = excluded.order_count, total_spent = excluded.total_spent, first_order_at = excluded.first_order_at,
-                    last_order_at = excluded.last_order_at, mean_order_interval_days = excluded.mean_order_interval_days,
-                    coupon_order_count = excluded.coupon_order_count
-                """, upsert, cancellationToken));
-        }
+        if (stats.Count == 0) return;
+        var upsert = new DynamicParameters();
+        var rows = dialect.InsertRows(stats, s => [s.Id, s.Stats.OrderCount, s.Stats.TotalSpent, s.Stats.FirstOrderAt, s.Stats.LastOrderAt, s.Stats.MeanOrderIntervalDays, s.Stats.CouponOrderCount], upsert,
+            "bigint", "integer", "numeric", "timestamptz", "timestamptz", "double precision", "integer");
+        await connection.ExecuteAsync(Command($"""
+            INSERT INTO customer_stats (customer_id, order_count, total_spent, first_order_at, last_order_at, mean_order_interval_days, coupon_order_count)
+            {rows}
+            ON CONFLICT (customer_id) DO UPDATE SET
+                order_count = excluded.order_count, total_spent = excluded.total_spent, first_order_at = excluded.first_order_at,
+                last_order_at = excluded.last_order_at, mean_order_interval_days = excluded.mean_order_interval_days,
+                coupon_order_count = excluded.coupon_order_count
+            """, upsert, cancellationToken));
     }
 
     public async Task<IReadOnlyList<StoredEvent>> LoadOpenCartEventsAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken)
@@ -158,23 +150,21 @@ internal sealed partial class WriteTransaction(WriterConnection writer, DbTransa
         var emptied = carts.Where(c => c.Value is null).Select(c => c.Key).ToList();
         if (emptied.Count > 0)
         {
-            var p = new DynamicParameters();
-            await connection.ExecuteAsync(Command($"DELETE FROM carts WHERE customer_id {dialect.InList("ids", emptied, p)}", p, cancellationToken));
+            var ids = new DynamicParameters();
+            await connection.ExecuteAsync(Command($"DELETE FROM carts WHERE customer_id {dialect.InList("ids", emptied, ids)}", ids, cancellationToken));
         }
 
         var open = carts.Where(c => c.Value is not null).Select(c => (Id: c.Key, Cart: c.Value!)).ToList();
-        foreach (var chunk in open.Chunk(dialect.RowsPerInsert))
-        {
-            var p = new DynamicParameters();
-            var rows = dialect.InsertRows(chunk, c => [c.Id, ProductJson.Write(c.Cart.Items), c.Cart.ItemCount, c.Cart.Value, c.Cart.Currency, c.Cart.UpdatedAt], p,
-                "bigint", "jsonb", "integer", "numeric", "text", "timestamptz");
-            await connection.ExecuteAsync(Command($"""
-                INSERT INTO carts (customer_id, items, item_count, value, currency, updated_at) {rows}
-                ON CONFLICT (customer_id) DO UPDATE SET
-                    items = excluded.items, item_count = excluded.item_count, value = excluded.value,
-                    currency = excluded.currency, updated_at = excluded.updated_at
-                """, p, cancellationToken));
-        }
+        if (open.Count == 0) return;
+        var p = new DynamicParameters();
+        var rows = dialect.InsertRows(open, c => [c.Id, ProductJson.Write(c.Cart.Items), c.Cart.ItemCount, c.Cart.Value, c.Cart.Currency, c.Cart.UpdatedAt], p,
+            "bigint", "jsonb", "integer", "numeric", "text", "timestamptz");
+        await connection.ExecuteAsync(Command($"""
+            INSERT INTO carts (customer_id, items, item_count, value, currency, updated_at) {rows}
+            ON CONFLICT (customer_id) DO UPDATE SET
+                items = excluded.items, item_count = excluded.item_count, value = excluded.value,
+                currency = excluded.currency, updated_at = excluded.updated_at
+            """, p, cancellationToken));
     }
 
     private List<Action>? _onCommitted;

@@ -33,9 +33,7 @@ internal sealed class PostgresDialect : SqlDialect
     // Parameters are bound by position, so a statement takes many rows cheaply and each saves a round trip.
     internal override int RowsPerStatement => 25;
 
-    // A column a parameter, whatever the number of rows (SqlLists.Unnest).
-    internal override int RowsPerInsert => int.MaxValue;
-
+    // A column a parameter, whatever the number of rows.
     internal override string InsertRows<T>(IReadOnlyList<T> rows, Func<T, object?[]> cells, DynamicParameters parameters, params string[] types) =>
         SqlLists.Unnest(rows, cells, parameters, types);
 

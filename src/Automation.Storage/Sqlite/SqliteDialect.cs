@@ -24,9 +24,7 @@ internal sealed class SqliteDialect : SqlDialect
     // that small while still saving most of the statements.
     internal override int RowsPerStatement => 4;
 
-    // One JSON parameter, whatever the number of rows (SqlLists.JsonRows).
-    internal override int RowsPerInsert => int.MaxValue;
-
+    // One JSON parameter, whatever the number of rows.
     internal override string InsertRows<T>(IReadOnlyList<T> rows, Func<T, object?[]> cells, DynamicParameters parameters, params string[] types) =>
         SqlLists.JsonRows(rows, cells, parameters, types.Length);
 

@@ -27,6 +27,7 @@ public static class IngestLoad
         var batch = int.Parse(options.GetValueOrDefault("batch", "100"), CultureInfo.InvariantCulture);
         var concurrency = int.Parse(options.GetValueOrDefault("concurrency", batch == 1 ? "16" : "4"), CultureInfo.InvariantCulture);
         var seconds = double.Parse(options.GetValueOrDefault("seconds", "20"), CultureInfo.InvariantCulture);
+        var warmup = double.Parse(options.GetValueOrDefault("warmup", Math.Min(5, seconds / 4).ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
         var mix = options.GetValueOrDefault("mix", "shop");
         var customers = int.Parse(options.GetValueOrDefault("customers", "20000"), CultureInfo.InvariantCulture);
 
@@ -54,10 +55,10 @@ public static class IngestLoad
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
 
             // Warm-up: JIT, connection pool, the first customers.
-            await Drive(client, batch, concurrency, TimeSpan.FromSeconds(Math.Min(5, seconds / 4)), mix, customers, seed: 1);
+            await Drive(client, batch, concurrency, TimeSpan.FromSeconds(warmup), mix, customers, seed: 1);
             using var process = Process.GetCurrentProcess();
             var cpuBefore = process.TotalProcessorTime;
-            var gcBefore = (Paused: GC.GetTotalPauseDuration(), Allocated: GC.GetTotalAllocatedBytes(), Collections: GC.CollectionCount(0));
+            var gcBefore = (Paused: GC.GetTotalPauseDuration(), Allocated: GC.GetTotalAllocatedBytes(), Collections: GC.CollectionCount(0), Compiled: System.Runtime.JitInfo.GetCompiledMethodCount(), JitTime: System.Runtime.JitInfo.GetCompilationTime());
             var result = await Drive(client, batch, concurrency, TimeSpan.FromSeconds(seconds), mix, customers, seed: 2);
             process.Refresh();
             var cpu = process.TotalProcessorTime - cpuBefore;
@@ -67,7 +68,8 @@ public static class IngestLoad
                 $"{result.Events / result.Elapsed.TotalSeconds:N0} events/s; request latency p50 {result.Percentile(50):N1} ms, p95 {result.Percentile(95):N1} ms, " +
                 $"p99 {result.Percentile(99):N1} ms; {cpu.TotalMilliseconds * 1000 / Math.Max(1, result.Events):N0} µs of CPU an event, the clients' included; " +
                 $"{result.Failures} failed requests; garbage collection paused the process {paused.TotalMilliseconds / result.Elapsed.TotalMilliseconds:P0} of the run " +
-                $"({GC.CollectionCount(0) - gcBefore.Collections:N0} collections, {(GC.GetTotalAllocatedBytes() - gcBefore.Allocated) / Math.Max(1, result.Events) / 1024.0:N0} KB allocated an event)"));
+                $"({GC.CollectionCount(0) - gcBefore.Collections:N0} collections, {(GC.GetTotalAllocatedBytes() - gcBefore.Allocated) / Math.Max(1, result.Events) / 1024.0:N0} KB allocated an event); {System.Runtime.JitInfo.GetCompiledMethodCount() - gcBefore.Compiled:N0} methods compiled in " +
+                $"{(System.Runtime.JitInfo.GetCompilationTime() - gcBefore.JitTime).TotalMilliseconds:N0} ms"));
             return result.Failures == 0 ? 0 : 1;
         }
         finally
