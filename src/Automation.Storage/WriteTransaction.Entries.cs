@@ -4,8 +4,8 @@ using Dapper;
 
 namespace Automation.Storage;
 
-// Instances, steps, ends and outbox rows, written a few rows per statement: a scheduled scan enters a page of customers
-// at once, and one statement per row was what bounded it.
+// Instances, steps, ends and outbox rows, each kind in one statement whatever the number of rows: a scheduled scan
+// enters a page of customers at once, and one statement per row was what bounded it.
 internal sealed partial class WriteTransaction
 {
     public async Task<IReadOnlyList<JourneyInstance>> EnterAsync(IReadOnlyList<JourneyEntry> entries, CancellationToken cancellationToken)

@@ -29,7 +29,7 @@ public interface IJourneyInstanceWrites
 
     /// <summary>
     /// Starts the instances of these entries, each unless that entry was already made or an instance of the journey is
-    /// active for the customer; returns the instances started. Written a few rows per statement.
+    /// active for the customer; returns the instances started. Written in one statement.
     /// </summary>
     Task<IReadOnlyList<JourneyInstance>> EnterAsync(IReadOnlyList<JourneyEntry> entries, CancellationToken cancellationToken);
 

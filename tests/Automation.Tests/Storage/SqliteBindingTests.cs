@@ -43,7 +43,7 @@ public sealed class SqliteBindingTests
     }
 
     [Test]
-    public async Task Rows_read_through_buffered_rows_leave_no_prepared_statement_behind()
+    public async Task Rows_read_through_buffered_rows_or_a_grid_leave_no_prepared_statement_behind()
     {
         await using var connection = new SqliteConnection("Data Source=:memory:");
         await connection.OpenAsync();
@@ -57,7 +57,13 @@ public sealed class SqliteBindingTests
             (await results.ReadAsync<long>(CancellationToken.None)).Should().Equal(3);
         }
 
+        await using (var grid = await connection.QueryMultipleAsync("SELECT n FROM t; SELECT COUNT(*) FROM t"))
+        {
+            (await grid.ReadAsync<long>()).Should().Equal(1, 2, 3);
+            (await grid.ReadSingleAsync<long>()).Should().Be(3);
+        }
+
         read.Should().Equal(1, 2, 3);
-        SQLitePCL.raw.sqlite3_next_stmt(connection.Handle, null).Should().BeNull("both commands were disposed with their readers");
+        SQLitePCL.raw.sqlite3_next_stmt(connection.Handle, null).Should().BeNull("every command was disposed with its reader");
     }
 }
