@@ -58,18 +58,18 @@ public static class IngestLoad
             await Drive(client, batch, concurrency, TimeSpan.FromSeconds(warmup), mix, customers, seed: 1);
             using var process = Process.GetCurrentProcess();
             var cpuBefore = process.TotalProcessorTime;
-            var gcBefore = (Paused: GC.GetTotalPauseDuration(), Allocated: GC.GetTotalAllocatedBytes(), Collections: GC.CollectionCount(0), Compiled: System.Runtime.JitInfo.GetCompiledMethodCount(), JitTime: System.Runtime.JitInfo.GetCompilationTime());
+            var runtimeBefore = RuntimeWork.SoFar();
             var result = await Drive(client, batch, concurrency, TimeSpan.FromSeconds(seconds), mix, customers, seed: 2);
             process.Refresh();
             var cpu = process.TotalProcessorTime - cpuBefore;
-            var paused = GC.GetTotalPauseDuration() - gcBefore.Paused;
+            var runtime = RuntimeWork.SoFar() - runtimeBefore;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{provider}, {(batch == 1 ? "single events" : $"batches of {batch}")}, mix {mix}, {concurrency} clients, {seconds:0} s: " +
                 $"{result.Events / result.Elapsed.TotalSeconds:N0} events/s; request latency p50 {result.Percentile(50):N1} ms, p95 {result.Percentile(95):N1} ms, " +
                 $"p99 {result.Percentile(99):N1} ms; {cpu.TotalMilliseconds * 1000 / Math.Max(1, result.Events):N0} µs of CPU an event, the clients' included; " +
-                $"{result.Failures} failed requests; garbage collection paused the process {paused.TotalMilliseconds / result.Elapsed.TotalMilliseconds:P0} of the run " +
-                $"({GC.CollectionCount(0) - gcBefore.Collections:N0} collections, {(GC.GetTotalAllocatedBytes() - gcBefore.Allocated) / Math.Max(1, result.Events) / 1024.0:N0} KB allocated an event); {System.Runtime.JitInfo.GetCompiledMethodCount() - gcBefore.Compiled:N0} methods compiled in " +
-                $"{(System.Runtime.JitInfo.GetCompilationTime() - gcBefore.JitTime).TotalMilliseconds:N0} ms"));
+                $"{result.Failures} failed requests; garbage collection paused the process {runtime.Paused.TotalMilliseconds / result.Elapsed.TotalMilliseconds:P0} of the run " +
+                $"({runtime.Collections:N0} collections, {runtime.Allocated / Math.Max(1, result.Events) / 1024.0:N0} KB allocated an event); " +
+                $"{runtime.Compiled:N0} methods compiled in {runtime.Compiling.TotalMilliseconds:N0} ms"));
             return result.Failures == 0 ? 0 : 1;
         }
         finally
@@ -77,6 +77,16 @@ public static class IngestLoad
             await app.StopAsync();
             root.Delete(recursive: true);
         }
+    }
+
+    /// <summary>What the runtime itself did so far: collections, their pauses, allocation, and JIT compilation.</summary>
+    private sealed record RuntimeWork(TimeSpan Paused, int Collections, long Allocated, long Compiled, TimeSpan Compiling)
+    {
+        public static RuntimeWork SoFar() => new(GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.GetTotalAllocatedBytes(),
+            System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
+
+        public static RuntimeWork operator -(RuntimeWork after, RuntimeWork before) => new(after.Paused - before.Paused, after.Collections - before.Collections,
+            after.Allocated - before.Allocated, after.Compiled - before.Compiled, after.Compiling - before.Compiling);
     }
 
     private sealed record LoadResult(long Events, TimeSpan Elapsed, List<double> LatenciesMs, long Failures)
