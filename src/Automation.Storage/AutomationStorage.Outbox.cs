@@ -155,17 +155,17 @@ public abstract partial class AutomationStorage : IOutboxStore
             .SelectMany(sameCustomer => sameCustomer.Select((m, round) => (m, round)))
             .GroupBy(x => x.round, x => x.m)
             .OrderBy(round => round.Key);
-        var locked = false;
         foreach (var round in rounds)
         {
+            var first = round.Key == 0;
             var p = new DynamicParameters(new { caps.PerDay, caps.PerWeek });
-            // First, in the same command: claims for one customer take turns on the customer's row (SQLite's writers
+            // In the first round's command: claims for one customer take turns on the customer's row (SQLite's writers
             // take turns anyway), so the counts include every place taken before these, on any node. In id order,
             // as ingestion locks them.
-            var lockCustomers = locked ? "" : $"""
+            var lockCustomers = first ? $"""
                 SELECT id FROM customers WHERE id {Dialect.InList("ids", messages.Select(m => m.Message.CustomerId).Distinct(), p)} ORDER BY id {Dialect.RowLockClause};
 
-                """;
+                """ : "";
             var rows = Dialect.InsertRows([.. round], m => [m.Message.Id, m.Message.ClaimedUntil, m.Message.CustomerId, m.Message.Channel, m.Now, m.Now.AddDays(-1), m.Now.AddDays(-7)],
                 p, "bigint", "timestamptz", "bigint", "text", "timestamptz", "timestamptz", "timestamptz");
             await using var results = await connection.QueryMultipleAsync(new CommandDefinition($"""
@@ -180,8 +180,7 @@ public abstract partial class AutomationStorage : IOutboxStore
                                             WHERE placed.customer_id = asked.customer_id AND placed.channel = asked.channel AND placed.cap_at > asked.week_ago) < @PerWeek)))
                 RETURNING outbox.id
                 """, p, transaction, cancellationToken: cancellationToken));
-            if (!locked) await results.ReadAsync<long>();
-            locked = true;
+            if (first) await results.ReadAsync<long>();
             held.UnionWith(await results.ReadAsync<long>());
         }
         for (var i = 0; i < messages.Count; i++)
