@@ -33,6 +33,13 @@ public sealed record CompiledJourney(JourneyDefinition Definition, IReadOnlyList
     public SnapshotParts StepReads { get; } = Steps.Aggregate(Exit?.Reads ?? SnapshotParts.Profile, (parts, step) => parts | step.Rule.Reads
         | (step.Step.Action is AwardPointsAction { TimesPerk: not null } ? SnapshotParts.Tier : SnapshotParts.Profile));
 
+    /// <summary>
+    /// The parts of a customer snapshot entering reads: the trigger condition's, and the first evaluation's
+    /// (<see cref="StepReads"/>), which runs in the same transaction. Steps that issue coupons read their campaigns'
+    /// too (<see cref="Coupons.CouponCatalog.EligibleReads"/>), which are not the journey's.
+    /// </summary>
+    public SnapshotParts EntryReads => (Trigger?.Reads ?? SnapshotParts.Profile) | StepReads;
+
     public static CompiledJourney From(JourneyDefinition journey)
     {
         var steps = journey.Steps.Zip(journey.Rules.Steps, journey.Workflow.Rules).Where(s => s.Third.Enabled).Select(s => (s.First, s.Second)).ToList();
@@ -65,15 +72,7 @@ public sealed class JourneySet
         _versions = versions ?? new Dictionary<string, CompiledJourney>();
         _running = entries.Where(e => e.Running is { Enabled: true }).ToDictionary(e => e.Running!.Name, e => e.Running!, StringComparer.Ordinal);
         _compiled = _running.ToDictionary(r => r.Key, r => CompiledJourney.From(r.Value), StringComparer.Ordinal);
-        var readsHistory = _compiled.Values.SelectMany(c => c.Rules()).Any(r => r.Reads.HasFlag(SnapshotParts.Purchases));
-        WholeReads = readsHistory ? SnapshotParts.All : SnapshotParts.All & ~SnapshotParts.Purchases;
     }
-
-    /// <summary>
-    /// The parts read for a customer whose facts are read whole (on events, for audiences): every part, but purchase
-    /// history only when some journey's expression uses it, as it grows with the products a customer bought.
-    /// </summary>
-    public SnapshotParts WholeReads { get; }
 
     public static JourneySet Empty { get; } = new([]);
 

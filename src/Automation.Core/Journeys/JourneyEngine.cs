@@ -61,10 +61,14 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
             foreach (var (message, customerId) in events) ApplyExits(set, state, writes, message, customerId, now);
             var triggering = events.Where(e => now - e.Message.Timestamp <= EntryWindow)
                 .Select(e => (e.Message, e.CustomerId, Facts: FactsBuilder.Event(e.Message.EventName, e.Message.Properties))).ToList();
-            // Whole snapshots only of the customers who may enter a journey this round: most events come from
-            // customers already in (or waiting to re-enter) the journeys they trigger, and a snapshot is most of the cost.
-            var mayEnter = triggering.Where(e => journeys.Any(j => j.Trigger is EventTrigger t && t.Events.Contains(e.Message.EventName!) && MayEnter(j, e.CustomerId, state, e.Message.Timestamp)));
-            await state.LoadSnapshotsAsync(tx, mayEnter.Select(e => e.CustomerId), set.WholeReads, ct);
+            // Snapshots only of the customers who may enter a journey this round, and only the parts those journeys read:
+            // most events come from customers already in (or waiting to re-enter) the journeys they trigger, most that
+            // may enter are kept out by a trigger condition reading a part or two, and a snapshot is most of the cost.
+            var couponReads = coupons.EligibleReads;
+            var reads = triggering.SelectMany(e => journeys
+                .Where(j => j.Trigger is EventTrigger t && t.Events.Contains(e.Message.EventName!) && MayEnter(j, e.CustomerId, state, e.Message.Timestamp))
+                .Select(j => (e.CustomerId, set.Compiled(j.Name).EntryReads | couponReads)));
+            await state.LoadSnapshotsAsync(tx, reads, ct);
             foreach (var journey in journeys)
             {
                 if (journey.Trigger is not EventTrigger trigger) continue;
@@ -142,7 +146,7 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
     /// <summary>
     /// Enters a screened page into the due journeys, in the order given; returns the count entered per entry. Each
     /// customer the screen found, and each one an earlier journey's action changed on this page (a tag, points, a
-    /// coupon), is read whole and checked again before entering, so entries follow what holds now.
+    /// coupon), is read again with the parts entering reads and checked before entering, so entries follow what holds now.
     /// </summary>
     public async Task<IReadOnlyList<int>> EnterAudiencesAsync(IJourneyTransaction tx, IReadOnlyList<DueAudience> due, AudienceScreen screen, DateTimeOffset now, CancellationToken ct)
     {
@@ -155,7 +159,7 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
             await state.RereadChangedAsync(tx, ct);
             var (journey, entryKey, zone) = due[d];
             var candidates = screen.Candidates[d].Union(state.Touched).ToList();
-            await state.LoadSnapshotsAsync(tx, candidates, set.WholeReads, ct);
+            await state.LoadSnapshotsAsync(tx, candidates, set.Compiled(journey.Name).EntryReads | coupons.EligibleReads, ct);
             // Active instances are not read: one would be the customer's last entry into the journey, so the re-entry
             // wait keeps them out, and where it has passed the unique index on active instances refuses the entry.
             foreach (var (key, at) in await tx.LoadLastEntriesAsync(candidates, journey.Name, ct)) state.LastEntries.TryAdd(key, at);
@@ -237,7 +241,7 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
         var state = new CustomerState();
         await state.LoadInstancesAsync(tx, customerIds, ct);
         await catalog.LoadVersionsAsync(customerIds.SelectMany(state.ActiveOf), ct);
-        await state.LoadSnapshotsAsync(tx, customerIds, StepReads(set, customerIds.SelectMany(state.ActiveOf)), ct);
+        await state.LoadSnapshotsAsync(tx, customerIds, StepReads(set, customerIds.SelectMany(state.ActiveOf)) | coupons.EligibleReads, ct);
         var writes = new PendingJourneyWrites(tx, now);
         // A disabled or removed journey's instances wait, untouched.
         var instances = customerIds.SelectMany(id => state.ActiveOf(id).Select(i => (Journey: set.VersionOf(i)?.Definition, Instance: i, Snapshot: state.Snapshots[id])))
@@ -461,8 +465,8 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
     }
 
     /// <summary>
-    /// Customers' whole snapshots and journey instances, each read when first needed and kept current as this
-    /// evaluation changes them.
+    /// Customers' snapshots and journey instances, each read when first needed, with the parts needed so far, and kept
+    /// current as this evaluation changes them.
     /// </summary>
     private sealed class CustomerState
     {
@@ -476,8 +480,8 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
         /// <summary>Every customer an action changed, read again or not.</summary>
         public HashSet<long> Touched { get; } = [];
 
-        /// <summary>The parts of the snapshot read so far, which a reread reads again.</summary>
-        private SnapshotParts _parts;
+        /// <summary>The parts of each customer's snapshot read so far, which a reread reads again.</summary>
+        private readonly Dictionary<long, SnapshotParts> _parts = [];
 
         /// <summary>The customers' active instances and last entries; their snapshots are read as needed.</summary>
         public static async Task<CustomerState> LoadAsync(IJourneyTransaction tx, IReadOnlyCollection<long> customerIds, CancellationToken ct)
@@ -489,13 +493,33 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
             return state;
         }
 
-        /// <summary>Reads the snapshots of these customers, unless read already.</summary>
-        public async Task LoadSnapshotsAsync(IJourneyTransaction tx, IEnumerable<long> customerIds, SnapshotParts parts, CancellationToken ct)
+        /// <summary>Reads these customers' snapshots with at least these parts, unless read so already.</summary>
+        public Task LoadSnapshotsAsync(IJourneyTransaction tx, IEnumerable<long> customerIds, SnapshotParts parts, CancellationToken ct) =>
+            LoadSnapshotsAsync(tx, customerIds.Select(id => (id, parts)), ct);
+
+        /// <summary>
+        /// Reads each customer's snapshot with at least the parts asked for them, unless read so already; a snapshot read
+        /// with fewer is read again with the parts added.
+        /// </summary>
+        public async Task LoadSnapshotsAsync(IJourneyTransaction tx, IEnumerable<(long CustomerId, SnapshotParts Parts)> reads, CancellationToken ct)
         {
-            var unread = customerIds.Where(id => !Snapshots.ContainsKey(id)).ToList();
-            if (unread.Count == 0) return;
-            _parts |= parts;
-            foreach (var snapshot in await tx.LoadSnapshotsAsync(unread, parts, ct)) Snapshots[snapshot.Profile.Id] = snapshot;
+            var wanted = new Dictionary<long, SnapshotParts>();
+            foreach (var (id, parts) in reads)
+                if (!_parts.TryGetValue(id, out var read) || (read & parts) != parts) wanted[id] = wanted.GetValueOrDefault(id) | parts | read;
+            await ReadAsync(tx, wanted, ct);
+        }
+
+        /// <summary>
+        /// Reads the customers in one command, each with the parts any of them needs (a command reads a part for all
+        /// its customers in one query, so a command a set of parts would cost more than the rows it saves); the
+        /// snapshots replace those read before.
+        /// </summary>
+        private async Task ReadAsync(IJourneyTransaction tx, IReadOnlyDictionary<long, SnapshotParts> customers, CancellationToken ct)
+        {
+            if (customers.Count == 0) return;
+            var parts = customers.Values.Aggregate(SnapshotParts.Profile, (all, part) => all | part);
+            foreach (var snapshot in await tx.LoadSnapshotsAsync([.. customers.Keys], parts, ct)) Snapshots[snapshot.Profile.Id] = snapshot;
+            foreach (var id in customers.Keys) _parts[id] = parts;
         }
 
         /// <summary>Reads the active instances of these customers.</summary>
@@ -513,7 +537,7 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
         public async Task RereadChangedAsync(IJourneyTransaction tx, CancellationToken ct)
         {
             if (_changed.Count == 0) return;
-            foreach (var snapshot in await tx.LoadSnapshotsAsync(_changed, _parts, ct)) Snapshots[snapshot.Profile.Id] = snapshot;
+            await ReadAsync(tx, _changed.Where(_parts.ContainsKey).ToDictionary(id => id, id => _parts[id]), ct);
             _changed.Clear();
         }
 

@@ -99,6 +99,32 @@ public sealed class CouponJourneyTests(string storage)
     }
 
     [Test]
+    public async Task A_step_taken_later_issues_to_whom_its_campaigns_eligibility_admits_whatever_that_reads()
+    {
+        // The scheduler reads of a snapshot only what the journey's expressions read; the vip campaign's Eligible reads
+        // traits, which no expression of this journey does.
+        const string later = """
+            {
+              "WorkflowName": "later",
+              "Trigger": { "Event": "Signed Up" },
+              "Rules": [
+                { "RuleName": "vip", "Expression": "journey.HoursSinceEntry >= 24",
+                  "Actions": { "OnSuccess": { "Name": "IssueCoupon", "Context": { "Campaign": "vip" } } } }
+              ]
+            }
+            """;
+        await using var h = await EngineHarness.CreateAsync(storage, Start, new EngineSetup { CouponsFolder = _coupons.FullName, Journeys = [("later.json", later)] });
+        await h.Ingest(Segment.Identify("ann", new { email = "ann@example.com", vip = "yes" }, Start), Segment.Track("ann", "Signed Up", null, Start),
+            Segment.Identify("bo", new { email = "bo@example.com", vip = "no" }, Start), Segment.Track("bo", "Signed Up", null, Start));
+        h.Clock.Advance(TimeSpan.FromHours(25));
+        await h.Scheduler.TickAsync(CancellationToken.None);
+
+        await using var connection = await h.RequireDatabase().Storage.OpenConnectionAsync(CancellationToken.None);
+        (await connection.QueryAsync<long>("SELECT customer_id FROM coupon_codes WHERE campaign = 'vip'"))
+            .Should().Equal([(await h.Customer("ann")).Profile.Id], "ann is vip and bo is not");
+    }
+
+    [Test]
     public async Task The_shipped_reminder_writes_three_days_before_an_unredeemed_code_expires()
     {
         var journey = await File.ReadAllTextAsync(Path.Combine(ServerProcess.RepositoryRoot(), "rules", "expiring-coupons.json"));

@@ -135,4 +135,28 @@ public sealed class JourneyBatchEntryTests(string storage)
             (await TemplatesSentTo(user)).Should().Equal(["greeted-offer/offer"], user);
         }
     }
+
+    [Test]
+    public async Task A_customer_read_for_one_journey_is_read_again_with_what_the_next_events_journey_reads()
+    {
+        // Cart recovery reads nothing of the customer to enter; this one reads a trait, which the second round's
+        // snapshot must then hold although the first round read the customer without it.
+        const string vipSignup = """
+            {
+              "WorkflowName": "vip-signup",
+              "Trigger": { "Event": "Signed Up", "Condition": "customer.Trait(\"vip\") == \"yes\"" },
+              "Rules": [ { "RuleName": "tag", "Expression": "true", "Actions": { "OnSuccess": { "Name": "AddTag", "Context": { "Tag": "vip-welcomed" } } } } ]
+            }
+            """;
+        await using var h = await EngineHarness.CreateAsync(storage, Start, new EngineSetup { Journeys = [("cart-recovery.json", CartRecovery), ("vip-signup.json", vipSignup)] });
+        await h.Ingest(Segment.Identify("ann", new { email = "ann@example.com", vip = "yes" }, Start), Segment.Identify("bo", new { email = "bo@example.com", vip = "no" }, Start));
+        await h.Ingest(Added("ann", "tea", Start.AddMinutes(1), "ann-added"), Segment.Track("ann", "Signed Up", null, Start.AddMinutes(2), "ann-signup"),
+            Added("bo", "tea", Start.AddMinutes(1), "bo-added"), Segment.Track("bo", "Signed Up", null, Start.AddMinutes(2), "bo-signup"));
+
+        foreach (var (user, journeys) in new[] { ("ann", new[] { "cart-recovery", "vip-signup" }), ("bo", ["cart-recovery"]) })
+        {
+            var id = (await h.Customer(user)).Profile.Id;
+            (await h.Storage.Queries.InstancesOfAsync(id, CancellationToken.None)).Select(i => i.Journey).Should().BeEquivalentTo(journeys, user);
+        }
+    }
 }
