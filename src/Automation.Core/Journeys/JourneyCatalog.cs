@@ -35,8 +35,8 @@ public sealed record CompiledJourney(JourneyDefinition Definition, IReadOnlyList
 
     /// <summary>
     /// The parts of a customer snapshot entering reads: the trigger condition's, and the first evaluation's
-    /// (<see cref="StepReads"/>), which runs in the same transaction. Steps that issue coupons read their campaigns'
-    /// too (<see cref="Coupons.CouponCatalog.EligibleReads"/>), which are not the journey's.
+    /// (<see cref="StepReads"/>), which runs in the same transaction. What coupon campaigns' <c>Eligible</c> read is
+    /// not the journey's: the engine adds it to every snapshot it reads (<see cref="Coupons.CouponCatalog.EligibleReads"/>).
     /// </summary>
     public SnapshotParts EntryReads => (Trigger?.Reads ?? SnapshotParts.Profile) | StepReads;
 

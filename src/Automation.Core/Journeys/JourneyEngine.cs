@@ -50,7 +50,7 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
         if (relevant.Count == 0) return;
 
         var customerIds = relevant.Select(f => f.CustomerId).ToHashSet();
-        var state = await CustomerState.LoadAsync(tx, customerIds, ct);
+        var state = await CustomerState.LoadAsync(tx, customerIds, coupons.EligibleReads, ct);
         await catalog.LoadVersionsAsync(customerIds.SelectMany(state.ActiveOf), ct);
         var writes = new PendingJourneyWrites(tx, now);
         var perCustomer = relevant.GroupBy(f => f.CustomerId).Select(g => g.ToList()).ToList();
@@ -64,10 +64,9 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
             // Snapshots only of the customers who may enter a journey this round, and only the parts those journeys read:
             // most events come from customers already in (or waiting to re-enter) the journeys they trigger, most that
             // may enter are kept out by a trigger condition reading a part or two, and a snapshot is most of the cost.
-            var couponReads = coupons.EligibleReads;
             var reads = triggering.SelectMany(e => journeys
                 .Where(j => j.Trigger is EventTrigger t && t.Events.Contains(e.Message.EventName!) && MayEnter(j, e.CustomerId, state, e.Message.Timestamp))
-                .Select(j => (e.CustomerId, set.Compiled(j.Name).EntryReads | couponReads)));
+                .Select(j => (e.CustomerId, set.Compiled(j.Name).EntryReads)));
             await state.LoadSnapshotsAsync(tx, reads, ct);
             foreach (var journey in journeys)
             {
@@ -151,7 +150,7 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
     public async Task<IReadOnlyList<int>> EnterAudiencesAsync(IJourneyTransaction tx, IReadOnlyList<DueAudience> due, AudienceScreen screen, DateTimeOffset now, CancellationToken ct)
     {
         var set = screen.Set;
-        var state = new CustomerState();
+        var state = new CustomerState(coupons.EligibleReads);
         var writes = new PendingJourneyWrites(tx, now);
         var entered = new int[due.Count];
         for (var d = 0; d < due.Count; d++)
@@ -159,7 +158,7 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
             await state.RereadChangedAsync(tx, ct);
             var (journey, entryKey, zone) = due[d];
             var candidates = screen.Candidates[d].Union(state.Touched).ToList();
-            await state.LoadSnapshotsAsync(tx, candidates, set.Compiled(journey.Name).EntryReads | coupons.EligibleReads, ct);
+            await state.LoadSnapshotsAsync(tx, candidates, set.Compiled(journey.Name).EntryReads, ct);
             // Active instances are not read: one would be the customer's last entry into the journey, so the re-entry
             // wait keeps them out, and where it has passed the unique index on active instances refuses the entry.
             foreach (var (key, at) in await tx.LoadLastEntriesAsync(candidates, journey.Name, ct)) state.LastEntries.TryAdd(key, at);
@@ -238,10 +237,10 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
     public async Task EvaluateAsync(IJourneyTransaction tx, IReadOnlyCollection<long> customerIds, DateTimeOffset now, CancellationToken ct)
     {
         var set = catalog.Current;
-        var state = new CustomerState();
+        var state = new CustomerState(coupons.EligibleReads);
         await state.LoadInstancesAsync(tx, customerIds, ct);
         await catalog.LoadVersionsAsync(customerIds.SelectMany(state.ActiveOf), ct);
-        await state.LoadSnapshotsAsync(tx, customerIds, StepReads(set, customerIds.SelectMany(state.ActiveOf)) | coupons.EligibleReads, ct);
+        await state.LoadSnapshotsAsync(tx, customerIds, StepReads(set, customerIds.SelectMany(state.ActiveOf)), ct);
         var writes = new PendingJourneyWrites(tx, now);
         // A disabled or removed journey's instances wait, untouched.
         var instances = customerIds.SelectMany(id => state.ActiveOf(id).Select(i => (Journey: set.VersionOf(i)?.Definition, Instance: i, Snapshot: state.Snapshots[id])))
@@ -468,7 +467,11 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
     /// Customers' snapshots and journey instances, each read when first needed, with the parts needed so far, and kept
     /// current as this evaluation changes them.
     /// </summary>
-    private sealed class CustomerState
+    /// <param name="actionReads">
+    /// Parts every snapshot holds whatever was asked, for the steps' actions: a coupon is issued only where its
+    /// campaign's <c>Eligible</c> holds, evaluated against the snapshot the step was (<see cref="Coupons.CouponCatalog.EligibleReads"/>).
+    /// </param>
+    private sealed class CustomerState(SnapshotParts actionReads)
     {
         public Dictionary<long, CustomerSnapshot> Snapshots { get; } = [];
         public Dictionary<(long CustomerId, string Journey), DateTimeOffset> LastEntries { get; } = [];
@@ -484,9 +487,9 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
         private readonly Dictionary<long, SnapshotParts> _parts = [];
 
         /// <summary>The customers' active instances and last entries; their snapshots are read as needed.</summary>
-        public static async Task<CustomerState> LoadAsync(IJourneyTransaction tx, IReadOnlyCollection<long> customerIds, CancellationToken ct)
+        public static async Task<CustomerState> LoadAsync(IJourneyTransaction tx, IReadOnlyCollection<long> customerIds, SnapshotParts actionReads, CancellationToken ct)
         {
-            var state = new CustomerState();
+            var state = new CustomerState(actionReads);
             var journeys = await tx.LoadJourneysAsync(customerIds, ct);
             foreach (var instance in journeys.Active) state.Add(instance);
             foreach (var (key, at) in journeys.LastEntries) state.LastEntries[key] = at;
@@ -517,7 +520,7 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
         private async Task ReadAsync(IJourneyTransaction tx, IReadOnlyDictionary<long, SnapshotParts> customers, CancellationToken ct)
         {
             if (customers.Count == 0) return;
-            var parts = customers.Values.Aggregate(SnapshotParts.Profile, (all, part) => all | part);
+            var parts = customers.Values.Aggregate(actionReads, (all, part) => all | part);
             foreach (var snapshot in await tx.LoadSnapshotsAsync([.. customers.Keys], parts, ct)) Snapshots[snapshot.Profile.Id] = snapshot;
             foreach (var id in customers.Keys) _parts[id] = parts;
         }
