@@ -118,12 +118,7 @@ public sealed class DrawEntries(IDrawRandom random, PointsSettings points, Coupo
     private async Task<IssuedCoupon?> IssueAsync(IJourneyTransaction tx, DrawPrize prize, long entryId, long customerId, DateTimeOffset now, CancellationToken ct)
     {
         if (coupons.Find(prize.Campaign!) is not { } campaign) return null;
-        if (campaign.Eligible is { } eligible)
-        {
-            var snapshot = (await tx.LoadSnapshotsAsync([customerId], eligible.Reads, ct))[0];
-            if (!eligible.Evaluate(FactsBuilder.Facts(snapshot, null, FactsBuilder.Event(null, null), now, tiers.Program), now).Holds) return null;
-        }
-        return (await tx.IssueCouponAsync(new CouponIssueRequest(campaign, customerId, $"draw:{entryId}", now), ct)).Coupon;
+        return (await CouponEligibility.IssueAsync(tx, new CouponIssueRequest(campaign, customerId, $"draw:{entryId}", now), tiers.Program, ct)).Coupon;
     }
 
     /// <summary>The customer's calendar day at <paramref name="now"/>, in their zone (UTC when unknown).</summary>

@@ -450,7 +450,7 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
 
     private string? Ineligible(Coupons.CouponCampaign campaign, JourneyInstance instance, CustomerSnapshot snapshot, DateTimeOffset now) =>
         campaign.Eligible is { } eligible && !eligible.Evaluate(FactsBuilder.Facts(snapshot, instance, TriggerFacts(instance), now, tiers.Program), now).Holds
-            ? "the customer is not eligible (Eligible does not hold)"
+            ? Coupons.CouponEligibility.NotEligible
             : null;
 
     private bool Holds(JourneyDefinition journey, CompiledRule rule, Facts facts, long customerId, DateTimeOffset now)

@@ -14,7 +14,8 @@ namespace Automation.Core.Referrals;
 /// <c>Referral Rewarded</c> event on the referrer (properties <c>referred</c>, <c>order_id</c>, <c>points</c> or
 /// <c>coupon_code</c>), which journeys can trigger on.
 /// </summary>
-public sealed class ReferralRewarder(IIngestionStore store, ReferralCatalog catalog, CouponCatalog coupons, JourneyEngine journeys, Points.PointsSettings points, TimeProvider clock)
+public sealed class ReferralRewarder(IIngestionStore store, ReferralCatalog catalog, CouponCatalog coupons, JourneyEngine journeys, Points.PointsSettings points, TimeProvider clock,
+    Tiers.TierCatalog tiers)
 {
     public const string ReferralRewarded = "Referral Rewarded";
     public const int PageSize = 100;
@@ -58,7 +59,7 @@ public sealed class ReferralRewarder(IIngestionStore store, ReferralCatalog cata
             return "rewarded";
         }
         var issue = coupons.Find(program.RewardCoupon!) is { } campaign
-            ? await tx.IssueCouponAsync(new CouponIssueRequest(campaign, referral.ReferrerId, key, now), ct)
+            ? await CouponEligibility.IssueAsync(tx, new CouponIssueRequest(campaign, referral.ReferrerId, key, now), tiers.Program, ct)
             : CouponIssue.Refused($"there is no coupon campaign '{program.RewardCoupon}' in rules/coupons/");
         if (issue.Coupon is not { } coupon) return $"not rewarded: {issue.Refusal}";
         properties["coupon_code"] = coupon.Code;

@@ -42,7 +42,7 @@ public sealed record RewardResult(RewardRedemption? Redemption, bool Replayed, R
 /// the customer. A refusal must be rolled back (stock or the customer's limit may have been claimed before it), a
 /// result committed whole: points are never spent without the redemption recorded, nor an item given without its points.
 /// </summary>
-public sealed class RewardRedemptions(CouponCatalog coupons, PointsSettings points)
+public sealed class RewardRedemptions(CouponCatalog coupons, PointsSettings points, Tiers.TierCatalog tiers)
 {
     /// <summary>The customer event each redemption stores, which journeys can trigger on.</summary>
     public const string RewardRedeemed = "Reward Redeemed";
@@ -67,6 +67,10 @@ public sealed class RewardRedemptions(CouponCatalog coupons, PointsSettings poin
             return RewardResult.Refused(RewardRefusalReason.TierNotAllowed, $"{item.Name} is for the tiers {string.Join(", ", item.Tiers)}; the customer holds {tier ?? "no tier"}", balance);
         if (balance < item.Points)
             return RewardResult.Refused(RewardRefusalReason.NotEnoughPoints, $"{item.Name} costs {item.Points} points; the balance is {balance}", balance);
+        // Judged before anything is claimed or spent: a condition on points sees the balance the customer asked with.
+        var campaign = item.Kind == RewardKind.Coupon ? coupons.Find(item.Campaign!) : null;
+        if (campaign is not null && await CouponEligibility.RefusalAsync(tx, campaign, customerId, now, tiers.Program, ct) is { } ineligible)
+            return RewardResult.Refused(RewardRefusalReason.CouponUnavailable, $"{item.Name} cannot issue its coupon: {ineligible}", balance);
         if (!await tx.ClaimRewardStockAsync(item.Name, item.Stock ?? int.MaxValue, ct))
             return RewardResult.Refused(RewardRefusalReason.OutOfStock, $"all {item.Stock} of {item.Name} have been redeemed", balance);
         var period = item.PeriodAt(now);
@@ -80,7 +84,7 @@ public sealed class RewardRedemptions(CouponCatalog coupons, PointsSettings poin
         string? code = null;
         if (item.Kind == RewardKind.Coupon)
         {
-            var issue = coupons.Find(item.Campaign!) is { } campaign
+            var issue = campaign is not null
                 ? await tx.IssueCouponAsync(new CouponIssueRequest(campaign, customerId, SpendKey(id), now), ct)
                 : CouponIssue.Refused($"there is no coupon campaign '{item.Campaign}' in rules/coupons/");
             if (issue.Coupon is not { } coupon) return RewardResult.Refused(RewardRefusalReason.CouponUnavailable, $"{item.Name} cannot issue its coupon: {issue.Refusal}", balance);

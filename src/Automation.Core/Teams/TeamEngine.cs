@@ -35,7 +35,7 @@ public sealed record TeamResult(Team? Team, TeamRefusal? Refusal, string? Reason
 /// as a customer event in that same transaction (<c>Team Opened</c>, <c>Team Joined</c>, <c>Team Completed</c>,
 /// <c>Team Expired</c>, and <c>Referred</c> for a new customer who joined), returned for the journey engine.
 /// </summary>
-public sealed class TeamEngine(TeamCatalog catalog, CouponCatalog coupons, TeamLinks links, Func<long, long>? randomBelow = null)
+public sealed class TeamEngine(TeamCatalog catalog, CouponCatalog coupons, TeamLinks links, Tiers.TierCatalog tiers, Func<long, long>? randomBelow = null)
 {
     public const string TeamOpened = "Team Opened";
     public const string TeamJoined = "Team Joined";
@@ -143,7 +143,7 @@ public sealed class TeamEngine(TeamCatalog catalog, CouponCatalog coupons, TeamL
         JsonObject properties, CancellationToken ct)
     {
         var issue = coupons.Find(campaignName) is { } campaign
-            ? await tx.IssueCouponAsync(new CouponIssueRequest(campaign, customerId, issueKey, now, amount), ct)
+            ? await CouponEligibility.IssueAsync(tx, new CouponIssueRequest(campaign, customerId, issueKey, now, amount), tiers.Program, ct)
             : CouponIssue.Refused($"there is no coupon campaign '{campaignName}' in rules/coupons/");
         if (issue.Coupon is { } coupon)
         {

@@ -13,7 +13,8 @@ internal static class TeamServices
     {
         services.AddSingleton<TeamCatalog>();
         services.AddSingleton(sp => new TeamLinks(sp.GetRequiredService<ServerSigningKey>().Bytes, MessagingServices.PublicUrl(sp)));
-        services.AddSingleton(sp => new TeamEngine(sp.GetRequiredService<TeamCatalog>(), sp.GetRequiredService<Core.Coupons.CouponCatalog>(), sp.GetRequiredService<TeamLinks>()));
+        services.AddSingleton(sp => new TeamEngine(sp.GetRequiredService<TeamCatalog>(), sp.GetRequiredService<Core.Coupons.CouponCatalog>(), sp.GetRequiredService<TeamLinks>(),
+            sp.GetRequiredService<Core.Tiers.TierCatalog>()));
         services.AddSingleton<TeamService>();
         services.AddSingleton<TeamExpirer>();
         services.AddSingleton<ReferralCatalog>();

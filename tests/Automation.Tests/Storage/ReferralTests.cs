@@ -44,15 +44,20 @@ public sealed class ReferralTests(string provider)
         if (_db is not null) await _db.DisposeAsync();
     }
 
-    /// <summary>Ingestion and the rewarder on a storage, with the shipped referral program (500 points after 14 days).</summary>
-    internal static (IngestionService Ingestion, ReferralRewarder Rewarder) Node(IIngestionStore store, TimeProvider clock)
+    /// <summary>
+    /// Ingestion and the rewarder on a storage, with the shipped referral program (500 points after 14 days) or the
+    /// program file given and the coupon campaigns of a folder.
+    /// </summary>
+    internal static (IngestionService Ingestion, ReferralRewarder Rewarder) Node(IIngestionStore store, TimeProvider clock, string? programFile = null, string? couponFolder = null)
     {
         var coupons = new CouponCatalog();
+        if (couponFolder is not null) coupons.ReloadFolder(couponFolder).Should().BeEmpty();
         var program = new ReferralCatalog(coupons);
-        program.ReloadFile(Path.Combine(ServerProcess.RepositoryRoot(), "rules", "referrals.json")).Should().BeEmpty();
-        var journeys = new JourneyEngine(new JourneyCatalog(), coupons, NullLogger<JourneyEngine>.Instance, new PointsSettings(), new TierCatalog());
-        var ingestion = new IngestionService(store, journeys, TestIngestion.Tags(new TagCatalog()), clock, new TierEngine(new TierCatalog()), new PointsSettings(), new ReferralIntake(Codes));
-        return (ingestion, new ReferralRewarder(store, program, coupons, journeys, new PointsSettings(), clock));
+        program.ReloadFile(programFile ?? Path.Combine(ServerProcess.RepositoryRoot(), "rules", "referrals.json")).Should().BeEmpty();
+        var tiers = new TierCatalog();
+        var journeys = new JourneyEngine(new JourneyCatalog(), coupons, NullLogger<JourneyEngine>.Instance, new PointsSettings(), tiers);
+        var ingestion = new IngestionService(store, journeys, TestIngestion.Tags(new TagCatalog()), clock, new TierEngine(tiers), new PointsSettings(), new ReferralIntake(Codes));
+        return (ingestion, new ReferralRewarder(store, program, coupons, journeys, new PointsSettings(), clock, tiers));
     }
 
     private Task<IngestOutcome> Ingest(params System.Text.Json.Nodes.JsonObject[] messages) => _ingestion.IngestAsync(Segment.Read(_clock, messages), CancellationToken.None);
@@ -84,6 +89,36 @@ public sealed class ReferralTests(string provider)
         var ann = await Customer("ann");
         (Balance(ann, _clock.GetUtcNow()) - before).Should().Be(500);
         ann.PointsLedger.Should().ContainSingle(e => e.SourceKey.StartsWith("referral:", StringComparison.Ordinal));
+    }
+
+    [Test]
+    public async Task A_coupon_reward_goes_only_to_referrers_its_campaigns_eligibility_admits()
+    {
+        var rules = Directory.CreateTempSubdirectory("automation-referrals-");
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(rules.FullName, "coupons"));
+            await File.WriteAllTextAsync(Path.Combine(rules.FullName, "coupons", "thanks.json"), """
+                { "Name": "thanks", "Value": { "AmountOff": 5, "Currency": "CNY" }, "Eligible": "customer.Trait(\"vip\") == \"yes\"",
+                  "Codes": { "Generate": { "Length": 10, "Prefix": "TY-" } } }
+                """);
+            await File.WriteAllTextAsync(Path.Combine(rules.FullName, "referrals.json"), """
+                { "Link": "https://shop.example.com/?ref={code}", "RefundWindowDays": 14, "Reward": { "Coupon": "thanks" } }
+                """);
+            (_ingestion, _rewarder) = Node(_store, _clock, Path.Combine(rules.FullName, "referrals.json"), Path.Combine(rules.FullName, "coupons"));
+        }
+        finally
+        {
+            rules.Delete(recursive: true);
+        }
+        await Ingest(Segment.Identify("ann", new { vip = "yes" }), Segment.Identify("eve", new { vip = "no" }));
+        await Ingest(Segment.Identify("bob", new { referral = await CodeOf("ann") }), Segment.Identify("fay", new { referral = await CodeOf("eve") }));
+        await Ingest(Segment.Track("bob", "Order Completed", new { order_id = "b1", total = 80 }), Segment.Track("fay", "Order Completed", new { order_id = "f1", total = 80 }));
+
+        _clock.Advance(TimeSpan.FromDays(14));
+        (await _rewarder.PayDueAsync(CancellationToken.None)).Should().Be(2);
+        (await Customer("ann")).Coupons.Should().ContainSingle().Which.Code.Should().StartWith("TY-");
+        (await Customer("eve")).Coupons.Should().BeEmpty();
     }
 
     [Test]

@@ -79,6 +79,32 @@ public sealed class TeamTests(string provider)
     }
 
     [Test]
+    public async Task A_full_team_gives_codes_only_to_the_members_its_campaigns_eligibility_admits()
+    {
+        var coupons = Directory.CreateTempSubdirectory("automation-coupons-");
+        try
+        {
+            foreach (var file in Directory.EnumerateFiles(Path.Combine(ServerProcess.RepositoryRoot(), "rules", "coupons")))
+                File.Copy(file, Path.Combine(coupons.FullName, Path.GetFileName(file)));
+            var share = Path.Combine(coupons.FullName, "team-share.json");
+            await File.WriteAllTextAsync(share, (await File.ReadAllTextAsync(share)).Replace("\"Codes\"", "\"Eligible\": \"customer.Trait(\\\"vip\\\") == \\\"yes\\\"\", \"Codes\""));
+            _teams.Coupons.ReloadFolder(coupons.FullName).Should().BeEmpty();
+        }
+        finally
+        {
+            coupons.Delete(recursive: true);
+        }
+        await TestIngestion.Service(_store, _teams.Journeys, _clock).IngestAsync(Segment.Read(_clock, Segment.Identify("ann", new { vip = "yes" }), Segment.Identify("cat", new { vip = "yes" })), CancellationToken.None);
+
+        var teamId = (await Open("ann")).Team!.Id;
+        await Join(teamId, "bob");
+        var completed = (await Join(teamId, "cat")).Events.Where(e => e.Message.EventName == TeamEngine.TeamCompleted).Select(e => e.Message.Properties).ToList();
+
+        completed.Select(p => p["coupon_code"]?.GetValue<string>() is { } code && code.StartsWith("TEAM-", StringComparison.Ordinal)).Should().Equal(true, false, true);
+        completed.Select(p => p["coupon_refusal"]?.GetValue<string>()).Should().Equal(null, Automation.Core.Coupons.CouponEligibility.NotEligible, null);
+    }
+
+    [Test]
     public async Task Joining_ones_own_team_twice_a_full_an_expired_or_an_unknown_team_is_refused_and_changes_nothing()
     {
         var teamId = (await Open("ann")).Team!.Id;

@@ -21,13 +21,14 @@ internal sealed class TeamSetup
         Catalog = new TeamCatalog(Coupons);
         Catalog.ReloadFolder(Path.Combine(rules, "teams")).Should().BeEmpty();
         Links = new TeamLinks(SigningKey, "https://automation.example");
-        Engine = new TeamEngine(Catalog, Coupons, Links, randomBelow);
-        Journeys = new JourneyEngine(journeys ?? new JourneyCatalog(), Coupons, NullLogger<JourneyEngine>.Instance, new Automation.Core.Points.PointsSettings(), new Automation.Core.Tiers.TierCatalog(), Engine);
+        Engine = new TeamEngine(Catalog, Coupons, Links, Tiers, randomBelow);
+        Journeys = new JourneyEngine(journeys ?? new JourneyCatalog(), Coupons, NullLogger<JourneyEngine>.Instance, new Automation.Core.Points.PointsSettings(), Tiers, Engine);
         Service = new TeamService(store, Engine, Journeys, clock);
         Expirer = new TeamExpirer(store, Engine, Journeys, clock);
     }
 
     public CouponCatalog Coupons { get; } = new();
+    public Automation.Core.Tiers.TierCatalog Tiers { get; } = new();
     public TeamCatalog Catalog { get; }
     public TeamLinks Links { get; }
     public TeamEngine Engine { get; }

@@ -33,9 +33,10 @@ public sealed class RewardRedemptionsTests(string storage)
         _h = await EngineHarness.CreateAsync(storage, Start);
         _coupons = Directory.CreateTempSubdirectory("automation-coupons-");
         await File.WriteAllTextAsync(Path.Combine(_coupons.FullName, "mall.json"), Voucher);
+        await File.WriteAllTextAsync(Path.Combine(_coupons.FullName, "regulars.json"), Voucher.Replace("\"mall\"", "\"regulars\"").Replace("\"Codes\"", "\"Eligible\": \"stats.OrderCount >= 2\", \"Codes\""));
         var catalog = new CouponCatalog();
         catalog.ReloadFolder(_coupons.FullName).Should().BeEmpty();
-        _redemptions = new RewardRedemptions(catalog, new PointsSettings(1m, 12));
+        _redemptions = new RewardRedemptions(catalog, new PointsSettings(1m, 12), _h.Tiers);
         await _h.Ingest(Segment.Order("ann", "o1", 3000m, Start.AddDays(-1)));
     }
 
@@ -99,6 +100,23 @@ public sealed class RewardRedemptionsTests(string storage)
         (await Cancel(first.Redemption.Id)).Refusal.Should().BeNull();
         var held = (await _h.Customer("ann")).Coupons.Single(c => c.Code == first.Redemption.CouponCode);
         held.ExpiresAt.Should().Be(_h.Clock.GetUtcNow(), "the unused code ends when its redemption is cancelled");
+    }
+
+    [Test]
+    public async Task A_coupon_item_whose_campaign_does_not_admit_the_customer_is_refused_before_stock_or_points_are_taken()
+    {
+        var regulars = Item(RewardKind.Coupon, 1000, stock: 3) with { Campaign = "regulars" };
+        var refused = await Redeem(regulars, "k1");
+        refused.Refusal!.Reason.Should().Be(RewardRefusalReason.CouponUnavailable);
+        refused.Refusal.Detail.Should().Be($"coupon cannot issue its coupon: {CouponEligibility.NotEligible}");
+        (await ((IRewardQueries)_h.Storage.Draws).RewardStockTakenAsync(CancellationToken.None)).Should().BeEmpty();
+        (await Balance()).Should().Be(3000);
+        (await _h.Customer("ann")).Coupons.Should().BeEmpty();
+
+        await _h.Ingest(Segment.Order("ann", "o2", 100m, _h.Clock.GetUtcNow()));
+        var admitted = await Redeem(regulars, "k2");
+        admitted.Redemption!.CouponCode.Should().StartWith("MA-", "a second order makes the customer a regular");
+        (await Balance()).Should().Be(3100 - 1000);
     }
 
     [Test]
