@@ -47,8 +47,7 @@ public static class DispatchLoad
             "--Guardrails:QuietHours", "",
         };
         if (provider == "postgres")
-            common.AddRange(["--Storage:ConnectionString", Environment.GetEnvironmentVariable("AUTOMATION_BENCH_POSTGRES")
-                ?? throw new InvalidOperationException("Set AUTOMATION_BENCH_POSTGRES to an empty PostgreSQL database.")]);
+            common.AddRange(["--Storage:ConnectionString", BenchmarkStorage.PostgresConnectionString]);
 
         await using var receiver = (channel, smsProvider) switch
         {

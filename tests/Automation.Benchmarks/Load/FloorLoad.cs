@@ -31,6 +31,7 @@ public static class FloorLoad
         var customers = int.Parse(options.GetValueOrDefault("customers", "20000"), CultureInfo.InvariantCulture);
         var folder = Directory.CreateTempSubdirectory("automation-floor-");
         var storage = await BenchmarkStorage.CreateAsync(provider, folder);
+        var postgres = provider == "postgres" ? BenchmarkStorage.PostgresConnectionString : null;
         // SQLite has one writer; PostgreSQL runs as many side by side as the server does.
         var writers = int.Parse(options.GetValueOrDefault("writers", storage.ConcurrentTransactions.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
         try
@@ -47,12 +48,13 @@ public static class FloorLoad
 
             var report = (string way, Result r) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{provider}, {way}, batches of {batch}, {writers} writer(s), {seconds:0} s: {r.Events / r.Elapsed.TotalSeconds:N0} events/s, " +
-                $"{r.Cpu.TotalMilliseconds * 1000 / Math.Max(1, r.Events):N0} µs of CPU an event (this process), {r.Events:N0} stored"));
-            report("the server's insert", await DriveAsync(writers, seconds, batch, customers, (events, ct) => ShippedAsync(storage, events, ct)));
+                $"{r.Cpu.TotalMilliseconds * 1000 / Math.Max(1, r.Events):N0} µs of CPU an event (this process)" +
+                $"{(r.ServerCpu is { } server ? $", {server.TotalMilliseconds * 1000 / Math.Max(1, r.Events):N0} µs (the PostgreSQL server)" : "")}, {r.Events:N0} stored"));
+            report("the server's insert", await DriveAsync(writers, seconds, batch, customers, postgres, (events, ct) => ShippedAsync(storage, events, ct)));
             foreach (var (way, table) in new[] { ("one prepared insert reused", "events"), ("the same, table without secondary indexes", "events_floor") })
             {
                 using var prepared = new PreparedInsert(storage, table);
-                report(way, await DriveAsync(writers, seconds, batch, customers, prepared.StoreAsync));
+                report(way, await DriveAsync(writers, seconds, batch, customers, postgres, prepared.StoreAsync));
             }
             return 0;
         }
@@ -68,7 +70,7 @@ public static class FloorLoad
         }
     }
 
-    private sealed record Result(long Events, TimeSpan Elapsed, TimeSpan Cpu);
+    private sealed record Result(long Events, TimeSpan Elapsed, TimeSpan Cpu, TimeSpan? ServerCpu);
 
     private static async Task ShippedAsync(AutomationStorage storage, IReadOnlyList<EventRecord> events, CancellationToken ct)
     {
@@ -132,10 +134,12 @@ public static class FloorLoad
         }
     }
 
-    private static async Task<Result> DriveAsync(int writers, double seconds, int batch, int customers, Func<IReadOnlyList<EventRecord>, CancellationToken, Task> store)
+    private static async Task<Result> DriveAsync(int writers, double seconds, int batch, int customers, string? postgres,
+        Func<IReadOnlyList<EventRecord>, CancellationToken, Task> store)
     {
         using var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
+        var server = postgres is null ? null : await PostgresServerCpu.StartAsync(postgres);
         var watch = Stopwatch.StartNew();
         var until = TimeSpan.FromSeconds(seconds);
         long stored = 0;
@@ -151,7 +155,7 @@ public static class FloorLoad
         }, TaskCreationOptions.LongRunning)).ToArray();
         await Task.WhenAll(threads);
         process.Refresh();
-        return new Result(stored, watch.Elapsed, process.TotalProcessorTime - cpuBefore);
+        return new Result(stored, watch.Elapsed, process.TotalProcessorTime - cpuBefore, server is null ? null : await server.ElapsedAsync());
     }
 
     // A product view as a storefront sends it: a random message id, like Segment's, and a customer of many.
