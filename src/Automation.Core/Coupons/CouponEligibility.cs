@@ -14,13 +14,19 @@ public static class CouponEligibility
     /// <summary>The refusal of a customer the condition does not admit.</summary>
     public const string NotEligible = "the customer is not eligible (Eligible does not hold)";
 
-    /// <summary>Null when the campaign admits the customer (or has no condition), else <see cref="NotEligible"/>.</summary>
+    /// <summary>Null when the campaign admits the customer these facts describe (or has no condition), else <see cref="NotEligible"/>.</summary>
+    public static string? Refusal(CouponCampaign campaign, Facts facts, DateTimeOffset now) =>
+        campaign.Eligible is { } eligible && !eligible.Evaluate(facts, now).Holds ? NotEligible : null;
+
+    /// <summary>
+    /// <see cref="Refusal"/> for the customer as they are, outside any journey: reads only the parts the condition reads.
+    /// </summary>
     public static async Task<string?> RefusalAsync(ICustomerSnapshots tx, CouponCampaign campaign, long customerId, DateTimeOffset now, Tiers.TierProgram? tiers,
         CancellationToken ct)
     {
         if (campaign.Eligible is not { } eligible) return null;
         var snapshot = (await tx.LoadSnapshotsAsync([customerId], eligible.Reads, ct))[0];
-        return eligible.Evaluate(FactsBuilder.Facts(snapshot, null, FactsBuilder.Event(null, null), now, tiers), now).Holds ? null : NotEligible;
+        return Refusal(campaign, FactsBuilder.Facts(snapshot, null, FactsBuilder.Event(null, null), now, tiers), now);
     }
 
     /// <summary>Issues the request's code when its campaign admits the customer; refused with <see cref="NotEligible"/> otherwise.</summary>

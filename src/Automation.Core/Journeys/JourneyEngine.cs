@@ -449,9 +449,7 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
     }
 
     private string? Ineligible(Coupons.CouponCampaign campaign, JourneyInstance instance, CustomerSnapshot snapshot, DateTimeOffset now) =>
-        campaign.Eligible is { } eligible && !eligible.Evaluate(FactsBuilder.Facts(snapshot, instance, TriggerFacts(instance), now, tiers.Program), now).Holds
-            ? Coupons.CouponEligibility.NotEligible
-            : null;
+        campaign.Eligible is null ? null : Coupons.CouponEligibility.Refusal(campaign, FactsBuilder.Facts(snapshot, instance, TriggerFacts(instance), now, tiers.Program), now);
 
     private bool Holds(JourneyDefinition journey, CompiledRule rule, Facts facts, long customerId, DateTimeOffset now)
     {

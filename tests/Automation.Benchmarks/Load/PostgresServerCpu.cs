@@ -22,13 +22,9 @@ internal sealed class PostgresServerCpu
     public static async Task<PostgresServerCpu?> StartAsync(string connectionString)
     {
         var cpu = new PostgresServerCpu(connectionString);
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT pg_backend_pid()", connection);
-        var own = (int)(await command.ExecuteScalarAsync())!;
-        if (Read(own) is null) return null;
+        // The list holds the backend asking at least: none read means none can be.
         cpu._start = await cpu.ProcessesAsync();
-        return cpu;
+        return cpu._start.Count == 0 ? null : cpu;
     }
 
     /// <summary>
