@@ -73,38 +73,54 @@ internal static class CustomerQueries
     /// Snapshots of these customers with the parts asked for, in id order: one query per table whatever their number,
     /// all sent in one command (a round trip per table was most of what a snapshot cost on PostgreSQL).
     /// </summary>
-    public static async Task<IReadOnlyList<CustomerSnapshot>> LoadAsync(SqlDialect dialect, DbConnection connection, DbTransaction? transaction, IReadOnlyCollection<long> ids, SnapshotParts parts,
-        CancellationToken cancellationToken)
+    public static Task<IReadOnlyList<CustomerSnapshot>> LoadAsync(SqlDialect dialect, DbConnection connection, DbTransaction? transaction, IReadOnlyCollection<long> ids, SnapshotParts parts,
+        CancellationToken cancellationToken) =>
+        LoadAsync(dialect, connection, transaction, ids.ToDictionary(id => id, _ => parts), cancellationToken);
+
+    /// <summary>
+    /// Snapshots of these customers, each with the parts asked for it, in id order, in one command: each table's query
+    /// takes only the customers asked for that part, so customers read for different reasons share a round trip
+    /// without each reading what the others need.
+    /// </summary>
+    public static async Task<IReadOnlyList<CustomerSnapshot>> LoadAsync(SqlDialect dialect, DbConnection connection, DbTransaction? transaction,
+        IReadOnlyDictionary<long, SnapshotParts> reads, CancellationToken cancellationToken)
     {
-        if (ids.Count == 0) return [];
+        if (reads.Count == 0) return [];
         var p = new DynamicParameters();
-        var inList = dialect.InList("ids", ids, p);
-        var byKey = dialect.InListByKey("ids", ids, p);
+        // A part asked for every customer binds the list every customer's profile binds; others bind their own.
+        string In(SnapshotParts part, bool byKey = false)
+        {
+            var asked = reads.Where(r => r.Value.HasFlag(part)).Select(r => r.Key).ToList();
+            var name = asked.Count == reads.Count ? "ids" : $"ids{(int)part}";
+            return byKey ? dialect.InListByKey(name, asked, p) : dialect.InList(name, asked, p);
+        }
+        var parts = reads.Values.Aggregate(SnapshotParts.Profile, (union, part) => union | part);
+        // The traits are a column of the profile: read for every customer when one asks for them.
         var columns = parts.HasFlag(SnapshotParts.Traits) ? CustomerRow.Columns : CustomerRow.ColumnsWithoutTraits;
-        // The results are read back in this order; the profile (no flag) is always read.
-        var queries = new (SnapshotParts Part, string Sql)[]
+        // The results are read back in this order; the profile (no flag) is always read, a part no customer asked for not at all.
+        var queries = new (SnapshotParts Part, Func<string> Sql)[]
         {
             // In id order whatever plan the database picks: audiences are screened and entered in that order.
-            (SnapshotParts.Profile, $"SELECT {columns} FROM customers WHERE id {inList} ORDER BY id"),
-            (SnapshotParts.Stats, $"SELECT customer_id, order_count, total_spent, first_order_at, last_order_at, mean_order_interval_days, coupon_order_count FROM customer_stats WHERE customer_id {inList}"),
-            (SnapshotParts.Cart, $"SELECT customer_id, items, currency, updated_at FROM carts WHERE customer_id {inList}"),
-            (SnapshotParts.Tags, $"SELECT customer_id, tag, source FROM customer_tags WHERE customer_id {inList} ORDER BY tag"),
-            (SnapshotParts.Points, $"SELECT id, customer_id, points, kind, reason, source_key, created_at, expires_at FROM points_ledger WHERE customer_id {inList} ORDER BY created_at, id"),
-            (SnapshotParts.Coupons, $"SELECT customer_id, {CouponRow.Columns} FROM coupon_codes WHERE redeemed_at IS NULL AND customer_id {inList} ORDER BY CASE WHEN expires_at IS NULL THEN 1 ELSE 0 END, expires_at, code"),
-            (SnapshotParts.Rfm, $"SELECT customer_id, r, f, m, spend_365 FROM customer_rfm WHERE customer_id {inList}"),
-            (SnapshotParts.Tier, TierQueries.StandingsSql(inList)),
-            (SnapshotParts.Suppressions, $"""
+            (SnapshotParts.Profile, () => $"SELECT {columns} FROM customers WHERE id {In(SnapshotParts.Profile)} ORDER BY id"),
+            (SnapshotParts.Stats, () => $"SELECT customer_id, order_count, total_spent, first_order_at, last_order_at, mean_order_interval_days, coupon_order_count FROM customer_stats WHERE customer_id {In(SnapshotParts.Stats)}"),
+            (SnapshotParts.Cart, () => $"SELECT customer_id, items, currency, updated_at FROM carts WHERE customer_id {In(SnapshotParts.Cart)}"),
+            (SnapshotParts.Tags, () => $"SELECT customer_id, tag, source FROM customer_tags WHERE customer_id {In(SnapshotParts.Tags)} ORDER BY tag"),
+            (SnapshotParts.Points, () => $"SELECT id, customer_id, points, kind, reason, source_key, created_at, expires_at FROM points_ledger WHERE customer_id {In(SnapshotParts.Points)} ORDER BY created_at, id"),
+            (SnapshotParts.Coupons, () => $"SELECT customer_id, {CouponRow.Columns} FROM coupon_codes WHERE redeemed_at IS NULL AND customer_id {In(SnapshotParts.Coupons)} ORDER BY CASE WHEN expires_at IS NULL THEN 1 ELSE 0 END, expires_at, code"),
+            (SnapshotParts.Rfm, () => $"SELECT customer_id, r, f, m, spend_365 FROM customer_rfm WHERE customer_id {In(SnapshotParts.Rfm)}"),
+            (SnapshotParts.Tier, () => TierQueries.StandingsSql(In(SnapshotParts.Tier))),
+            (SnapshotParts.Suppressions, () => $"""
                 SELECT c.id, s.channel FROM customers c
                 JOIN suppressions s ON (s.channel = 'email' AND s.address = c.email) OR (s.channel = 'sms' AND s.address = c.phone)
-                WHERE c.id {inList}
+                WHERE c.id {In(SnapshotParts.Suppressions)}
                 """),
-            (SnapshotParts.Referrals, $"SELECT r.referred_id, c.external_id, c.anonymous_id FROM referrals r JOIN customers c ON c.id = r.referrer_id WHERE r.referred_id {inList}"),
-            (SnapshotParts.Referrals, $"SELECT referrer_id, COUNT(*) FROM referrals WHERE first_order_id IS NOT NULL AND referrer_id {inList} GROUP BY referrer_id"),
-            (SnapshotParts.Purchases, ProductQueries.PurchasesSql(byKey)),
-            (SnapshotParts.Purchases, ProductQueries.ViewsSql(byKey)),
+            (SnapshotParts.Referrals, () => $"SELECT r.referred_id, c.external_id, c.anonymous_id FROM referrals r JOIN customers c ON c.id = r.referrer_id WHERE r.referred_id {In(SnapshotParts.Referrals)}"),
+            (SnapshotParts.Referrals, () => $"SELECT referrer_id, COUNT(*) FROM referrals WHERE first_order_id IS NOT NULL AND referrer_id {In(SnapshotParts.Referrals)} GROUP BY referrer_id"),
+            (SnapshotParts.Purchases, () => ProductQueries.PurchasesSql(In(SnapshotParts.Purchases, byKey: true))),
+            (SnapshotParts.Purchases, () => ProductQueries.ViewsSql(In(SnapshotParts.Purchases, byKey: true))),
         };
         var read = queries.Select(q => q.Part == SnapshotParts.Profile || parts.HasFlag(q.Part)).ToArray();
-        var sql = string.Join(";\n", queries.Where((_, i) => read[i]).Select(q => q.Sql));
+        var sql = string.Join(";\n", queries.Where((_, i) => read[i]).Select(q => q.Sql()));
         await using var results = await BufferedRows.ExecuteAsync(connection, new CommandDefinition(sql, p, transaction, cancellationToken: cancellationToken));
         var next = 0;
         async Task<IEnumerable<T>> Read<T>() => read[next++] ? await results.ReadAsync<T>(cancellationToken) : [];

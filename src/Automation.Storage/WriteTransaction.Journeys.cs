@@ -11,8 +11,8 @@ internal sealed partial class WriteTransaction
 {
     private const string Active = "active";
 
-    public Task<IReadOnlyList<CustomerSnapshot>> LoadSnapshotsAsync(IReadOnlyCollection<long> customerIds, SnapshotParts parts, CancellationToken cancellationToken) =>
-        CustomerQueries.LoadAsync(dialect, connection, transaction, customerIds, parts, cancellationToken);
+    public Task<IReadOnlyList<CustomerSnapshot>> LoadSnapshotsAsync(IReadOnlyDictionary<long, SnapshotParts> reads, CancellationToken cancellationToken) =>
+        CustomerQueries.LoadAsync(dialect, connection, transaction, reads, cancellationToken);
 
     public Task<IReadOnlyList<JourneyInstance>> LoadActiveInstancesAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken) =>
         CustomerQueries.ActiveInstancesAsync(dialect, connection, transaction, customerIds, cancellationToken);

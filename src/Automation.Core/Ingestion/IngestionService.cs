@@ -71,8 +71,11 @@ public sealed class IngestionService(IIngestionStore store, JourneyEngine journe
         // first orders of referred customers change those. Page views and other events leave every tag as it was
         // (time alone is the daily refresh's work).
         var factsChanged = fresh.Where(f => ChangesProfile(f.Message) || f.Message.Commerce is not null).Select(f => f.CustomerId).Concat(referrers).ToHashSet();
-        fresh.AddRange(await tags.ApplyAsync(tx, factsChanged, now, ct));
-        await journeys.OnEventsAsync(tx, fresh, now, ct);
+        // The journeys' state first, so that the snapshots their first entries read go in the tag rules' round trip.
+        var snapshots = new SnapshotCache();
+        var prepared = await journeys.PrepareEventsAsync(tx, fresh, snapshots, now, ct);
+        fresh.AddRange(await tags.ApplyAsync(tx, factsChanged, now, ct, snapshots));
+        await journeys.OnEventsAsync(tx, prepared, fresh, now, ct);
         await tx.CommitAsync(ct);
 
         var outcomes = new List<IngestOutcome>(requests.Count);

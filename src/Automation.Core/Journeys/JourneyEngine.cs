@@ -38,20 +38,38 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
     /// customer's events thus still go one after the other, each seeing what the earlier ones and the journeys before
     /// did (an instance entered, a tag added by a first step), while a journey's entries of a round take one statement.
     /// </summary>
-    public async Task OnEventsAsync(IJourneyTransaction tx, IReadOnlyList<(InboundMessage Message, long CustomerId)> fresh, DateTimeOffset now, CancellationToken ct)
-    {
-        var set = catalog.Current;
-        var journeys = set.Running.ToList();
-        var names = journeys.SelectMany(j => j.Exit.Events.Concat(j.Trigger is EventTrigger t ? t.Events : [])).ToHashSet(StringComparer.Ordinal);
-        var relevant = fresh
-            .Where(f => f.Message.Type == MessageType.Track && f.Message.EventName is { } n && names.Contains(n))
-            .OrderBy(f => f.Message.Timestamp)
-            .ToList();
-        if (relevant.Count == 0) return;
+    public async Task OnEventsAsync(IJourneyTransaction tx, IReadOnlyList<(InboundMessage Message, long CustomerId)> fresh, DateTimeOffset now, CancellationToken ct) =>
+        await OnEventsAsync(tx, await PrepareEventsAsync(tx, fresh, new SnapshotCache(), now, ct), fresh, now, ct);
 
-        var customerIds = relevant.Select(f => f.CustomerId).ToHashSet();
-        var state = await CustomerState.LoadAsync(tx, customerIds, coupons.EligibleReads, ct);
-        await catalog.LoadVersionsAsync(customerIds.SelectMany(state.ActiveOf), ct);
+    /// <summary>
+    /// Reads, ahead of <see cref="OnEventsAsync(IJourneyTransaction, PreparedEvents, IReadOnlyList{ValueTuple{InboundMessage, long}}, DateTimeOffset, CancellationToken)"/>,
+    /// the journey state of the events' customers, and asks <paramref name="snapshots"/> for the parts their first
+    /// events' entries will read: an ingest group's tag rules then read those with their own, in one round trip.
+    /// </summary>
+    public async Task<PreparedEvents> PrepareEventsAsync(IJourneyTransaction tx, IReadOnlyList<(InboundMessage Message, long CustomerId)> fresh, SnapshotCache snapshots,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var prepared = new PreparedEvents(catalog.Current, new CustomerState(coupons.EligibleReads, snapshots));
+        var relevant = Relevant(prepared.Set, fresh);
+        await LoadJourneysAsync(tx, prepared, relevant, ct);
+        var firsts = relevant.GroupBy(f => f.CustomerId).Select(g => g.First());
+        foreach (var (customerId, parts) in EntryReads(prepared, firsts, now)) prepared.State.Want(customerId, parts);
+        return prepared;
+    }
+
+    /// <summary>
+    /// <see cref="OnEventsAsync(IJourneyTransaction, IReadOnlyList{ValueTuple{InboundMessage, long}}, DateTimeOffset, CancellationToken)"/>
+    /// with the state <see cref="PrepareEventsAsync"/> read; <paramref name="fresh"/> may hold events that came since
+    /// (the tag rules'), whose customers' state is read now.
+    /// </summary>
+    public async Task OnEventsAsync(IJourneyTransaction tx, PreparedEvents prepared, IReadOnlyList<(InboundMessage Message, long CustomerId)> fresh, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        var (set, state) = (prepared.Set, prepared.State);
+        var relevant = Relevant(set, fresh);
+        if (relevant.Count == 0) return;
+        await LoadJourneysAsync(tx, prepared, relevant, ct);
+        var journeys = set.Running.ToList();
         var writes = new PendingJourneyWrites(tx, now);
         var perCustomer = relevant.GroupBy(f => f.CustomerId).Select(g => g.ToList()).ToList();
         for (var round = 0; ; round++)
@@ -61,13 +79,7 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
             foreach (var (message, customerId) in events) ApplyExits(set, state, writes, message, customerId, now);
             var triggering = events.Where(e => now - e.Message.Timestamp <= EntryWindow)
                 .Select(e => (e.Message, e.CustomerId, Facts: FactsBuilder.Event(e.Message.EventName, e.Message.Properties))).ToList();
-            // Snapshots only of the customers who may enter a journey this round, and only the parts those journeys read:
-            // most events come from customers already in (or waiting to re-enter) the journeys they trigger, most that
-            // may enter are kept out by a trigger condition reading a part or two, and a snapshot is most of the cost.
-            var reads = triggering.SelectMany(e => journeys
-                .Where(j => j.Trigger is EventTrigger t && t.Events.Contains(e.Message.EventName!) && MayEnter(j, e.CustomerId, state, e.Message.Timestamp))
-                .Select(j => (e.CustomerId, set.Compiled(j.Name).EntryReads)));
-            await state.LoadSnapshotsAsync(tx, reads, ct);
+            await state.LoadSnapshotsAsync(tx, EntryReads(prepared, events, now), ct);
             foreach (var journey in journeys)
             {
                 if (journey.Trigger is not EventTrigger trigger) continue;
@@ -82,6 +94,45 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
             }
         }
         await writes.FlushAsync(ct);
+    }
+
+    /// <summary>The events a running journey exits or is triggered by, in timestamp order.</summary>
+    private static List<(InboundMessage Message, long CustomerId)> Relevant(JourneySet set, IReadOnlyList<(InboundMessage Message, long CustomerId)> fresh)
+    {
+        var names = set.Running.SelectMany(j => j.Exit.Events.Concat(j.Trigger is EventTrigger t ? t.Events : [])).ToHashSet(StringComparer.Ordinal);
+        return [.. fresh.Where(f => f.Message.Type == MessageType.Track && f.Message.EventName is { } n && names.Contains(n)).OrderBy(f => f.Message.Timestamp)];
+    }
+
+    /// <summary>The active instances and last entries of these events' customers not read yet, and the journey versions those instances run.</summary>
+    private async Task LoadJourneysAsync(IJourneyTransaction tx, PreparedEvents prepared, List<(InboundMessage Message, long CustomerId)> events, CancellationToken ct)
+    {
+        var read = await prepared.State.LoadJourneysAsync(tx, events.Select(e => e.CustomerId).ToHashSet(), ct);
+        await catalog.LoadVersionsAsync(read.SelectMany(prepared.State.ActiveOf), ct);
+    }
+
+    /// <summary>
+    /// What the entries these events may make read of each customer: only customers who may enter a journey the event
+    /// triggers, and only the parts those journeys read. Most events come from customers already in (or waiting to
+    /// re-enter) the journeys they trigger, most that may enter are kept out by a trigger condition reading a part or
+    /// two, and a snapshot is most of the cost.
+    /// </summary>
+    private static IEnumerable<(long CustomerId, SnapshotParts Parts)> EntryReads(PreparedEvents prepared, IEnumerable<(InboundMessage Message, long CustomerId)> events,
+        DateTimeOffset now) =>
+        events.Where(e => now - e.Message.Timestamp <= EntryWindow).SelectMany(e => prepared.Set.Running
+            .Where(j => j.Trigger is EventTrigger t && t.Events.Contains(e.Message.EventName!) && MayEnter(j, e.CustomerId, prepared.State, e.Message.Timestamp))
+            .Select(j => (e.CustomerId, prepared.Set.Compiled(j.Name).EntryReads)));
+
+    /// <summary>
+    /// An ingest group's journey state and journeys as they were read ahead of its tag rules (<see cref="PrepareEventsAsync"/>);
+    /// the snapshots it reads go to the cache it was given.
+    /// </summary>
+    public sealed class PreparedEvents
+    {
+        internal PreparedEvents(JourneySet set, CustomerState state) => (Set, State) = (set, state);
+
+        internal JourneySet Set { get; }
+
+        internal CustomerState State { get; }
     }
 
     /// <summary>Ends the customer's active instances that this event exits, unless they were entered after it happened.</summary>
@@ -462,66 +513,51 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
     }
 
     /// <summary>
-    /// Customers' snapshots and journey instances, each read when first needed, with the parts needed so far, and kept
-    /// current as this evaluation changes them.
+    /// Customers' journey instances and last entries, and their snapshots (in a <see cref="SnapshotCache"/>, which
+    /// others may share), each read when first needed and kept current as this evaluation changes them.
     /// </summary>
     /// <param name="actionReads">
     /// Parts every snapshot holds whatever was asked, for the steps' actions: a coupon is issued only where its
     /// campaign's <c>Eligible</c> holds, evaluated against the snapshot the step was (<see cref="Coupons.CouponCatalog.EligibleReads"/>).
     /// </param>
-    private sealed class CustomerState(SnapshotParts actionReads)
+    /// <param name="snapshots">Where snapshots are read and kept.</param>
+    internal sealed class CustomerState(SnapshotParts actionReads, SnapshotCache snapshots)
     {
-        public Dictionary<long, CustomerSnapshot> Snapshots { get; } = [];
+        public IReadOnlyDictionary<long, CustomerSnapshot> Snapshots => snapshots.Snapshots;
         public Dictionary<(long CustomerId, string Journey), DateTimeOffset> LastEntries { get; } = [];
         private readonly Dictionary<long, List<JourneyInstance>> _active = [];
 
-        /// <summary>Customers whose snapshot an action changed since it was read.</summary>
-        private readonly HashSet<long> _changed = [];
+        /// <summary>Customers whose active instances and last entries are read.</summary>
+        private readonly HashSet<long> _journeysRead = [];
 
-        /// <summary>Every customer an action changed, read again or not.</summary>
+        /// <summary>Every customer an action changed.</summary>
         public HashSet<long> Touched { get; } = [];
 
-        /// <summary>The parts of each customer's snapshot read so far, which a reread reads again.</summary>
-        private readonly Dictionary<long, SnapshotParts> _parts = [];
-
-        /// <summary>The customers' active instances and last entries; their snapshots are read as needed.</summary>
-        public static async Task<CustomerState> LoadAsync(IJourneyTransaction tx, IReadOnlyCollection<long> customerIds, SnapshotParts actionReads, CancellationToken ct)
+        public CustomerState(SnapshotParts actionReads) : this(actionReads, new SnapshotCache())
         {
-            var state = new CustomerState(actionReads);
-            var journeys = await tx.LoadJourneysAsync(customerIds, ct);
-            foreach (var instance in journeys.Active) state.Add(instance);
-            foreach (var (key, at) in journeys.LastEntries) state.LastEntries[key] = at;
-            return state;
         }
+
+        /// <summary>Reads the active instances and last entries of those of these customers not read yet; returns those read now.</summary>
+        public async Task<IReadOnlyList<long>> LoadJourneysAsync(IJourneyTransaction tx, IReadOnlyCollection<long> customerIds, CancellationToken ct)
+        {
+            var unread = customerIds.Where(_journeysRead.Add).ToList();
+            if (unread.Count == 0) return unread;
+            var journeys = await tx.LoadJourneysAsync(unread, ct);
+            foreach (var instance in journeys.Active) Add(instance);
+            foreach (var (key, at) in journeys.LastEntries) LastEntries[key] = at;
+            return unread;
+        }
+
+        /// <summary>Asks for these parts of the customer's snapshot with the next read (<see cref="SnapshotCache.Want"/>).</summary>
+        public void Want(long customerId, SnapshotParts parts) => snapshots.Want(customerId, parts | actionReads);
 
         /// <summary>Reads these customers' snapshots with at least these parts, unless read so already.</summary>
         public Task LoadSnapshotsAsync(IJourneyTransaction tx, IEnumerable<long> customerIds, SnapshotParts parts, CancellationToken ct) =>
-            LoadSnapshotsAsync(tx, customerIds.Select(id => (id, parts)), ct);
+            snapshots.LoadAsync(tx, customerIds, parts | actionReads, ct);
 
-        /// <summary>
-        /// Reads each customer's snapshot with at least the parts asked for them, unless read so already; a snapshot read
-        /// with fewer is read again with the parts added.
-        /// </summary>
-        public async Task LoadSnapshotsAsync(IJourneyTransaction tx, IEnumerable<(long CustomerId, SnapshotParts Parts)> reads, CancellationToken ct)
-        {
-            var wanted = new Dictionary<long, SnapshotParts>();
-            foreach (var (id, parts) in reads)
-                if (!_parts.TryGetValue(id, out var read) || (read & parts) != parts) wanted[id] = wanted.GetValueOrDefault(id) | parts | read;
-            await ReadAsync(tx, wanted, ct);
-        }
-
-        /// <summary>
-        /// Reads the customers in one command, each with the parts any of them needs (a command reads a part for all
-        /// its customers in one query, so a command a set of parts would cost more than the rows it saves); the
-        /// snapshots replace those read before.
-        /// </summary>
-        private async Task ReadAsync(IJourneyTransaction tx, IReadOnlyDictionary<long, SnapshotParts> customers, CancellationToken ct)
-        {
-            if (customers.Count == 0) return;
-            var parts = customers.Values.Aggregate(actionReads, (all, part) => all | part);
-            foreach (var snapshot in await tx.LoadSnapshotsAsync([.. customers.Keys], parts, ct)) Snapshots[snapshot.Profile.Id] = snapshot;
-            foreach (var id in customers.Keys) _parts[id] = parts;
-        }
+        /// <summary>Reads each customer's snapshot with at least the parts asked for them, unless read so already.</summary>
+        public Task LoadSnapshotsAsync(IJourneyTransaction tx, IEnumerable<(long CustomerId, SnapshotParts Parts)> reads, CancellationToken ct) =>
+            snapshots.LoadAsync(tx, reads.Select(r => (r.CustomerId, r.Parts | actionReads)), ct);
 
         /// <summary>Reads the active instances of these customers.</summary>
         public async Task LoadInstancesAsync(IJourneyTransaction tx, IReadOnlyCollection<long> customerIds, CancellationToken ct)
@@ -531,16 +567,11 @@ public sealed partial class JourneyEngine(JourneyCatalog catalog, Coupons.Coupon
 
         public void Changed(long customerId)
         {
-            _changed.Add(customerId);
+            snapshots.Changed(customerId);
             Touched.Add(customerId);
         }
 
-        public async Task RereadChangedAsync(IJourneyTransaction tx, CancellationToken ct)
-        {
-            if (_changed.Count == 0) return;
-            await ReadAsync(tx, _changed.Where(_parts.ContainsKey).ToDictionary(id => id, id => _parts[id]), ct);
-            _changed.Clear();
-        }
+        public Task RereadChangedAsync(IJourneyTransaction tx, CancellationToken ct) => snapshots.RereadChangedAsync(tx, ct);
 
         public List<JourneyInstance> ActiveOf(long customerId) => _active.TryGetValue(customerId, out var list) ? list : [];
 

@@ -10,7 +10,15 @@ namespace Automation.Core.Storage;
 /// <summary>Customers' profiles with the parts asked for (stats, carts, tags, points…), for building facts.</summary>
 public interface ICustomerSnapshots
 {
-    Task<IReadOnlyList<CustomerSnapshot>> LoadSnapshotsAsync(IReadOnlyCollection<long> customerIds, SnapshotParts parts, CancellationToken cancellationToken);
+    /// <summary>
+    /// Snapshots of these customers, each with the parts asked for it, in id order, in one round trip (the profile's
+    /// traits, one of its columns, may come for all when one asks for them).
+    /// </summary>
+    Task<IReadOnlyList<CustomerSnapshot>> LoadSnapshotsAsync(IReadOnlyDictionary<long, SnapshotParts> reads, CancellationToken cancellationToken);
+
+    /// <summary>Snapshots of these customers, all with the same parts, in id order.</summary>
+    Task<IReadOnlyList<CustomerSnapshot>> LoadSnapshotsAsync(IReadOnlyCollection<long> customerIds, SnapshotParts parts, CancellationToken cancellationToken) =>
+        LoadSnapshotsAsync(customerIds.ToDictionary(id => id, _ => parts), cancellationToken);
 }
 
 /// <summary>Journey instances: entries, fired steps, ends, and when schedules were last checked.</summary>

@@ -15,8 +15,13 @@ namespace Automation.Core.Tags;
 /// </summary>
 public sealed partial class TagEngine(TagCatalog catalog, ILogger<TagEngine> logger, Tiers.TierCatalog tiers)
 {
-    /// <summary>Applies the tag rules to these customers; returns the tag events, already stored, for the journey engine.</summary>
-    public async Task<IReadOnlyList<(InboundMessage Message, long CustomerId)>> ApplyAsync(IIngestTransaction tx, IReadOnlyCollection<long> customerIds, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Applies the tag rules to these customers; returns the tag events, already stored, for the journey engine. The
+    /// snapshots are read through <paramref name="snapshots"/> when given (with whatever others asked of it ahead), and
+    /// left there with the tags as they now are.
+    /// </summary>
+    public async Task<IReadOnlyList<(InboundMessage Message, long CustomerId)>> ApplyAsync(IIngestTransaction tx, IReadOnlyCollection<long> customerIds, DateTimeOffset now, CancellationToken ct,
+        SnapshotCache? snapshots = null)
     {
         if (catalog.Rules is not { } rules || customerIds.Count == 0) return [];
         var events = new List<(InboundMessage Message, long CustomerId)>();
@@ -24,7 +29,9 @@ public sealed partial class TagEngine(TagCatalog catalog, ILogger<TagEngine> log
         var removed = new List<(long CustomerId, string Tag)>();
         // The tags held, to compare, and whatever the rules read.
         var parts = rules.Rules.Aggregate(SnapshotParts.Tags, (read, rule) => read | rule.Reads);
-        foreach (var snapshot in await tx.LoadSnapshotsAsync(customerIds, parts, ct))
+        snapshots ??= new SnapshotCache();
+        await snapshots.LoadAsync(tx, customerIds, parts, ct);
+        foreach (var snapshot in customerIds.Order().Select(id => snapshots.Snapshots.GetValueOrDefault(id)).OfType<CustomerSnapshot>())
         {
             var facts = FactsBuilder.Facts(snapshot, null, new EventFacts(), now, tiers.Program);
             var wanted = new HashSet<string>(StringComparer.Ordinal);
@@ -51,9 +58,19 @@ public sealed partial class TagEngine(TagCatalog catalog, ILogger<TagEngine> log
         }
         if (added.Count > 0) await tx.AddTagsAsync(added, TagSources.Rule, now, ct);
         if (removed.Count > 0) await tx.RemoveTagsAsync(removed, ct);
+        var (adds, removes) = (added.ToLookup(t => t.CustomerId, t => t.Tag), removed.ToLookup(t => t.CustomerId, t => t.Tag));
+        foreach (var customer in added.Concat(removed).Select(t => t.CustomerId).Distinct())
+            snapshots.Update(customer, snapshot => WithRuleTags(snapshot, [.. adds[customer]], [.. removes[customer]]));
         await DerivedEvents.StoreAsync(tx, events, ct);
         return events;
     }
+
+    /// <summary>The snapshot with these rule tags added and taken away, in the order storage reads tags (by name).</summary>
+    private static CustomerSnapshot WithRuleTags(CustomerSnapshot snapshot, IReadOnlyList<string> added, IReadOnlyList<string> removed) => snapshot with
+    {
+        Tags = [.. snapshot.Tags.Except(removed, StringComparer.Ordinal).Concat(added).Order(StringComparer.Ordinal)],
+        RuleTags = [.. snapshot.RuleTags.Except(removed, StringComparer.Ordinal).Concat(added).Order(StringComparer.Ordinal)],
+    };
 
     /// <summary>Adds or removes a tag by hand (the API) and records the event; returns it, or nothing when the tag was already so.</summary>
     public static async Task<IReadOnlyList<(InboundMessage Message, long CustomerId)>> SetManualAsync(IIngestTransaction tx, long customerId, string tag, bool add, DateTimeOffset now, CancellationToken ct)

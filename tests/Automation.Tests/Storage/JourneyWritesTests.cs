@@ -94,29 +94,34 @@ public sealed class JourneyWritesTests(string provider)
         }
     }
 
+    /// <summary>A customer with every part of a snapshot set (but coupons, referrals and purchase history).</summary>
+    private async Task FillAsync(long id, int n)
+    {
+        await using var connection = await _db.Storage.OpenConnectionAsync(CancellationToken.None);
+        var at = Now.AddDays(-20 - n);
+        await connection.ExecuteAsync("UPDATE customers SET email = @email, phone = @phone, traits = @traits WHERE id = @id",
+            new { id, email = $"w{n}@example.com", phone = $"+1555010{n}", traits = new JsonObject { ["plan"] = "gold" } });
+        foreach (var sql in new[]
+                 {
+                     "INSERT INTO customer_stats (customer_id, order_count, total_spent, first_order_at, last_order_at, mean_order_interval_days, coupon_order_count) VALUES (@id, 3 + @n, 120, @at, @at, 9, 1)",
+                     "INSERT INTO carts (customer_id, items, item_count, value, currency, updated_at) VALUES (@id, @items, 2, 25, 'USD', @at)",
+                     "INSERT INTO customer_tags (customer_id, tag, source, added_at) VALUES (@id, 'vip', 'manual', @at), (@id, 'repeat', 'rule', @at)",
+                     "INSERT INTO points_ledger (customer_id, points, kind, reason, source_key, created_at, expires_at) VALUES (@id, 80 + @n, 'earn', 'order', @sourceKey, @at, @expires)",
+                     "INSERT INTO customer_rfm (customer_id, r, f, m, spend_365, computed_at) VALUES (@id, 4, 3, 5, 120, @at)",
+                     "INSERT INTO customer_tiers (customer_id, tier, since) VALUES (@id, 'Silver', @at)",
+                     "INSERT INTO suppressions (channel, address, reason, created_at) VALUES ('email', @email, 'unsubscribed', @at)",
+                 })
+        {
+            await connection.ExecuteAsync(sql, new { id, n, at, email = $"w{n}@example.com", sourceKey = $"o{n + 1}", expires = Now.AddDays(10),
+                items = new JsonArray(new JsonObject { ["product_id"] = "p1", ["price"] = 12.5, ["quantity"] = 2 }) });
+        }
+    }
+
     [Test]
     public async Task A_snapshot_read_with_some_parts_holds_those_and_leaves_the_rest_empty()
     {
         var id = (await CustomersAsync(1))[0];
-        await using (var connection = await _db.Storage.OpenConnectionAsync(CancellationToken.None))
-        {
-            var at = Now.AddDays(-20);
-            await connection.ExecuteAsync("UPDATE customers SET email = 'w0@example.com', phone = '+15550100', traits = @traits WHERE id = @id",
-                new { id, traits = new JsonObject { ["plan"] = "gold" } });
-            foreach (var sql in new[]
-                     {
-                         "INSERT INTO customer_stats (customer_id, order_count, total_spent, first_order_at, last_order_at, mean_order_interval_days, coupon_order_count) VALUES (@id, 3, 120, @at, @at, 9, 1)",
-                         "INSERT INTO carts (customer_id, items, item_count, value, currency, updated_at) VALUES (@id, @items, 2, 25, 'USD', @at)",
-                         "INSERT INTO customer_tags (customer_id, tag, source, added_at) VALUES (@id, 'vip', 'manual', @at), (@id, 'repeat', 'rule', @at)",
-                         "INSERT INTO points_ledger (customer_id, points, kind, reason, source_key, created_at, expires_at) VALUES (@id, 80, 'earn', 'order', 'o1', @at, @expires)",
-                         "INSERT INTO customer_rfm (customer_id, r, f, m, spend_365, computed_at) VALUES (@id, 4, 3, 5, 120, @at)",
-                         "INSERT INTO customer_tiers (customer_id, tier, since) VALUES (@id, 'Silver', @at)",
-                         "INSERT INTO suppressions (channel, address, reason, created_at) VALUES ('email', 'w0@example.com', 'unsubscribed', @at)",
-                     })
-            {
-                await connection.ExecuteAsync(sql, new { id, at, expires = Now.AddDays(10), items = new JsonArray(new JsonObject { ["product_id"] = "p1", ["price"] = 12.5, ["quantity"] = 2 }) });
-            }
-        }
+        await FillAsync(id, 0);
 
         var whole = (await _db.Storage.SnapshotsAsync([id], SnapshotParts.All, CancellationToken.None)).Single();
         whole.Profile.Traits.ToJsonString().Should().Be("""{"plan":"gold"}""");
@@ -141,5 +146,33 @@ public sealed class JourneyWritesTests(string provider)
                 partial.Profile.Traits.ToJsonString().Should().Be(expected.Profile.Traits.ToJsonString(), parts.ToString());
             }
         }
+    }
+
+    [Test]
+    public async Task Customers_read_together_each_with_their_own_parts_hold_just_those()
+    {
+        var ids = await CustomersAsync(4);
+        for (var i = 0; i < ids.Length; i++) await FillAsync(ids[i], i);
+        var whole = (await _db.Storage.SnapshotsAsync(ids, SnapshotParts.All, CancellationToken.None)).ToDictionary(s => s.Profile.Id);
+        // One customer asks for a part no other does, one for none, two share one: each query binds its own customers.
+        var reads = new Dictionary<long, SnapshotParts>
+        {
+            [ids[3]] = SnapshotParts.Stats | SnapshotParts.Tags,
+            [ids[0]] = SnapshotParts.Profile,
+            [ids[2]] = SnapshotParts.Tags | SnapshotParts.Points | SnapshotParts.Tier,
+            [ids[1]] = SnapshotParts.Rfm | SnapshotParts.Suppressions | SnapshotParts.Cart,
+        };
+
+        await using var tx = await _db.Storage.BeginJourneyWorkAsync(CancellationToken.None);
+        var read = await tx.LoadSnapshotsAsync(reads, CancellationToken.None);
+
+        read.Select(s => s.Profile.Id).Should().Equal(ids, "in id order");
+        foreach (var snapshot in read)
+        {
+            var parts = reads[snapshot.Profile.Id];
+            snapshot.Should().BeEquivalentTo(SnapshotPartsTests.Keep(whole[snapshot.Profile.Id], parts), o => o.Excluding(s => s.Profile.Traits), parts.ToString());
+        }
+        read[3].Stats.OrderCount.Should().Be(6, "the parts are each customer's own, not another's");
+        read[2].PointsLedger.Should().ContainSingle().Which.Points.Should().Be(82);
     }
 }

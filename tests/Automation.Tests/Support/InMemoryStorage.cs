@@ -30,6 +30,13 @@ internal sealed partial class InMemoryStorage : IIngestionStore, IJourneyStore, 
     private readonly SemaphoreSlim _writer = new(1, 1);
     private volatile InMemoryTables _committed = InMemoryTables.Empty;
 
+    private int _snapshotReads;
+
+    /// <summary>How many times a transaction has read snapshots: each read is one round trip on a database.</summary>
+    public int SnapshotReads => _snapshotReads;
+
+    internal void CountSnapshotRead() => Interlocked.Increment(ref _snapshotReads);
+
     public int ConcurrentTransactions => 1;
 
     public async Task<IIngestTransaction> BeginAsync(CancellationToken cancellationToken)

@@ -78,11 +78,11 @@ internal sealed record InMemoryTables
     public IEnumerable<OrderRow> CountedOrders(long customerId) => Orders.Values.Where(o =>
         o.CustomerId == customerId && o.CompletedAt is not null && !o.FullyRefunded && (o.RefundedAmount == 0 || o.RefundedAmount < o.Total));
 
-    public IReadOnlyList<CustomerSnapshot> Snapshots(IReadOnlyCollection<long> customerIds, SnapshotParts parts)
-    {
-        var wanted = customerIds.ToHashSet();
-        return [.. Customers.Where(c => wanted.Contains(c.Id)).Select(c => Snapshot(c, parts))];
-    }
+    public IReadOnlyList<CustomerSnapshot> Snapshots(IReadOnlyCollection<long> customerIds, SnapshotParts parts) =>
+        Snapshots(customerIds.ToDictionary(id => id, _ => parts));
+
+    public IReadOnlyList<CustomerSnapshot> Snapshots(IReadOnlyDictionary<long, SnapshotParts> reads) =>
+        [.. Customers.Where(c => reads.ContainsKey(c.Id)).Select(c => Snapshot(c, reads[c.Id]))];
 
     private CustomerSnapshot Snapshot(CustomerProfile customer, SnapshotParts parts)
     {

@@ -10,8 +10,11 @@ namespace Automation.Tests.Support;
 // Journey work inside the transaction: instances, steps, outbox rows, tags, points, and tiers.
 internal sealed partial class InMemoryTransaction
 {
-    public Task<IReadOnlyList<CustomerSnapshot>> LoadSnapshotsAsync(IReadOnlyCollection<long> customerIds, SnapshotParts parts, CancellationToken cancellationToken) =>
-        Done(_tables.Snapshots(customerIds, parts));
+    public Task<IReadOnlyList<CustomerSnapshot>> LoadSnapshotsAsync(IReadOnlyDictionary<long, SnapshotParts> reads, CancellationToken cancellationToken)
+    {
+        store.CountSnapshotRead();
+        return Done(_tables.Snapshots(reads));
+    }
 
     public Task<IReadOnlyList<JourneyInstance>> LoadActiveInstancesAsync(IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken) =>
         Done(_tables.ActiveInstances(customerIds));
