@@ -74,7 +74,7 @@ public sealed class IngestionService(IIngestionStore store, JourneyEngine journe
         // The journeys' state first, so that the snapshots their first entries read go in the tag rules' round trip.
         var snapshots = new SnapshotCache();
         var prepared = await journeys.PrepareEventsAsync(tx, fresh, snapshots, now, ct);
-        fresh.AddRange(await tags.ApplyAsync(tx, factsChanged, now, ct, snapshots));
+        fresh.AddRange(await tags.ApplyAsync(tx, factsChanged, snapshots, now, ct));
         await journeys.OnEventsAsync(tx, prepared, fresh, now, ct);
         await tx.CommitAsync(ct);
 

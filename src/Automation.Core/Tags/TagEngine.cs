@@ -15,13 +15,17 @@ namespace Automation.Core.Tags;
 /// </summary>
 public sealed partial class TagEngine(TagCatalog catalog, ILogger<TagEngine> logger, Tiers.TierCatalog tiers)
 {
+    /// <summary>Applies the tag rules to these customers; returns the tag events, already stored, for the journey engine.</summary>
+    public Task<IReadOnlyList<(InboundMessage Message, long CustomerId)>> ApplyAsync(IIngestTransaction tx, IReadOnlyCollection<long> customerIds, DateTimeOffset now, CancellationToken ct) =>
+        ApplyAsync(tx, customerIds, new SnapshotCache(), now, ct);
+
     /// <summary>
-    /// Applies the tag rules to these customers; returns the tag events, already stored, for the journey engine. The
-    /// snapshots are read through <paramref name="snapshots"/> when given (with whatever others asked of it ahead), and
-    /// left there with the tags as they now are.
+    /// Applies the tag rules to these customers, reading them through <paramref name="snapshots"/> (with whatever
+    /// others asked of it ahead) and leaving their snapshots there with the tags as they now are; returns the tag
+    /// events, already stored, for the journey engine.
     /// </summary>
-    public async Task<IReadOnlyList<(InboundMessage Message, long CustomerId)>> ApplyAsync(IIngestTransaction tx, IReadOnlyCollection<long> customerIds, DateTimeOffset now, CancellationToken ct,
-        SnapshotCache? snapshots = null)
+    public async Task<IReadOnlyList<(InboundMessage Message, long CustomerId)>> ApplyAsync(IIngestTransaction tx, IReadOnlyCollection<long> customerIds, SnapshotCache snapshots,
+        DateTimeOffset now, CancellationToken ct)
     {
         if (catalog.Rules is not { } rules || customerIds.Count == 0) return [];
         var events = new List<(InboundMessage Message, long CustomerId)>();
@@ -29,7 +33,6 @@ public sealed partial class TagEngine(TagCatalog catalog, ILogger<TagEngine> log
         var removed = new List<(long CustomerId, string Tag)>();
         // The tags held, to compare, and whatever the rules read.
         var parts = rules.Rules.Aggregate(SnapshotParts.Tags, (read, rule) => read | rule.Reads);
-        snapshots ??= new SnapshotCache();
         await snapshots.LoadAsync(tx, customerIds, parts, ct);
         foreach (var snapshot in customerIds.Order().Select(id => snapshots.Snapshots.GetValueOrDefault(id)).OfType<CustomerSnapshot>())
         {
