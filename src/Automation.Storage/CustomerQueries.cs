@@ -75,7 +75,7 @@ internal static class CustomerQueries
     /// </summary>
     public static Task<IReadOnlyList<CustomerSnapshot>> LoadAsync(SqlDialect dialect, DbConnection connection, DbTransaction? transaction, IReadOnlyCollection<long> ids, SnapshotParts parts,
         CancellationToken cancellationToken) =>
-        LoadAsync(dialect, connection, transaction, ids.ToDictionary(id => id, _ => parts), cancellationToken);
+        LoadAsync(dialect, connection, transaction, ids.Distinct().ToDictionary(id => id, _ => parts), cancellationToken);
 
     /// <summary>
     /// Snapshots of these customers, each with the parts asked for it, in id order, in one command: each table's query

@@ -18,7 +18,7 @@ public interface ICustomerSnapshots
 
     /// <summary>Snapshots of these customers, all with the same parts, in id order.</summary>
     Task<IReadOnlyList<CustomerSnapshot>> LoadSnapshotsAsync(IReadOnlyCollection<long> customerIds, SnapshotParts parts, CancellationToken cancellationToken) =>
-        LoadSnapshotsAsync(customerIds.ToDictionary(id => id, _ => parts), cancellationToken);
+        LoadSnapshotsAsync(customerIds.Distinct().ToDictionary(id => id, _ => parts), cancellationToken);
 }
 
 /// <summary>Journey instances: entries, fired steps, ends, and when schedules were last checked.</summary>

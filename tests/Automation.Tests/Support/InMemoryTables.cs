@@ -79,7 +79,7 @@ internal sealed record InMemoryTables
         o.CustomerId == customerId && o.CompletedAt is not null && !o.FullyRefunded && (o.RefundedAmount == 0 || o.RefundedAmount < o.Total));
 
     public IReadOnlyList<CustomerSnapshot> Snapshots(IReadOnlyCollection<long> customerIds, SnapshotParts parts) =>
-        Snapshots(customerIds.ToDictionary(id => id, _ => parts));
+        Snapshots(customerIds.Distinct().ToDictionary(id => id, _ => parts));
 
     public IReadOnlyList<CustomerSnapshot> Snapshots(IReadOnlyDictionary<long, SnapshotParts> reads) =>
         [.. Customers.Where(c => reads.ContainsKey(c.Id)).Select(c => Snapshot(c, reads[c.Id]))];
