@@ -3,9 +3,9 @@ namespace Automation.Core.Messaging;
 /// <summary>
 /// Calls the database once for whichever concurrent senders are waiting: the first to arrive makes the call for
 /// everyone queued meanwhile, and again while more keep coming, and each gets its own item's result back. Used for
-/// delivery results (each sender waits until its result is committed before it takes its next message, so a crash
-/// repeats at most one message per sender) and for the frequency caps' places (one transaction for the senders that
-/// ask together instead of one each), which keeps SQLite's single writer, and PostgreSQL's commits, from becoming the queue.
+/// delivery results: each sender waits until its result is committed before it takes its next message, so a crash
+/// repeats at most one message per sender, and senders that finish together share a commit, which keeps SQLite's single
+/// writer, and PostgreSQL's commits, from becoming the queue.
 /// </summary>
 /// <param name="call">Handles a group in one transaction; returns one result per item, in the items' order.</param>
 internal sealed class GroupedCalls<TItem, TResult>(Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> call)

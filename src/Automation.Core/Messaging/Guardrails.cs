@@ -29,35 +29,50 @@ public abstract record GuardrailDecision
 }
 
 /// <summary>
-/// Checked at send time, after suppression: a marketing message in the customer's quiet hours waits for them to end;
-/// one over a frequency cap is not sent. Transactional messages pass. The caps are claimed in the database
-/// (<see cref="IOutboxStore.ClaimCapsAsync"/>), so they hold with many senders on several nodes at once; the senders
-/// that ask together share one transaction.
+/// Checked before sending, after suppression, for a claimed batch at once: a marketing message in the customer's quiet
+/// hours waits for them to end; one over a frequency cap is not sent. Transactional messages pass. The caps are claimed
+/// in the database (<see cref="IOutboxStore.ClaimCapsAsync"/>), one transaction for the batch, so they hold with many
+/// senders on several nodes at once.
 /// </summary>
 public sealed class Guardrails(IOutboxStore store, GuardrailSettings settings)
 {
-    private readonly GroupedCalls<(ClaimedMessage Message, DateTimeOffset Now), CapClaim> _caps =
-        new((messages, ct) => store.ClaimCapsAsync(messages, new FrequencyCaps(settings.PerDay, settings.PerWeek), ct));
-
     /// <summary>
-    /// Decides whether a claimed message goes now. <see cref="GuardrailDecision.Send"/> for a marketing message means it
-    /// holds a place under the caps, which its result keeps when it is sent and gives back otherwise.
+    /// Decides whether each message goes now (the customer's time zone beside it). <see cref="GuardrailDecision.Send"/>
+    /// for a marketing message means it holds a place under the caps, which its result keeps when it is sent and gives
+    /// back otherwise.
     /// </summary>
-    public async Task<GuardrailDecision> CheckAsync(ClaimedMessage message, string? timezone, DateTimeOffset now, CancellationToken ct)
+    public async Task<IReadOnlyList<GuardrailDecision>> CheckAsync(IReadOnlyList<(ClaimedMessage Message, string? Timezone)> messages, DateTimeOffset now,
+        CancellationToken ct)
     {
-        if (message.Transactional) return new GuardrailDecision.Send();
-
-        if (QuietUntil(timezone, now) is { } until)
-            return new GuardrailDecision.Defer(until, $"quiet hours {settings.Start:HH\\:mm}-{settings.End:HH\\:mm} in {timezone ?? "UTC"}");
-
-        if (settings.PerDay == 0 && settings.PerWeek == 0) return new GuardrailDecision.Send();
-        return await _caps.CallAsync((message, now), ct) switch
+        var decisions = new GuardrailDecision[messages.Count];
+        var capped = new List<int>();
+        for (var i = 0; i < messages.Count; i++)
         {
-            CapClaim.Held => new GuardrailDecision.Send(),
-            CapClaim.DayFull => new GuardrailDecision.Skip($"frequency cap: {settings.PerDay} {message.Channel} per day"),
-            CapClaim.WeekFull => new GuardrailDecision.Skip($"frequency cap: {settings.PerWeek} {message.Channel} per week"),
-            _ => new GuardrailDecision.Lost(),
-        };
+            var (message, timezone) = messages[i];
+            if (message.Transactional)
+                decisions[i] = new GuardrailDecision.Send();
+            else if (QuietUntil(timezone, now) is { } until)
+                decisions[i] = new GuardrailDecision.Defer(until, $"quiet hours {settings.Start:HH\\:mm}-{settings.End:HH\\:mm} in {timezone ?? "UTC"}");
+            else if (settings.PerDay == 0 && settings.PerWeek == 0)
+                decisions[i] = new GuardrailDecision.Send();
+            else
+                capped.Add(i);
+        }
+        if (capped.Count == 0) return decisions;
+
+        var claims = await store.ClaimCapsAsync([.. capped.Select(i => (messages[i].Message, now))], new FrequencyCaps(settings.PerDay, settings.PerWeek), ct);
+        for (var k = 0; k < capped.Count; k++)
+        {
+            var message = messages[capped[k]].Message;
+            decisions[capped[k]] = claims[k] switch
+            {
+                CapClaim.Held => new GuardrailDecision.Send(),
+                CapClaim.DayFull => new GuardrailDecision.Skip($"frequency cap: {settings.PerDay} {message.Channel} per day"),
+                CapClaim.WeekFull => new GuardrailDecision.Skip($"frequency cap: {settings.PerWeek} {message.Channel} per week"),
+                _ => new GuardrailDecision.Lost(),
+            };
+        }
+        return decisions;
     }
 
     /// <summary>When the quiet hours the customer is in now end, or null when they are not in them.</summary>

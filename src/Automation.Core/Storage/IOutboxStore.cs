@@ -32,7 +32,7 @@ public interface IOutboxStore
     /// </summary>
     Task CompleteAsync(IReadOnlyCollection<(ClaimedMessage Message, DeliveryResult Result)> results, CancellationToken cancellationToken);
 
-    /// <summary>Whether each address is suppressed on its channel, in the order asked: one query for the dispatcher's senders that ask together.</summary>
+    /// <summary>Whether each address is suppressed on its channel, in the order asked: one query for a claimed batch.</summary>
     Task<IReadOnlyList<bool>> AreSuppressedAsync(IReadOnlyList<(string Channel, string Address)> addresses, CancellationToken cancellationToken);
 
     /// <summary>Applies a provider's delivery report to the message it sent; returns its recipient, or null when no message has that id.</summary>
@@ -40,7 +40,7 @@ public interface IOutboxStore
 
     /// <summary>
     /// Takes a place for each claimed marketing message under its customer's frequency caps on its channel, in one
-    /// transaction for the group, counting for each message the places held in the last day and week before its own
+    /// transaction for the group (a claimed batch), counting for each message the places held in the last day and week before its own
     /// time: those of messages sent, of messages being sent now by any dispatcher, and of the group's messages before it
     /// (the k-th message of a customer and channel is decided in the k-th statement). A message that already holds a
     /// place (its claim was taken over after a crash) keeps it. The place is kept when the message's result is 'sent'

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace Automation.Server.Configuration;
 
-/// <summary>The <c>Guardrails</c> section: limits on marketing messages, checked at send time.</summary>
+/// <summary>The <c>Guardrails</c> section: limits on marketing messages, checked as a dispatcher claims them.</summary>
 public sealed class GuardrailsOptions
 {
     public const string Section = "Guardrails";

@@ -372,6 +372,33 @@ public sealed class DispatchTests(string provider)
     }
 
     [Test]
+    public async Task One_claimed_batch_checks_each_message_on_its_own_behalf()
+    {
+        // Ann's two emails, Bob's suppressed address, Cy's night in Los Angeles and Dee's plain reminder, all due at
+        // 11:00 UTC and claimed in one batch, whose suppressions and caps are asked for together.
+        await QueueWelcomeAndTierUpgrade();
+        await Db.Storage.SuppressAsync("email", "bob@example.com", "unsubscribed", Start, AuditActor.Cli("test"), CancellationToken.None);
+        await _h.Ingest(Segment.Identify("cy", new { email = "cy@example.com", name = "Cy Ng", timezone = "America/Los_Angeles" }, Start));
+        foreach (var (user, name) in new[] { ("bob", "Bob Ito"), ("cy", "Cy Ng"), ("dee", "Dee Roy") })
+            await QueueCartReminder(user, $"{user}@example.com", name);
+
+        var sent = new RendezvousChannel(Files, parties: 1);
+        await Dispatcher(sent, guardrails: new GuardrailSettings(1, 3)).DispatchDueAsync(CancellationToken.None);
+
+        var emails = (await Messages()).Where(m => m.Channel == "email").ToList();
+        var outcome = emails.Select(m => $"{m.CustomerId} {m.Journey} {m.Status} {m.LastError}").ToList();
+        emails.Should().HaveCount(5, string.Join("; ", outcome));
+        emails.Where(m => m.CustomerId == "ann").Select(m => m.Status).Should().BeEquivalentTo([MessageStatus.Sent, MessageStatus.Skipped], string.Join("; ", outcome));
+        emails.Single(m => m.CustomerId == "ann" && m.Status == MessageStatus.Skipped).LastError.Should().Be("frequency cap: 1 email per day");
+        emails.Single(m => m.CustomerId == "bob").LastError.Should().Be("bob@example.com is suppressed on email");
+        var night = emails.Single(m => m.CustomerId == "cy");
+        night.Status.Should().Be(MessageStatus.Deferred);
+        night.DueAt.Should().Be(new DateTimeOffset(2026, 5, 4, 16, 0, 0, TimeSpan.Zero));
+        emails.Single(m => m.CustomerId == "dee").Status.Should().Be(MessageStatus.Sent);
+        sent.Sent.Should().Be(2);
+    }
+
+    [Test]
     public async Task A_message_that_fails_gives_its_place_under_the_cap_back()
     {
         await QueueCartReminder();
