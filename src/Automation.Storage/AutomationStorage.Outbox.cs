@@ -183,22 +183,30 @@ public abstract partial class AutomationStorage : IOutboxStore
             if (first) await results.ReadAsync<long>();
             held.UnionWith(await results.ReadAsync<long>());
         }
+        // Why not, for those refused: the claim lost to another dispatcher, or which cap is full — in one statement, as
+        // a batch of customers at their caps (a broadcast's) can be refused whole while their rows are locked.
+        var refused = new List<int>();
         for (var i = 0; i < messages.Count; i++)
         {
-            var (message, now) = messages[i];
-            if (held.Contains(message.Id))
-            {
-                claims[i] = CapClaim.Held;
-                continue;
-            }
-            // Why not, for the few refused: the claim lost to another dispatcher, or which cap is full.
-            var state = await connection.QuerySingleAsync<CapStateRow>(new CommandDefinition($"""
-                SELECT (SELECT COUNT(*) FROM outbox WHERE id = @Id AND status = {Sending} AND claimed_until = @ClaimedUntil) AS still_claimed,
-                       (SELECT COUNT(*) FROM outbox WHERE customer_id = @CustomerId AND channel = @Channel AND cap_at > @dayAgo) AS day
-                """, new { message.Id, message.ClaimedUntil, message.CustomerId, message.Channel, dayAgo = now.AddDays(-1) }, transaction, cancellationToken: cancellationToken));
-            claims[i] = state.StillClaimed == 0 ? CapClaim.ClaimLost
-                : caps.PerDay > 0 && state.Day >= caps.PerDay ? CapClaim.DayFull
-                : CapClaim.WeekFull;
+            if (held.Contains(messages[i].Message.Id)) claims[i] = CapClaim.Held;
+            else refused.Add(i);
+        }
+        if (refused.Count > 0)
+        {
+            var p = new DynamicParameters();
+            var rows = Dialect.InsertRows(refused, i => [i, messages[i].Message.Id, messages[i].Message.ClaimedUntil, messages[i].Message.CustomerId, messages[i].Message.Channel,
+                messages[i].Now.AddDays(-1)], p, "integer", "bigint", "timestamptz", "bigint", "text", "timestamptz");
+            var states = await connection.QueryAsync<CapStateRow>(new CommandDefinition($"""
+                WITH asked (nth, id, claimed_until, customer_id, channel, day_ago) AS ({rows})
+                SELECT asked.nth,
+                       (SELECT COUNT(*) FROM outbox WHERE outbox.id = asked.id AND status = {Sending} AND outbox.claimed_until = asked.claimed_until) AS still_claimed,
+                       (SELECT COUNT(*) FROM outbox WHERE outbox.customer_id = asked.customer_id AND outbox.channel = asked.channel AND cap_at > asked.day_ago) AS day
+                FROM asked
+                """, p, transaction, cancellationToken: cancellationToken));
+            foreach (var state in states)
+                claims[state.Nth] = state.StillClaimed == 0 ? CapClaim.ClaimLost
+                    : caps.PerDay > 0 && state.Day >= caps.PerDay ? CapClaim.DayFull
+                    : CapClaim.WeekFull;
         }
         await transaction.CommitAsync(cancellationToken);
         return claims;
@@ -305,6 +313,8 @@ public abstract partial class AutomationStorage : IOutboxStore
 
     private sealed class CapStateRow
     {
+        /// <summary>The message's place in the list asked.</summary>
+        public int Nth { get; set; }
         public long StillClaimed { get; set; }
         public long Day { get; set; }
     }

@@ -96,7 +96,19 @@ public sealed partial class OutboxDispatcher(
                 var windows = tiers.Program is { } program
                     ? await store.OrderTotalsAsync(ids, now.AddDays(-program.WindowDays), now, ct)
                     : new Dictionary<long, Tiers.OrderTotals>();
-                foreach (var message in await CheckAsync(batch, customers, windows, now, ct))
+                List<Claimed> decided;
+                try
+                {
+                    decided = await DecideAsync(batch, customers, windows, now, ct);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // As a sender's failure leaves its message: the batch stays claimed until its lease runs out, and the
+                    // claims go on (a database that is down fails the next claim, which ends the run).
+                    LogBatchUndecided(logger, e, batch.Count);
+                    continue;
+                }
+                foreach (var message in decided)
                 {
                     await claimed.WriteAsync(message, ct);
                     count++;
@@ -123,7 +135,7 @@ public sealed partial class OutboxDispatcher(
     /// one cap transaction a batch (each sender asking for its own message waited on two shared calls a message, which
     /// held marketing SMS on PostgreSQL to half the transactional rate).
     /// </summary>
-    private async Task<List<Claimed>> CheckAsync(IReadOnlyList<ClaimedMessage> batch, Dictionary<long, CustomerSnapshot> customers,
+    private async Task<List<Claimed>> DecideAsync(IReadOnlyList<ClaimedMessage> batch, Dictionary<long, CustomerSnapshot> customers,
         IReadOnlyDictionary<long, Tiers.OrderTotals> windows, DateTimeOffset now, CancellationToken ct)
     {
         var checks = batch.Select(message =>
@@ -269,6 +281,9 @@ public sealed partial class OutboxDispatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message {Id} could not be handled; it is retried after its claim runs out")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, long id);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A claimed batch of {Count} messages could not be checked before sending; it is claimed again when its lease runs out")]
+    private static partial void LogBatchUndecided(ILogger logger, Exception exception, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message {Id} dead-lettered after {Attempts} attempts: {Reason}")]
     private static partial void LogDeadLettered(ILogger logger, long id, int attempts, string reason);

@@ -374,8 +374,8 @@ public sealed class DispatchTests(string provider)
     [Test]
     public async Task One_claimed_batch_checks_each_message_on_its_own_behalf()
     {
-        // Ann's two emails, Bob's suppressed address, Cy's night in Los Angeles and Dee's plain reminder, all due at
-        // 11:00 UTC and claimed in one batch, whose suppressions and caps are asked for together.
+        // Ann's two emails, Bob's suppressed address, Cy's night in Los Angeles and Dee's plain reminder, all due by
+        // 11:00 UTC and claimed then in one batch, whose suppressions and caps are asked for together.
         await QueueWelcomeAndTierUpgrade();
         await Db.Storage.SuppressAsync("email", "bob@example.com", "unsubscribed", Start, AuditActor.Cli("test"), CancellationToken.None);
         await _h.Ingest(Segment.Identify("cy", new { email = "cy@example.com", name = "Cy Ng", timezone = "America/Los_Angeles" }, Start));
