@@ -194,8 +194,11 @@ public abstract partial class AutomationStorage : IOutboxStore
         if (refused.Count > 0)
         {
             var p = new DynamicParameters();
-            var rows = Dialect.InsertRows(refused, i => [i, messages[i].Message.Id, messages[i].Message.ClaimedUntil, messages[i].Message.CustomerId, messages[i].Message.Channel,
-                messages[i].Now.AddDays(-1)], p, "integer", "bigint", "timestamptz", "bigint", "text", "timestamptz");
+            var rows = Dialect.InsertRows(refused, i =>
+            {
+                var (message, now) = messages[i];
+                return [i, message.Id, message.ClaimedUntil, message.CustomerId, message.Channel, now.AddDays(-1)];
+            }, p, "integer", "bigint", "timestamptz", "bigint", "text", "timestamptz");
             var states = await connection.QueryAsync<CapStateRow>(new CommandDefinition($"""
                 WITH asked (nth, id, claimed_until, customer_id, channel, day_ago) AS ({rows})
                 SELECT asked.nth,

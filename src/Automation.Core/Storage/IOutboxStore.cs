@@ -40,9 +40,9 @@ public interface IOutboxStore
 
     /// <summary>
     /// Takes a place for each claimed marketing message under its customer's frequency caps on its channel, in one
-    /// transaction for the group (a claimed batch), counting for each message the places held in the last day and week before its own
-    /// time: those of messages sent, of messages being sent now by any dispatcher, and of the group's messages before it
-    /// (the k-th message of a customer and channel is decided in the k-th statement). A message that already holds a
+    /// transaction for a claimed batch, counting for each message the places held in the last day and week before its
+    /// own time: those of messages sent, of messages being sent now by any dispatcher, and of the batch's messages before
+    /// it (the k-th message of a customer and channel is decided in the k-th statement). A message that already holds a
     /// place (its claim was taken over after a crash) keeps it. The place is kept when the message's result is 'sent'
     /// and given back with any other result (<see cref="CompleteAsync"/>). Concurrent claims for one customer take turns
     /// on the customer's row. Returns one answer per message, in order.
