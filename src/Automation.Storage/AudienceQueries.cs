@@ -7,8 +7,9 @@ namespace Automation.Storage;
 /// <summary>
 /// Selects the customers of an id range that due audiences may enter, from the tables their bounds name: each
 /// condition is a range scan of one table (stats, tiers, the points ledger, coupon codes, customers), combined by
-/// INTERSECT and UNION, less the range's recent entries by EXCEPT. Scans of a million customers thus read the rows of
-/// the few that may enter rather than every customer's snapshot.
+/// INTERSECT and UNION, less the range's recent entries by EXCEPT; conditions that must all hold on a table with at
+/// most one row a customer are one scan. Scans of a million customers thus read the rows of the few that may enter
+/// rather than every customer's snapshot.
 /// </summary>
 internal static class AudienceQueries
 {
@@ -40,10 +41,10 @@ internal static class AudienceQueries
         p.Add("hi", lastId);
         var builder = new Builder(dialect, p);
         var sql = $"""
-            SELECT DISTINCT customer_id FROM journey_instances i
-            WHERE status = 'active' AND customer_id BETWEEN @lo AND @hi AND (
+            SELECT DISTINCT i.customer_id FROM journey_instances i {dialect.StepsTakenJoin}
+            WHERE i.status = 'active' AND i.customer_id BETWEEN @lo AND @hi AND (
             {string.Join("\nOR ", journeys.Select(builder.Work))})
-            ORDER BY customer_id
+            ORDER BY i.customer_id
             """;
         return [.. await QueryAsync<long>(dialect, connection, sql, p, cancellationToken)];
     }
@@ -72,11 +73,11 @@ internal static class AudienceQueries
         {
             var inside = selection.Zone == JourneyScheduler.AllZones
                 ? Bound(selection.Bound)
-                : Combine("INTERSECT", [Bound(selection.Bound), $"SELECT id FROM customers WHERE id BETWEEN @lo AND @hi AND COALESCE(timezone, 'UTC') = {Value(selection.Zone)}"]);
+                : Intersect([Bound(selection.Bound), new RowsSet("customers", "id", [$"COALESCE(timezone, 'UTC') = {Value(selection.Zone)}"])]);
             // The range's entries by (customer_id, journey, entered_at): not the journey's every entry by (journey, status).
             var entered = $"SELECT customer_id AS id FROM journey_instances WHERE customer_id BETWEEN @lo AND @hi AND {dialect.Unindexed("journey")} = {Value(selection.Journey)}"
                 + (selection.EnteredAfter is { } after ? $" AND entered_at > {Value(after)}" : "");
-            return Combine("EXCEPT", [inside, entered]);
+            return Combine("EXCEPT", [Sql(inside), entered]);
         }
 
         /// <summary>A journey's active instances (alias <c>i</c>) that may have work: see <see cref="WorkSelection"/>.</summary>
@@ -91,7 +92,7 @@ internal static class AudienceQueries
             return $"({dialect.Unindexed("i.journey")} = {Value(work.Journey)} AND (\n    {string.Join("\n    OR ", reasons)}))";
         }
 
-        private string Taken(string step) => $"EXISTS (SELECT 1 FROM journey_steps s WHERE s.instance_id = i.id AND s.step = {Value(step)})";
+        private string Taken(string step) => dialect.StepTaken(Value(step));
 
         /// <summary>A bound as a condition on an instance <c>i</c>: its entry time, or its customer in the bound's set.</summary>
         private string Predicate(AudienceBound bound) => bound switch
@@ -100,34 +101,62 @@ internal static class AudienceQueries
             AudienceBound.AnyOf any => "(" + string.Join(" OR ", any.Parts.Select(Predicate)) + ")",
             AudienceBound.EnteredAtOrBefore entered => $"i.entered_at <= {Value(entered.At)}",
             AudienceBound.EveryoneBound => "1 = 1",
-            _ => $"i.customer_id IN ({Bound(bound)})",
+            _ => $"i.customer_id IN ({Sql(Bound(bound))})",
         };
 
-        private string Bound(AudienceBound bound) => bound switch
+        private IdSet Bound(AudienceBound bound) => bound switch
         {
-            AudienceBound.AllOf all => Combine("INTERSECT", [.. all.Parts.Select(Bound)]),
-            AudienceBound.AnyOf any => Combine("UNION", [.. any.Parts.Select(Bound)]),
+            AudienceBound.AllOf all => Intersect([.. all.Parts.Select(Bound)]),
+            AudienceBound.AnyOf any => new QuerySet(Combine("UNION", [.. any.Parts.Select(part => Sql(Bound(part)))])),
             AudienceBound.OrderCountAtLeast orders => Stats($"order_count >= {Value(orders.Count)}"),
             AudienceBound.LastOrderAtOrBefore last => Stats($"last_order_at <= {Value(last.At)}"),
-            AudienceBound.PointsExpiringBetween points =>
-                $"SELECT customer_id AS id FROM points_ledger WHERE customer_id BETWEEN @lo AND @hi AND points > 0 AND {Expiring(points.After, points.Before)}",
-            AudienceBound.CouponExpiringBetween coupon =>
+            AudienceBound.PointsExpiringBetween points => new QuerySet(
+                $"SELECT customer_id AS id FROM points_ledger WHERE customer_id BETWEEN @lo AND @hi AND points > 0 AND {Expiring(points.After, points.Before)}"),
+            AudienceBound.CouponExpiringBetween coupon => new QuerySet(
                 $"SELECT customer_id AS id FROM coupon_codes WHERE customer_id BETWEEN @lo AND @hi AND redeemed_at IS NULL AND {Expiring(coupon.After, coupon.Before)}"
-                + (coupon.IssuedBy is { } by ? $" AND issued_at <= {Value(by)}" : ""),
+                + (coupon.IssuedBy is { } by ? $" AND issued_at <= {Value(by)}" : "")),
             AudienceBound.BirthdayOn birthday =>
-                $"SELECT id FROM customers WHERE id BETWEEN @lo AND @hi AND substr(birthday, 6, 5) IN ({string.Join(", ", birthday.MonthDays.Select(d => Value(d)))})",
-            AudienceBound.InTier => "SELECT customer_id AS id FROM customer_tiers WHERE customer_id BETWEEN @lo AND @hi AND tier <> ''",
+                new RowsSet("customers", "id", [$"substr(birthday, 6, 5) IN ({string.Join(", ", birthday.MonthDays.Select(d => Value(d)))})"]),
+            AudienceBound.InTier => new RowsSet("customer_tiers", "customer_id", ["tier <> ''"]),
             // An audience has no instance yet: time in the journey leaves everyone in (only Predicate reads it).
-            AudienceBound.EnteredAtOrBefore or AudienceBound.EveryoneBound => Everyone,
+            AudienceBound.EnteredAtOrBefore or AudienceBound.EveryoneBound => new RowsSet("customers", "id", []),
             _ => throw new ArgumentOutOfRangeException(nameof(bound), bound, "A bound storage cannot select by."),
         };
-
-        private const string Everyone = "SELECT id FROM customers WHERE id BETWEEN @lo AND @hi";
 
         private string Expiring(DateTimeOffset after, DateTimeOffset? before) =>
             $"expires_at > {Value(after)}" + (before is { } b ? $" AND expires_at < {Value(b)}" : "");
 
-        private static string Stats(string condition) => $"SELECT customer_id AS id FROM customer_stats WHERE customer_id BETWEEN @lo AND @hi AND {condition}";
+        private static RowsSet Stats(string condition) => new("customer_stats", "customer_id", [condition]);
+
+        /// <summary>
+        /// The customers in every set. A customer has at most one row in a <see cref="RowsSet"/>'s table, so the
+        /// sets of one table are one scan of it with their conditions joined: a win-back audience (orders, and the
+        /// last one long ago) or a birthday in a zone read each page's rows once, not once a condition.
+        /// </summary>
+        private IdSet Intersect(IReadOnlyList<IdSet> sets)
+        {
+            var merged = new List<IdSet>();
+            foreach (var set in sets)
+            {
+                var same = set is RowsSet rows ? merged.FindIndex(m => m is RowsSet other && other.Table == rows.Table) : -1;
+                if (same < 0)
+                {
+                    merged.Add(set);
+                    continue;
+                }
+                var (into, from) = ((RowsSet)merged[same], (RowsSet)set);
+                merged[same] = into with { Conditions = [.. into.Conditions, .. from.Conditions] };
+            }
+            return merged.Count == 1 ? merged[0] : new QuerySet(Combine("INTERSECT", [.. merged.Select(Sql)]));
+        }
+
+        private static string Sql(IdSet set) => set switch
+        {
+            QuerySet query => query.Sql,
+            RowsSet rows => $"SELECT {(rows.Key == "id" ? "id" : $"{rows.Key} AS id")} FROM {rows.Table} WHERE {rows.Key} BETWEEN @lo AND @hi"
+                + string.Concat(rows.Conditions.Select(c => " AND " + c)),
+            _ => throw new ArgumentOutOfRangeException(nameof(set)),
+        };
 
         private string Combine(string operation, IReadOnlyList<string> sets)
         {
@@ -148,4 +177,13 @@ internal static class AudienceQueries
             return "@" + name;
         }
     }
+
+    /// <summary>Customers of the page's range, as a query of one column <c>id</c>.</summary>
+    private abstract record IdSet;
+
+    /// <summary>Any such query.</summary>
+    private sealed record QuerySet(string Sql) : IdSet;
+
+    /// <summary>The range's rows of a table holding at most one row a customer (keyed by <paramref name="Key"/>) that meet every condition.</summary>
+    private sealed record RowsSet(string Table, string Key, IReadOnlyList<string> Conditions) : IdSet;
 }

@@ -71,6 +71,15 @@ public abstract class SqlDialect
     /// </summary>
     internal virtual string IndexOrderFirst => "";
 
+    /// <summary>
+    /// What follows <c>FROM journey_instances i</c> so that <see cref="StepTaken"/> can ask of an instance's steps; empty
+    /// where the test reads them itself.
+    /// </summary>
+    internal abstract string StepsTakenJoin { get; }
+
+    /// <summary>Whether instance <c>i</c> has taken the step <paramref name="step"/> (a bound value) names, after <see cref="StepsTakenJoin"/>.</summary>
+    internal abstract string StepTaken(string step);
+
     /// <summary>Days from <paramref name="earlier"/> to <paramref name="later"/> as a floating-point number.</summary>
     internal abstract string DaysBetweenSql(string later, string earlier);
 

@@ -50,6 +50,14 @@ internal sealed class PostgresDialect : SqlDialect
         return $"IN (SELECT unnest(@{name}))";
     }
 
+    // Each instance's steps read once, by its key. With a correlated EXISTS per step PostgreSQL may choose, for each
+    // step named, a hashed sub-plan that reads every instance's rows of that step: a page of the scan's selection read
+    // journey_steps whole four times (110 of its 114 ms at 100,000 customers, and growing with the table).
+    internal override string StepsTakenJoin =>
+        "CROSS JOIN LATERAL (SELECT COALESCE(array_agg(s.step), '{}') AS taken FROM journey_steps s WHERE s.instance_id = i.id) t";
+
+    internal override string StepTaken(string step) => $"{step} = ANY(t.taken)";
+
     // json_agg over no rows is null.
     internal override string JsonArrayAggSql(string column) => $"COALESCE(json_agg({column}), '[]')";
 

@@ -37,6 +37,11 @@ internal sealed class SqliteDialect : SqlDialect
         return $"IN (SELECT value FROM json_each(@{name}))";
     }
 
+    // SQLite runs a correlated EXISTS once a row, by the steps' primary key.
+    internal override string StepsTakenJoin => "";
+
+    internal override string StepTaken(string step) => $"EXISTS (SELECT 1 FROM journey_steps s WHERE s.instance_id = i.id AND s.step = {step})";
+
     internal override string JsonArrayAggSql(string column) => $"json_group_array({column})";
 
     // Times are UTC text: julianday reads them, and the month is in the text itself.

@@ -71,6 +71,19 @@ public sealed class AudienceCandidatesTests(string provider)
         checkedSome.Should().BeGreaterThan(100, "the random customers must give every audience members to find");
     }
 
+    [Test]
+    public async Task The_zones_are_each_customers_zone_once_and_none_before_any_customer()
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        (await db.Storage.TimezonesAsync(None)).Should().BeEmpty();
+
+        await SeedAsync(db.Storage, new Random(20261206), 60);
+        await using var connection = await db.Storage.OpenConnectionAsync(None);
+        var zones = await connection.QueryAsync<string>("SELECT DISTINCT COALESCE(timezone, 'UTC') FROM customers");
+        zones.Should().HaveCount(Zones.Length - 1, "the random customers are in every zone, no zone read as UTC");
+        (await db.Storage.TimezonesAsync(None)).Should().BeEquivalentTo(zones);
+    }
+
     private static bool InZone(CustomerSnapshot snapshot, string zone) =>
         zone == JourneyScheduler.AllZones || (snapshot.Profile.Timezone ?? FactsBuilder.DefaultZone) == zone;
 
