@@ -7,8 +7,8 @@ namespace Automation.Storage;
 /// <summary>
 /// Selects the customers of an id range that due audiences may enter, from the tables their bounds name: each
 /// condition is a range scan of one table (stats, tiers, the points ledger, coupon codes, customers), combined by
-/// INTERSECT and UNION, less the range's recent entries by EXCEPT; conditions that must all hold on a table with at
-/// most one row a customer are one scan. Scans of a million customers thus read the rows of the few that may enter
+/// INTERSECT and UNION, less the range's recent entries by EXCEPT; an audience's conditions that must all hold on a
+/// table with at most one row a customer are one scan. Scans of a million customers thus read the rows of the few that may enter
 /// rather than every customer's snapshot.
 /// </summary>
 internal static class AudienceQueries
@@ -41,7 +41,7 @@ internal static class AudienceQueries
         p.Add("hi", lastId);
         var builder = new Builder(dialect, p);
         var sql = $"""
-            SELECT DISTINCT i.customer_id FROM journey_instances i {dialect.StepsTakenJoin}
+            SELECT DISTINCT i.customer_id FROM journey_instances i {(journeys.Any(j => j.Steps.Count > 0) ? dialect.StepsTakenJoin : "")}
             WHERE i.status = 'active' AND i.customer_id BETWEEN @lo AND @hi AND (
             {string.Join("\nOR ", journeys.Select(builder.Work))})
             ORDER BY i.customer_id

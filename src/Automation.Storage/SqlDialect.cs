@@ -58,7 +58,7 @@ public abstract class SqlDialect
     /// <summary>
     /// Statements that open a transaction's command and turn off just-in-time compilation for the rest of it; empty
     /// where there is none. PostgreSQL compiles a statement whose estimated cost passes <c>jit_above_cost</c>: a scan's
-    /// selection, whose cost counts a sub-plan per instance and step, passed it and spent ~440 ms compiling for ~30 ms
+    /// selection, whose cost counts sub-plans per instance, passed it and spent ~440 ms compiling for ~30 ms
     /// of work a page.
     /// </summary>
     internal virtual string WithoutJit => "";
