@@ -8,8 +8,8 @@ namespace Automation.Storage;
 /// Selects the customers of an id range that due audiences may enter, from the tables their bounds name: each
 /// condition is a range scan of one table (stats, tiers, the points ledger, coupon codes, customers), combined by
 /// INTERSECT and UNION, less the range's recent entries by EXCEPT; an audience's conditions that must all hold on a
-/// table with at most one row a customer are one scan. Scans of a million customers thus read the rows of the few that may enter
-/// rather than every customer's snapshot.
+/// table with at most one row a customer are one scan. Scans of a million customers thus read the rows of the few
+/// that may enter rather than every customer's snapshot.
 /// </summary>
 internal static class AudienceQueries
 {
